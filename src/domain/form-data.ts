@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/**
+ * Form data of a revision, as a draft may hold it: types, enums and sizes are enforced,
+ * completeness is not (that is `validateForSubmit`'s job). Sizes are bounded so that one
+ * revision always stays far below any backend's record limit.
+ */
+
+export const SUBMISSION_TYPES = ['CONTRACT_ONLY', 'CONTRACT_AND_RATES'] as const;
+export const CONTRACT_TYPES = ['BASE', 'AMENDMENT'] as const;
+export const MANAGED_CARE_ENTITIES = ['MCO', 'PIHP', 'PAHP', 'PCCM'] as const;
+export const FEDERAL_AUTHORITIES = [
+  'STATE_PLAN',
+  'WAIVER_1915B',
+  'WAIVER_1115',
+  'VOLUNTARY',
+  'BENCHMARK',
+  'TITLE_XXI',
+] as const;
+export const ITEMS_BEING_AMENDED = [
+  'BENEFITS_PROVIDED',
+  'CAPITATION_RATES',
+  'ENCOUNTER_DATA',
+  'ENROLLEE_ACCESS',
+  'ENROLLMENT_PROCESS',
+  'FINANCIAL_INCENTIVES',
+  'GEO_AREA_SERVED',
+  'GRIEVANCES_AND_APPEALS_SYSTEM',
+  'LENGTH_OF_CONTRACT_PERIOD',
+  'NON_RISK_PAYMENT',
+  'PROGRAM_INTEGRITY',
+  'QUALITY_STANDARDS',
+  'RISK_SHARING_MECHANISM',
+  'OTHER',
+] as const;
+export const RATE_TYPES = ['NEW', 'AMENDMENT'] as const;
+export const ACTUARIAL_FIRMS = [
+  'MERCER',
+  'MILLIMAN',
+  'OPTUMAS',
+  'GUIDEHOUSE',
+  'DELOITTE',
+  'STATE_IN_HOUSE',
+  'OTHER',
+] as const;
+export const ACTUARY_COMMUNICATION_PREFERENCES = ['OACT_TO_ACTUARY', 'OACT_TO_STATE'] as const;
+
+export const MAX_PROGRAMS = 50;
+export const MAX_RATE_CERTIFICATIONS = 20;
+export const MAX_ACTUARIES = 10;
+export const MAX_CONTACTS = 10;
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2025-02-30). */
+export const IsoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'is not a real calendar date');
+
+/** A list of enum values without repeats. */
+function setOf<T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .array(z.enum(values))
+    .max(values.length)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a value')
+    .default([]);
+}
+
+const shortText = z.string().max(200);
+
+export const ContactSchema = z.object({
+  name: shortText.default(''),
+  title: shortText.default(''),
+  email: z.string().max(320).default(''),
+});
+export type Contact = z.infer<typeof ContactSchema>;
+
+export const ActuarySchema = z.object({
+  name: shortText.default(''),
+  title: shortText.default(''),
+  email: z.string().max(320).default(''),
+  actuarialFirm: z.enum(ACTUARIAL_FIRMS).optional(),
+  actuarialFirmOther: shortText.optional(),
+});
+export type Actuary = z.infer<typeof ActuarySchema>;
+
+export const RateCertificationSchema = z.object({
+  id: z.uuid(),
+  rateType: z.enum(RATE_TYPES).optional(),
+  rateProgramIds: z.array(z.uuid()).max(MAX_PROGRAMS).default([]),
+  rateDateStart: IsoDateSchema.optional(),
+  rateDateEnd: IsoDateSchema.optional(),
+  rateDateCertified: IsoDateSchema.optional(),
+  effectiveDateStart: IsoDateSchema.optional(),
+  effectiveDateEnd: IsoDateSchema.optional(),
+  certifyingActuaries: z.array(ActuarySchema).max(MAX_ACTUARIES).default([]),
+});
+export type RateCertification = z.infer<typeof RateCertificationSchema>;
+
+export const FormDataSchema = z.object({
+  submissionType: z.enum(SUBMISSION_TYPES),
+  programIds: z
+    .array(z.uuid())
+    .max(MAX_PROGRAMS)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a program')
+    .default([]),
+  submissionDescription: z.string().max(10_000).default(''),
+  contractType: z.enum(CONTRACT_TYPES).optional(),
+  contractDateStart: IsoDateSchema.optional(),
+  contractDateEnd: IsoDateSchema.optional(),
+  managedCareEntities: setOf(MANAGED_CARE_ENTITIES),
+  federalAuthorities: setOf(FEDERAL_AUTHORITIES),
+  itemsBeingAmended: setOf(ITEMS_BEING_AMENDED),
+  otherItemBeingAmended: z.string().max(1000).optional(),
+  relatedToCovid19: z.boolean().optional(),
+  rateCertifications: z.array(RateCertificationSchema).max(MAX_RATE_CERTIFICATIONS).default([]),
+  stateContacts: z.array(ContactSchema).max(MAX_CONTACTS).default([]),
+  actuaryCommunicationPreference: z.enum(ACTUARY_COMMUNICATION_PREFERENCES).optional(),
+});
+/** Form data after parsing (defaults filled in). */
+export type FormData = z.infer<typeof FormDataSchema>;
+/** Form data as a client may send it (defaults optional). */
+export type FormDataInput = z.input<typeof FormDataSchema>;

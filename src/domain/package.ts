@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { DocumentListSchema } from './document.js';
+import { FormDataSchema } from './form-data.js';
+import { ActorSchema, StateCodeSchema } from './reference.js';
+
+export const PACKAGE_STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
+export const PackageStatusSchema = z.enum(PACKAGE_STATUSES);
+export type PackageStatus = z.infer<typeof PackageStatusSchema>;
+
+/** Who submitted or unlocked a revision, when, and why. */
+export const ActionInfoSchema = z.object({
+  at: z.iso.datetime(),
+  by: ActorSchema,
+  reason: z.string().min(1).max(5000),
+});
+export type ActionInfo = z.infer<typeof ActionInfoSchema>;
+
+export const RevisionSchema = z.object({
+  id: z.uuid(),
+  /** 1 for the first revision, +1 for each unlock. */
+  number: z.number().int().positive(),
+  createdAt: z.iso.datetime(),
+  formData: FormDataSchema,
+  documents: DocumentListSchema,
+  submitInfo: ActionInfoSchema.nullable(),
+  /** Set on the revision an unlock created: why CMS sent the package back. */
+  unlockInfo: ActionInfoSchema.nullable(),
+});
+export type Revision = z.infer<typeof RevisionSchema>;
+
+export const PackageSchema = z.object({
+  id: z.uuid(),
+  stateCode: StateCodeSchema,
+  /** Per-state sequence number, allocated once at draft creation, never reused. */
+  stateNumber: z.number().int().positive(),
+  status: PackageStatusSchema,
+  /** Optimistic-concurrency version: +1 on every change. */
+  version: z.number().int().positive(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  /** The first submission's time; never changes afterwards. */
+  initiallySubmittedAt: z.iso.datetime().nullable(),
+  /** Newest first. */
+  revisions: z.array(RevisionSchema).min(1),
+});
+export type Package = z.infer<typeof PackageSchema>;
+
+/** What a list shows of a package: the head record without its revisions. */
+export const PackageSummarySchema = PackageSchema.omit({ revisions: true }).extend({
+  revisionCount: z.number().int().positive(),
+  submissionType: FormDataSchema.shape.submissionType,
+  programIds: z.array(z.uuid()),
+});
+export type PackageSummary = z.infer<typeof PackageSummarySchema>;
+
+/** Status follows from the revisions alone (newest first). */
+export function deriveStatus(revisions: readonly Pick<Revision, 'submitInfo'>[]): PackageStatus {
+  const newest = revisions[0];
+  if (!newest) throw new Error('a package has at least one revision');
+  const submitted = newest.submitInfo !== null;
+  if (revisions.length === 1) return submitted ? 'SUBMITTED' : 'DRAFT';
+  return submitted ? 'RESUBMITTED' : 'UNLOCKED';
+}
+
+export type PackageAction = 'update' | 'delete' | 'submit' | 'resubmit' | 'unlock';
+
+/** Which status each action starts from. Everything else is an invalid transition. */
+export const ACTION_FROM: Readonly<Record<PackageAction, readonly PackageStatus[]>> = {
+  update: ['DRAFT', 'UNLOCKED'],
+  delete: ['DRAFT'],
+  submit: ['DRAFT'],
+  resubmit: ['UNLOCKED'],
+  unlock: ['SUBMITTED', 'RESUBMITTED'],
+};
+
+export function canTransition(action: PackageAction, status: PackageStatus): boolean {
+  return ACTION_FROM[action].includes(status);
+}
+
+/** The newest revision: the one being edited while a package is a draft or unlocked. */
+export function currentRevision<P extends { revisions: readonly Revision[] }>(pkg: P): Revision {
+  return pkg.revisions[0]!;
+}
+
+/** The newest revision that CMS has received, if any. */
+export function lastSubmittedRevision(pkg: Pick<Package, 'revisions'>): Revision | undefined {
+  return pkg.revisions.find((r) => r.submitInfo !== null);
+}
+
+export function summarize(pkg: Package): PackageSummary {
+  const { revisions, ...head } = pkg;
+  const current = currentRevision(pkg);
+  return {
+    ...head,
+    revisionCount: revisions.length,
+    submissionType: current.formData.submissionType,
+    programIds: current.formData.programIds,
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** Two-letter state or territory code, e.g. `MN`. */
+export const StateCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter upper-case state code');
+export type StateCode = z.infer<typeof StateCodeSchema>;
+
+export const ProgramSchema = z.object({
+  id: z.uuid(),
+  /** Short name used in package names, e.g. `PMAP`. */
+  name: z.string().min(1).max(100),
+  fullName: z.string().min(1).max(300),
+});
+export type Program = z.infer<typeof ProgramSchema>;
+
+export const StateSchema = z.object({
+  code: StateCodeSchema,
+  name: z.string().min(1).max(100),
+  programs: z.array(ProgramSchema).max(200),
+});
+export type State = z.infer<typeof StateSchema>;
+
+export const ROLES = ['STATE_USER', 'CMS_USER', 'ADMIN_USER'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+const userBase = {
+  id: z.uuid(),
+  email: z.email().max(320),
+  givenName: z.string().min(1).max(100),
+  familyName: z.string().min(1).max(100),
+};
+
+/** A state user is bound to exactly one state; CMS and admin users to none. */
+export const UserSchema = z.discriminatedUnion('role', [
+  z.object({ ...userBase, role: z.literal('STATE_USER'), stateCode: StateCodeSchema }),
+  z.object({ ...userBase, role: z.literal('CMS_USER') }),
+  z.object({ ...userBase, role: z.literal('ADMIN_USER') }),
+]);
+export type User = z.infer<typeof UserSchema>;
+export type StateUser = Extract<User, { role: 'STATE_USER' }>;
+
+/** Who did something: enough to attribute an action without joining to users. */
+export const ActorSchema = z.object({
+  id: z.uuid(),
+  email: z.email().max(320),
+  role: RoleSchema,
+});
+export type Actor = z.infer<typeof ActorSchema>;
+
+export function actorOf(user: User): Actor {
+  return { id: user.id, email: user.email, role: user.role };
+}

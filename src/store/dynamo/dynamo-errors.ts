@@ -1,0 +1,31 @@
+/** Maps DynamoDB's native failures onto what a store caller can act on. */
+
+/** A transaction was refused because a condition on one of its items did not hold. */
+export class ConditionFailed extends Error {
+  override readonly name = 'ConditionFailed';
+  /** Positions (in the transaction) whose condition failed. */
+  constructor(readonly failedIndexes: number[]) {
+    super(`condition failed on transaction item(s) ${failedIndexes.join(', ')}`);
+  }
+}
+
+interface CancellationReason {
+  Code?: string;
+}
+
+export function cancellationReasons(e: unknown): CancellationReason[] | undefined {
+  if ((e as { name?: string })?.name !== 'TransactionCanceledException') return undefined;
+  return (e as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+}
+
+/** Conflicts with another in-flight transaction or throttling: worth retrying as is. */
+export function isRetryableTransactionError(e: unknown): boolean {
+  const reasons = cancellationReasons(e);
+  if (reasons) return reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
+  const name = (e as { name?: string })?.name;
+  return name === 'TransactionConflictException' || name === 'TransactionInProgressException';
+}
+
+export function isConditionalCheckFailed(e: unknown): boolean {
+  return (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+}

@@ -1,0 +1,76 @@
+/**
+ * The single-table layout: every key and index value is built here and nowhere else.
+ * See docs/dynamodb.md for the access pattern each one serves.
+ */
+import type { PackageStatus, StateCode } from '../../domain/index.js';
+
+export const STATES_PK = 'STATES';
+export const USERS_PK = 'USERS';
+export const HEAD_SK = 'HEAD';
+
+export const stateKey = (code: StateCode) => ({ PK: STATES_PK, SK: `STATE#${code}` });
+export const userKey = (id: string) => ({ PK: USERS_PK, SK: `USER#${id}` });
+export const packagePk = (id: string) => `PKG#${id}`;
+export const headKey = (id: string) => ({ PK: packagePk(id), SK: HEAD_SK });
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+export const revisionSk = (n: number) => `REV#${pad(n, 6)}`;
+export const revisionKey = (id: string, n: number) => ({ PK: packagePk(id), SK: revisionSk(n) });
+export const documentSkPrefix = (n: number) => `${revisionSk(n)}#DOC#`;
+export const documentKey = (id: string, n: number, docId: string) => ({
+  PK: packagePk(id),
+  SK: `${documentSkPrefix(n)}${docId}`,
+});
+export const AUDIT_SK_PREFIX = 'AUDIT#';
+export const auditKey = (packageId: string, at: string, eventId: string) => ({
+  PK: packagePk(packageId),
+  SK: `${AUDIT_SK_PREFIX}${at}#${eventId}`,
+});
+
+/** The per-state counter that `UpdateItem ADD` increments to allocate package numbers. */
+export const counterKey = (code: StateCode) => ({ PK: `STATE#${code}`, SK: 'COUNTER' });
+/** One claim item per allocated number: a conditional put makes a duplicate impossible. */
+export const numberClaimKey = (code: StateCode, n: number) => ({ PK: `STATE#${code}`, SK: `NUMBER#${pad(n, 10)}` });
+
+/** The list indexes. Each is sparse: an attribute is set only on items the index should hold. */
+export const INDEXES = {
+  byState: 'byState',
+  byStateStatus: 'byStateStatus',
+  submitted: 'submitted',
+  submittedByState: 'submittedByState',
+  submittedByStatus: 'submittedByStatus',
+} as const;
+export type IndexName = (typeof INDEXES)[keyof typeof INDEXES];
+
+/** Every index sorts on `listKey`: most recently updated first when read backwards. */
+export const LIST_SORT_ATTRIBUTE = 'listKey';
+export const INDEX_PARTITION_ATTRIBUTE: Record<IndexName, string> = {
+  byState: 'byStatePK',
+  byStateStatus: 'byStateStatusPK',
+  submitted: 'submittedPK',
+  submittedByState: 'submittedByStatePK',
+  submittedByStatus: 'submittedByStatusPK',
+};
+
+export interface HeadIndexFacts {
+  id: string;
+  stateCode: StateCode;
+  status: PackageStatus;
+  updatedAt: string;
+  initiallySubmittedAt: string | null;
+}
+
+/** The index attributes of a package head, derived from its state. */
+export function headIndexAttributes(h: HeadIndexFacts): Record<string, string> {
+  const attrs: Record<string, string> = {
+    [LIST_SORT_ATTRIBUTE]: `${h.updatedAt}#${h.id}`,
+    byStatePK: `STATE#${h.stateCode}`,
+    byStateStatusPK: `STATE#${h.stateCode}#${h.status}`,
+  };
+  if (h.initiallySubmittedAt !== null) {
+    attrs.submittedPK = 'SUBMITTED';
+    attrs.submittedByStatePK = `SUBMITTED#STATE#${h.stateCode}`;
+    attrs.submittedByStatusPK = `SUBMITTED#STATUS#${h.status}`;
+  }
+  return attrs;
+}

