@@ -1,0 +1,79 @@
+/**
+ * The Carepack HTTP API as one Fastify plugin tree. Process concerns (listening, signals,
+ * starting engines) live in src/server.ts; tests build this app and use `inject()`.
+ */
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { PackageService } from '../service/package-service.js';
+import { ReferenceData } from '../service/reference-data.js';
+import type { Store } from '../store/store.js';
+import { errorHandler, problem, sendProblem } from './problem.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { packageRoutes } from './routes/packages.js';
+import { stateRoutes } from './routes/states.js';
+import { authenticate } from './session.js';
+
+export interface AppOptions {
+  store: Store;
+  sessionSecret: string;
+  devLogin: boolean;
+  secureCookies?: boolean;
+  logger?: FastifyBaseLogger | boolean;
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: typeof options.logger === 'object' ? options.logger : undefined,
+    logger: typeof options.logger === 'boolean' ? options.logger : undefined,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, problem('NOT_FOUND', `no route ${req.method} ${req.url}`, [], req.id)),
+  );
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Carepack API', version: '0.1.0', description: 'Managed-care packages from states to CMS' },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(cookie, { secret: options.sessionSecret });
+  app.decorateRequest('user', null);
+
+  const { store } = options;
+  const reference = new ReferenceData(store);
+  const packages = new PackageService(store, reference);
+  const session = { secureCookies: options.secureCookies ?? false };
+
+  await app.register(healthRoutes, { store });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { store, devLogin: options.devLogin, ...session });
+      // Everything else under /api needs a signed-in user: one hook, not a check per handler.
+      await api.register(async (secured) => {
+        secured.addHook('onRequest', authenticate(store));
+        await secured.register(stateRoutes, { reference });
+        await secured.register(packageRoutes, { packages });
+      });
+    },
+    { prefix: '/api' },
+  );
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  return app;
+}

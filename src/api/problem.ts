@@ -1,0 +1,100 @@
+/**
+ * Every error the API answers with, in one table, as `application/problem+json`
+ * (RFC 9457) with a stable `code` and field-level `errors`. 5xx details never leave the server.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { FieldError } from '../domain/index.js';
+import { StoreError, type StoreErrorCode } from '../store/errors.js';
+import { ServiceError, type ServiceErrorCode } from '../service/service-error.js';
+
+export const ERROR_CODES = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  UNAUTHENTICATED: { status: 401, title: 'Sign in first' },
+  FORBIDDEN: { status: 403, title: 'You may not do this' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  VERSION_CONFLICT: { status: 409, title: 'Someone else changed this package; reload it and try again' },
+  INVALID_TRANSITION: { status: 409, title: "The package's status does not allow this" },
+  ALREADY_EXISTS: { status: 409, title: 'It exists already' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send JSON' },
+  SUBMISSION_INCOMPLETE: { status: 422, title: 'The package is not complete' },
+  TOO_MANY_REQUESTS: { status: 429, title: 'Too many requests; wait a moment' },
+  INTERNAL: { status: 500, title: 'Something went wrong on our side' },
+  UNAVAILABLE: { status: 503, title: 'A service Carepack depends on is not reachable' },
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+  detail: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })),
+  requestId: z.string(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
+
+const STORE_CODES: Record<StoreErrorCode, ErrorCode> = {
+  NotFound: 'NOT_FOUND',
+  AlreadyExists: 'ALREADY_EXISTS',
+  VersionConflict: 'VERSION_CONFLICT',
+  InvalidTransition: 'INVALID_TRANSITION',
+  InvalidInput: 'VALIDATION_FAILED',
+};
+const SERVICE_CODES: Record<ServiceErrorCode, ErrorCode> = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  SUBMISSION_INCOMPLETE: 'SUBMISSION_INCOMPLETE',
+};
+
+export function problem(code: ErrorCode, detail: string, errors: FieldError[] = [], requestId = ''): Problem {
+  const { status, title } = ERROR_CODES[code];
+  return { type: `https://carepack.example/problems/${code.toLowerCase()}`, title, status, code, detail, errors, requestId };
+}
+
+function storeFields(e: StoreError): FieldError[] {
+  const issues = e.details.issues as { path: PropertyKey[]; message: string }[] | undefined;
+  if (issues) return issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  if (typeof e.details.field === 'string') return [{ path: e.details.field, message: e.message }];
+  return [];
+}
+
+/** Maps anything thrown into a problem; the one place that decides statuses. */
+export function toProblem(error: unknown, requestId: string): Problem {
+  if (error instanceof ServiceError) return problem(SERVICE_CODES[error.code], error.message, error.fields, requestId);
+  if (error instanceof StoreError) return problem(STORE_CODES[error.code], error.message, storeFields(error), requestId);
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as { validationContext?: string }).validationContext ?? 'body';
+    const fields = error.validation.map((v) => ({
+      path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'is not valid',
+    }));
+    return problem('VALIDATION_FAILED', `the ${where} is not valid`, fields, requestId);
+  }
+  const fe = error as Partial<FastifyError>;
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem('UNSUPPORTED_MEDIA_TYPE', fe.message ?? '', [], requestId);
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem('PAYLOAD_TOO_LARGE', fe.message ?? '', [], requestId);
+  if (fe.statusCode === 429) return problem('TOO_MANY_REQUESTS', fe.message ?? '', [], requestId);
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // Fastify's own client errors: malformed JSON, empty body with a JSON content type, …
+    return problem('VALIDATION_FAILED', fe.message ?? 'bad request', [], requestId);
+  }
+  return problem('INTERNAL', 'the error was logged; quote the request id when reporting it', [], requestId);
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem) {
+  return reply.status(p.status).type('application/problem+json').send(p);
+}
+
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  const p = toProblem(error, request.id);
+  if (p.status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: p.code, detail: p.detail }, 'request refused');
+  return sendProblem(reply, p);
+}

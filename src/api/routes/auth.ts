@@ -1,0 +1,79 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { isStoreError } from '../../store/errors.js';
+import type { Store } from '../../store/store.js';
+import { ServiceError } from '../../service/service-error.js';
+import { ProblemSchema } from '../problem.js';
+import { DevLoginBody, UserSchema } from '../schemas.js';
+import { endSession, type SessionOptions, sessionUser, startSession } from '../session.js';
+
+export interface AuthRouteOptions extends SessionOptions {
+  store: Store;
+  devLogin: boolean;
+}
+
+/** Sign-in and sign-out. The development login exists only while it is enabled in configuration. */
+export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, options) => {
+  const { store } = options;
+
+  app.get(
+    '/auth/me',
+    {
+      schema: {
+        summary: 'The signed-in user',
+        tags: ['auth'],
+        response: { 200: UserSchema, 401: ProblemSchema },
+      },
+    },
+    async (req) => {
+      const user = await sessionUser(req, store);
+      if (!user) throw new ServiceError('UNAUTHENTICATED', 'not signed in');
+      return user;
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    { schema: { summary: 'Sign out', tags: ['auth'], response: { 204: z.null() } } },
+    async (_req, reply) => {
+      endSession(reply);
+      return reply.status(204).send(null);
+    },
+  );
+
+  if (!options.devLogin) return;
+
+  app.get(
+    '/auth/dev-users',
+    {
+      schema: {
+        summary: 'Development login: the users one may sign in as',
+        tags: ['auth'],
+        response: { 200: z.array(UserSchema) },
+      },
+    },
+    async () => (await store.listUsers()).sort((a, b) => a.role.localeCompare(b.role) || a.email.localeCompare(b.email)),
+  );
+
+  app.post(
+    '/auth/dev-login',
+    {
+      schema: {
+        summary: 'Development login: sign in as a seeded user (disabled in production)',
+        tags: ['auth'],
+        body: DevLoginBody,
+        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const user = await store.getUser(req.body.userId);
+        startSession(reply, user, options);
+        return user;
+      } catch (e) {
+        if (isStoreError(e, 'NotFound')) throw new ServiceError('NOT_FOUND', 'no such user');
+        throw e;
+      }
+    },
+  );
+};

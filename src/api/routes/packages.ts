@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { PackageService } from '../../service/package-service.js';
+import { ProblemSchema } from '../problem.js';
+import {
+  AuditEventSchema,
+  CreatePackageBody,
+  DeleteQuery,
+  IdParams,
+  ListPackagesQuery,
+  PackageSummaryViewSchema,
+  PackageViewSchema,
+  PageQuery,
+  pageOf,
+  ReasonBody,
+  TransitionBody,
+  UpdatePackageBody,
+} from '../schemas.js';
+import { currentUser } from '../session.js';
+
+const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+
+export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService }> = async (app, { packages }) => {
+  app.get(
+    '/packages',
+    {
+      schema: {
+        summary: "List packages: a state user's own state (drafts included); for CMS, every submitted package",
+        tags: ['packages'],
+        querystring: ListPackagesQuery,
+        response: { 200: pageOf(PackageSummaryViewSchema), ...errors },
+      },
+    },
+    (req) => packages.list(currentUser(req), req.query),
+  );
+
+  app.post(
+    '/packages',
+    {
+      schema: {
+        summary: "Create a draft package in the signed-in state user's state",
+        tags: ['packages'],
+        body: CreatePackageBody,
+        response: { 201: PackageViewSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const pkg = await packages.create(currentUser(req), req.body, randomUUID());
+      return reply.status(201).header('location', `/api/packages/${pkg.id}`).send(pkg);
+    },
+  );
+
+  app.get(
+    '/packages/:id',
+    {
+      schema: {
+        summary: 'One package with its revision history',
+        tags: ['packages'],
+        params: IdParams,
+        response: { 200: PackageViewSchema, ...errors },
+      },
+    },
+    (req) => packages.get(currentUser(req), req.params.id),
+  );
+
+  app.put(
+    '/packages/:id',
+    {
+      schema: {
+        summary: "Change a draft's (or unlocked package's) form data and documents",
+        tags: ['packages'],
+        params: IdParams,
+        body: UpdatePackageBody,
+        response: { 200: PackageViewSchema, ...errors },
+      },
+    },
+    (req) => {
+      const { expectedVersion, ...changes } = req.body;
+      return packages.update(currentUser(req), req.params.id, expectedVersion, changes);
+    },
+  );
+
+  app.delete(
+    '/packages/:id',
+    {
+      schema: {
+        summary: 'Delete a never-submitted draft',
+        tags: ['packages'],
+        params: IdParams,
+        querystring: DeleteQuery,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await packages.remove(currentUser(req), req.params.id, req.query.expectedVersion);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/packages/:id/submit',
+    {
+      schema: {
+        summary: 'Submit a draft to CMS (all submit rules are checked; failures list every field)',
+        tags: ['packages'],
+        params: IdParams,
+        body: TransitionBody,
+        response: { 200: PackageViewSchema, ...errors, 422: ProblemSchema },
+      },
+    },
+    (req) => packages.submit(currentUser(req), req.params.id, req.body.expectedVersion),
+  );
+
+  app.post(
+    '/packages/:id/unlock',
+    {
+      schema: {
+        summary: 'CMS: send a submitted package back to the state, with a reason',
+        tags: ['packages'],
+        params: IdParams,
+        body: ReasonBody,
+        response: { 200: PackageViewSchema, ...errors },
+      },
+    },
+    (req) => packages.unlock(currentUser(req), req.params.id, req.body.expectedVersion, req.body.reason),
+  );
+
+  app.post(
+    '/packages/:id/resubmit',
+    {
+      schema: {
+        summary: 'Resubmit an unlocked package, with a reason',
+        tags: ['packages'],
+        params: IdParams,
+        body: ReasonBody,
+        response: { 200: PackageViewSchema, ...errors, 422: ProblemSchema },
+      },
+    },
+    (req) => packages.resubmit(currentUser(req), req.params.id, req.body.expectedVersion, req.body.reason),
+  );
+
+  app.get(
+    '/packages/:id/history',
+    {
+      schema: {
+        summary: "A package's audit trail, oldest first",
+        tags: ['packages'],
+        params: IdParams,
+        querystring: PageQuery,
+        response: { 200: pageOf(AuditEventSchema), ...errors },
+      },
+    },
+    (req) => packages.history(currentUser(req), req.params.id, req.query),
+  );
+};

@@ -1,0 +1,74 @@
+/**
+ * The HTTP contract: request and response schemas, built from the domain's zod schemas so
+ * the API, its OpenAPI document and the web client's types cannot drift apart.
+ */
+import { z } from 'zod';
+import {
+  ActionInfoSchema,
+  DocumentListSchema,
+  FormDataSchema,
+  PACKAGE_STATUSES,
+  PackageSchema,
+  PackageSummarySchema,
+  RevisionSchema,
+  StateCodeSchema,
+  StateSchema,
+  UserSchema,
+} from '../domain/index.js';
+import { AUDIT_ACTIONS } from '../store/store.js';
+
+export const IdParams = z.object({ id: z.uuid() });
+export const StateParams = z.object({ code: StateCodeSchema });
+
+export const CreatePackageBody = z.object({
+  formData: FormDataSchema,
+  documents: DocumentListSchema.optional(),
+});
+
+const expectedVersion = z.number().int().positive().describe('The version you last read (optimistic concurrency)');
+
+export const UpdatePackageBody = z
+  .object({ expectedVersion, formData: FormDataSchema.optional(), documents: DocumentListSchema.optional() })
+  .refine((b) => b.formData !== undefined || b.documents !== undefined, {
+    message: 'send formData, documents or both',
+    path: ['formData'],
+  });
+
+export const TransitionBody = z.object({ expectedVersion });
+export const ReasonBody = z.object({
+  expectedVersion,
+  reason: z.string().trim().min(1, 'give a reason').max(5000),
+});
+export const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().positive() });
+
+export const ListPackagesQuery = z.object({
+  status: z.enum(PACKAGE_STATUSES).optional(),
+  stateCode: StateCodeSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+
+export const PackageViewSchema = PackageSchema.omit({ revisions: true }).extend({
+  name: z.string(),
+  revisions: z.array(RevisionSchema),
+  unlockInfo: ActionInfoSchema.nullable(),
+});
+export const PackageSummaryViewSchema = PackageSummarySchema.extend({ name: z.string() });
+
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), cursor: z.string().optional() });
+
+export const AuditEventSchema = z.object({
+  id: z.string(),
+  packageId: z.string(),
+  at: z.string(),
+  actor: z.object({ id: z.string(), email: z.string(), role: z.string() }),
+  action: z.enum(AUDIT_ACTIONS),
+  summary: z.string(),
+});
+
+export const DevLoginBody = z.object({ userId: z.uuid() });
+export { StateSchema, UserSchema };

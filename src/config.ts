@@ -1,0 +1,102 @@
+/**
+ * All configuration, read once from the environment and validated. Nothing else reads
+ * process.env. Every variable is documented in the README's configuration table.
+ */
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const ConfigSchema = z
+  .object({
+    CAREPACK_STORE: z.enum(['dynamodb']).default('dynamodb'),
+    CAREPACK_DATA_DIR: z.string().min(1).default('./data'),
+    CAREPACK_HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CAREPACK_DYNAMODB_ENDPOINT: z.url().optional(),
+    CAREPACK_DYNAMODB_USE_AWS: flag.default(false),
+    CAREPACK_DYNAMODB_TABLE: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a valid DynamoDB table name')
+      .default('carepack'),
+    CAREPACK_DYNAMODB_IN_MEMORY: flag.default(false),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    CAREPACK_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    CAREPACK_DEV_LOGIN: flag.default(true),
+    CAREPACK_SEED_DEMO_USERS: flag.default(true),
+    CAREPACK_CREATE_TABLES: flag.default(true),
+  })
+  .superRefine((c, ctx) => {
+    if (c.CAREPACK_DYNAMODB_USE_AWS && c.CAREPACK_DYNAMODB_ENDPOINT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CAREPACK_DYNAMODB_USE_AWS'],
+        message: 'set either CAREPACK_DYNAMODB_USE_AWS or CAREPACK_DYNAMODB_ENDPOINT, not both',
+      });
+    }
+  });
+
+export type RawConfig = z.infer<typeof ConfigSchema>;
+
+export interface DynamoConfig {
+  /** `embedded`: start DynamoDB Local; `endpoint`: a given URL; `aws`: the real service. */
+  mode: 'embedded' | 'endpoint' | 'aws';
+  endpoint?: string;
+  region: string;
+  tableName: string;
+  /** For the embedded engine: where its database file lives; undefined keeps it in memory. */
+  dataDir?: string;
+  createTables: boolean;
+}
+
+export interface StoreConfig {
+  backend: 'dynamodb';
+  dynamodb: DynamoConfig;
+}
+
+export interface Config {
+  dataDir: string;
+  host: string;
+  port: number;
+  logLevel: RawConfig['LOG_LEVEL'];
+  store: StoreConfig;
+  sessionSecret?: string;
+  devLogin: boolean;
+  seedDemoUsers: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const mode = c.CAREPACK_DYNAMODB_ENDPOINT ? 'endpoint' : c.CAREPACK_DYNAMODB_USE_AWS ? 'aws' : 'embedded';
+  return {
+    dataDir: c.CAREPACK_DATA_DIR,
+    host: c.CAREPACK_HOST,
+    port: c.PORT,
+    logLevel: c.LOG_LEVEL,
+    store: {
+      backend: c.CAREPACK_STORE,
+      dynamodb: {
+        mode,
+        ...(c.CAREPACK_DYNAMODB_ENDPOINT ? { endpoint: c.CAREPACK_DYNAMODB_ENDPOINT } : {}),
+        region: c.AWS_REGION,
+        tableName: c.CAREPACK_DYNAMODB_TABLE,
+        ...(mode === 'embedded' && !c.CAREPACK_DYNAMODB_IN_MEMORY ? { dataDir: `${c.CAREPACK_DATA_DIR}/dynamodb` } : {}),
+        createTables: c.CAREPACK_CREATE_TABLES,
+      },
+    },
+    ...(c.CAREPACK_SESSION_SECRET ? { sessionSecret: c.CAREPACK_SESSION_SECRET } : {}),
+    devLogin: c.CAREPACK_DEV_LOGIN,
+    seedDemoUsers: c.CAREPACK_SEED_DEMO_USERS,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm start`: open the datastore (the embedded DynamoDB unless configured otherwise), seed
+ * reference data and demo users, and serve the API until SIGINT/SIGTERM.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import { buildApp } from './api/app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { seedStore } from './seed/seed.js';
+import { openStore } from './store/create-store.js';
+
+/** Without a configured secret, keep one in the data dir so sessions survive restarts. */
+function sessionSecret(config: Config): string {
+  if (config.sessionSecret) return config.sessionSecret;
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, 'session-secret');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function main() {
+  const config = loadConfig();
+  const log = pino({ level: config.logLevel });
+  log.info('starting Carepack');
+  const { store, description } = await openStore(config.store);
+  log.info(`datastore: ${description}`);
+  const seeded = await seedStore(store, { demoUsers: config.seedDemoUsers });
+  if (seeded.statesAdded || seeded.usersAdded) {
+    log.info(`seeded ${seeded.statesAdded} states and ${seeded.usersAdded} demo users`);
+  }
+  const app = await buildApp({ store, sessionSecret: sessionSecret(config), devLogin: config.devLogin, logger: log });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: shutting down`);
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as { port: number }).port}`;
+  log.info(`Carepack is running at ${url} (API under ${url}/api, OpenAPI at ${url}/openapi.json)`);
+}
+
+main().catch((e) => {
+  if (e instanceof ConfigError) console.error(e.message);
+  else console.error('Carepack failed to start:', e);
+  process.exit(1);
+});

@@ -1,0 +1,184 @@
+/**
+ * The package use cases: who may do what (domain/access), which rules apply
+ * (domain/validate-submit), then one store call. HTTP-free, so the API and the CLI share it.
+ */
+import {
+  type ActionInfo,
+  actorOf,
+  canAuthor,
+  canUnlock,
+  canView,
+  currentRevision,
+  type FieldError,
+  type FormData,
+  isCmsLike,
+  type Package,
+  type PackageDocument,
+  type PackageStatus,
+  type PackageSummary,
+  packageName,
+  type Revision,
+  type StateCode,
+  type User,
+  validateForSubmit,
+} from '../domain/index.js';
+import { versionConflict } from '../store/errors.js';
+import type { AuditEvent, Page, PageRequest, Store } from '../store/store.js';
+import type { ReferenceData } from './reference-data.js';
+import { forbidden, invalidFields, packageNotFound, ServiceError } from './service-error.js';
+
+export type PackageSummaryView = PackageSummary & { name: string };
+
+export type PackageView = Omit<Package, 'revisions'> & {
+  name: string;
+  /** Newest first. CMS sees only submitted revisions, never a state's work in progress. */
+  revisions: Revision[];
+  /** Why CMS sent the package back, while it is unlocked. */
+  unlockInfo: ActionInfo | null;
+};
+
+export interface ListQuery extends PageRequest {
+  status?: PackageStatus;
+  /** CMS only: one state's packages. */
+  stateCode?: StateCode;
+}
+
+export interface DraftChanges {
+  formData?: FormData;
+  documents?: PackageDocument[];
+}
+
+export class PackageService {
+  constructor(
+    private readonly store: Store,
+    private readonly reference: ReferenceData,
+  ) {}
+
+  async list(user: User, query: ListQuery): Promise<Page<PackageSummaryView>> {
+    const { stateCode, ...rest } = query;
+    let page: Page<PackageSummary>;
+    if (user.role === 'STATE_USER') {
+      if (stateCode && stateCode !== user.stateCode) {
+        throw invalidFields('state users list their own state only', [
+          { path: 'stateCode', message: `must be ${user.stateCode} or left out` },
+        ]);
+      }
+      page = await this.store.listByState(user.stateCode, rest);
+    } else {
+      page = await this.store.listSubmitted(stateCode ? { ...rest, stateCode } : rest);
+    }
+    const items = await Promise.all(page.items.map(async (s) => ({ ...s, name: await this.nameOf(s, s.programIds) })));
+    return { ...page, items };
+  }
+
+  async create(user: User, input: { formData: FormData; documents?: PackageDocument[] }, id: string) {
+    if (user.role !== 'STATE_USER') throw forbidden('only state users create packages');
+    await this.checkPrograms(user.stateCode, input.formData);
+    const pkg = await this.store.createDraft({ id, stateCode: user.stateCode, ...input, actor: actorOf(user) });
+    return this.view(user, pkg);
+  }
+
+  async get(user: User, id: string): Promise<PackageView> {
+    return this.view(user, await this.visible(user, id));
+  }
+
+  async update(user: User, id: string, expectedVersion: number, changes: DraftChanges) {
+    const pkg = await this.authored(user, id);
+    if (changes.formData) await this.checkPrograms(pkg.stateCode, changes.formData);
+    const next = await this.store.updateDraft(id, { expectedVersion, ...changes, actor: actorOf(user) });
+    return this.view(user, next);
+  }
+
+  async remove(user: User, id: string, expectedVersion: number): Promise<void> {
+    await this.authored(user, id);
+    await this.store.deleteDraft(id, { expectedVersion, actor: actorOf(user) });
+  }
+
+  async submit(user: User, id: string, expectedVersion: number) {
+    const pkg = await this.authored(user, id);
+    await this.checkSubmittable(pkg, expectedVersion, 'submit');
+    return this.view(user, await this.store.submit(id, { expectedVersion, actor: actorOf(user) }));
+  }
+
+  async resubmit(user: User, id: string, expectedVersion: number, reason: string) {
+    const pkg = await this.authored(user, id);
+    await this.checkSubmittable(pkg, expectedVersion, 'resubmit', reason);
+    return this.view(user, await this.store.resubmit(id, { expectedVersion, actor: actorOf(user), reason }));
+  }
+
+  async unlock(user: User, id: string, expectedVersion: number, reason: string) {
+    await this.visible(user, id);
+    if (!canUnlock(user)) throw forbidden('only CMS users unlock packages');
+    if (reason.trim() === '') throw invalidFields('a reason is required', [{ path: 'reason', message: 'give a reason for unlocking' }]);
+    return this.view(user, await this.store.unlock(id, { expectedVersion, actor: actorOf(user), reason }));
+  }
+
+  async history(user: User, id: string, page: PageRequest): Promise<Page<AuditEvent>> {
+    await this.visible(user, id);
+    return this.store.listAudit(id, page);
+  }
+
+  /** The package if the user may know it exists; otherwise 404, so nothing leaks across states. */
+  private async visible(user: User, id: string): Promise<Package> {
+    try {
+      const pkg = await this.store.getPackage(id);
+      if (canView(user, pkg)) return pkg;
+    } catch (e) {
+      if (!(e instanceof Error && 'code' in e && e.code === 'NotFound')) throw e;
+    }
+    throw packageNotFound(id);
+  }
+
+  private async authored(user: User, id: string): Promise<Package> {
+    const pkg = await this.visible(user, id);
+    if (!canAuthor(user, pkg.stateCode)) throw forbidden(`only ${pkg.stateCode} state users change this package`);
+    return pkg;
+  }
+
+  private async checkPrograms(stateCode: StateCode, formData: FormData): Promise<void> {
+    const state = await this.reference.state(stateCode);
+    const known = new Set(state?.programs.map((p) => p.id));
+    const fields: FieldError[] = [];
+    formData.programIds.forEach((id, i) => {
+      if (!known.has(id)) fields.push({ path: `formData.programIds.${i}`, message: `is not a program of ${stateCode}` });
+    });
+    formData.rateCertifications.forEach((r, ri) =>
+      r.rateProgramIds.forEach((id, i) => {
+        if (!known.has(id)) {
+          fields.push({ path: `formData.rateCertifications.${ri}.rateProgramIds.${i}`, message: `is not a program of ${stateCode}` });
+        }
+      }),
+    );
+    if (fields.length > 0) throw invalidFields('some programs do not belong to the state', fields);
+  }
+
+  private async checkSubmittable(pkg: Package, expectedVersion: number, action: 'submit' | 'resubmit', reason?: string) {
+    // Validate exactly the version the caller saw; the store refuses the write if it moved on.
+    if (pkg.version !== expectedVersion) throw versionConflict(pkg.id, expectedVersion, pkg.version);
+    const state = await this.reference.state(pkg.stateCode);
+    const errors = validateForSubmit(currentRevision(pkg), {
+      programs: state?.programs ?? [],
+      isResubmit: action === 'resubmit',
+      resubmitReason: reason,
+    });
+    if (errors.length > 0) {
+      throw new ServiceError('SUBMISSION_INCOMPLETE', `the package cannot be ${action}ted yet`, errors);
+    }
+  }
+
+  private async nameOf(pkg: { stateCode: StateCode; stateNumber: number }, programIds: readonly string[]) {
+    return packageName(pkg.stateCode, await this.reference.programsByIds(programIds), pkg.stateNumber);
+  }
+
+  private async view(user: User, pkg: Package): Promise<PackageView> {
+    const revisions = isCmsLike(user) ? pkg.revisions.filter((r) => r.submitInfo !== null) : pkg.revisions;
+    const shown = revisions[0] ?? currentRevision(pkg);
+    const newest = currentRevision(pkg);
+    return {
+      ...pkg,
+      revisions,
+      name: await this.nameOf(pkg, shown.formData.programIds),
+      unlockInfo: pkg.status === 'UNLOCKED' ? newest.unlockInfo : null,
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import type { Program, State, StateCode } from '../domain/index.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * States and programs change rarely (seeding, an admin edit), but every package view needs
+ * them for its name. Keep them in memory and reread at most every `ttlMs`.
+ */
+export class ReferenceData {
+  private states = new Map<StateCode, State>();
+  private programs = new Map<string, Program>();
+  private loadedAt = 0;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  private async refresh(force = false): Promise<void> {
+    if (!force && Date.now() - this.loadedAt < this.ttlMs) return;
+    this.loading ??= this.store.listStates().then((states) => {
+      this.states = new Map(states.map((s) => [s.code, s]));
+      this.programs = new Map(states.flatMap((s) => s.programs.map((p) => [p.id, p] as const)));
+      this.loadedAt = Date.now();
+    });
+    try {
+      await this.loading;
+    } finally {
+      this.loading = undefined;
+    }
+  }
+
+  async listStates(): Promise<State[]> {
+    await this.refresh();
+    return [...this.states.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  async state(code: StateCode): Promise<State | undefined> {
+    await this.refresh();
+    if (!this.states.has(code)) await this.refresh(true);
+    return this.states.get(code);
+  }
+
+  /** Programs by id, for naming; unknown ids are skipped. */
+  async programsByIds(ids: readonly string[]): Promise<Program[]> {
+    await this.refresh();
+    if (ids.some((id) => !this.programs.has(id))) await this.refresh(true);
+    return ids.flatMap((id) => this.programs.get(id) ?? []);
+  }
+}

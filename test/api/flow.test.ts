@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FormDataInput, PackageDocument } from '../../src/domain/index.js';
+import { demo, json, type TestApi, testApi } from '../support/api.js';
+
+let api: TestApi;
+let mnState: string;
+let cms: string;
+let pmap: string;
+
+function doc(name: string, category: PackageDocument['category'], rateId?: string): PackageDocument {
+  return {
+    id: randomUUID(),
+    name,
+    bucket: 'carepack-documents',
+    key: `${randomUUID()}.pdf`,
+    size: 12345,
+    contentType: 'application/pdf',
+    sha256: 'a'.repeat(64),
+    category,
+    ...(rateId ? { rateId } : {}),
+    addedAt: new Date().toISOString(),
+    scanStatus: 'NOT_SCANNED',
+  };
+}
+
+function completeForm(rateId: string): FormDataInput {
+  return {
+    submissionType: 'CONTRACT_AND_RATES',
+    programIds: [pmap],
+    submissionDescription: 'CY2027 PMAP base contract and rates',
+    contractType: 'BASE',
+    contractDateStart: '2027-01-01',
+    contractDateEnd: '2027-12-31',
+    managedCareEntities: ['MCO'],
+    federalAuthorities: ['STATE_PLAN'],
+    rateCertifications: [
+      {
+        id: rateId,
+        rateType: 'NEW',
+        rateProgramIds: [pmap],
+        rateDateStart: '2027-01-01',
+        rateDateEnd: '2027-12-31',
+        rateDateCertified: '2026-11-01',
+        certifyingActuaries: [{ name: 'Ada', title: 'FSA', email: 'ada@milliman.example.com', actuarialFirm: 'MILLIMAN' }],
+      },
+    ],
+    stateContacts: [{ name: 'Mina Nelson', title: 'Lead', email: 'mina.nelson@mn.example.gov' }],
+    actuaryCommunicationPreference: 'OACT_TO_STATE',
+  };
+}
+
+beforeAll(async () => {
+  api = await testApi();
+  mnState = await api.login(demo('STATE_USER', 'MN'));
+  cms = await api.login(demo('CMS_USER'));
+  const mn = json<{ programs: { id: string; name: string }[] }>(
+    await api.app.inject({ url: '/api/states/MN', headers: { cookie: mnState } }),
+  );
+  pmap = mn.programs.find((p) => p.name === 'PMAP')!.id;
+});
+afterAll(() => api.close());
+
+describe('a package from draft to resubmission over HTTP', () => {
+  it('is created, completed, submitted as MN-PMAP-0001, unlocked by CMS and resubmitted, keeping history', async () => {
+    const { app } = api;
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/packages',
+      headers: { cookie: mnState },
+      payload: { formData: { submissionType: 'CONTRACT_AND_RATES', programIds: [pmap] } },
+    });
+    expect(created.statusCode).toBe(201);
+    const draft = json<{ id: string; name: string; version: number; status: string }>(created);
+    expect(draft).toMatchObject({ name: 'MN-PMAP-0001', status: 'DRAFT', version: 1 });
+    expect(created.headers.location).toBe(`/api/packages/${draft.id}`);
+
+    // CMS never sees a draft.
+    expect((await app.inject({ url: `/api/packages/${draft.id}`, headers: { cookie: cms } })).statusCode).toBe(404);
+
+    const incomplete = await app.inject({
+      method: 'POST',
+      url: `/api/packages/${draft.id}/submit`,
+      headers: { cookie: mnState },
+      payload: { expectedVersion: 1 },
+    });
+    expect(incomplete.statusCode).toBe(422);
+    const paths = json<{ errors: { path: string }[] }>(incomplete).errors.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['formData.contractType', 'formData.rateCertifications', 'documents']));
+
+    const rateId = randomUUID();
+    const updated = await app.inject({
+      method: 'PUT',
+      url: `/api/packages/${draft.id}`,
+      headers: { cookie: mnState },
+      payload: {
+        expectedVersion: 1,
+        formData: completeForm(rateId),
+        documents: [doc('contract.pdf', 'CONTRACT'), doc('rates.pdf', 'RATE', rateId)],
+      },
+    });
+    expect(updated.statusCode).toBe(200);
+    expect(json(updated).version).toBe(2);
+
+    const stale = await app.inject({
+      method: 'POST',
+      url: `/api/packages/${draft.id}/submit`,
+      headers: { cookie: mnState },
+      payload: { expectedVersion: 1 },
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(json(stale).code).toBe('VERSION_CONFLICT');
+
+    const submitted = await app.inject({
+      method: 'POST',
+      url: `/api/packages/${draft.id}/submit`,
+      headers: { cookie: mnState },
+      payload: { expectedVersion: 2 },
+    });
+    expect(submitted.statusCode).toBe(200);
+    expect(json(submitted)).toMatchObject({ name: 'MN-PMAP-0001', status: 'SUBMITTED', version: 3 });
+
+    const cmsList = json<{ items: { id: string; name: string }[] }>(
+      await app.inject({ url: '/api/packages?stateCode=MN', headers: { cookie: cms } }),
+    );
+    expect(cmsList.items.map((p) => [p.id, p.name])).toContainEqual([draft.id, 'MN-PMAP-0001']);
+
+    const noReason = await app.inject({
+      method: 'POST',
+      url: `/api/packages/${draft.id}/unlock`,
+      headers: { cookie: cms },
+      payload: { expectedVersion: 3, reason: '   ' },
+    });
+    expect(noReason.statusCode).toBe(400);
+    expect(json<{ errors: { path: string }[] }>(noReason).errors[0]!.path).toBe('body.reason');
+
+    const stateUnlock = await app.inject({
+      method: 'POST',
+      url: `/api/packages/${draft.id}/unlock`,
+      headers: { cookie: mnState },
+      payload: { expectedVersion: 3, reason: 'I want to' },
+    });
+    expect(stateUnlock.statusCode).toBe(403);
+
+    const unlocked = await app.inject({
+      method: 'POST',
+      url: `/api/packages/${draft.id}/unlock`,
+      headers: { cookie: cms },
+      payload: { expectedVersion: 3, reason: 'Rate certification date is wrong' },
+    });
+    expect(unlocked.statusCode).toBe(200);
+    const u = json<{ status: string; unlockInfo: { reason: string }; revisions: unknown[] }>(unlocked);
+    expect(u.status).toBe('UNLOCKED');
+    expect(u.unlockInfo.reason).toBe('Rate certification date is wrong');
+    // CMS sees what was submitted, not the state's work in progress.
+    expect(u.revisions).toHaveLength(1);
+    const stateView = json<{ revisions: unknown[] }>(
+      await app.inject({ url: `/api/packages/${draft.id}`, headers: { cookie: mnState } }),
+    );
+    expect(stateView.revisions).toHaveLength(2);
+
+    const resubmitted = await app.inject({
+      method: 'POST',
+      url: `/api/packages/${draft.id}/resubmit`,
+      headers: { cookie: mnState },
+      payload: { expectedVersion: 4, reason: 'Fixed the certification date' },
+    });
+    expect(resubmitted.statusCode).toBe(200);
+    const r = json<{ status: string; name: string; revisions: { submitInfo: { reason: string } }[] }>(resubmitted);
+    expect(r).toMatchObject({ status: 'RESUBMITTED', name: 'MN-PMAP-0001' });
+    expect(r.revisions.map((rev) => rev.submitInfo.reason)).toEqual(['Fixed the certification date', 'Initial submission']);
+
+    const history = json<{ items: { action: string }[] }>(
+      await app.inject({ url: `/api/packages/${draft.id}/history`, headers: { cookie: cms } }),
+    );
+    expect(history.items.map((e) => e.action)).toEqual(['CREATE', 'UPDATE', 'SUBMIT', 'UNLOCK', 'RESUBMIT']);
+  });
+
+  it('names a package after all its programs, natural-sorted, and numbers per state', async () => {
+    const mn = json<{ programs: { id: string; name: string }[] }>(
+      await api.app.inject({ url: '/api/states/MN', headers: { cookie: mnState } }),
+    );
+    const msho = mn.programs.find((p) => p.name === 'MSHO')!.id;
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/packages',
+      headers: { cookie: mnState },
+      payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap, msho] } },
+    });
+    expect(json<{ name: string }>(res).name).toMatch(/^MN-MSHO-PMAP-\d{4}$/);
+    const fl = await api.login(demo('STATE_USER', 'FL'));
+    const flState = json<{ programs: { id: string; name: string }[] }>(
+      await api.app.inject({ url: '/api/states/FL', headers: { cookie: fl } }),
+    );
+    const flPkg = await api.app.inject({
+      method: 'POST',
+      url: '/api/packages',
+      headers: { cookie: fl },
+      payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [flState.programs[0]!.id] } },
+    });
+    expect(json<{ stateNumber: number; stateCode: string }>(flPkg)).toMatchObject({ stateNumber: 1, stateCode: 'FL' });
+  });
+
+  it("refuses programs of another state with the field's path", async () => {
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/api/packages',
+      headers: { cookie: mnState },
+      payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap, randomUUID()] } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(json<{ errors: { path: string }[] }>(res).errors).toEqual([
+      { path: 'formData.programIds.1', message: 'is not a program of MN' },
+    ]);
+  });
+
+  it('deletes a draft with its expected version, and never a submitted package', async () => {
+    const { app } = api;
+    const created = json<{ id: string }>(
+      await app.inject({
+        method: 'POST',
+        url: '/api/packages',
+        headers: { cookie: mnState },
+        payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap] } },
+      }),
+    );
+    const missingVersion = await app.inject({ method: 'DELETE', url: `/api/packages/${created.id}`, headers: { cookie: mnState } });
+    expect(missingVersion.statusCode).toBe(400);
+    const del = await app.inject({
+      method: 'DELETE',
+      url: `/api/packages/${created.id}?expectedVersion=1`,
+      headers: { cookie: mnState },
+    });
+    expect(del.statusCode).toBe(204);
+    expect((await app.inject({ url: `/api/packages/${created.id}`, headers: { cookie: mnState } })).statusCode).toBe(404);
+  });
+});
