@@ -40,6 +40,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  // The API speaks JSON only; anything else is a 415, not a confusing validation error.
+  app.removeContentTypeParser('text/plain');
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, problem('NOT_FOUND', `no route ${req.method} ${req.url}`, [], req.id)),
   );

@@ -37,7 +37,9 @@ export const DocumentListSchema = z
     docs.forEach((d, i) => {
       if (seenIds.has(d.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'is used twice' });
       seenIds.add(d.id);
-      const listKey = `${d.category}|${d.rateId ?? ''}|${d.name.toLowerCase()}`;
+      // Rate documents are listed per rate certification; the contract lists ignore a stray rateId.
+      const isRateDoc = d.category === 'RATE' || d.category === 'RATE_SUPPORTING';
+      const listKey = `${d.category}|${isRateDoc ? (d.rateId ?? '') : ''}|${d.name.toLowerCase()}`;
       if (seenNames.has(listKey)) {
         ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${d.name}" is already in this list` });
       }

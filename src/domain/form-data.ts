@@ -115,7 +115,12 @@ export const FormDataSchema = z.object({
   itemsBeingAmended: setOf(ITEMS_BEING_AMENDED),
   otherItemBeingAmended: z.string().max(1000).optional(),
   relatedToCovid19: z.boolean().optional(),
-  rateCertifications: z.array(RateCertificationSchema).max(MAX_RATE_CERTIFICATIONS).default([]),
+  rateCertifications: z
+    .array(RateCertificationSchema)
+    .max(MAX_RATE_CERTIFICATIONS)
+    // Rate documents tie to a rate certification by id, so ids must be unique.
+    .refine((a) => new Set(a.map((r) => r.id)).size === a.length, 'must not repeat a rate certification id')
+    .default([]),
   stateContacts: z.array(ContactSchema).max(MAX_CONTACTS).default([]),
   actuaryCommunicationPreference: z.enum(ACTUARY_COMMUNICATION_PREFERENCES).optional(),
 });

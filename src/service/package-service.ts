@@ -6,6 +6,7 @@ import {
   type ActionInfo,
   actorOf,
   canAuthor,
+  canTransition,
   canUnlock,
   canView,
   currentRevision,
@@ -22,7 +23,7 @@ import {
   type User,
   validateForSubmit,
 } from '../domain/index.js';
-import { versionConflict } from '../store/errors.js';
+import { invalidTransition, versionConflict } from '../store/errors.js';
 import type { AuditEvent, Page, PageRequest, Store } from '../store/store.js';
 import type { ReferenceData } from './reference-data.js';
 import { forbidden, invalidFields, packageNotFound, ServiceError } from './service-error.js';
@@ -153,6 +154,7 @@ export class PackageService {
   }
 
   private async checkSubmittable(pkg: Package, expectedVersion: number, action: 'submit' | 'resubmit', reason?: string) {
+    if (!canTransition(action, pkg.status)) throw invalidTransition(pkg.id, action, pkg.status);
     // Validate exactly the version the caller saw; the store refuses the write if it moved on.
     if (pkg.version !== expectedVersion) throw versionConflict(pkg.id, expectedVersion, pkg.version);
     const state = await this.reference.state(pkg.stateCode);

@@ -1,0 +1,231 @@
+/**
+ * Walks every API route × every kind of caller and checks the status each must get,
+ * and that no response ever carries another state's data.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FormData, User } from '../../src/domain/index.js';
+import type { Package } from '../../src/domain/index.js';
+import { actorOf, FormDataSchema } from '../../src/domain/index.js';
+import { demo, type TestApi, testApi } from '../support/api.js';
+
+type Caller = 'anonymous' | 'mnState' | 'flState' | 'cms' | 'admin';
+const CALLERS: Caller[] = ['anonymous', 'mnState', 'flState', 'cms', 'admin'];
+type Fixture = 'none' | 'draft' | 'submitted' | 'unlocked';
+
+interface RouteCase {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** OpenAPI-style path, `{id}` for the package id. */
+  path: string;
+  fixture: Fixture;
+  body?: (pkg: Package) => unknown;
+  query?: (pkg: Package) => string;
+  expect: Record<Caller, number>;
+}
+
+const everyoneSignedIn = (status: number) => ({ anonymous: 401, mnState: status, flState: status, cms: status, admin: status });
+
+let api: TestApi;
+const users = {} as Record<Exclude<Caller, 'anonymous'>, User>;
+const cookies = {} as Record<Caller, string | undefined>;
+let mnForm: FormData;
+
+async function fixture(kind: Fixture): Promise<Package> {
+  const actor = actorOf(users.mnState);
+  const docs = [
+    {
+      id: randomUUID(),
+      name: 'contract.pdf',
+      bucket: 'b',
+      key: `${randomUUID()}.pdf`,
+      size: 1,
+      contentType: 'application/pdf',
+      sha256: 'b'.repeat(64),
+      category: 'CONTRACT' as const,
+      addedAt: new Date().toISOString(),
+      scanStatus: 'NOT_SCANNED' as const,
+    },
+  ];
+  let pkg = await api.store.createDraft({ id: randomUUID(), stateCode: 'MN', formData: mnForm, documents: docs, actor });
+  if (kind === 'draft') return pkg;
+  pkg = await api.store.submit(pkg.id, { expectedVersion: pkg.version, actor });
+  if (kind === 'submitted') return pkg;
+  return api.store.unlock(pkg.id, { expectedVersion: pkg.version, actor: actorOf(users.cms), reason: 'fix it' });
+}
+
+const ROUTES: RouteCase[] = [
+  { method: 'GET', path: '/api/auth/me', fixture: 'none', expect: everyoneSignedIn(200) },
+  { method: 'GET', path: '/api/states', fixture: 'none', expect: everyoneSignedIn(200) },
+  { method: 'GET', path: '/api/states/{code}', fixture: 'none', expect: everyoneSignedIn(200) },
+  { method: 'GET', path: '/api/packages', fixture: 'submitted', expect: everyoneSignedIn(200) },
+  {
+    method: 'POST',
+    path: '/api/packages',
+    fixture: 'none',
+    body: () => ({ formData: { submissionType: 'CONTRACT_ONLY' } }),
+    expect: { anonymous: 401, mnState: 201, flState: 201, cms: 403, admin: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/packages/{id}',
+    fixture: 'draft',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    method: 'PUT',
+    path: '/api/packages/{id}',
+    fixture: 'draft',
+    body: (p) => ({ expectedVersion: p.version, formData: mnForm }),
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/packages/{id}',
+    fixture: 'draft',
+    query: (p) => `?expectedVersion=${p.version}`,
+    expect: { anonymous: 401, mnState: 204, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/submit',
+    fixture: 'draft',
+    body: (p) => ({ expectedVersion: p.version }),
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/unlock',
+    fixture: 'submitted',
+    body: (p) => ({ expectedVersion: p.version, reason: 'Please fix' }),
+    expect: { anonymous: 401, mnState: 403, flState: 404, cms: 200, admin: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/resubmit',
+    fixture: 'unlocked',
+    body: (p) => ({ expectedVersion: p.version, reason: 'Fixed' }),
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 403, admin: 403 },
+  },
+  {
+    method: 'GET',
+    path: '/api/packages/{id}/history',
+    fixture: 'submitted',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 200, admin: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/packages/{id}/history',
+    fixture: 'draft',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
+];
+
+/** Routes that need no session by design. */
+const PUBLIC = ['GET /healthz', 'GET /readyz', 'GET /api/auth/dev-users', 'POST /api/auth/dev-login', 'POST /api/auth/logout'];
+
+beforeAll(async () => {
+  api = await testApi();
+  users.mnState = demo('STATE_USER', 'MN');
+  users.flState = demo('STATE_USER', 'FL');
+  users.cms = demo('CMS_USER');
+  users.admin = demo('ADMIN_USER');
+  for (const c of CALLERS) cookies[c] = c === 'anonymous' ? undefined : await api.login(users[c]);
+  const mn = await api.store.getState('MN');
+  mnForm = FormDataSchema.parse({
+    submissionType: 'CONTRACT_ONLY',
+    programIds: [mn.programs[0]!.id],
+    contractType: 'BASE',
+    contractDateStart: '2027-01-01',
+    contractDateEnd: '2027-12-31',
+    managedCareEntities: ['MCO'],
+    federalAuthorities: ['STATE_PLAN'],
+    stateContacts: [{ name: 'Mina', title: 'Lead', email: 'mina@mn.example.gov' }],
+  });
+});
+afterAll(() => api.close());
+
+describe('authorization over every route', () => {
+  it('covers every route of the OpenAPI document', () => {
+    const doc = api.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const covered = new Set([...ROUTES.map((r) => `${r.method} ${r.path}`), ...PUBLIC]);
+    expect(documented.filter((r) => !covered.has(r))).toEqual([]);
+  });
+
+  for (const route of ROUTES) {
+    for (const caller of CALLERS) {
+      it(`${route.method} ${route.path} [${route.fixture}] as ${caller} → ${route.expect[caller]}`, async () => {
+        const pkg = route.fixture === 'none' ? undefined : await fixture(route.fixture);
+        const url =
+          route.path.replace('{id}', pkg?.id ?? '').replace('{code}', caller === 'flState' ? 'FL' : 'MN') +
+          (pkg && route.query ? route.query(pkg) : '');
+        const res = await api.app.inject({
+          method: route.method,
+          url,
+          headers: cookies[caller] ? { cookie: cookies[caller] } : {},
+          ...(route.body && pkg ? { payload: route.body(pkg) as object } : route.body ? { payload: route.body(undefined as never) as object } : {}),
+        });
+        expect(res.statusCode, res.body).toBe(route.expect[caller]);
+        if (caller === 'flState' && route.path.startsWith('/api/packages')) {
+          expect(res.body).not.toContain('"MN"');
+          expect(res.body).not.toMatch(/MN-[A-Z]/);
+        }
+        if (res.statusCode === 404 && pkg) {
+          // Exactly what a package that does not exist gets: nothing tells the two apart.
+          expect(res.json().detail).toBe(`package ${pkg.id} was not found`);
+        }
+        if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
+      });
+    }
+  }
+
+  it('lists only what each caller may see', async () => {
+    const draft = await fixture('draft');
+    const sub = await fixture('submitted');
+    const list = async (caller: Caller, query = '') =>
+      (await api.app.inject({ url: `/api/packages?limit=100${query}`, headers: { cookie: cookies[caller]! } })).json() as {
+        items: { id: string; stateCode: string; status: string }[];
+      };
+    const mn = await list('mnState');
+    expect(mn.items.map((p) => p.id)).toEqual(expect.arrayContaining([draft.id, sub.id]));
+    expect(mn.items.every((p) => p.stateCode === 'MN')).toBe(true);
+    expect((await list('flState')).items.every((p) => p.stateCode === 'FL')).toBe(true);
+    const other = await api.app.inject({ url: '/api/packages?stateCode=MN', headers: { cookie: cookies.flState! } });
+    expect(other.statusCode).toBe(400);
+    for (const c of ['cms', 'admin'] as const) {
+      const seen = (await list(c, '&stateCode=MN')).items;
+      expect(seen.map((p) => p.id)).toContain(sub.id);
+      expect(seen.map((p) => p.id)).not.toContain(draft.id);
+      expect(seen.every((p) => p.status !== 'DRAFT')).toBe(true);
+    }
+  });
+
+  it('refuses forged, tampered and expired-looking session cookies', async () => {
+    for (const cookie of ['carepack_session=abc', `${cookies.mnState!}x`, 'carepack_session=6f1c1e52|9999999999999.sig']) {
+      const res = await api.app.inject({ url: '/api/packages', headers: { cookie } });
+      expect(res.statusCode).toBe(401);
+    }
+    const logout = await api.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: cookies.mnState! } });
+    expect(logout.statusCode).toBe(204);
+    expect(logout.cookies.find((c) => c.name === 'carepack_session')?.value).toBe('');
+  });
+});
+
+describe('with the development login disabled', () => {
+  it('offers neither the user list nor the login', async () => {
+    const locked = await testApi({ devLogin: false });
+    try {
+      expect((await locked.app.inject({ url: '/api/auth/dev-users' })).statusCode).toBe(404);
+      const res = await locked.app.inject({
+        method: 'POST',
+        url: '/api/auth/dev-login',
+        payload: { userId: demo('CMS_USER').id },
+      });
+      expect(res.statusCode).toBe(404);
+    } finally {
+      await locked.close();
+    }
+  });
+});
