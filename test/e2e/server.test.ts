@@ -1,0 +1,97 @@
+/**
+ * `npm start` as a newcomer runs it: a real process on the embedded DynamoDB with a data
+ * directory, seeded demo users, the API, a clean shutdown — and data that survives a restart.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../src/seed/seed.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'carepack-e2e-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Running {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+}
+
+async function startServer(): Promise<Running> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, CAREPACK_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(/Carepack is running at (http:\/\/[^\s]+?) /);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+  return { url, child, output: () => out };
+}
+
+async function stopServer(s: Running): Promise<number | null> {
+  return new Promise((resolve) => {
+    s.child.once('exit', (code) => resolve(code));
+    s.child.kill('SIGTERM');
+  });
+}
+
+async function call(url: string, path: string, init: RequestInit & { cookie?: string } = {}) {
+  const res = await fetch(`${url}${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.cookie ? { cookie: init.cookie } : {}) },
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
+}
+
+describe('npm start', () => {
+  it('serves the API on the embedded DynamoDB, shuts down cleanly and keeps data across restarts', async () => {
+    const first = await startServer();
+    let packageId: string;
+    try {
+      expect(first.output()).toContain('seeded 51 states and 5 demo users');
+      const mnUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
+      const login = await call(first.url, '/api/auth/dev-login', { method: 'POST', body: JSON.stringify({ userId: mnUser.id }) });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const mn = await call(first.url, '/api/states/MN', { cookie });
+      const pmap = (mn.body.programs as { id: string; name: string }[]).find((p) => p.name === 'PMAP')!.id;
+      const created = await call(first.url, '/api/packages', {
+        method: 'POST',
+        cookie,
+        body: JSON.stringify({ formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap] } }),
+      });
+      expect(created.status).toBe(201);
+      expect(created.body.name).toBe('MN-PMAP-0001');
+      packageId = created.body.id as string;
+      expect((await call(first.url, '/readyz')).body).toEqual({ ok: true, store: 'dynamodb' });
+    } finally {
+      expect(await stopServer(first)).toBe(0);
+    }
+
+    const second = await startServer();
+    try {
+      expect(second.output()).not.toContain('seeded');
+      const mnUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
+      const login = await call(second.url, '/api/auth/dev-login', { method: 'POST', body: JSON.stringify({ userId: mnUser.id }) });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const again = await call(second.url, `/api/packages/${packageId}`, { cookie });
+      expect(again.status).toBe(200);
+      expect(again.body.name).toBe('MN-PMAP-0001');
+    } finally {
+      expect(await stopServer(second)).toBe(0);
+    }
+  }, 180_000);
+});
