@@ -91,7 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ...(c.CAREPACK_DYNAMODB_ENDPOINT ? { endpoint: c.CAREPACK_DYNAMODB_ENDPOINT } : {}),
         region: c.AWS_REGION,
         tableName: c.CAREPACK_DYNAMODB_TABLE,
-        ...(mode === 'embedded' && !c.CAREPACK_DYNAMODB_IN_MEMORY ? { dataDir: `${c.CAREPACK_DATA_DIR}/dynamodb` } : {}),
+        ...(mode === 'embedded' && !c.CAREPACK_DYNAMODB_IN_MEMORY
+          ? { dataDir: `${c.CAREPACK_DATA_DIR}/dynamodb` }
+          : {}),
         createTables: c.CAREPACK_CREATE_TABLES,
       },
     },

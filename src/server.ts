@@ -32,7 +32,12 @@ async function main() {
   if (seeded.statesAdded || seeded.usersAdded) {
     log.info(`seeded ${seeded.statesAdded} states and ${seeded.usersAdded} demo users`);
   }
-  const app = await buildApp({ store, sessionSecret: sessionSecret(config), devLogin: config.devLogin, logger: log });
+  const app = await buildApp({
+    store,
+    sessionSecret: sessionSecret(config),
+    devLogin: config.devLogin,
+    logger: log,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {

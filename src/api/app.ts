@@ -51,7 +51,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Carepack API', version: '0.1.0', description: 'Managed-care packages from states to CMS' },
+      info: {
+        title: 'Carepack API',
+        version: '0.1.0',
+        description: 'Managed-care packages from states to CMS',
+      },
     },
     transform: jsonSchemaTransform,
   });

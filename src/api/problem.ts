@@ -6,8 +6,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FieldError } from '../domain/index.js';
-import { StoreError, type StoreErrorCode } from '../store/errors.js';
 import { ServiceError, type ServiceErrorCode } from '../service/service-error.js';
+import { StoreError, type StoreErrorCode } from '../store/errors.js';
 
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
@@ -55,7 +55,15 @@ const SERVICE_CODES: Record<ServiceErrorCode, ErrorCode> = {
 
 export function problem(code: ErrorCode, detail: string, errors: FieldError[] = [], requestId = ''): Problem {
   const { status, title } = ERROR_CODES[code];
-  return { type: `https://carepack.example/problems/${code.toLowerCase()}`, title, status, code, detail, errors, requestId };
+  return {
+    type: `https://carepack.example/problems/${code.toLowerCase()}`,
+    title,
+    status,
+    code,
+    detail,
+    errors,
+    requestId,
+  };
 }
 
 function storeFields(e: StoreError): FieldError[] {
@@ -67,8 +75,10 @@ function storeFields(e: StoreError): FieldError[] {
 
 /** Maps anything thrown into a problem; the one place that decides statuses. */
 export function toProblem(error: unknown, requestId: string): Problem {
-  if (error instanceof ServiceError) return problem(SERVICE_CODES[error.code], error.message, error.fields, requestId);
-  if (error instanceof StoreError) return problem(STORE_CODES[error.code], error.message, storeFields(error), requestId);
+  if (error instanceof ServiceError)
+    return problem(SERVICE_CODES[error.code], error.message, error.fields, requestId);
+  if (error instanceof StoreError)
+    return problem(STORE_CODES[error.code], error.message, storeFields(error), requestId);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'body';
     const fields = error.validation.map((v) => ({
@@ -78,8 +88,10 @@ export function toProblem(error: unknown, requestId: string): Problem {
     return problem('VALIDATION_FAILED', `the ${where} is not valid`, fields, requestId);
   }
   const fe = error as Partial<FastifyError>;
-  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return problem('UNSUPPORTED_MEDIA_TYPE', fe.message ?? '', [], requestId);
-  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return problem('PAYLOAD_TOO_LARGE', fe.message ?? '', [], requestId);
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return problem('UNSUPPORTED_MEDIA_TYPE', fe.message ?? '', [], requestId);
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return problem('PAYLOAD_TOO_LARGE', fe.message ?? '', [], requestId);
   if (fe.statusCode === 429) return problem('TOO_MANY_REQUESTS', fe.message ?? '', [], requestId);
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own client errors: malformed JSON, empty body with a JSON content type, …

@@ -25,7 +25,11 @@ export const CreatePackageBody = z.object({
   documents: DocumentListSchema.optional(),
 });
 
-const expectedVersion = z.number().int().positive().describe('The version you last read (optimistic concurrency)');
+const expectedVersion = z
+  .number()
+  .int()
+  .positive()
+  .describe('The version you last read (optimistic concurrency)');
 
 export const UpdatePackageBody = z
   .object({ expectedVersion, formData: FormDataSchema.optional(), documents: DocumentListSchema.optional() })
@@ -59,7 +63,8 @@ export const PackageViewSchema = PackageSchema.omit({ revisions: true }).extend(
 });
 export const PackageSummaryViewSchema = PackageSummarySchema.extend({ name: z.string() });
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), cursor: z.string().optional() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), cursor: z.string().optional() });
 
 export const AuditEventSchema = z.object({
   id: z.string(),

@@ -4,9 +4,9 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../domain/index.js';
+import { ServiceError } from '../service/service-error.js';
 import { isStoreError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
-import { ServiceError } from '../service/service-error.js';
 
 export const SESSION_COOKIE = 'carepack_session';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -58,7 +58,8 @@ export async function sessionUser(request: FastifyRequest, store: Store): Promis
 export function authenticate(store: Store) {
   return async (request: FastifyRequest) => {
     request.user = await sessionUser(request, store);
-    if (!request.user) throw new ServiceError('UNAUTHENTICATED', 'sign in to use Carepack (or your session expired)');
+    if (!request.user)
+      throw new ServiceError('UNAUTHENTICATED', 'sign in to use Carepack (or your session expired)');
   };
 }
 

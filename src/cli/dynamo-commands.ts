@@ -11,23 +11,38 @@ export function registerDynamoCommands(program: Command, config: () => Config) {
     .command('create-tables')
     .description('Create the Carepack table and its indexes if missing (safe to repeat)')
     .option('--print', 'print the table definition instead of creating it')
-    .option('--format <format>', 'with --print: cloudformation or create-table (the CreateTable JSON)', 'cloudformation')
+    .option(
+      '--format <format>',
+      'with --print: cloudformation or create-table (the CreateTable JSON)',
+      'cloudformation',
+    )
     .action(async (opts: { print?: boolean; format: string }) => {
       const { dynamodb } = config().store;
       if (opts.print) {
         if (opts.format !== 'cloudformation' && opts.format !== 'create-table') {
           throw new Error(`--format must be cloudformation or create-table, not ${opts.format}`);
         }
-        const doc = opts.format === 'cloudformation' ? cloudFormationTemplate(dynamodb.tableName) : tableDefinition(dynamodb.tableName);
+        const doc =
+          opts.format === 'cloudformation'
+            ? cloudFormationTemplate(dynamodb.tableName)
+            : tableDefinition(dynamodb.tableName);
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         return;
       }
-      const local = dynamodb.mode === 'embedded' ? await startDynamoLocal({ dataDir: dynamodb.dataDir }) : undefined;
-      const { client } = createDynamoClients({ endpoint: local?.endpoint ?? dynamodb.endpoint, region: dynamodb.region });
+      const local =
+        dynamodb.mode === 'embedded' ? await startDynamoLocal({ dataDir: dynamodb.dataDir }) : undefined;
+      const { client } = createDynamoClients({
+        endpoint: local?.endpoint ?? dynamodb.endpoint,
+        region: dynamodb.region,
+      });
       try {
-        const where = local ? `embedded DynamoDB (${dynamodb.dataDir ?? 'in memory'})` : (dynamodb.endpoint ?? `AWS ${dynamodb.region}`);
+        const where = local
+          ? `embedded DynamoDB (${dynamodb.dataDir ?? 'in memory'})`
+          : (dynamodb.endpoint ?? `AWS ${dynamodb.region}`);
         const result = await ensureTable(client, dynamodb.tableName);
-        console.log(`table ${dynamodb.tableName} ${result === 'created' ? 'created' : 'already exists'} in ${where}`);
+        console.log(
+          `table ${dynamodb.tableName} ${result === 'created' ? 'created' : 'already exists'} in ${where}`,
+        );
       } finally {
         client.destroy();
         await local?.stop();

@@ -23,7 +23,9 @@ registerDynamoCommands(program, config);
 
 program
   .command('seed')
-  .description('Add the states and programs of the data file (and demo users unless --no-demo-users) that are missing')
+  .description(
+    'Add the states and programs of the data file (and demo users unless --no-demo-users) that are missing',
+  )
   .option('--no-demo-users', 'do not add the demo users')
   .action(async (opts: { demoUsers: boolean }) => {
     const { store, description } = await openStore(config().store);

@@ -12,7 +12,8 @@ export function programNamePart(shortName: string): string {
 }
 
 export function formatStateNumber(n: number): string {
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`state number must be a positive integer, got ${n}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new RangeError(`state number must be a positive integer, got ${n}`);
   return String(n).padStart(4, '0');
 }
 

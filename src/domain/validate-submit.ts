@@ -42,11 +42,18 @@ export function validateForSubmit(draft: SubmitDraft, ctx: SubmitContext): Field
   });
 
   if (!f.contractType) fail('formData.contractType', 'choose base contract or amendment');
-  checkDateRange(fail, 'formData.contractDateStart', f.contractDateStart, 'formData.contractDateEnd', f.contractDateEnd);
+  checkDateRange(
+    fail,
+    'formData.contractDateStart',
+    f.contractDateStart,
+    'formData.contractDateEnd',
+    f.contractDateEnd,
+  );
   if (f.managedCareEntities.length === 0) {
     fail('formData.managedCareEntities', 'choose at least one managed care entity');
   }
-  if (f.federalAuthorities.length === 0) fail('formData.federalAuthorities', 'choose at least one federal authority');
+  if (f.federalAuthorities.length === 0)
+    fail('formData.federalAuthorities', 'choose at least one federal authority');
   if (f.contractType === 'AMENDMENT') {
     if (f.itemsBeingAmended.length === 0) {
       fail('formData.itemsBeingAmended', 'an amendment must say at least one item being amended');
@@ -64,12 +71,14 @@ export function validateForSubmit(draft: SubmitDraft, ctx: SubmitContext): Field
   });
 
   const docs = draft.documents;
-  if (!docs.some((d) => d.category === 'CONTRACT')) fail('documents', 'attach at least one contract document');
+  if (!docs.some((d) => d.category === 'CONTRACT'))
+    fail('documents', 'attach at least one contract document');
   docs.forEach((d, i) => {
     const at = `documents.${i}`;
     if (d.scanStatus === 'INFECTED') fail(`${at}.scanStatus`, `"${d.name}" failed the virus scan; remove it`);
     else if (d.scanStatus === 'PENDING') fail(`${at}.scanStatus`, `"${d.name}" is still being scanned`);
-    else if (d.scanStatus === 'ERROR') fail(`${at}.scanStatus`, `"${d.name}" could not be scanned; upload it again`);
+    else if (d.scanStatus === 'ERROR')
+      fail(`${at}.scanStatus`, `"${d.name}" could not be scanned; upload it again`);
   });
 
   const rateIds = new Set(f.rateCertifications.map((r) => r.id));
@@ -83,15 +92,22 @@ export function validateForSubmit(draft: SubmitDraft, ctx: SubmitContext): Field
       }
     });
   } else {
-    if (f.rateCertifications.length === 0) fail('formData.rateCertifications', 'add at least one rate certification');
+    if (f.rateCertifications.length === 0)
+      fail('formData.rateCertifications', 'add at least one rate certification');
     f.rateCertifications.forEach((r, i) => {
       checkRate(fail, `formData.rateCertifications.${i}`, r, new Set(f.programIds), docs);
     });
     if (!f.actuaryCommunicationPreference) {
-      fail('formData.actuaryCommunicationPreference', 'choose how OACT should communicate with the actuaries');
+      fail(
+        'formData.actuaryCommunicationPreference',
+        'choose how OACT should communicate with the actuaries',
+      );
     }
     docs.forEach((d, i) => {
-      if ((d.category === 'RATE' || d.category === 'RATE_SUPPORTING') && (!d.rateId || !rateIds.has(d.rateId))) {
+      if (
+        (d.category === 'RATE' || d.category === 'RATE_SUPPORTING') &&
+        (!d.rateId || !rateIds.has(d.rateId))
+      ) {
         fail(`documents.${i}.rateId`, 'a rate document must belong to one of the rate certifications');
       }
     });
@@ -119,20 +135,29 @@ function checkRate(
   if (!r.rateType) fail(`${at}.rateType`, 'choose new rate or amendment');
   if (r.rateProgramIds.length === 0) fail(`${at}.rateProgramIds`, 'choose at least one program');
   r.rateProgramIds.forEach((id, i) => {
-    if (!packagePrograms.has(id)) fail(`${at}.rateProgramIds.${i}`, 'is not one of the programs of this package');
+    if (!packagePrograms.has(id))
+      fail(`${at}.rateProgramIds.${i}`, 'is not one of the programs of this package');
   });
   checkDateRange(fail, `${at}.rateDateStart`, r.rateDateStart, `${at}.rateDateEnd`, r.rateDateEnd);
   if (!r.rateDateCertified) fail(`${at}.rateDateCertified`, 'enter the date the rates were certified');
   if (r.rateType === 'AMENDMENT') {
-    checkDateRange(fail, `${at}.effectiveDateStart`, r.effectiveDateStart, `${at}.effectiveDateEnd`, r.effectiveDateEnd);
+    checkDateRange(
+      fail,
+      `${at}.effectiveDateStart`,
+      r.effectiveDateStart,
+      `${at}.effectiveDateEnd`,
+      r.effectiveDateEnd,
+    );
   }
-  if (r.certifyingActuaries.length === 0) fail(`${at}.certifyingActuaries`, 'add at least one certifying actuary');
+  if (r.certifyingActuaries.length === 0)
+    fail(`${at}.certifyingActuaries`, 'add at least one certifying actuary');
   r.certifyingActuaries.forEach((a, i) => {
     const ap = `${at}.certifyingActuaries.${i}`;
     if (blank(a.name)) fail(`${ap}.name`, 'enter the actuary name');
     if (!isEmail(a.email)) fail(`${ap}.email`, 'enter a valid email address');
     if (!a.actuarialFirm) fail(`${ap}.actuarialFirm`, 'choose the actuarial firm');
-    if (a.actuarialFirm === 'OTHER' && blank(a.actuarialFirmOther)) fail(`${ap}.actuarialFirmOther`, 'name the firm');
+    if (a.actuarialFirm === 'OTHER' && blank(a.actuarialFirmOther))
+      fail(`${ap}.actuarialFirmOther`, 'name the firm');
   });
   if (!docs.some((d) => d.category === 'RATE' && d.rateId === r.id)) {
     fail(`${at}.documents`, 'attach at least one rate certification document');

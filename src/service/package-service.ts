@@ -68,14 +68,21 @@ export class PackageService {
     } else {
       page = await this.store.listSubmitted(stateCode ? { ...rest, stateCode } : rest);
     }
-    const items = await Promise.all(page.items.map(async (s) => ({ ...s, name: await this.nameOf(s, s.programIds) })));
+    const items = await Promise.all(
+      page.items.map(async (s) => ({ ...s, name: await this.nameOf(s, s.programIds) })),
+    );
     return { ...page, items };
   }
 
   async create(user: User, input: { formData: FormData; documents?: PackageDocument[] }, id: string) {
     if (user.role !== 'STATE_USER') throw forbidden('only state users create packages');
     await this.checkPrograms(user.stateCode, input.formData);
-    const pkg = await this.store.createDraft({ id, stateCode: user.stateCode, ...input, actor: actorOf(user) });
+    const pkg = await this.store.createDraft({
+      id,
+      stateCode: user.stateCode,
+      ...input,
+      actor: actorOf(user),
+    });
     return this.view(user, pkg);
   }
 
@@ -110,7 +117,10 @@ export class PackageService {
   async unlock(user: User, id: string, expectedVersion: number, reason: string) {
     await this.visible(user, id);
     if (!canUnlock(user)) throw forbidden('only CMS users unlock packages');
-    if (reason.trim() === '') throw invalidFields('a reason is required', [{ path: 'reason', message: 'give a reason for unlocking' }]);
+    if (reason.trim() === '')
+      throw invalidFields('a reason is required', [
+        { path: 'reason', message: 'give a reason for unlocking' },
+      ]);
     return this.view(user, await this.store.unlock(id, { expectedVersion, actor: actorOf(user), reason }));
   }
 
@@ -132,7 +142,8 @@ export class PackageService {
 
   private async authored(user: User, id: string): Promise<Package> {
     const pkg = await this.visible(user, id);
-    if (!canAuthor(user, pkg.stateCode)) throw forbidden(`only ${pkg.stateCode} state users change this package`);
+    if (!canAuthor(user, pkg.stateCode))
+      throw forbidden(`only ${pkg.stateCode} state users change this package`);
     return pkg;
   }
 
@@ -140,20 +151,26 @@ export class PackageService {
     const state = await this.reference.state(stateCode);
     const known = new Set(state?.programs.map((p) => p.id));
     const fields: FieldError[] = [];
+    const check = (id: string, path: string) => {
+      if (!known.has(id)) fields.push({ path, message: `is not a program of ${stateCode}` });
+    };
     formData.programIds.forEach((id, i) => {
-      if (!known.has(id)) fields.push({ path: `formData.programIds.${i}`, message: `is not a program of ${stateCode}` });
+      check(id, `formData.programIds.${i}`);
     });
-    formData.rateCertifications.forEach((r, ri) =>
+    formData.rateCertifications.forEach((r, ri) => {
       r.rateProgramIds.forEach((id, i) => {
-        if (!known.has(id)) {
-          fields.push({ path: `formData.rateCertifications.${ri}.rateProgramIds.${i}`, message: `is not a program of ${stateCode}` });
-        }
-      }),
-    );
+        check(id, `formData.rateCertifications.${ri}.rateProgramIds.${i}`);
+      });
+    });
     if (fields.length > 0) throw invalidFields('some programs do not belong to the state', fields);
   }
 
-  private async checkSubmittable(pkg: Package, expectedVersion: number, action: 'submit' | 'resubmit', reason?: string) {
+  private async checkSubmittable(
+    pkg: Package,
+    expectedVersion: number,
+    action: 'submit' | 'resubmit',
+    reason?: string,
+  ) {
     if (!canTransition(action, pkg.status)) throw invalidTransition(pkg.id, action, pkg.status);
     // Validate exactly the version the caller saw; the store refuses the write if it moved on.
     if (pkg.version !== expectedVersion) throw versionConflict(pkg.id, expectedVersion, pkg.version);

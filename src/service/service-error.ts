@@ -1,7 +1,12 @@
 import type { FieldError } from '../domain/index.js';
 
 /** Failures the use cases report on purpose; the API maps each code to one HTTP status. */
-export type ServiceErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'VALIDATION_FAILED' | 'SUBMISSION_INCOMPLETE';
+export type ServiceErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'VALIDATION_FAILED'
+  | 'SUBMISSION_INCOMPLETE';
 
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';

@@ -1,5 +1,10 @@
 /** Every failure a store reports on purpose. Backends map their native errors into these. */
-export type StoreErrorCode = 'NotFound' | 'AlreadyExists' | 'VersionConflict' | 'InvalidTransition' | 'InvalidInput';
+export type StoreErrorCode =
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'VersionConflict'
+  | 'InvalidTransition'
+  | 'InvalidInput';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
@@ -13,7 +18,8 @@ export class StoreError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new StoreError('NotFound', `${what} ${id} was not found`, { id });
+export const notFound = (what: string, id: string) =>
+  new StoreError('NotFound', `${what} ${id} was not found`, { id });
 export const alreadyExists = (what: string, id: string) =>
   new StoreError('AlreadyExists', `${what} ${id} already exists`, { id });
 export const versionConflict = (id: string, expected: number, actual?: number) =>
@@ -23,7 +29,11 @@ export const versionConflict = (id: string, expected: number, actual?: number) =
     { id, expectedVersion: expected, actualVersion: actual },
   );
 export const invalidTransition = (id: string, action: string, status: string) =>
-  new StoreError('InvalidTransition', `cannot ${action} package ${id} while it is ${status}`, { id, action, status });
+  new StoreError('InvalidTransition', `cannot ${action} package ${id} while it is ${status}`, {
+    id,
+    action,
+    status,
+  });
 export const invalidInput = (message: string, details: Record<string, unknown> = {}) =>
   new StoreError('InvalidInput', message, details);
 

@@ -44,7 +44,8 @@ function parseDocuments(documents: unknown): PackageDocument[] {
 export function requireReason(reason: string | undefined, action: string): string {
   const trimmed = reason?.trim() ?? '';
   if (trimmed === '') throw invalidInput(`a reason is required to ${action}`, { field: 'reason' });
-  if (trimmed.length > 5000) throw invalidInput('the reason is longer than 5000 characters', { field: 'reason' });
+  if (trimmed.length > 5000)
+    throw invalidInput('the reason is longer than 5000 characters', { field: 'reason' });
   return trimmed;
 }
 
@@ -94,7 +95,13 @@ export function applyUpdate(pkg: Package, input: UpdateDraftInput): Package {
   return withCurrent(pkg, next, nowIso());
 }
 
-function freeze(pkg: Package, action: 'submit' | 'resubmit', actor: Actor, reason: string, expectedVersion: number) {
+function freeze(
+  pkg: Package,
+  action: 'submit' | 'resubmit',
+  actor: Actor,
+  reason: string,
+  expectedVersion: number,
+) {
   assertAllowed(pkg, action, expectedVersion);
   const at = nowIso();
   const next = withCurrent(pkg, { ...pkg.revisions[0]!, submitInfo: { at, by: actor, reason } }, at);
@@ -105,7 +112,12 @@ export function applySubmit(pkg: Package, actor: Actor, expectedVersion: number)
   return freeze(pkg, 'submit', actor, INITIAL_SUBMISSION_REASON, expectedVersion);
 }
 
-export function applyResubmit(pkg: Package, actor: Actor, reason: string | undefined, expectedVersion: number) {
+export function applyResubmit(
+  pkg: Package,
+  actor: Actor,
+  reason: string | undefined,
+  expectedVersion: number,
+) {
   return freeze(pkg, 'resubmit', actor, requireReason(reason, 'resubmit'), expectedVersion);
 }
 

@@ -19,7 +19,11 @@ export function encodeCursor(query: string, position: unknown): string {
   return Buffer.from(JSON.stringify({ q: query, p: position })).toString('base64url');
 }
 
-export function decodeCursor<T>(query: string, cursor: string | undefined, isPosition: (p: unknown) => p is T) {
+export function decodeCursor<T>(
+  query: string,
+  cursor: string | undefined,
+  isPosition: (p: unknown) => p is T,
+) {
   if (cursor === undefined) return undefined;
   let decoded: unknown;
   try {
@@ -28,6 +32,7 @@ export function decodeCursor<T>(query: string, cursor: string | undefined, isPos
     throw invalidInput('the cursor is not valid', { field: 'cursor' });
   }
   const { q, p } = (decoded ?? {}) as { q?: unknown; p?: unknown };
-  if (q !== query || !isPosition(p)) throw invalidInput('the cursor does not belong to this list', { field: 'cursor' });
+  if (q !== query || !isPosition(p))
+    throw invalidInput('the cursor does not belong to this list', { field: 'cursor' });
   return p;
 }

@@ -4,8 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FormData, User } from '../../src/domain/index.js';
-import type { Package } from '../../src/domain/index.js';
+import type { FormData, Package, User } from '../../src/domain/index.js';
 import { actorOf, FormDataSchema } from '../../src/domain/index.js';
 import { demo, type TestApi, testApi } from '../support/api.js';
 
@@ -23,7 +22,13 @@ interface RouteCase {
   expect: Record<Caller, number>;
 }
 
-const everyoneSignedIn = (status: number) => ({ anonymous: 401, mnState: status, flState: status, cms: status, admin: status });
+const everyoneSignedIn = (status: number) => ({
+  anonymous: 401,
+  mnState: status,
+  flState: status,
+  cms: status,
+  admin: status,
+});
 
 let api: TestApi;
 const users = {} as Record<Exclude<Caller, 'anonymous'>, User>;
@@ -46,11 +51,21 @@ async function fixture(kind: Fixture): Promise<Package> {
       scanStatus: 'NOT_SCANNED' as const,
     },
   ];
-  let pkg = await api.store.createDraft({ id: randomUUID(), stateCode: 'MN', formData: mnForm, documents: docs, actor });
+  let pkg = await api.store.createDraft({
+    id: randomUUID(),
+    stateCode: 'MN',
+    formData: mnForm,
+    documents: docs,
+    actor,
+  });
   if (kind === 'draft') return pkg;
   pkg = await api.store.submit(pkg.id, { expectedVersion: pkg.version, actor });
   if (kind === 'submitted') return pkg;
-  return api.store.unlock(pkg.id, { expectedVersion: pkg.version, actor: actorOf(users.cms), reason: 'fix it' });
+  return api.store.unlock(pkg.id, {
+    expectedVersion: pkg.version,
+    actor: actorOf(users.cms),
+    reason: 'fix it',
+  });
 }
 
 const ROUTES: RouteCase[] = [
@@ -121,7 +136,13 @@ const ROUTES: RouteCase[] = [
 ];
 
 /** Routes that need no session by design. */
-const PUBLIC = ['GET /healthz', 'GET /readyz', 'GET /api/auth/dev-users', 'POST /api/auth/dev-login', 'POST /api/auth/logout'];
+const PUBLIC = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /api/auth/dev-users',
+  'POST /api/auth/dev-login',
+  'POST /api/auth/logout',
+];
 
 beforeAll(async () => {
   api = await testApi();
@@ -165,7 +186,11 @@ describe('authorization over every route', () => {
           method: route.method,
           url,
           headers: cookies[caller] ? { cookie: cookies[caller] } : {},
-          ...(route.body && pkg ? { payload: route.body(pkg) as object } : route.body ? { payload: route.body(undefined as never) as object } : {}),
+          ...(route.body && pkg
+            ? { payload: route.body(pkg) as object }
+            : route.body
+              ? { payload: route.body(undefined as never) as object }
+              : {}),
         });
         expect(res.statusCode, res.body).toBe(route.expect[caller]);
         if (caller === 'flState' && route.path.startsWith('/api/packages')) {
@@ -185,14 +210,22 @@ describe('authorization over every route', () => {
     const draft = await fixture('draft');
     const sub = await fixture('submitted');
     const list = async (caller: Caller, query = '') =>
-      (await api.app.inject({ url: `/api/packages?limit=100${query}`, headers: { cookie: cookies[caller]! } })).json() as {
+      (
+        await api.app.inject({
+          url: `/api/packages?limit=100${query}`,
+          headers: { cookie: cookies[caller]! },
+        })
+      ).json() as {
         items: { id: string; stateCode: string; status: string }[];
       };
     const mn = await list('mnState');
     expect(mn.items.map((p) => p.id)).toEqual(expect.arrayContaining([draft.id, sub.id]));
     expect(mn.items.every((p) => p.stateCode === 'MN')).toBe(true);
     expect((await list('flState')).items.every((p) => p.stateCode === 'FL')).toBe(true);
-    const other = await api.app.inject({ url: '/api/packages?stateCode=MN', headers: { cookie: cookies.flState! } });
+    const other = await api.app.inject({
+      url: '/api/packages?stateCode=MN',
+      headers: { cookie: cookies.flState! },
+    });
     expect(other.statusCode).toBe(400);
     for (const c of ['cms', 'admin'] as const) {
       const seen = (await list(c, '&stateCode=MN')).items;
@@ -203,11 +236,19 @@ describe('authorization over every route', () => {
   });
 
   it('refuses forged, tampered and expired-looking session cookies', async () => {
-    for (const cookie of ['carepack_session=abc', `${cookies.mnState!}x`, 'carepack_session=6f1c1e52|9999999999999.sig']) {
+    for (const cookie of [
+      'carepack_session=abc',
+      `${cookies.mnState!}x`,
+      'carepack_session=6f1c1e52|9999999999999.sig',
+    ]) {
       const res = await api.app.inject({ url: '/api/packages', headers: { cookie } });
       expect(res.statusCode).toBe(401);
     }
-    const logout = await api.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: cookies.mnState! } });
+    const logout = await api.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: cookies.mnState! },
+    });
     expect(logout.statusCode).toBe(204);
     expect(logout.cookies.find((c) => c.name === 'carepack_session')?.value).toBe('');
   });

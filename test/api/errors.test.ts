@@ -16,7 +16,10 @@ beforeAll(async () => {
   cms = await api.login(demo('CMS_USER'));
   const state = await api.store.getState('MN');
   const actor = actorOf(demo('STATE_USER', 'MN'));
-  const formData = FormDataSchema.parse({ submissionType: 'CONTRACT_ONLY', programIds: [state.programs[0]!.id] });
+  const formData = FormDataSchema.parse({
+    submissionType: 'CONTRACT_ONLY',
+    programIds: [state.programs[0]!.id],
+  });
   draft = await api.store.createDraft({ id: randomUUID(), stateCode: 'MN', formData, actor });
   const other = await api.store.createDraft({ id: randomUUID(), stateCode: 'MN', formData, actor });
   submitted = await api.store.submit(other.id, { expectedVersion: 1, actor });
@@ -52,7 +55,13 @@ describe('error answers', () => {
       method: 'POST',
       url: '/api/packages',
       headers: { cookie: mn },
-      payload: { formData: { submissionType: 'BOTH', contractDateStart: '2027-02-30', managedCareEntities: ['MCO', 'MCO'] } },
+      payload: {
+        formData: {
+          submissionType: 'BOTH',
+          contractDateStart: '2027-02-30',
+          managedCareEntities: ['MCO', 'MCO'],
+        },
+      },
     });
     expect(res.statusCode).toBe(400);
     const paths = (res.json().errors as { path: string }[]).map((e) => e.path);
@@ -98,7 +107,10 @@ describe('error answers', () => {
               {
                 submissionType: fc.constantFrom('CONTRACT_ONLY', 'CONTRACT_AND_RATES', 'X', 1),
                 programIds: fc.array(fc.oneof(fc.uuid(), fc.string())),
-                contractDateStart: fc.oneof(fc.string(), fc.date().map((d) => d.toISOString().slice(0, 10))),
+                contractDateStart: fc.oneof(
+                  fc.string(),
+                  fc.date().map((d) => d.toISOString().slice(0, 10)),
+                ),
                 rateCertifications: fc.array(fc.jsonValue(), { maxLength: 3 }),
               },
               { requiredKeys: [] },

@@ -42,7 +42,9 @@ function completeForm(rateId: string): FormDataInput {
         rateDateStart: '2027-01-01',
         rateDateEnd: '2027-12-31',
         rateDateCertified: '2026-11-01',
-        certifyingActuaries: [{ name: 'Ada', title: 'FSA', email: 'ada@milliman.example.com', actuarialFirm: 'MILLIMAN' }],
+        certifyingActuaries: [
+          { name: 'Ada', title: 'FSA', email: 'ada@milliman.example.com', actuarialFirm: 'MILLIMAN' },
+        ],
       },
     ],
     stateContacts: [{ name: 'Mina Nelson', title: 'Lead', email: 'mina.nelson@mn.example.gov' }],
@@ -76,7 +78,9 @@ describe('a package from draft to resubmission over HTTP', () => {
     expect(created.headers.location).toBe(`/api/packages/${draft.id}`);
 
     // CMS never sees a draft.
-    expect((await app.inject({ url: `/api/packages/${draft.id}`, headers: { cookie: cms } })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ url: `/api/packages/${draft.id}`, headers: { cookie: cms } })).statusCode,
+    ).toBe(404);
 
     const incomplete = await app.inject({
       method: 'POST',
@@ -86,7 +90,9 @@ describe('a package from draft to resubmission over HTTP', () => {
     });
     expect(incomplete.statusCode).toBe(422);
     const paths = json<{ errors: { path: string }[] }>(incomplete).errors.map((e) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['formData.contractType', 'formData.rateCertifications', 'documents']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['formData.contractType', 'formData.rateCertifications', 'documents']),
+    );
 
     const rateId = randomUUID();
     const updated = await app.inject({
@@ -166,9 +172,14 @@ describe('a package from draft to resubmission over HTTP', () => {
       payload: { expectedVersion: 4, reason: 'Fixed the certification date' },
     });
     expect(resubmitted.statusCode).toBe(200);
-    const r = json<{ status: string; name: string; revisions: { submitInfo: { reason: string } }[] }>(resubmitted);
+    const r = json<{ status: string; name: string; revisions: { submitInfo: { reason: string } }[] }>(
+      resubmitted,
+    );
     expect(r).toMatchObject({ status: 'RESUBMITTED', name: 'MN-PMAP-0001' });
-    expect(r.revisions.map((rev) => rev.submitInfo.reason)).toEqual(['Fixed the certification date', 'Initial submission']);
+    expect(r.revisions.map((rev) => rev.submitInfo.reason)).toEqual([
+      'Fixed the certification date',
+      'Initial submission',
+    ]);
 
     const history = json<{ items: { action: string }[] }>(
       await app.inject({ url: `/api/packages/${draft.id}/history`, headers: { cookie: cms } }),
@@ -198,7 +209,10 @@ describe('a package from draft to resubmission over HTTP', () => {
       headers: { cookie: fl },
       payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [flState.programs[0]!.id] } },
     });
-    expect(json<{ stateNumber: number; stateCode: string }>(flPkg)).toMatchObject({ stateNumber: 1, stateCode: 'FL' });
+    expect(json<{ stateNumber: number; stateCode: string }>(flPkg)).toMatchObject({
+      stateNumber: 1,
+      stateCode: 'FL',
+    });
   });
 
   it("refuses programs of another state with the field's path", async () => {
@@ -224,7 +238,11 @@ describe('a package from draft to resubmission over HTTP', () => {
         payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap] } },
       }),
     );
-    const missingVersion = await app.inject({ method: 'DELETE', url: `/api/packages/${created.id}`, headers: { cookie: mnState } });
+    const missingVersion = await app.inject({
+      method: 'DELETE',
+      url: `/api/packages/${created.id}`,
+      headers: { cookie: mnState },
+    });
     expect(missingVersion.statusCode).toBe(400);
     const del = await app.inject({
       method: 'DELETE',
@@ -232,6 +250,8 @@ describe('a package from draft to resubmission over HTTP', () => {
       headers: { cookie: mnState },
     });
     expect(del.statusCode).toBe(204);
-    expect((await app.inject({ url: `/api/packages/${created.id}`, headers: { cookie: mnState } })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ url: `/api/packages/${created.id}`, headers: { cookie: mnState } })).statusCode,
+    ).toBe(404);
   });
 });

@@ -20,16 +20,28 @@ export function makeState(code: string, programNames = ['PMAP', 'MSHO']): State 
   return {
     code,
     name: `Test state ${code}`,
-    programs: programNames.map((name) => ({ id: randomUUID(), name, fullName: `${name} program of ${code}` })),
+    programs: programNames.map((name) => ({
+      id: randomUUID(),
+      name,
+      fullName: `${name} program of ${code}`,
+    })),
   };
 }
 
 export function stateActor(): Actor {
-  return { id: randomUUID(), email: `analyst-${randomUUID().slice(0, 8)}@state.example.gov`, role: 'STATE_USER' };
+  return {
+    id: randomUUID(),
+    email: `analyst-${randomUUID().slice(0, 8)}@state.example.gov`,
+    role: 'STATE_USER',
+  };
 }
 
 export function cmsActor(): Actor {
-  return { id: randomUUID(), email: `reviewer-${randomUUID().slice(0, 8)}@cms.example.gov`, role: 'CMS_USER' };
+  return {
+    id: randomUUID(),
+    email: `reviewer-${randomUUID().slice(0, 8)}@cms.example.gov`,
+    role: 'CMS_USER',
+  };
 }
 
 export function document(
@@ -89,13 +101,22 @@ export function minimalFormData(state: State): FormData {
 }
 
 /** A fresh state with its own numbering, seeded into the store. */
-export async function freshState(store: Store, nextCode: () => string, programNames?: string[]): Promise<State> {
+export async function freshState(
+  store: Store,
+  nextCode: () => string,
+  programNames?: string[],
+): Promise<State> {
   const state = makeState(nextCode(), programNames);
   await store.upsertStates([state]);
   return state;
 }
 
-export async function draft(store: Store, state: State, actor = stateActor(), formData = minimalFormData(state)) {
+export async function draft(
+  store: Store,
+  state: State,
+  actor = stateActor(),
+  formData = minimalFormData(state),
+) {
   return store.createDraft({ id: randomUUID(), stateCode: state.code, formData, actor });
 }
 

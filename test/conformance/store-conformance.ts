@@ -45,7 +45,9 @@ export async function expectStoreError(promise: Promise<unknown>, code: StoreErr
   expect((error as { code: string }).code).toBe(code);
 }
 
-async function collect<T>(fetch: (cursor?: string) => Promise<Page<T>>): Promise<{ items: T[]; pages: number }> {
+async function collect<T>(
+  fetch: (cursor?: string) => Promise<Page<T>>,
+): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
   let cursor: string | undefined;
   let pages = 0;
@@ -102,8 +104,21 @@ export function runStoreConformance(options: ConformanceOptions) {
 
       it('upserts and reads users of every role', async () => {
         const users: User[] = [
-          { id: randomUUID(), email: 'a@mn.gov', givenName: 'Aaron', familyName: 'State', role: 'STATE_USER', stateCode: 'MN' },
-          { id: randomUUID(), email: 'c@cms.gov', givenName: 'Cora', familyName: 'Reviewer', role: 'CMS_USER' },
+          {
+            id: randomUUID(),
+            email: 'a@mn.gov',
+            givenName: 'Aaron',
+            familyName: 'State',
+            role: 'STATE_USER',
+            stateCode: 'MN',
+          },
+          {
+            id: randomUUID(),
+            email: 'c@cms.gov',
+            givenName: 'Cora',
+            familyName: 'Reviewer',
+            role: 'CMS_USER',
+          },
           { id: randomUUID(), email: 'd@cms.gov', givenName: 'Dee', familyName: 'Admin', role: 'ADMIN_USER' },
         ];
         await store.upsertUsers(users);
@@ -122,11 +137,23 @@ export function runStoreConformance(options: ConformanceOptions) {
         const formData = fullFormData(state);
         docs.push(document('rates.xlsx', 'RATE', formData.rateCertifications[0]!.id));
         const actor = stateActor();
-        const created = await store.createDraft({ id: randomUUID(), stateCode: state.code, formData, documents: docs, actor });
+        const created = await store.createDraft({
+          id: randomUUID(),
+          stateCode: state.code,
+          formData,
+          documents: docs,
+          actor,
+        });
         expect(created).toMatchObject({ stateCode: state.code, stateNumber: 1, status: 'DRAFT', version: 1 });
         expect(created.initiallySubmittedAt).toBeNull();
         expect(created.revisions).toHaveLength(1);
-        expect(created.revisions[0]).toMatchObject({ number: 1, formData, documents: docs, submitInfo: null, unlockInfo: null });
+        expect(created.revisions[0]).toMatchObject({
+          number: 1,
+          formData,
+          documents: docs,
+          submitInfo: null,
+          unlockInfo: null,
+        });
         expect(await store.getPackage(created.id)).toEqual(created);
       });
 
@@ -154,7 +181,12 @@ export function runStoreConformance(options: ConformanceOptions) {
         const first = await draft(store, state);
         expect(first.stateNumber).toBe(1);
         await expectStoreError(
-          store.createDraft({ id: first.id, stateCode: state.code, formData: minimalFormData(state), actor: stateActor() }),
+          store.createDraft({
+            id: first.id,
+            stateCode: state.code,
+            formData: minimalFormData(state),
+            actor: stateActor(),
+          }),
           'AlreadyExists',
         );
         expect(await store.getPackage(first.id)).toEqual(first);
@@ -169,7 +201,10 @@ export function runStoreConformance(options: ConformanceOptions) {
         await expectStoreError(store.submit(id, { expectedVersion: 1, actor }), 'NotFound');
         await expectStoreError(store.unlock(id, { expectedVersion: 1, actor, reason: 'x' }), 'NotFound');
         await expectStoreError(store.resubmit(id, { expectedVersion: 1, actor, reason: 'x' }), 'NotFound');
-        await expectStoreError(store.appendAudit({ packageId: id, actor, action: 'DOWNLOAD', summary: 'x' }), 'NotFound');
+        await expectStoreError(
+          store.appendAudit({ packageId: id, actor, action: 'DOWNLOAD', summary: 'x' }),
+          'NotFound',
+        );
       });
 
       it('updates form data and documents (add, reorder, remove) with optimistic versions', async () => {
@@ -205,7 +240,11 @@ export function runStoreConformance(options: ConformanceOptions) {
         const pkg = await draft(store, state, actor);
         const doc = document('same.pdf');
         await expectStoreError(
-          store.updateDraft(pkg.id, { expectedVersion: 1, documents: [doc, { ...document('same.pdf') }], actor }),
+          store.updateDraft(pkg.id, {
+            expectedVersion: 1,
+            documents: [doc, { ...document('same.pdf') }],
+            actor,
+          }),
           'InvalidInput',
         );
         await expectStoreError(
@@ -265,7 +304,10 @@ export function runStoreConformance(options: ConformanceOptions) {
           'InvalidTransition',
         );
         await expectStoreError(store.deleteDraft(pkg.id, { expectedVersion: v, actor }), 'InvalidTransition');
-        await expectStoreError(store.resubmit(pkg.id, { expectedVersion: v, actor, reason: 'x' }), 'InvalidTransition');
+        await expectStoreError(
+          store.resubmit(pkg.id, { expectedVersion: v, actor, reason: 'x' }),
+          'InvalidTransition',
+        );
         expect(await store.getPackage(pkg.id)).toEqual(pkg);
       });
 
@@ -273,10 +315,19 @@ export function runStoreConformance(options: ConformanceOptions) {
         const state = await freshState(store, nextCode);
         const actor = stateActor();
         const pkg = await draft(store, state, actor);
-        await expectStoreError(store.unlock(pkg.id, { expectedVersion: 1, actor: cmsActor(), reason: 'x' }), 'InvalidTransition');
-        await expectStoreError(store.resubmit(pkg.id, { expectedVersion: 1, actor, reason: 'x' }), 'InvalidTransition');
+        await expectStoreError(
+          store.unlock(pkg.id, { expectedVersion: 1, actor: cmsActor(), reason: 'x' }),
+          'InvalidTransition',
+        );
+        await expectStoreError(
+          store.resubmit(pkg.id, { expectedVersion: 1, actor, reason: 'x' }),
+          'InvalidTransition',
+        );
         const sub = await store.submit(pkg.id, { expectedVersion: 1, actor });
-        await expectStoreError(store.unlock(pkg.id, { expectedVersion: sub.version, actor: cmsActor(), reason: '  ' }), 'InvalidInput');
+        await expectStoreError(
+          store.unlock(pkg.id, { expectedVersion: sub.version, actor: cmsActor(), reason: '  ' }),
+          'InvalidInput',
+        );
         expect(await store.getPackage(pkg.id)).toEqual(sub);
       });
 
@@ -294,12 +345,21 @@ export function runStoreConformance(options: ConformanceOptions) {
         const sub = await store.submit(first.id, { expectedVersion: 1, actor });
         const frozen = structuredClone(sub.revisions[0]!);
 
-        const unlocked = await store.unlock(first.id, { expectedVersion: sub.version, actor: cms, reason: 'Fix the dates' });
+        const unlocked = await store.unlock(first.id, {
+          expectedVersion: sub.version,
+          actor: cms,
+          reason: 'Fix the dates',
+        });
         expect(unlocked.status).toBe('UNLOCKED');
         expect(unlocked.revisions).toHaveLength(2);
         const [draftRev, oldRev] = unlocked.revisions;
         expect(oldRev).toEqual(frozen);
-        expect(draftRev).toMatchObject({ number: 2, submitInfo: null, formData: frozen.formData, documents: frozen.documents });
+        expect(draftRev).toMatchObject({
+          number: 2,
+          submitInfo: null,
+          formData: frozen.formData,
+          documents: frozen.documents,
+        });
         expect(draftRev!.unlockInfo).toMatchObject({ by: cms, reason: 'Fix the dates' });
         expect(draftRev!.id).not.toBe(frozen.id);
 
@@ -310,15 +370,26 @@ export function runStoreConformance(options: ConformanceOptions) {
           actor,
         });
         expect(edited.revisions[1]).toEqual(frozen);
-        await expectStoreError(store.resubmit(first.id, { expectedVersion: edited.version, actor, reason: '' }), 'InvalidInput');
-        const re = await store.resubmit(first.id, { expectedVersion: edited.version, actor, reason: 'Dates fixed' });
+        await expectStoreError(
+          store.resubmit(first.id, { expectedVersion: edited.version, actor, reason: '' }),
+          'InvalidInput',
+        );
+        const re = await store.resubmit(first.id, {
+          expectedVersion: edited.version,
+          actor,
+          reason: 'Dates fixed',
+        });
         expect(re).toMatchObject({ status: 'RESUBMITTED', stateNumber: sub.stateNumber });
         expect(re.initiallySubmittedAt).toBe(sub.initiallySubmittedAt);
         expect(re.revisions[0]!.submitInfo).toMatchObject({ by: actor, reason: 'Dates fixed' });
         expect(re.revisions[0]!.formData.contractDateEnd).toBe('2027-06-30');
         expect(re.revisions[1]).toEqual(frozen);
 
-        const again = await store.unlock(first.id, { expectedVersion: re.version, actor: cms, reason: 'One more thing' });
+        const again = await store.unlock(first.id, {
+          expectedVersion: re.version,
+          actor: cms,
+          reason: 'One more thing',
+        });
         expect(again.revisions.map((r) => r.number)).toEqual([3, 2, 1]);
         expect(again.revisions[1]).toEqual(re.revisions[0]);
         expect(again.revisions[0]!.documents).toEqual(re.revisions[0]!.documents);
@@ -343,7 +414,11 @@ export function runStoreConformance(options: ConformanceOptions) {
         const b = await submitted(store, state, actor);
         const c = await draft(store, state, actor);
         await draft(store, other);
-        const touched = await store.updateDraft(a.id, { expectedVersion: 1, formData: fullFormData(state), actor });
+        const touched = await store.updateDraft(a.id, {
+          expectedVersion: 1,
+          formData: fullFormData(state),
+          actor,
+        });
         const page = await store.listByState(state.code);
         expect(page.cursor).toBeUndefined();
         expect(page.items.map((p) => p.id)).toEqual([touched.id, c.id, b.id]);
@@ -357,7 +432,9 @@ export function runStoreConformance(options: ConformanceOptions) {
           programIds: state.programs.map((p) => p.id),
           updatedAt: touched.updatedAt,
         });
-        expect((await store.listByState(state.code, { status: 'SUBMITTED' })).items.map((p) => p.id)).toEqual([b.id]);
+        expect((await store.listByState(state.code, { status: 'SUBMITTED' })).items.map((p) => p.id)).toEqual(
+          [b.id],
+        );
         expect((await store.listByState(state.code, { status: 'UNLOCKED' })).items).toEqual([]);
       });
 
@@ -366,7 +443,9 @@ export function runStoreConformance(options: ConformanceOptions) {
         const actor = stateActor();
         const ids = new Set<string>();
         for (let i = 0; i < 7; i++) ids.add((await draft(store, state, actor)).id);
-        const { items, pages } = await collect((cursor) => store.listByState(state.code, { limit: 3, cursor }));
+        const { items, pages } = await collect((cursor) =>
+          store.listByState(state.code, { limit: 3, cursor }),
+        );
         expect(pages).toBe(3);
         expect(items.map((p) => p.id).sort()).toEqual([...ids].sort());
         expect(items).toEqual([...items].sort(newestFirst));
@@ -394,7 +473,11 @@ export function runStoreConformance(options: ConformanceOptions) {
         const neverSubmitted = await draft(store, state, actor);
         const sub = await submitted(store, state, actor);
         const toUnlock = await submitted(store, state, actor);
-        const unlocked = await store.unlock(toUnlock.id, { expectedVersion: toUnlock.version, actor: cmsActor(), reason: 'r' });
+        const unlocked = await store.unlock(toUnlock.id, {
+          expectedVersion: toUnlock.version,
+          actor: cmsActor(),
+          reason: 'r',
+        });
         const elsewhere = await submitted(store, other);
 
         const all = await collect((cursor) => store.listSubmitted({ limit: 100, cursor }));
@@ -414,7 +497,9 @@ export function runStoreConformance(options: ConformanceOptions) {
         expect((await store.listSubmitted({ stateCode: state.code, status: 'DRAFT' })).items).toEqual([]);
         expect((await store.listSubmitted({ status: 'DRAFT' })).items).toEqual([]);
 
-        const paged = await collect((cursor) => store.listSubmitted({ stateCode: state.code, limit: 1, cursor }));
+        const paged = await collect((cursor) =>
+          store.listSubmitted({ stateCode: state.code, limit: 1, cursor }),
+        );
         expect(paged.items.map((p) => p.id)).toEqual([unlocked.id, sub.id]);
         expect(paged.pages).toBe(2);
       });
@@ -426,7 +511,12 @@ export function runStoreConformance(options: ConformanceOptions) {
         const actor = stateActor();
         const cms = cmsActor();
         const pkg = await submitted(store, state, actor);
-        const event = await store.appendAudit({ packageId: pkg.id, actor: cms, action: 'DOWNLOAD', summary: 'Downloaded contract.pdf' });
+        const event = await store.appendAudit({
+          packageId: pkg.id,
+          actor: cms,
+          action: 'DOWNLOAD',
+          summary: 'Downloaded contract.pdf',
+        });
         expect(event.id).toBeTruthy();
         expect(event.at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
         const trail = await store.listAudit(pkg.id);
@@ -455,7 +545,9 @@ export function runStoreConformance(options: ConformanceOptions) {
         );
         const numbers = results.map((p) => p.stateNumber).sort((a, b) => a - b);
         expect(numbers).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-        const listed = await collect((cursor) => store.listSubmitted({ stateCode: state.code, limit: 100, cursor }));
+        const listed = await collect((cursor) =>
+          store.listSubmitted({ stateCode: state.code, limit: 100, cursor }),
+        );
         expect(listed.items).toHaveLength(50);
         expect(new Set(listed.items.map((p) => p.stateNumber)).size).toBe(50);
       });
@@ -481,18 +573,24 @@ export function runStoreConformance(options: ConformanceOptions) {
         expect(isStoreError(lost[0]!.reason, 'VersionConflict')).toBe(true);
         const now = await store.getPackage(pkg.id);
         expect(now.version).toBe(2);
-        expect(now.revisions[0]!.formData.submissionDescription).toBe(won[0]!.value.revisions[0]!.formData.submissionDescription);
+        expect(now.revisions[0]!.formData.submissionDescription).toBe(
+          won[0]!.value.revisions[0]!.formData.submissionDescription,
+        );
       });
 
       it('submitting the same draft twice at once: exactly one succeeds', async () => {
         const state = await freshState(store, nextCode);
         const actor = stateActor();
         const pkg = await draft(store, state, actor);
-        const outcomes = await Promise.allSettled([1, 2, 3].map(() => store.submit(pkg.id, { expectedVersion: 1, actor })));
+        const outcomes = await Promise.allSettled(
+          [1, 2, 3].map(() => store.submit(pkg.id, { expectedVersion: 1, actor })),
+        );
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         for (const o of outcomes) {
           if (o.status === 'rejected') {
-            expect(isStoreError(o.reason, 'VersionConflict') || isStoreError(o.reason, 'InvalidTransition')).toBe(true);
+            expect(
+              isStoreError(o.reason, 'VersionConflict') || isStoreError(o.reason, 'InvalidTransition'),
+            ).toBe(true);
           }
         }
         const now = await store.getPackage(pkg.id);
@@ -504,7 +602,9 @@ export function runStoreConformance(options: ConformanceOptions) {
         const state = await freshState(store, nextCode);
         const pkg = await submitted(store, state);
         const outcomes = await Promise.allSettled(
-          ['a', 'b'].map((reason) => store.unlock(pkg.id, { expectedVersion: pkg.version, actor: cmsActor(), reason })),
+          ['a', 'b'].map((reason) =>
+            store.unlock(pkg.id, { expectedVersion: pkg.version, actor: cmsActor(), reason }),
+          ),
         );
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         expect((await store.getPackage(pkg.id)).revisions).toHaveLength(2);

@@ -63,7 +63,10 @@ describe('npm start', () => {
     try {
       expect(first.output()).toContain('seeded 51 states and 5 demo users');
       const mnUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
-      const login = await call(first.url, '/api/auth/dev-login', { method: 'POST', body: JSON.stringify({ userId: mnUser.id }) });
+      const login = await call(first.url, '/api/auth/dev-login', {
+        method: 'POST',
+        body: JSON.stringify({ userId: mnUser.id }),
+      });
       expect(login.status).toBe(200);
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const mn = await call(first.url, '/api/states/MN', { cookie });
@@ -85,7 +88,10 @@ describe('npm start', () => {
     try {
       expect(second.output()).not.toContain('seeded');
       const mnUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
-      const login = await call(second.url, '/api/auth/dev-login', { method: 'POST', body: JSON.stringify({ userId: mnUser.id }) });
+      const login = await call(second.url, '/api/auth/dev-login', {
+        method: 'POST',
+        body: JSON.stringify({ userId: mnUser.id }),
+      });
       const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const again = await call(second.url, `/api/packages/${packageId}`, { cookie });
       expect(again.status).toBe(200);

@@ -7,7 +7,9 @@ import type { Store } from '../../src/store/store.js';
 import { freshDynamoStore } from './dynamo.js';
 
 export const demo = (role: User['role'], stateCode?: string): User => {
-  const user = DEMO_USERS.find((u) => u.role === role && (!stateCode || ('stateCode' in u && u.stateCode === stateCode)));
+  const user = DEMO_USERS.find(
+    (u) => u.role === role && (!stateCode || ('stateCode' in u && u.stateCode === stateCode)),
+  );
   if (!user) throw new Error(`no demo user ${role} ${stateCode ?? ''}`);
   return user;
 };
@@ -33,7 +35,11 @@ export async function testApi(options: { devLogin?: boolean } = {}): Promise<Tes
     app,
     store,
     async login(user) {
-      const res = await app.inject({ method: 'POST', url: '/api/auth/dev-login', payload: { userId: user.id } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/dev-login',
+        payload: { userId: user.id },
+      });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
       const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
       if (!cookie) throw new Error('no session cookie');

@@ -9,6 +9,10 @@ export async function freshDynamoStore(prefix = 'carepack-test') {
   const clients = createDynamoClients({ endpoint: inject('dynamoEndpoint'), region: 'us-east-1' });
   const tableName = `${prefix}-${randomUUID()}`;
   await ensureTable(clients.client, tableName);
-  const store = createDynamoStore({ client: clients.doc, tableName, onClose: async () => clients.client.destroy() });
+  const store = createDynamoStore({
+    client: clients.doc,
+    tableName,
+    onClose: async () => clients.client.destroy(),
+  });
   return { store, tableName, clients };
 }

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { ServiceError } from '../../service/service-error.js';
 import { isStoreError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
-import { ServiceError } from '../../service/service-error.js';
 import { ProblemSchema } from '../problem.js';
 import { DevLoginBody, UserSchema } from '../schemas.js';
 import { endSession, type SessionOptions, sessionUser, startSession } from '../session.js';
@@ -52,7 +52,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
         response: { 200: z.array(UserSchema) },
       },
     },
-    async () => (await store.listUsers()).sort((a, b) => a.role.localeCompare(b.role) || a.email.localeCompare(b.email)),
+    async () =>
+      (await store.listUsers()).sort(
+        (a, b) => a.role.localeCompare(b.role) || a.email.localeCompare(b.email),
+      ),
   );
 
   app.post(

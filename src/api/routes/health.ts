@@ -5,7 +5,13 @@ import type { Store } from '../../store/store.js';
 export const healthRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, { store }) => {
   app.get(
     '/healthz',
-    { schema: { summary: 'The process is up', tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } },
+    {
+      schema: {
+        summary: 'The process is up',
+        tags: ['ops'],
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
     () => ({ ok: true as const }),
   );
 
@@ -15,7 +21,10 @@ export const healthRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app,
       schema: {
         summary: 'The datastore answers',
         tags: ['ops'],
-        response: { 200: z.object({ ok: z.boolean(), store: z.string() }), 503: z.object({ ok: z.boolean(), store: z.string() }) },
+        response: {
+          200: z.object({ ok: z.boolean(), store: z.string() }),
+          503: z.object({ ok: z.boolean(), store: z.string() }),
+        },
       },
     },
     async (_req, reply) => {

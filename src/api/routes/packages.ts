@@ -19,14 +19,24 @@ import {
 } from '../schemas.js';
 import { currentUser } from '../session.js';
 
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const errors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+};
 
-export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService }> = async (app, { packages }) => {
+export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService }> = async (
+  app,
+  { packages },
+) => {
   app.get(
     '/packages',
     {
       schema: {
-        summary: "List packages: a state user's own state (drafts included); for CMS, every submitted package",
+        summary:
+          "List packages: a state user's own state (drafts included); for CMS, every submitted package",
         tags: ['packages'],
         querystring: ListPackagesQuery,
         response: { 200: pageOf(PackageSummaryViewSchema), ...errors },

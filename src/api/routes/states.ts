@@ -5,7 +5,10 @@ import { ServiceError } from '../../service/service-error.js';
 import { ProblemSchema } from '../problem.js';
 import { StateParams, StateSchema } from '../schemas.js';
 
-export const stateRoutes: FastifyPluginAsyncZod<{ reference: ReferenceData }> = async (app, { reference }) => {
+export const stateRoutes: FastifyPluginAsyncZod<{ reference: ReferenceData }> = async (
+  app,
+  { reference },
+) => {
   app.get(
     '/states',
     {

@@ -8,7 +8,10 @@ export interface DynamoClients {
 }
 
 /** Clients for a given endpoint (DynamoDB Local, another emulator) or, without one, real AWS. */
-export function createDynamoClients(options: { endpoint?: string | undefined; region: string }): DynamoClients {
+export function createDynamoClients(options: {
+  endpoint?: string | undefined;
+  region: string;
+}): DynamoClients {
   const client = new DynamoDBClient({
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint, credentials: LOCAL_CREDENTIALS } : {}),

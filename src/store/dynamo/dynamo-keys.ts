@@ -30,7 +30,10 @@ export const auditKey = (packageId: string, at: string, eventId: string) => ({
 /** The per-state counter that `UpdateItem ADD` increments to allocate package numbers. */
 export const counterKey = (code: StateCode) => ({ PK: `STATE#${code}`, SK: 'COUNTER' });
 /** One claim item per allocated number: a conditional put makes a duplicate impossible. */
-export const numberClaimKey = (code: StateCode, n: number) => ({ PK: `STATE#${code}`, SK: `NUMBER#${pad(n, 10)}` });
+export const numberClaimKey = (code: StateCode, n: number) => ({
+  PK: `STATE#${code}`,
+  SK: `NUMBER#${pad(n, 10)}`,
+});
 
 /** The list indexes. Each is sparse: an attribute is set only on items the index should hold. */
 export const INDEXES = {

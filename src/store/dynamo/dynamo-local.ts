@@ -60,7 +60,12 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   });
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const probe = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const probe = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
   try {
     for (;;) {
@@ -71,7 +76,9 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
       } catch (e) {
         if (Date.now() > deadline) {
           child.kill('SIGKILL');
-          throw new Error(`DynamoDB Local did not answer on ${endpoint} in time: ${(e as Error).message} ${stderr}`);
+          throw new Error(
+            `DynamoDB Local did not answer on ${endpoint} in time: ${(e as Error).message} ${stderr}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 150));
       }

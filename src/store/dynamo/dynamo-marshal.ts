@@ -95,8 +95,19 @@ export function revisionToItem(packageId: string, r: Revision): Item {
   };
 }
 
-export function documentToItem(packageId: string, revisionNumber: number, d: PackageDocument, position: number): Item {
-  return { ...documentKey(packageId, revisionNumber, d.id), kind: 'document', revisionNumber, position, ...d };
+export function documentToItem(
+  packageId: string,
+  revisionNumber: number,
+  d: PackageDocument,
+  position: number,
+): Item {
+  return {
+    ...documentKey(packageId, revisionNumber, d.id),
+    kind: 'document',
+    revisionNumber,
+    position,
+    ...d,
+  };
 }
 
 function itemToDocument(i: Item): PackageDocument {
@@ -132,5 +143,9 @@ export function itemsToPackage(items: readonly Item[]): Package | undefined {
   return { ...summary, revisions };
 }
 
-export const auditToItem = (e: AuditEvent): Item => ({ ...auditKey(e.packageId, e.at, e.id), kind: 'audit', ...e });
+export const auditToItem = (e: AuditEvent): Item => ({
+  ...auditKey(e.packageId, e.at, e.id),
+  kind: 'audit',
+  ...e,
+});
 export const itemToAudit = (i: Item): AuditEvent => withoutKeys(i) as unknown as AuditEvent;

@@ -34,7 +34,7 @@ import type {
   PageRequest,
   Store,
 } from '../store.js';
-import { cancellationReasons, ConditionFailed, isRetryableTransactionError } from './dynamo-errors.js';
+import { ConditionFailed, cancellationReasons, isRetryableTransactionError } from './dynamo-errors.js';
 import {
   AUDIT_SK_PREFIX,
   counterKey,
@@ -149,7 +149,13 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     throw versionConflict(id, expectedVersion, now.version);
   }
 
-  function auditPut(packageId: string, actor: NewAuditEvent['actor'], action: AuditAction, summary: string, at: string) {
+  function auditPut(
+    packageId: string,
+    actor: NewAuditEvent['actor'],
+    action: AuditAction,
+    summary: string,
+    at: string,
+  ) {
     const event: AuditEvent = { id: randomUUID(), packageId, at, actor, action, summary };
     return { Put: { TableName, Item: auditToItem(event) } };
   }
@@ -204,7 +210,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     const after = next(before);
     const a = audit(after);
     try {
-      await transact([...changeWrites(before, after), auditPut(id, a.actor, a.action, a.summary, after.updatedAt)]);
+      await transact([
+        ...changeWrites(before, after),
+        auditPut(id, a.actor, a.action, a.summary, after.updatedAt),
+      ]);
     } catch (e) {
       if (e instanceof ConditionFailed) return explainRefusal(id, action, expectedVersion);
       throw e;
@@ -214,7 +223,9 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
 
   async function ensureState(code: StateCode): Promise<void> {
     if (knownStates.has(code)) return;
-    const out = await client.send(new GetCommand({ TableName, Key: stateKey(code), ProjectionExpression: 'PK' }));
+    const out = await client.send(
+      new GetCommand({ TableName, Key: stateKey(code), ProjectionExpression: 'PK' }),
+    );
     if (!out.Item) throw notFound('state', code);
     knownStates.add(code);
   }
@@ -278,7 +289,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       await batchPut(states.map(stateToItem));
     },
     async listStates() {
-      const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': STATES_PK } });
+      const items = await queryAll({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': STATES_PK },
+      });
       return items.map(itemToState);
     },
     async getState(code) {
@@ -290,7 +304,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       await batchPut(users.map(userToItem));
     },
     async listUsers() {
-      const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': USERS_PK } });
+      const items = await queryAll({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': USERS_PK },
+      });
       return items.map(itemToUser);
     },
     async getUser(id) {
@@ -316,8 +333,16 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
             },
             { Put: { TableName, Item: headToItem(pkg), ConditionExpression: 'attribute_not_exists(PK)' } },
             { Put: { TableName, Item: revisionToItem(pkg.id, rev) } },
-            ...rev.documents.map((d, i) => ({ Put: { TableName, Item: documentToItem(pkg.id, rev.number, d, i) } })),
-            auditPut(pkg.id, input.actor, 'CREATE', `Draft created as number ${pkg.stateNumber}`, pkg.createdAt),
+            ...rev.documents.map((d, i) => ({
+              Put: { TableName, Item: documentToItem(pkg.id, rev.number, d, i) },
+            })),
+            auditPut(
+              pkg.id,
+              input.actor,
+              'CREATE',
+              `Draft created as number ${pkg.stateNumber}`,
+              pkg.createdAt,
+            ),
           ]);
           return pkg;
         } catch (e) {
@@ -358,7 +383,11 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
         'resubmit',
         input.expectedVersion,
         (pkg) => applyResubmit(pkg, input.actor, input.reason, input.expectedVersion),
-        (after) => ({ actor: input.actor, action: 'RESUBMIT', summary: `Resubmitted: ${after.revisions[0]!.submitInfo!.reason}` }),
+        (after) => ({
+          actor: input.actor,
+          action: 'RESUBMIT',
+          summary: `Resubmitted: ${after.revisions[0]!.submitInfo!.reason}`,
+        }),
       );
     },
 
@@ -368,7 +397,11 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
         'unlock',
         input.expectedVersion,
         (pkg) => applyUnlock(pkg, input.actor, input.reason, input.expectedVersion),
-        (after) => ({ actor: input.actor, action: 'UNLOCK', summary: `Unlocked: ${after.revisions[0]!.unlockInfo!.reason}` }),
+        (after) => ({
+          actor: input.actor,
+          action: 'UNLOCK',
+          summary: `Unlocked: ${after.revisions[0]!.unlockInfo!.reason}`,
+        }),
       );
     },
 
@@ -398,7 +431,12 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
 
     listByState(stateCode, query: ListByStateQuery = {}) {
       if (query.status) {
-        return listIndex('byStateStatus', `STATE#${stateCode}#${query.status}`, query, `state:${stateCode}:${query.status}`);
+        return listIndex(
+          'byStateStatus',
+          `STATE#${stateCode}#${query.status}`,
+          query,
+          `state:${stateCode}:${query.status}`,
+        );
       }
       return listIndex('byState', `STATE#${stateCode}`, query, `state:${stateCode}`);
     },
@@ -410,10 +448,17 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
         return emptyPage;
       }
       if (stateCode && status) {
-        return listIndex('byStateStatus', `STATE#${stateCode}#${status}`, query, `state:${stateCode}:${status}`);
+        return listIndex(
+          'byStateStatus',
+          `STATE#${stateCode}#${status}`,
+          query,
+          `state:${stateCode}:${status}`,
+        );
       }
-      if (stateCode) return listIndex('submittedByState', `SUBMITTED#STATE#${stateCode}`, query, `cms:state:${stateCode}`);
-      if (status) return listIndex('submittedByStatus', `SUBMITTED#STATUS#${status}`, query, `cms:status:${status}`);
+      if (stateCode)
+        return listIndex('submittedByState', `SUBMITTED#STATE#${stateCode}`, query, `cms:state:${stateCode}`);
+      if (status)
+        return listIndex('submittedByStatus', `SUBMITTED#STATUS#${status}`, query, `cms:status:${status}`);
       return listIndex('submitted', 'SUBMITTED', query, 'cms');
     },
 
@@ -422,7 +467,13 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       const full: AuditEvent = { ...event, id: randomUUID(), at };
       try {
         await transact([
-          { ConditionCheck: { TableName, Key: headKey(event.packageId), ConditionExpression: 'attribute_exists(PK)' } },
+          {
+            ConditionCheck: {
+              TableName,
+              Key: headKey(event.packageId),
+              ConditionExpression: 'attribute_exists(PK)',
+            },
+          },
           { Put: { TableName, Item: auditToItem(full) } },
         ]);
       } catch (e) {

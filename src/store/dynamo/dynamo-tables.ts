@@ -1,6 +1,6 @@
 import {
-  type CreateTableCommandInput,
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
@@ -81,5 +81,8 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
 }
 
 async function waitActive(client: DynamoDBClient, tableName: string) {
-  await waitUntilTableExists({ client, maxWaitTime: 120, minDelay: 1, maxDelay: 5 }, { TableName: tableName });
+  await waitUntilTableExists(
+    { client, maxWaitTime: 120, minDelay: 1, maxDelay: 5 },
+    { TableName: tableName },
+  );
 }
