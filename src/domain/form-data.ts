@@ -47,7 +47,7 @@ export const ACTUARY_COMMUNICATION_PREFERENCES = ['OACT_TO_ACTUARY', 'OACT_TO_ST
 
 export const MAX_PROGRAMS = 50;
 export const MAX_RATE_CERTIFICATIONS = 20;
-export const MAX_ACTUARIES = 10;
+export const MAX_ACTUARIES = 5;
 export const MAX_CONTACTS = 10;
 
 /** A calendar date `YYYY-MM-DD` that exists (no 2025-02-30). */

@@ -1,0 +1,113 @@
+/** DynamoDB-only guarantees: no Scan on request paths, numbers safe from a rewound counter, item sizes. */
+import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACTUARIAL_FIRMS,
+  FormDataSchema,
+  MAX_ACTUARIES,
+  MAX_CONTACTS,
+  MAX_PROGRAMS,
+  MAX_RATE_CERTIFICATIONS,
+} from '../../src/domain/index.js';
+import { counterKey } from '../../src/store/dynamo/dynamo-keys.js';
+import { revisionToItem } from '../../src/store/dynamo/dynamo-marshal.js';
+import type { Store } from '../../src/store/store.js';
+import { cmsActor, document, draft, makeState, stateActor } from '../conformance/fixtures.js';
+import { freshDynamoStore } from '../support/dynamo.js';
+
+let store: Store;
+let tableName: string;
+let clients: Awaited<ReturnType<typeof freshDynamoStore>>['clients'];
+const commands: string[] = [];
+
+beforeAll(async () => {
+  ({ store, tableName, clients } = await freshDynamoStore('carepack-layout'));
+  clients.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      commands.push(context.commandName ?? '?');
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommands' },
+  );
+});
+afterAll(() => store.close());
+
+describe('DynamoDB layout', () => {
+  it('serves every store operation without a Scan', async () => {
+    const state = makeState('SC');
+    await store.upsertStates([state]);
+    const actor = stateActor();
+    commands.length = 0;
+    const pkg = await draft(store, state, actor);
+    await store.getPackage(pkg.id);
+    await store.updateDraft(pkg.id, { expectedVersion: 1, documents: [document('a.pdf')], actor });
+    const sub = await store.submit(pkg.id, { expectedVersion: 2, actor });
+    const un = await store.unlock(pkg.id, { expectedVersion: sub.version, actor: cmsActor(), reason: 'r' });
+    await store.resubmit(pkg.id, { expectedVersion: un.version, actor, reason: 'r' });
+    await store.listByState(state.code);
+    await store.listByState(state.code, { status: 'RESUBMITTED' });
+    await store.listSubmitted();
+    await store.listSubmitted({ stateCode: state.code });
+    await store.listSubmitted({ status: 'SUBMITTED' });
+    await store.listSubmitted({ stateCode: state.code, status: 'SUBMITTED' });
+    await store.listAudit(pkg.id);
+    await store.listStates();
+    await store.listUsers();
+    const gone = await draft(store, state, actor);
+    await store.deleteDraft(gone.id, { expectedVersion: 1, actor });
+    expect(commands.length).toBeGreaterThan(10);
+    expect(commands.filter((c) => c.includes('Scan'))).toEqual([]);
+  });
+
+  it('never hands out a number twice, even when the counter is rewound', async () => {
+    const state = makeState('RW');
+    await store.upsertStates([state]);
+    const first = await Promise.all([1, 2, 3].map(() => draft(store, state)));
+    // An operator restores an old backup of the counter item: the claims still hold.
+    await clients.doc.send(new PutCommand({ TableName: tableName, Item: { ...counterKey(state.code), last: 1 } }));
+    const later = await Promise.all([1, 2].map(() => draft(store, state)));
+    const numbers = [...first, ...later].map((p) => p.stateNumber).sort((a, b) => a - b);
+    expect(new Set(numbers).size).toBe(5);
+    expect(numbers).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('keeps the largest possible revision item far below the 400 KB item limit', async () => {
+    const long = (n: number) => 'x'.repeat(n);
+    const programIds = Array.from({ length: MAX_PROGRAMS }, () => randomUUID());
+    const formData = FormDataSchema.parse({
+      submissionType: 'CONTRACT_AND_RATES',
+      programIds,
+      submissionDescription: long(10_000),
+      contractType: 'AMENDMENT',
+      itemsBeingAmended: ['OTHER'],
+      otherItemBeingAmended: long(1000),
+      rateCertifications: Array.from({ length: MAX_RATE_CERTIFICATIONS }, () => ({
+        id: randomUUID(),
+        rateProgramIds: programIds,
+        certifyingActuaries: Array.from({ length: MAX_ACTUARIES }, () => ({
+          name: long(200),
+          title: long(200),
+          email: long(320),
+          actuarialFirm: ACTUARIAL_FIRMS[6],
+          actuarialFirmOther: long(200),
+        })),
+      })),
+      stateContacts: Array.from({ length: MAX_CONTACTS }, () => ({ name: long(200), title: long(200), email: long(320) })),
+    });
+    const item = revisionToItem(randomUUID(), {
+      id: randomUUID(),
+      number: 1,
+      createdAt: new Date().toISOString(),
+      formData,
+      documents: [],
+      submitInfo: { at: new Date().toISOString(), by: stateActor(), reason: long(5000) },
+      unlockInfo: { at: new Date().toISOString(), by: cmsActor(), reason: long(5000) },
+    });
+    const bytes = Buffer.byteLength(JSON.stringify(marshall(item)));
+    expect(bytes).toBeLessThan(200_000);
+    // And DynamoDB itself accepts it.
+    await clients.doc.send(new PutCommand({ TableName: tableName, Item: item }));
+  });
+});
