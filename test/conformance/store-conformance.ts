@@ -103,14 +103,15 @@ export function runStoreConformance(options: ConformanceOptions) {
       });
 
       it('upserts and reads users of every role', async () => {
+        const state = await freshState(store, nextCode);
         const users: User[] = [
           {
             id: randomUUID(),
-            email: 'a@mn.gov',
+            email: 'a@state.gov',
             givenName: 'Aaron',
             familyName: 'State',
             role: 'STATE_USER',
-            stateCode: 'MN',
+            stateCode: state.code,
           },
           {
             id: randomUUID(),
@@ -127,6 +128,22 @@ export function runStoreConformance(options: ConformanceOptions) {
         await store.upsertUsers([{ ...users[0]!, givenName: 'Renamed' }]);
         expect((await store.getUser(users[0]!.id)).givenName).toBe('Renamed');
         await expectStoreError(store.getUser(randomUUID()), 'NotFound');
+      });
+
+      it('refuses a state user of an unknown state, writing none of the batch', async () => {
+        const state = await freshState(store, nextCode);
+        const ok: User = { id: randomUUID(), email: 'ok@state.gov', givenName: 'O', familyName: 'K', role: 'CMS_USER' };
+        const bad: User = {
+          id: randomUUID(),
+          email: 'b@nowhere.gov',
+          givenName: 'B',
+          familyName: 'Ad',
+          role: 'STATE_USER',
+          stateCode: state.code === 'Q7' ? 'Q6' : 'Q7',
+        };
+        await expectStoreError(store.upsertUsers([ok, bad]), 'NotFound');
+        await expectStoreError(store.getUser(bad.id), 'NotFound');
+        await expectStoreError(store.getUser(ok.id), 'NotFound');
       });
     });
 

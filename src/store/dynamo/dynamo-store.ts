@@ -301,6 +301,9 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       return itemToState(out.Item);
     },
     async upsertUsers(users: readonly User[]) {
+      // A state user must belong to a known state; check them all before writing any.
+      const codes = new Set(users.flatMap((u) => (u.role === 'STATE_USER' ? [u.stateCode] : [])));
+      for (const code of codes) await ensureState(code);
       await batchPut(users.map(userToItem));
     },
     async listUsers() {

@@ -1,0 +1,319 @@
+/** Conversions between domain records and rows. Optional fields are NULL in rows and absent in records. */
+import type { Insertable, Selectable } from 'kysely';
+import type {
+  ActionInfo,
+  Actor,
+  FormData,
+  Package,
+  PackageDocument,
+  PackageSummary,
+  RateCertification,
+  Revision,
+  Role,
+} from '../../domain/index.js';
+import type { AuditEvent } from '../store.js';
+import type {
+  AuditEventsTable,
+  CertifyingActuariesTable,
+  DocumentsTable,
+  PackagesTable,
+  RateCertificationsTable,
+  RateProgramsTable,
+  RevisionProgramsTable,
+  RevisionsTable,
+  StateContactsTable,
+} from './postgres-schema.js';
+
+type Row<T> = Selectable<T>;
+
+const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d).toISOString() : d.toISOString());
+/** `{ key: value }` when the value is present, `{}` when it is NULL. */
+const opt = <K extends string, V>(key: K, value: V | null | undefined) =>
+  (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+export function packageRow(pkg: Package): Insertable<PackagesTable> {
+  return {
+    id: pkg.id,
+    state_code: pkg.stateCode,
+    state_number: pkg.stateNumber,
+    status: pkg.status,
+    version: pkg.version,
+    created_at: pkg.createdAt,
+    updated_at: pkg.updatedAt,
+    initially_submitted_at: pkg.initiallySubmittedAt,
+    revision_count: pkg.revisions.length,
+  };
+}
+
+export interface RevisionRows {
+  revision: Insertable<RevisionsTable>;
+  programs: Insertable<RevisionProgramsTable>[];
+  contacts: Insertable<StateContactsTable>[];
+  rates: Insertable<RateCertificationsTable>[];
+  ratePrograms: Insertable<RateProgramsTable>[];
+  actuaries: Insertable<CertifyingActuariesTable>[];
+  documents: Insertable<DocumentsTable>[];
+}
+
+function actionColumns(prefix: 'submitted' | 'unlocked', reasonColumn: string, info: ActionInfo | null) {
+  return {
+    [`${prefix}_at`]: info?.at ?? null,
+    [`${prefix}_by_id`]: info?.by.id ?? null,
+    [`${prefix}_by_email`]: info?.by.email ?? null,
+    [`${prefix}_by_role`]: info?.by.role ?? null,
+    [reasonColumn]: info?.reason ?? null,
+  };
+}
+
+export function revisionRows(packageId: string, r: Revision): RevisionRows {
+  const f = r.formData;
+  const revision_id = r.id;
+  return {
+    revision: {
+      id: r.id,
+      package_id: packageId,
+      number: r.number,
+      created_at: r.createdAt,
+      submission_type: f.submissionType,
+      submission_description: f.submissionDescription,
+      contract_type: f.contractType ?? null,
+      contract_date_start: f.contractDateStart ?? null,
+      contract_date_end: f.contractDateEnd ?? null,
+      managed_care_entities: f.managedCareEntities,
+      federal_authorities: f.federalAuthorities,
+      items_being_amended: f.itemsBeingAmended,
+      other_item_being_amended: f.otherItemBeingAmended ?? null,
+      related_to_covid19: f.relatedToCovid19 ?? null,
+      actuary_communication_preference: f.actuaryCommunicationPreference ?? null,
+      ...actionColumns('submitted', 'submit_reason', r.submitInfo),
+      ...actionColumns('unlocked', 'unlock_reason', r.unlockInfo),
+    } as Insertable<RevisionsTable>,
+    programs: f.programIds.map((program_id, position) => ({ revision_id, position, program_id })),
+    contacts: f.stateContacts.map((c, position) => ({ revision_id, position, ...c })),
+    rates: f.rateCertifications.map((rc, position) => ({
+      revision_id,
+      id: rc.id,
+      position,
+      rate_type: rc.rateType ?? null,
+      rate_date_start: rc.rateDateStart ?? null,
+      rate_date_end: rc.rateDateEnd ?? null,
+      rate_date_certified: rc.rateDateCertified ?? null,
+      effective_date_start: rc.effectiveDateStart ?? null,
+      effective_date_end: rc.effectiveDateEnd ?? null,
+    })),
+    ratePrograms: f.rateCertifications.flatMap((rc) =>
+      rc.rateProgramIds.map((program_id, position) => ({
+        revision_id,
+        rate_id: rc.id,
+        position,
+        program_id,
+      })),
+    ),
+    actuaries: f.rateCertifications.flatMap((rc) =>
+      rc.certifyingActuaries.map((a, position) => ({
+        revision_id,
+        rate_id: rc.id,
+        position,
+        name: a.name,
+        title: a.title,
+        email: a.email,
+        actuarial_firm: a.actuarialFirm ?? null,
+        actuarial_firm_other: a.actuarialFirmOther ?? null,
+      })),
+    ),
+    documents: r.documents.map((d, position) => ({
+      revision_id,
+      id: d.id,
+      position,
+      name: d.name,
+      bucket: d.bucket,
+      key: d.key,
+      size: d.size,
+      content_type: d.contentType,
+      sha256: d.sha256,
+      category: d.category,
+      rate_id: d.rateId ?? null,
+      added_at: d.addedAt,
+      scan_status: d.scanStatus,
+    })),
+  };
+}
+
+/** The rows of a package's revisions, read in one pass per table. */
+export interface ChildRows {
+  programs: Row<RevisionProgramsTable>[];
+  contacts: Row<StateContactsTable>[];
+  rates: Row<RateCertificationsTable>[];
+  ratePrograms: Row<RateProgramsTable>[];
+  actuaries: Row<CertifyingActuariesTable>[];
+  documents: Row<DocumentsTable>[];
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  for (const list of out.values())
+    list.sort((a, b) => (a as { position: number }).position - (b as { position: number }).position);
+  return out;
+}
+
+function actionInfo(
+  at: Date | null,
+  id: string | null,
+  email: string | null,
+  role: string | null,
+  reason: string | null,
+) {
+  if (!at || !id || !email || !role || reason === null) return null;
+  const by: Actor = { id, email, role: role as Role };
+  return { at: iso(at), by, reason };
+}
+
+export function assemblePackage(
+  head: Row<PackagesTable>,
+  revisions: Row<RevisionsTable>[],
+  c: ChildRows,
+): Package {
+  const programs = groupBy(c.programs, (r) => r.revision_id);
+  const contacts = groupBy(c.contacts, (r) => r.revision_id);
+  const rates = groupBy(c.rates, (r) => r.revision_id);
+  const ratePrograms = groupBy(c.ratePrograms, (r) => `${r.revision_id}/${r.rate_id}`);
+  const actuaries = groupBy(c.actuaries, (r) => `${r.revision_id}/${r.rate_id}`);
+  const documents = groupBy(c.documents, (r) => r.revision_id);
+
+  const toRevision = (r: Row<RevisionsTable>): Revision => {
+    const rateCertifications: RateCertification[] = (rates.get(r.id) ?? []).map((rc) => ({
+      id: rc.id,
+      ...opt('rateType', rc.rate_type as RateCertification['rateType']),
+      rateProgramIds: (ratePrograms.get(`${r.id}/${rc.id}`) ?? []).map((p) => p.program_id),
+      ...opt('rateDateStart', rc.rate_date_start),
+      ...opt('rateDateEnd', rc.rate_date_end),
+      ...opt('rateDateCertified', rc.rate_date_certified),
+      ...opt('effectiveDateStart', rc.effective_date_start),
+      ...opt('effectiveDateEnd', rc.effective_date_end),
+      certifyingActuaries: (actuaries.get(`${r.id}/${rc.id}`) ?? []).map((a) => ({
+        name: a.name,
+        title: a.title,
+        email: a.email,
+        ...opt(
+          'actuarialFirm',
+          a.actuarial_firm as RateCertification['certifyingActuaries'][number]['actuarialFirm'],
+        ),
+        ...opt('actuarialFirmOther', a.actuarial_firm_other),
+      })),
+    }));
+    const formData = {
+      submissionType: r.submission_type,
+      programIds: (programs.get(r.id) ?? []).map((p) => p.program_id),
+      submissionDescription: r.submission_description,
+      ...opt('contractType', r.contract_type),
+      ...opt('contractDateStart', r.contract_date_start),
+      ...opt('contractDateEnd', r.contract_date_end),
+      managedCareEntities: r.managed_care_entities,
+      federalAuthorities: r.federal_authorities,
+      itemsBeingAmended: r.items_being_amended,
+      ...opt('otherItemBeingAmended', r.other_item_being_amended),
+      ...opt('relatedToCovid19', r.related_to_covid19),
+      rateCertifications,
+      stateContacts: (contacts.get(r.id) ?? []).map((s) => ({
+        name: s.name,
+        title: s.title,
+        email: s.email,
+      })),
+      ...opt('actuaryCommunicationPreference', r.actuary_communication_preference),
+    } as FormData;
+    return {
+      id: r.id,
+      number: r.number,
+      createdAt: iso(r.created_at),
+      formData,
+      documents: (documents.get(r.id) ?? []).map(
+        (d): PackageDocument => ({
+          id: d.id,
+          name: d.name,
+          bucket: d.bucket,
+          key: d.key,
+          size: Number(d.size),
+          contentType: d.content_type,
+          sha256: d.sha256,
+          category: d.category as PackageDocument['category'],
+          ...opt('rateId', d.rate_id),
+          addedAt: iso(d.added_at),
+          scanStatus: d.scan_status as PackageDocument['scanStatus'],
+        }),
+      ),
+      submitInfo: actionInfo(
+        r.submitted_at,
+        r.submitted_by_id,
+        r.submitted_by_email,
+        r.submitted_by_role,
+        r.submit_reason,
+      ),
+      unlockInfo: actionInfo(
+        r.unlocked_at,
+        r.unlocked_by_id,
+        r.unlocked_by_email,
+        r.unlocked_by_role,
+        r.unlock_reason,
+      ),
+    };
+  };
+
+  return {
+    ...headFields(head),
+    revisions: revisions.map(toRevision).sort((a, b) => b.number - a.number),
+  };
+}
+
+function headFields(h: Row<PackagesTable>) {
+  return {
+    id: h.id,
+    stateCode: h.state_code,
+    stateNumber: h.state_number,
+    status: h.status as Package['status'],
+    version: h.version,
+    createdAt: iso(h.created_at),
+    updatedAt: iso(h.updated_at),
+    initiallySubmittedAt: h.initially_submitted_at ? iso(h.initially_submitted_at) : null,
+  };
+}
+
+export type SummaryRow = Row<PackagesTable> & { submission_type: string; program_ids: string[] | null };
+
+export function summaryFromRow(r: SummaryRow): PackageSummary {
+  return {
+    ...headFields(r),
+    revisionCount: r.revision_count,
+    submissionType: r.submission_type as PackageSummary['submissionType'],
+    programIds: r.program_ids ?? [],
+  };
+}
+
+export function auditRow(e: AuditEvent): Insertable<AuditEventsTable> {
+  return {
+    id: e.id,
+    package_id: e.packageId,
+    at: e.at,
+    actor_id: e.actor.id,
+    actor_email: e.actor.email,
+    actor_role: e.actor.role,
+    action: e.action,
+    summary: e.summary,
+  };
+}
+
+export function auditFromRow(r: Row<AuditEventsTable>): AuditEvent {
+  return {
+    id: r.id,
+    packageId: r.package_id,
+    at: iso(r.at),
+    actor: { id: r.actor_id, email: r.actor_email, role: r.actor_role as Role },
+    action: r.action as AuditEvent['action'],
+    summary: r.summary,
+  };
+}

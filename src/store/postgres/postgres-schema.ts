@@ -1,0 +1,160 @@
+/** The tables as Kysely sees them (see postgres-migrations/ for the DDL and its constraints). */
+import type { ColumnType } from 'kysely';
+
+/** timestamptz: written as ISO strings, read back as Date. */
+type Timestamp = ColumnType<Date, string, string>;
+type NullableTimestamp = ColumnType<Date | null, string | null, string | null>;
+/** bigint arrives as a string from `pg`; the client parses it to a number. */
+type BigInt = ColumnType<number, number, number>;
+
+export interface StatesTable {
+  code: string;
+  name: string;
+}
+export interface ProgramsTable {
+  id: string;
+  state_code: string;
+  position: number;
+  name: string;
+  full_name: string;
+}
+export interface UsersTable {
+  id: string;
+  email: string;
+  given_name: string;
+  family_name: string;
+  role: string;
+  state_code: string | null;
+}
+export interface StateCountersTable {
+  state_code: string;
+  last_number: number;
+}
+export interface PackagesTable {
+  id: string;
+  state_code: string;
+  state_number: number;
+  status: string;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  initially_submitted_at: NullableTimestamp;
+  revision_count: number;
+}
+export interface RevisionsTable {
+  id: string;
+  package_id: string;
+  number: number;
+  created_at: Timestamp;
+  submission_type: string;
+  submission_description: string;
+  contract_type: string | null;
+  contract_date_start: string | null;
+  contract_date_end: string | null;
+  managed_care_entities: string[];
+  federal_authorities: string[];
+  items_being_amended: string[];
+  other_item_being_amended: string | null;
+  related_to_covid19: boolean | null;
+  actuary_communication_preference: string | null;
+  submitted_at: NullableTimestamp;
+  submitted_by_id: string | null;
+  submitted_by_email: string | null;
+  submitted_by_role: string | null;
+  submit_reason: string | null;
+  unlocked_at: NullableTimestamp;
+  unlocked_by_id: string | null;
+  unlocked_by_email: string | null;
+  unlocked_by_role: string | null;
+  unlock_reason: string | null;
+}
+export interface RevisionProgramsTable {
+  revision_id: string;
+  position: number;
+  program_id: string;
+}
+export interface StateContactsTable {
+  revision_id: string;
+  position: number;
+  name: string;
+  title: string;
+  email: string;
+}
+export interface RateCertificationsTable {
+  revision_id: string;
+  id: string;
+  position: number;
+  rate_type: string | null;
+  rate_date_start: string | null;
+  rate_date_end: string | null;
+  rate_date_certified: string | null;
+  effective_date_start: string | null;
+  effective_date_end: string | null;
+}
+export interface RateProgramsTable {
+  revision_id: string;
+  rate_id: string;
+  position: number;
+  program_id: string;
+}
+export interface CertifyingActuariesTable {
+  revision_id: string;
+  rate_id: string;
+  position: number;
+  name: string;
+  title: string;
+  email: string;
+  actuarial_firm: string | null;
+  actuarial_firm_other: string | null;
+}
+export interface DocumentsTable {
+  revision_id: string;
+  id: string;
+  position: number;
+  name: string;
+  bucket: string;
+  key: string;
+  size: BigInt;
+  content_type: string;
+  sha256: string;
+  category: string;
+  rate_id: string | null;
+  added_at: Timestamp;
+  scan_status: string;
+}
+export interface AuditEventsTable {
+  id: string;
+  package_id: string;
+  at: Timestamp;
+  actor_id: string;
+  actor_email: string;
+  actor_role: string;
+  action: string;
+  summary: string;
+}
+
+export interface Database {
+  states: StatesTable;
+  programs: ProgramsTable;
+  users: UsersTable;
+  state_counters: StateCountersTable;
+  packages: PackagesTable;
+  revisions: RevisionsTable;
+  revision_programs: RevisionProgramsTable;
+  state_contacts: StateContactsTable;
+  rate_certifications: RateCertificationsTable;
+  rate_programs: RateProgramsTable;
+  certifying_actuaries: CertifyingActuariesTable;
+  documents: DocumentsTable;
+  audit_events: AuditEventsTable;
+}
+
+/** The package-owned tables below `revisions`, in an order safe for inserts. */
+export const REVISION_CHILD_TABLES = [
+  'revision_programs',
+  'state_contacts',
+  'rate_certifications',
+  'rate_programs',
+  'certifying_actuaries',
+  'documents',
+] as const;

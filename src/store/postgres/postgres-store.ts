@@ -1,0 +1,497 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import type { Package, Revision, State, StateCode, User } from '../../domain/index.js';
+import { alreadyExists, notFound } from '../errors.js';
+import {
+  applyResubmit,
+  applySubmit,
+  applyUnlock,
+  applyUpdate,
+  assertDeletable,
+  checkCreateInput,
+  newDraftPackage,
+} from '../package-changes.js';
+import { decodeCursor, encodeCursor, pageSize } from '../paging.js';
+import type {
+  AuditAction,
+  AuditEvent,
+  ListByStateQuery,
+  ListSubmittedQuery,
+  NewAuditEvent,
+  Page,
+  PageRequest,
+  Store,
+} from '../store.js';
+import {
+  FOREIGN_KEY_VIOLATION,
+  isPgCode,
+  isRetryable,
+  pgError,
+  UNIQUE_VIOLATION,
+} from './postgres-errors.js';
+import {
+  assemblePackage,
+  auditFromRow,
+  auditRow,
+  packageRow,
+  revisionRows,
+  type SummaryRow,
+  summaryFromRow,
+} from './postgres-marshal.js';
+import type { Database, UsersTable } from './postgres-schema.js';
+
+export interface PostgresStoreOptions {
+  /** A ready Kysely instance (pg pool or embedded PGlite); migrations already applied. */
+  db: Kysely<Database>;
+  /** Called by `close()`, e.g. to end the pool the caller opened. */
+  onClose?: () => Promise<void>;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+type ListPosition = { u: string; i: string };
+const isListPosition = (p: unknown): p is ListPosition =>
+  typeof p === 'object' &&
+  p !== null &&
+  typeof (p as ListPosition).u === 'string' &&
+  typeof (p as ListPosition).i === 'string';
+const MAX_RETRIES = 5;
+
+export function createPostgresStore(options: PostgresStoreOptions): Store {
+  const { db } = options;
+
+  /** Runs `work` in a transaction, again when PostgreSQL reports a serialization failure or deadlock. */
+  async function inTransaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await db.transaction().execute(work);
+      } catch (e) {
+        if (!isRetryable(e) || attempt >= MAX_RETRIES) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
+      }
+    }
+  }
+
+  async function readPackage(q: Db, id: string, forUpdate = false): Promise<Package | undefined> {
+    let headQuery = q.selectFrom('packages').selectAll().where('id', '=', id);
+    if (forUpdate) headQuery = headQuery.forUpdate();
+    const head = await headQuery.executeTakeFirst();
+    if (!head) return undefined;
+    const revisions = await q.selectFrom('revisions').selectAll().where('package_id', '=', id).execute();
+    const ids = revisions.map((r) => r.id);
+    const [programs, contacts, rates, ratePrograms, actuaries, documents] = await Promise.all([
+      q.selectFrom('revision_programs').selectAll().where('revision_id', 'in', ids).execute(),
+      q.selectFrom('state_contacts').selectAll().where('revision_id', 'in', ids).execute(),
+      q.selectFrom('rate_certifications').selectAll().where('revision_id', 'in', ids).execute(),
+      q.selectFrom('rate_programs').selectAll().where('revision_id', 'in', ids).execute(),
+      q.selectFrom('certifying_actuaries').selectAll().where('revision_id', 'in', ids).execute(),
+      q.selectFrom('documents').selectAll().where('revision_id', 'in', ids).execute(),
+    ]);
+    return assemblePackage(head, revisions, {
+      programs,
+      contacts,
+      rates,
+      ratePrograms,
+      actuaries,
+      documents,
+    });
+  }
+
+  async function insertRevision(trx: Db, packageId: string, revision: Revision) {
+    const rows = revisionRows(packageId, revision);
+    await trx.insertInto('revisions').values(rows.revision).execute();
+    if (rows.programs.length) await trx.insertInto('revision_programs').values(rows.programs).execute();
+    if (rows.contacts.length) await trx.insertInto('state_contacts').values(rows.contacts).execute();
+    if (rows.rates.length) await trx.insertInto('rate_certifications').values(rows.rates).execute();
+    if (rows.ratePrograms.length) await trx.insertInto('rate_programs').values(rows.ratePrograms).execute();
+    if (rows.actuaries.length) await trx.insertInto('certifying_actuaries').values(rows.actuaries).execute();
+    if (rows.documents.length) await trx.insertInto('documents').values(rows.documents).execute();
+  }
+
+  /** Writes what changed between `before` and `after`; the caller holds the package row lock. */
+  async function persistChange(trx: Transaction<Database>, before: Package, after: Package) {
+    const { id: _id, ...head } = packageRow(after);
+    await trx.updateTable('packages').set(head).where('id', '=', after.id).execute();
+    const old = new Map(before.revisions.map((r) => [r.number, r]));
+    for (const rev of after.revisions) {
+      const prev = old.get(rev.number);
+      if (!prev) {
+        await insertRevision(trx, after.id, rev);
+      } else if (
+        isDeepStrictEqual({ ...prev, submitInfo: rev.submitInfo }, rev) &&
+        !prev.submitInfo &&
+        rev.submitInfo
+      ) {
+        // A submission only freezes the revision: set its submit columns, nothing else.
+        const s = rev.submitInfo;
+        await trx
+          .updateTable('revisions')
+          .set({
+            submitted_at: s.at,
+            submitted_by_id: s.by.id,
+            submitted_by_email: s.by.email,
+            submitted_by_role: s.by.role,
+            submit_reason: s.reason,
+          })
+          .where('id', '=', rev.id)
+          .execute();
+      } else if (!isDeepStrictEqual(prev, rev)) {
+        // A draft edit rewrites the draft revision (the database refuses this for a submitted one).
+        await trx.deleteFrom('revisions').where('id', '=', rev.id).execute();
+        await insertRevision(trx, after.id, rev);
+      }
+    }
+  }
+
+  async function insertAudit(
+    trx: Db,
+    packageId: string,
+    actor: NewAuditEvent['actor'],
+    action: AuditAction,
+    summary: string,
+    at: string,
+  ) {
+    const event: AuditEvent = { id: randomUUID(), packageId, at, actor, action, summary };
+    await trx.insertInto('audit_events').values(auditRow(event)).execute();
+    return event;
+  }
+
+  async function change(
+    id: string,
+    next: (pkg: Package) => Package,
+    audit: (after: Package) => { actor: NewAuditEvent['actor']; action: AuditAction; summary: string },
+  ): Promise<Package> {
+    return inTransaction(async (trx) => {
+      const before = await readPackage(trx, id, true);
+      if (!before) throw notFound('package', id);
+      const after = next(before);
+      await persistChange(trx, before, after);
+      const a = audit(after);
+      await insertAudit(trx, id, a.actor, a.action, a.summary, after.updatedAt);
+      return after;
+    });
+  }
+
+  async function upsertUserRows(rows: Insertable<UsersTable>[]) {
+    await db
+      .insertInto('users')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          email: eb.ref('excluded.email'),
+          given_name: eb.ref('excluded.given_name'),
+          family_name: eb.ref('excluded.family_name'),
+          role: eb.ref('excluded.role'),
+          state_code: eb.ref('excluded.state_code'),
+        })),
+      )
+      .execute();
+  }
+
+  function summaries() {
+    return db
+      .selectFrom('packages as p')
+      .innerJoin('revisions as r', (join) =>
+        join.onRef('r.package_id', '=', 'p.id').onRef('r.number', '=', 'p.revision_count'),
+      )
+      .selectAll('p')
+      .select('r.submission_type')
+      .select(
+        sql<
+          string[] | null
+        >`(SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id)`.as(
+          'program_ids',
+        ),
+      );
+  }
+
+  async function listPage(
+    tag: string,
+    request: PageRequest,
+    filter: (q: ReturnType<typeof summaries>) => ReturnType<typeof summaries>,
+  ) {
+    const limit = pageSize(request.limit);
+    const after = decodeCursor(tag, request.cursor, isListPosition);
+    let q = filter(summaries());
+    if (after) q = q.where(sql<boolean>`(p.updated_at, p.id) < (${after.u}::timestamptz, ${after.i}::uuid)`);
+    const rows = (await q
+      .orderBy('p.updated_at', 'desc')
+      .orderBy('p.id', 'desc')
+      .limit(limit + 1)
+      .execute()) as SummaryRow[];
+    const items = rows.slice(0, limit).map(summaryFromRow);
+    const last = items[items.length - 1];
+    const cursor =
+      rows.length > limit && last ? encodeCursor(tag, { u: last.updatedAt, i: last.id }) : undefined;
+    return { items, ...(cursor ? { cursor } : {}) };
+  }
+
+  return {
+    backend: 'postgres',
+
+    async upsertStates(states: readonly State[]) {
+      await inTransaction(async (trx) => {
+        for (const s of states) {
+          await trx
+            .insertInto('states')
+            .values({ code: s.code, name: s.name })
+            .onConflict((oc) => oc.column('code').doUpdateSet({ name: s.name }))
+            .execute();
+          // Programs are reference data nothing else points at: replace the state's list.
+          await trx.deleteFrom('programs').where('state_code', '=', s.code).execute();
+          if (s.programs.length) {
+            await trx
+              .insertInto('programs')
+              .values(
+                s.programs.map((p, position) => ({
+                  id: p.id,
+                  state_code: s.code,
+                  position,
+                  name: p.name,
+                  full_name: p.fullName,
+                })),
+              )
+              .execute();
+          }
+        }
+      });
+    },
+    async listStates() {
+      const [states, programs] = await Promise.all([
+        db.selectFrom('states').selectAll().orderBy('code').execute(),
+        db.selectFrom('programs').selectAll().orderBy('state_code').orderBy('position').execute(),
+      ]);
+      return states.map((s) => ({
+        code: s.code,
+        name: s.name,
+        programs: programs
+          .filter((p) => p.state_code === s.code)
+          .map((p) => ({ id: p.id, name: p.name, fullName: p.full_name })),
+      }));
+    },
+    async getState(code: StateCode) {
+      const state = await db.selectFrom('states').selectAll().where('code', '=', code).executeTakeFirst();
+      if (!state) throw notFound('state', code);
+      const programs = await db
+        .selectFrom('programs')
+        .selectAll()
+        .where('state_code', '=', code)
+        .orderBy('position')
+        .execute();
+      return {
+        code: state.code,
+        name: state.name,
+        programs: programs.map((p) => ({ id: p.id, name: p.name, fullName: p.full_name })),
+      };
+    },
+    async upsertUsers(users: readonly User[]) {
+      if (users.length === 0) return;
+      const rows = users.map((u) => ({
+        id: u.id,
+        email: u.email,
+        given_name: u.givenName,
+        family_name: u.familyName,
+        role: u.role,
+        state_code: u.role === 'STATE_USER' ? u.stateCode : null,
+      }));
+      try {
+        await upsertUserRows(rows);
+      } catch (e) {
+        if (isPgCode(e, FOREIGN_KEY_VIOLATION)) {
+          const named = /\(state_code\)=\((\w+)\)/.exec(pgError(e).detail ?? '')?.[1] ?? 'of a state user';
+          throw notFound('state', named);
+        }
+        throw e;
+      }
+    },
+    async listUsers() {
+      return (await db.selectFrom('users').selectAll().orderBy('email').execute()).map(userFromRow);
+    },
+    async getUser(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('user', id);
+      return userFromRow(row);
+    },
+
+    async createDraft(input) {
+      checkCreateInput(input);
+      for (;;) {
+        try {
+          return await inTransaction(async (trx) => {
+            // The counter row stays locked until commit, so numbers of a state are handed out one at a time.
+            const { last_number } = await trx
+              .insertInto('state_counters')
+              .values({ state_code: input.stateCode, last_number: 1 })
+              .onConflict((oc) =>
+                oc.column('state_code').doUpdateSet({ last_number: sql`state_counters.last_number + 1` }),
+              )
+              .returning('last_number')
+              .executeTakeFirstOrThrow();
+            const pkg = newDraftPackage(input, last_number);
+            await trx.insertInto('packages').values(packageRow(pkg)).execute();
+            await insertRevision(trx, pkg.id, pkg.revisions[0]!);
+            await insertAudit(
+              trx,
+              pkg.id,
+              input.actor,
+              'CREATE',
+              `Draft created as number ${pkg.stateNumber}`,
+              pkg.createdAt,
+            );
+            return pkg;
+          });
+        } catch (e) {
+          if (isPgCode(e, FOREIGN_KEY_VIOLATION)) throw notFound('state', input.stateCode);
+          if (!isPgCode(e, UNIQUE_VIOLATION)) throw e;
+          if (pgError(e).constraint !== 'packages_state_number_unique')
+            throw alreadyExists('package', input.id);
+          // The counter is behind the numbers in use (restored from an old backup): catch it up, try again.
+          await db
+            .updateTable('state_counters')
+            .set({
+              last_number: sql`GREATEST(last_number, (SELECT coalesce(max(state_number), 0) FROM packages WHERE state_code = ${input.stateCode}))`,
+            })
+            .where('state_code', '=', input.stateCode)
+            .execute();
+        }
+      }
+    },
+
+    async getPackage(id) {
+      const pkg = await readPackage(db, id);
+      if (!pkg) throw notFound('package', id);
+      return pkg;
+    },
+
+    updateDraft(id, input) {
+      return change(
+        id,
+        (pkg) => applyUpdate(pkg, input),
+        () => ({ actor: input.actor, action: 'UPDATE', summary: 'Draft updated' }),
+      );
+    },
+    submit(id, input) {
+      return change(
+        id,
+        (pkg) => applySubmit(pkg, input.actor, input.expectedVersion),
+        () => ({ actor: input.actor, action: 'SUBMIT', summary: 'Submitted to CMS' }),
+      );
+    },
+    resubmit(id, input) {
+      return change(
+        id,
+        (pkg) => applyResubmit(pkg, input.actor, input.reason, input.expectedVersion),
+        (after) => ({
+          actor: input.actor,
+          action: 'RESUBMIT',
+          summary: `Resubmitted: ${after.revisions[0]!.submitInfo!.reason}`,
+        }),
+      );
+    },
+    unlock(id, input) {
+      return change(
+        id,
+        (pkg) => applyUnlock(pkg, input.actor, input.reason, input.expectedVersion),
+        (after) => ({
+          actor: input.actor,
+          action: 'UNLOCK',
+          summary: `Unlocked: ${after.revisions[0]!.unlockInfo!.reason}`,
+        }),
+      );
+    },
+
+    async deleteDraft(id, input) {
+      await inTransaction(async (trx) => {
+        const pkg = await readPackage(trx, id, true);
+        if (!pkg) throw notFound('package', id);
+        assertDeletable(pkg, input.expectedVersion);
+        await trx.deleteFrom('packages').where('id', '=', id).execute();
+        await insertAudit(trx, id, input.actor, 'DELETE', 'Draft deleted', new Date().toISOString());
+      });
+    },
+
+    listByState(stateCode, query: ListByStateQuery = {}) {
+      const { status } = query;
+      return listPage(status ? `state:${stateCode}:${status}` : `state:${stateCode}`, query, (q) => {
+        const inState = q.where('p.state_code', '=', stateCode);
+        return status ? inState.where('p.status', '=', status) : inState;
+      });
+    },
+
+    async listSubmitted(query: ListSubmittedQuery = {}) {
+      const { stateCode, status } = query;
+      if (status === 'DRAFT') {
+        pageSize(query.limit);
+        return { items: [] };
+      }
+      const tag =
+        stateCode && status
+          ? `state:${stateCode}:${status}`
+          : stateCode
+            ? `cms:state:${stateCode}`
+            : status
+              ? `cms:status:${status}`
+              : 'cms';
+      return listPage(tag, query, (q) => {
+        let f = q.where('p.initially_submitted_at', 'is not', null);
+        if (stateCode) f = f.where('p.state_code', '=', stateCode);
+        if (status) f = f.where('p.status', '=', status);
+        return f;
+      });
+    },
+
+    async appendAudit(event) {
+      return inTransaction(async (trx) => {
+        const exists = await trx
+          .selectFrom('packages')
+          .select('id')
+          .where('id', '=', event.packageId)
+          .forShare()
+          .executeTakeFirst();
+        if (!exists) throw notFound('package', event.packageId);
+        return insertAudit(
+          trx,
+          event.packageId,
+          event.actor,
+          event.action,
+          event.summary,
+          new Date().toISOString(),
+        );
+      });
+    },
+
+    async listAudit(packageId, request: PageRequest = {}) {
+      const limit = pageSize(request.limit);
+      const tag = `audit:${packageId}`;
+      const after = decodeCursor(tag, request.cursor, isListPosition);
+      let q = db.selectFrom('audit_events').selectAll().where('package_id', '=', packageId);
+      if (after) q = q.where(sql<boolean>`(at, id) > (${after.u}::timestamptz, ${after.i}::uuid)`);
+      const rows = await q
+        .orderBy('at')
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      const items = rows.slice(0, limit).map(auditFromRow);
+      const last = items[items.length - 1];
+      const cursor = rows.length > limit && last ? encodeCursor(tag, { u: last.at, i: last.id }) : undefined;
+      return { items, ...(cursor ? { cursor } : {}) };
+    },
+
+    async close() {
+      await options.onClose?.();
+    },
+  };
+}
+
+function userFromRow(r: {
+  id: string;
+  email: string;
+  given_name: string;
+  family_name: string;
+  role: string;
+  state_code: string | null;
+}): User {
+  const base = { id: r.id, email: r.email, givenName: r.given_name, familyName: r.family_name };
+  if (r.role === 'STATE_USER') return { ...base, role: 'STATE_USER', stateCode: r.state_code! };
+  return { ...base, role: r.role as 'CMS_USER' | 'ADMIN_USER' };
+}

@@ -1,0 +1,18 @@
+import type { PostgresHandle } from '../../src/store/postgres/postgres-client.js';
+import { openPglite } from '../../src/store/postgres/postgres-client.js';
+import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { runStoreConformance } from '../conformance/store-conformance.js';
+import { packageRecordCount } from '../support/postgres-inspect.js';
+
+let handle: PostgresHandle;
+
+runStoreConformance({
+  name: 'postgres (embedded PGlite)',
+  async createStore() {
+    handle = await openPglite();
+    await migrateToLatest(handle.db);
+    return createPostgresStore({ db: handle.db, onClose: handle.close });
+  },
+  inspect: { packageRecordCount: (_store, id) => packageRecordCount(handle.db, id) },
+});

@@ -1,0 +1,66 @@
+/**
+ * Test databases on the PostgreSQL server (default 127.0.0.1:5432, user postgres): each test
+ * file creates its own database and drops it afterwards. Without a reachable server the
+ * Postgres tests are skipped with a loud warning — unless CAREPACK_REQUIRE_PG=1 (CI), when
+ * that is a failure.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+
+export const ADMIN_URL = process.env.CAREPACK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const required = process.env.CAREPACK_REQUIRE_PG === '1';
+
+async function reachable(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const problem = await reachable();
+if (problem && required) {
+  throw new Error(`CAREPACK_REQUIRE_PG=1 but PostgreSQL at ${ADMIN_URL} is not reachable: ${problem}`);
+}
+if (problem) {
+  console.warn(
+    `\n*** SKIPPING PostgreSQL server tests: ${ADMIN_URL} is not reachable (${problem}).\n` +
+      '*** Start PostgreSQL or set CAREPACK_TEST_PG_URL; set CAREPACK_REQUIRE_PG=1 to make this an error.\n',
+  );
+}
+export const pgAvailable = problem === undefined;
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(prefix = 'carepack_test'): Promise<TestDatabase> {
+  const name = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: ADMIN_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
