@@ -10,7 +10,14 @@ const flag = z
 
 const ConfigSchema = z
   .object({
-    CAREPACK_STORE: z.enum(['dynamodb']).default('dynamodb'),
+    CAREPACK_STORE: z.enum(['dynamodb', 'postgres', 'dual']).default('dynamodb'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+      .optional(),
+    CAREPACK_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    CAREPACK_DUAL_PRIMARY: z.enum(['dynamodb', 'postgres']).default('dynamodb'),
+    CAREPACK_SHADOW_READ_RATE: z.coerce.number().min(0).max(1).default(0),
     CAREPACK_DATA_DIR: z.string().min(1).default('./data'),
     CAREPACK_HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -21,7 +28,7 @@ const ConfigSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a valid DynamoDB table name')
       .default('carepack'),
-    CAREPACK_DYNAMODB_IN_MEMORY: flag.default(false),
+    CAREPACK_IN_MEMORY: flag.default(false),
     AWS_REGION: z.string().min(1).default('us-east-1'),
     CAREPACK_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CAREPACK_DEV_LOGIN: flag.default(true),
@@ -51,9 +58,22 @@ export interface DynamoConfig {
   createTables: boolean;
 }
 
+export interface PostgresConfig {
+  /** A PostgreSQL server; without one, the embedded PGlite. */
+  url?: string;
+  /** For the embedded PGlite: where its files live; undefined keeps it in memory. */
+  dataDir?: string;
+  poolSize: number;
+}
+
+export type BackendName = 'dynamodb' | 'postgres';
+
 export interface StoreConfig {
-  backend: 'dynamodb';
+  backend: BackendName | 'dual';
   dynamodb: DynamoConfig;
+  postgres: PostgresConfig;
+  /** For `dual`: which backend serves reads and takes writes first; the other mirrors it. */
+  dual: { primary: BackendName; shadowReadRate: number };
 }
 
 export interface Config {
@@ -91,11 +111,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ...(c.CAREPACK_DYNAMODB_ENDPOINT ? { endpoint: c.CAREPACK_DYNAMODB_ENDPOINT } : {}),
         region: c.AWS_REGION,
         tableName: c.CAREPACK_DYNAMODB_TABLE,
-        ...(mode === 'embedded' && !c.CAREPACK_DYNAMODB_IN_MEMORY
+        ...(mode === 'embedded' && !c.CAREPACK_IN_MEMORY
           ? { dataDir: `${c.CAREPACK_DATA_DIR}/dynamodb` }
           : {}),
         createTables: c.CAREPACK_CREATE_TABLES,
       },
+      postgres: {
+        ...(c.DATABASE_URL ? { url: c.DATABASE_URL } : {}),
+        ...(!c.DATABASE_URL && !c.CAREPACK_IN_MEMORY ? { dataDir: `${c.CAREPACK_DATA_DIR}/postgres` } : {}),
+        poolSize: c.CAREPACK_PG_POOL_SIZE,
+      },
+      dual: { primary: c.CAREPACK_DUAL_PRIMARY, shadowReadRate: c.CAREPACK_SHADOW_READ_RATE },
     },
     ...(c.CAREPACK_SESSION_SECRET ? { sessionSecret: c.CAREPACK_SESSION_SECRET } : {}),
     devLogin: c.CAREPACK_DEV_LOGIN,

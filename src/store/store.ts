@@ -92,6 +92,25 @@ export interface ListSubmittedQuery extends PageRequest {
   status?: PackageStatus;
 }
 
+/** A share of a full scan: `partition` of `partitions` (0-based), for readers working in parallel. */
+export interface ScanRequest {
+  partition: number;
+  partitions: number;
+  /** Where the previous call of this partition stopped; omit to start. */
+  cursor?: string;
+  /** About how many records per call (1..1000, default 100). */
+  limit?: number;
+}
+
+export interface ImportOptions {
+  /**
+   * `overwrite` writes every record of each package (fast; for an empty target or identical
+   * content). `replace` also removes whatever the target held for those packages and the
+   * new records do not (for mirroring changes). Default `replace`.
+   */
+  mode?: 'overwrite' | 'replace';
+}
+
 export interface Store {
   /** Which backend this is, for logs and health checks. */
   readonly backend: string;
@@ -141,6 +160,26 @@ export interface Store {
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   /** A package's audit trail, oldest first. Kept after a draft is deleted. */
   listAudit(packageId: string, page?: PageRequest): Promise<Page<AuditEvent>>;
+
+  // Maintenance: copying between backends, backups and dual-write mirroring. Never used on a
+  // request path; each is idempotent so an interrupted run can simply be repeated.
+
+  /** Every package, whole, one partition at a time; `cursor` absent when the partition is done. */
+  scanPackages(request: ScanRequest): Promise<Page<Package>>;
+  /** Every audit event (also of deleted drafts), one partition at a time. */
+  scanAudit(request: ScanRequest): Promise<Page<AuditEvent>>;
+  /** How many packages there are (for progress bars; may be slow on a large table). */
+  countPackages(): Promise<number>;
+  /** The last number handed out per state. */
+  getCounters(): Promise<Record<StateCode, number>>;
+  /** Raises each state's counter to at least the given number (never lowers one). */
+  raiseCounters(counters: Record<StateCode, number>): Promise<void>;
+  /** Writes packages exactly as given — ids, numbers, revisions, timestamps — replacing what was there. */
+  importPackages(packages: readonly Package[], options?: ImportOptions): Promise<void>;
+  /** Writes audit events as given; an event already there (same id) is left alone. */
+  importAudit(events: readonly AuditEvent[]): Promise<void>;
+  /** Removes a package and everything under it, whatever its status (mirrors a deleted draft). */
+  removePackage(id: string): Promise<void>;
 
   /** Releases clients and connections the store owns. */
   close(): Promise<void>;

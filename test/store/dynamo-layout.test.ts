@@ -66,7 +66,9 @@ describe('DynamoDB layout', () => {
     await store.upsertStates([state]);
     const first = await Promise.all([1, 2, 3].map(() => draft(store, state)));
     // An operator restores an old backup of the counter item: the claims still hold.
-    await clients.doc.send(new PutCommand({ TableName: tableName, Item: { ...counterKey(state.code), last: 1 } }));
+    await clients.doc.send(
+      new PutCommand({ TableName: tableName, Item: { ...counterKey(state.code), last: 1 } }),
+    );
     const later = await Promise.all([1, 2].map(() => draft(store, state)));
     const numbers = [...first, ...later].map((p) => p.stateNumber).sort((a, b) => a - b);
     expect(new Set(numbers).size).toBe(5);
@@ -94,7 +96,11 @@ describe('DynamoDB layout', () => {
           actuarialFirmOther: long(200),
         })),
       })),
-      stateContacts: Array.from({ length: MAX_CONTACTS }, () => ({ name: long(200), title: long(200), email: long(320) })),
+      stateContacts: Array.from({ length: MAX_CONTACTS }, () => ({
+        name: long(200),
+        title: long(200),
+        email: long(320),
+      })),
     });
     const item = revisionToItem(randomUUID(), {
       id: randomUUID(),

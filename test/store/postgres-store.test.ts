@@ -3,8 +3,8 @@ import { connectPostgres, type PostgresHandle } from '../../src/store/postgres/p
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
-import { packageRecordCount } from '../support/postgres-inspect.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
+import { packageRecordCount } from '../support/postgres-inspect.js';
 
 let database: TestDatabase | undefined;
 let handle: PostgresHandle;

@@ -1,15 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Package, PackageSummary, State, StateCode, User } from '../../domain/index.js';
 import { alreadyExists, notFound, versionConflict } from '../errors.js';
 import {
@@ -34,12 +25,11 @@ import type {
   PageRequest,
   Store,
 } from '../store.js';
-import { ConditionFailed, cancellationReasons, isRetryableTransactionError } from './dynamo-errors.js';
+import { ConditionFailed } from './dynamo-errors.js';
 import {
   AUDIT_SK_PREFIX,
   counterKey,
   documentKey,
-  HEAD_SK,
   headKey,
   INDEX_PARTITION_ATTRIBUTE,
   type IndexName,
@@ -51,6 +41,7 @@ import {
   USERS_PK,
   userKey,
 } from './dynamo-keys.js';
+import { createDynamoMaintenance } from './dynamo-maintenance.js';
 import {
   auditToItem,
   documentToItem,
@@ -65,6 +56,7 @@ import {
   stateToItem,
   userToItem,
 } from './dynamo-marshal.js';
+import { DynamoTable, type TransactItem } from './dynamo-table.js';
 
 export interface DynamoStoreOptions {
   /** A ready document client; the store does not create clients. */
@@ -74,11 +66,8 @@ export interface DynamoStoreOptions {
   onClose?: () => Promise<void>;
 }
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Action = 'update' | 'submit' | 'resubmit' | 'unlock' | 'delete';
 
-const MAX_TRANSACTION_RETRIES = 8;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stringRecord = (p: unknown): p is Record<string, string> =>
   typeof p === 'object' && p !== null && Object.values(p).every((v) => typeof v === 'string');
 
@@ -86,54 +75,11 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
   const { client, tableName: TableName } = options;
   const knownStates = new Set<StateCode>();
 
-  async function transact(items: TransactItem[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (e) {
-        const reasons = cancellationReasons(e);
-        const failed = reasons?.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : [])) ?? [];
-        if (failed.length > 0) throw new ConditionFailed(failed);
-        if (isRetryableTransactionError(e) && attempt < MAX_TRANSACTION_RETRIES) {
-          await sleep(Math.random() * 20 * 2 ** attempt);
-          continue;
-        }
-        throw e;
-      }
-    }
-  }
-
-  async function batchPut(items: Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const out = await client.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
-        requests = (out.UnprocessedItems?.[TableName] ?? []) as typeof requests;
-        if (requests.length > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      }
-    }
-  }
-
-  async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await client.send(new QueryCommand({ TableName, ...input, ExclusiveStartKey }));
-      items.push(...((out.Items ?? []) as Item[]));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  }
+  const table = new DynamoTable(client, TableName);
+  const transact = (items: TransactItem[]) => table.transact(items);
 
   async function readPackage(id: string): Promise<Package | undefined> {
-    // HEAD sorts before REV#…, and AUDIT#… before HEAD: one query reads head, revisions and documents.
-    const items = await queryAll({
-      KeyConditionExpression: 'PK = :pk AND SK >= :head',
-      ExpressionAttributeValues: { ':pk': packagePk(id), ':head': HEAD_SK },
-      ConsistentRead: true,
-    });
-    return itemsToPackage(items);
+    return itemsToPackage(await table.packageItems(id));
   }
 
   async function mustRead(id: string): Promise<Package> {
@@ -286,10 +232,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     backend: 'dynamodb',
 
     async upsertStates(states: readonly State[]) {
-      await batchPut(states.map(stateToItem));
+      await table.batchWrite(states.map((st) => ({ PutRequest: { Item: stateToItem(st) } })));
     },
     async listStates() {
-      const items = await queryAll({
+      const items = await table.queryAll({
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': STATES_PK },
       });
@@ -304,10 +250,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       // A state user must belong to a known state; check them all before writing any.
       const codes = new Set(users.flatMap((u) => (u.role === 'STATE_USER' ? [u.stateCode] : [])));
       for (const code of codes) await ensureState(code);
-      await batchPut(users.map(userToItem));
+      await table.batchWrite(users.map((u) => ({ PutRequest: { Item: userToItem(u) } })));
     },
     async listUsers() {
-      const items = await queryAll({
+      const items = await table.queryAll({
         KeyConditionExpression: 'PK = :pk',
         ExpressionAttributeValues: { ':pk': USERS_PK },
       });
@@ -506,6 +452,8 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       const cursor = items.length > limit ? encodeCursor(tag, page[page.length - 1]!.SK) : undefined;
       return { items: page.map(itemToAudit), ...(cursor ? { cursor } : {}) };
     },
+
+    ...createDynamoMaintenance(table),
 
     async close() {
       await options.onClose?.();

@@ -19,7 +19,6 @@ import type {
   ListByStateQuery,
   ListSubmittedQuery,
   NewAuditEvent,
-  Page,
   PageRequest,
   Store,
 } from '../store.js';
@@ -30,8 +29,8 @@ import {
   pgError,
   UNIQUE_VIOLATION,
 } from './postgres-errors.js';
+import { createPostgresMaintenance } from './postgres-maintenance.js';
 import {
-  assemblePackage,
   auditFromRow,
   auditRow,
   packageRow,
@@ -39,6 +38,7 @@ import {
   type SummaryRow,
   summaryFromRow,
 } from './postgres-marshal.js';
+import { type Db, insertRevisionRows, readPackages } from './postgres-rows.js';
 import type { Database, UsersTable } from './postgres-schema.js';
 
 export interface PostgresStoreOptions {
@@ -48,7 +48,6 @@ export interface PostgresStoreOptions {
   onClose?: () => Promise<void>;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
 type ListPosition = { u: string; i: string };
 const isListPosition = (p: unknown): p is ListPosition =>
   typeof p === 'object' &&
@@ -73,40 +72,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   }
 
   async function readPackage(q: Db, id: string, forUpdate = false): Promise<Package | undefined> {
-    let headQuery = q.selectFrom('packages').selectAll().where('id', '=', id);
-    if (forUpdate) headQuery = headQuery.forUpdate();
-    const head = await headQuery.executeTakeFirst();
-    if (!head) return undefined;
-    const revisions = await q.selectFrom('revisions').selectAll().where('package_id', '=', id).execute();
-    const ids = revisions.map((r) => r.id);
-    const [programs, contacts, rates, ratePrograms, actuaries, documents] = await Promise.all([
-      q.selectFrom('revision_programs').selectAll().where('revision_id', 'in', ids).execute(),
-      q.selectFrom('state_contacts').selectAll().where('revision_id', 'in', ids).execute(),
-      q.selectFrom('rate_certifications').selectAll().where('revision_id', 'in', ids).execute(),
-      q.selectFrom('rate_programs').selectAll().where('revision_id', 'in', ids).execute(),
-      q.selectFrom('certifying_actuaries').selectAll().where('revision_id', 'in', ids).execute(),
-      q.selectFrom('documents').selectAll().where('revision_id', 'in', ids).execute(),
-    ]);
-    return assemblePackage(head, revisions, {
-      programs,
-      contacts,
-      rates,
-      ratePrograms,
-      actuaries,
-      documents,
-    });
+    return (await readPackages(q, [id], forUpdate)).get(id);
   }
 
-  async function insertRevision(trx: Db, packageId: string, revision: Revision) {
-    const rows = revisionRows(packageId, revision);
-    await trx.insertInto('revisions').values(rows.revision).execute();
-    if (rows.programs.length) await trx.insertInto('revision_programs').values(rows.programs).execute();
-    if (rows.contacts.length) await trx.insertInto('state_contacts').values(rows.contacts).execute();
-    if (rows.rates.length) await trx.insertInto('rate_certifications').values(rows.rates).execute();
-    if (rows.ratePrograms.length) await trx.insertInto('rate_programs').values(rows.ratePrograms).execute();
-    if (rows.actuaries.length) await trx.insertInto('certifying_actuaries').values(rows.actuaries).execute();
-    if (rows.documents.length) await trx.insertInto('documents').values(rows.documents).execute();
-  }
+  const insertRevision = (q: Db, packageId: string, revision: Revision) =>
+    insertRevisionRows(q, [revisionRows(packageId, revision)]);
 
   /** Writes what changed between `before` and `after`; the caller holds the package row lock. */
   async function persistChange(trx: Transaction<Database>, before: Package, after: Package) {
@@ -476,6 +446,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const cursor = rows.length > limit && last ? encodeCursor(tag, { u: last.at, i: last.id }) : undefined;
       return { items, ...(cursor ? { cursor } : {}) };
     },
+
+    ...createPostgresMaintenance(db),
 
     async close() {
       await options.onClose?.();

@@ -1,0 +1,52 @@
+/**
+ * Entry point of `npm run bench`: runs every registered benchmark, or only those named on the
+ * command line (`npm run bench -- store`). Benchmarks report; a missed target does not fail the run.
+ */
+// Set before any SDK module loads; benchmarks are imported lazily below for that reason.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { type BenchReport, formatTable, passes, writeResults } from './lib/report.js';
+
+/** Name → loader. Add a benchmark by adding a line here. */
+const BENCHES: Record<string, () => Promise<BenchReport>> = {
+  store: async () => (await import('./store.js')).run(),
+};
+
+/** The benchmarks named on the command line (all when none), or undefined after saying which are unknown. */
+function selected(args: readonly string[]): string[] | undefined {
+  if (args.length === 0) return Object.keys(BENCHES);
+  const unknown = args.filter((a) => !Object.hasOwn(BENCHES, a));
+  if (unknown.length === 0) return [...args];
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  return undefined;
+}
+
+function print(report: BenchReport, path: string) {
+  console.log(`\n== ${report.name} ==`);
+  console.log(formatTable(report));
+  for (const note of report.notes) console.log(`  · ${note}`);
+  const missed = report.rows.filter((r) => !passes(r));
+  for (const r of missed) console.log(`  ✗ TARGET MISSED: ${r.op} ratio ${r.ratio.toFixed(3)} > ${r.target}`);
+  if (missed.length === 0) console.log('  ✓ all targets met');
+  console.log(`  results: ${path}`);
+}
+
+async function main(): Promise<number> {
+  const names = selected(process.argv.slice(2));
+  if (!names) return 2;
+  let crashed = false;
+  for (const name of names) {
+    console.log(`\n-- running ${name}`);
+    try {
+      const report = await BENCHES[name]!();
+      print(report, writeResults(report));
+    } catch (e) {
+      // A crash means no figures at all, unlike a missed target: say so in the exit code.
+      crashed = true;
+      console.error(`benchmark ${name} failed:`, e);
+    }
+  }
+  return crashed ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,263 @@
+/**
+ * Copy, backup and mirroring support for the DynamoDB store: whole-table reads by parallel
+ * Scan segments and idempotent bulk writes. Never on a request path.
+ */
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Package, StateCode } from '../../domain/index.js';
+import { invalidInput } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../paging.js';
+import type { AuditEvent, ImportOptions, Page, ScanRequest, Store } from '../store.js';
+import { isConditionalCheckFailed } from './dynamo-errors.js';
+import { counterKey, numberClaimKey, STATES_PK } from './dynamo-keys.js';
+import {
+  auditToItem,
+  documentToItem,
+  headToItem,
+  type Item,
+  itemsToPackage,
+  itemToAudit,
+  revisionToItem,
+} from './dynamo-marshal.js';
+import type { DynamoTable, WriteRequest } from './dynamo-table.js';
+
+type Maintenance = Pick<
+  Store,
+  | 'scanPackages'
+  | 'scanAudit'
+  | 'countPackages'
+  | 'getCounters'
+  | 'raiseCounters'
+  | 'importPackages'
+  | 'importAudit'
+  | 'removePackage'
+>;
+
+const SCAN_PAGE_ITEMS = 1000;
+const WRITE_CONCURRENCY = 8;
+
+const stringRecord = (p: unknown): p is Record<string, string> =>
+  typeof p === 'object' && p !== null && Object.values(p).every((v) => typeof v === 'string');
+
+export function scanLimit(limit: number | undefined): number {
+  if (limit === undefined) return 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('scan limit must be 1..1000');
+  return limit;
+}
+
+function checkPartition({ partition, partitions }: ScanRequest) {
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64)
+    throw invalidInput('partitions must be 1..64');
+  if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
+    throw invalidInput('partition must be 0..partitions-1');
+  }
+}
+
+/** Runs `work` over `items` with at most `n` at a time. */
+export async function inParallel<T>(items: readonly T[], n: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+/** Every item a package consists of, including the claim on its number. */
+export function packageToItems(pkg: Package): Item[] {
+  return [
+    headToItem(pkg),
+    { ...numberClaimKey(pkg.stateCode, pkg.stateNumber), packageId: pkg.id },
+    ...pkg.revisions.flatMap((r) => [
+      revisionToItem(pkg.id, r),
+      ...r.documents.map((d, i) => documentToItem(pkg.id, r.number, d, i)),
+    ]),
+  ];
+}
+
+export function createDynamoMaintenance(table: DynamoTable): Maintenance {
+  const { client, name: TableName } = table;
+
+  /**
+   * Scans one segment and hands `take` each item collection (all items of one partition key,
+   * which a segment returns together, in sort-key order). Stops after a collection once
+   * `enough()` says so; the cursor then points at that collection's last item.
+   */
+  async function scanCollections(
+    request: ScanRequest,
+    tag: string,
+    take: (items: Item[]) => void,
+    enough: () => boolean,
+  ): Promise<string | undefined> {
+    checkPartition(request);
+    let start = decodeCursor(tag, request.cursor, stringRecord);
+    let group: Item[] = [];
+    let lastDone: Record<string, string> | undefined;
+    const finish = () => {
+      if (group.length === 0) return;
+      take(group);
+      const last = group[group.length - 1]!;
+      lastDone = { PK: last.PK as string, SK: last.SK as string };
+      group = [];
+    };
+    do {
+      const out = await client.send(
+        new ScanCommand({
+          TableName,
+          Segment: request.partition,
+          TotalSegments: request.partitions,
+          ExclusiveStartKey: start,
+          Limit: SCAN_PAGE_ITEMS,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of (out.Items ?? []) as Item[]) {
+        if (group.length > 0 && group[0]!.PK !== item.PK) {
+          finish();
+          if (enough()) return encodeCursor(tag, lastDone);
+        }
+        group.push(item);
+      }
+      start = out.LastEvaluatedKey as Record<string, string> | undefined;
+    } while (start);
+    finish();
+    return undefined;
+  }
+
+  async function writeAll(requests: WriteRequest[]) {
+    const chunks: WriteRequest[][] = [];
+    for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+    await inParallel(chunks, WRITE_CONCURRENCY, (chunk) => table.batchWrite(chunk));
+  }
+
+  return {
+    async scanPackages(request): Promise<Page<Package>> {
+      const limit = scanLimit(request.limit);
+      const items: Package[] = [];
+      const cursor = await scanCollections(
+        request,
+        `scan:packages:${request.partition}/${request.partitions}`,
+        (group) => {
+          if (!String(group[0]!.PK).startsWith('PKG#')) return;
+          const pkg = itemsToPackage(group);
+          if (pkg) items.push(pkg);
+        },
+        () => items.length >= limit,
+      );
+      return { items, ...(cursor ? { cursor } : {}) };
+    },
+
+    async scanAudit(request): Promise<Page<AuditEvent>> {
+      const limit = scanLimit(request.limit);
+      const items: AuditEvent[] = [];
+      const cursor = await scanCollections(
+        request,
+        `scan:audit:${request.partition}/${request.partitions}`,
+        (group) => {
+          for (const i of group) if (i.kind === 'audit') items.push(itemToAudit(i));
+        },
+        () => items.length >= limit,
+      );
+      return { items, ...(cursor ? { cursor } : {}) };
+    },
+
+    async countPackages() {
+      // The byState index holds exactly one small item per package.
+      const segments = 4;
+      const counts = await Promise.all(
+        Array.from({ length: segments }, async (_, segment) => {
+          let total = 0;
+          let start: Record<string, unknown> | undefined;
+          do {
+            const out = await client.send(
+              new ScanCommand({
+                TableName,
+                IndexName: 'byState',
+                Select: 'COUNT',
+                Segment: segment,
+                TotalSegments: segments,
+                ExclusiveStartKey: start,
+              }),
+            );
+            total += out.Count ?? 0;
+            start = out.LastEvaluatedKey;
+          } while (start);
+          return total;
+        }),
+      );
+      return counts.reduce((a, b) => a + b, 0);
+    },
+
+    async getCounters() {
+      const states = await table.queryAll({
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': STATES_PK },
+        ProjectionExpression: 'code',
+      });
+      const counters: Record<StateCode, number> = {};
+      const keys = states.map((s) => counterKey(s.code as string));
+      for (let i = 0; i < keys.length; i += 100) {
+        let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+        while (pending && pending.length > 0) {
+          const out: BatchGetCommandOutput = await client.send(
+            new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: true } } }),
+          );
+          for (const item of out.Responses?.[TableName] ?? []) {
+            counters[String(item.PK).slice('STATE#'.length)] = item.last as number;
+          }
+          pending = out.UnprocessedKeys?.[TableName]?.Keys;
+        }
+      }
+      return counters;
+    },
+
+    async raiseCounters(counters) {
+      for (const [code, last] of Object.entries(counters)) {
+        try {
+          await client.send(
+            new UpdateCommand({
+              TableName,
+              Key: counterKey(code),
+              UpdateExpression: 'SET #last = :n',
+              ConditionExpression: 'attribute_not_exists(#last) OR #last < :n',
+              ExpressionAttributeNames: { '#last': 'last' },
+              ExpressionAttributeValues: { ':n': last },
+            }),
+          );
+        } catch (e) {
+          if (!isConditionalCheckFailed(e)) throw e; // already as high: nothing to do
+        }
+      }
+    },
+
+    async importPackages(packages, options: ImportOptions = {}) {
+      const puts: WriteRequest[] = packages.flatMap((p) =>
+        packageToItems(p).map((Item) => ({ PutRequest: { Item } })),
+      );
+      const deletes: WriteRequest[] = [];
+      if ((options.mode ?? 'replace') === 'replace') {
+        await inParallel(packages, WRITE_CONCURRENCY, async (pkg) => {
+          const keep = new Set(packageToItems(pkg).map((i) => `${i.PK}|${i.SK}`));
+          for (const old of await table.packageItems(pkg.id, true)) {
+            if (!keep.has(`${old.PK}|${old.SK}`))
+              deletes.push({ DeleteRequest: { Key: { PK: old.PK, SK: old.SK } } });
+          }
+        });
+      }
+      await writeAll([...deletes, ...puts]);
+    },
+
+    async importAudit(events) {
+      await writeAll(events.map((e) => ({ PutRequest: { Item: auditToItem(e) } })));
+    },
+
+    async removePackage(id) {
+      const items = await table.packageItems(id, true);
+      await writeAll(items.map((i) => ({ DeleteRequest: { Key: { PK: i.PK, SK: i.SK } } })));
+    },
+  };
+}

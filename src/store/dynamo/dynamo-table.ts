@@ -1,0 +1,79 @@
+/** The table-level operations both the store and its maintenance tools build on. */
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionFailed, cancellationReasons, isRetryableTransactionError } from './dynamo-errors.js';
+import { HEAD_SK, packagePk } from './dynamo-keys.js';
+import type { Item } from './dynamo-marshal.js';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
+
+const MAX_TRANSACTION_RETRIES = 8;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class DynamoTable {
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
+
+  /** One transaction; retried on conflicts, `ConditionFailed` when a condition did not hold. */
+  async transact(items: TransactItem[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (e) {
+        const reasons = cancellationReasons(e);
+        const failed = reasons?.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : [])) ?? [];
+        if (failed.length > 0) throw new ConditionFailed(failed);
+        if (isRetryableTransactionError(e) && attempt < MAX_TRANSACTION_RETRIES) {
+          await sleep(Math.random() * 20 * 2 ** attempt);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  /** Puts and deletes in batches of 25, resending what DynamoDB leaves unprocessed. Not atomic. */
+  async batchWrite(requests: WriteRequest[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending = requests.slice(i, i + 25);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const out = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.name]: pending } }));
+        pending = (out.UnprocessedItems?.[this.name] ?? []) as WriteRequest[];
+        if (pending.length > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+      }
+    }
+  }
+
+  async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({ TableName: this.name, ...input, ExclusiveStartKey }),
+      );
+      items.push(...((out.Items ?? []) as Item[]));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+
+  /** A package's head, revision and document items (HEAD sorts after AUDIT#…, before REV#…). */
+  packageItems(id: string, projectKeysOnly = false): Promise<Item[]> {
+    return this.queryAll({
+      KeyConditionExpression: 'PK = :pk AND SK >= :head',
+      ExpressionAttributeValues: { ':pk': packagePk(id), ':head': HEAD_SK },
+      ConsistentRead: true,
+      ...(projectKeysOnly ? { ProjectionExpression: 'PK, SK' } : {}),
+    });
+  }
+}

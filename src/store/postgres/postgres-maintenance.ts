@@ -1,0 +1,147 @@
+/**
+ * Copy, backup and mirroring support for the PostgreSQL store: keyset scans split into
+ * partitions by a hash of the id, and bulk writes in one transaction per batch.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { Package, StateCode } from '../../domain/index.js';
+import { invalidInput } from '../errors.js';
+import { decodeCursor, encodeCursor } from '../paging.js';
+import type { AuditEvent, Page, ScanRequest, Store } from '../store.js';
+import { auditFromRow, auditRow } from './postgres-marshal.js';
+import { insertPackages, readPackages } from './postgres-rows.js';
+import type { Database } from './postgres-schema.js';
+
+type Maintenance = Pick<
+  Store,
+  | 'scanPackages'
+  | 'scanAudit'
+  | 'countPackages'
+  | 'getCounters'
+  | 'raiseCounters'
+  | 'importPackages'
+  | 'importAudit'
+  | 'removePackage'
+>;
+
+function scanArgs(request: ScanRequest, kind: string) {
+  const { partition, partitions } = request;
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64)
+    throw invalidInput('partitions must be 1..64');
+  if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
+    throw invalidInput('partition must be 0..partitions-1');
+  }
+  const limit = request.limit ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('scan limit must be 1..1000');
+  const tag = `scan:${kind}:${partition}/${partitions}`;
+  const after = decodeCursor(tag, request.cursor, (p): p is string => typeof p === 'string');
+  return { partition, partitions, limit, tag, after };
+}
+
+/** Which partition a row belongs to: a stable hash of its id. */
+const inPartition = (column: string, partition: number, partitions: number) =>
+  sql<boolean>`mod(abs(hashtext(${sql.ref(column)}::text)), ${partitions}) = ${partition}`;
+
+export function createPostgresMaintenance(db: Kysely<Database>): Maintenance {
+  return {
+    async scanPackages(request): Promise<Page<Package>> {
+      const { partition, partitions, limit, tag, after } = scanArgs(request, 'packages');
+      let q = db
+        .selectFrom('packages')
+        .select('id')
+        .where(inPartition('id', partition, partitions));
+      if (after) q = q.where('id', '>', after);
+      const ids = (
+        await q
+          .orderBy('id')
+          .limit(limit + 1)
+          .execute()
+      ).map((r) => r.id);
+      const page = ids.slice(0, limit);
+      const found = await readPackages(db, page);
+      const items = page.flatMap((id) => found.get(id) ?? []);
+      const cursor = ids.length > limit ? encodeCursor(tag, page[page.length - 1]) : undefined;
+      return { items, ...(cursor ? { cursor } : {}) };
+    },
+
+    async scanAudit(request): Promise<Page<AuditEvent>> {
+      const { partition, partitions, limit, tag, after } = scanArgs(request, 'audit');
+      let q = db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where(inPartition('id', partition, partitions));
+      if (after) q = q.where('id', '>', after);
+      const rows = await q
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      const items = rows.slice(0, limit).map(auditFromRow);
+      const cursor = rows.length > limit ? encodeCursor(tag, items[items.length - 1]!.id) : undefined;
+      return { items, ...(cursor ? { cursor } : {}) };
+    },
+
+    async countPackages() {
+      const { n } = await db
+        .selectFrom('packages')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(n);
+    },
+
+    async getCounters() {
+      const rows = await db.selectFrom('state_counters').selectAll().execute();
+      return Object.fromEntries(rows.map((r) => [r.state_code, r.last_number])) as Record<StateCode, number>;
+    },
+
+    async raiseCounters(counters) {
+      const rows = Object.entries(counters).map(([state_code, last_number]) => ({ state_code, last_number }));
+      if (rows.length === 0) return;
+      await db
+        .insertInto('state_counters')
+        .values(rows)
+        .onConflict((oc) =>
+          oc.column('state_code').doUpdateSet({
+            last_number: sql`GREATEST(state_counters.last_number, excluded.last_number)`,
+          }),
+        )
+        .execute();
+    },
+
+    async importPackages(packages) {
+      if (packages.length === 0) return;
+      // Replacing a package rewrites its submitted revisions too; the immutability trigger
+      // allows that only inside a maintenance transaction that says so.
+      await db.transaction().execute(async (trx) => {
+        await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
+        await trx
+          .deleteFrom('packages')
+          .where(
+            'id',
+            'in',
+            packages.map((p) => p.id),
+          )
+          .execute();
+        await insertPackages(trx, packages);
+      });
+    },
+
+    async importAudit(events) {
+      if (events.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < events.length; i += 5000) {
+          await trx
+            .insertInto('audit_events')
+            .values(events.slice(i, i + 5000).map(auditRow))
+            .onConflict((oc) => oc.column('id').doNothing())
+            .execute();
+        }
+      });
+    },
+
+    async removePackage(id) {
+      await db.transaction().execute(async (trx) => {
+        await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
+        await trx.deleteFrom('packages').where('id', '=', id).execute();
+      });
+    },
+  };
+}
