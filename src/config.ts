@@ -18,6 +18,7 @@ const ConfigSchema = z
     CAREPACK_PG_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     CAREPACK_DUAL_PRIMARY: z.enum(['dynamodb', 'postgres']).default('dynamodb'),
     CAREPACK_SHADOW_READ_RATE: z.coerce.number().min(0).max(1).default(0),
+    CAREPACK_DUAL_JOURNAL: z.string().min(1).optional(),
     CAREPACK_DATA_DIR: z.string().min(1).default('./data'),
     CAREPACK_HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -73,7 +74,7 @@ export interface StoreConfig {
   dynamodb: DynamoConfig;
   postgres: PostgresConfig;
   /** For `dual`: which backend serves reads and takes writes first; the other mirrors it. */
-  dual: { primary: BackendName; shadowReadRate: number };
+  dual: { primary: BackendName; shadowReadRate: number; journalFile: string };
 }
 
 export interface Config {
@@ -121,7 +122,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ...(!c.DATABASE_URL && !c.CAREPACK_IN_MEMORY ? { dataDir: `${c.CAREPACK_DATA_DIR}/postgres` } : {}),
         poolSize: c.CAREPACK_PG_POOL_SIZE,
       },
-      dual: { primary: c.CAREPACK_DUAL_PRIMARY, shadowReadRate: c.CAREPACK_SHADOW_READ_RATE },
+      dual: {
+        primary: c.CAREPACK_DUAL_PRIMARY,
+        shadowReadRate: c.CAREPACK_SHADOW_READ_RATE,
+        journalFile: c.CAREPACK_DUAL_JOURNAL ?? `${c.CAREPACK_DATA_DIR}/dual-mirror-failures.jsonl`,
+      },
     },
     ...(c.CAREPACK_SESSION_SECRET ? { sessionSecret: c.CAREPACK_SESSION_SECRET } : {}),
     devLogin: c.CAREPACK_DEV_LOGIN,

@@ -7,7 +7,10 @@ import { Command } from 'commander';
 import { type Config, ConfigError, loadConfig } from '../config.js';
 import { seedStore } from '../seed/seed.js';
 import { openStore } from '../store/create-store.js';
+import { registerBackupCommands } from './backup-commands.js';
+import { registerDbCommands } from './db-commands.js';
 import { registerDynamoCommands } from './dynamo-commands.js';
+import { registerStoreCommands } from './store-commands.js';
 
 let loaded: Config | undefined;
 const config = () => {
@@ -20,6 +23,9 @@ const program = new Command('carepack')
   .showHelpAfterError();
 
 registerDynamoCommands(program, config);
+registerDbCommands(program, config);
+registerStoreCommands(program, config);
+registerBackupCommands(program, config);
 
 program
   .command('seed')

@@ -1,11 +1,16 @@
 /**
  * The one place that chooses a backend. Nothing outside src/store imports a backend folder.
  */
-import type { DynamoConfig, StoreConfig } from '../config.js';
+import type { BackendName, DynamoConfig, PostgresConfig, StoreConfig } from '../config.js';
+import { createDualStore, type DualStoreOptions } from './dual/dual-store.js';
+import { fileJournal } from './dual/mirror-journal.js';
 import { createDynamoClients } from './dynamo/dynamo-client.js';
 import { startDynamoLocal } from './dynamo/dynamo-local.js';
 import { createDynamoStore } from './dynamo/dynamo-store.js';
 import { ensureTable } from './dynamo/dynamo-tables.js';
+import { connectPostgres, openPglite } from './postgres/postgres-client.js';
+import { migrateToLatest } from './postgres/postgres-migrate.js';
+import { createPostgresStore } from './postgres/postgres-store.js';
 import type { Store } from './store.js';
 
 export interface OpenedStore {
@@ -14,8 +19,36 @@ export interface OpenedStore {
   description: string;
 }
 
-export async function openStore(config: StoreConfig): Promise<OpenedStore> {
-  return openDynamo(config.dynamodb);
+/** The store the configuration asks for: one backend, or both in dual-write mode. */
+export async function openStore(
+  config: StoreConfig,
+  dual: Omit<DualStoreOptions, 'primary' | 'secondary' | 'shadowReadRate'> = {},
+): Promise<OpenedStore> {
+  if (config.backend !== 'dual') return openBackend(config, config.backend);
+  const secondaryName: BackendName = config.dual.primary === 'dynamodb' ? 'postgres' : 'dynamodb';
+  const primary = await openBackend(config, config.dual.primary);
+  let secondary: OpenedStore;
+  try {
+    secondary = await openBackend(config, secondaryName);
+  } catch (e) {
+    await primary.store.close();
+    throw e;
+  }
+  return {
+    store: createDualStore({
+      journal: fileJournal(config.dual.journalFile),
+      ...dual,
+      primary: primary.store,
+      secondary: secondary.store,
+      shadowReadRate: config.dual.shadowReadRate,
+    }),
+    description: `dual-write: primary ${primary.description}; secondary ${secondary.description}`,
+  };
+}
+
+/** One named backend, whatever `backend` the configuration selects (copy, verify, backup use this). */
+export function openBackend(config: StoreConfig, name: BackendName): Promise<OpenedStore> {
+  return name === 'dynamodb' ? openDynamo(config.dynamodb) : openPostgres(config.postgres);
 }
 
 async function openDynamo(config: DynamoConfig): Promise<OpenedStore> {
@@ -44,4 +77,32 @@ async function openDynamo(config: DynamoConfig): Promise<OpenedStore> {
         ? `AWS DynamoDB in ${config.region}`
         : `DynamoDB at ${endpoint}`;
   return { store, description: `${where}, table ${config.tableName}` };
+}
+
+async function openPostgres(config: PostgresConfig): Promise<OpenedStore> {
+  const handle = config.url
+    ? connectPostgres(config.url, { maxConnections: config.poolSize })
+    : await openPglite(config.dataDir);
+  try {
+    await migrateToLatest(handle.db);
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  const store = createPostgresStore({ db: handle.db, onClose: handle.close });
+  const where = config.url
+    ? `PostgreSQL at ${redact(config.url)}`
+    : `embedded PostgreSQL (PGlite, ${config.dataDir ? `data in ${config.dataDir}` : 'in memory'})`;
+  return { store, description: where };
+}
+
+/** The connection string without its password, for logs. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'the configured server';
+  }
 }

@@ -49,14 +49,26 @@ export function requireReason(reason: string | undefined, action: string): strin
   return trimmed;
 }
 
-export function newDraftPackage(input: CreateDraftInput, stateNumber: number): Package {
+/** Validates a create input before any number is allocated, so bad input burns no number. */
+export function parseCreateInput(
+  input: CreateDraftInput,
+): CreateDraftInput & { documents: PackageDocument[] } {
+  return {
+    ...input,
+    formData: parseFormData(input.formData),
+    documents: parseDocuments(input.documents ?? []),
+  };
+}
+
+/** A new package with one draft revision; `input` comes from `parseCreateInput`. */
+export function newDraftPackage(input: ReturnType<typeof parseCreateInput>, stateNumber: number): Package {
   const at = nowIso();
   const revision: Revision = {
     id: randomUUID(),
     number: 1,
     createdAt: at,
-    formData: parseFormData(input.formData),
-    documents: parseDocuments(input.documents ?? []),
+    formData: input.formData,
+    documents: input.documents,
     submitInfo: null,
     unlockInfo: null,
   };
@@ -71,12 +83,6 @@ export function newDraftPackage(input: CreateDraftInput, stateNumber: number): P
     initiallySubmittedAt: null,
     revisions: [revision],
   };
-}
-
-/** Validates a create input before any number is allocated, so bad input burns no number. */
-export function checkCreateInput(input: CreateDraftInput): void {
-  parseFormData(input.formData);
-  parseDocuments(input.documents ?? []);
 }
 
 function withCurrent(pkg: Package, current: Revision, at: string): Package {

@@ -170,8 +170,8 @@ export interface Store {
   scanAudit(request: ScanRequest): Promise<Page<AuditEvent>>;
   /** How many packages there are (for progress bars; may be slow on a large table). */
   countPackages(): Promise<number>;
-  /** The last number handed out per state. */
-  getCounters(): Promise<Record<StateCode, number>>;
+  /** The last number handed out per state (only the given states, when listed). */
+  getCounters(states?: readonly StateCode[]): Promise<Record<StateCode, number>>;
   /** Raises each state's counter to at least the given number (never lowers one). */
   raiseCounters(counters: Record<StateCode, number>): Promise<void>;
   /** Writes packages exactly as given — ids, numbers, revisions, timestamps — replacing what was there. */

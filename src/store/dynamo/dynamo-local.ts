@@ -59,6 +59,10 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
     exited ??= `DynamoDB Local exited (code ${code}, signal ${signal}): ${stderr.trim()}`;
   });
 
+  // If this process ends without calling stop(), take the engine down with it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
   const endpoint = `http://127.0.0.1:${port}`;
   const probe = new DynamoDBClient({
     endpoint,
@@ -76,6 +80,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
       } catch (e) {
         if (Date.now() > deadline) {
           child.kill('SIGKILL');
+          process.off('exit', killOnExit);
           throw new Error(
             `DynamoDB Local did not answer on ${endpoint} in time: ${(e as Error).message} ${stderr}`,
           );
@@ -91,6 +96,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
     endpoint,
     stop: () =>
       new Promise<void>((done) => {
+        process.off('exit', killOnExit);
         if (child.exitCode !== null || child.signalCode !== null) return done();
         const force = setTimeout(() => child.kill('SIGKILL'), 5000);
         child.once('exit', () => {

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Package, StateCode } from '../../domain/index.js';
+import { inParallel } from '../../lib/parallel.js';
 import { invalidInput } from '../errors.js';
 import { decodeCursor, encodeCursor } from '../paging.js';
 import type { AuditEvent, ImportOptions, Page, ScanRequest, Store } from '../store.js';
@@ -55,16 +56,6 @@ function checkPartition({ partition, partitions }: ScanRequest) {
   if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
     throw invalidInput('partition must be 0..partitions-1');
   }
-}
-
-/** Runs `work` over `items` with at most `n` at a time. */
-export async function inParallel<T>(items: readonly T[], n: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
 }
 
 /** Every item a package consists of, including the claim on its number. */
@@ -192,14 +183,18 @@ export function createDynamoMaintenance(table: DynamoTable): Maintenance {
       return counts.reduce((a, b) => a + b, 0);
     },
 
-    async getCounters() {
-      const states = await table.queryAll({
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': STATES_PK },
-        ProjectionExpression: 'code',
-      });
+    async getCounters(only) {
+      const codes =
+        only ??
+        (
+          await table.queryAll({
+            KeyConditionExpression: 'PK = :pk',
+            ExpressionAttributeValues: { ':pk': STATES_PK },
+            ProjectionExpression: 'code',
+          })
+        ).map((s) => s.code as string);
       const counters: Record<StateCode, number> = {};
-      const keys = states.map((s) => counterKey(s.code as string));
+      const keys = codes.map((code) => counterKey(code));
       for (let i = 0; i < keys.length; i += 100) {
         let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
         while (pending && pending.length > 0) {

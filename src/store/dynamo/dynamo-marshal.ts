@@ -123,7 +123,9 @@ export function itemsToPackage(items: readonly Item[]): Package | undefined {
   for (const i of items) {
     if (i.kind !== 'document') continue;
     const n = i.revisionNumber as number;
-    docsByRevision.set(n, [...(docsByRevision.get(n) ?? []), i]);
+    const list = docsByRevision.get(n);
+    if (list) list.push(i);
+    else docsByRevision.set(n, [i]);
   }
   const revisions: Revision[] = items
     .filter((i) => i.kind === 'revision')

@@ -10,8 +10,8 @@ import {
   applyUpdate,
   assertAllowed,
   assertDeletable,
-  checkCreateInput,
   newDraftPackage,
+  parseCreateInput,
 } from '../package-changes.js';
 import { decodeCursor, encodeCursor, pageSize } from '../paging.js';
 import type {
@@ -266,10 +266,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     },
 
     async createDraft(input: CreateDraftInput) {
-      checkCreateInput(input);
+      const parsed = parseCreateInput(input);
       await ensureState(input.stateCode);
       for (;;) {
-        const pkg = newDraftPackage(input, await allocateNumber(input.stateCode));
+        const pkg = newDraftPackage(parsed, await allocateNumber(input.stateCode));
         const rev = pkg.revisions[0]!;
         try {
           await transact([

@@ -87,8 +87,11 @@ export function createPostgresMaintenance(db: Kysely<Database>): Maintenance {
       return Number(n);
     },
 
-    async getCounters() {
-      const rows = await db.selectFrom('state_counters').selectAll().execute();
+    async getCounters(only) {
+      if (only && only.length === 0) return {};
+      let q = db.selectFrom('state_counters').selectAll();
+      if (only) q = q.where('state_code', 'in', only);
+      const rows = await q.execute();
       return Object.fromEntries(rows.map((r) => [r.state_code, r.last_number])) as Record<StateCode, number>;
     },
 

@@ -38,7 +38,11 @@ export async function readPackages(
   ]);
   const children = { programs, contacts, rates, ratePrograms, actuaries, documents };
   const byPackage = new Map<string, typeof revisions>();
-  for (const r of revisions) byPackage.set(r.package_id, [...(byPackage.get(r.package_id) ?? []), r]);
+  for (const r of revisions) {
+    const list = byPackage.get(r.package_id);
+    if (list) list.push(r);
+    else byPackage.set(r.package_id, [r]);
+  }
   for (const head of heads) out.set(head.id, assemblePackage(head, byPackage.get(head.id) ?? [], children));
   return out;
 }

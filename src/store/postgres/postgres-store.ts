@@ -9,8 +9,8 @@ import {
   applyUnlock,
   applyUpdate,
   assertDeletable,
-  checkCreateInput,
   newDraftPackage,
+  parseCreateInput,
 } from '../package-changes.js';
 import { decodeCursor, encodeCursor, pageSize } from '../paging.js';
 import type {
@@ -284,7 +284,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async createDraft(input) {
-      checkCreateInput(input);
+      const parsed = parseCreateInput(input);
       for (;;) {
         try {
           return await inTransaction(async (trx) => {
@@ -297,7 +297,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
               )
               .returning('last_number')
               .executeTakeFirstOrThrow();
-            const pkg = newDraftPackage(input, last_number);
+            const pkg = newDraftPackage(parsed, last_number);
             await trx.insertInto('packages').values(packageRow(pkg)).execute();
             await insertRevision(trx, pkg.id, pkg.revisions[0]!);
             await insertAudit(

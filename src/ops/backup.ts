@@ -1,0 +1,188 @@
+/**
+ * `carepack backup`: the whole store as gzip-compressed JSON Lines, streamed (never the whole
+ * store in memory). The file is written as `FILE.partial` and renamed when complete, so a
+ * crashed or failed backup never looks like a good one.
+ *
+ * Format (one JSON object per line):
+ *   {"type":"header","format":"carepack-backup","version":1,"createdAt":…,"backend":…}
+ *   {"type":"state","data":State}            — every state, with its programs
+ *   {"type":"user","data":User}
+ *   {"type":"package","data":Package}        — every package, whole
+ *   {"type":"counters","data":{"MN":3,…}}    — read AFTER the packages, so that every number in
+ *                                              the file is covered even if the store is in use
+ *   {"type":"audit","data":AuditEvent}       — also the trails of deleted drafts
+ *   {"type":"footer","counts":{…}}           — how many of each; restore refuses a file without it
+ */
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import type { Page, ScanRequest, Store } from '../store/store.js';
+import { scanAll } from './scan-all.js';
+
+export const BACKUP_FORMAT = 'carepack-backup';
+export const BACKUP_VERSION = 1;
+
+/** What the footer counts (and restore checks): records of each kind in the file. */
+export const BACKUP_COUNT_KEYS = ['states', 'users', 'counters', 'packages', 'auditEvents'] as const;
+export type BackupCountKey = (typeof BACKUP_COUNT_KEYS)[number];
+export type BackupCounts = Record<BackupCountKey, number>;
+
+export interface BackupHeader {
+  type: 'header';
+  format: typeof BACKUP_FORMAT;
+  version: typeof BACKUP_VERSION;
+  createdAt: string;
+  backend: string;
+}
+
+export interface BackupOptions {
+  /** The finished file; written as `${out}.partial` first. */
+  out: string;
+  /** Parallel readers per scan (1..64, default 4). */
+  partitions?: number;
+  /** Packages written so far, and how many the store said it held at the start. */
+  onProgress?(done: number, total: number): void;
+}
+
+export interface BackupResult {
+  counts: BackupCounts;
+}
+
+export const emptyCounts = (): BackupCounts => ({
+  states: 0,
+  users: 0,
+  counters: 0,
+  packages: 0,
+  auditEvents: 0,
+});
+
+const line = (value: unknown) => `${JSON.stringify(value)}\n`;
+
+export async function backupStore(store: Store, options: BackupOptions): Promise<BackupResult> {
+  const partitions = options.partitions ?? 4;
+  const partial = `${options.out}.partial`;
+  const counts = emptyCounts();
+
+  async function* records(): AsyncGenerator<string> {
+    const total = await store.countPackages();
+    const header: BackupHeader = {
+      type: 'header',
+      format: BACKUP_FORMAT,
+      version: BACKUP_VERSION,
+      createdAt: new Date().toISOString(),
+      backend: store.backend,
+    };
+    yield line(header);
+
+    const states = await store.listStates();
+    for (const data of states) yield line({ type: 'state', data });
+    counts.states = states.length;
+    const users = await store.listUsers();
+    for (const data of users) yield line({ type: 'user', data });
+    counts.users = users.length;
+
+    options.onProgress?.(0, total);
+    for await (const page of pagesOf((r) => store.scanPackages(r), partitions)) {
+      yield page.map((data) => line({ type: 'package', data })).join('');
+      counts.packages += page.length;
+      options.onProgress?.(counts.packages, Math.max(total, counts.packages));
+    }
+
+    const counters = await store.getCounters();
+    yield line({ type: 'counters', data: counters });
+    counts.counters = Object.keys(counters).length;
+
+    for await (const page of pagesOf((r) => store.scanAudit(r), partitions)) {
+      yield page.map((data) => line({ type: 'audit', data })).join('');
+      counts.auditEvents += page.length;
+    }
+
+    yield line({ type: 'footer', counts });
+  }
+
+  try {
+    await pipeline(records, createGzip(), createWriteStream(partial, { flush: true }));
+    await rename(partial, options.out);
+  } catch (e) {
+    await rm(partial, { force: true });
+    throw e;
+  }
+  return { counts };
+}
+
+/**
+ * The pages of a partitioned scan as one stream, read by `partitions` readers at once. At
+ * most a few pages wait for the consumer: readers pause while the queue is full, so a slow
+ * writer (gzip, disk) slows the scan down instead of filling memory.
+ */
+async function* pagesOf<T>(
+  scan: (request: ScanRequest) => Promise<Page<T>>,
+  partitions: number,
+): AsyncGenerator<T[]> {
+  const capacity = Math.max(2, partitions);
+  const queue: T[][] = [];
+  let finished = false;
+  let failure: { error: unknown } | undefined;
+  let stopped = false;
+  let wake = signal();
+
+  const reading = scanAll(scan, {
+    partitions,
+    onPage: async (items) => {
+      while (queue.length >= capacity && !stopped) await wake.wait();
+      if (stopped) throw new Error('backup stopped');
+      if (items.length > 0) queue.push(items);
+      wake = wake.fire();
+    },
+  }).then(
+    () => {
+      finished = true;
+      wake = wake.fire();
+    },
+    (error: unknown) => {
+      failure = { error };
+      wake = wake.fire();
+    },
+  );
+
+  try {
+    for (;;) {
+      if (failure) throw failure.error;
+      const page = queue.shift();
+      if (page) {
+        wake = wake.fire();
+        yield page;
+      } else if (finished) {
+        return;
+      } else {
+        await wake.wait();
+      }
+    }
+  } finally {
+    // On an early exit (the writer failed), let the readers stop rather than wait forever.
+    stopped = true;
+    wake = wake.fire();
+    await reading;
+  }
+}
+
+interface Signal {
+  wait(): Promise<void>;
+  /** Wakes everyone waiting; returns the signal to wait on next. */
+  fire(): Signal;
+}
+
+function signal(): Signal {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return {
+    wait: () => promise,
+    fire() {
+      resolve();
+      return signal();
+    },
+  };
+}

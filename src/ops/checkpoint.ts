@@ -1,0 +1,63 @@
+/**
+ * Where a long copy remembers how far it got: one cursor per scan partition, written
+ * atomically (temp file + rename) after every batch the target has accepted.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export interface PartitionProgress {
+  cursor?: string;
+  done: boolean;
+  copied: number;
+}
+
+export interface CopyCheckpoint {
+  version: 1;
+  from: string;
+  to: string;
+  partitions: number;
+  /** How packages are written: `overwrite` when the target started empty. */
+  mode: 'overwrite' | 'replace';
+  startedAt: string;
+  referenceCopied: boolean;
+  packages: PartitionProgress[];
+  audit: PartitionProgress[];
+}
+
+export function newCheckpoint(
+  from: string,
+  to: string,
+  partitions: number,
+  mode: CopyCheckpoint['mode'],
+): CopyCheckpoint {
+  const fresh = () => Array.from({ length: partitions }, () => ({ done: false, copied: 0 }));
+  return {
+    version: 1,
+    from,
+    to,
+    partitions,
+    mode,
+    startedAt: new Date().toISOString(),
+    referenceCopied: false,
+    packages: fresh(),
+    audit: fresh(),
+  };
+}
+
+export function readCheckpoint(file: string): CopyCheckpoint | undefined {
+  if (!existsSync(file)) return undefined;
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as CopyCheckpoint;
+  if (parsed.version !== 1) throw new Error(`${file} is not a checkpoint this version understands`);
+  return parsed;
+}
+
+export function writeCheckpoint(file: string, checkpoint: CopyCheckpoint): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.tmp`;
+  writeFileSync(temp, JSON.stringify(checkpoint, null, 2));
+  renameSync(temp, file);
+}
+
+export function removeCheckpoint(file: string): void {
+  rmSync(file, { force: true });
+}

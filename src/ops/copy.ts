@@ -1,0 +1,134 @@
+/**
+ * `carepack store copy`: every record of one store into another, resumable. Reference data
+ * and counters first, then packages and audit events partition by partition in parallel,
+ * each batch written idempotently and then checkpointed; at the end, a full verification.
+ */
+import { inParallel } from '../lib/parallel.js';
+import type { Page, ScanRequest, Store } from '../store/store.js';
+import {
+  type CopyCheckpoint,
+  newCheckpoint,
+  type PartitionProgress,
+  readCheckpoint,
+  removeCheckpoint,
+  writeCheckpoint,
+} from './checkpoint.js';
+import { type VerifyReport, verifyStores } from './verify.js';
+
+export interface CopyProgress {
+  phase: 'reference' | 'packages' | 'audit' | 'verify';
+  /** Records copied so far in this phase (including those of an earlier, interrupted run). */
+  done: number;
+  /** Expected total, when known. */
+  total?: number;
+}
+
+export interface CopyOptions {
+  source: Store;
+  target: Store;
+  /** Names for the checkpoint, e.g. `dynamodb` and `postgres`. */
+  from: string;
+  to: string;
+  checkpointFile: string;
+  partitions?: number;
+  batchSize?: number;
+  /** Ignore an existing checkpoint and start over. */
+  restart?: boolean;
+  onProgress?: (progress: CopyProgress) => void;
+  /** Called once when an earlier run's checkpoint is picked up. */
+  onResume?: (checkpoint: CopyCheckpoint) => void;
+}
+
+export interface CopyResult {
+  resumed: boolean;
+  packages: number;
+  auditEvents: number;
+  report: VerifyReport;
+}
+
+export async function copyStore(options: CopyOptions): Promise<CopyResult> {
+  const { source, target, checkpointFile } = options;
+  const partitions = options.partitions ?? 4;
+  const batchSize = options.batchSize ?? 200;
+  const progress = options.onProgress ?? (() => {});
+
+  let checkpoint = options.restart ? undefined : readCheckpoint(checkpointFile);
+  if (checkpoint && (checkpoint.from !== options.from || checkpoint.to !== options.to)) {
+    throw new Error(
+      `${checkpointFile} belongs to a copy from ${checkpoint.from} to ${checkpoint.to}; use --restart or another --checkpoint`,
+    );
+  }
+  const resumed = checkpoint !== undefined;
+  if (checkpoint) options.onResume?.(checkpoint);
+  if (!checkpoint) {
+    const mode = (await target.countPackages()) === 0 ? 'overwrite' : 'replace';
+    checkpoint = newCheckpoint(options.from, options.to, partitions, mode);
+    writeCheckpoint(checkpointFile, checkpoint);
+  }
+  const cp = checkpoint;
+  const save = () => writeCheckpoint(checkpointFile, cp);
+
+  if (!cp.referenceCopied) {
+    progress({ phase: 'reference', done: 0 });
+    await target.upsertStates(await source.listStates());
+    await target.upsertUsers(await source.listUsers());
+    await target.raiseCounters(await source.getCounters());
+    cp.referenceCopied = true;
+    save();
+  }
+
+  const totalPackages = await source.countPackages();
+  await copyPhase(
+    cp.packages,
+    'packages',
+    totalPackages,
+    (r) => source.scanPackages(r),
+    (items) => target.importPackages(items, { mode: cp.mode }),
+  );
+  await copyPhase(
+    cp.audit,
+    'audit',
+    undefined,
+    (r) => source.scanAudit(r),
+    (items) => target.importAudit(items),
+  );
+  // Numbers handed out while the copy ran must not be handed out again by the target.
+  await target.raiseCounters(await source.getCounters());
+
+  progress({ phase: 'verify', done: 0 });
+  const report = await verifyStores(source, target, { partitions: cp.partitions });
+  if (report.ok) removeCheckpoint(checkpointFile);
+  const sum = (list: PartitionProgress[]) => list.reduce((n, p) => n + p.copied, 0);
+  return { resumed, packages: sum(cp.packages), auditEvents: sum(cp.audit), report };
+
+  async function copyPhase<T>(
+    parts: PartitionProgress[],
+    phase: 'packages' | 'audit',
+    total: number | undefined,
+    scan: (request: ScanRequest) => Promise<Page<T>>,
+    write: (items: T[]) => Promise<void>,
+  ) {
+    let done = parts.reduce((n, p) => n + p.copied, 0);
+    progress({ phase, done, ...(total !== undefined ? { total } : {}) });
+    const indexes = parts.map((_, i) => i).filter((i) => !parts[i]!.done);
+    await inParallel(indexes, indexes.length, async (partition) => {
+      const part = parts[partition]!;
+      while (!part.done) {
+        const page = await scan({
+          partition,
+          partitions: cp.partitions,
+          cursor: part.cursor,
+          limit: batchSize,
+        });
+        if (page.items.length > 0) await write(page.items);
+        // Only after the target has the batch does the checkpoint move past it.
+        part.copied += page.items.length;
+        if (page.cursor) part.cursor = page.cursor;
+        else part.done = true;
+        save();
+        done += page.items.length;
+        progress({ phase, done, ...(total !== undefined ? { total } : {}) });
+      }
+    });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * `carepack store repair`: brings the secondary up to the primary for every package whose
+ * mirror write failed in dual-write mode, then re-copies reference data and counters.
+ * What still fails stays in the journal for the next run.
+ */
+import { mirrorPackage, mirrorReference } from '../store/dual/mirror.js';
+import type { MirrorFailure, MirrorJournal } from '../store/dual/mirror-journal.js';
+import type { Store } from '../store/store.js';
+
+export interface RepairResult {
+  repaired: number;
+  remaining: number;
+  errors: string[];
+}
+
+export async function repairMirror(
+  primary: Store,
+  secondary: Store,
+  journal: MirrorJournal,
+): Promise<RepairResult> {
+  const pending = await journal.pending();
+  const packageIds = [...new Set(pending.flatMap((f) => (f.packageId ? [f.packageId] : [])))];
+  const stillFailing: MirrorFailure[] = [];
+  const errors: string[] = [];
+  let repaired = 0;
+  try {
+    // First, and always right: states, users and counters as the primary has them now
+    // (packages refer to their state).
+    await mirrorReference(primary, secondary);
+  } catch (e) {
+    errors.push(`reference data: ${(e as Error).message}`);
+    stillFailing.push(...pending.filter((f) => !f.packageId));
+  }
+  for (const id of packageIds) {
+    try {
+      await mirrorPackage(primary, secondary, id);
+      repaired++;
+    } catch (e) {
+      errors.push(`package ${id}: ${(e as Error).message}`);
+      stillFailing.push(...pending.filter((f) => f.packageId === id));
+    }
+  }
+  await journal.replace(stillFailing);
+  return { repaired, remaining: stillFailing.length, errors };
+}

@@ -1,0 +1,229 @@
+/**
+ * Cutover mode: a Store made of two. Writes go to the primary and are then mirrored to the
+ * secondary; a mirror that fails is journaled for `carepack store repair` and never fails the
+ * caller. Reads come from the primary; a sampled share is also read from the secondary in
+ * the background, and any difference is logged.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { Package } from '../../domain/index.js';
+import type { Page, Store } from '../store.js';
+import { mirrorAudit, mirrorCounter, mirrorPackage, mirrorReference } from './mirror.js';
+import { type MirrorFailure, type MirrorJournal, memoryJournal } from './mirror-journal.js';
+
+export interface DualLogger {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+export interface DualStoreOptions {
+  primary: Store;
+  secondary: Store;
+  /** Share of reads (0..1) repeated on the secondary and compared. */
+  shadowReadRate?: number;
+  journal?: MirrorJournal;
+  logger?: DualLogger;
+  /** How long a mirror write may hold up the caller before it is journaled instead. */
+  mirrorTimeoutMs?: number;
+  random?: () => number;
+}
+
+const consoleLogger: DualLogger = {
+  warn: (d, m) => console.warn(m, d),
+  error: (d, m) => console.error(m, d),
+};
+
+export function createDualStore(options: DualStoreOptions): Store {
+  const { primary, secondary } = options;
+  const journal = options.journal ?? memoryJournal();
+  const log = options.logger ?? consoleLogger;
+  const rate = options.shadowReadRate ?? 0;
+  const random = options.random ?? Math.random;
+  const timeoutMs = options.mirrorTimeoutMs ?? 5000;
+  // One mirror at a time per package, so the secondary never ends on an older version.
+  const chains = new Map<string, Promise<void>>();
+
+  async function mirror(
+    kind: MirrorFailure['kind'],
+    operation: string,
+    packageId: string | undefined,
+    work: () => Promise<void>,
+  ) {
+    const key = packageId ?? '*reference*';
+    const previous = chains.get(key) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const settled = run.catch(() => {});
+    chains.set(key, settled);
+    void settled.then(() => {
+      if (chains.get(key) === settled) chains.delete(key);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        run,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`mirror write took longer than ${timeoutMs} ms`)),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } catch (e) {
+      const failure: MirrorFailure = {
+        kind,
+        operation,
+        ...(packageId ? { packageId } : {}),
+        at: new Date().toISOString(),
+        error: (e as Error).message,
+      };
+      log.error(
+        failure,
+        'dual-write: mirroring to the secondary failed; journaled for `carepack store repair`',
+      );
+      try {
+        await journal.record(failure);
+      } catch (journalError) {
+        log.error(
+          { ...failure, journalError: (journalError as Error).message },
+          'dual-write: could not journal a failed mirror',
+        );
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const mirrorOne = (operation: string, id: string) =>
+    mirror('package', operation, id, () => mirrorPackage(primary, secondary, id));
+
+  function shadow<T>(
+    operation: string,
+    primaryResult: T,
+    read: () => Promise<T>,
+    same: (a: T, b: T) => boolean,
+  ) {
+    if (rate <= 0 || random() >= rate) return;
+    void read().then(
+      (secondaryResult) => {
+        if (!same(primaryResult, secondaryResult))
+          log.warn({ operation }, 'dual-write shadow read: the secondary differs');
+      },
+      (e: unknown) =>
+        log.warn(
+          { operation, error: (e as Error).message },
+          'dual-write shadow read failed on the secondary',
+        ),
+    );
+  }
+
+  const samePage = <T>(a: Page<T>, b: Page<T>) => isDeepStrictEqual(a.items, b.items);
+
+  return {
+    backend: `dual(${primary.backend}→${secondary.backend})`,
+
+    async upsertStates(states) {
+      await primary.upsertStates(states);
+      await mirror('reference', 'upsertStates', undefined, () => mirrorReference(primary, secondary));
+    },
+    listStates: () => primary.listStates(),
+    getState: (code) => primary.getState(code),
+    async upsertUsers(users) {
+      await primary.upsertUsers(users);
+      await mirror('reference', 'upsertUsers', undefined, () => mirrorReference(primary, secondary));
+    },
+    listUsers: () => primary.listUsers(),
+    getUser: (id) => primary.getUser(id),
+
+    async createDraft(input) {
+      try {
+        const pkg = await primary.createDraft(input);
+        await mirrorOne('createDraft', pkg.id);
+        return pkg;
+      } finally {
+        // Even a failed create may have used up a number on the primary: keep the counters equal.
+        await mirror('reference', 'createDraft', undefined, () =>
+          mirrorCounter(primary, secondary, input.stateCode),
+        );
+      }
+    },
+    async getPackage(id) {
+      const pkg = await primary.getPackage(id);
+      shadow<Package>('getPackage', pkg, () => secondary.getPackage(id), isDeepStrictEqual);
+      return pkg;
+    },
+    async updateDraft(id, input) {
+      const pkg = await primary.updateDraft(id, input);
+      await mirrorOne('updateDraft', id);
+      return pkg;
+    },
+    async deleteDraft(id, input) {
+      await primary.deleteDraft(id, input);
+      await mirrorOne('deleteDraft', id);
+    },
+    async submit(id, input) {
+      const pkg = await primary.submit(id, input);
+      await mirrorOne('submit', id);
+      return pkg;
+    },
+    async unlock(id, input) {
+      const pkg = await primary.unlock(id, input);
+      await mirrorOne('unlock', id);
+      return pkg;
+    },
+    async resubmit(id, input) {
+      const pkg = await primary.resubmit(id, input);
+      await mirrorOne('resubmit', id);
+      return pkg;
+    },
+
+    async listByState(stateCode, query) {
+      const page = await primary.listByState(stateCode, query);
+      // Cursors are backend-specific: only first pages can be compared.
+      if (!query?.cursor)
+        shadow('listByState', page, () => secondary.listByState(stateCode, query), samePage);
+      return page;
+    },
+    async listSubmitted(query) {
+      const page = await primary.listSubmitted(query);
+      if (!query?.cursor) shadow('listSubmitted', page, () => secondary.listSubmitted(query), samePage);
+      return page;
+    },
+
+    async appendAudit(event) {
+      const saved = await primary.appendAudit(event);
+      await mirror('audit', 'appendAudit', event.packageId, () =>
+        mirrorAudit(primary, secondary, event.packageId),
+      );
+      return saved;
+    },
+    listAudit: (packageId, page) => primary.listAudit(packageId, page),
+
+    // Maintenance reads the primary; maintenance writes go to both, like any write.
+    scanPackages: (request) => primary.scanPackages(request),
+    scanAudit: (request) => primary.scanAudit(request),
+    countPackages: () => primary.countPackages(),
+    getCounters: () => primary.getCounters(),
+    async raiseCounters(counters) {
+      await primary.raiseCounters(counters);
+      await mirror('reference', 'raiseCounters', undefined, () => mirrorReference(primary, secondary));
+    },
+    async importPackages(packages, importOptions) {
+      await primary.importPackages(packages, importOptions);
+      for (const p of packages) await mirrorOne('importPackages', p.id);
+    },
+    async importAudit(events) {
+      await primary.importAudit(events);
+      for (const id of new Set(events.map((e) => e.packageId))) {
+        await mirror('audit', 'importAudit', id, () => mirrorAudit(primary, secondary, id));
+      }
+    },
+    async removePackage(id) {
+      await primary.removePackage(id);
+      await mirrorOne('removePackage', id);
+    },
+
+    async close() {
+      await Promise.allSettled([...chains.values()]);
+      await Promise.all([primary.close(), secondary.close()]);
+    },
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * `carepack store copy`: a seeded DynamoDB store with thousands of packages copies to
+ * PostgreSQL and back, verifies equal, and survives being killed part-way.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { copyStore } from '../../src/ops/copy.js';
+import { compareDigests, digestStore } from '../../src/ops/verify.js';
+import {
+  connectPostgres,
+  openPglite,
+  type PostgresHandle,
+} from '../../src/store/postgres/postgres-client.js';
+import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import type { Store } from '../../src/store/store.js';
+import { cmsActor, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
+import { freshDynamoStore } from '../support/dynamo.js';
+import { generatePackages } from '../support/package-factory.js';
+import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
+
+const PACKAGES = 2000;
+const work = mkdtempSync(join(tmpdir(), 'carepack-copy-'));
+let source: Store;
+let sourceTable: string;
+const states = ['AA', 'AB', 'AC', 'AD', 'AE'].map((code) => makeState(code));
+
+async function postgresTarget(): Promise<{ store: Store; handle: PostgresHandle; db?: TestDatabase }> {
+  if (pgAvailable) {
+    const db = await createTestDatabase('carepack_copy');
+    const handle = connectPostgres(db.url);
+    await migrateToLatest(handle.db);
+    return { store: createPostgresStore({ db: handle.db, onClose: handle.close }), handle, db };
+  }
+  const handle = await openPglite();
+  await migrateToLatest(handle.db);
+  return { store: createPostgresStore({ db: handle.db, onClose: handle.close }), handle };
+}
+
+beforeAll(async () => {
+  const fresh = await freshDynamoStore('carepack-copy-src');
+  source = fresh.store;
+  sourceTable = fresh.tableName;
+  await source.upsertStates(states);
+  const data = generatePackages(states, PACKAGES);
+  for (let i = 0; i < data.packages.length; i += 500)
+    await source.importPackages(data.packages.slice(i, i + 500), { mode: 'overwrite' });
+  await source.importAudit(data.audit);
+  await source.raiseCounters(data.counters);
+  // And some made the ordinary way: a deleted draft (audit only), an unlocked package.
+  const actor = stateActor();
+  const gone = await draft(source, states[0]!, actor);
+  await source.deleteDraft(gone.id, { expectedVersion: 1, actor });
+  const sub = await submitted(source, states[1]!, actor);
+  await source.unlock(sub.id, { expectedVersion: sub.version, actor: cmsActor(), reason: 'r' });
+}, 120_000);
+
+afterAll(async () => {
+  await source?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('store copy', () => {
+  it('copies DynamoDB → PostgreSQL and back, every record verified equal', async () => {
+    const target = await postgresTarget();
+    const back = (await freshDynamoStore('carepack-copy-back')).store;
+    try {
+      const phases = new Set<string>();
+      const checkpointFile = join(work, 'in-process.json');
+      const result = await copyStore({
+        source,
+        target: target.store,
+        from: 'dynamodb',
+        to: 'postgres',
+        checkpointFile,
+        partitions: 3,
+        batchSize: 150,
+        onProgress: (p) => phases.add(p.phase),
+      });
+      expect(result.report.mismatches).toEqual([]);
+      expect(result.report.ok).toBe(true);
+      expect(result.report.target.packages).toBe(PACKAGES + 1);
+      expect(result.report.target.revisions).toBeGreaterThan(PACKAGES);
+      expect(result.report.target.auditEvents).toBeGreaterThan(PACKAGES);
+      expect([...phases]).toEqual(['reference', 'packages', 'audit', 'verify']);
+      expect(existsSync(checkpointFile)).toBe(false);
+
+      const reverse = await copyStore({
+        source: target.store,
+        target: back,
+        from: 'postgres',
+        to: 'dynamodb',
+        checkpointFile: join(work, 'reverse.json'),
+      });
+      expect(reverse.report.ok).toBe(true);
+      expect(compareDigests(await digestStore(source), await digestStore(back)).ok).toBe(true);
+    } finally {
+      await back.close();
+      await target.store.close();
+      await target.db?.drop();
+    }
+  }, 180_000);
+
+  it('refuses a checkpoint of another copy', async () => {
+    const target = await postgresTarget();
+    try {
+      const checkpointFile = join(work, 'other.json');
+      writeFileSync(
+        checkpointFile,
+        JSON.stringify({
+          version: 1,
+          from: 'postgres',
+          to: 'dynamodb',
+          partitions: 1,
+          packages: [],
+          audit: [],
+        }),
+      );
+      await expect(
+        copyStore({ source, target: target.store, from: 'dynamodb', to: 'postgres', checkpointFile }),
+      ).rejects.toThrow(/belongs to a copy from postgres to dynamodb/);
+      expect(await target.store.countPackages()).toBe(0);
+    } finally {
+      await target.store.close();
+      await target.db?.drop();
+    }
+  });
+
+  describe.runIf(pgAvailable)('killed part-way (a real child process, SIGKILL)', () => {
+    it('resumes from its checkpoint and ends with equal checksums and no duplicates', async () => {
+      const db = await createTestDatabase('carepack_kill');
+      const checkpointFile = join(work, 'kill.json');
+      const env = {
+        ...process.env,
+        CAREPACK_DATA_DIR: work,
+        CAREPACK_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+        CAREPACK_DYNAMODB_TABLE: sourceTable,
+        DATABASE_URL: db.url,
+      };
+      const args = [
+        'bin/carepack.js',
+        'store',
+        'copy',
+        '--from',
+        'dynamo',
+        '--to',
+        'postgres',
+        '--partitions',
+        '2',
+        '--batch',
+        '25',
+        '--checkpoint',
+        checkpointFile,
+      ];
+      try {
+        const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let output = '';
+        child.stdout.on('data', (d) => (output += d));
+        child.stderr.on('data', (d) => (output += d));
+        const exited = new Promise<NodeJS.Signals | number | null>((r) =>
+          child.on('exit', (code, signal) => r(signal ?? code)),
+        );
+        // Wait until some, but not all, packages are in: then pull the plug.
+        const deadline = Date.now() + 60_000;
+        let copied = 0;
+        while (Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 50));
+          if (!existsSync(checkpointFile)) continue;
+          try {
+            const cp = JSON.parse(readFileSync(checkpointFile, 'utf8')) as { packages: { copied: number }[] };
+            copied = cp.packages.reduce((n, p) => n + p.copied, 0);
+          } catch {
+            continue; // caught mid-rename
+          }
+          if (copied >= 200) break;
+        }
+        expect(copied, output).toBeGreaterThanOrEqual(200);
+        child.kill('SIGKILL');
+        expect(await exited).toBe('SIGKILL');
+
+        const partial = connectPostgres(db.url);
+        const { n } = await partial.db
+          .selectFrom('packages')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow();
+        await partial.close();
+        expect(Number(n)).toBeGreaterThan(0);
+        expect(Number(n)).toBeLessThan(PACKAGES + 1);
+
+        const again = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out2 = '';
+        again.stdout.on('data', (d) => (out2 += d));
+        again.stderr.on('data', (d) => (out2 += d));
+        const code = await new Promise<number | null>((r) => again.on('exit', (c) => r(c)));
+        expect(code, out2).toBe(0);
+        expect(out2).toContain('resuming the copy');
+        expect(out2).toContain('VERIFIED');
+
+        const handle = connectPostgres(db.url);
+        const target = createPostgresStore({ db: handle.db, onClose: handle.close });
+        try {
+          const report = compareDigests(await digestStore(source), await digestStore(target));
+          expect(report.ok).toBe(true);
+          expect(report.target.packages).toBe(PACKAGES + 1);
+        } finally {
+          await target.close();
+        }
+      } finally {
+        await db.drop();
+      }
+    }, 240_000);
+  });
+});
