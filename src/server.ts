@@ -26,7 +26,7 @@ async function main() {
   const config = loadConfig();
   const log = pino({ level: config.logLevel });
   log.info('starting Carepack');
-  const { store, description } = await openStore(config.store);
+  const { store, description } = await openStore(config.store, { logger: log });
   log.info(`datastore: ${description}`);
   const seeded = await seedStore(store, { demoUsers: config.seedDemoUsers });
   if (seeded.statesAdded || seeded.usersAdded) {
