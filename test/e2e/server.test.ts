@@ -2,7 +2,7 @@
  * `npm start` as a newcomer runs it: a real process on the embedded DynamoDB with a data
  * directory, seeded demo users, the API, a clean shutdown — and data that survives a restart.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +18,9 @@ interface Running {
   output: () => string;
 }
 
-async function startServer(): Promise<Running> {
+async function startServer(extraEnv: Record<string, string> = {}): Promise<Running> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, CAREPACK_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' },
+    env: { ...process.env, CAREPACK_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -57,7 +57,7 @@ async function call(url: string, path: string, init: RequestInit & { cookie?: st
 }
 
 describe('npm start', () => {
-  it('serves the API on the embedded DynamoDB, shuts down cleanly and keeps data across restarts', async () => {
+  it('serves the API on the embedded DynamoDB, keeps data across restarts, and runs on PostgreSQL after a copy', async () => {
     const first = await startServer();
     let packageId: string;
     try {
@@ -85,6 +85,7 @@ describe('npm start', () => {
     }
 
     const second = await startServer();
+    let cookie: string;
     try {
       expect(second.output()).not.toContain('seeded');
       const mnUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
@@ -92,12 +93,35 @@ describe('npm start', () => {
         method: 'POST',
         body: JSON.stringify({ userId: mnUser.id }),
       });
-      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      cookie = login.headers.get('set-cookie')!.split(';')[0]!;
       const again = await call(second.url, `/api/packages/${packageId}`, { cookie });
       expect(again.status).toBe(200);
       expect(again.body.name).toBe('MN-PMAP-0001');
     } finally {
       expect(await stopServer(second)).toBe(0);
     }
-  }, 180_000);
+
+    // The cutover: copy the embedded DynamoDB into the embedded PostgreSQL, then run on it.
+    const copy = spawnSync(
+      process.execPath,
+      ['bin/carepack.js', 'store', 'copy', '--from', 'dynamodb', '--to', 'postgres'],
+      {
+        env: { ...process.env, CAREPACK_DATA_DIR: dataDir },
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect(copy.status, copy.stderr + copy.stdout).toBe(0);
+    expect(copy.stdout).toContain('VERIFIED');
+
+    const onPostgres = await startServer({ CAREPACK_STORE: 'postgres' });
+    try {
+      expect(onPostgres.output()).toContain('embedded PostgreSQL');
+      const again = await call(onPostgres.url, `/api/packages/${packageId}`, { cookie });
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ name: 'MN-PMAP-0001', status: 'DRAFT', version: 1 });
+    } finally {
+      expect(await stopServer(onPostgres)).toBe(0);
+    }
+  }, 240_000);
 });
