@@ -96,7 +96,16 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   await target.raiseCounters(await source.getCounters());
 
   progress({ phase: 'verify', done: 0 });
-  const report = await verifyStores(source, target, { partitions: cp.partitions });
+  let report = await verifyStores(source, target, { partitions: cp.partitions });
+  // Copying onto an earlier copy: drafts deleted at the source since then must go too.
+  for (let round = 0; cp.mode === 'replace' && round < 1000; round++) {
+    const extra = report.mismatches.filter(
+      (m) => m.entity === 'packages' && m.problem === 'missing in source',
+    );
+    if (extra.length === 0) break;
+    for (const m of extra) await target.removePackage(m.id);
+    report = await verifyStores(source, target, { partitions: cp.partitions });
+  }
   if (report.ok) removeCheckpoint(checkpointFile);
   const sum = (list: PartitionProgress[]) => list.reduce((n, p) => n + p.copied, 0);
   return { resumed, packages: sum(cp.packages), auditEvents: sum(cp.audit), report };

@@ -17,7 +17,7 @@ import {
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
-import { cmsActor, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
+import { cmsActor, document, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { generatePackages } from '../support/package-factory.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
@@ -103,6 +103,38 @@ describe('store copy', () => {
       await target.db?.drop();
     }
   }, 180_000);
+
+  it('copied again onto an earlier copy, brings over changes and removes drafts deleted since', async () => {
+    const small = (await freshDynamoStore('carepack-copy-again')).store;
+    const target = await postgresTarget();
+    try {
+      await small.upsertStates(states.slice(0, 2));
+      const data = generatePackages(states.slice(0, 2), 30);
+      await small.importPackages(data.packages, { mode: 'overwrite' });
+      await small.raiseCounters(data.counters);
+      const actor = stateActor();
+      const doomed = await draft(small, states[0]!, actor);
+      const edited = await draft(small, states[1]!, actor);
+      const checkpointFile = join(work, 'again.json');
+      const copy = () =>
+        copyStore({ source: small, target: target.store, from: 'dynamodb', to: 'postgres', checkpointFile });
+      expect((await copy()).report.ok).toBe(true);
+
+      await small.deleteDraft(doomed.id, { expectedVersion: 1, actor });
+      await small.updateDraft(edited.id, { expectedVersion: 1, documents: [document('new.pdf')], actor });
+      const again = await copy();
+      expect(again.report.mismatches).toEqual([]);
+      expect(again.report.ok).toBe(true);
+      await expect(target.store.getPackage(doomed.id)).rejects.toThrow(/not found/);
+      expect((await target.store.getPackage(edited.id)).revisions[0]!.documents.map((d) => d.name)).toEqual([
+        'new.pdf',
+      ]);
+    } finally {
+      await small.close();
+      await target.store.close();
+      await target.db?.drop();
+    }
+  }, 120_000);
 
   it('refuses a checkpoint of another copy', async () => {
     const target = await postgresTarget();
