@@ -35,7 +35,9 @@ runStoreConformance({
     });
     return { ...dual, close: async () => {} };
   },
-  inspect: { packageRecordCount: async (_s, id) => ((await primary.getPackage(id).catch(() => undefined)) ? 1 : 0) },
+  inspect: {
+    packageRecordCount: async (_s, id) => ((await primary.getPackage(id).catch(() => undefined)) ? 1 : 0),
+  },
 });
 
 describe('after the conformance run in dual mode', () => {

@@ -1,0 +1,391 @@
+/**
+ * `backupStore` / `restoreStore`: a seeded DynamoDB store goes to a gzip JSON Lines file and
+ * back into DynamoDB, embedded PGlite and (when reachable) a PostgreSQL server, with identical
+ * digests; damaged files and non-empty targets are refused without writing anything.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PackageDocument, State, User } from '../../src/domain/index.js';
+import { inParallel } from '../../src/lib/parallel.js';
+import { backupStore } from '../../src/ops/backup.js';
+import { restoreStore } from '../../src/ops/restore.js';
+import { compareDigests, digestStore, type StoreDigest } from '../../src/ops/verify.js';
+import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
+import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import type { Store } from '../../src/store/store.js';
+import {
+  cmsActor,
+  document,
+  fullFormData,
+  makeState,
+  minimalFormData,
+  stateActor,
+} from '../conformance/fixtures.js';
+import { freshDynamoStore } from '../support/dynamo.js';
+import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
+
+const PACKAGES = 60;
+
+const opened: Store[] = [];
+const track = (store: Store) => {
+  opened.push(store);
+  return store;
+};
+const freshDynamo = async () => track((await freshDynamoStore('carepack-backup')).store);
+const freshPglite = async () => {
+  const handle = await openPglite();
+  await migrateToLatest(handle.db);
+  return track(createPostgresStore({ db: handle.db, onClose: handle.close }));
+};
+
+let dir: string;
+let source: Store;
+let sourceDigest: StoreDigest;
+let backupFile: string;
+let deletedDraftId: string;
+
+/** Three states, their users, 60 packages of every status with documents, and a deleted draft. */
+async function seed(store: Store) {
+  const states: State[] = ['AK', 'MN', 'VT'].map((code) => makeState(code));
+  await store.upsertStates(states);
+  const users: User[] = [
+    ...states.map(
+      (s): User => ({
+        id: randomUUID(),
+        email: `analyst@${s.code.toLowerCase()}.example.gov`,
+        givenName: 'Ana',
+        familyName: `Lyst ${s.code}`,
+        role: 'STATE_USER',
+        stateCode: s.code,
+      }),
+    ),
+    {
+      id: randomUUID(),
+      email: 'reviewer@cms.example.gov',
+      givenName: 'Rev',
+      familyName: 'Iewer',
+      role: 'CMS_USER',
+    },
+    {
+      id: randomUUID(),
+      email: 'admin@cms.example.gov',
+      givenName: 'Ad',
+      familyName: 'Min',
+      role: 'ADMIN_USER',
+    },
+  ];
+  await store.upsertUsers(users);
+
+  await inParallel(
+    Array.from({ length: PACKAGES }, (_, i) => i),
+    16,
+    async (i) => {
+      const state = states[i % states.length]!;
+      const actor = stateActor();
+      const full = i % 3 !== 0;
+      const formData = full ? fullFormData(state) : minimalFormData(state);
+      const documents: PackageDocument[] = [
+        document(`contract-${i}.pdf`),
+        document('supporting notes.pdf', 'CONTRACT_SUPPORTING'),
+        ...(full ? [document('rates.xlsx', 'RATE', formData.rateCertifications[0]!.id)] : []),
+      ];
+      let pkg = await store.createDraft({
+        id: randomUUID(),
+        stateCode: state.code,
+        formData,
+        documents,
+        actor,
+      });
+      const kind = i % 4; // 0 draft, 1 submitted, 2 unlocked, 3 resubmitted
+      if (kind === 0) return;
+      pkg = await store.submit(pkg.id, { expectedVersion: pkg.version, actor });
+      await store.appendAudit({
+        packageId: pkg.id,
+        actor: cmsActor(),
+        action: 'DOWNLOAD',
+        summary: 'contract',
+      });
+      if (kind === 1) return;
+      pkg = await store.unlock(pkg.id, {
+        expectedVersion: pkg.version,
+        actor: cmsActor(),
+        reason: 'Fix the rates',
+      });
+      pkg = await store.updateDraft(pkg.id, {
+        expectedVersion: pkg.version,
+        documents: [...pkg.revisions[0]!.documents, document(`amendment-${i}.pdf`)],
+        actor,
+      });
+      if (kind === 2) return;
+      await store.resubmit(pkg.id, { expectedVersion: pkg.version, actor, reason: 'Rates fixed' });
+    },
+  );
+
+  const doomed = await store.createDraft({
+    id: randomUUID(),
+    stateCode: states[0]!.code,
+    formData: minimalFormData(states[0]!),
+    documents: [document('to be deleted.pdf')],
+    actor: stateActor(),
+  });
+  await store.deleteDraft(doomed.id, { expectedVersion: doomed.version, actor: stateActor() });
+  deletedDraftId = doomed.id;
+}
+
+const readLines = async (file: string) =>
+  gunzipSync(await readFile(file))
+    .toString('utf8')
+    .split('\n')
+    .slice(0, -1);
+const writeLines = (file: string, lines: string[]) => writeFile(file, gzipSync(`${lines.join('\n')}\n`));
+const isEmptyStore = async (store: Store) =>
+  (await store.listStates()).length === 0 &&
+  (await store.listUsers()).length === 0 &&
+  (await store.countPackages()) === 0;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'carepack-backup-'));
+  source = await freshDynamo();
+  await seed(source);
+  sourceDigest = await digestStore(source);
+  backupFile = join(dir, 'source.jsonl.gz');
+  await backupStore(source, { out: backupFile });
+});
+
+afterAll(async () => {
+  for (const store of opened) await store.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('backupStore', () => {
+  it('seeds what the test means to back up', () => {
+    expect(sourceDigest.counts).toMatchObject({ states: 3, users: 5, counters: 3, packages: PACKAGES });
+    expect(sourceDigest.counts.documents).toBeGreaterThan(2 * PACKAGES);
+    expect(sourceDigest.packages.has(deletedDraftId)).toBe(false);
+  });
+
+  it('writes a framed JSON Lines file whose footer counts every record, and no .partial file', async () => {
+    expect(await readdir(dir)).toEqual(['source.jsonl.gz']);
+    const lines = (await readLines(backupFile)).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({
+      type: 'header',
+      format: 'carepack-backup',
+      version: 1,
+      backend: 'dynamodb',
+    });
+    expect(Date.parse(lines[0]!.createdAt as string)).not.toBeNaN();
+    const footer = lines[lines.length - 1]!;
+    expect(footer).toEqual({
+      type: 'footer',
+      counts: {
+        states: 3,
+        users: 5,
+        counters: 3,
+        packages: PACKAGES,
+        auditEvents: sourceDigest.counts.auditEvents,
+      },
+    });
+    const byType = (t: string) => lines.filter((l) => l.type === t);
+    expect(byType('package')).toHaveLength(PACKAGES);
+    expect(byType('audit')).toHaveLength(sourceDigest.counts.auditEvents);
+    // The deleted draft's trail (CREATE, DELETE) is kept without its package.
+    const trail = byType('audit').filter(
+      (l) => (l.data as { packageId: string }).packageId === deletedDraftId,
+    );
+    expect(trail.map((l) => (l.data as { action: string }).action).sort()).toEqual(['CREATE', 'DELETE']);
+    expect(byType('counters')).toEqual([{ type: 'counters', data: await source.getCounters() }]);
+    // States come before any package (the Postgres schema needs them first).
+    const firstPackage = lines.findIndex((l) => l.type === 'package');
+    const lastState = lines.map((l) => l.type).lastIndexOf('state');
+    expect(lastState).toBeLessThan(firstPackage);
+  });
+
+  it('reports progress in packages up to the total', async () => {
+    const calls: [number, number][] = [];
+    const out = join(dir, 'progress.jsonl.gz');
+    const { counts } = await backupStore(source, {
+      out,
+      partitions: 3,
+      onProgress: (d, t) => calls.push([d, t]),
+    });
+    expect(counts.packages).toBe(PACKAGES);
+    expect(calls[0]).toEqual([0, PACKAGES]);
+    expect(calls[calls.length - 1]).toEqual([PACKAGES, PACKAGES]);
+    await rm(out);
+  });
+
+  it('leaves neither the file nor a .partial behind when the store fails mid-way', async () => {
+    const failing = new Proxy(source, {
+      get(target, key, receiver) {
+        if (key === 'scanAudit') return () => Promise.reject(new Error('scan failed'));
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const out = join(dir, 'failed.jsonl.gz');
+    await expect(backupStore(failing, { out })).rejects.toThrow('scan failed');
+    expect((await readdir(dir)).filter((f) => f.startsWith('failed'))).toEqual([]);
+  });
+});
+
+describe('restoreStore', () => {
+  it('restores into an empty DynamoDB store with identical digests', async () => {
+    const target = await freshDynamo();
+    const calls: [number, number][] = [];
+    const { counts } = await restoreStore(target, {
+      in: backupFile,
+      batchSize: 7,
+      onProgress: (d, t) => calls.push([d, t]),
+    });
+    expect(counts).toMatchObject({ states: 3, users: 5, packages: PACKAGES, counters: 3 });
+    expect(calls[calls.length - 1]).toEqual([PACKAGES, PACKAGES]);
+    const report = compareDigests(sourceDigest, await digestStore(target));
+    expect(report.mismatches).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  it('round-trips through embedded PostgreSQL (PGlite): restore, back up again, restore that', async () => {
+    const pg = await freshPglite();
+    await restoreStore(pg, { in: backupFile });
+    const pgDigest = await digestStore(pg);
+    expect(compareDigests(sourceDigest, pgDigest).mismatches).toEqual([]);
+    expect(compareDigests(sourceDigest, pgDigest).ok).toBe(true);
+
+    const again = join(dir, 'from-postgres.jsonl.gz');
+    await backupStore(pg, { out: again });
+    const [first, second] = [await readLines(backupFile), await readLines(again)];
+    expect(JSON.parse(second[0]!)).toMatchObject({ backend: 'postgres' });
+    expect(second.length).toBe(first.length);
+
+    const back = await freshDynamo();
+    await restoreStore(back, { in: again });
+    const report = compareDigests(sourceDigest, await digestStore(back));
+    expect(report.mismatches).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
+  describe.runIf(pgAvailable)('into a PostgreSQL server', () => {
+    let database: TestDatabase | undefined;
+    let target: Store | undefined;
+    afterAll(async () => {
+      await target?.close(); // before the drop, which ends its connections
+      await database?.drop();
+    });
+
+    it('restores with identical digests', async () => {
+      database = await createTestDatabase('carepack_backup');
+      const handle = connectPostgres(database.url, { maxConnections: 5 });
+      await migrateToLatest(handle.db);
+      target = createPostgresStore({ db: handle.db, onClose: handle.close });
+      await restoreStore(target, { in: backupFile });
+      const report = compareDigests(sourceDigest, await digestStore(target));
+      expect(report.mismatches).toEqual([]);
+      expect(report.ok).toBe(true);
+    });
+  });
+
+  it('refuses a non-empty store and changes nothing; with force, replaces the backed-up packages', async () => {
+    const target = await freshDynamo();
+    await restoreStore(target, { in: backupFile });
+    // Change a draft in the target: a new document and a new version.
+    const draftSummary = (await target.listByState('AK', { status: 'DRAFT' })).items[0]!;
+    const drifted = await target.getPackage(draftSummary.id);
+    await target.updateDraft(drifted.id, {
+      expectedVersion: drifted.version,
+      documents: [...drifted.revisions[0]!.documents, document('stray.pdf')],
+      actor: stateActor(),
+    });
+    const before = await digestStore(target);
+    expect(compareDigests(sourceDigest, before).mismatches).toContainEqual({
+      entity: 'packages',
+      id: drifted.id,
+      problem: 'content differs',
+    });
+
+    await expect(restoreStore(target, { in: backupFile })).rejects.toThrow(/not empty/);
+    expect(compareDigests(before, await digestStore(target)).ok).toBe(true);
+
+    await restoreStore(target, { in: backupFile, force: true });
+    const after = compareDigests(sourceDigest, await digestStore(target));
+    // Every package is the backup's again (the stray document is gone); only the target's
+    // own extra audit event (the UPDATE) remains, as importAudit never removes events.
+    expect(after.mismatches).toEqual([{ entity: 'auditEvents', id: '*', problem: 'content differs' }]);
+    expect(after.target.auditEvents).toBe(after.source.auditEvents + 1);
+    expect(after.target.documents).toBe(after.source.documents);
+    expect(await target.getPackage(drifted.id)).toEqual(await source.getPackage(drifted.id));
+  });
+
+  describe('refuses a damaged file before writing anything', () => {
+    let target: Store;
+    let lines: string[];
+    beforeAll(async () => {
+      target = await freshDynamo();
+      lines = await readLines(backupFile);
+    });
+
+    const refused = async (file: string, message: RegExp | string) => {
+      await expect(restoreStore(target, { in: file })).rejects.toThrow(message);
+      expect(await isEmptyStore(target)).toBe(true);
+    };
+
+    it('a cut gzip stream', async () => {
+      const bytes = await readFile(backupFile);
+      const cut = join(dir, 'cut.jsonl.gz');
+      await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.8)));
+      await refused(cut, /truncated or damaged/);
+    });
+
+    it('a file without its footer line', async () => {
+      const file = join(dir, 'no-footer.jsonl.gz');
+      await writeLines(file, lines.slice(0, -1));
+      await refused(file, /truncated: it ends without the footer line/);
+    });
+
+    it('a file whose footer counts do not match its lines', async () => {
+      const file = join(dir, 'short.jsonl.gz');
+      const i = lines.findIndex((l) => l.startsWith('{"type":"package"'));
+      await writeLines(file, [...lines.slice(0, i), ...lines.slice(i + 1)]);
+      await refused(file, `packages: footer says ${PACKAGES}, file holds ${PACKAGES - 1}`);
+    });
+
+    it('a corrupted line, naming its number', async () => {
+      const i = lines.findIndex((l) => l.startsWith('{"type":"package"')) + 3;
+      const garbled = join(dir, 'garbled.jsonl.gz');
+      await writeLines(
+        garbled,
+        lines.map((l, j) => (j === i ? l.slice(0, 40) : l)),
+      );
+      await refused(garbled, `line ${i + 1}: not valid JSON`);
+
+      const invalid = join(dir, 'invalid.jsonl.gz');
+      const pkg = JSON.parse(lines[i]!) as { data: { stateNumber: unknown } };
+      pkg.data.stateNumber = -1;
+      await writeLines(
+        invalid,
+        lines.map((l, j) => (j === i ? JSON.stringify(pkg) : l)),
+      );
+      await refused(invalid, new RegExp(`line ${i + 1}: invalid package: stateNumber`));
+    });
+
+    it('a file that is not a Carepack backup, or of another version', async () => {
+      const header = JSON.parse(lines[0]!) as Record<string, unknown>;
+      const other = join(dir, 'other.jsonl.gz');
+      await writeLines(other, [JSON.stringify({ ...header, format: 'something-else' }), ...lines.slice(1)]);
+      await refused(other, /line 1: not a Carepack backup/);
+      const newer = join(dir, 'newer.jsonl.gz');
+      await writeLines(newer, [JSON.stringify({ ...header, version: 2 }), ...lines.slice(1)]);
+      await refused(newer, /version 2 is not supported/);
+      const headless = join(dir, 'headless.jsonl.gz');
+      await writeLines(headless, lines.slice(1));
+      await refused(headless, /line 1: not a Carepack backup/);
+      await refused(join(dir, 'no-such-file.jsonl.gz'), /no-such-file.jsonl.gz: no such file/);
+      const plain = join(dir, 'plain.jsonl');
+      await writeFile(plain, `${lines.join('\n')}\n`);
+      await refused(plain, /not a complete gzip file/);
+    });
+  });
+});
