@@ -17,7 +17,7 @@ import {
   type Revision,
 } from '../domain/index.js';
 import { invalidInput, invalidTransition, versionConflict } from './errors.js';
-import type { CreateDraftInput, UpdateDraftInput } from './store.js';
+import type { AuditAction, CreateDraftInput, TransitionInput, UpdateDraftInput } from './store.js';
 
 export const INITIAL_SUBMISSION_REASON = 'Initial submission';
 
@@ -148,4 +148,48 @@ export function applyUnlock(pkg: Package, actor: Actor, reason: string | undefin
 
 export function assertDeletable(pkg: Package, expectedVersion: number): void {
   assertAllowed(pkg, 'delete', expectedVersion);
+}
+
+export type ChangeAction = 'update' | 'submit' | 'resubmit' | 'unlock';
+
+/** A change as both backends persist it: the package after, and the audit event that records it. */
+export interface PlannedChange {
+  after: Package;
+  audit: { actor: Actor; action: AuditAction; summary: string };
+}
+
+/** What `action` does to `pkg`; throws the store error that refuses it. */
+export function planChange(
+  action: ChangeAction,
+  pkg: Package,
+  input: UpdateDraftInput & TransitionInput,
+): PlannedChange {
+  const { actor, expectedVersion, reason } = input;
+  switch (action) {
+    case 'update':
+      return { after: applyUpdate(pkg, input), audit: { actor, action: 'UPDATE', summary: 'Draft updated' } };
+    case 'submit':
+      return {
+        after: applySubmit(pkg, actor, expectedVersion),
+        audit: { actor, action: 'SUBMIT', summary: 'Submitted to CMS' },
+      };
+    case 'resubmit': {
+      const after = applyResubmit(pkg, actor, reason, expectedVersion);
+      return {
+        after,
+        audit: {
+          actor,
+          action: 'RESUBMIT',
+          summary: `Resubmitted: ${after.revisions[0]!.submitInfo!.reason}`,
+        },
+      };
+    }
+    case 'unlock': {
+      const after = applyUnlock(pkg, actor, reason, expectedVersion);
+      return {
+        after,
+        audit: { actor, action: 'UNLOCK', summary: `Unlocked: ${after.revisions[0]!.unlockInfo!.reason}` },
+      };
+    }
+  }
 }

@@ -36,3 +36,23 @@ export function decodeCursor<T>(
     throw invalidInput('the cursor does not belong to this list', { field: 'cursor' });
   return p;
 }
+
+/** Cursor positions that are a flat record of strings (DynamoDB keys). */
+export const isStringRecord = (p: unknown): p is Record<string, string> =>
+  typeof p === 'object' && p !== null && Object.values(p).every((v) => typeof v === 'string');
+
+/** Checks a maintenance scan request; returns its page size (1..1000, default 100). */
+export function scanPageSize(request: {
+  partition: number;
+  partitions: number;
+  limit?: number | undefined;
+}): number {
+  const { partition, partitions, limit = 100 } = request;
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64)
+    throw invalidInput('partitions must be 1..64');
+  if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
+    throw invalidInput('partition must be 0..partitions-1');
+  }
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('scan limit must be 1..1000');
+  return limit;
+}

@@ -184,3 +184,16 @@ export interface Store {
   /** Releases clients and connections the store owns. */
   close(): Promise<void>;
 }
+
+/** The maintenance part of the contract, which each backend builds in its own module. */
+export type StoreMaintenance = Pick<
+  Store,
+  | 'scanPackages'
+  | 'scanAudit'
+  | 'countPackages'
+  | 'getCounters'
+  | 'raiseCounters'
+  | 'importPackages'
+  | 'importAudit'
+  | 'removePackage'
+>;

@@ -10,9 +10,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Package, StateCode } from '../../domain/index.js';
 import { inParallel } from '../../lib/parallel.js';
-import { invalidInput } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../paging.js';
-import type { AuditEvent, ImportOptions, Page, ScanRequest, Store } from '../store.js';
+import { decodeCursor, encodeCursor, isStringRecord, scanPageSize } from '../paging.js';
+import type { AuditEvent, ImportOptions, Page, ScanRequest, StoreMaintenance } from '../store.js';
 import { isConditionalCheckFailed } from './dynamo-errors.js';
 import { counterKey, numberClaimKey, STATES_PK } from './dynamo-keys.js';
 import {
@@ -26,37 +25,8 @@ import {
 } from './dynamo-marshal.js';
 import type { DynamoTable, WriteRequest } from './dynamo-table.js';
 
-type Maintenance = Pick<
-  Store,
-  | 'scanPackages'
-  | 'scanAudit'
-  | 'countPackages'
-  | 'getCounters'
-  | 'raiseCounters'
-  | 'importPackages'
-  | 'importAudit'
-  | 'removePackage'
->;
-
 const SCAN_PAGE_ITEMS = 1000;
 const WRITE_CONCURRENCY = 8;
-
-const stringRecord = (p: unknown): p is Record<string, string> =>
-  typeof p === 'object' && p !== null && Object.values(p).every((v) => typeof v === 'string');
-
-export function scanLimit(limit: number | undefined): number {
-  if (limit === undefined) return 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('scan limit must be 1..1000');
-  return limit;
-}
-
-function checkPartition({ partition, partitions }: ScanRequest) {
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64)
-    throw invalidInput('partitions must be 1..64');
-  if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
-    throw invalidInput('partition must be 0..partitions-1');
-  }
-}
 
 /** Every item a package consists of, including the claim on its number. */
 export function packageToItems(pkg: Package): Item[] {
@@ -70,7 +40,7 @@ export function packageToItems(pkg: Package): Item[] {
   ];
 }
 
-export function createDynamoMaintenance(table: DynamoTable): Maintenance {
+export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
   const { client, name: TableName } = table;
 
   /**
@@ -84,8 +54,8 @@ export function createDynamoMaintenance(table: DynamoTable): Maintenance {
     take: (items: Item[]) => void,
     enough: () => boolean,
   ): Promise<string | undefined> {
-    checkPartition(request);
-    let start = decodeCursor(tag, request.cursor, stringRecord);
+    scanPageSize(request);
+    let start = decodeCursor(tag, request.cursor, isStringRecord);
     let group: Item[] = [];
     let lastDone: Record<string, string> | undefined;
     const finish = () => {
@@ -127,7 +97,7 @@ export function createDynamoMaintenance(table: DynamoTable): Maintenance {
 
   return {
     async scanPackages(request): Promise<Page<Package>> {
-      const limit = scanLimit(request.limit);
+      const limit = scanPageSize(request);
       const items: Package[] = [];
       const cursor = await scanCollections(
         request,
@@ -143,7 +113,7 @@ export function createDynamoMaintenance(table: DynamoTable): Maintenance {
     },
 
     async scanAudit(request): Promise<Page<AuditEvent>> {
-      const limit = scanLimit(request.limit);
+      const limit = scanPageSize(request);
       const items: AuditEvent[] = [];
       const cursor = await scanCollections(
         request,

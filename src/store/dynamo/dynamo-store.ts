@@ -4,16 +4,14 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } 
 import type { Package, PackageSummary, State, StateCode, User } from '../../domain/index.js';
 import { alreadyExists, notFound, versionConflict } from '../errors.js';
 import {
-  applyResubmit,
-  applySubmit,
-  applyUnlock,
-  applyUpdate,
   assertAllowed,
   assertDeletable,
+  type ChangeAction,
   newDraftPackage,
   parseCreateInput,
+  planChange,
 } from '../package-changes.js';
-import { decodeCursor, encodeCursor, pageSize } from '../paging.js';
+import { decodeCursor, encodeCursor, isStringRecord, pageSize } from '../paging.js';
 import type {
   AuditAction,
   AuditEvent,
@@ -24,6 +22,8 @@ import type {
   Page,
   PageRequest,
   Store,
+  TransitionInput,
+  UpdateDraftInput,
 } from '../store.js';
 import { ConditionFailed } from './dynamo-errors.js';
 import {
@@ -67,9 +67,6 @@ export interface DynamoStoreOptions {
 }
 
 type Action = 'update' | 'submit' | 'resubmit' | 'unlock' | 'delete';
-
-const stringRecord = (p: unknown): p is Record<string, string> =>
-  typeof p === 'object' && p !== null && Object.values(p).every((v) => typeof v === 'string');
 
 export function createDynamoStore(options: DynamoStoreOptions): Store {
   const { client, tableName: TableName } = options;
@@ -147,21 +144,18 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
 
   async function change(
     id: string,
-    action: Action,
-    expectedVersion: number,
-    next: (pkg: Package) => Package,
-    audit: (after: Package) => { actor: NewAuditEvent['actor']; action: AuditAction; summary: string },
+    action: ChangeAction,
+    input: UpdateDraftInput & TransitionInput,
   ): Promise<Package> {
     const before = await mustRead(id);
-    const after = next(before);
-    const a = audit(after);
+    const { after, audit } = planChange(action, before, input);
     try {
       await transact([
         ...changeWrites(before, after),
-        auditPut(id, a.actor, a.action, a.summary, after.updatedAt),
+        auditPut(id, audit.actor, audit.action, audit.summary, after.updatedAt),
       ]);
     } catch (e) {
-      if (e instanceof ConditionFailed) return explainRefusal(id, action, expectedVersion);
+      if (e instanceof ConditionFailed) return explainRefusal(id, action, input.expectedVersion);
       throw e;
     }
     return after;
@@ -198,7 +192,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
   ): Promise<Page<PackageSummary>> {
     const limit = pageSize(request.limit);
     const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
-    let start = decodeCursor(queryTag, request.cursor, stringRecord);
+    let start = decodeCursor(queryTag, request.cursor, isStringRecord);
     const items: Item[] = [];
     // Ask for one more than a page: whether it exists decides whether there is a next page.
     do {
@@ -306,53 +300,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       return mustRead(id);
     },
 
-    updateDraft(id, input) {
-      return change(
-        id,
-        'update',
-        input.expectedVersion,
-        (pkg) => applyUpdate(pkg, input),
-        () => ({ actor: input.actor, action: 'UPDATE', summary: 'Draft updated' }),
-      );
-    },
-
-    submit(id, input) {
-      return change(
-        id,
-        'submit',
-        input.expectedVersion,
-        (pkg) => applySubmit(pkg, input.actor, input.expectedVersion),
-        () => ({ actor: input.actor, action: 'SUBMIT', summary: 'Submitted to CMS' }),
-      );
-    },
-
-    resubmit(id, input) {
-      return change(
-        id,
-        'resubmit',
-        input.expectedVersion,
-        (pkg) => applyResubmit(pkg, input.actor, input.reason, input.expectedVersion),
-        (after) => ({
-          actor: input.actor,
-          action: 'RESUBMIT',
-          summary: `Resubmitted: ${after.revisions[0]!.submitInfo!.reason}`,
-        }),
-      );
-    },
-
-    unlock(id, input) {
-      return change(
-        id,
-        'unlock',
-        input.expectedVersion,
-        (pkg) => applyUnlock(pkg, input.actor, input.reason, input.expectedVersion),
-        (after) => ({
-          actor: input.actor,
-          action: 'UNLOCK',
-          summary: `Unlocked: ${after.revisions[0]!.unlockInfo!.reason}`,
-        }),
-      );
-    },
+    updateDraft: (id, input) => change(id, 'update', input),
+    submit: (id, input) => change(id, 'submit', input),
+    resubmit: (id, input) => change(id, 'resubmit', input),
+    unlock: (id, input) => change(id, 'unlock', input),
 
     async deleteDraft(id, input) {
       const pkg = await mustRead(id);

@@ -4,34 +4,15 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Package, StateCode } from '../../domain/index.js';
-import { invalidInput } from '../errors.js';
-import { decodeCursor, encodeCursor } from '../paging.js';
-import type { AuditEvent, Page, ScanRequest, Store } from '../store.js';
+import { decodeCursor, encodeCursor, scanPageSize } from '../paging.js';
+import type { AuditEvent, Page, ScanRequest, StoreMaintenance } from '../store.js';
 import { auditFromRow, auditRow } from './postgres-marshal.js';
 import { insertPackages, readPackages } from './postgres-rows.js';
 import type { Database } from './postgres-schema.js';
 
-type Maintenance = Pick<
-  Store,
-  | 'scanPackages'
-  | 'scanAudit'
-  | 'countPackages'
-  | 'getCounters'
-  | 'raiseCounters'
-  | 'importPackages'
-  | 'importAudit'
-  | 'removePackage'
->;
-
 function scanArgs(request: ScanRequest, kind: string) {
+  const limit = scanPageSize(request);
   const { partition, partitions } = request;
-  if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64)
-    throw invalidInput('partitions must be 1..64');
-  if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
-    throw invalidInput('partition must be 0..partitions-1');
-  }
-  const limit = request.limit ?? 100;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('scan limit must be 1..1000');
   const tag = `scan:${kind}:${partition}/${partitions}`;
   const after = decodeCursor(tag, request.cursor, (p): p is string => typeof p === 'string');
   return { partition, partitions, limit, tag, after };
@@ -41,7 +22,7 @@ function scanArgs(request: ScanRequest, kind: string) {
 const inPartition = (column: string, partition: number, partitions: number) =>
   sql<boolean>`mod(abs(hashtext(${sql.ref(column)}::text)), ${partitions}) = ${partition}`;
 
-export function createPostgresMaintenance(db: Kysely<Database>): Maintenance {
+export function createPostgresMaintenance(db: Kysely<Database>): StoreMaintenance {
   return {
     async scanPackages(request): Promise<Page<Package>> {
       const { partition, partitions, limit, tag, after } = scanArgs(request, 'packages');

@@ -4,13 +4,11 @@ import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { Package, Revision, State, StateCode, User } from '../../domain/index.js';
 import { alreadyExists, notFound } from '../errors.js';
 import {
-  applyResubmit,
-  applySubmit,
-  applyUnlock,
-  applyUpdate,
   assertDeletable,
+  type ChangeAction,
   newDraftPackage,
   parseCreateInput,
+  planChange,
 } from '../package-changes.js';
 import { decodeCursor, encodeCursor, pageSize } from '../paging.js';
 import type {
@@ -21,6 +19,8 @@ import type {
   NewAuditEvent,
   PageRequest,
   Store,
+  TransitionInput,
+  UpdateDraftInput,
 } from '../store.js';
 import {
   FOREIGN_KEY_VIOLATION,
@@ -128,16 +128,15 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
   async function change(
     id: string,
-    next: (pkg: Package) => Package,
-    audit: (after: Package) => { actor: NewAuditEvent['actor']; action: AuditAction; summary: string },
+    action: ChangeAction,
+    input: UpdateDraftInput & TransitionInput,
   ): Promise<Package> {
     return inTransaction(async (trx) => {
       const before = await readPackage(trx, id, true);
       if (!before) throw notFound('package', id);
-      const after = next(before);
+      const { after, audit } = planChange(action, before, input);
       await persistChange(trx, before, after);
-      const a = audit(after);
-      await insertAudit(trx, id, a.actor, a.action, a.summary, after.updatedAt);
+      await insertAudit(trx, id, audit.actor, audit.action, audit.summary, after.updatedAt);
       return after;
     });
   }
@@ -333,42 +332,10 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return pkg;
     },
 
-    updateDraft(id, input) {
-      return change(
-        id,
-        (pkg) => applyUpdate(pkg, input),
-        () => ({ actor: input.actor, action: 'UPDATE', summary: 'Draft updated' }),
-      );
-    },
-    submit(id, input) {
-      return change(
-        id,
-        (pkg) => applySubmit(pkg, input.actor, input.expectedVersion),
-        () => ({ actor: input.actor, action: 'SUBMIT', summary: 'Submitted to CMS' }),
-      );
-    },
-    resubmit(id, input) {
-      return change(
-        id,
-        (pkg) => applyResubmit(pkg, input.actor, input.reason, input.expectedVersion),
-        (after) => ({
-          actor: input.actor,
-          action: 'RESUBMIT',
-          summary: `Resubmitted: ${after.revisions[0]!.submitInfo!.reason}`,
-        }),
-      );
-    },
-    unlock(id, input) {
-      return change(
-        id,
-        (pkg) => applyUnlock(pkg, input.actor, input.reason, input.expectedVersion),
-        (after) => ({
-          actor: input.actor,
-          action: 'UNLOCK',
-          summary: `Unlocked: ${after.revisions[0]!.unlockInfo!.reason}`,
-        }),
-      );
-    },
+    updateDraft: (id, input) => change(id, 'update', input),
+    submit: (id, input) => change(id, 'submit', input),
+    resubmit: (id, input) => change(id, 'resubmit', input),
+    unlock: (id, input) => change(id, 'unlock', input),
 
     async deleteDraft(id, input) {
       await inTransaction(async (trx) => {
