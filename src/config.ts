@@ -33,10 +33,24 @@ const ConfigSchema = z
     AWS_REGION: z.string().min(1).default('us-east-1'),
     CAREPACK_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CAREPACK_DEV_LOGIN: flag.default(true),
+    CAREPACK_SECURE_COOKIES: flag.default(false),
+    CAREPACK_OIDC_ISSUER: z.url().optional(),
+    CAREPACK_OIDC_AUDIENCE: z.string().min(1).optional(),
+    CAREPACK_OIDC_JWKS_URL: z.url().optional(),
+    CAREPACK_OIDC_ROLE_CLAIM: z.string().min(1).default('carepack_role'),
+    CAREPACK_OIDC_STATE_CLAIM: z.string().min(1).default('carepack_state'),
     CAREPACK_SEED_DEMO_USERS: flag.default(true),
     CAREPACK_CREATE_TABLES: flag.default(true),
   })
   .superRefine((c, ctx) => {
+    const oidc = [c.CAREPACK_OIDC_ISSUER, c.CAREPACK_OIDC_AUDIENCE, c.CAREPACK_OIDC_JWKS_URL];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CAREPACK_OIDC_ISSUER'],
+        message: 'set all of CAREPACK_OIDC_ISSUER, CAREPACK_OIDC_AUDIENCE and CAREPACK_OIDC_JWKS_URL, or none',
+      });
+    }
     if (c.CAREPACK_DYNAMODB_USE_AWS && c.CAREPACK_DYNAMODB_ENDPOINT) {
       ctx.addIssue({
         code: 'custom',
@@ -84,8 +98,19 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   store: StoreConfig;
   sessionSecret?: string;
+  /** Development login; always off when OIDC is configured. */
   devLogin: boolean;
+  secureCookies: boolean;
+  oidc?: OidcConfig;
   seedDemoUsers: boolean;
+}
+
+export interface OidcConfig {
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+  roleClaim: string;
+  stateClaim: string;
 }
 
 export class ConfigError extends Error {
@@ -129,7 +154,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     ...(c.CAREPACK_SESSION_SECRET ? { sessionSecret: c.CAREPACK_SESSION_SECRET } : {}),
-    devLogin: c.CAREPACK_DEV_LOGIN,
+    devLogin: c.CAREPACK_DEV_LOGIN && !c.CAREPACK_OIDC_ISSUER,
+    secureCookies: c.CAREPACK_SECURE_COOKIES,
+    ...(c.CAREPACK_OIDC_ISSUER && c.CAREPACK_OIDC_AUDIENCE && c.CAREPACK_OIDC_JWKS_URL
+      ? {
+          oidc: {
+            issuer: c.CAREPACK_OIDC_ISSUER,
+            audience: c.CAREPACK_OIDC_AUDIENCE,
+            jwksUrl: c.CAREPACK_OIDC_JWKS_URL,
+            roleClaim: c.CAREPACK_OIDC_ROLE_CLAIM,
+            stateClaim: c.CAREPACK_OIDC_STATE_CLAIM,
+          },
+        }
+      : {}),
     seedDemoUsers: c.CAREPACK_SEED_DEMO_USERS,
   };
 }

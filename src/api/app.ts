@@ -3,29 +3,37 @@
  * starting engines) live in src/server.ts; tests build this app and use `inject()`.
  */
 import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { OidcConfig } from '../config.js';
 import { PackageService } from '../service/package-service.js';
 import { ReferenceData } from '../service/reference-data.js';
 import type { Store } from '../store/store.js';
+import { oidcVerifier } from './oidc.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
 import { stateRoutes } from './routes/states.js';
-import { authenticate } from './session.js';
+import { authenticate, requireCsrf } from './session.js';
 
 export interface AppOptions {
   store: Store;
   sessionSecret: string;
   devLogin: boolean;
   secureCookies?: boolean;
+  /** Production sign-in; when set, the development login is off. */
+  oidc?: OidcConfig;
   logger?: FastifyBaseLogger | boolean;
 }
 
@@ -59,21 +67,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
+  await app.register(helmet, { global: true });
+  await app.register(rateLimit, { global: false });
   await app.register(cookie, { secret: options.sessionSecret });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      secure: options.secureCookies ?? false,
+    },
+    // The token is bound to the signed-in user, so one user's token is useless in another's session.
+    csrfOpts: { userInfo: true, hmacKey: options.sessionSecret },
+    getUserInfo: (req: FastifyRequest) => req.user?.id ?? '',
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.decorateRequest('user', null);
+  app.decorateRequest('authenticatedBy', null);
 
   const { store } = options;
   const reference = new ReferenceData(store);
   const packages = new PackageService(store, reference);
   const session = { secureCookies: options.secureCookies ?? false };
+  const verifyToken = options.oidc ? oidcVerifier(options.oidc, store) : undefined;
+  const devLogin = options.devLogin && !options.oidc;
 
   await app.register(healthRoutes, { store });
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { store, devLogin: options.devLogin, ...session });
-      // Everything else under /api needs a signed-in user: one hook, not a check per handler.
+      await api.register(authRoutes, { store, devLogin, ...session });
+      // Everything else under /api needs a signed-in user: one hook, not a check per handler;
+      // and a session-cookie user must prove each change is theirs (CSRF token).
       await api.register(async (secured) => {
-        secured.addHook('onRequest', authenticate(store));
+        secured.addHook('onRequest', authenticate(store, verifyToken));
+        secured.addHook('onRequest', requireCsrf(app));
         await secured.register(stateRoutes, { reference });
         await secured.register(packageRoutes, { packages });
       });

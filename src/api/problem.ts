@@ -13,6 +13,10 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   UNAUTHENTICATED: { status: 401, title: 'Sign in first' },
   FORBIDDEN: { status: 403, title: 'You may not do this' },
+  CSRF_FAILED: {
+    status: 403,
+    title: 'Missing or invalid CSRF token: send the x-csrf-token header from GET /api/auth/csrf',
+  },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   VERSION_CONFLICT: { status: 409, title: 'Someone else changed this package; reload it and try again' },
@@ -92,6 +96,9 @@ export function toProblem(error: unknown, requestId: string): Problem {
     return problem('UNSUPPORTED_MEDIA_TYPE', fe.message ?? '', [], requestId);
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return problem('PAYLOAD_TOO_LARGE', fe.message ?? '', [], requestId);
+  if (fe.code === 'FST_CSRF_MISSING_SECRET' || fe.code === 'FST_CSRF_INVALID_TOKEN') {
+    return problem('CSRF_FAILED', fe.message ?? 'invalid CSRF token', [], requestId);
+  }
   if (fe.statusCode === 429) return problem('TOO_MANY_REQUESTS', fe.message ?? '', [], requestId);
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own client errors: malformed JSON, empty body with a JSON content type, …

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormData, Package, User } from '../../src/domain/index.js';
 import { actorOf, FormDataSchema } from '../../src/domain/index.js';
-import { demo, type TestApi, testApi } from '../support/api.js';
+import { type AuthHeaders, demo, type TestApi, testApi } from '../support/api.js';
 
 type Caller = 'anonymous' | 'mnState' | 'flState' | 'cms' | 'admin';
 const CALLERS: Caller[] = ['anonymous', 'mnState', 'flState', 'cms', 'admin'];
@@ -32,7 +32,7 @@ const everyoneSignedIn = (status: number) => ({
 
 let api: TestApi;
 const users = {} as Record<Exclude<Caller, 'anonymous'>, User>;
-const cookies = {} as Record<Caller, string | undefined>;
+const cookies = {} as Record<Caller, AuthHeaders | undefined>;
 let mnForm: FormData;
 
 async function fixture(kind: Fixture): Promise<Package> {
@@ -70,6 +70,7 @@ async function fixture(kind: Fixture): Promise<Package> {
 
 const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/api/auth/me', fixture: 'none', expect: everyoneSignedIn(200) },
+  { method: 'GET', path: '/api/auth/csrf', fixture: 'none', expect: everyoneSignedIn(200) },
   { method: 'GET', path: '/api/states', fixture: 'none', expect: everyoneSignedIn(200) },
   { method: 'GET', path: '/api/states/{code}', fixture: 'none', expect: everyoneSignedIn(200) },
   { method: 'GET', path: '/api/packages', fixture: 'submitted', expect: everyoneSignedIn(200) },
@@ -185,7 +186,7 @@ describe('authorization over every route', () => {
         const res = await api.app.inject({
           method: route.method,
           url,
-          headers: cookies[caller] ? { cookie: cookies[caller] } : {},
+          headers: cookies[caller] ?? {},
           ...(route.body && pkg
             ? { payload: route.body(pkg) as object }
             : route.body
@@ -213,7 +214,7 @@ describe('authorization over every route', () => {
       (
         await api.app.inject({
           url: `/api/packages?limit=100${query}`,
-          headers: { cookie: cookies[caller]! },
+          headers: cookies[caller]!,
         })
       ).json() as {
         items: { id: string; stateCode: string; status: string }[];
@@ -224,7 +225,7 @@ describe('authorization over every route', () => {
     expect((await list('flState')).items.every((p) => p.stateCode === 'FL')).toBe(true);
     const other = await api.app.inject({
       url: '/api/packages?stateCode=MN',
-      headers: { cookie: cookies.flState! },
+      headers: cookies.flState!,
     });
     expect(other.statusCode).toBe(400);
     for (const c of ['cms', 'admin'] as const) {
@@ -238,7 +239,7 @@ describe('authorization over every route', () => {
   it('refuses forged, tampered and expired-looking session cookies', async () => {
     for (const cookie of [
       'carepack_session=abc',
-      `${cookies.mnState!}x`,
+      `${cookies.mnState!.cookie.split(';')[0]}x`,
       'carepack_session=6f1c1e52|9999999999999.sig',
     ]) {
       const res = await api.app.inject({ url: '/api/packages', headers: { cookie } });
@@ -247,7 +248,7 @@ describe('authorization over every route', () => {
     const logout = await api.app.inject({
       method: 'POST',
       url: '/api/auth/logout',
-      headers: { cookie: cookies.mnState! },
+      headers: cookies.mnState!,
     });
     expect(logout.statusCode).toBe(204);
     expect(logout.cookies.find((c) => c.name === 'carepack_session')?.value).toBe('');

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, FormDataSchema, type Package } from '../../src/domain/index.js';
-import { demo, type TestApi, testApi } from '../support/api.js';
+import { type AuthHeaders, demo, type TestApi, testApi } from '../support/api.js';
 
 let api: TestApi;
-let mn: string;
-let cms: string;
+let mn: AuthHeaders;
+let cms: AuthHeaders;
 let draft: Package;
 let submitted: Package;
 
@@ -31,7 +31,7 @@ describe('error answers', () => {
     const res = await api.app.inject({
       method: 'POST',
       url: '/api/packages',
-      headers: { cookie: mn, 'content-type': 'application/json' },
+      headers: { ...mn, 'content-type': 'application/json' },
       payload: '{"formData": ',
     });
     expect(res.statusCode).toBe(400);
@@ -43,7 +43,7 @@ describe('error answers', () => {
     const res = await api.app.inject({
       method: 'POST',
       url: '/api/packages',
-      headers: { cookie: mn, 'content-type': 'text/plain' },
+      headers: { ...mn, 'content-type': 'text/plain' },
       payload: 'hello',
     });
     expect(res.statusCode).toBe(415);
@@ -54,7 +54,7 @@ describe('error answers', () => {
     const res = await api.app.inject({
       method: 'POST',
       url: '/api/packages',
-      headers: { cookie: mn },
+      headers: mn,
       payload: {
         formData: {
           submissionType: 'BOTH',
@@ -75,10 +75,10 @@ describe('error answers', () => {
   });
 
   it('a malformed id is a 400 on params.id; an unknown route a 404 problem', async () => {
-    const bad = await api.app.inject({ url: '/api/packages/not-a-uuid', headers: { cookie: mn } });
+    const bad = await api.app.inject({ url: '/api/packages/not-a-uuid', headers: mn });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].path).toBe('params.id');
-    const none = await api.app.inject({ url: '/api/nothing-here', headers: { cookie: mn } });
+    const none = await api.app.inject({ url: '/api/nothing-here', headers: mn });
     expect(none.statusCode).toBe(404);
     expect(none.json().code).toBe('NOT_FOUND');
   });
@@ -87,7 +87,7 @@ describe('error answers', () => {
     const res = await api.app.inject({
       method: 'POST',
       url: `/api/packages/${submitted.id}/submit`,
-      headers: { cookie: mn },
+      headers: mn,
       payload: { expectedVersion: submitted.version },
     });
     expect(res.statusCode).toBe(409);
@@ -128,7 +128,7 @@ describe('error answers', () => {
       { method: 'POST' as const, url: `/api/packages/${draft.id}/submit`, cookie: mn },
       { method: 'POST' as const, url: `/api/packages/${submitted.id}/unlock`, cookie: cms },
       { method: 'POST' as const, url: `/api/packages/${submitted.id}/resubmit`, cookie: mn },
-      { method: 'POST' as const, url: '/api/auth/dev-login', cookie: '' },
+      { method: 'POST' as const, url: '/api/auth/dev-login', cookie: undefined },
     ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...targets), body, async (target, payload) => {
@@ -136,7 +136,7 @@ describe('error answers', () => {
         const res = await api.app.inject({
           method: target.method,
           url: target.url,
-          headers: { cookie: target.cookie, 'content-type': 'application/json' },
+          headers: { ...target.cookie, 'content-type': 'application/json' },
           payload: JSON.stringify(payload),
         });
         expect(res.statusCode, res.body).toBeLessThan(500);

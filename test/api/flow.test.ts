@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormDataInput, PackageDocument } from '../../src/domain/index.js';
-import { demo, json, type TestApi, testApi } from '../support/api.js';
+import { type AuthHeaders, demo, json, type TestApi, testApi } from '../support/api.js';
 
 let api: TestApi;
-let mnState: string;
-let cms: string;
+let mnState: AuthHeaders;
+let cms: AuthHeaders;
 let pmap: string;
 
 function doc(name: string, category: PackageDocument['category'], rateId?: string): PackageDocument {
@@ -57,7 +57,7 @@ beforeAll(async () => {
   mnState = await api.login(demo('STATE_USER', 'MN'));
   cms = await api.login(demo('CMS_USER'));
   const mn = json<{ programs: { id: string; name: string }[] }>(
-    await api.app.inject({ url: '/api/states/MN', headers: { cookie: mnState } }),
+    await api.app.inject({ url: '/api/states/MN', headers: mnState }),
   );
   pmap = mn.programs.find((p) => p.name === 'PMAP')!.id;
 });
@@ -69,7 +69,7 @@ describe('a package from draft to resubmission over HTTP', () => {
     const created = await app.inject({
       method: 'POST',
       url: '/api/packages',
-      headers: { cookie: mnState },
+      headers: mnState,
       payload: { formData: { submissionType: 'CONTRACT_AND_RATES', programIds: [pmap] } },
     });
     expect(created.statusCode).toBe(201);
@@ -78,14 +78,12 @@ describe('a package from draft to resubmission over HTTP', () => {
     expect(created.headers.location).toBe(`/api/packages/${draft.id}`);
 
     // CMS never sees a draft.
-    expect(
-      (await app.inject({ url: `/api/packages/${draft.id}`, headers: { cookie: cms } })).statusCode,
-    ).toBe(404);
+    expect((await app.inject({ url: `/api/packages/${draft.id}`, headers: cms })).statusCode).toBe(404);
 
     const incomplete = await app.inject({
       method: 'POST',
       url: `/api/packages/${draft.id}/submit`,
-      headers: { cookie: mnState },
+      headers: mnState,
       payload: { expectedVersion: 1 },
     });
     expect(incomplete.statusCode).toBe(422);
@@ -98,7 +96,7 @@ describe('a package from draft to resubmission over HTTP', () => {
     const updated = await app.inject({
       method: 'PUT',
       url: `/api/packages/${draft.id}`,
-      headers: { cookie: mnState },
+      headers: mnState,
       payload: {
         expectedVersion: 1,
         formData: completeForm(rateId),
@@ -111,7 +109,7 @@ describe('a package from draft to resubmission over HTTP', () => {
     const stale = await app.inject({
       method: 'POST',
       url: `/api/packages/${draft.id}/submit`,
-      headers: { cookie: mnState },
+      headers: mnState,
       payload: { expectedVersion: 1 },
     });
     expect(stale.statusCode).toBe(409);
@@ -120,21 +118,21 @@ describe('a package from draft to resubmission over HTTP', () => {
     const submitted = await app.inject({
       method: 'POST',
       url: `/api/packages/${draft.id}/submit`,
-      headers: { cookie: mnState },
+      headers: mnState,
       payload: { expectedVersion: 2 },
     });
     expect(submitted.statusCode).toBe(200);
     expect(json(submitted)).toMatchObject({ name: 'MN-PMAP-0001', status: 'SUBMITTED', version: 3 });
 
     const cmsList = json<{ items: { id: string; name: string }[] }>(
-      await app.inject({ url: '/api/packages?stateCode=MN', headers: { cookie: cms } }),
+      await app.inject({ url: '/api/packages?stateCode=MN', headers: cms }),
     );
     expect(cmsList.items.map((p) => [p.id, p.name])).toContainEqual([draft.id, 'MN-PMAP-0001']);
 
     const noReason = await app.inject({
       method: 'POST',
       url: `/api/packages/${draft.id}/unlock`,
-      headers: { cookie: cms },
+      headers: cms,
       payload: { expectedVersion: 3, reason: '   ' },
     });
     expect(noReason.statusCode).toBe(400);
@@ -143,7 +141,7 @@ describe('a package from draft to resubmission over HTTP', () => {
     const stateUnlock = await app.inject({
       method: 'POST',
       url: `/api/packages/${draft.id}/unlock`,
-      headers: { cookie: mnState },
+      headers: mnState,
       payload: { expectedVersion: 3, reason: 'I want to' },
     });
     expect(stateUnlock.statusCode).toBe(403);
@@ -151,7 +149,7 @@ describe('a package from draft to resubmission over HTTP', () => {
     const unlocked = await app.inject({
       method: 'POST',
       url: `/api/packages/${draft.id}/unlock`,
-      headers: { cookie: cms },
+      headers: cms,
       payload: { expectedVersion: 3, reason: 'Rate certification date is wrong' },
     });
     expect(unlocked.statusCode).toBe(200);
@@ -161,14 +159,14 @@ describe('a package from draft to resubmission over HTTP', () => {
     // CMS sees what was submitted, not the state's work in progress.
     expect(u.revisions).toHaveLength(1);
     const stateView = json<{ revisions: unknown[] }>(
-      await app.inject({ url: `/api/packages/${draft.id}`, headers: { cookie: mnState } }),
+      await app.inject({ url: `/api/packages/${draft.id}`, headers: mnState }),
     );
     expect(stateView.revisions).toHaveLength(2);
 
     const resubmitted = await app.inject({
       method: 'POST',
       url: `/api/packages/${draft.id}/resubmit`,
-      headers: { cookie: mnState },
+      headers: mnState,
       payload: { expectedVersion: 4, reason: 'Fixed the certification date' },
     });
     expect(resubmitted.statusCode).toBe(200);
@@ -182,31 +180,31 @@ describe('a package from draft to resubmission over HTTP', () => {
     ]);
 
     const history = json<{ items: { action: string }[] }>(
-      await app.inject({ url: `/api/packages/${draft.id}/history`, headers: { cookie: cms } }),
+      await app.inject({ url: `/api/packages/${draft.id}/history`, headers: cms }),
     );
     expect(history.items.map((e) => e.action)).toEqual(['CREATE', 'UPDATE', 'SUBMIT', 'UNLOCK', 'RESUBMIT']);
   });
 
   it('names a package after all its programs, natural-sorted, and numbers per state', async () => {
     const mn = json<{ programs: { id: string; name: string }[] }>(
-      await api.app.inject({ url: '/api/states/MN', headers: { cookie: mnState } }),
+      await api.app.inject({ url: '/api/states/MN', headers: mnState }),
     );
     const msho = mn.programs.find((p) => p.name === 'MSHO')!.id;
     const res = await api.app.inject({
       method: 'POST',
       url: '/api/packages',
-      headers: { cookie: mnState },
+      headers: mnState,
       payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap, msho] } },
     });
     expect(json<{ name: string }>(res).name).toMatch(/^MN-MSHO-PMAP-\d{4}$/);
     const fl = await api.login(demo('STATE_USER', 'FL'));
     const flState = json<{ programs: { id: string; name: string }[] }>(
-      await api.app.inject({ url: '/api/states/FL', headers: { cookie: fl } }),
+      await api.app.inject({ url: '/api/states/FL', headers: fl }),
     );
     const flPkg = await api.app.inject({
       method: 'POST',
       url: '/api/packages',
-      headers: { cookie: fl },
+      headers: fl,
       payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [flState.programs[0]!.id] } },
     });
     expect(json<{ stateNumber: number; stateCode: string }>(flPkg)).toMatchObject({
@@ -219,7 +217,7 @@ describe('a package from draft to resubmission over HTTP', () => {
     const res = await api.app.inject({
       method: 'POST',
       url: '/api/packages',
-      headers: { cookie: mnState },
+      headers: mnState,
       payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap, randomUUID()] } },
     });
     expect(res.statusCode).toBe(400);
@@ -234,24 +232,22 @@ describe('a package from draft to resubmission over HTTP', () => {
       await app.inject({
         method: 'POST',
         url: '/api/packages',
-        headers: { cookie: mnState },
+        headers: mnState,
         payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap] } },
       }),
     );
     const missingVersion = await app.inject({
       method: 'DELETE',
       url: `/api/packages/${created.id}`,
-      headers: { cookie: mnState },
+      headers: mnState,
     });
     expect(missingVersion.statusCode).toBe(400);
     const del = await app.inject({
       method: 'DELETE',
       url: `/api/packages/${created.id}?expectedVersion=1`,
-      headers: { cookie: mnState },
+      headers: mnState,
     });
     expect(del.statusCode).toBe(204);
-    expect(
-      (await app.inject({ url: `/api/packages/${created.id}`, headers: { cookie: mnState } })).statusCode,
-    ).toBe(404);
+    expect((await app.inject({ url: `/api/packages/${created.id}`, headers: mnState })).statusCode).toBe(404);
   });
 });

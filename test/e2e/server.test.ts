@@ -41,6 +41,17 @@ async function startServer(extraEnv: Record<string, string> = {}): Promise<Runni
   return { url, child, output: () => out };
 }
 
+/** Signs in as a demo user the way a browser does: session and CSRF cookies, CSRF token. */
+async function login(url: string, userId: string): Promise<Auth> {
+  const res = await call(url, '/api/auth/dev-login', { method: 'POST', body: JSON.stringify({ userId }) });
+  expect(res.status).toBe(200);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return { cookie, 'x-csrf-token': res.headers.get('x-csrf-token')! };
+}
+
 async function stopServer(s: Running): Promise<number | null> {
   return new Promise((resolve) => {
     s.child.once('exit', (code) => resolve(code));
@@ -48,13 +59,20 @@ async function stopServer(s: Running): Promise<number | null> {
   });
 }
 
-async function call(url: string, path: string, init: RequestInit & { cookie?: string } = {}) {
+interface Auth {
+  cookie: string;
+  'x-csrf-token': string;
+}
+
+async function call(url: string, path: string, init: RequestInit & { auth?: Auth } = {}) {
   const res = await fetch(`${url}${path}`, {
     ...init,
-    headers: { 'content-type': 'application/json', ...(init.cookie ? { cookie: init.cookie } : {}) },
+    headers: { 'content-type': 'application/json', ...(init.auth ?? {}) },
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
 }
+
+const mnUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
 
 describe('npm start', () => {
   it('serves the API on the embedded DynamoDB, keeps data across restarts, and runs on PostgreSQL after a copy', async () => {
@@ -62,18 +80,12 @@ describe('npm start', () => {
     let packageId: string;
     try {
       expect(first.output()).toContain('seeded 51 states and 5 demo users');
-      const mnUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
-      const login = await call(first.url, '/api/auth/dev-login', {
-        method: 'POST',
-        body: JSON.stringify({ userId: mnUser.id }),
-      });
-      expect(login.status).toBe(200);
-      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-      const mn = await call(first.url, '/api/states/MN', { cookie });
+      const auth = await login(first.url, mnUser.id);
+      const mn = await call(first.url, '/api/states/MN', { auth });
       const pmap = (mn.body.programs as { id: string; name: string }[]).find((p) => p.name === 'PMAP')!.id;
       const created = await call(first.url, '/api/packages', {
         method: 'POST',
-        cookie,
+        auth,
         body: JSON.stringify({ formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap] } }),
       });
       expect(created.status).toBe(201);
@@ -85,16 +97,11 @@ describe('npm start', () => {
     }
 
     const second = await startServer();
-    let cookie: string;
+    let auth: Auth;
     try {
       expect(second.output()).not.toContain('seeded');
-      const mnUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
-      const login = await call(second.url, '/api/auth/dev-login', {
-        method: 'POST',
-        body: JSON.stringify({ userId: mnUser.id }),
-      });
-      cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-      const again = await call(second.url, `/api/packages/${packageId}`, { cookie });
+      auth = await login(second.url, mnUser.id);
+      const again = await call(second.url, `/api/packages/${packageId}`, { auth });
       expect(again.status).toBe(200);
       expect(again.body.name).toBe('MN-PMAP-0001');
     } finally {
@@ -117,7 +124,7 @@ describe('npm start', () => {
     const onPostgres = await startServer({ CAREPACK_STORE: 'postgres' });
     try {
       expect(onPostgres.output()).toContain('embedded PostgreSQL');
-      const again = await call(onPostgres.url, `/api/packages/${packageId}`, { cookie });
+      const again = await call(onPostgres.url, `/api/packages/${packageId}`, { auth });
       expect(again.status).toBe(200);
       expect(again.body).toMatchObject({ name: 'MN-PMAP-0001', status: 'DRAFT', version: 1 });
     } finally {

@@ -43,14 +43,15 @@ describe('dual-write with the secondary down', () => {
         url: '/api/auth/dev-login',
         payload: { userId: mn.id },
       });
-      const cookie = `carepack_session=${login.cookies[0]!.value}`;
+      const cookies = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      const auth = { cookie: cookies, 'x-csrf-token': String(login.headers['x-csrf-token']) };
       const pmap = (await primary.getState('MN')).programs.find((p) => p.name === 'PMAP')!.id;
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
         const res = await app.inject({
           method: 'POST',
           url: '/api/packages',
-          headers: { cookie },
+          headers: auth,
           payload: { formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap] } },
         });
         expect(res.statusCode, res.body).toBe(201);
@@ -59,7 +60,7 @@ describe('dual-write with the secondary down', () => {
       const upd = await app.inject({
         method: 'PUT',
         url: `/api/packages/${ids[0]}`,
-        headers: { cookie },
+        headers: auth,
         payload: {
           expectedVersion: 1,
           formData: { submissionType: 'CONTRACT_ONLY', programIds: [pmap], submissionDescription: 'x' },
@@ -69,7 +70,7 @@ describe('dual-write with the secondary down', () => {
       const del = await app.inject({
         method: 'DELETE',
         url: `/api/packages/${ids[2]}?expectedVersion=1`,
-        headers: { cookie },
+        headers: auth,
       });
       expect(del.statusCode).toBe(204);
 

@@ -14,11 +14,14 @@ export const demo = (role: User['role'], stateCode?: string): User => {
   return user;
 };
 
+/** What an authenticated browser sends: its cookies and the CSRF token. */
+export type AuthHeaders = { cookie: string; 'x-csrf-token': string };
+
 export interface TestApi {
   app: FastifyInstance;
   store: Store;
-  /** Signs in through the development login and returns the session cookie header. */
-  login(user: User): Promise<string>;
+  /** Signs in through the development login; the headers an authenticated client sends. */
+  login(user: User): Promise<AuthHeaders>;
   close(): Promise<void>;
 }
 
@@ -41,9 +44,12 @@ export async function testApi(options: { devLogin?: boolean } = {}): Promise<Tes
         payload: { userId: user.id },
       });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
-      const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE);
-      if (!cookie) throw new Error('no session cookie');
-      return `${SESSION_COOKIE}=${cookie.value}`;
+      const session = res.cookies.find((c) => c.name === SESSION_COOKIE);
+      const secret = res.cookies.find((c) => c.name === '_csrf');
+      const token = res.headers['x-csrf-token'];
+      if (!session || !secret || typeof token !== 'string')
+        throw new Error('login gave no session, CSRF secret or token');
+      return { cookie: `${SESSION_COOKIE}=${session.value}; _csrf=${secret.value}`, 'x-csrf-token': token };
     },
     async close() {
       await app.close();

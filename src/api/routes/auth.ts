@@ -32,6 +32,22 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
     },
   );
 
+  app.get(
+    '/auth/csrf',
+    {
+      schema: {
+        summary: 'A CSRF token for the signed-in session: send it as the x-csrf-token header on every change',
+        tags: ['auth'],
+        response: { 200: z.object({ token: z.string() }), 401: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      const user = await sessionUser(req, store);
+      if (!user) throw new ServiceError('UNAUTHENTICATED', 'not signed in');
+      return { token: reply.generateCsrf({ userInfo: user.id }) };
+    },
+  );
+
   app.post(
     '/auth/logout',
     { schema: { summary: 'Sign out', tags: ['auth'], response: { 204: z.null() } } },
@@ -61,17 +77,20 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
   app.post(
     '/auth/dev-login',
     {
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
       schema: {
-        summary: 'Development login: sign in as a seeded user (disabled in production)',
+        summary:
+          'Development login: sign in as a seeded user (disabled in production). The x-csrf-token response header carries the CSRF token.',
         tags: ['auth'],
         body: DevLoginBody,
-        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema },
+        response: { 200: UserSchema, 400: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema },
       },
     },
     async (req, reply) => {
       try {
         const user = await store.getUser(req.body.userId);
         startSession(reply, user, options);
+        reply.header('x-csrf-token', reply.generateCsrf({ userInfo: user.id }));
         return user;
       } catch (e) {
         if (isStoreError(e, 'NotFound')) throw new ServiceError('NOT_FOUND', 'no such user');

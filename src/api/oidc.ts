@@ -1,0 +1,59 @@
+/**
+ * Production sign-in: the agency's identity provider issues JWTs; each request carries one
+ * as `Authorization: Bearer …`. Signature (JWKS), issuer, audience and expiry are checked
+ * with `jose`; configurable claims give the role and state. A user is upserted into the
+ * store the first time it is seen (and whenever its claims change).
+ */
+import { createHash } from 'node:crypto';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import type { OidcConfig } from '../config.js';
+import { type User, UserSchema } from '../domain/index.js';
+import { ServiceError } from '../service/service-error.js';
+import type { Store } from '../store/store.js';
+
+export type TokenVerifier = (token: string) => Promise<User>;
+
+/** A stable UUID for an identity-provider subject, so the same person is the same user. */
+export function userIdFor(issuer: string, subject: string): string {
+  const h = createHash('sha256').update(`${issuer}\n${subject}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function userFromClaims(config: OidcConfig, claims: JWTPayload): User {
+  const c = claims as Record<string, unknown>;
+  const parsed = UserSchema.safeParse({
+    id: userIdFor(config.issuer, String(claims.sub ?? '')),
+    email: c.email,
+    givenName: c.given_name ?? c.email,
+    familyName: c.family_name ?? '-',
+    role: c[config.roleClaim],
+    ...(c[config.roleClaim] === 'STATE_USER' ? { stateCode: c[config.stateClaim] } : {}),
+  });
+  if (!claims.sub || !parsed.success) {
+    throw new ServiceError(
+      'FORBIDDEN',
+      `the identity token lacks a usable sub, email, ${config.roleClaim} (STATE_USER, CMS_USER or ADMIN_USER) or, for state users, ${config.stateClaim}`,
+    );
+  }
+  return parsed.data;
+}
+
+export function oidcVerifier(config: OidcConfig, store: Store): TokenVerifier {
+  const jwks = createRemoteJWKSet(new URL(config.jwksUrl));
+  const known = new Map<string, string>();
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, { issuer: config.issuer, audience: config.audience }));
+    } catch (e) {
+      throw new ServiceError('UNAUTHENTICATED', `the identity token is not valid: ${(e as Error).message}`);
+    }
+    const user = userFromClaims(config, payload);
+    const fingerprint = JSON.stringify(user);
+    if (known.get(user.id) !== fingerprint) {
+      await store.upsertUsers([user]);
+      known.set(user.id, fingerprint);
+    }
+    return user;
+  };
+}
