@@ -34,6 +34,24 @@ const ConfigSchema = z
     CAREPACK_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CAREPACK_DEV_LOGIN: flag.default(true),
     CAREPACK_SECURE_COOKIES: flag.default(false),
+    CAREPACK_S3_ENDPOINT: z.url().optional(),
+    CAREPACK_S3_USE_AWS: flag.default(false),
+    CAREPACK_S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')
+      .default('carepack-documents'),
+    CAREPACK_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(5000).default(100),
+    CAREPACK_CLAMAV: z
+      .string()
+      .regex(/^(\/.+|[A-Za-z0-9.-]+:\d+)$/, 'must be host:port or the path of clamd’s socket')
+      .optional(),
+    CAREPACK_SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be smtp://[user:pass@]host[:port] or smtps://…')
+      .optional(),
+    CAREPACK_MAIL_FROM: z.string().min(3).default('Carepack <no-reply@carepack.example.gov>'),
+    CAREPACK_CMS_REVIEW_EMAILS: z.string().default('mc-review@cms.example.gov'),
+    CAREPACK_PUBLIC_URL: z.url().optional(),
     CAREPACK_OIDC_ISSUER: z.url().optional(),
     CAREPACK_OIDC_AUDIENCE: z.string().min(1).optional(),
     CAREPACK_OIDC_JWKS_URL: z.url().optional(),
@@ -48,7 +66,8 @@ const ConfigSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['CAREPACK_OIDC_ISSUER'],
-        message: 'set all of CAREPACK_OIDC_ISSUER, CAREPACK_OIDC_AUDIENCE and CAREPACK_OIDC_JWKS_URL, or none',
+        message:
+          'set all of CAREPACK_OIDC_ISSUER, CAREPACK_OIDC_AUDIENCE and CAREPACK_OIDC_JWKS_URL, or none',
       });
     }
     if (c.CAREPACK_DYNAMODB_USE_AWS && c.CAREPACK_DYNAMODB_ENDPOINT) {
@@ -102,6 +121,8 @@ export interface Config {
   devLogin: boolean;
   secureCookies: boolean;
   oidc?: OidcConfig;
+  files: FilesConfig;
+  mail: MailConfig;
   seedDemoUsers: boolean;
 }
 
@@ -111,6 +132,27 @@ export interface OidcConfig {
   jwksUrl: string;
   roleClaim: string;
   stateClaim: string;
+}
+
+export interface FilesConfig {
+  /** `embedded`: s3rver in this process; `endpoint`: an S3-compatible URL; `aws`: real S3. */
+  mode: 'embedded' | 'endpoint' | 'aws';
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  /** For the embedded S3: where objects live; undefined keeps them in a temporary folder. */
+  dataDir?: string;
+  maxUploadBytes: number;
+  clamav?: { host: string; port: number } | { socketPath: string };
+}
+
+export interface MailConfig {
+  smtp?: { host: string; port: number; secure: boolean; user?: string; pass?: string };
+  outboxDir: string;
+  failedLog: string;
+  from: string;
+  cmsReviewList: string[];
+  publicUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(c.CAREPACK_SESSION_SECRET ? { sessionSecret: c.CAREPACK_SESSION_SECRET } : {}),
     devLogin: c.CAREPACK_DEV_LOGIN && !c.CAREPACK_OIDC_ISSUER,
     secureCookies: c.CAREPACK_SECURE_COOKIES,
+    files: filesConfig(c),
+    mail: mailConfig(c),
     ...(c.CAREPACK_OIDC_ISSUER && c.CAREPACK_OIDC_AUDIENCE && c.CAREPACK_OIDC_JWKS_URL
       ? {
           oidc: {
@@ -168,5 +212,52 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : {}),
     seedDemoUsers: c.CAREPACK_SEED_DEMO_USERS,
+  };
+}
+
+function filesConfig(c: RawConfig): FilesConfig {
+  const mode = c.CAREPACK_S3_ENDPOINT ? 'endpoint' : c.CAREPACK_S3_USE_AWS ? 'aws' : 'embedded';
+  const clam = c.CAREPACK_CLAMAV;
+  return {
+    mode,
+    ...(c.CAREPACK_S3_ENDPOINT ? { endpoint: c.CAREPACK_S3_ENDPOINT } : {}),
+    region: c.AWS_REGION,
+    bucket: c.CAREPACK_S3_BUCKET,
+    ...(mode === 'embedded' && !c.CAREPACK_IN_MEMORY ? { dataDir: `${c.CAREPACK_DATA_DIR}/s3` } : {}),
+    maxUploadBytes: c.CAREPACK_MAX_UPLOAD_MB * 1024 * 1024,
+    ...(clam
+      ? {
+          clamav: clam.startsWith('/')
+            ? { socketPath: clam }
+            : {
+                host: clam.slice(0, clam.lastIndexOf(':')),
+                port: Number(clam.slice(clam.lastIndexOf(':') + 1)),
+              },
+        }
+      : {}),
+  };
+}
+
+function mailConfig(c: RawConfig): MailConfig {
+  let smtp: MailConfig['smtp'];
+  if (c.CAREPACK_SMTP_URL) {
+    const u = new URL(c.CAREPACK_SMTP_URL);
+    const secure = u.protocol === 'smtps:';
+    smtp = {
+      host: u.hostname,
+      port: u.port ? Number(u.port) : secure ? 465 : 587,
+      secure,
+      ...(u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : {}),
+    };
+  }
+  return {
+    ...(smtp ? { smtp } : {}),
+    outboxDir: `${c.CAREPACK_DATA_DIR}/outbox`,
+    failedLog: `${c.CAREPACK_DATA_DIR}/mail-failures.jsonl`,
+    from: c.CAREPACK_MAIL_FROM,
+    cmsReviewList: c.CAREPACK_CMS_REVIEW_EMAILS.split(',')
+      .map((e) => e.trim())
+      .filter(Boolean),
+    publicUrl: c.CAREPACK_PUBLIC_URL ?? `http://localhost:${c.PORT}`,
   };
 }

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { buildApp } from './api/app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { openFiles } from './files/open-files.js';
+import { createNotifier, mailTransport } from './notify/index.js';
 import { seedStore } from './seed/seed.js';
 import { openStore } from './store/create-store.js';
 
@@ -32,7 +34,26 @@ async function main() {
   if (seeded.statesAdded || seeded.usersAdded) {
     log.info(`seeded ${seeded.statesAdded} states and ${seeded.usersAdded} demo users`);
   }
+  const opened = await openFiles(config.files);
+  log.info(`documents: ${opened.description}`);
+  const notifier = createNotifier({
+    transport: mailTransport(config.mail, log),
+    from: config.mail.from,
+    cmsReviewList: config.mail.cmsReviewList,
+    baseUrl: config.mail.publicUrl,
+    failedLog: config.mail.failedLog,
+    logger: log,
+  });
+  log.info(
+    config.mail.smtp
+      ? `email: SMTP via ${config.mail.smtp.host}`
+      : `email: written to ${config.mail.outboxDir} (no SMTP configured)`,
+  );
   const app = await buildApp({
+    files: opened.files,
+    scanner: opened.scanner,
+    maxUploadBytes: config.files.maxUploadBytes,
+    notifier,
     store,
     sessionSecret: sessionSecret(config),
     devLogin: config.devLogin,
@@ -45,6 +66,9 @@ async function main() {
     stopping = true;
     log.info(`${signal}: shutting down`);
     await app.close();
+    // Mail still queued gets a moment to go out; what fails stays in the failure log.
+    await Promise.race([notifier.drain(), new Promise((r) => setTimeout(r, 5000))]);
+    await opened.close();
     await store.close();
     process.exit(0);
   };
@@ -54,6 +78,7 @@ async function main() {
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (e) {
+    await opened.close();
     await store.close();
     throw e;
   }

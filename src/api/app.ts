@@ -5,6 +5,7 @@
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,12 +17,17 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { OidcConfig } from '../config.js';
+import type { FileStore } from '../files/file-store.js';
+import { notScanning, type ScannerSetting } from '../files/scanner.js';
+import type { Notifier } from '../notify/index.js';
+import { DocumentService } from '../service/document-service.js';
 import { PackageService } from '../service/package-service.js';
 import { ReferenceData } from '../service/reference-data.js';
 import type { Store } from '../store/store.js';
 import { oidcVerifier } from './oidc.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.js';
+import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
 import { stateRoutes } from './routes/states.js';
@@ -34,6 +40,12 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** Production sign-in; when set, the development login is off. */
   oidc?: OidcConfig;
+  /** Where documents live; without it the document routes are absent. */
+  files?: FileStore;
+  scanner?: ScannerSetting;
+  /** Largest accepted upload, in bytes (default 100 MB). */
+  maxUploadBytes?: number;
+  notifier?: Notifier;
   logger?: FastifyBaseLogger | boolean;
 }
 
@@ -89,12 +101,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const { store } = options;
   const reference = new ReferenceData(store);
-  const packages = new PackageService(store, reference);
+  const log = { error: (details: object, message: string) => app.log.error(details, message) };
+  const packages = new PackageService(store, reference, {
+    ...(options.files ? { files: options.files } : {}),
+    ...(options.notifier ? { notifier: options.notifier } : {}),
+    log,
+  });
+  const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
+  const documents = options.files
+    ? new DocumentService({
+        store,
+        files: options.files,
+        scanner: options.scanner ?? notScanning,
+        maxBytes: maxUploadBytes,
+        log,
+      })
+    : undefined;
+  // Uploads stream; the size limit is enforced by the file store, one byte past it here is a backstop.
+  await app.register(multipart, {
+    limits: { files: 1, fields: 5, fieldSize: 1024, fileSize: maxUploadBytes + 1 },
+  });
   const session = { secureCookies: options.secureCookies ?? false };
   const verifyToken = options.oidc ? oidcVerifier(options.oidc, store) : undefined;
   const devLogin = options.devLogin && !options.oidc;
 
-  await app.register(healthRoutes, { store });
+  await app.register(healthRoutes, { store, ...(options.files ? { files: options.files } : {}) });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { store, devLogin, ...session });
@@ -105,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         secured.addHook('onRequest', requireCsrf(app));
         await secured.register(stateRoutes, { reference });
         await secured.register(packageRoutes, { packages });
+        if (documents) await secured.register(documentRoutes, { documents });
       });
     },
     { prefix: '/api' },

@@ -22,7 +22,14 @@ export const ERROR_CODES = {
   VERSION_CONFLICT: { status: 409, title: 'Someone else changed this package; reload it and try again' },
   INVALID_TRANSITION: { status: 409, title: "The package's status does not allow this" },
   ALREADY_EXISTS: { status: 409, title: 'It exists already' },
+  DUPLICATE_DOCUMENT: { status: 409, title: 'A document with this name is already attached' },
+  NOT_DOWNLOADABLE: { status: 409, title: 'This document cannot be downloaded' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  FILE_TOO_LARGE: { status: 413, title: 'The file is too large' },
+  UNSUPPORTED_FILE: {
+    status: 415,
+    title: 'This kind of file is not accepted (PDF, Word, Excel, CSV or plain text)',
+  },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send JSON' },
   SUBMISSION_INCOMPLETE: { status: 422, title: 'The package is not complete' },
   TOO_MANY_REQUESTS: { status: 429, title: 'Too many requests; wait a moment' },
@@ -55,6 +62,10 @@ const SERVICE_CODES: Record<ServiceErrorCode, ErrorCode> = {
   NOT_FOUND: 'NOT_FOUND',
   VALIDATION_FAILED: 'VALIDATION_FAILED',
   SUBMISSION_INCOMPLETE: 'SUBMISSION_INCOMPLETE',
+  UNSUPPORTED_FILE: 'UNSUPPORTED_FILE',
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  DUPLICATE_DOCUMENT: 'DUPLICATE_DOCUMENT',
+  NOT_DOWNLOADABLE: 'NOT_DOWNLOADABLE',
 };
 
 export function problem(code: ErrorCode, detail: string, errors: FieldError[] = [], requestId = ''): Problem {

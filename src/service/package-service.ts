@@ -5,14 +5,12 @@
 import {
   type ActionInfo,
   actorOf,
-  canAuthor,
   canTransition,
   canUnlock,
-  canView,
   currentRevision,
   type FieldError,
   type FormData,
-  isCmsLike,
+  lastSubmittedRevision,
   type Package,
   type PackageDocument,
   type PackageStatus,
@@ -23,10 +21,14 @@ import {
   type User,
   validateForSubmit,
 } from '../domain/index.js';
+import { FileAlreadyExists } from '../files/file-errors.js';
+import type { FileStore } from '../files/file-store.js';
+import { type Notifier, type PackageEventType, packageEvent } from '../notify/index.js';
 import { invalidTransition, versionConflict } from '../store/errors.js';
 import type { AuditEvent, Page, PageRequest, Store } from '../store/store.js';
+import { authoredPackage, visiblePackage, visibleRevisions } from './access.js';
 import type { ReferenceData } from './reference-data.js';
-import { forbidden, invalidFields, packageNotFound, ServiceError } from './service-error.js';
+import { forbidden, invalidFields, ServiceError } from './service-error.js';
 
 export type PackageSummaryView = PackageSummary & { name: string };
 
@@ -49,10 +51,22 @@ export interface DraftChanges {
   documents?: PackageDocument[];
 }
 
+/** What happens beside the store when a package is submitted, unlocked or resubmitted. */
+export interface PackageEffects {
+  files?: FileStore;
+  notifier?: Notifier;
+  log?: { error(details: object, message: string): void };
+}
+
+/** Where the JSON snapshot of a submitted revision lives, beside the package's documents. */
+export const snapshotKey = (packageId: string, revisionNumber: number) =>
+  `packages/${packageId}/submissions/revision-${String(revisionNumber).padStart(4, '0')}.json`;
+
 export class PackageService {
   constructor(
     private readonly store: Store,
     private readonly reference: ReferenceData,
+    private readonly effects: PackageEffects = {},
   ) {}
 
   async list(user: User, query: ListQuery): Promise<Page<PackageSummaryView>> {
@@ -105,13 +119,17 @@ export class PackageService {
   async submit(user: User, id: string, expectedVersion: number) {
     const pkg = await this.authored(user, id);
     await this.checkSubmittable(pkg, expectedVersion, 'submit');
-    return this.view(user, await this.store.submit(id, { expectedVersion, actor: actorOf(user) }));
+    const done = await this.store.submit(id, { expectedVersion, actor: actorOf(user) });
+    await this.announce('SUBMIT', done);
+    return this.view(user, done);
   }
 
   async resubmit(user: User, id: string, expectedVersion: number, reason: string) {
     const pkg = await this.authored(user, id);
     await this.checkSubmittable(pkg, expectedVersion, 'resubmit', reason);
-    return this.view(user, await this.store.resubmit(id, { expectedVersion, actor: actorOf(user), reason }));
+    const done = await this.store.resubmit(id, { expectedVersion, actor: actorOf(user), reason });
+    await this.announce('RESUBMIT', done);
+    return this.view(user, done);
   }
 
   async unlock(user: User, id: string, expectedVersion: number, reason: string) {
@@ -121,7 +139,56 @@ export class PackageService {
       throw invalidFields('a reason is required', [
         { path: 'reason', message: 'give a reason for unlocking' },
       ]);
-    return this.view(user, await this.store.unlock(id, { expectedVersion, actor: actorOf(user), reason }));
+    const done = await this.store.unlock(id, { expectedVersion, actor: actorOf(user), reason });
+    await this.announce('UNLOCK', done);
+    return this.view(user, done);
+  }
+
+  /**
+   * After a submission: an immutable JSON snapshot of the submitted revision beside its files,
+   * so the record survives without the database; then the emails. Neither may undo or fail
+   * the action, which is already committed.
+   */
+  private async announce(type: PackageEventType, pkg: Package) {
+    try {
+      await this.snapshotAndNotify(type, pkg);
+    } catch (e) {
+      this.effects.log?.error({ err: e, packageId: pkg.id, type }, 'after-submission effects failed');
+    }
+  }
+
+  private async snapshotAndNotify(type: PackageEventType, pkg: Package) {
+    const { files, notifier, log } = this.effects;
+    const revision = pkg.revisions[0]!;
+    const programs = await this.reference.programsByIds(
+      lastSubmittedRevision(pkg)?.formData.programIds ?? [],
+    );
+    const name = packageName(pkg.stateCode, programs, pkg.stateNumber);
+    if (files && type !== 'UNLOCK') {
+      const key = snapshotKey(pkg.id, revision.number);
+      const snapshot = {
+        format: 'carepack-submission',
+        version: 1,
+        name,
+        package: {
+          id: pkg.id,
+          stateCode: pkg.stateCode,
+          stateNumber: pkg.stateNumber,
+          initiallySubmittedAt: pkg.initiallySubmittedAt,
+        },
+        revision,
+      };
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        try {
+          await files.putJson(key, snapshot);
+          break;
+        } catch (e) {
+          if (e instanceof FileAlreadyExists) break;
+          log?.error({ err: e, key, attempt }, 'could not write the submission snapshot');
+        }
+      }
+    }
+    notifier?.notify(packageEvent(type, pkg, programs));
   }
 
   async history(user: User, id: string, page: PageRequest): Promise<Page<AuditEvent>> {
@@ -129,22 +196,12 @@ export class PackageService {
     return this.store.listAudit(id, page);
   }
 
-  /** The package if the user may know it exists; otherwise 404, so nothing leaks across states. */
-  private async visible(user: User, id: string): Promise<Package> {
-    try {
-      const pkg = await this.store.getPackage(id);
-      if (canView(user, pkg)) return pkg;
-    } catch (e) {
-      if (!(e instanceof Error && 'code' in e && e.code === 'NotFound')) throw e;
-    }
-    throw packageNotFound(id);
+  private visible(user: User, id: string): Promise<Package> {
+    return visiblePackage(this.store, user, id);
   }
 
-  private async authored(user: User, id: string): Promise<Package> {
-    const pkg = await this.visible(user, id);
-    if (!canAuthor(user, pkg.stateCode))
-      throw forbidden(`only ${pkg.stateCode} state users change this package`);
-    return pkg;
+  private authored(user: User, id: string): Promise<Package> {
+    return authoredPackage(this.store, user, id);
   }
 
   private async checkPrograms(stateCode: StateCode, formData: FormData): Promise<void> {
@@ -190,7 +247,7 @@ export class PackageService {
   }
 
   private async view(user: User, pkg: Package): Promise<PackageView> {
-    const revisions = isCmsLike(user) ? pkg.revisions.filter((r) => r.submitInfo !== null) : pkg.revisions;
+    const revisions = visibleRevisions(user, pkg);
     const shown = revisions[0] ?? currentRevision(pkg);
     const newest = currentRevision(pkg);
     return {

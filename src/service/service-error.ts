@@ -6,7 +6,11 @@ export type ServiceErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'VALIDATION_FAILED'
-  | 'SUBMISSION_INCOMPLETE';
+  | 'SUBMISSION_INCOMPLETE'
+  | 'UNSUPPORTED_FILE'
+  | 'FILE_TOO_LARGE'
+  | 'DUPLICATE_DOCUMENT'
+  | 'NOT_DOWNLOADABLE';
 
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';

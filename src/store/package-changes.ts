@@ -167,7 +167,10 @@ export function planChange(
   const { actor, expectedVersion, reason } = input;
   switch (action) {
     case 'update':
-      return { after: applyUpdate(pkg, input), audit: { actor, action: 'UPDATE', summary: 'Draft updated' } };
+      return {
+        after: applyUpdate(pkg, input),
+        audit: { actor, ...(input.event ?? { action: 'UPDATE', summary: 'Draft updated' }) },
+      };
     case 'submit':
       return {
         after: applySubmit(pkg, actor, expectedVersion),

@@ -44,6 +44,8 @@ export interface UpdateDraftInput {
   /** Replaces the current revision's document list when given. */
   documents?: PackageDocument[];
   actor: Actor;
+  /** How the audit trail names this change; default: an UPDATE "Draft updated". */
+  event?: { action: 'UPDATE' | 'UPLOAD' | 'REMOVE_DOCUMENT'; summary: string };
 }
 
 export interface TransitionInput {

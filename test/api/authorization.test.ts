@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormData, Package, User } from '../../src/domain/index.js';
 import { actorOf, FormDataSchema } from '../../src/domain/index.js';
-import { type AuthHeaders, demo, type TestApi, testApi } from '../support/api.js';
+import { type AuthHeaders, demo, MINIMAL_PDF, multipartBody, type TestApi, testApi } from '../support/api.js';
 
 type Caller = 'anonymous' | 'mnState' | 'flState' | 'cms' | 'admin';
 const CALLERS: Caller[] = ['anonymous', 'mnState', 'flState', 'cms', 'admin'];
@@ -18,6 +18,8 @@ interface RouteCase {
   path: string;
   fixture: Fixture;
   body?: (pkg: Package) => unknown;
+  /** Sends a multipart upload instead of a JSON body. */
+  upload?: true;
   query?: (pkg: Package) => string;
   expect: Record<Caller, number>;
 }
@@ -123,6 +125,31 @@ const ROUTES: RouteCase[] = [
     expect: { anonymous: 401, mnState: 200, flState: 404, cms: 403, admin: 403 },
   },
   {
+    method: 'POST',
+    path: '/api/packages/{id}/documents',
+    fixture: 'draft',
+    upload: true,
+    expect: { anonymous: 401, mnState: 201, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    method: 'GET',
+    path: '/api/packages/{id}/documents/{documentId}/download',
+    fixture: 'submitted',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 200, admin: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/packages/{id}/documents/{documentId}/download',
+    fixture: 'draft',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/packages/{id}/documents/{documentId}',
+    fixture: 'draft',
+    expect: { anonymous: 401, mnState: 204, flState: 404, cms: 404, admin: 404 },
+  },
+  {
     method: 'GET',
     path: '/api/packages/{id}/history',
     fixture: 'submitted',
@@ -181,17 +208,25 @@ describe('authorization over every route', () => {
       it(`${route.method} ${route.path} [${route.fixture}] as ${caller} → ${route.expect[caller]}`, async () => {
         const pkg = route.fixture === 'none' ? undefined : await fixture(route.fixture);
         const url =
-          route.path.replace('{id}', pkg?.id ?? '').replace('{code}', caller === 'flState' ? 'FL' : 'MN') +
+          route.path
+            .replace('{id}', pkg?.id ?? '')
+            .replace('{documentId}', pkg ? pkg.revisions[0]!.documents[0]!.id : '')
+            .replace('{code}', caller === 'flState' ? 'FL' : 'MN') +
           (pkg && route.query ? route.query(pkg) : '');
+        const upload = route.upload
+          ? multipartBody({ category: 'CONTRACT_SUPPORTING' }, { name: 'more.pdf', content: MINIMAL_PDF })
+          : undefined;
         const res = await api.app.inject({
           method: route.method,
           url,
-          headers: cookies[caller] ?? {},
-          ...(route.body && pkg
-            ? { payload: route.body(pkg) as object }
-            : route.body
-              ? { payload: route.body(undefined as never) as object }
-              : {}),
+          headers: { ...(cookies[caller] ?? {}), ...(upload ? { 'content-type': upload.contentType } : {}) },
+          ...(upload
+            ? { payload: upload.payload }
+            : route.body && pkg
+              ? { payload: route.body(pkg) as object }
+              : route.body
+                ? { payload: route.body(undefined as never) as object }
+                : {}),
         });
         expect(res.statusCode, res.body).toBe(route.expect[caller]);
         if (caller === 'flState' && route.path.startsWith('/api/packages')) {

@@ -91,7 +91,11 @@ describe('npm start', () => {
       expect(created.status).toBe(201);
       expect(created.body.name).toBe('MN-PMAP-0001');
       packageId = created.body.id as string;
-      expect((await call(first.url, '/readyz')).body).toEqual({ ok: true, store: 'dynamodb' });
+      expect((await call(first.url, '/readyz')).body).toEqual({
+        ok: true,
+        store: 'dynamodb',
+        checks: { datastore: 'ok', documents: 'ok' },
+      });
     } finally {
       expect(await stopServer(first)).toBe(0);
     }

@@ -1,7 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { SESSION_COOKIE } from '../../src/api/session.js';
 import type { User } from '../../src/domain/index.js';
+import { createS3FileStore, type FileStore } from '../../src/files/file-store.js';
+import { createS3Client } from '../../src/files/s3-client.js';
+import { startEmbeddedS3 } from '../../src/files/s3-embedded.js';
+import { notScanning, type ScannerSetting } from '../../src/files/scanner.js';
+import { createNotifier, type Notifier, outboxTransport } from '../../src/notify/index.js';
 import { DEMO_USERS, seedStore } from '../../src/seed/seed.js';
 import type { Store } from '../../src/store/store.js';
 import { freshDynamoStore } from './dynamo.js';
@@ -20,23 +28,53 @@ export type AuthHeaders = { cookie: string; 'x-csrf-token': string };
 export interface TestApi {
   app: FastifyInstance;
   store: Store;
+  files: FileStore;
+  /** Where the emails are written. */
+  outbox: string;
+  notifier: Notifier;
   /** Signs in through the development login; the headers an authenticated client sends. */
   login(user: User): Promise<AuthHeaders>;
   close(): Promise<void>;
 }
 
-export async function testApi(options: { devLogin?: boolean } = {}): Promise<TestApi> {
+export interface TestApiOptions {
+  devLogin?: boolean;
+  scanner?: ScannerSetting;
+  maxUploadBytes?: number;
+}
+
+/** The API on a fresh DynamoDB table and an embedded S3 in a temporary folder; emails go to an outbox. */
+export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
   const { store } = await freshDynamoStore('carepack-api');
   await seedStore(store, { demoUsers: true });
+  const s3 = await startEmbeddedS3({ buckets: ['carepack-test-documents'] });
+  const client = createS3Client({ endpoint: s3.endpoint, region: 'us-east-1' });
+  const files = createS3FileStore({ client, bucket: 'carepack-test-documents' });
+  const outbox = mkdtempSync(join(tmpdir(), 'carepack-outbox-'));
+  const notifier = createNotifier({
+    transport: outboxTransport(outbox, quietLogger),
+    from: 'Carepack <no-reply@carepack.example.gov>',
+    cmsReviewList: ['review@cms.example.gov'],
+    baseUrl: 'http://localhost:3000',
+    retries: 0,
+    logger: quietLogger,
+  });
   const app = await buildApp({
     store,
     sessionSecret: 'test-secret-test-secret-test-secret-0123',
     devLogin: options.devLogin ?? true,
+    files,
+    scanner: options.scanner ?? notScanning,
+    ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    notifier,
     logger: false,
   });
   return {
     app,
     store,
+    files,
+    outbox,
+    notifier,
     async login(user) {
       const res = await app.inject({
         method: 'POST',
@@ -53,9 +91,40 @@ export async function testApi(options: { devLogin?: boolean } = {}): Promise<Tes
     },
     async close() {
       await app.close();
+      await notifier.drain();
       await store.close();
+      client.destroy();
+      await s3.stop();
+      rmSync(outbox, { recursive: true, force: true });
     },
   };
 }
 
 export const json = <T = Record<string, unknown>>(res: LightMyRequestResponse) => res.json() as T;
+
+const quietLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** A multipart/form-data body: fields first, then one file. */
+export function multipartBody(
+  fields: Record<string, string>,
+  file: { name: string; content: Buffer | string; type?: string },
+) {
+  const boundary = `----carepack${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  parts.push(
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`,
+    ),
+    Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  );
+  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** A small but real PDF. */
+export const MINIMAL_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);

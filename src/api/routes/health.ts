@@ -1,8 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { FileStore } from '../../files/file-store.js';
 import type { Store } from '../../store/store.js';
 
-export const healthRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app, { store }) => {
+const Readiness = z.object({
+  ok: z.boolean(),
+  store: z.string(),
+  checks: z.record(z.string(), z.enum(['ok', 'failing'])),
+});
+
+export const healthRoutes: FastifyPluginAsyncZod<{ store: Store; files?: FileStore }> = async (
+  app,
+  { store, files },
+) => {
   app.get(
     '/healthz',
     {
@@ -19,21 +29,26 @@ export const healthRoutes: FastifyPluginAsyncZod<{ store: Store }> = async (app,
     '/readyz',
     {
       schema: {
-        summary: 'The datastore answers',
+        summary: 'The datastore and the document store answer',
         tags: ['ops'],
-        response: {
-          200: z.object({ ok: z.boolean(), store: z.string() }),
-          503: z.object({ ok: z.boolean(), store: z.string() }),
-        },
+        response: { 200: Readiness, 503: Readiness },
       },
     },
-    async (_req, reply) => {
-      try {
-        await store.listStates();
-        return { ok: true, store: store.backend };
-      } catch {
-        return reply.status(503).send({ ok: false, store: store.backend });
+    async (req, reply) => {
+      const probes: Record<string, () => Promise<unknown>> = { datastore: () => store.listStates() };
+      if (files) probes.documents = () => files.ping();
+      const checks: Record<string, 'ok' | 'failing'> = {};
+      for (const [name, probe] of Object.entries(probes)) {
+        try {
+          await probe();
+          checks[name] = 'ok';
+        } catch (e) {
+          req.log.warn({ err: e, check: name }, 'readiness check failing');
+          checks[name] = 'failing';
+        }
       }
+      const ok = Object.values(checks).every((c) => c === 'ok');
+      return reply.status(ok ? 200 : 503).send({ ok, store: store.backend, checks });
     },
   );
 };

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DOCUMENT_CATEGORIES, DocumentSchema } from '../../domain/index.js';
+import type { DocumentService } from '../../service/document-service.js';
+import { ServiceError } from '../../service/service-error.js';
+import { ProblemSchema } from '../problem.js';
+import { IdParams } from '../schemas.js';
+import { currentUser } from '../session.js';
+
+const DocumentParams = IdParams.extend({ documentId: z.uuid() });
+const UploadFields = z.object({
+  category: z.enum(DOCUMENT_CATEGORIES),
+  rateId: z.uuid().optional(),
+});
+const errors = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+};
+
+function fieldValue(field: unknown): string | undefined {
+  const f = Array.isArray(field) ? field[0] : field;
+  return f && typeof f === 'object' && 'value' in f && typeof f.value === 'string' ? f.value : undefined;
+}
+
+export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService }> = async (
+  app,
+  { documents },
+) => {
+  app.post(
+    '/packages/:id/documents',
+    {
+      schema: {
+        summary:
+          'Upload a document to a draft (multipart/form-data: the fields `category` and, for rate documents, `rateId`, then the part `file`). Streamed to S3 with its SHA-256; PDF, Word, Excel, CSV or text, checked by content.',
+        tags: ['documents'],
+        consumes: ['multipart/form-data'],
+        params: IdParams,
+        response: { 201: DocumentSchema, ...errors, 413: ProblemSchema, 415: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      const user = currentUser(req);
+      if (!req.isMultipart()) {
+        throw new ServiceError('VALIDATION_FAILED', 'send the document as multipart/form-data', [
+          { path: 'file', message: 'is missing' },
+        ]);
+      }
+      const part = await req.file();
+      if (!part)
+        throw new ServiceError('VALIDATION_FAILED', 'no file was sent', [
+          { path: 'file', message: 'is missing' },
+        ]);
+      const fields = UploadFields.safeParse({
+        category: fieldValue(part.fields.category),
+        rateId: fieldValue(part.fields.rateId),
+      });
+      if (!fields.success) {
+        part.file.resume();
+        throw new ServiceError(
+          'VALIDATION_FAILED',
+          'the upload fields are not valid (send them before the file)',
+          fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        );
+      }
+      const doc = await documents.upload(user, req.params.id, {
+        fileName: part.filename,
+        category: fields.data.category,
+        rateId: fields.data.rateId,
+        body: part.file,
+      });
+      return reply.status(201).send(doc);
+    },
+  );
+
+  app.get(
+    '/packages/:id/documents/:documentId/download',
+    {
+      schema: {
+        summary:
+          'A short-lived download link for a document (after an access check); `?redirect=1` answers 302 to it',
+        tags: ['documents'],
+        params: DocumentParams,
+        querystring: z.object({ redirect: z.enum(['0', '1']).optional() }),
+        response: {
+          200: z.object({ url: z.string(), name: z.string(), expiresAt: z.string() }),
+          302: z.null(),
+          ...errors,
+        },
+      },
+    },
+    async (req, reply) => {
+      const link = await documents.downloadLink(currentUser(req), req.params.id, req.params.documentId);
+      if (req.query.redirect === '1') return reply.redirect(link.url, 302);
+      return link;
+    },
+  );
+
+  app.delete(
+    '/packages/:id/documents/:documentId',
+    {
+      schema: {
+        summary: 'Remove a document from a draft (its file is deleted unless a submitted revision keeps it)',
+        tags: ['documents'],
+        params: DocumentParams,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await documents.remove(currentUser(req), req.params.id, req.params.documentId);
+      return reply.status(204).send(null);
+    },
+  );
+};

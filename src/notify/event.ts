@@ -1,0 +1,50 @@
+import {
+  lastSubmittedRevision,
+  type Package,
+  type Program,
+  packageName,
+  type Revision,
+} from '../domain/index.js';
+
+export const PACKAGE_EVENT_TYPES = ['SUBMIT', 'UNLOCK', 'RESUBMIT'] as const;
+export type PackageEventType = (typeof PACKAGE_EVENT_TYPES)[number];
+
+/** What happened to a package, as the service saw it right after the store accepted the action. */
+export interface PackageEvent {
+  type: PackageEventType;
+  /** The package as the store returned it after the action. */
+  package: Package;
+  /** e.g. `MN-PMAP-0001`. */
+  name: string;
+  /** Human labels of the package's programs, e.g. `PMAP (Prepaid Medical Assistance Program)`. */
+  programNames: readonly string[];
+}
+
+/**
+ * The revision the event is about: the one just (re)submitted, or for an unlock the one CMS
+ * sent back (the new draft is a copy of it, so names and contacts agree).
+ */
+export function subjectRevision(pkg: Package): Revision {
+  return lastSubmittedRevision(pkg) ?? pkg.revisions[0]!;
+}
+
+/**
+ * Builds an event from the package and the programs of `subjectRevision(pkg)`, so the service
+ * does not repeat the naming rules. Programs are labelled in the same natural order as the name.
+ */
+export function packageEvent(
+  type: PackageEventType,
+  pkg: Package,
+  programs: readonly Pick<Program, 'name' | 'fullName'>[],
+): PackageEvent {
+  const natural = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+  const labels = [...programs]
+    .sort((a, b) => natural.compare(a.name, b.name))
+    .map((p) => (p.fullName && p.fullName !== p.name ? `${p.name} (${p.fullName})` : p.name));
+  return {
+    type,
+    package: pkg,
+    name: packageName(pkg.stateCode, programs, pkg.stateNumber),
+    programNames: labels,
+  };
+}

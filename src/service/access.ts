@@ -1,0 +1,29 @@
+/** Reading a package on behalf of a user: what they may see, and what they may change. */
+import { canAuthor, canView, type Package, type User } from '../domain/index.js';
+import { isStoreError } from '../store/errors.js';
+import type { Store } from '../store/store.js';
+import { forbidden, packageNotFound } from './service-error.js';
+
+/** The package if the user may know it exists; otherwise 404, so nothing leaks across states. */
+export async function visiblePackage(store: Store, user: User, id: string): Promise<Package> {
+  try {
+    const pkg = await store.getPackage(id);
+    if (canView(user, pkg)) return pkg;
+  } catch (e) {
+    if (!isStoreError(e, 'NotFound')) throw e;
+  }
+  throw packageNotFound(id);
+}
+
+/** The package if the user may change it (its own state's user); 404 or 403 otherwise. */
+export async function authoredPackage(store: Store, user: User, id: string): Promise<Package> {
+  const pkg = await visiblePackage(store, user, id);
+  if (!canAuthor(user, pkg.stateCode))
+    throw forbidden(`only ${pkg.stateCode} state users change this package`);
+  return pkg;
+}
+
+/** The revisions a user is shown: CMS sees what was submitted, never a state's work in progress. */
+export function visibleRevisions(user: User, pkg: Package) {
+  return user.role === 'STATE_USER' ? pkg.revisions : pkg.revisions.filter((r) => r.submitInfo !== null);
+}

@@ -1,0 +1,136 @@
+/** Packages in each state an event leaves them in, built directly (no store). */
+import type { Actor, Contact, Package, Revision } from '../../src/domain/index.js';
+import { FormDataSchema } from '../../src/domain/index.js';
+import type { PackageEvent, PackageEventType } from '../../src/notify/index.js';
+
+export const PACKAGE_ID = '00000000-0000-4000-8000-00000000abcd';
+export const PMAP_ID = '00000000-0000-4000-8000-000000000001';
+
+const actor = (n: number, email: string, role: Actor['role'] = 'STATE_USER'): Actor => ({
+  id: `00000000-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,
+  email,
+  role,
+});
+export const SAM = actor(1, 'sam.submitter@mn.example.gov');
+export const BOB = actor(2, 'bob.resubmitter@mn.example.gov');
+export const CAROL_CMS = actor(3, 'carol.reviewer@cms.example.gov', 'CMS_USER');
+
+export const CONTACTS: Contact[] = [
+  { name: 'Ann Contact', title: 'Lead', email: 'Ann.Contact@MN.example.gov' },
+  { name: 'Ann again', title: 'Lead', email: ' ann.contact@mn.example.gov ' },
+  { name: 'Sam (also a contact)', title: 'Analyst', email: 'SAM.SUBMITTER@mn.example.gov' },
+  { name: 'Typo', title: '', email: 'not-an-email' },
+  { name: 'Blank', title: '', email: '' },
+];
+
+export const CMS_LIST = [
+  'review@cms.example.gov',
+  'REVIEW@cms.example.gov',
+  'oact@cms.example.gov',
+  'bad address',
+];
+
+interface RevisionSpec {
+  number: number;
+  at: string;
+  submitted?: { by: Actor; reason: string; at: string };
+  unlocked?: { by: Actor; reason: string; at: string };
+  contacts?: Contact[];
+}
+
+function revision(spec: RevisionSpec): Revision {
+  return {
+    id: `00000000-0000-4000-8000-0000000002${String(spec.number).padStart(2, '0')}`,
+    number: spec.number,
+    createdAt: spec.at,
+    formData: FormDataSchema.parse({
+      submissionType: 'CONTRACT_ONLY',
+      programIds: [PMAP_ID],
+      stateContacts: spec.contacts ?? CONTACTS,
+    }),
+    documents: [],
+    submitInfo: spec.submitted ?? null,
+    unlockInfo: spec.unlocked ?? null,
+  };
+}
+
+function pkg(status: Package['status'], revisions: Revision[]): Package {
+  return {
+    id: PACKAGE_ID,
+    stateCode: 'MN',
+    stateNumber: 1,
+    status,
+    version: revisions.length * 2,
+    createdAt: '2025-01-10T09:00:00.000Z',
+    updatedAt: revisions[0]!.createdAt,
+    initiallySubmittedAt: '2025-01-15T12:00:00.000Z',
+    revisions,
+  };
+}
+
+const first = (extra: Partial<RevisionSpec> = {}) =>
+  revision({
+    number: 1,
+    at: '2025-01-10T09:00:00.000Z',
+    submitted: { by: SAM, reason: 'Initial submission', at: '2025-01-15T12:00:00.000Z' },
+    ...extra,
+  });
+
+export const UNLOCK_REASON = 'Rates <tables> are missing & the dates are wrong.\nPlease fix both.';
+export const RESUBMIT_REASON = 'Added the "rate" tables and fixed the dates.';
+
+export function submitted(contacts?: Contact[]): Package {
+  return pkg('SUBMITTED', [first(contacts ? { contacts } : {})]);
+}
+
+/** Submitted by Sam, unlocked, resubmitted by Bob, unlocked again. */
+export function unlocked(): Package {
+  return pkg('UNLOCKED', [
+    revision({
+      number: 3,
+      at: '2025-03-01T08:30:00.000Z',
+      unlocked: { by: CAROL_CMS, reason: UNLOCK_REASON, at: '2025-03-01T08:30:00.000Z' },
+      contacts: [{ name: 'Dee', title: 'Lead', email: 'dee@mn.example.gov' }],
+    }),
+    revision({
+      number: 2,
+      at: '2025-02-01T10:00:00.000Z',
+      unlocked: { by: CAROL_CMS, reason: 'First round', at: '2025-02-01T10:00:00.000Z' },
+      submitted: { by: BOB, reason: 'Fixed', at: '2025-02-10T10:00:00.000Z' },
+      contacts: [{ name: 'Dee', title: 'Lead', email: 'dee@mn.example.gov' }],
+    }),
+    first(),
+  ]);
+}
+
+/** Submitted by Sam, unlocked, resubmitted by Bob. */
+export function resubmitted(): Package {
+  return pkg('RESUBMITTED', [
+    revision({
+      number: 2,
+      at: '2025-02-01T10:00:00.000Z',
+      unlocked: { by: CAROL_CMS, reason: UNLOCK_REASON, at: '2025-02-01T10:00:00.000Z' },
+      submitted: { by: BOB, reason: RESUBMIT_REASON, at: '2025-02-10T16:45:00.000Z' },
+      contacts: [{ name: 'Dee', title: 'Lead', email: 'dee@mn.example.gov' }],
+    }),
+    first(),
+  ]);
+}
+
+export function event(type: PackageEventType, p?: Package): PackageEvent {
+  const byType = { SUBMIT: submitted, UNLOCK: unlocked, RESUBMIT: resubmitted };
+  return {
+    type,
+    package: p ?? byType[type](),
+    name: 'MN-PMAP-0001',
+    programNames: ['PMAP (Prepaid Medical Assistance Program)'],
+  };
+}
+
+export const SETTINGS = {
+  from: 'Carepack <no-reply@carepack.example.gov>',
+  cmsReviewList: CMS_LIST,
+  baseUrl: 'https://carepack.example.gov/',
+};
+
+export const LINK = `https://carepack.example.gov/packages/${PACKAGE_ID}`;

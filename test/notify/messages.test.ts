@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { FormDataSchema, type Package } from '../../src/domain/index.js';
+import {
+  buildMessages,
+  type NotificationEmail,
+  packageEvent,
+  packageLink,
+  uniqueAddresses,
+} from '../../src/notify/index.js';
+import {
+  BOB,
+  CAROL_CMS,
+  event,
+  LINK,
+  PACKAGE_ID,
+  PMAP_ID,
+  RESUBMIT_REASON,
+  SAM,
+  SETTINGS,
+  submitted,
+  UNLOCK_REASON,
+  unlocked,
+} from './fixtures.js';
+
+const CMS_TO = ['review@cms.example.gov', 'oact@cms.example.gov'];
+
+function byAudience(emails: NotificationEmail[]) {
+  const state = emails.find((e) => e.audience === 'STATE');
+  const cms = emails.find((e) => e.audience === 'CMS');
+  if (!state || !cms) throw new Error('expected a state and a CMS message');
+  return { state, cms };
+}
+
+function expectCommon(e: NotificationEmail, action: string, by: string, when: string) {
+  for (const body of [e.mail.text, e.mail.html]) {
+    expect(body).toContain('MN-PMAP-0001');
+    expect(body).toContain('PMAP (Prepaid Medical Assistance Program)');
+    expect(body).toContain(action);
+    expect(body).toContain(by);
+    expect(body).toContain(when);
+    expect(body).toContain(LINK);
+  }
+  expect(e.mail.subject).toContain('MN-PMAP-0001');
+  expect(e.mail.from).toBe(SETTINGS.from);
+  expect(e.packageId).toBe(PACKAGE_ID);
+  expect(e.mail.html).toContain(`<a href="${LINK}">`);
+}
+
+describe('submit messages', () => {
+  const { state, cms } = byAudience(buildMessages(event('SUBMIT'), SETTINGS));
+
+  it('goes to the state contacts and the submitter, each once, skipping invalid and empty addresses', () => {
+    expect(state.mail.to).toEqual(['Ann.Contact@MN.example.gov', 'SAM.SUBMITTER@mn.example.gov']);
+  });
+
+  it('tells the state it was sent to CMS', () => {
+    expect(state.mail.subject).toBe('MN-PMAP-0001 was sent to CMS');
+    expect(state.mail.text).toContain('MN-PMAP-0001 was sent to CMS for review.');
+    expectCommon(state, 'Submitted to CMS', SAM.email, '2025-01-15 12:00 UTC');
+  });
+
+  it('sends a separate message to the de-duplicated CMS review list', () => {
+    expect(cms.mail.to).toEqual(CMS_TO);
+    expect(cms.mail.subject).toBe('New submission from MN: MN-PMAP-0001');
+    expect(cms.mail.text).toContain('MN submitted MN-PMAP-0001 to CMS for review.');
+    expectCommon(cms, 'Submitted to CMS', SAM.email, '2025-01-15 12:00 UTC');
+  });
+
+  it('does not show the boilerplate reason', () => {
+    expect(state.mail.text).not.toContain('Initial submission');
+  });
+
+  it('marks each message with its event, audience and package', () => {
+    expect(state.mail.headers).toEqual({
+      'X-Carepack-Event': 'SUBMIT',
+      'X-Carepack-Audience': 'STATE',
+      'X-Carepack-Package': PACKAGE_ID,
+    });
+    expect(cms.mail.headers['X-Carepack-Audience']).toBe('CMS');
+  });
+});
+
+describe('unlock messages', () => {
+  const { state, cms } = byAudience(buildMessages(event('UNLOCK'), SETTINGS));
+
+  it('go to the state contacts and every past submitter', () => {
+    expect(state.mail.to).toEqual(['dee@mn.example.gov', BOB.email, SAM.email]);
+    expect(state.mail.to).not.toContain(CAROL_CMS.email);
+  });
+
+  it("carry CMS's reason, who unlocked and when, to both sides", () => {
+    expect(state.mail.subject).toBe('MN-PMAP-0001 was unlocked by CMS');
+    expect(cms.mail.subject).toBe('MN-PMAP-0001 was unlocked');
+    expect(cms.mail.to).toEqual(CMS_TO);
+    for (const e of [state, cms]) {
+      expectCommon(e, 'Unlocked by CMS', CAROL_CMS.email, '2025-03-01 08:30 UTC');
+      expect(e.mail.text).toContain('Reason for unlocking:');
+      expect(e.mail.text).toContain(
+        '  Rates <tables> are missing & the dates are wrong.\n  Please fix both.',
+      );
+    }
+  });
+
+  it('escapes the reason in HTML', () => {
+    expect(state.mail.html).toContain('Rates &lt;tables&gt; are missing &amp; the dates are wrong.');
+    expect(state.mail.html).not.toContain('<tables>');
+  });
+});
+
+describe('resubmit messages', () => {
+  const { state, cms } = byAudience(buildMessages(event('RESUBMIT'), SETTINGS));
+
+  it("go to the state contacts and the resubmitter, and to CMS, with the state's reason", () => {
+    expect(state.mail.to).toEqual(['dee@mn.example.gov', BOB.email]);
+    expect(cms.mail.to).toEqual(CMS_TO);
+    expect(state.mail.subject).toBe('MN-PMAP-0001 was resubmitted to CMS');
+    expect(cms.mail.subject).toBe('MN-PMAP-0001 was resubmitted by MN');
+    for (const e of [state, cms]) {
+      expectCommon(e, 'Resubmitted to CMS', BOB.email, '2025-02-10 16:45 UTC');
+      expect(e.mail.text).toContain(`Reason for resubmitting:\n  ${RESUBMIT_REASON}`);
+      expect(e.mail.html).toContain('Added the &quot;rate&quot; tables');
+      expect(e.mail.text).not.toContain(UNLOCK_REASON);
+    }
+  });
+});
+
+describe('recipients and links', () => {
+  it('leaves out the CMS message when the review list has no valid address', () => {
+    const emails = buildMessages(event('SUBMIT'), { ...SETTINGS, cmsReviewList: ['', 'nope'] });
+    expect(emails.map((e) => e.audience)).toEqual(['STATE']);
+  });
+
+  it('still reaches the submitter when every contact is invalid', () => {
+    const p = submitted([{ name: 'x', title: '', email: 'x@' }]);
+    const emails = buildMessages(event('SUBMIT', p), SETTINGS);
+    expect(emails.find((e) => e.audience === 'STATE')?.mail.to).toEqual([SAM.email]);
+  });
+
+  it('de-duplicates case-insensitively, keeping the first spelling', () => {
+    expect(
+      uniqueAddresses(['A@x.gov', 'a@X.GOV', ' b@x.gov ', '', undefined, null, 'c@', 'x y@x.gov']),
+    ).toEqual(['A@x.gov', 'b@x.gov']);
+  });
+
+  it('links to the package without a doubled slash', () => {
+    expect(packageLink('https://h.example/', 'abc')).toBe('https://h.example/packages/abc');
+    expect(packageLink('https://h.example', 'abc')).toBe('https://h.example/packages/abc');
+  });
+
+  it('refuses an event whose package lacks the action info', () => {
+    const p: Package = { ...unlocked(), revisions: submitted().revisions };
+    expect(() => buildMessages(event('UNLOCK', p), SETTINGS)).toThrow(/no unlock info/);
+  });
+});
+
+describe('packageEvent', () => {
+  it('names the package and labels its programs from reference data', () => {
+    const p = submitted();
+    const msho = {
+      id: '00000000-0000-4000-8000-000000000002',
+      name: 'MSHO',
+      fullName: 'Senior Health Options',
+    };
+    p.revisions[0]!.formData = FormDataSchema.parse({
+      submissionType: 'CONTRACT_AND_RATES',
+      programIds: [PMAP_ID, msho.id],
+    });
+    const e = packageEvent('SUBMIT', p, [{ name: 'PMAP', fullName: 'Prepaid Medical Assistance' }, msho]);
+    expect(e.name).toBe('MN-MSHO-PMAP-0001');
+    expect(e.programNames).toEqual(['MSHO (Senior Health Options)', 'PMAP (Prepaid Medical Assistance)']);
+  });
+});
