@@ -10,6 +10,9 @@ import { type BenchReport, formatTable, passes, writeResults } from './lib/repor
 /** Name → loader. Add a benchmark by adding a line here. */
 const BENCHES: Record<string, () => Promise<BenchReport>> = {
   store: async () => (await import('./store.js')).run(),
+  postgres: async () => (await import('./postgres.js')).run(),
+  copy: async () => (await import('./copy.js')).run(),
+  upload: async () => (await import('./upload.js')).run(),
 };
 
 /** The benchmarks named on the command line (all when none), or undefined after saying which are unknown. */

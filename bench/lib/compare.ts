@@ -30,26 +30,44 @@ export interface ABResult {
   /** Per-round a/b ratios; adjacent batches share the system's state, so drift cancels out. */
   ratios: number[];
   opsPerRound: number;
+  /** CPU time of this process (all its threads) per op of each side, one figure per round. */
+  aCpuMs: number[];
+  bCpuMs: number[];
 }
 
-async function batch(ab: AB, which: Which, count: number): Promise<number> {
+interface Batch {
+  ms: number;
+  cpuMs: number;
+}
+
+async function batch(ab: AB, which: Which, count: number): Promise<Batch> {
   await ab.prepare?.(which, count);
-  return msPerOp(count, ab[which]);
+  const cpu = process.cpuUsage();
+  const ms = await msPerOp(count, ab[which]);
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000 / count };
 }
 
 /** Warms up, sizes the batches from the warm-up, then runs a and b alternately, flipping the order each round. */
 export async function compareAB(ab: AB, o: ABOptions): Promise<ABResult> {
   const half = Math.ceil(o.warmupOps / 2);
   let lastMs = 0; // the slower side's ms/op in the second (warmer) half of the warm-up
-  for (let w = 0; w < 2; w++) lastMs = Math.max(await batch(ab, 'a', half), await batch(ab, 'b', half));
+  for (let w = 0; w < 2; w++)
+    lastMs = Math.max((await batch(ab, 'a', half)).ms, (await batch(ab, 'b', half)).ms);
   const opsPerRound = Math.min(o.maxOps, Math.max(o.minOps, Math.ceil(o.roundMs / lastMs)));
   const aMs: number[] = [];
   const bMs: number[] = [];
+  const aCpuMs: number[] = [];
+  const bCpuMs: number[] = [];
   for (let r = 0; r < o.rounds; r++) {
     const order: Which[] = r % 2 === 0 ? ['a', 'b'] : ['b', 'a'];
-    for (const which of order) (which === 'a' ? aMs : bMs).push(await batch(ab, which, opsPerRound));
+    for (const which of order) {
+      const { ms, cpuMs } = await batch(ab, which, opsPerRound);
+      (which === 'a' ? aMs : bMs).push(ms);
+      (which === 'a' ? aCpuMs : bCpuMs).push(cpuMs);
+    }
   }
-  return { aMs, bMs, ratios: aMs.map((a, i) => a / bMs[i]!), opsPerRound };
+  return { aMs, bMs, ratios: aMs.map((a, i) => a / bMs[i]!), opsPerRound, aCpuMs, bCpuMs };
 }
 
 /** The interquartile range: where the middle half of the per-round figures fall. */

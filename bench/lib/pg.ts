@@ -1,0 +1,115 @@
+/**
+ * PostgreSQL helpers shared by the benchmarks: throw-away databases on the server, a raw `pg`
+ * pool configured like the store's, and a trace of the statements a piece of code sends.
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+
+/** The server the benchmarks use (trust auth); each run makes its own databases and drops them. */
+export const ADMIN_URL = process.env.CAREPACK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+/** The same type parsers as connectPostgres (src/store/postgres/postgres-client.ts): keep them in step. */
+export const PG_TYPES: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === DATE_OID) return (value: string) => value;
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** connectPostgres's default pool size. */
+export const STORE_POOL_SIZE = 10;
+
+/** A raw pool like the store's: same size, same type parsers. Errors of idle clients are ignored. */
+export function rawPool(url: string, max = STORE_POOL_SIZE): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, types: PG_TYPES, max });
+  pool.on('error', () => {});
+  return pool;
+}
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  /** Waits (briefly) for the benchmark's own connections to close, then drops the database. */
+  drop(): Promise<void>;
+}
+
+async function admin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
+  c.on('error', () => {});
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+/** Says what is wrong when the server cannot be reached, before any work is done. */
+export async function checkServer(): Promise<void> {
+  try {
+    await admin((c) => c.query('SELECT 1'));
+  } catch (e) {
+    throw new Error(
+      `PostgreSQL at ${ADMIN_URL} is not reachable (${(e as Error).message}); set CAREPACK_BENCH_PG_URL`,
+    );
+  }
+}
+
+/** A new empty database `carepack_bench_<random>`. */
+export async function createBenchDatabase(): Promise<BenchDatabase> {
+  const name = `carepack_bench_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () =>
+      admin(async (c) => {
+        // pg's Pool.end() resolves before its sockets are closed; forcing the drop at once would
+        // hit them while closing, and an idle client's error would crash the process.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await c.query(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if ((rows[0] as { n: number }).n === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
+  };
+}
+
+/** Lower case, no identifier quotes, single spaces: the same statement written two ways compares equal. */
+export const normalizeSql = (text: string) =>
+  text.replaceAll('"', '').replace(/\s+/g, ' ').trim().toLowerCase();
+
+type QueryFn = (...args: unknown[]) => unknown;
+
+/**
+ * Every statement `work` sends through any `pg` client (normalized, with its parameter count),
+ * sorted so that statements sent in parallel compare equal whatever order they went in.
+ */
+export async function traceStatements(work: () => Promise<unknown>): Promise<string[]> {
+  const proto = pg.Client.prototype as unknown as { query: QueryFn };
+  const original = proto.query;
+  const seen: string[] = [];
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const [first, second] = args;
+    const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
+    const values = Array.isArray(second) ? second : (first as { values?: unknown[] } | undefined)?.values;
+    if (text) seen.push(`${normalizeSql(text)} [${values?.length ?? 0} params]`);
+    return original.apply(this, args);
+  };
+  try {
+    await work();
+  } finally {
+    proto.query = original;
+  }
+  return seen.sort();
+}

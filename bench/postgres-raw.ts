@@ -1,0 +1,236 @@
+/**
+ * The baseline of the PostgreSQL benchmark: the very statements the store sends for each
+ * operation, written by hand on a plain `pg` pool, with no validation, mapping or domain logic.
+ * Keep it in step with src/store/postgres/postgres-store.ts and postgres-rows.ts;
+ * `checkBaseline` in postgres.ts fails the bench if the statements or the rows drift apart.
+ */
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Actor, FormData, PackageDocument } from '../src/domain/index.js';
+
+export interface RawCreateInput {
+  id: string;
+  stateCode: string;
+  formData: FormData;
+  documents: PackageDocument[];
+  actor: Actor;
+}
+
+type Row = Record<string, unknown>;
+
+/** `($1, $2), ($3, $4)` for `rows` rows of `width` columns. */
+function tuples(rows: number, width: number): string {
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = [];
+    for (let c = 1; c <= width; c++) cells.push(`$${r * width + c}`);
+    out.push(`(${cells.join(', ')})`);
+  }
+  return out.join(', ');
+}
+
+const list = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
+
+const COUNTER = `insert into state_counters (state_code, last_number) values ($1, $2)
+  on conflict (state_code) do update set last_number = state_counters.last_number + 1 returning last_number`;
+const PACKAGE = `insert into packages (id, state_code, state_number, status, version, created_at, updated_at,
+  initially_submitted_at, revision_count) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const REVISION = `insert into revisions (id, package_id, number, created_at, submission_type, submission_description,
+  contract_type, contract_date_start, contract_date_end, managed_care_entities, federal_authorities,
+  items_being_amended, other_item_being_amended, related_to_covid19, actuary_communication_preference,
+  submitted_at, submitted_by_id, submitted_by_email, submitted_by_role, submit_reason,
+  unlocked_at, unlocked_by_id, unlocked_by_email, unlocked_by_role, unlock_reason) values ${tuples(1, 25)}`;
+const AUDIT = `insert into audit_events (id, package_id, at, actor_id, actor_email, actor_role, action, summary)
+  values ($1, $2, $3, $4, $5, $6, $7, $8)`;
+/** Column lists of the child tables, in the store's insert order. */
+const CHILDREN = {
+  revision_programs: 'revision_id, position, program_id',
+  state_contacts: 'revision_id, position, name, title, email',
+  rate_certifications:
+    'revision_id, id, position, rate_type, rate_date_start, rate_date_end, rate_date_certified, effective_date_start, effective_date_end',
+  rate_programs: 'revision_id, rate_id, position, program_id',
+  certifying_actuaries:
+    'revision_id, rate_id, position, name, title, email, actuarial_firm, actuarial_firm_other',
+  documents:
+    'revision_id, id, position, name, bucket, key, size, content_type, sha256, category, rate_id, added_at, scan_status',
+} as const;
+type ChildTable = keyof typeof CHILDREN;
+const CHILD_TABLES = Object.keys(CHILDREN) as ChildTable[];
+const LIST = `select p.*, r.submission_type,
+  (SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id) as program_ids
+  from packages as p inner join revisions as r on r.package_id = p.id and r.number = p.revision_count
+  where p.state_code = $1 order by p.updated_at desc, p.id desc limit $2`;
+const UPDATE_HEAD = `update packages set state_code = $1, state_number = $2, status = $3, version = $4,
+  created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8 where id = $9`;
+const FREEZE = `update revisions set submitted_at = $1, submitted_by_id = $2, submitted_by_email = $3,
+  submitted_by_role = $4, submit_reason = $5 where id = $6`;
+
+/** Child rows of one new revision, as parameter lists, one per table (empty tables are skipped). */
+function childValues(
+  revisionId: string,
+  f: FormData,
+  documents: PackageDocument[],
+): [ChildTable, unknown[][]][] {
+  const rates = f.rateCertifications;
+  const rows: Record<ChildTable, unknown[][]> = {
+    revision_programs: f.programIds.map((p, i) => [revisionId, i, p]),
+    state_contacts: f.stateContacts.map((c, i) => [revisionId, i, c.name, c.title, c.email]),
+    rate_certifications: rates.map((rc, i) => [
+      revisionId,
+      rc.id,
+      i,
+      rc.rateType ?? null,
+      rc.rateDateStart ?? null,
+      rc.rateDateEnd ?? null,
+      rc.rateDateCertified ?? null,
+      rc.effectiveDateStart ?? null,
+      rc.effectiveDateEnd ?? null,
+    ]),
+    rate_programs: rates.flatMap((rc) => rc.rateProgramIds.map((p, i) => [revisionId, rc.id, i, p])),
+    certifying_actuaries: rates.flatMap((rc) =>
+      rc.certifyingActuaries.map((a, i) => [
+        revisionId,
+        rc.id,
+        i,
+        a.name,
+        a.title,
+        a.email,
+        a.actuarialFirm ?? null,
+        a.actuarialFirmOther ?? null,
+      ]),
+    ),
+    documents: documents.map((d, i) => [
+      revisionId,
+      d.id,
+      i,
+      d.name,
+      d.bucket,
+      d.key,
+      d.size,
+      d.contentType,
+      d.sha256,
+      d.category,
+      d.rateId ?? null,
+      d.addedAt,
+      d.scanStatus,
+    ]),
+  };
+  return CHILD_TABLES.filter((t) => rows[t].length > 0).map((t) => [t, rows[t]]);
+}
+
+/** BEGIN, `work`, COMMIT on one pooled client (ROLLBACK on failure), as Kysely's transaction() does. */
+async function inTransaction<T>(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const out = await work(client);
+    await client.query('commit');
+    return out;
+  } catch (e) {
+    await client.query('rollback').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+export function rawPostgresOps(pool: pg.Pool) {
+  const audit = (
+    q: pg.PoolClient,
+    packageId: string,
+    actor: Actor,
+    action: string,
+    summary: string,
+    at: string,
+  ) => q.query(AUDIT, [randomUUID(), packageId, at, actor.id, actor.email, actor.role, action, summary]);
+
+  return {
+    /** Counter upsert, package, revision, its child rows, audit event: one transaction. */
+    create(input: RawCreateInput): Promise<void> {
+      const { id, stateCode, formData: f, documents, actor } = input;
+      return inTransaction(pool, async (c) => {
+        const counter = await c.query(COUNTER, [stateCode, 1]);
+        const n = (counter.rows[0] as { last_number: number }).last_number;
+        const at = new Date().toISOString();
+        await c.query(PACKAGE, [id, stateCode, n, 'DRAFT', 1, at, at, null, 1]);
+        const revisionId = randomUUID();
+        await c.query(REVISION, [
+          revisionId,
+          id,
+          1,
+          at,
+          f.submissionType,
+          f.submissionDescription,
+          f.contractType ?? null,
+          f.contractDateStart ?? null,
+          f.contractDateEnd ?? null,
+          f.managedCareEntities,
+          f.federalAuthorities,
+          f.itemsBeingAmended,
+          f.otherItemBeingAmended ?? null,
+          f.relatedToCovid19 ?? null,
+          f.actuaryCommunicationPreference ?? null,
+          ...Array.from({ length: 10 }, () => null),
+        ]);
+        for (const [table, rows] of childValues(revisionId, f, documents)) {
+          await c.query(
+            `insert into ${table} (${CHILDREN[table]}) values ${tuples(rows.length, rows[0]!.length)}`,
+            rows.flat(),
+          );
+        }
+        await audit(c, id, actor, 'CREATE', `Draft created as number ${n}`, at);
+      });
+    },
+
+    /** Head, revisions, then the six child tables in parallel on pooled connections; rows are not assembled. */
+    async get(id: string): Promise<Row[][]> {
+      const heads = await pool.query('select * from packages where id in ($1)', [id]);
+      if (heads.rows.length === 0) return [];
+      const revisions = await pool.query('select * from revisions where package_id in ($1)', [id]);
+      const ids = revisions.rows.map((r) => (r as { id: string }).id);
+      const children = await Promise.all(
+        CHILD_TABLES.map((t) =>
+          pool.query(`select * from ${t} where revision_id in (${list(ids.length)})`, ids),
+        ),
+      );
+      return [heads.rows, revisions.rows, ...children.map((r) => r.rows)];
+    },
+
+    /** One page of a state's packages, newest first, one row more than the page to detect a next page. */
+    async listByState(stateCode: string, pageSize = 25): Promise<Row[]> {
+      return (await pool.query(LIST, [stateCode, pageSize + 1])).rows;
+    },
+
+    /** Locked read of the package, head update, revision frozen, audit event: one transaction. */
+    submit(id: string, actor: Actor): Promise<void> {
+      return inTransaction(pool, async (c) => {
+        const head = (await c.query('select * from packages where id in ($1) for update', [id])).rows[0] as
+          | Row
+          | undefined;
+        if (!head) throw new Error(`no package ${id}`);
+        const revisions = (await c.query('select * from revisions where package_id in ($1)', [id]))
+          .rows as Row[];
+        const ids = revisions.map((r) => r.id as string);
+        for (const t of CHILD_TABLES)
+          await c.query(`select * from ${t} where revision_id in (${list(ids.length)})`, ids);
+        const current = revisions.find((r) => r.number === head.revision_count)!;
+        const at = new Date().toISOString();
+        await c.query(UPDATE_HEAD, [
+          head.state_code,
+          head.state_number,
+          'SUBMITTED',
+          (head.version as number) + 1,
+          (head.created_at as Date).toISOString(),
+          at,
+          at,
+          head.revision_count,
+          id,
+        ]);
+        await c.query(FREEZE, [at, actor.id, actor.email, actor.role, 'Initial submission', current.id]);
+        await audit(c, id, actor, 'SUBMIT', 'Submitted to CMS', at);
+      });
+    },
+  };
+}
+
+export type RawPostgresOps = ReturnType<typeof rawPostgresOps>;
