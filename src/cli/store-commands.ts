@@ -45,7 +45,7 @@ export function registerStoreCommands(program: Command, config: () => Config) {
     .addOption(backendOption('--from <backend>', 'the store to read'))
     .addOption(backendOption('--to <backend>', 'the store to write'))
     .option('--partitions <n>', 'parallel scan partitions', (v) => Number.parseInt(v, 10), 4)
-    .option('--batch <n>', 'records per batch (1..1000)', (v) => Number.parseInt(v, 10), 200)
+    .option('--batch <n>', 'records per batch (1..1000)', (v) => Number.parseInt(v, 10), 1000)
     .option('--checkpoint <file>', 'where progress is kept (default: in the data dir)')
     .option('--restart', 'ignore an earlier checkpoint and start over')
     .action(

@@ -75,8 +75,8 @@ export interface S3FileStoreOptions {
   queueSize?: number;
 }
 
-export const DEFAULT_PART_SIZE_BYTES = 8 * 1024 * 1024;
-export const DEFAULT_QUEUE_SIZE = 3;
+export const DEFAULT_PART_SIZE_BYTES = 5 * 1024 * 1024;
+export const DEFAULT_QUEUE_SIZE = 2;
 /** SigV4 presigned URLs cannot live longer than 7 days. */
 export const MAX_LINK_SECONDS = 7 * 24 * 3600;
 

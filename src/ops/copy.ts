@@ -49,7 +49,7 @@ export interface CopyResult {
 export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   const { source, target, checkpointFile } = options;
   const partitions = options.partitions ?? 4;
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 1000;
   const progress = options.onProgress ?? (() => {});
 
   let checkpoint = options.restart ? undefined : readCheckpoint(checkpointFile);

@@ -53,6 +53,7 @@ export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
     tag: string,
     take: (items: Item[]) => void,
     enough: () => boolean,
+    onlyKind?: string,
   ): Promise<string | undefined> {
     scanPageSize(request);
     let start = decodeCursor(tag, request.cursor, isStringRecord);
@@ -74,6 +75,14 @@ export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
           ExclusiveStartKey: start,
           Limit: SCAN_PAGE_ITEMS,
           ConsistentRead: true,
+          // Still read (and paid for) by DynamoDB, but not sent over the wire.
+          ...(onlyKind
+            ? {
+                FilterExpression: '#kind = :kind',
+                ExpressionAttributeNames: { '#kind': 'kind' },
+                ExpressionAttributeValues: { ':kind': onlyKind },
+              }
+            : {}),
         }),
       );
       for (const item of (out.Items ?? []) as Item[]) {
@@ -122,6 +131,7 @@ export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
           for (const i of group) if (i.kind === 'audit') items.push(itemToAudit(i));
         },
         () => items.length >= limit,
+        'audit',
       );
       return { items, ...(cursor ? { cursor } : {}) };
     },

@@ -92,18 +92,19 @@ export function createPostgresMaintenance(db: Kysely<Database>): StoreMaintenanc
 
     async importPackages(packages) {
       if (packages.length === 0) return;
-      // Replacing a package rewrites its submitted revisions too; the immutability trigger
-      // allows that only inside a maintenance transaction that says so.
+      const ids = packages.map((p) => p.id);
       await db.transaction().execute(async (trx) => {
-        await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
-        await trx
-          .deleteFrom('packages')
-          .where(
-            'id',
-            'in',
-            packages.map((p) => p.id),
-          )
-          .execute();
+        // Packages already there are replaced whole. Onto an empty target (a fresh copy or
+        // restore) this finds nothing and costs one index lookup.
+        const existing = (await trx.selectFrom('packages').select('id').where('id', 'in', ids).execute()).map(
+          (r) => r.id,
+        );
+        if (existing.length > 0) {
+          // Replacing rewrites submitted revisions too; the immutability trigger allows that
+          // only inside a maintenance transaction that says so.
+          await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
+          await trx.deleteFrom('packages').where('id', 'in', existing).execute();
+        }
         await insertPackages(trx, packages);
       });
     },

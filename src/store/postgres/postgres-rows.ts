@@ -1,7 +1,13 @@
 /** Reading and writing whole packages as rows, one query per table for any number of packages. */
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Package } from '../../domain/index.js';
-import { assemblePackage, packageRow, type RevisionRows, revisionRows } from './postgres-marshal.js';
+import {
+  assemblePackage,
+  groupChildRows,
+  packageRow,
+  type RevisionRows,
+  revisionRows,
+} from './postgres-marshal.js';
 import type { Database } from './postgres-schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -36,7 +42,7 @@ export async function readPackages(
     q.selectFrom('certifying_actuaries').selectAll().where('revision_id', 'in', revIds).execute(),
     q.selectFrom('documents').selectAll().where('revision_id', 'in', revIds).execute(),
   ]);
-  const children = { programs, contacts, rates, ratePrograms, actuaries, documents };
+  const children = groupChildRows({ programs, contacts, rates, ratePrograms, actuaries, documents });
   const byPackage = new Map<string, typeof revisions>();
   for (const r of revisions) {
     const list = byPackage.get(r.package_id);
