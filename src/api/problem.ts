@@ -11,6 +11,7 @@ import { StoreError, type StoreErrorCode } from '../store/errors.js';
 
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  CHECKSUM_MISMATCH: { status: 400, title: 'The file arrived damaged (SHA-256 mismatch); send it again' },
   UNAUTHENTICATED: { status: 401, title: 'Sign in first' },
   FORBIDDEN: { status: 403, title: 'You may not do this' },
   CSRF_FAILED: {
@@ -66,6 +67,7 @@ const SERVICE_CODES: Record<ServiceErrorCode, ErrorCode> = {
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   DUPLICATE_DOCUMENT: 'DUPLICATE_DOCUMENT',
   NOT_DOWNLOADABLE: 'NOT_DOWNLOADABLE',
+  CHECKSUM_MISMATCH: 'CHECKSUM_MISMATCH',
 };
 
 export function problem(code: ErrorCode, detail: string, errors: FieldError[] = [], requestId = ''): Problem {

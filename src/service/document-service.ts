@@ -28,6 +28,8 @@ export interface UploadInput {
   fileName: string;
   category: DocumentCategory;
   rateId?: string | undefined;
+  /** The SHA-256 the client computed; when given, the stored bytes must match it. */
+  sha256?: string | undefined;
   body: Readable;
 }
 
@@ -96,6 +98,13 @@ export class DocumentService {
     }
 
     try {
+      if (input.sha256 && input.sha256 !== stored.sha256) {
+        throw new ServiceError(
+          'CHECKSUM_MISMATCH',
+          'the file arrived damaged: its SHA-256 is not the one sent',
+          [{ path: 'sha256', message: `the received file's SHA-256 is ${stored.sha256}` }],
+        );
+      }
       let scanStatus: ScanStatus = 'NOT_SCANNED';
       if (isScanner(scanner)) {
         const result = await scanner.scan(await files.getStream(key));

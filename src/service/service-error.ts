@@ -10,7 +10,8 @@ export type ServiceErrorCode =
   | 'UNSUPPORTED_FILE'
   | 'FILE_TOO_LARGE'
   | 'DUPLICATE_DOCUMENT'
-  | 'NOT_DOWNLOADABLE';
+  | 'NOT_DOWNLOADABLE'
+  | 'CHECKSUM_MISMATCH';
 
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';

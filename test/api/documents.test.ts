@@ -158,6 +158,27 @@ describe('document upload and download', () => {
     expect(await objectsUnder(`packages/${pkg.id}/`)).toEqual([]);
   });
 
+  it('refuses a file whose SHA-256 is not the one the client sent, leaving nothing behind', async () => {
+    const pkg = await newDraft();
+    const wrong = await upload(
+      pkg.id,
+      mn,
+      { name: 'a.pdf', content: MINIMAL_PDF },
+      { category: 'CONTRACT', sha256: 'f'.repeat(64) },
+    );
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ code: 'CHECKSUM_MISMATCH', errors: [{ path: 'sha256' }] });
+    expect((await api.store.getPackage(pkg.id)).revisions[0]!.documents).toEqual([]);
+    expect(await objectsUnder(`packages/${pkg.id}/`)).toEqual([]);
+    const right = await upload(
+      pkg.id,
+      mn,
+      { name: 'a.pdf', content: MINIMAL_PDF },
+      { category: 'CONTRACT', sha256: sha256(MINIMAL_PDF) },
+    );
+    expect(right.statusCode).toBe(201);
+  });
+
   it('refuses a second document with the same name, and a rate document without its rate certification', async () => {
     const pkg = await newDraft();
     expect((await upload(pkg.id, mn, { name: 'a.pdf', content: MINIMAL_PDF })).statusCode).toBe(201);

@@ -11,6 +11,10 @@ const DocumentParams = IdParams.extend({ documentId: z.uuid() });
 const UploadFields = z.object({
   category: z.enum(DOCUMENT_CATEGORIES),
   rateId: z.uuid().optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256')
+    .optional(),
 });
 const errors = {
   400: ProblemSchema,
@@ -34,7 +38,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
     {
       schema: {
         summary:
-          'Upload a document to a draft (multipart/form-data: the fields `category` and, for rate documents, `rateId`, then the part `file`). Streamed to S3 with its SHA-256; PDF, Word, Excel, CSV or text, checked by content.',
+          'Upload a document to a draft (multipart/form-data: the fields `category`, for rate documents `rateId`, optionally `sha256` to have the upload checked, then the part `file`). Streamed to S3 with its SHA-256; PDF, Word, Excel, CSV or text, checked by content.',
         tags: ['documents'],
         consumes: ['multipart/form-data'],
         params: IdParams,
@@ -56,6 +60,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
       const fields = UploadFields.safeParse({
         category: fieldValue(part.fields.category),
         rateId: fieldValue(part.fields.rateId),
+        sha256: fieldValue(part.fields.sha256),
       });
       if (!fields.success) {
         part.file.resume();
@@ -69,6 +74,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
         fileName: part.filename,
         category: fields.data.category,
         rateId: fields.data.rateId,
+        sha256: fields.data.sha256,
         body: part.file,
       });
       return reply.status(201).send(doc);
