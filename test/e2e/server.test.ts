@@ -3,7 +3,7 @@
  * directory, seeded demo users, the API, a clean shutdown — and data that survives a restart.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,87 @@ async function call(url: string, path: string, init: RequestInit & { auth?: Auth
 }
 
 const mnUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
+const cmsUser = DEMO_USERS.find((u) => u.role === 'CMS_USER')!;
+const flUser = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'FL')!;
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' });
+}
+
+/**
+ * As a new user would: a Minnesota analyst uploads a PDF and submits; the email is in the
+ * outbox and the snapshot in S3; CMS downloads the PDF and unlocks; Florida sees nothing.
+ */
+async function documentRoundTrip(url: string, mn: Auth, pmap: string) {
+  const formData = {
+    submissionType: 'CONTRACT_ONLY',
+    programIds: [pmap],
+    contractType: 'BASE',
+    contractDateStart: '2027-01-01',
+    contractDateEnd: '2027-12-31',
+    managedCareEntities: ['MCO'],
+    federalAuthorities: ['STATE_PLAN'],
+    stateContacts: [{ name: 'Mina Nelson', title: 'Lead', email: 'mina.nelson@mn.example.gov' }],
+  };
+  const pkg = await call(url, '/api/packages', {
+    method: 'POST',
+    auth: mn,
+    body: JSON.stringify({ formData }),
+  });
+  const id = pkg.body.id as string;
+  const form = new FormData();
+  form.append('category', 'CONTRACT');
+  form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'contract.pdf');
+  const uploaded = await fetch(`${url}/api/packages/${id}/documents`, {
+    method: 'POST',
+    headers: { ...mn },
+    body: form,
+  });
+  expect(uploaded.status).toBe(201);
+  const doc = (await uploaded.json()) as { id: string; sha256: string };
+  const submitted = await call(url, `/api/packages/${id}/submit`, {
+    method: 'POST',
+    auth: mn,
+    body: JSON.stringify({ expectedVersion: 2 }),
+  });
+  expect(submitted.status).toBe(200);
+  expect(submitted.body.name).toBe('MN-PMAP-0002');
+
+  const deadline = Date.now() + 10_000;
+  let mails: string[] = [];
+  while (Date.now() < deadline && mails.length < 2) {
+    mails = existsSync(join(dataDir, 'outbox')) ? readdirSync(join(dataDir, 'outbox')) : [];
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(mails.length).toBeGreaterThanOrEqual(2);
+  expect(
+    filesUnder(join(dataDir, 's3')).some((f) => f.includes(`${id}/submissions/revision-0001.json`)),
+  ).toBe(true);
+
+  const cms = await login(url, cmsUser.id);
+  const link = await call(url, `/api/packages/${id}/documents/${doc.id}/download`, { auth: cms });
+  expect(link.status).toBe(200);
+  expect(Buffer.from(await (await fetch(link.body.url as string)).arrayBuffer())).toEqual(PDF);
+  const unlocked = await call(url, `/api/packages/${id}/unlock`, {
+    method: 'POST',
+    auth: cms,
+    body: JSON.stringify({ expectedVersion: 3, reason: 'Please attach the signed contract' }),
+  });
+  expect(unlocked.body.status).toBe('UNLOCKED');
+
+  const fl = await login(url, flUser.id);
+  expect((await call(url, `/api/packages/${id}`, { auth: fl })).status).toBe(404);
+  expect((await call(url, `/api/packages/${id}/documents/${doc.id}/download`, { auth: fl })).status).toBe(
+    404,
+  );
+  const touch = await call(url, `/api/packages/${id}/resubmit`, {
+    method: 'POST',
+    auth: fl,
+    body: JSON.stringify({ expectedVersion: 4, reason: 'x' }),
+  });
+  expect(touch.status).toBe(404);
+}
 
 describe('npm start', () => {
   it('serves the API on the embedded DynamoDB, keeps data across restarts, and runs on PostgreSQL after a copy', async () => {
@@ -91,6 +172,7 @@ describe('npm start', () => {
       expect(created.status).toBe(201);
       expect(created.body.name).toBe('MN-PMAP-0001');
       packageId = created.body.id as string;
+      await documentRoundTrip(first.url, auth, pmap);
       expect((await call(first.url, '/readyz')).body).toEqual({
         ok: true,
         store: 'dynamodb',
