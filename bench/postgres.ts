@@ -24,13 +24,19 @@ import {
   STORE_POOL_SIZE,
   traceStatements,
 } from './lib/pg.js';
-import type { BenchReport, BenchRow } from './lib/report.js';
-import { inParallel, median, round } from './lib/stats.js';
-import { type RawCreateInput, type RawPostgresOps, rawPostgresOps } from './postgres-raw.js';
-import { ACTOR, documents, FORM_DATA, state } from './store-fixtures.js';
+import type { BenchReport } from './lib/report.js';
+import { median, round } from './lib/stats.js';
+import {
+  type Comparison,
+  compare as compareWith,
+  createInput,
+  makeDrafts,
+  queues,
+  TIMING,
+} from './lib/store-vs-raw.js';
+import { type RawPostgresOps, rawPostgresOps } from './postgres-raw.js';
+import { ACTOR, state } from './store-fixtures.js';
 
-const OVERHEAD_TARGET = 1.15;
-const TIMING = { rounds: 101, warmupOps: 60, roundMs: 50, minOps: 3, maxOps: 100 };
 const PAGE_SIZE = 25;
 /** The state whose packages are read and listed. */
 const LISTED_STATE = 'LS';
@@ -45,61 +51,6 @@ interface Env {
   store: Store;
   pool: pg.Pool;
   raw: RawPostgresOps;
-}
-
-interface Comparison {
-  row: BenchRow;
-  result: ABResult;
-}
-
-async function compare(op: string, ab: AB): Promise<Comparison> {
-  const result = await compareAB(ab, TIMING);
-  const s = summary(result);
-  const row: BenchRow = {
-    op,
-    subjectMs: s.aMs,
-    baselineMs: s.bMs,
-    ratio: s.ratio,
-    ratioIqr: s.ratioIqr,
-    target: OVERHEAD_TARGET,
-    baseline: 'raw pg',
-  };
-  console.log(
-    `  ${op}: store ${s.aMs.toFixed(2)} ms, raw ${s.bMs.toFixed(2)} ms, ratio ${s.ratio.toFixed(3)}`,
-  );
-  return { row, result };
-}
-
-/** A queue per side, refilled (untimed) before each batch, drained one item per timed op. */
-function queues<T>(make: (count: number) => Promise<T[]> | T[]) {
-  const q = { a: [] as T[], b: [] as T[] };
-  const take = (which: 'a' | 'b') => {
-    const next = q[which].pop();
-    if (next === undefined) throw new Error('benchmark inputs exhausted');
-    return next;
-  };
-  return {
-    prepare: async (which: 'a' | 'b', count: number) => {
-      q[which] = await make(count);
-    },
-    a: () => take('a'),
-    b: () => take('b'),
-  };
-}
-
-const createInput = (stateCode: string): RawCreateInput => ({
-  id: randomUUID(),
-  stateCode,
-  formData: FORM_DATA,
-  documents: documents(),
-  actor: ACTOR,
-});
-
-/** `count` drafts made through the store, a few at a time (set-up, never timed). */
-async function makeDrafts(store: Store, stateCode: string, count: number): Promise<string[]> {
-  const inputs = Array.from({ length: count }, () => createInput(stateCode));
-  await inParallel(inputs, 4, async (input) => void (await store.createDraft(input)));
-  return inputs.map((i) => i.id);
 }
 
 const PACKAGE_TABLES = [
@@ -376,4 +327,9 @@ export async function run(): Promise<BenchReport> {
   } finally {
     await close(env);
   }
+}
+
+/** Store vs raw, labelled with this benchmark's baseline. */
+function compare(op: string, ab: AB): Promise<Comparison> {
+  return compareWith(op, ab, 'raw pg');
 }

@@ -1,10 +1,3 @@
-/**
- * Store benchmark, against one in-memory DynamoDB Local:
- *  1. overhead — each store operation vs the raw SDK calls doing the same I/O (store-raw.ts);
- *  2. scaling  — listByState on a table grown from 10k to 100k packages, same number in the listed state.
- * Headlines are ratios, so the figures carry across machines; absolute ms are printed too.
- */
-import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,15 +7,21 @@ import { headToItem, type Item, revisionToItem } from '../src/store/dynamo/dynam
 import { createDynamoStore } from '../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../src/store/dynamo/dynamo-tables.js';
 import type { Store } from '../src/store/store.js';
-import { type AB, type ABResult, compareAB, iqr, summary } from './lib/compare.js';
+import { type AB, type ABResult, compareAB, iqr } from './lib/compare.js';
 import type { BenchReport, BenchRow } from './lib/report.js';
 import { inParallel, median, round } from './lib/stats.js';
-import { ACTOR, documents, FORM_DATA, state, syntheticPackage } from './store-fixtures.js';
-import { type RawCreateInput, type RawOps, rawOps } from './store-raw.js';
+import {
+  type Comparison,
+  compare as compareWith,
+  createInput,
+  makeDrafts,
+  queues,
+  TIMING,
+} from './lib/store-vs-raw.js';
+import { ACTOR, state, syntheticPackage } from './store-fixtures.js';
+import { type RawOps, rawOps } from './store-raw.js';
 
-const OVERHEAD_TARGET = 1.15;
 const SCALING_TARGET = 1.3;
-const TIMING = { rounds: 101, warmupOps: 60, roundMs: 50, minOps: 3, maxOps: 100 };
 const PAGE_SIZE = 25;
 /** The state whose packages are read and listed, in both parts. */
 const LISTED_STATE = 'LS';
@@ -40,11 +39,6 @@ interface Env {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;
   stop(): Promise<void>;
-}
-
-interface Comparison {
-  row: BenchRow;
-  result: ABResult;
 }
 
 async function startEnv(): Promise<Env> {
@@ -69,57 +63,6 @@ async function startEnv(): Promise<Env> {
 async function table(env: Env, name: string) {
   await ensureTable(env.client, name);
   return { store: createDynamoStore({ client: env.doc, tableName: name }), raw: rawOps(env.doc, name) };
-}
-
-/** Store (a) vs raw (b), interleaved; logs and returns the row. */
-async function compare(op: string, ab: AB): Promise<Comparison> {
-  const result = await compareAB(ab, TIMING);
-  const s = summary(result);
-  const row: BenchRow = {
-    op,
-    subjectMs: s.aMs,
-    baselineMs: s.bMs,
-    ratio: s.ratio,
-    ratioIqr: s.ratioIqr,
-    target: OVERHEAD_TARGET,
-    baseline: 'raw SDK',
-  };
-  console.log(
-    `  ${op}: store ${s.aMs.toFixed(2)} ms, raw ${s.bMs.toFixed(2)} ms, ratio ${s.ratio.toFixed(3)}`,
-  );
-  return { row, result };
-}
-
-/** A queue per side, refilled (untimed) before each batch, drained one item per timed op. */
-function queues<T>(make: (count: number) => Promise<T[]> | T[]) {
-  const q = { a: [] as T[], b: [] as T[] };
-  const take = (which: 'a' | 'b') => {
-    const next = q[which].pop();
-    if (next === undefined) throw new Error('benchmark inputs exhausted');
-    return next;
-  };
-  return {
-    prepare: async (which: 'a' | 'b', count: number) => {
-      q[which] = await make(count);
-    },
-    a: () => take('a'),
-    b: () => take('b'),
-  };
-}
-
-const createInput = (stateCode: string): RawCreateInput => ({
-  id: randomUUID(),
-  stateCode,
-  formData: FORM_DATA,
-  documents: documents(),
-  actor: ACTOR,
-});
-
-/** `count` drafts made through the store, a few at a time (set-up, never timed). */
-async function makeDrafts(store: Store, stateCode: string, count: number): Promise<string[]> {
-  const inputs = Array.from({ length: count }, () => createInput(stateCode));
-  await inParallel(inputs, 4, async (input) => void (await store.createDraft(input)));
-  return inputs.map((i) => i.id);
 }
 
 /** Attribute names of every item of a package (audit included). */
@@ -359,4 +302,9 @@ export async function run(): Promise<BenchReport> {
   } finally {
     await env.stop();
   }
+}
+
+/** Store vs raw, labelled with this benchmark's baseline. */
+function compare(op: string, ab: AB): Promise<Comparison> {
+  return compareWith(op, ab, 'raw SDK');
 }

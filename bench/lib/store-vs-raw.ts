@@ -1,0 +1,68 @@
+/** What the store-vs-raw benchmarks (DynamoDB and PostgreSQL) share: timing, rows, inputs. */
+import { randomUUID } from 'node:crypto';
+import type { PackageDocument } from '../../src/domain/index.js';
+import type { CreateDraftInput, Store } from '../../src/store/store.js';
+import { ACTOR, documents, FORM_DATA } from '../store-fixtures.js';
+import { type AB, type ABResult, compareAB, summary } from './compare.js';
+import type { BenchRow } from './report.js';
+import { inParallel } from './stats.js';
+
+export const OVERHEAD_TARGET = 1.15;
+export const TIMING = { rounds: 101, warmupOps: 60, roundMs: 50, minOps: 3, maxOps: 100 };
+
+export interface Comparison {
+  row: BenchRow;
+  result: ABResult;
+}
+
+/** Store (a) vs raw (b), interleaved; logs and returns the row. */
+export async function compare(op: string, ab: AB, baseline: string): Promise<Comparison> {
+  const result = await compareAB(ab, TIMING);
+  const s = summary(result);
+  const row: BenchRow = {
+    op,
+    subjectMs: s.aMs,
+    baselineMs: s.bMs,
+    ratio: s.ratio,
+    ratioIqr: s.ratioIqr,
+    target: OVERHEAD_TARGET,
+    baseline,
+  };
+  console.log(
+    `  ${op}: store ${s.aMs.toFixed(2)} ms, raw ${s.bMs.toFixed(2)} ms, ratio ${s.ratio.toFixed(3)}`,
+  );
+  return { row, result };
+}
+
+/** A queue per side, refilled (untimed) before each batch, drained one item per timed op. */
+export function queues<T>(make: (count: number) => Promise<T[]> | T[]) {
+  const q = { a: [] as T[], b: [] as T[] };
+  const take = (which: 'a' | 'b') => {
+    const next = q[which].pop();
+    if (next === undefined) throw new Error('benchmark inputs exhausted');
+    return next;
+  };
+  return {
+    prepare: async (which: 'a' | 'b', count: number) => {
+      q[which] = await make(count);
+    },
+    a: () => take('a'),
+    b: () => take('b'),
+  };
+}
+
+/** A create input whose documents are always present (the raw sides write them as given). */
+export const createInput = (stateCode: string): CreateDraftInput & { documents: PackageDocument[] } => ({
+  id: randomUUID(),
+  stateCode,
+  formData: FORM_DATA,
+  documents: documents(),
+  actor: ACTOR,
+});
+
+/** `count` drafts made through the store, a few at a time (set-up, never timed). */
+export async function makeDrafts(store: Store, stateCode: string, count: number): Promise<string[]> {
+  const inputs = Array.from({ length: count }, () => createInput(stateCode));
+  await inParallel(inputs, 4, async (input) => void (await store.createDraft(input)));
+  return inputs.map((i) => i.id);
+}
