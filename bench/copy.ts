@@ -31,9 +31,9 @@ import { inParallel, median, round } from './lib/stats.js';
 const PACKAGES = Number(process.env.CAREPACK_BENCH_COPY_PACKAGES ?? 5000);
 /** copyStore's (and `carepack store copy`'s) defaults. */
 const PARTITIONS = 4;
-const BATCH = 200;
-/** The what-if: copyStore with `--batch 1000`. */
-const BIG_BATCH = 1000;
+const BATCH = 1000; // copyStore's default
+/** The what-if: copyStore with smaller batches. */
+const BIG_BATCH = 200; // what-if: smaller batches
 const SEED_BATCH = 500;
 /** Copy and raw bound runs each, interleaved (copy, raw, raw, copy) so load drift cancels. */
 const REPS = 3;
