@@ -36,6 +36,8 @@ const ConfigSchema = z
     CAREPACK_SECURE_COOKIES: flag.default(false),
     CAREPACK_S3_ENDPOINT: z.url().optional(),
     CAREPACK_S3_USE_AWS: flag.default(false),
+    CAREPACK_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    CAREPACK_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     CAREPACK_S3_BUCKET: z
       .string()
       .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name')
@@ -143,6 +145,8 @@ export interface FilesConfig {
   /** For the embedded S3: where objects live; undefined keeps them in a temporary folder. */
   dataDir?: string;
   maxUploadBytes: number;
+  /** Keys for an S3-compatible endpoint (MinIO and the like); AWS uses its own credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
   clamav?: { host: string; port: number } | { socketPath: string };
 }
 
@@ -225,6 +229,14 @@ function filesConfig(c: RawConfig): FilesConfig {
     bucket: c.CAREPACK_S3_BUCKET,
     ...(mode === 'embedded' && !c.CAREPACK_IN_MEMORY ? { dataDir: `${c.CAREPACK_DATA_DIR}/s3` } : {}),
     maxUploadBytes: c.CAREPACK_MAX_UPLOAD_MB * 1024 * 1024,
+    ...(c.CAREPACK_S3_ACCESS_KEY_ID && c.CAREPACK_S3_SECRET_ACCESS_KEY
+      ? {
+          credentials: {
+            accessKeyId: c.CAREPACK_S3_ACCESS_KEY_ID,
+            secretAccessKey: c.CAREPACK_S3_SECRET_ACCESS_KEY,
+          },
+        }
+      : {}),
     ...(clam
       ? {
           clamav: clam.startsWith('/')

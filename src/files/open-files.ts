@@ -18,7 +18,11 @@ export async function openFiles(config: FilesConfig): Promise<OpenedFiles> {
     config.mode === 'embedded'
       ? await startEmbeddedS3({ dataDir: config.dataDir, buckets: [config.bucket] })
       : undefined;
-  const client = createS3Client({ endpoint: embedded?.endpoint ?? config.endpoint, region: config.region });
+  const client = createS3Client({
+    endpoint: embedded?.endpoint ?? config.endpoint,
+    region: config.region,
+    ...(!embedded && config.credentials ? { credentials: config.credentials } : {}),
+  });
   try {
     await ensureBucket(client, config.bucket);
   } catch (e) {

@@ -91,7 +91,10 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
         const user = await store.getUser(req.body.userId);
         startSession(reply, user, options);
         // Sign-ins are not about a package, so they go to the structured log, not a package's trail.
-        req.log.info({ audit: 'LOGIN', userId: user.id, email: user.email, role: user.role }, 'user signed in');
+        req.log.info(
+          { audit: 'LOGIN', userId: user.id, email: user.email, role: user.role },
+          'user signed in',
+        );
         reply.header('x-csrf-token', reply.generateCsrf({ userInfo: user.id }));
         return user;
       } catch (e) {
