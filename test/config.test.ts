@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('defaults to the embedded engines under ./data, with the development login on', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.store).toMatchObject({
+      backend: 'dynamodb',
+      dynamodb: { mode: 'embedded', dataDir: './data/dynamodb', tableName: 'carepack' },
+      postgres: { dataDir: './data/postgres' },
+      dual: { primary: 'dynamodb', shadowReadRate: 0, journalFile: './data/dual-mirror-failures.jsonl' },
+    });
+    expect(c.files).toMatchObject({
+      mode: 'embedded',
+      dataDir: './data/s3',
+      bucket: 'carepack-documents',
+      maxUploadBytes: 100 * 1024 * 1024,
+    });
+    expect(c.files.clamav).toBeUndefined();
+    expect(c.mail).toMatchObject({
+      outboxDir: './data/outbox',
+      cmsReviewList: ['mc-review@cms.example.gov'],
+    });
+    expect(c.mail.smtp).toBeUndefined();
+    expect(c.devLogin).toBe(true);
+    expect(c.oidc).toBeUndefined();
+  });
+
+  it('reads servers, limits and switches from the environment', () => {
+    const c = loadConfig({
+      CAREPACK_STORE: 'postgres',
+      DATABASE_URL: 'postgres://u:p@db:5432/carepack',
+      CAREPACK_DYNAMODB_ENDPOINT: 'http://localhost:8000',
+      CAREPACK_S3_ENDPOINT: 'http://minio:9000',
+      CAREPACK_S3_ACCESS_KEY_ID: 'k',
+      CAREPACK_S3_SECRET_ACCESS_KEY: 's',
+      CAREPACK_MAX_UPLOAD_MB: '5',
+      CAREPACK_CLAMAV: 'clamd.internal:3310',
+      CAREPACK_SMTP_URL: 'smtps://mailer:secret@smtp.example.gov',
+      CAREPACK_CMS_REVIEW_EMAILS: 'a@cms.gov, b@cms.gov',
+      CAREPACK_IN_MEMORY: '1',
+    });
+    expect(c.store.backend).toBe('postgres');
+    expect(c.store.postgres).toEqual({ url: 'postgres://u:p@db:5432/carepack', poolSize: 10 });
+    expect(c.store.dynamodb).toMatchObject({ mode: 'endpoint', endpoint: 'http://localhost:8000' });
+    expect(c.files).toMatchObject({
+      mode: 'endpoint',
+      maxUploadBytes: 5 * 1024 * 1024,
+      clamav: { host: 'clamd.internal', port: 3310 },
+    });
+    expect(c.files.credentials).toEqual({ accessKeyId: 'k', secretAccessKey: 's' });
+    expect(c.mail.smtp).toEqual({
+      host: 'smtp.example.gov',
+      port: 465,
+      secure: true,
+      user: 'mailer',
+      pass: 'secret',
+    });
+    expect(c.mail.cmsReviewList).toEqual(['a@cms.gov', 'b@cms.gov']);
+    expect(loadConfig({ CAREPACK_CLAMAV: '/run/clamav/clamd.ctl' }).files.clamav).toEqual({
+      socketPath: '/run/clamav/clamd.ctl',
+    });
+  });
+
+  it('turns the development login off when OIDC is configured', () => {
+    const c = loadConfig({
+      CAREPACK_OIDC_ISSUER: 'https://idp.example.gov/',
+      CAREPACK_OIDC_AUDIENCE: 'carepack',
+      CAREPACK_OIDC_JWKS_URL: 'https://idp.example.gov/jwks.json',
+    });
+    expect(c.devLogin).toBe(false);
+    expect(c.oidc).toMatchObject({ audience: 'carepack', roleClaim: 'carepack_role' });
+  });
+
+  it('names every bad variable', () => {
+    const bad = () =>
+      loadConfig({
+        PORT: 'eighty',
+        CAREPACK_STORE: 'mongo',
+        DATABASE_URL: 'mysql://x',
+        CAREPACK_S3_BUCKET: 'No_Such',
+      });
+    expect(bad).toThrow(ConfigError);
+    try {
+      bad();
+    } catch (e) {
+      const message = (e as Error).message;
+      for (const name of [
+        'PORT',
+        'CAREPACK_STORE',
+        'DATABASE_URL',
+        'CAREPACK_OIDC_ISSUER',
+        'CAREPACK_S3_BUCKET',
+      ]) {
+        expect(message).toContain(name);
+      }
+    }
+    expect(() => loadConfig({ CAREPACK_OIDC_ISSUER: 'https://idp.example.gov/' })).toThrow(/CAREPACK_OIDC_AUDIENCE/);
+  });
+});
