@@ -86,16 +86,12 @@ describe('configuration', () => {
       bad();
     } catch (e) {
       const message = (e as Error).message;
-      for (const name of [
-        'PORT',
-        'CAREPACK_STORE',
-        'DATABASE_URL',
-        'CAREPACK_OIDC_ISSUER',
-        'CAREPACK_S3_BUCKET',
-      ]) {
+      for (const name of ['PORT', 'CAREPACK_STORE', 'DATABASE_URL', 'CAREPACK_S3_BUCKET']) {
         expect(message).toContain(name);
       }
     }
-    expect(() => loadConfig({ CAREPACK_OIDC_ISSUER: 'https://idp.example.gov/' })).toThrow(/CAREPACK_OIDC_AUDIENCE/);
+    expect(() => loadConfig({ CAREPACK_OIDC_ISSUER: 'https://idp.example.gov/' })).toThrow(
+      /CAREPACK_OIDC_AUDIENCE/,
+    );
   });
 });
