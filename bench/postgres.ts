@@ -28,10 +28,10 @@ import type { BenchReport } from './lib/report.js';
 import { median, round } from './lib/stats.js';
 import {
   type Comparison,
+  compareFourOps,
   compare as compareWith,
   createInput,
   makeDrafts,
-  queues,
   TIMING,
 } from './lib/store-vs-raw.js';
 import { type RawPostgresOps, rawPostgresOps } from './postgres-raw.js';
@@ -137,27 +137,14 @@ async function overhead(env: Env): Promise<Comparison[]> {
   const { store, raw } = env;
   console.log(`  making ${LISTED} packages to read and list…`);
   const listed = await makeDrafts(store, LISTED_STATE, LISTED - 1);
-  let g = 0;
-  const nextListed = () => listed[g++ % listed.length]!;
-  const creates = queues((n) => Array.from({ length: n }, () => createInput(CREATE_STATE)));
-  const drafts = queues((n) => makeDrafts(store, SUBMIT_STATE, n));
-  return [
-    await compare('create', {
-      prepare: creates.prepare,
-      a: () => store.createDraft(creates.a()),
-      b: () => raw.create(creates.b()),
-    }),
-    await compare('get', { a: () => store.getPackage(nextListed()), b: () => raw.get(nextListed()) }),
-    await compare(`list-by-state (page ${PAGE_SIZE})`, {
-      a: () => store.listByState(LISTED_STATE, { limit: PAGE_SIZE }),
-      b: () => raw.listByState(LISTED_STATE, PAGE_SIZE),
-    }),
-    await compare('submit', {
-      prepare: drafts.prepare,
-      a: () => store.submit(drafts.a(), { expectedVersion: 1, actor: ACTOR }),
-      b: () => raw.submit(drafts.b(), ACTOR),
-    }),
-  ];
+  return compareFourOps(store, raw, {
+    createState: CREATE_STATE,
+    submitState: SUBMIT_STATE,
+    listedState: LISTED_STATE,
+    listed,
+    pageSize: PAGE_SIZE,
+    baseline: 'raw pg',
+  });
 }
 
 /** A state with programs of its own: program ids are a primary key in PostgreSQL, unlike in DynamoDB. */
@@ -330,6 +317,6 @@ export async function run(): Promise<BenchReport> {
 }
 
 /** Store vs raw, labelled with this benchmark's baseline. */
-function compare(op: string, ab: AB): Promise<Comparison> {
+function _compare(op: string, ab: AB): Promise<Comparison> {
   return compareWith(op, ab, 'raw pg');
 }

@@ -12,10 +12,10 @@ import type { BenchReport, BenchRow } from './lib/report.js';
 import { inParallel, median, round } from './lib/stats.js';
 import {
   type Comparison,
+  compareFourOps,
   compare as compareWith,
   createInput,
   makeDrafts,
-  queues,
   TIMING,
 } from './lib/store-vs-raw.js';
 import { ACTOR, state, syntheticPackage } from './store-fixtures.js';
@@ -105,28 +105,14 @@ async function overhead(env: Env): Promise<Comparison[]> {
   await checkBaseline(env, store, raw);
   console.log(`  making ${LISTED} packages to read and list…`);
   const listed = await makeDrafts(store, LISTED_STATE, LISTED);
-  let g = 0;
-  const nextListed = () => listed[g++ % listed.length]!;
-  // Creates and submits use up their inputs: each batch gets fresh ones, made untimed.
-  const creates = queues((n) => Array.from({ length: n }, () => createInput('CR')));
-  const drafts = queues((n) => makeDrafts(store, 'SB', n));
-  return [
-    await compare('create', {
-      prepare: creates.prepare,
-      a: () => store.createDraft(creates.a()),
-      b: () => raw.create(creates.b()),
-    }),
-    await compare('get', { a: () => store.getPackage(nextListed()), b: () => raw.get(nextListed()) }),
-    await compare(`list-by-state (page ${PAGE_SIZE})`, {
-      a: () => store.listByState(LISTED_STATE, { limit: PAGE_SIZE }),
-      b: () => raw.listByState(LISTED_STATE, PAGE_SIZE),
-    }),
-    await compare('submit', {
-      prepare: drafts.prepare,
-      a: () => store.submit(drafts.a(), { expectedVersion: 1, actor: ACTOR }),
-      b: () => raw.submit(drafts.b(), ACTOR),
-    }),
-  ];
+  return compareFourOps(store, raw, {
+    createState: 'CR',
+    submitState: 'SB',
+    listedState: LISTED_STATE,
+    listed,
+    pageSize: PAGE_SIZE,
+    baseline: 'raw SDK',
+  });
 }
 
 /** YA…ZX: codes no real state uses, none of them the listed state. */

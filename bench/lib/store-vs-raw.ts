@@ -66,3 +66,60 @@ export async function makeDrafts(store: Store, stateCode: string, count: number)
   await inParallel(inputs, 4, async (input) => void (await store.createDraft(input)));
   return inputs.map((i) => i.id);
 }
+
+/** The hand-written counterpart of the four store operations a store-vs-raw benchmark times. */
+export interface RawStoreOps {
+  create(input: ReturnType<typeof createInput>): Promise<unknown>;
+  get(id: string): Promise<unknown>;
+  listByState(stateCode: string, pageSize: number): Promise<unknown>;
+  submit(id: string, actor: typeof ACTOR): Promise<unknown>;
+}
+
+export interface FourOpsSetup {
+  /** Creates go to one state, drafts to submit to another, so neither disturbs the listed one. */
+  createState: string;
+  submitState: string;
+  listedState: string;
+  /** Packages read by `get`, in turn. */
+  listed: readonly string[];
+  pageSize: number;
+  baseline: string;
+}
+
+/** create, get, list-by-state and submit: store (a) vs raw (b), one row each. */
+export async function compareFourOps(store: Store, raw: RawStoreOps, s: FourOpsSetup): Promise<Comparison[]> {
+  let g = 0;
+  const nextListed = () => s.listed[g++ % s.listed.length]!;
+  // Creates and submits use up their inputs: each batch gets fresh ones, made untimed.
+  const creates = queues((n) => Array.from({ length: n }, () => createInput(s.createState)));
+  const drafts = queues((n) => makeDrafts(store, s.submitState, n));
+  return [
+    await compare(
+      'create',
+      { prepare: creates.prepare, a: () => store.createDraft(creates.a()), b: () => raw.create(creates.b()) },
+      s.baseline,
+    ),
+    await compare(
+      'get',
+      { a: () => store.getPackage(nextListed()), b: () => raw.get(nextListed()) },
+      s.baseline,
+    ),
+    await compare(
+      `list-by-state (page ${s.pageSize})`,
+      {
+        a: () => store.listByState(s.listedState, { limit: s.pageSize }),
+        b: () => raw.listByState(s.listedState, s.pageSize),
+      },
+      s.baseline,
+    ),
+    await compare(
+      'submit',
+      {
+        prepare: drafts.prepare,
+        a: () => store.submit(drafts.a(), { expectedVersion: 1, actor: ACTOR }),
+        b: () => raw.submit(drafts.b(), ACTOR),
+      },
+      s.baseline,
+    ),
+  ];
+}

@@ -2,33 +2,22 @@
  * Whole packages in every status, built directly (no store round trips), for seeding large
  * stores quickly through `importPackages`: copy tests, the kill-and-resume test, benchmarks.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Actor, Package, PackageDocument, Revision, State } from '../../src/domain/index.js';
 import { FormDataSchema } from '../../src/domain/index.js';
 import type { AuditEvent } from '../../src/store/store.js';
+import { document } from '../conformance/fixtures.js';
 
 const STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
 
+/** A clean document as the upload path records it. */
 function doc(
   name: string,
   category: PackageDocument['category'],
   at: string,
   rateId?: string,
 ): PackageDocument {
-  const key = `${randomUUID()}.pdf`;
-  return {
-    id: randomUUID(),
-    name,
-    bucket: 'carepack-documents',
-    key,
-    size: 10_000 + name.length,
-    contentType: 'application/pdf',
-    sha256: createHash('sha256').update(key).digest('hex'),
-    category,
-    ...(rateId ? { rateId } : {}),
-    addedAt: at,
-    scanStatus: 'CLEAN',
-  };
+  return { ...document(name, category, rateId), addedAt: at, scanStatus: 'CLEAN' };
 }
 
 function revision(

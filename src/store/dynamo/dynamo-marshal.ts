@@ -110,7 +110,7 @@ export function documentToItem(
   };
 }
 
-function itemToDocument(i: Item): PackageDocument {
+function documentFromItem(i: Item): PackageDocument {
   const { revisionNumber: _r, position: _p, ...doc } = withoutKeys(i);
   return doc as PackageDocument;
 }
@@ -136,7 +136,7 @@ export function itemsToPackage(items: readonly Item[]): Package | undefined {
       formData: i.formData as FormData,
       documents: (docsByRevision.get(i.number as number) ?? [])
         .sort((a, b) => (a.position as number) - (b.position as number))
-        .map(itemToDocument),
+        .map(documentFromItem),
       submitInfo: (i.submitInfo as Revision['submitInfo']) ?? null,
       unlockInfo: (i.unlockInfo as Revision['unlockInfo']) ?? null,
     }))
