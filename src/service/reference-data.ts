@@ -16,8 +16,13 @@ export class ReferenceData {
     private readonly ttlMs = 60_000,
   ) {}
 
+  /**
+   * Rereads after `ttlMs`; `force` (an unknown code or id) rereads sooner, but at most once a
+   * second, so a package naming a since-removed program does not cost a read per request.
+   */
   private async refresh(force = false): Promise<void> {
-    if (!force && Date.now() - this.loadedAt < this.ttlMs) return;
+    const age = Date.now() - this.loadedAt;
+    if (age < (force ? Math.min(1000, this.ttlMs) : this.ttlMs)) return;
     this.loading ??= this.store.listStates().then((states) => {
       this.states = new Map(states.map((s) => [s.code, s]));
       this.programs = new Map(states.flatMap((s) => s.programs.map((p) => [p.id, p] as const)));

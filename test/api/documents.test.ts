@@ -55,6 +55,27 @@ async function newDraft(formData: Record<string, unknown> = {}) {
   return res.json() as { id: string; version: number };
 }
 
+/** Everything a contract-only submission needs but its contract document. */
+const CONTRACT_READY = {
+  contractType: 'BASE',
+  contractDateStart: '2027-01-01',
+  contractDateEnd: '2027-12-31',
+  managedCareEntities: ['MCO'],
+  federalAuthorities: ['STATE_PLAN'],
+  stateContacts: [{ name: 'Mina', title: 'Lead', email: 'contact@mn.example.gov' }],
+};
+
+/** Submits the package at the version it has now, as the MN analyst. */
+async function submitAsItIs(id: string) {
+  const { version } = await api.store.getPackage(id);
+  return api.app.inject({
+    method: 'POST',
+    url: `/api/packages/${id}/submit`,
+    headers: mn,
+    payload: { expectedVersion: version },
+  });
+}
+
 function upload(
   id: string,
   headers: AuthHeaders,
@@ -204,14 +225,7 @@ describe('document upload and download', () => {
   });
 
   it('quarantines an infected file: recorded, never downloadable, and it blocks submission', async () => {
-    const pkg = await newDraft({
-      contractType: 'BASE',
-      contractDateStart: '2027-01-01',
-      contractDateEnd: '2027-12-31',
-      managedCareEntities: ['MCO'],
-      federalAuthorities: ['STATE_PLAN'],
-      stateContacts: [{ name: 'M', title: 'T', email: 'm@mn.example.gov' }],
-    });
+    const pkg = await newDraft(CONTRACT_READY);
     expect((await upload(pkg.id, mn, { name: 'contract.pdf', content: MINIMAL_PDF })).statusCode).toBe(201);
     const bad = await upload(
       pkg.id,
@@ -230,13 +244,7 @@ describe('document upload and download', () => {
     });
     expect(link.statusCode).toBe(409);
     expect(link.json().code).toBe('NOT_DOWNLOADABLE');
-    const current = await api.store.getPackage(pkg.id);
-    const submit = await api.app.inject({
-      method: 'POST',
-      url: `/api/packages/${pkg.id}/submit`,
-      headers: mn,
-      payload: { expectedVersion: current.version },
-    });
+    const submit = await submitAsItIs(pkg.id);
     expect(submit.statusCode).toBe(422);
     expect(submit.json().errors).toEqual([
       { path: 'documents.1.scanStatus', message: expect.stringContaining('virus scan') },
@@ -251,33 +259,14 @@ describe('document upload and download', () => {
         })
       ).statusCode,
     ).toBe(204);
-    const after = await api.store.getPackage(pkg.id);
-    const ok = await api.app.inject({
-      method: 'POST',
-      url: `/api/packages/${pkg.id}/submit`,
-      headers: mn,
-      payload: { expectedVersion: after.version },
-    });
+    const ok = await submitAsItIs(pkg.id);
     expect(ok.statusCode, ok.body).toBe(200);
   });
 
   it('on submit: writes an immutable JSON snapshot beside the files and emails the state and CMS; CMS downloads', async () => {
-    const pkg = await newDraft({
-      contractType: 'BASE',
-      contractDateStart: '2027-01-01',
-      contractDateEnd: '2027-12-31',
-      managedCareEntities: ['MCO'],
-      federalAuthorities: ['STATE_PLAN'],
-      stateContacts: [{ name: 'Mina', title: 'Lead', email: 'contact@mn.example.gov' }],
-    });
+    const pkg = await newDraft(CONTRACT_READY);
     const doc = (await upload(pkg.id, mn, { name: 'contract.pdf', content: MINIMAL_PDF })).json();
-    const current = await api.store.getPackage(pkg.id);
-    const sub = await api.app.inject({
-      method: 'POST',
-      url: `/api/packages/${pkg.id}/submit`,
-      headers: mn,
-      payload: { expectedVersion: current.version },
-    });
+    const sub = await submitAsItIs(pkg.id);
     expect(sub.statusCode).toBe(200);
     const snapshot = (await api.files.getJson(snapshotKey(pkg.id, 1))) as {
       name: string;

@@ -92,6 +92,13 @@ export function createDualStore(options: DualStoreOptions): Store {
     }
   }
 
+  /** A write on the primary, then the package mirrored as the primary now has it. */
+  async function thenMirror<T>(operation: string, id: string, write: () => Promise<T>): Promise<T> {
+    const result = await write();
+    await mirrorOne(operation, id);
+    return result;
+  }
+
   const mirrorOne = (operation: string, id: string) =>
     mirror('package', operation, id, () => mirrorPackage(primary, secondary, id));
 
@@ -150,30 +157,11 @@ export function createDualStore(options: DualStoreOptions): Store {
       shadow<Package>('getPackage', pkg, () => secondary.getPackage(id), isDeepStrictEqual);
       return pkg;
     },
-    async updateDraft(id, input) {
-      const pkg = await primary.updateDraft(id, input);
-      await mirrorOne('updateDraft', id);
-      return pkg;
-    },
-    async deleteDraft(id, input) {
-      await primary.deleteDraft(id, input);
-      await mirrorOne('deleteDraft', id);
-    },
-    async submit(id, input) {
-      const pkg = await primary.submit(id, input);
-      await mirrorOne('submit', id);
-      return pkg;
-    },
-    async unlock(id, input) {
-      const pkg = await primary.unlock(id, input);
-      await mirrorOne('unlock', id);
-      return pkg;
-    },
-    async resubmit(id, input) {
-      const pkg = await primary.resubmit(id, input);
-      await mirrorOne('resubmit', id);
-      return pkg;
-    },
+    updateDraft: (id, input) => thenMirror('updateDraft', id, () => primary.updateDraft(id, input)),
+    deleteDraft: (id, input) => thenMirror('deleteDraft', id, () => primary.deleteDraft(id, input)),
+    submit: (id, input) => thenMirror('submit', id, () => primary.submit(id, input)),
+    unlock: (id, input) => thenMirror('unlock', id, () => primary.unlock(id, input)),
+    resubmit: (id, input) => thenMirror('resubmit', id, () => primary.resubmit(id, input)),
 
     async listByState(stateCode, query) {
       const page = await primary.listByState(stateCode, query);
@@ -216,10 +204,7 @@ export function createDualStore(options: DualStoreOptions): Store {
         await mirror('audit', 'importAudit', id, () => mirrorAudit(primary, secondary, id));
       }
     },
-    async removePackage(id) {
-      await primary.removePackage(id);
-      await mirrorOne('removePackage', id);
-    },
+    removePackage: (id) => thenMirror('removePackage', id, () => primary.removePackage(id)),
 
     async close() {
       await Promise.allSettled([...chains.values()]);
