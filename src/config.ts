@@ -33,6 +33,7 @@ const ConfigSchema = z
     AWS_REGION: z.string().min(1).default('us-east-1'),
     CAREPACK_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     CAREPACK_DEV_LOGIN: flag.default(true),
+    CAREPACK_WEB_CLIENT: flag.default(true),
     CAREPACK_SECURE_COOKIES: flag.default(false),
     CAREPACK_S3_ENDPOINT: z.url().optional(),
     CAREPACK_S3_USE_AWS: flag.default(false),
@@ -121,6 +122,8 @@ export interface Config {
   sessionSecret?: string;
   /** Development login; always off when OIDC is configured. */
   devLogin: boolean;
+  /** Serve the web client at `/` (building it first when missing or stale). */
+  webClient: boolean;
   secureCookies: boolean;
   oidc?: OidcConfig;
   files: FilesConfig;
@@ -201,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     ...(c.CAREPACK_SESSION_SECRET ? { sessionSecret: c.CAREPACK_SESSION_SECRET } : {}),
     devLogin: c.CAREPACK_DEV_LOGIN && !c.CAREPACK_OIDC_ISSUER,
+    webClient: c.CAREPACK_WEB_CLIENT,
     secureCookies: c.CAREPACK_SECURE_COOKIES,
     files: filesConfig(c),
     mail: mailConfig(c),

@@ -14,6 +14,7 @@ import { openFiles } from './files/open-files.js';
 import { createNotifier, mailTransport } from './notify/index.js';
 import { seedStore } from './seed/seed.js';
 import { openStore } from './store/create-store.js';
+import { buildNeeded, buildWebClient, WEB_DIST } from './web-build.js';
 
 /** Without a configured secret, keep one in the data dir so sessions survive restarts. */
 function sessionSecret(config: Config): string {
@@ -49,7 +50,15 @@ async function main() {
       ? `email: SMTP via ${config.mail.smtp.host}`
       : `email: written to ${config.mail.outboxDir} (no SMTP configured)`,
   );
+  if (config.webClient) {
+    const why = buildNeeded();
+    if (why) {
+      log.info(`building the web client (${why})…`);
+      await buildWebClient((m) => log.info(m));
+    }
+  }
   const app = await buildApp({
+    ...(config.webClient ? { webRoot: WEB_DIST } : {}),
     files: opened.files,
     scanner: opened.scanner,
     maxUploadBytes: config.files.maxUploadBytes,
@@ -83,7 +92,9 @@ async function main() {
     throw e;
   }
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as { port: number }).port}`;
-  log.info(`Carepack is running at ${url} (API under ${url}/api, OpenAPI at ${url}/openapi.json)`);
+  log.info(
+    `Carepack is running at ${url} (open it in a browser; API under ${url}/api, OpenAPI at ${url}/openapi.json)`,
+  );
 }
 
 main().catch((e) => {

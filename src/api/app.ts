@@ -9,7 +9,12 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -32,6 +37,7 @@ import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
 import { stateRoutes } from './routes/states.js';
 import { authenticate, requireCsrf } from './session.js';
+import { registerWebClient, wantsClientPage } from './web-client.js';
 
 export interface AppOptions {
   store: Store;
@@ -47,6 +53,8 @@ export interface AppOptions {
   maxUploadBytes?: number;
   notifier?: Notifier;
   logger?: FastifyBaseLogger | boolean;
+  /** The built web client to serve at `/` (dist/web); without it, the API alone. */
+  webRoot?: string;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -62,9 +70,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   // The API speaks JSON only; anything else is a 415, not a confusing validation error.
   app.removeContentTypeParser('text/plain');
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(reply, problem('NOT_FOUND', `no route ${req.method} ${req.url}`, [], req.id)),
-  );
+  let sendClientPage: ((reply: FastifyReply) => FastifyReply) | undefined;
+  app.setNotFoundHandler((req, reply) => {
+    if (sendClientPage && wantsClientPage(req, options.webRoot)) return sendClientPage(reply);
+    return sendProblem(reply, problem('NOT_FOUND', `no route ${req.method} ${req.url}`, [], req.id));
+  });
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
@@ -96,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     getUserInfo: (req: FastifyRequest) => req.user?.id ?? '',
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  if (options.webRoot) sendClientPage = await registerWebClient(app, options.webRoot);
   app.decorateRequest('user', null);
   app.decorateRequest('authenticatedBy', null);
 

@@ -1,0 +1,55 @@
+/**
+ * Every API operation the client calls: method, path template, and the types of its query,
+ * body and answer. `test/web/endpoints.test.ts` checks each against the server's OpenAPI
+ * document, so a route renamed or removed on the server fails the tests, not the user.
+ */
+import type * as T from './types.js';
+
+export interface Endpoints {
+  'GET /api/auth/config': { response: { devLogin: boolean; oidc: boolean } };
+  'GET /api/auth/me': { response: T.User };
+  'GET /api/auth/csrf': { response: { token: string } };
+  'GET /api/auth/dev-users': { response: T.User[] };
+  'POST /api/auth/dev-login': { body: T.DevLoginBody; response: T.User };
+  'POST /api/auth/logout': { response: null };
+  'GET /api/states': { response: T.State[] };
+  'GET /api/packages': { query: T.ListPackagesQuery; response: T.Page<T.PackageSummaryView> };
+  'POST /api/packages': { body: T.CreatePackageBody; response: T.PackageView };
+  'GET /api/packages/{id}': { response: T.PackageView };
+  'PUT /api/packages/{id}': { body: T.UpdatePackageBody; response: T.PackageView };
+  'DELETE /api/packages/{id}': { query: { expectedVersion: number }; response: null };
+  'POST /api/packages/{id}/submit': { body: T.TransitionBody; response: T.PackageView };
+  'POST /api/packages/{id}/unlock': { body: T.ReasonBody; response: T.PackageView };
+  'POST /api/packages/{id}/resubmit': { body: T.ReasonBody; response: T.PackageView };
+  'GET /api/packages/{id}/history': { query: T.PageQuery; response: T.Page<T.AuditEvent> };
+  'POST /api/packages/{id}/documents': { response: T.PackageDocument };
+  'GET /api/packages/{id}/documents/{documentId}/download': { response: T.DownloadLink };
+  'DELETE /api/packages/{id}/documents/{documentId}': { response: null };
+}
+
+/** The same list at run time (for the contract test); `satisfies` keeps it complete. */
+export const ENDPOINTS = [
+  'GET /api/auth/config',
+  'GET /api/auth/me',
+  'GET /api/auth/csrf',
+  'GET /api/auth/dev-users',
+  'POST /api/auth/dev-login',
+  'POST /api/auth/logout',
+  'GET /api/states',
+  'GET /api/packages',
+  'POST /api/packages',
+  'GET /api/packages/{id}',
+  'PUT /api/packages/{id}',
+  'DELETE /api/packages/{id}',
+  'POST /api/packages/{id}/submit',
+  'POST /api/packages/{id}/unlock',
+  'POST /api/packages/{id}/resubmit',
+  'GET /api/packages/{id}/history',
+  'POST /api/packages/{id}/documents',
+  'GET /api/packages/{id}/documents/{documentId}/download',
+  'DELETE /api/packages/{id}/documents/{documentId}',
+] as const satisfies readonly (keyof Endpoints)[];
+
+type Missing = Exclude<keyof Endpoints, (typeof ENDPOINTS)[number]>;
+// Fails to compile when an endpoint is typed above but missing from the run-time list.
+export const everyEndpointListed: Missing extends never ? true : Missing = true;

@@ -1,0 +1,85 @@
+/** Server state through TanStack Query: one key per resource, shared by every page. */
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { call, isApiError } from './client.js';
+import type { ListPackagesQuery, PackageView, State, User } from './types.js';
+
+export const keys = {
+  me: ['me'] as const,
+  authConfig: ['auth-config'] as const,
+  states: ['states'] as const,
+  packages: (query: ListPackagesQuery) => ['packages', query] as const,
+  allPackages: ['packages'] as const,
+  pkg: (id: string) => ['package', id] as const,
+  history: (id: string) => ['history', id] as const,
+};
+
+/** The signed-in user, or null when nobody is. */
+export function useMe() {
+  return useQuery({
+    queryKey: keys.me,
+    queryFn: async (): Promise<User | null> => {
+      try {
+        return await call('GET /api/auth/me', {});
+      } catch (e) {
+        if (isApiError(e, 401)) return null;
+        throw e;
+      }
+    },
+    staleTime: 60_000,
+  });
+}
+
+export function useAuthConfig() {
+  return useQuery({
+    queryKey: keys.authConfig,
+    queryFn: () => call('GET /api/auth/config', {}),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+/** States and their programs change only with a deployment. */
+export function useStates() {
+  return useQuery({
+    queryKey: keys.states,
+    queryFn: () => call('GET /api/states', {}),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}
+
+export function useStateInfo(code: string | undefined): State | undefined {
+  const states = useStates();
+  return states.data?.find((s) => s.code === code);
+}
+
+export function usePackages(query: ListPackagesQuery) {
+  return useQuery({
+    queryKey: keys.packages(query),
+    queryFn: () => call('GET /api/packages', { query }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function usePackage(id: string | undefined) {
+  return useQuery({
+    queryKey: keys.pkg(id ?? ''),
+    queryFn: () => call('GET /api/packages/{id}', { params: { id: id! } }),
+    enabled: Boolean(id),
+  });
+}
+
+export function useHistory(id: string) {
+  return useQuery({
+    queryKey: keys.history(id),
+    queryFn: () => call('GET /api/packages/{id}/history', { params: { id }, query: { limit: 100 } }),
+  });
+}
+
+/** After a change: the answer is the new package; lists and history are out of date. */
+export function usePackageChanged() {
+  const client = useQueryClient();
+  return (pkg: PackageView) => {
+    client.setQueryData(keys.pkg(pkg.id), pkg);
+    void client.invalidateQueries({ queryKey: keys.allPackages });
+    void client.invalidateQueries({ queryKey: keys.history(pkg.id) });
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The client's view of the API, inferred from the very zod schemas the server validates
+ * with and publishes as OpenAPI (src/api/schemas.ts), so the two cannot drift apart.
+ * Type-only imports: none of the server code reaches the bundle.
+ */
+import type { z } from 'zod';
+import type { Problem } from '../../../src/api/problem.js';
+import type * as S from '../../../src/api/schemas.js';
+
+export type {
+  FieldError,
+  FormData,
+  FormDataInput,
+  PackageDocument,
+  Program,
+  RateCertification,
+  State,
+  User,
+} from '../../../src/domain/index.js';
+export type PackageView = z.output<typeof S.PackageViewSchema>;
+export type PackageSummaryView = z.output<typeof S.PackageSummaryViewSchema>;
+export type AuditEvent = z.output<typeof S.AuditEventSchema>;
+export type ListPackagesQuery = z.input<typeof S.ListPackagesQuery>;
+export type PageQuery = z.input<typeof S.PageQuery>;
+export type CreatePackageBody = z.input<typeof S.CreatePackageBody>;
+export type UpdatePackageBody = z.input<typeof S.UpdatePackageBody>;
+export type ReasonBody = z.input<typeof S.ReasonBody>;
+export type TransitionBody = z.input<typeof S.TransitionBody>;
+export type DevLoginBody = z.input<typeof S.DevLoginBody>;
+export type { Problem };
+export interface Page<T> {
+  items: T[];
+  cursor?: string | undefined;
+}
+export interface DownloadLink {
+  url: string;
+  name: string;
+  expiresAt: string;
+}

@@ -1,0 +1,93 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { GridContainer } from '@trussworks/react-uswds';
+import { useEffect } from 'react';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { onSignedOut } from './api/client.js';
+import { keys, useMe } from './api/queries.js';
+import { Layout } from './components/layout.js';
+import { Loading } from './components/loading.js';
+import { CmsDashboard } from './pages/cms-dashboard.js';
+import { ErrorPage } from './pages/error-page.js';
+import { PackageDetail } from './pages/package-detail.js';
+import { PackageEditor } from './pages/package-editor.js';
+import { SignIn } from './pages/sign-in.js';
+import { StateDashboard } from './pages/state-dashboard.js';
+
+export function App() {
+  const me = useMe();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const client = useQueryClient();
+
+  // The server ended the session (expiry, sign-out in another tab): say so on the sign-in page.
+  useEffect(
+    () =>
+      onSignedOut(() => {
+        client.setQueryData(keys.me, null);
+        if (!location.pathname.startsWith('/signin')) {
+          navigate(`/signin?expired=1&returnTo=${encodeURIComponent(location.pathname + location.search)}`);
+        }
+      }),
+    [client, navigate, location],
+  );
+
+  if (me.isPending)
+    return (
+      <Layout user={null}>
+        <Loading what="Carepack" />
+      </Layout>
+    );
+  if (me.isError) {
+    return (
+      <Layout user={null}>
+        <ErrorPage kind="unavailable" />
+      </Layout>
+    );
+  }
+  const user = me.data;
+  if (!user) {
+    return (
+      <Layout user={null}>
+        <Routes>
+          <Route path="/signin" element={<SignIn />} />
+          <Route
+            path="*"
+            element={
+              <Navigate
+                to={`/signin?returnTo=${encodeURIComponent(location.pathname + location.search)}`}
+                replace
+              />
+            }
+          />
+        </Routes>
+      </Layout>
+    );
+  }
+  return (
+    <Layout user={user}>
+      <GridContainer>
+        <Routes>
+          <Route
+            path="/"
+            element={user.role === 'STATE_USER' ? <StateDashboard user={user} /> : <CmsDashboard />}
+          />
+          <Route
+            path="/packages/new"
+            element={
+              user.role === 'STATE_USER' ? <PackageEditor user={user} /> : <ErrorPage kind="forbidden" />
+            }
+          />
+          <Route
+            path="/packages/:id/edit/:step"
+            element={
+              user.role === 'STATE_USER' ? <PackageEditor user={user} /> : <ErrorPage kind="forbidden" />
+            }
+          />
+          <Route path="/packages/:id" element={<PackageDetail user={user} />} />
+          <Route path="/signin" element={<Navigate to="/" replace />} />
+          <Route path="*" element={<ErrorPage kind="not-found" />} />
+        </Routes>
+      </GridContainer>
+    </Layout>
+  );
+}

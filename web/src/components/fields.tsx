@@ -1,0 +1,188 @@
+/**
+ * Form fields per USWDS form guidance: a visible label, an optional hint, the error message
+ * between label and input, and both tied to the input with aria-describedby.
+ */
+import {
+  Checkbox,
+  ErrorMessage,
+  Fieldset,
+  FormGroup,
+  Label,
+  Radio,
+  Select,
+  Textarea,
+  TextInput,
+} from '@trussworks/react-uswds';
+import type { ReactNode } from 'react';
+import type { FieldError } from '../api/types.js';
+import { fieldId, messagesFor, messagesUnder } from '../form/fields.js';
+
+interface Common {
+  path: string;
+  label: string;
+  hint?: ReactNode;
+  errors: readonly FieldError[];
+  required?: boolean;
+}
+
+function describedBy(id: string, hint: unknown, messages: string[]) {
+  return (
+    [hint ? `${id}-hint` : '', messages.length ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined
+  );
+}
+
+function Messages({ id, messages }: { id: string; messages: string[] }) {
+  if (messages.length === 0) return null;
+  return <ErrorMessage id={`${id}-error`}>{messages.join('; ')}</ErrorMessage>;
+}
+
+function Hint({ id, hint }: { id: string; hint: ReactNode }) {
+  return hint ? (
+    <div className="usa-hint" id={`${id}-hint`}>
+      {hint}
+    </div>
+  ) : null;
+}
+
+function LabelText({ label, required }: { label: string; required?: boolean | undefined }) {
+  return (
+    <>
+      {label}
+      {required ? '' : <span className="usa-hint"> (optional)</span>}
+    </>
+  );
+}
+
+export function TextField(
+  props: Common & {
+    value: string;
+    onChange: (v: string) => void;
+    type?: 'text' | 'email' | 'date';
+    multiline?: boolean;
+  },
+) {
+  const id = fieldId(props.path);
+  const messages = messagesFor(props.errors, props.path);
+  const common = {
+    id,
+    name: id,
+    value: props.value,
+    'aria-describedby': describedBy(id, props.hint, messages),
+    'aria-invalid': messages.length > 0 || undefined,
+    validationStatus: messages.length ? ('error' as const) : undefined,
+  };
+  return (
+    <FormGroup error={messages.length > 0}>
+      <Label htmlFor={id} error={messages.length > 0}>
+        <LabelText label={props.label} required={props.required} />
+      </Label>
+      <Hint id={id} hint={props.hint} />
+      <Messages id={id} messages={messages} />
+      {props.multiline ? (
+        <Textarea {...common} onChange={(e) => props.onChange(e.target.value)} />
+      ) : props.type === 'date' ? (
+        // USWDS's date picker types as MM/DD/YYYY; the browser's own date input gives ISO dates and a calendar.
+        <input
+          id={id}
+          name={id}
+          value={props.value}
+          aria-describedby={common['aria-describedby']}
+          aria-invalid={common['aria-invalid']}
+          className={`usa-input usa-input--medium${messages.length ? ' usa-input--error' : ''}`}
+          type="date"
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      ) : (
+        <TextInput {...common} type={props.type ?? 'text'} onChange={(e) => props.onChange(e.target.value)} />
+      )}
+    </FormGroup>
+  );
+}
+
+export function SelectField(
+  props: Common & {
+    value: string;
+    onChange: (v: string) => void;
+    options: readonly { value: string; label: string }[];
+    emptyLabel?: string;
+  },
+) {
+  const id = fieldId(props.path);
+  const messages = messagesFor(props.errors, props.path);
+  return (
+    <FormGroup error={messages.length > 0}>
+      <Label htmlFor={id} error={messages.length > 0}>
+        <LabelText label={props.label} required={props.required} />
+      </Label>
+      <Hint id={id} hint={props.hint} />
+      <Messages id={id} messages={messages} />
+      <Select
+        id={id}
+        name={id}
+        value={props.value}
+        aria-describedby={describedBy(id, props.hint, messages)}
+        validationStatus={messages.length ? 'error' : undefined}
+        onChange={(e) => props.onChange(e.target.value)}
+      >
+        <option value="">{props.emptyLabel ?? '- Select -'}</option>
+        {props.options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </Select>
+    </FormGroup>
+  );
+}
+
+/** Several choices (checkboxes) or one (radios) inside a fieldset whose legend is the question. */
+export function ChoiceGroup(
+  props: Common & {
+    options: readonly { value: string; label: string }[];
+    selected: readonly string[];
+    onChange: (values: string[]) => void;
+    single?: boolean;
+  },
+) {
+  const id = fieldId(props.path);
+  // Errors on items (`formData.programIds.0`) are shown on the group.
+  const messages = messagesUnder(props.errors, props.path);
+  return (
+    <FormGroup error={messages.length > 0}>
+      <Fieldset
+        id={id}
+        tabIndex={-1}
+        legend={<LabelText label={props.label} required={props.required} />}
+        legendStyle="default"
+        aria-describedby={describedBy(id, props.hint, messages)}
+      >
+        <Hint id={id} hint={props.hint} />
+        <Messages id={id} messages={messages} />
+        {props.options.map((o) => {
+          const optionId = `${id}-${fieldId(o.value)}`;
+          const checked = props.selected.includes(o.value);
+          const Input = props.single ? Radio : Checkbox;
+          return (
+            <Input
+              key={o.value}
+              id={optionId}
+              name={id}
+              label={o.label}
+              value={o.value}
+              checked={checked}
+              onChange={(e) => {
+                if (props.single) props.onChange([o.value]);
+                else
+                  props.onChange(
+                    e.target.checked
+                      ? [...props.selected, o.value]
+                      : props.selected.filter((v) => v !== o.value),
+                  );
+              }}
+            />
+          );
+        })}
+      </Fieldset>
+    </FormGroup>
+  );
+}

@@ -1,0 +1,96 @@
+import { useQueryClient } from '@tanstack/react-query';
+import {
+  Button,
+  GovBanner,
+  Header,
+  Identifier,
+  IdentifierIdentity,
+  IdentifierMasthead,
+  PrimaryNav,
+  Title,
+} from '@trussworks/react-uswds';
+import type { ReactNode } from 'react';
+import { Link, NavLink, useNavigate } from 'react-router';
+import { call, setCsrfToken } from '../api/client.js';
+import { keys } from '../api/queries.js';
+import type { User } from '../api/types.js';
+
+function roleLabel(user: User): string {
+  if (user.role === 'STATE_USER') return `${user.stateCode} state user`;
+  return user.role === 'CMS_USER' ? 'CMS reviewer' : 'Administrator';
+}
+
+export function Layout({ user, children }: { user: User | null; children: ReactNode }) {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const signOut = async () => {
+    await call('POST /api/auth/logout', {}).catch(() => undefined);
+    setCsrfToken(undefined);
+    client.clear();
+    client.setQueryData(keys.me, null);
+    navigate('/signin');
+  };
+  const items = user
+    ? [
+        <NavLink
+          key="dashboard"
+          to="/"
+          end
+          className={({ isActive }) => `usa-nav-link${isActive ? ' usa-current' : ''}`}
+        >
+          <span>{user.role === 'STATE_USER' ? 'Dashboard' : 'Submissions'}</span>
+        </NavLink>,
+        ...(user.role === 'STATE_USER'
+          ? [
+              <NavLink
+                key="new"
+                to="/packages/new"
+                className={({ isActive }) => `usa-nav-link${isActive ? ' usa-current' : ''}`}
+              >
+                <span>New submission</span>
+              </NavLink>,
+            ]
+          : []),
+      ]
+    : [];
+  return (
+    <>
+      <a className="usa-skipnav" href="#main-content">
+        Skip to main content
+      </a>
+      <GovBanner aria-label="Official website of the United States government" />
+      <Header basic>
+        <div className="usa-nav-container">
+          <div className="usa-navbar">
+            <Title>
+              <Link to="/" title="Carepack home">
+                Carepack
+              </Link>
+            </Title>
+          </div>
+          {user && (
+            <div className="carepack-header-right">
+              <PrimaryNav items={items} aria-label="Primary" />
+              <span className="carepack-user" data-testid="signed-in-as">
+                {user.givenName} {user.familyName} ({roleLabel(user)})
+              </span>
+              <Button type="button" unstyled onClick={() => void signOut()}>
+                Sign out
+              </Button>
+            </div>
+          )}
+        </div>
+      </Header>
+      <main id="main-content" className="carepack-main" tabIndex={-1}>
+        {children}
+      </main>
+      <Identifier>
+        <IdentifierMasthead aria-label="Agency identifier">
+          <IdentifierIdentity domain="carepack">
+            Carepack: managed-care contracts and rate certifications for CMS review
+          </IdentifierIdentity>
+        </IdentifierMasthead>
+      </Identifier>
+    </>
+  );
+}

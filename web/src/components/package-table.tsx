@@ -1,0 +1,97 @@
+import { Button, ButtonGroup, Table } from '@trussworks/react-uswds';
+import { Link } from 'react-router';
+import type { PackageSummaryView, State } from '../api/types.js';
+import { StatusTag } from './status-tag.js';
+
+export const SUBMISSION_TYPE_LABELS = {
+  CONTRACT_ONLY: 'Contract action only',
+  CONTRACT_AND_RATES: 'Contract action and rate certification',
+} as const;
+
+export const formatDateTime = (iso: string) =>
+  new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+
+export function programNames(
+  states: readonly State[] | undefined,
+  stateCode: string,
+  ids: readonly string[],
+) {
+  const programs = states?.find((s) => s.code === stateCode)?.programs ?? [];
+  return ids.map((id) => programs.find((p) => p.id === id)?.name ?? 'unknown program').join(', ');
+}
+
+export function PackageTable({
+  items,
+  states,
+  showState,
+  caption,
+}: {
+  items: readonly PackageSummaryView[];
+  states: readonly State[] | undefined;
+  showState: boolean;
+  caption: string;
+}) {
+  return (
+    <Table bordered fullWidth className="carepack-table" data-testid="package-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Name</th>
+          {showState && <th scope="col">State</th>}
+          <th scope="col">Programs</th>
+          <th scope="col">Type</th>
+          <th scope="col">Status</th>
+          <th scope="col">Last updated</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((p) => (
+          <tr key={p.id}>
+            <th scope="row">
+              <Link to={`/packages/${p.id}`}>{p.name}</Link>
+            </th>
+            {showState && <td>{p.stateCode}</td>}
+            <td>{programNames(states, p.stateCode, p.programIds) || '—'}</td>
+            <td>{SUBMISSION_TYPE_LABELS[p.submissionType]}</td>
+            <td>
+              <StatusTag status={p.status} />
+            </td>
+            <td>
+              <time dateTime={p.updatedAt}>{formatDateTime(p.updatedAt)}</time>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+/** Cursor pagination: the server hands out "next" cursors; "previous" is the stack of those used. */
+export function Pager({
+  page,
+  hasNext,
+  onPrevious,
+  onNext,
+}: {
+  page: number;
+  hasNext: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+}) {
+  if (page === 1 && !hasNext) return null;
+  return (
+    <nav aria-label="Pagination" className="margin-y-2">
+      <ButtonGroup>
+        <Button type="button" outline disabled={page === 1} onClick={onPrevious}>
+          Previous page
+        </Button>
+        <span className="padding-x-2 padding-y-1" aria-live="polite">
+          Page {page}
+        </span>
+        <Button type="button" outline disabled={!hasNext} onClick={onNext}>
+          Next page
+        </Button>
+      </ButtonGroup>
+    </nav>
+  );
+}

@@ -1,0 +1,151 @@
+import { Button } from '@trussworks/react-uswds';
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import type { FormData, PackageDocument, State } from '../api/types.js';
+import {
+  ACTUARIAL_FIRMS,
+  COMMUNICATION_PREFERENCES,
+  CONTRACT_TYPES,
+  DOCUMENT_CATEGORIES,
+  FEDERAL_AUTHORITIES,
+  ITEMS_BEING_AMENDED,
+  labelOf,
+  MANAGED_CARE_ENTITIES,
+  RATE_TYPES,
+  SUBMISSION_TYPES,
+} from '../form/labels.js';
+import { formatSize, ScanTag } from '../steps/documents-step.js';
+
+function Item({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="margin-bottom-1">
+      <dt className="text-bold">{term}</dt>
+      <dd className="margin-left-0">{children || '—'}</dd>
+    </div>
+  );
+}
+
+const many = (list: readonly { value: string; label: string }[], values: readonly string[]) =>
+  values.map((v) => labelOf(list, v)).join('; ');
+
+function Section({
+  title,
+  editTo,
+  children,
+}: {
+  title: string;
+  editTo?: string | undefined;
+  children: ReactNode;
+}) {
+  return (
+    <section className="margin-bottom-3 border-bottom-1px border-base-lighter">
+      <div className="display-flex flex-justify flex-align-center">
+        <h3>{title}</h3>
+        {editTo && (
+          <Link to={editTo} aria-label={`Edit ${title.toLowerCase()}`}>
+            Edit
+          </Link>
+        )}
+      </div>
+      <dl>{children}</dl>
+    </section>
+  );
+}
+
+/** Everything a revision holds, for the review page and the package's history. */
+export function RevisionSummary({
+  form,
+  documents,
+  state,
+  editBase,
+  onDownload,
+}: {
+  form: FormData;
+  documents: readonly PackageDocument[];
+  state: State | undefined;
+  /** Edit links go to `${editBase}/{step}` when given. */
+  editBase?: string;
+  onDownload?: (doc: PackageDocument) => void;
+}) {
+  const programName = (id: string) => state?.programs.find((p) => p.id === id)?.name ?? 'unknown program';
+  const edit = (step: string) => (editBase ? `${editBase}/${step}` : undefined);
+  return (
+    <div>
+      <Section title="Submission details" editTo={edit('submission')}>
+        <Item term="Programs">{form.programIds.map(programName).join(', ')}</Item>
+        <Item term="Submission type">{labelOf(SUBMISSION_TYPES, form.submissionType)}</Item>
+        <Item term="Related to COVID-19">
+          {form.relatedToCovid19 === undefined ? '' : form.relatedToCovid19 ? 'Yes' : 'No'}
+        </Item>
+        <Item term="Description">{form.submissionDescription}</Item>
+      </Section>
+      <Section title="Contract details" editTo={edit('contract')}>
+        <Item term="Contract action type">{labelOf(CONTRACT_TYPES, form.contractType)}</Item>
+        <Item term="Contract dates">
+          {form.contractDateStart && `${form.contractDateStart} to ${form.contractDateEnd ?? '?'}`}
+        </Item>
+        <Item term="Managed care entities">{many(MANAGED_CARE_ENTITIES, form.managedCareEntities)}</Item>
+        <Item term="Federal authorities">{many(FEDERAL_AUTHORITIES, form.federalAuthorities)}</Item>
+        {form.contractType === 'AMENDMENT' && (
+          <Item term="Items being amended">
+            {many(ITEMS_BEING_AMENDED, form.itemsBeingAmended)}
+            {form.otherItemBeingAmended ? ` (${form.otherItemBeingAmended})` : ''}
+          </Item>
+        )}
+      </Section>
+      {form.submissionType === 'CONTRACT_AND_RATES' && (
+        <Section title="Rate details" editTo={edit('rates')}>
+          {form.rateCertifications.map((r, i) => (
+            <Item key={r.id} term={`Rate certification ${i + 1}`}>
+              {labelOf(RATE_TYPES, r.rateType)}; programs{' '}
+              {r.rateProgramIds.map(programName).join(', ') || '—'}; rating period {r.rateDateStart ?? '?'} to{' '}
+              {r.rateDateEnd ?? '?'}; certified {r.rateDateCertified ?? '?'}
+              {r.rateType === 'AMENDMENT' &&
+                `; effective ${r.effectiveDateStart ?? '?'} to ${r.effectiveDateEnd ?? '?'}`}
+              <br />
+              Actuaries:{' '}
+              {r.certifyingActuaries
+                .map(
+                  (a) =>
+                    `${a.name || '?'} <${a.email || '?'}>, ${a.actuarialFirm === 'OTHER' ? a.actuarialFirmOther : labelOf(ACTUARIAL_FIRMS, a.actuarialFirm)}`,
+                )
+                .join('; ')}
+            </Item>
+          ))}
+          <Item term="Communication preference">
+            {labelOf(COMMUNICATION_PREFERENCES, form.actuaryCommunicationPreference)}
+          </Item>
+        </Section>
+      )}
+      <Section title="Contacts" editTo={edit('contacts')}>
+        {form.stateContacts.map((c, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: contacts have no identity but their place
+          <Item key={i} term={`State contact ${i + 1}`}>
+            {c.name} {c.title && `(${c.title})`} {c.email}
+          </Item>
+        ))}
+      </Section>
+      <Section title="Documents" editTo={edit('documents')}>
+        {documents.length === 0 && <Item term="Files">None attached</Item>}
+        {documents.map((d) => {
+          const rateIndex = form.rateCertifications.findIndex((r) => r.id === d.rateId);
+          return (
+            <Item
+              key={d.id}
+              term={`${DOCUMENT_CATEGORIES[d.category]}${rateIndex >= 0 ? ` ${rateIndex + 1}` : ''}`}
+            >
+              {onDownload ? (
+                <Button type="button" unstyled onClick={() => onDownload(d)}>
+                  Download {d.name}
+                </Button>
+              ) : (
+                d.name
+              )}{' '}
+              ({formatSize(d.size)}) <ScanTag status={d.scanStatus} />
+            </Item>
+          );
+        })}
+      </Section>
+    </div>
+  );
+}

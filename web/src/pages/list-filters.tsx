@@ -1,0 +1,100 @@
+import { Label, Select } from '@trussworks/react-uswds';
+import type { State } from '../api/types.js';
+import { statusLabel } from '../components/status-tag.js';
+import type { Filters } from './use-paged-list.js';
+
+const STATE_STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
+const CMS_STATUSES = ['SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
+
+function FilterSelect({
+  id,
+  label,
+  value,
+  onChange,
+  options,
+  all,
+  disabled,
+}: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  onChange: (v: string) => void;
+  options: readonly { value: string; label: string }[];
+  all: string;
+  disabled?: boolean;
+}) {
+  return (
+    <div className="usa-form-group">
+      <Label htmlFor={id}>{label}</Label>
+      <Select
+        id={id}
+        name={id}
+        value={value ?? ''}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.value)}
+      >
+        <option value="">{all}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </Select>
+    </div>
+  );
+}
+
+/** Filters and sort order of a dashboard list; `states` given means the CMS view (every state). */
+export function ListFilters({
+  filters,
+  setFilter,
+  programsOf,
+  states,
+}: {
+  filters: Filters;
+  setFilter: (name: keyof Filters, value: string) => void;
+  /** The state whose programs can be filtered on (CMS: only once a state is chosen). */
+  programsOf: State | undefined;
+  states?: readonly State[] | undefined;
+}) {
+  const statuses = states ? CMS_STATUSES : STATE_STATUSES;
+  return (
+    <search className="carepack-filters margin-y-2" aria-label="Filter packages">
+      {states && (
+        <FilterSelect
+          id="filter-state"
+          label="State"
+          value={filters.stateCode}
+          onChange={(v) => setFilter('stateCode', v)}
+          all="All states"
+          options={states.map((s) => ({ value: s.code, label: `${s.code} – ${s.name}` }))}
+        />
+      )}
+      <FilterSelect
+        id="filter-program"
+        label="Program"
+        value={filters.programId}
+        onChange={(v) => setFilter('programId', v)}
+        all={programsOf ? 'All programs' : 'Choose a state first'}
+        disabled={!programsOf}
+        options={(programsOf?.programs ?? []).map((p) => ({ value: p.id, label: p.name }))}
+      />
+      <FilterSelect
+        id="filter-status"
+        label="Status"
+        value={filters.status}
+        onChange={(v) => setFilter('status', v)}
+        all="All statuses"
+        options={statuses.map((s) => ({ value: s, label: statusLabel(s) }))}
+      />
+      <FilterSelect
+        id="filter-order"
+        label="Sort by last update"
+        value={filters.order}
+        onChange={(v) => setFilter('order', v)}
+        all="Newest first"
+        options={[{ value: 'oldest', label: 'Oldest first' }]}
+      />
+    </search>
+  );
+}

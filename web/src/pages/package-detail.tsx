@@ -1,0 +1,202 @@
+import { Button, Table } from '@trussworks/react-uswds';
+import { useState } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import { call, isApiError } from '../api/client.js';
+import { useHistory, usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
+import type { FieldError, PackageDocument, PackageView, User } from '../api/types.js';
+import { TextField } from '../components/fields.js';
+import { Loading } from '../components/loading.js';
+import { Notice } from '../components/notice.js';
+import { formatDateTime, SUBMISSION_TYPE_LABELS } from '../components/package-table.js';
+import { ProblemAlert } from '../components/problem-alert.js';
+import { RevisionSummary } from '../components/revision-summary.js';
+import { StatusTag } from '../components/status-tag.js';
+import { ErrorPage } from './error-page.js';
+
+function UnlockForm({ pkg, onDone }: { pkg: PackageView; onDone: (message: string) => void }) {
+  const changed = usePackageChanged();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [failure, setFailure] = useState<unknown>(null);
+  if (!open) {
+    return (
+      <Button type="button" secondary onClick={() => setOpen(true)}>
+        Unlock package
+      </Button>
+    );
+  }
+  const unlock = async () => {
+    setFailure(null);
+    if (!reason.trim()) {
+      setErrors([{ path: 'reason', message: 'give a reason for unlocking' }]);
+      return;
+    }
+    try {
+      const done = await call('POST /api/packages/{id}/unlock', {
+        params: { id: pkg.id },
+        body: { expectedVersion: pkg.version, reason },
+      });
+      changed(done);
+      setOpen(false);
+      onDone(`${done.name} was unlocked; the state has been told why.`);
+    } catch (e) {
+      if (isApiError(e)) setErrors(e.fieldErrors);
+      setFailure(e);
+    }
+  };
+  return (
+    <form
+      className="usa-form usa-form--large"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void unlock();
+      }}
+    >
+      <ProblemAlert error={failure} heading="The package was not unlocked" />
+      <TextField
+        path="reason"
+        label="Reason for unlocking"
+        hint="The state sees this and must address it before resubmitting."
+        required
+        multiline
+        errors={errors}
+        value={reason}
+        onChange={setReason}
+      />
+      <Button type="submit" secondary className="margin-top-2">
+        Unlock
+      </Button>
+      <Button type="button" unstyled className="margin-left-2" onClick={() => setOpen(false)}>
+        Cancel
+      </Button>
+    </form>
+  );
+}
+
+function History({ id }: { id: string }) {
+  const history = useHistory(id);
+  if (history.isPending) return <Loading what="the history" />;
+  if (history.isError) return <ProblemAlert error={history.error} />;
+  return (
+    <Table bordered fullWidth data-testid="history">
+      <caption>Change history</caption>
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Who</th>
+          <th scope="col">What</th>
+        </tr>
+      </thead>
+      <tbody>
+        {history.data.items.map((e) => (
+          <tr key={e.id}>
+            <td>
+              <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+            </td>
+            <td>{e.actor.email}</td>
+            <td>{e.summary}</td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+export function PackageDetail({ user }: { user: User }) {
+  const { id } = useParams();
+  const location = useLocation();
+  const pkgQuery = usePackage(id);
+  const [banner, setBanner] = useState<string | undefined>(
+    (location.state as { banner?: string } | null)?.banner,
+  );
+  const [downloadError, setDownloadError] = useState<unknown>(null);
+  const state = useStateInfo(pkgQuery.data?.stateCode);
+  if (pkgQuery.isPending) return <Loading what="the package" />;
+  if (pkgQuery.isError) {
+    if (isApiError(pkgQuery.error, 404)) return <ErrorPage kind="not-found" />;
+    if (isApiError(pkgQuery.error, 403)) return <ErrorPage kind="forbidden" />;
+    return <ProblemAlert error={pkgQuery.error} />;
+  }
+  const pkg = pkgQuery.data;
+  const download = async (doc: PackageDocument) => {
+    setDownloadError(null);
+    try {
+      const link = await call('GET /api/packages/{id}/documents/{documentId}/download', {
+        params: { id: pkg.id, documentId: doc.id },
+      });
+      window.location.assign(link.url);
+    } catch (e) {
+      setDownloadError(e);
+    }
+  };
+  const editable = user.role === 'STATE_USER' && (pkg.status === 'DRAFT' || pkg.status === 'UNLOCKED');
+  const unlockable = user.role === 'CMS_USER' && (pkg.status === 'SUBMITTED' || pkg.status === 'RESUBMITTED');
+  return (
+    <div className="margin-y-3">
+      {banner && (
+        <Notice type="success" level="h2" heading="Done" role="status" data-testid="banner">
+          {banner}
+        </Notice>
+      )}
+      <h1 data-testid="package-name">{pkg.name}</h1>
+      <p>
+        <StatusTag status={pkg.status} /> {SUBMISSION_TYPE_LABELS[pkg.revisions[0]!.formData.submissionType]}{' '}
+        · {state?.name ?? pkg.stateCode}
+        {pkg.initiallySubmittedAt && ` · first submitted ${formatDateTime(pkg.initiallySubmittedAt)}`} · last
+        updated {formatDateTime(pkg.updatedAt)}
+      </p>
+      {pkg.status === 'UNLOCKED' && pkg.unlockInfo && (
+        <Notice type="warning" level="h2" heading="Unlocked by CMS">
+          {pkg.unlockInfo.by.email} on {formatDateTime(pkg.unlockInfo.at)}: {pkg.unlockInfo.reason}
+        </Notice>
+      )}
+      {editable && (
+        <Link
+          className="usa-button"
+          to={`/packages/${pkg.id}/edit/${pkg.status === 'UNLOCKED' ? 'submission' : 'submission'}`}
+        >
+          {pkg.status === 'UNLOCKED' ? 'Edit and resubmit' : 'Continue editing'}
+        </Link>
+      )}
+      {unlockable && <UnlockForm pkg={pkg} onDone={setBanner} />}
+      <ProblemAlert error={downloadError} heading="The document could not be downloaded" />
+      <h2>Revisions</h2>
+      {pkg.revisions.map((r) => (
+        <section
+          key={r.id}
+          className="margin-bottom-4"
+          aria-labelledby={`revision-${r.number}`}
+          data-testid="revision"
+        >
+          <h3 id={`revision-${r.number}`} className="bg-base-lightest padding-1">
+            Revision {r.number}
+            {r.submitInfo
+              ? ` · ${r.number === 1 ? 'submitted' : 'resubmitted'} ${formatDateTime(r.submitInfo.at)}`
+              : ' · not submitted yet'}
+          </h3>
+          {r.unlockInfo && (
+            <p>
+              <strong>Unlocked</strong> by {r.unlockInfo.by.email} on {formatDateTime(r.unlockInfo.at)}.
+              Reason: {r.unlockInfo.reason}
+            </p>
+          )}
+          {r.submitInfo && (
+            <p>
+              <strong>{r.number === 1 ? 'Submitted' : 'Resubmitted'}</strong> by {r.submitInfo.by.email}.{' '}
+              {r.number > 1 && `Reason: ${r.submitInfo.reason}`}
+            </p>
+          )}
+          <RevisionSummary
+            form={r.formData}
+            documents={r.documents}
+            state={state}
+            onDownload={(d) => void download(d)}
+          />
+        </section>
+      ))}
+      <h2>History</h2>
+      <History id={pkg.id} />
+    </div>
+  );
+}

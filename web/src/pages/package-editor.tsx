@@ -1,0 +1,213 @@
+import { Button, ButtonGroup, StepIndicator, StepIndicatorStep } from '@trussworks/react-uswds';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { validateForSubmit } from '../../../src/domain/validate-submit.js';
+import { call, isApiError } from '../api/client.js';
+import { usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
+import type { FieldError, FormData, PackageView, User } from '../api/types.js';
+import { ErrorSummary } from '../components/error-summary.js';
+import { Loading } from '../components/loading.js';
+import { Notice } from '../components/notice.js';
+import { ProblemAlert } from '../components/problem-alert.js';
+import { errorsOfStep, type StepId, stepsFor } from '../form/steps.js';
+import { ContactsStep } from '../steps/contacts-step.js';
+import { ContractStep } from '../steps/contract-step.js';
+import { DocumentsStep } from '../steps/documents-step.js';
+import { RatesStep } from '../steps/rates-step.js';
+import { ReviewStep } from '../steps/review-step.js';
+import { SubmissionStep } from '../steps/submission-step.js';
+import { ErrorPage } from './error-page.js';
+
+const EMPTY_FORM: FormData = {
+  submissionType: 'CONTRACT_ONLY',
+  programIds: [],
+  submissionDescription: '',
+  managedCareEntities: [],
+  federalAuthorities: [],
+  itemsBeingAmended: [],
+  rateCertifications: [],
+  stateContacts: [],
+};
+
+/** New package and edit draft: one step per page, saved on "Continue" and "Save as draft". */
+export function PackageEditor({ user }: { user: Extract<User, { role: 'STATE_USER' }> }) {
+  const { id, step: stepParam } = useParams();
+  const pkgQuery = usePackage(id);
+  const state = useStateInfo(user.stateCode);
+  if (id && pkgQuery.isPending) return <Loading what="the package" />;
+  if (pkgQuery.isError) {
+    if (isApiError(pkgQuery.error, 404)) return <ErrorPage kind="not-found" />;
+    if (isApiError(pkgQuery.error, 403)) return <ErrorPage kind="forbidden" />;
+    return <ProblemAlert error={pkgQuery.error} />;
+  }
+  if (!state) return <Loading what="your state's programs" />;
+  const pkg = pkgQuery.data;
+  if (pkg && pkg.status !== 'DRAFT' && pkg.status !== 'UNLOCKED') {
+    return (
+      <Notice type="info" level="h1" heading={`${pkg.name} is with CMS`} className="margin-top-4">
+        Submitted packages cannot be edited unless CMS unlocks them.{' '}
+        <Link to={`/packages/${pkg.id}`}>View the package</Link>.
+      </Notice>
+    );
+  }
+  return (
+    <Editor key={pkg?.id ?? 'new'} pkg={pkg} step={(stepParam ?? 'submission') as StepId} state={state} />
+  );
+}
+
+function Editor({
+  pkg,
+  step,
+  state,
+}: {
+  pkg: PackageView | undefined;
+  step: StepId;
+  state: NonNullable<ReturnType<typeof useStateInfo>>;
+}) {
+  const navigate = useNavigate();
+  const changed = usePackageChanged();
+  // The form is the user's while they edit: loaded once per package, never overwritten by refetches.
+  const [form, setForm] = useState<FormData>(() => pkg?.revisions[0]?.formData ?? EMPTY_FORM);
+  const [shown, setShown] = useState<FieldError[]>([]);
+  const [failure, setFailure] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [savedAt, setSavedAt] = useState<string | null>(null);
+  const dirty = useRef(false);
+  const update = (patch: Partial<FormData>) => {
+    dirty.current = true;
+    setForm((f) => ({ ...f, ...patch }));
+  };
+  const steps = stepsFor(form);
+  const index = Math.max(
+    0,
+    steps.findIndex((s) => s.id === step),
+  );
+  const documents = pkg?.revisions[0]?.documents ?? [];
+  const ruleErrors = useMemo(
+    () => validateForSubmit({ formData: form, documents }, { programs: state.programs }),
+    [form, documents, state],
+  );
+
+  // A new step starts clean, at the top, with the heading in focus for screen readers.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on step change only
+  useEffect(() => {
+    setShown([]);
+    setFailure(null);
+    const target = location.hash ? document.getElementById(location.hash.slice(1)) : null;
+    (target ?? document.getElementById('step-heading'))?.focus();
+  }, [step]);
+
+  /** Saves when anything changed; answers the saved package (or the loaded one). */
+  const save = async (): Promise<PackageView | undefined> => {
+    setFailure(null);
+    setSaving(true);
+    try {
+      let saved: PackageView | undefined = pkg;
+      if (!pkg) saved = await call('POST /api/packages', { body: { formData: form } });
+      else if (dirty.current)
+        saved = await call('PUT /api/packages/{id}', {
+          params: { id: pkg.id },
+          body: { expectedVersion: pkg.version, formData: form },
+        });
+      dirty.current = false;
+      if (saved) {
+        changed(saved);
+        setSavedAt(new Date().toLocaleTimeString('en-US'));
+      }
+      return saved;
+    } catch (e) {
+      if (isApiError(e) && e.fieldErrors.length) setShown(e.fieldErrors);
+      setFailure(e);
+      return undefined;
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const onContinue = async () => {
+    const own = errorsOfStep(ruleErrors, step).filter(
+      (e) => step === 'documents' || !e.path.endsWith('.documents'),
+    );
+    const saved = await save();
+    if (!saved) return;
+    if (own.length) {
+      setShown(own);
+      return;
+    }
+    const next = steps[index + 1];
+    if (next) navigate(`/packages/${saved.id}/edit/${next.id}`);
+  };
+  const onSaveDraft = async () => {
+    const saved = await save();
+    if (saved) navigate('/', { state: { banner: `${saved.name} was saved as a draft.` } });
+  };
+
+  const current = steps[index]!;
+  const props = { form, update, errors: shown, state };
+  return (
+    <div className="margin-y-3">
+      <StepIndicator
+        headingLevel="h1"
+        counters="small"
+        className="margin-bottom-2"
+        ofText="of"
+        stepText="Step"
+      >
+        {steps.map((s, i) => (
+          <StepIndicatorStep
+            key={s.id}
+            label={s.label}
+            status={i < index ? 'complete' : i === index ? 'current' : undefined}
+          />
+        ))}
+      </StepIndicator>
+      <p className="usa-hint">
+        {pkg ? `${pkg.name} · ${pkg.status === 'UNLOCKED' ? 'unlocked by CMS' : 'draft'}` : 'New submission'}
+        {savedAt && ` · saved at ${savedAt}`}
+      </p>
+      <h2 id="step-heading" tabIndex={-1}>
+        {current.label}
+      </h2>
+      {pkg?.status === 'UNLOCKED' && pkg.unlockInfo && (
+        <Notice type="warning" level="h3" heading="CMS unlocked this package" slim>
+          Reason: {pkg.unlockInfo.reason}
+        </Notice>
+      )}
+      <ErrorSummary errors={shown} />
+      {failure !== null && <ProblemAlert error={failure} heading="Your changes were not saved" />}
+      <form
+        className="usa-form usa-form--large"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void onContinue();
+        }}
+      >
+        {current.id === 'submission' && <SubmissionStep {...props} />}
+        {current.id === 'contract' && <ContractStep {...props} />}
+        {current.id === 'rates' && <RatesStep {...props} />}
+        {current.id === 'contacts' && <ContactsStep {...props} />}
+        {current.id === 'documents' && pkg && <DocumentsStep {...props} pkg={pkg} />}
+        {current.id === 'review' && pkg && <ReviewStep {...props} errors={ruleErrors} pkg={pkg} />}
+        <ButtonGroup className="margin-top-4">
+          {index > 0 && pkg && (
+            <Button
+              type="button"
+              outline
+              onClick={() => navigate(`/packages/${pkg.id}/edit/${steps[index - 1]!.id}`)}
+            >
+              Back
+            </Button>
+          )}
+          <Button type="button" outline disabled={saving} onClick={() => void onSaveDraft()}>
+            Save as draft
+          </Button>
+          {current.id !== 'review' && (
+            <Button type="submit" disabled={saving}>
+              Continue
+            </Button>
+          )}
+        </ButtonGroup>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, GridContainer, Table } from '@trussworks/react-uswds';
+import { useState } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { call } from '../api/client.js';
+import { keys, useAuthConfig } from '../api/queries.js';
+import type { User } from '../api/types.js';
+import { Loading } from '../components/loading.js';
+import { Notice } from '../components/notice.js';
+import { ProblemAlert } from '../components/problem-alert.js';
+
+const OIDC_ERRORS: Record<string, string> = {
+  denied: 'The identity provider did not sign you in.',
+  state: 'The sign-in took too long or was started in another window. Please try again.',
+};
+
+/** Only paths of this site: anything else would make the sign-in page an open redirect. */
+export function safeReturnTo(value: string | null): string {
+  return value?.startsWith('/') && !value.startsWith('//') ? value : '/';
+}
+
+function roleText(u: User) {
+  if (u.role === 'STATE_USER') return `State user, ${u.stateCode}`;
+  return u.role === 'CMS_USER' ? 'CMS reviewer' : 'Administrator';
+}
+
+function DevLogin({ returnTo }: { returnTo: string }) {
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [error, setError] = useState<unknown>(null);
+  const users = useQuery({ queryKey: ['dev-users'], queryFn: () => call('GET /api/auth/dev-users', {}) });
+  const signIn = async (user: User) => {
+    setError(null);
+    try {
+      const me = await call('POST /api/auth/dev-login', { body: { userId: user.id } });
+      client.setQueryData(keys.me, me);
+      navigate(returnTo, { replace: true });
+    } catch (e) {
+      setError(e);
+    }
+  };
+  if (users.isPending) return <Loading what="demo users" />;
+  if (users.isError) return <ProblemAlert error={users.error} />;
+  return (
+    <>
+      <ProblemAlert error={error} heading="Could not sign in" />
+      <p className="usa-intro">Development sign-in: choose a demo user.</p>
+      <Table bordered fullWidth>
+        <caption>Demo users</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Email</th>
+            <th scope="col">Role</th>
+            <th scope="col">
+              <span className="usa-sr-only">Action</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.data.map((u) => (
+            <tr key={u.id}>
+              <th scope="row">
+                {u.givenName} {u.familyName}
+              </th>
+              <td>{u.email}</td>
+              <td>{roleText(u)}</td>
+              <td>
+                <Button
+                  type="button"
+                  onClick={() => void signIn(u)}
+                  aria-label={`Sign in as ${u.givenName} ${u.familyName}`}
+                >
+                  Sign in
+                </Button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </>
+  );
+}
+
+export function SignIn() {
+  const [params] = useSearchParams();
+  const config = useAuthConfig();
+  const returnTo = safeReturnTo(params.get('returnTo'));
+  const oidcError = params.get('error');
+  return (
+    <GridContainer>
+      <h1>Sign in to Carepack</h1>
+      {params.get('expired') && (
+        <Notice type="warning" level="h2" heading="Your session ended" data-testid="session-expired">
+          You were signed out (the session expired or ended elsewhere). Sign in again to continue where you
+          were.
+        </Notice>
+      )}
+      {oidcError && (
+        <Notice type="error" level="h2" heading="Sign-in failed">
+          {OIDC_ERRORS[oidcError] ?? 'The identity provider sign-in did not complete. Please try again.'}
+        </Notice>
+      )}
+      {config.isPending && <Loading what="sign-in options" />}
+      {config.isError && <ProblemAlert error={config.error} />}
+      {config.data?.oidc && (
+        <p>
+          <a
+            className="usa-button usa-button--big"
+            href={`/api/auth/oidc/login?returnTo=${encodeURIComponent(returnTo)}`}
+          >
+            Sign in with your agency account
+          </a>
+        </p>
+      )}
+      {config.data?.devLogin && <DevLogin returnTo={returnTo} />}
+      {config.data && !config.data.oidc && !config.data.devLogin && (
+        <Notice type="info" level="h2" heading="Sign-in is not configured">
+          Ask your administrator to configure the identity provider (CAREPACK_OIDC_* settings).
+        </Notice>
+      )}
+    </GridContainer>
+  );
+}

@@ -1,0 +1,88 @@
+import type { FormData } from '../api/types.js';
+import { ChoiceGroup, TextField } from '../components/fields.js';
+import {
+  CONTRACT_TYPES,
+  FEDERAL_AUTHORITIES,
+  ITEMS_BEING_AMENDED,
+  MANAGED_CARE_ENTITIES,
+} from '../form/labels.js';
+import type { StepProps } from './step-props.js';
+
+/** An empty date input means "not given", never an empty string the API would refuse. */
+export const dateOrUndefined = (v: string) => (v === '' ? undefined : v);
+
+export function ContractStep({ form, update, errors }: StepProps) {
+  return (
+    <>
+      <ChoiceGroup
+        path="formData.contractType"
+        label="Contract action type"
+        required
+        single
+        errors={errors}
+        options={CONTRACT_TYPES}
+        selected={form.contractType ? [form.contractType] : []}
+        onChange={([v]) => update({ contractType: v as FormData['contractType'] })}
+      />
+      <TextField
+        path="formData.contractDateStart"
+        label="Contract start date"
+        type="date"
+        required
+        errors={errors}
+        value={form.contractDateStart ?? ''}
+        onChange={(v) => update({ contractDateStart: dateOrUndefined(v) })}
+      />
+      <TextField
+        path="formData.contractDateEnd"
+        label="Contract end date"
+        type="date"
+        required
+        errors={errors}
+        value={form.contractDateEnd ?? ''}
+        onChange={(v) => update({ contractDateEnd: dateOrUndefined(v) })}
+      />
+      <ChoiceGroup
+        path="formData.managedCareEntities"
+        label="Managed care entities"
+        required
+        errors={errors}
+        options={MANAGED_CARE_ENTITIES}
+        selected={form.managedCareEntities}
+        onChange={(v) => update({ managedCareEntities: v as FormData['managedCareEntities'] })}
+      />
+      <ChoiceGroup
+        path="formData.federalAuthorities"
+        label="Active federal operating authorities"
+        required
+        errors={errors}
+        options={FEDERAL_AUTHORITIES}
+        selected={form.federalAuthorities}
+        onChange={(v) => update({ federalAuthorities: v as FormData['federalAuthorities'] })}
+      />
+      {form.contractType === 'AMENDMENT' && (
+        <>
+          <ChoiceGroup
+            path="formData.itemsBeingAmended"
+            label="Items being amended"
+            required
+            errors={errors}
+            options={ITEMS_BEING_AMENDED}
+            selected={form.itemsBeingAmended}
+            onChange={(v) => update({ itemsBeingAmended: v as FormData['itemsBeingAmended'] })}
+          />
+          {form.itemsBeingAmended.includes('OTHER') && (
+            <TextField
+              path="formData.otherItemBeingAmended"
+              label="Other item being amended"
+              required
+              errors={errors}
+              value={form.otherItemBeingAmended ?? ''}
+              onChange={(otherItemBeingAmended) => update({ otherItemBeingAmended })}
+            />
+          )}
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,220 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, ErrorMessage, FormGroup, Label, Table, Tag } from '@trussworks/react-uswds';
+import { useId, useState } from 'react';
+import { call } from '../api/client.js';
+import { keys } from '../api/queries.js';
+import type { FieldError, PackageDocument, PackageView } from '../api/types.js';
+import { uploadDocument } from '../api/upload.js';
+import { ProblemAlert } from '../components/problem-alert.js';
+import { fieldId, messagesFor } from '../form/fields.js';
+import { SCAN_STATUS } from '../form/labels.js';
+import type { PackageStepProps } from './step-props.js';
+
+const ACCEPT = '.pdf,.doc,.docx,.xls,.xlsx,.csv,.txt';
+
+export function formatSize(bytes: number) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function ScanTag({ status }: { status: PackageDocument['scanStatus'] }) {
+  const bad = status === 'INFECTED' || status === 'ERROR';
+  return (
+    <Tag className={bad ? 'bg-secondary-dark' : status === 'CLEAN' ? 'bg-green-cool-70v' : 'bg-base-dark'}>
+      {SCAN_STATUS[status]}
+    </Tag>
+  );
+}
+
+interface Upload {
+  name: string;
+  progress: number;
+}
+
+function DocumentSection({
+  pkg,
+  title,
+  hint,
+  category,
+  rateId,
+  errorPath,
+  errors,
+  documents,
+}: {
+  pkg: PackageView;
+  title: string;
+  hint: string;
+  category: PackageDocument['category'];
+  rateId?: string;
+  errorPath: string;
+  errors: readonly FieldError[];
+  documents: readonly (PackageDocument & { index: number })[];
+}) {
+  const client = useQueryClient();
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [failure, setFailure] = useState<unknown>(null);
+  const inputId = fieldId(errorPath);
+  const hintId = useId();
+  const messages = messagesFor(errors, errorPath);
+  const refresh = () => client.invalidateQueries({ queryKey: keys.pkg(pkg.id) });
+
+  const upload = async (files: FileList | null) => {
+    setFailure(null);
+    for (const file of Array.from(files ?? [])) {
+      setUploads((u) => [...u, { name: file.name, progress: 0 }]);
+      try {
+        await uploadDocument({
+          packageId: pkg.id,
+          file,
+          category,
+          rateId,
+          onProgress: (progress) =>
+            setUploads((u) => u.map((x) => (x.name === file.name ? { ...x, progress } : x))),
+        });
+      } catch (e) {
+        setFailure(e);
+      } finally {
+        setUploads((u) => u.filter((x) => x.name !== file.name));
+        await refresh();
+      }
+    }
+  };
+  const remove = async (doc: PackageDocument) => {
+    setFailure(null);
+    try {
+      await call('DELETE /api/packages/{id}/documents/{documentId}', {
+        params: { id: pkg.id, documentId: doc.id },
+      });
+    } catch (e) {
+      setFailure(e);
+    }
+    await refresh();
+  };
+
+  return (
+    <section className="margin-bottom-4" aria-labelledby={`${inputId}-heading`}>
+      <h2 id={`${inputId}-heading`}>{title}</h2>
+      <FormGroup error={messages.length > 0}>
+        <Label htmlFor={inputId}>Add {title.toLowerCase()} files</Label>
+        <div className="usa-hint" id={hintId}>
+          {hint} PDF, Word, Excel, CSV or text.
+        </div>
+        {messages.length > 0 && <ErrorMessage id={`${inputId}-error`}>{messages.join('; ')}</ErrorMessage>}
+        <input
+          id={inputId}
+          className="usa-file-input"
+          type="file"
+          multiple
+          accept={ACCEPT}
+          aria-describedby={[hintId, messages.length ? `${inputId}-error` : ''].filter(Boolean).join(' ')}
+          onChange={(e) => {
+            void upload(e.target.files);
+            e.target.value = '';
+          }}
+        />
+      </FormGroup>
+      {uploads.map((u) => (
+        <div key={u.name} className="margin-y-1">
+          <label htmlFor={`${inputId}-${u.name}`}>Uploading {u.name}</label>
+          <progress
+            id={`${inputId}-${u.name}`}
+            className="carepack-progress display-block"
+            max={1}
+            value={u.progress}
+          >
+            {Math.round(u.progress * 100)}%
+          </progress>
+        </div>
+      ))}
+      <ProblemAlert error={failure} heading="The file was not added" />
+      {documents.length > 0 && (
+        <Table bordered fullWidth>
+          <caption className="usa-sr-only">{title} files</caption>
+          <thead>
+            <tr>
+              <th scope="col">File</th>
+              <th scope="col">Size</th>
+              <th scope="col">Virus scan</th>
+              <th scope="col">
+                <span className="usa-sr-only">Action</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {documents.map((d) => (
+              <tr key={d.id} id={fieldId(`documents.${d.index}`)}>
+                <th scope="row">{d.name}</th>
+                <td>{formatSize(d.size)}</td>
+                <td>
+                  <ScanTag status={d.scanStatus} />
+                  {messagesFor(errors, `documents.${d.index}.scanStatus`).map((m) => (
+                    <ErrorMessage key={m}>{m}</ErrorMessage>
+                  ))}
+                </td>
+                <td>
+                  <Button type="button" unstyled onClick={() => void remove(d)}>
+                    Remove <span className="usa-sr-only">{d.name}</span>
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </section>
+  );
+}
+
+export function DocumentsStep({ pkg, form, errors }: PackageStepProps) {
+  const docs = pkg.revisions[0]!.documents.map((d, index) => ({ ...d, index }));
+  const of = (category: PackageDocument['category'], rateId?: string) =>
+    docs.filter((d) => d.category === category && (rateId === undefined || d.rateId === rateId));
+  return (
+    <>
+      <DocumentSection
+        pkg={pkg}
+        title="Contract"
+        hint="The contract action itself; at least one is required."
+        category="CONTRACT"
+        errorPath="documents"
+        errors={errors}
+        documents={of('CONTRACT')}
+      />
+      <DocumentSection
+        pkg={pkg}
+        title="Contract supporting documents"
+        hint="Anything that helps CMS review the contract."
+        category="CONTRACT_SUPPORTING"
+        errorPath="documents.contractSupporting"
+        errors={errors}
+        documents={of('CONTRACT_SUPPORTING')}
+      />
+      {form.submissionType === 'CONTRACT_AND_RATES' &&
+        form.rateCertifications.map((r, i) => (
+          <div key={r.id}>
+            <DocumentSection
+              pkg={pkg}
+              title={`Rate certification ${i + 1}`}
+              hint="The signed rate certification; at least one is required."
+              category="RATE"
+              rateId={r.id}
+              errorPath={`formData.rateCertifications.${i}.documents`}
+              errors={errors}
+              documents={of('RATE', r.id)}
+            />
+            <DocumentSection
+              pkg={pkg}
+              title={`Rate certification ${i + 1} supporting documents`}
+              hint="Supporting material for this rate certification."
+              category="RATE_SUPPORTING"
+              rateId={r.id}
+              errorPath={`formData.rateCertifications.${i}.supporting`}
+              errors={errors}
+              documents={of('RATE_SUPPORTING', r.id)}
+            />
+          </div>
+        ))}
+    </>
+  );
+}

@@ -1,0 +1,230 @@
+import { Button, Fieldset } from '@trussworks/react-uswds';
+import type { FormData, RateCertification } from '../api/types.js';
+import { ChoiceGroup, SelectField, TextField } from '../components/fields.js';
+import { ACTUARIAL_FIRMS, COMMUNICATION_PREFERENCES, RATE_TYPES } from '../form/labels.js';
+import { dateOrUndefined } from './contract-step.js';
+import type { StepProps } from './step-props.js';
+
+type Actuary = RateCertification['certifyingActuaries'][number];
+const EMPTY_ACTUARY: Actuary = { name: '', title: '', email: '' };
+
+export function newRate(): RateCertification {
+  return { id: crypto.randomUUID(), rateProgramIds: [], certifyingActuaries: [EMPTY_ACTUARY] };
+}
+
+function RateFields({
+  rate,
+  at,
+  index,
+  form,
+  errors,
+  state,
+  set,
+  remove,
+}: Omit<StepProps, 'update'> & {
+  rate: RateCertification;
+  at: string;
+  index: number;
+  set: (patch: Partial<RateCertification>) => void;
+  remove?: () => void;
+}) {
+  const programs = state.programs.filter((p) => form.programIds.includes(p.id));
+  const setActuary = (i: number, patch: Partial<Actuary>) =>
+    set({ certifyingActuaries: rate.certifyingActuaries.map((a, j) => (j === i ? { ...a, ...patch } : a)) });
+  return (
+    <Fieldset legend={`Rate certification ${index + 1}`} legendStyle="large" className="margin-bottom-4">
+      <ChoiceGroup
+        path={`${at}.rateType`}
+        label="Rate certification type"
+        required
+        single
+        errors={errors}
+        options={RATE_TYPES}
+        selected={rate.rateType ? [rate.rateType] : []}
+        onChange={([v]) => set({ rateType: v as RateCertification['rateType'] })}
+      />
+      <ChoiceGroup
+        path={`${at}.rateProgramIds`}
+        label="Programs this rate certification covers"
+        hint={programs.length ? undefined : 'Choose the package programs first (Submission details).'}
+        required
+        errors={errors}
+        options={programs.map((p) => ({ value: p.id, label: p.name }))}
+        selected={rate.rateProgramIds}
+        onChange={(rateProgramIds) => set({ rateProgramIds })}
+      />
+      <TextField
+        path={`${at}.rateDateStart`}
+        label="Rating period start date"
+        type="date"
+        required
+        errors={errors}
+        value={rate.rateDateStart ?? ''}
+        onChange={(v) => set({ rateDateStart: dateOrUndefined(v) })}
+      />
+      <TextField
+        path={`${at}.rateDateEnd`}
+        label="Rating period end date"
+        type="date"
+        required
+        errors={errors}
+        value={rate.rateDateEnd ?? ''}
+        onChange={(v) => set({ rateDateEnd: dateOrUndefined(v) })}
+      />
+      <TextField
+        path={`${at}.rateDateCertified`}
+        label="Date certified"
+        type="date"
+        required
+        errors={errors}
+        value={rate.rateDateCertified ?? ''}
+        onChange={(v) => set({ rateDateCertified: dateOrUndefined(v) })}
+      />
+      {rate.rateType === 'AMENDMENT' && (
+        <>
+          <TextField
+            path={`${at}.effectiveDateStart`}
+            label="Amendment effective start date"
+            type="date"
+            required
+            errors={errors}
+            value={rate.effectiveDateStart ?? ''}
+            onChange={(v) => set({ effectiveDateStart: dateOrUndefined(v) })}
+          />
+          <TextField
+            path={`${at}.effectiveDateEnd`}
+            label="Amendment effective end date"
+            type="date"
+            required
+            errors={errors}
+            value={rate.effectiveDateEnd ?? ''}
+            onChange={(v) => set({ effectiveDateEnd: dateOrUndefined(v) })}
+          />
+        </>
+      )}
+      <h3 id={`${at.replace(/\./g, '-')}-certifyingActuaries`} tabIndex={-1}>
+        Certifying actuaries
+      </h3>
+      {rate.certifyingActuaries.map((a, i) => {
+        const ap = `${at}.certifyingActuaries.${i}`;
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: actuaries have no identity but their place
+          <Fieldset key={i} legend={`Actuary ${i + 1}`} legendStyle="default">
+            <TextField
+              path={`${ap}.name`}
+              label="Name"
+              required
+              errors={errors}
+              value={a.name}
+              onChange={(name) => setActuary(i, { name })}
+            />
+            <TextField
+              path={`${ap}.title`}
+              label="Title/role"
+              errors={errors}
+              value={a.title}
+              onChange={(title) => setActuary(i, { title })}
+            />
+            <TextField
+              path={`${ap}.email`}
+              label="Email"
+              type="email"
+              required
+              errors={errors}
+              value={a.email}
+              onChange={(email) => setActuary(i, { email })}
+            />
+            <SelectField
+              path={`${ap}.actuarialFirm`}
+              label="Actuarial firm"
+              required
+              errors={errors}
+              options={ACTUARIAL_FIRMS}
+              value={a.actuarialFirm ?? ''}
+              onChange={(v) => setActuary(i, { actuarialFirm: (v || undefined) as Actuary['actuarialFirm'] })}
+            />
+            {a.actuarialFirm === 'OTHER' && (
+              <TextField
+                path={`${ap}.actuarialFirmOther`}
+                label="Firm name"
+                required
+                errors={errors}
+                value={a.actuarialFirmOther ?? ''}
+                onChange={(actuarialFirmOther) => setActuary(i, { actuarialFirmOther })}
+              />
+            )}
+            {rate.certifyingActuaries.length > 1 && (
+              <Button
+                type="button"
+                unstyled
+                onClick={() =>
+                  set({ certifyingActuaries: rate.certifyingActuaries.filter((_, j) => j !== i) })
+                }
+              >
+                Remove actuary {i + 1}
+              </Button>
+            )}
+          </Fieldset>
+        );
+      })}
+      {rate.certifyingActuaries.length < 5 && (
+        <Button
+          type="button"
+          outline
+          className="margin-top-2"
+          onClick={() => set({ certifyingActuaries: [...rate.certifyingActuaries, EMPTY_ACTUARY] })}
+        >
+          Add an actuary to rate certification {index + 1}
+        </Button>
+      )}
+      {remove && (
+        <Button type="button" secondary className="margin-top-2" onClick={remove}>
+          Remove rate certification {index + 1}
+        </Button>
+      )}
+    </Fieldset>
+  );
+}
+
+export function RatesStep(props: StepProps) {
+  const { form, update, errors } = props;
+  const rates = form.rateCertifications;
+  const setRate = (i: number, patch: Partial<RateCertification>) =>
+    update({ rateCertifications: rates.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
+  return (
+    <>
+      <p className="usa-hint" id="formData-rateCertifications" tabIndex={-1}>
+        Each rate certification, with the actuaries who certified it. Its documents are attached on the
+        Documents step.
+      </p>
+      {rates.map((r, i) => (
+        <RateFields
+          key={r.id}
+          {...props}
+          rate={r}
+          at={`formData.rateCertifications.${i}`}
+          index={i}
+          set={(patch) => setRate(i, patch)}
+          remove={() => update({ rateCertifications: rates.filter((_, j) => j !== i) })}
+        />
+      ))}
+      {rates.length < 20 && (
+        <Button type="button" outline onClick={() => update({ rateCertifications: [...rates, newRate()] })}>
+          {rates.length ? 'Add another rate certification' : 'Add a rate certification'}
+        </Button>
+      )}
+      <ChoiceGroup
+        path="formData.actuaryCommunicationPreference"
+        label="Actuaries' communication preference"
+        required
+        single
+        errors={errors}
+        options={COMMUNICATION_PREFERENCES}
+        selected={form.actuaryCommunicationPreference ? [form.actuaryCommunicationPreference] : []}
+        onChange={([v]) =>
+          update({ actuaryCommunicationPreference: v as FormData['actuaryCommunicationPreference'] })
+        }
+      />
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+import { ChoiceGroup, TextField } from '../components/fields.js';
+import { SUBMISSION_TYPES } from '../form/labels.js';
+import type { StepProps } from './step-props.js';
+
+export function SubmissionStep({ form, update, errors, state }: StepProps) {
+  return (
+    <>
+      <ChoiceGroup
+        path="formData.programIds"
+        label="Programs this submission covers"
+        hint={`The managed-care programs of ${state.name}; they make up the package name.`}
+        required
+        errors={errors}
+        options={state.programs.map((p) => ({ value: p.id, label: `${p.name} – ${p.fullName}` }))}
+        selected={form.programIds}
+        onChange={(programIds) => update({ programIds })}
+      />
+      <ChoiceGroup
+        path="formData.submissionType"
+        label="What is this submission?"
+        required
+        single
+        errors={errors}
+        options={SUBMISSION_TYPES}
+        selected={[form.submissionType]}
+        onChange={([value]) =>
+          update(
+            value === 'CONTRACT_ONLY'
+              ? // A contract-only package carries no rates: drop them rather than submit stale ones.
+                {
+                  submissionType: 'CONTRACT_ONLY',
+                  rateCertifications: [],
+                  actuaryCommunicationPreference: undefined,
+                }
+              : { submissionType: 'CONTRACT_AND_RATES' },
+          )
+        }
+      />
+      <ChoiceGroup
+        path="formData.relatedToCovid19"
+        label="Is this submission related to the COVID-19 public health emergency?"
+        single
+        errors={errors}
+        options={[
+          { value: 'yes', label: 'Yes' },
+          { value: 'no', label: 'No' },
+        ]}
+        selected={form.relatedToCovid19 === undefined ? [] : [form.relatedToCovid19 ? 'yes' : 'no']}
+        onChange={([v]) => update({ relatedToCovid19: v === 'yes' })}
+      />
+      <TextField
+        path="formData.submissionDescription"
+        label="Submission description"
+        hint="What the contract action and any rate certifications do, in a few sentences."
+        multiline
+        errors={errors}
+        value={form.submissionDescription}
+        onChange={(submissionDescription) => update({ submissionDescription })}
+      />
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** The API `npm run dev` proxies to (the server started next to Vite). */
+const apiTarget = process.env.CAREPACK_DEV_API ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
+    emptyOutDir: true,
+    sourcemap: true,
+    // The report lists what each chunk weighs gzipped; bench/bundle.ts holds the budget.
+    reportCompressedSize: false,
+  },
+  server: {
+    proxy: { '/api': apiTarget, '/openapi.json': apiTarget, '/docs': apiTarget },
+  },
+});
