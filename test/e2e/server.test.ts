@@ -2,44 +2,16 @@
  * `npm start` as a newcomer runs it: a real process on the embedded DynamoDB with a data
  * directory, seeded demo users, the API, a clean shutdown — and data that survives a restart.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/seed/seed.js';
+import { startServer, stopServer } from '../support/server-process.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'carepack-e2e-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-interface Running {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-async function startServer(extraEnv: Record<string, string> = {}): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, CAREPACK_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = out.match(/Carepack is running at (http:\/\/[^\s]+?) /);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  return { url, child, output: () => out };
-}
 
 /** Signs in as a demo user the way a browser does: session and CSRF cookies, CSRF token. */
 async function login(url: string, userId: string): Promise<Auth> {
@@ -50,13 +22,6 @@ async function login(url: string, userId: string): Promise<Auth> {
     .map((c) => c.split(';')[0])
     .join('; ');
   return { cookie, 'x-csrf-token': res.headers.get('x-csrf-token')! };
-}
-
-async function stopServer(s: Running): Promise<number | null> {
-  return new Promise((resolve) => {
-    s.child.once('exit', (code) => resolve(code));
-    s.child.kill('SIGTERM');
-  });
 }
 
 interface Auth {
@@ -157,7 +122,7 @@ async function documentRoundTrip(url: string, mn: Auth, pmap: string) {
 
 describe('npm start', () => {
   it('serves the API on the embedded DynamoDB, keeps data across restarts, and runs on PostgreSQL after a copy', async () => {
-    const first = await startServer();
+    const first = await startServer(dataDir);
     let packageId: string;
     try {
       expect(first.output()).toContain('seeded 51 states and 5 demo users');
@@ -182,7 +147,7 @@ describe('npm start', () => {
       expect(await stopServer(first)).toBe(0);
     }
 
-    const second = await startServer();
+    const second = await startServer(dataDir);
     let auth: Auth;
     try {
       expect(second.output()).not.toContain('seeded');
@@ -207,7 +172,7 @@ describe('npm start', () => {
     expect(copy.status, copy.stderr + copy.stdout).toBe(0);
     expect(copy.stdout).toContain('VERIFIED');
 
-    const onPostgres = await startServer({ CAREPACK_STORE: 'postgres' });
+    const onPostgres = await startServer(dataDir, { CAREPACK_STORE: 'postgres' });
     try {
       expect(onPostgres.output()).toContain('embedded PostgreSQL');
       const again = await call(onPostgres.url, `/api/packages/${packageId}`, { auth });

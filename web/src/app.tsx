@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { GridContainer } from '@trussworks/react-uswds';
-import { useEffect } from 'react';
-import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { useEffect, useState } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { onSignedOut } from './api/client.js';
 import { keys, useMe } from './api/queries.js';
 import { Layout } from './components/layout.js';
@@ -15,21 +15,23 @@ import { StateDashboard } from './pages/state-dashboard.js';
 
 export function App() {
   const me = useMe();
-  const navigate = useNavigate();
   const location = useLocation();
   const client = useQueryClient();
 
-  // The server ended the session (expiry, sign-out in another tab): say so on the sign-in page.
+  // The server ended the session (expiry, sign-out in another tab): the sign-in page says so.
+  const [sessionEnded, setSessionEnded] = useState(false);
   useEffect(
     () =>
       onSignedOut(() => {
+        setSessionEnded(true);
         client.setQueryData(keys.me, null);
-        if (!location.pathname.startsWith('/signin')) {
-          navigate(`/signin?expired=1&returnTo=${encodeURIComponent(location.pathname + location.search)}`);
-        }
       }),
-    [client, navigate, location],
+    [client],
   );
+  const signedIn = Boolean(me.data);
+  useEffect(() => {
+    if (signedIn) setSessionEnded(false);
+  }, [signedIn]);
 
   if (me.isPending)
     return (
@@ -54,7 +56,7 @@ export function App() {
             path="*"
             element={
               <Navigate
-                to={`/signin?returnTo=${encodeURIComponent(location.pathname + location.search)}`}
+                to={`/signin?${sessionEnded ? 'expired=1&' : ''}returnTo=${encodeURIComponent(location.pathname + location.search)}`}
                 replace
               />
             }

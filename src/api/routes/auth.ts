@@ -17,6 +17,18 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
   const { store } = options;
 
   app.get(
+    '/auth/config',
+    {
+      schema: {
+        summary: 'How to sign in here: the development login, the identity provider, or both',
+        tags: ['auth'],
+        response: { 200: z.object({ devLogin: z.boolean(), oidc: z.boolean() }) },
+      },
+    },
+    () => ({ devLogin: options.devLogin, oidc: false }),
+  );
+
+  app.get(
     '/auth/me',
     {
       schema: {

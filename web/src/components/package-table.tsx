@@ -32,37 +32,39 @@ export function PackageTable({
   caption: string;
 }) {
   return (
-    <Table bordered fullWidth className="carepack-table" data-testid="package-table">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          {showState && <th scope="col">State</th>}
-          <th scope="col">Programs</th>
-          <th scope="col">Type</th>
-          <th scope="col">Status</th>
-          <th scope="col">Last updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((p) => (
-          <tr key={p.id}>
-            <th scope="row">
-              <Link to={`/packages/${p.id}`}>{p.name}</Link>
-            </th>
-            {showState && <td>{p.stateCode}</td>}
-            <td>{programNames(states, p.stateCode, p.programIds) || '—'}</td>
-            <td>{SUBMISSION_TYPE_LABELS[p.submissionType]}</td>
-            <td>
-              <StatusTag status={p.status} />
-            </td>
-            <td>
-              <time dateTime={p.updatedAt}>{formatDateTime(p.updatedAt)}</time>
-            </td>
+    <div data-testid="package-table">
+      <Table bordered fullWidth className="carepack-table">
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            {showState && <th scope="col">State</th>}
+            <th scope="col">Programs</th>
+            <th scope="col">Type</th>
+            <th scope="col">Status</th>
+            <th scope="col">Last updated</th>
           </tr>
-        ))}
-      </tbody>
-    </Table>
+        </thead>
+        <tbody>
+          {items.map((p) => (
+            <tr key={p.id}>
+              <th scope="row">
+                <Link to={`/packages/${p.id}`}>{p.name}</Link>
+              </th>
+              {showState && <td>{p.stateCode}</td>}
+              <td>{programNames(states, p.stateCode, p.programIds) || '—'}</td>
+              <td>{SUBMISSION_TYPE_LABELS[p.submissionType]}</td>
+              <td>
+                <StatusTag status={p.status} />
+              </td>
+              <td>
+                <time dateTime={p.updatedAt}>{formatDateTime(p.updatedAt)}</time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
   );
 }
 

@@ -79,27 +79,29 @@ function History({ id }: { id: string }) {
   if (history.isPending) return <Loading what="the history" />;
   if (history.isError) return <ProblemAlert error={history.error} />;
   return (
-    <Table bordered fullWidth data-testid="history">
-      <caption>Change history</caption>
-      <thead>
-        <tr>
-          <th scope="col">When</th>
-          <th scope="col">Who</th>
-          <th scope="col">What</th>
-        </tr>
-      </thead>
-      <tbody>
-        {history.data.items.map((e) => (
-          <tr key={e.id}>
-            <td>
-              <time dateTime={e.at}>{formatDateTime(e.at)}</time>
-            </td>
-            <td>{e.actor.email}</td>
-            <td>{e.summary}</td>
+    <div data-testid="history">
+      <Table bordered fullWidth>
+        <caption>Change history</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">What</th>
           </tr>
-        ))}
-      </tbody>
-    </Table>
+        </thead>
+        <tbody>
+          {history.data.items.map((e) => (
+            <tr key={e.id}>
+              <td>
+                <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+              </td>
+              <td>{e.actor.email}</td>
+              <td>{e.summary}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
   );
 }
 

@@ -1,0 +1,366 @@
+/**
+ * The portal in a real browser, as its users work: Chromium (playwright-core) against
+ * `npm start`'s server on the embedded DynamoDB + S3 — and again on the PostgreSQL server.
+ * A state user fills and submits a contract-and-rates package; CMS finds it, downloads its
+ * contract and unlocks it; the state resubmits; another state gets no access. Every page
+ * passes axe-core, and one walk is done by keyboard alone.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MINIMAL_PDF } from '../support/api.js';
+import { browserAvailable, expectAccessible, launchBrowser, screenshot } from '../support/browser.js';
+import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
+import { type RunningServer, startServer, stopServer } from '../support/server-process.js';
+
+const RATE_PDF = Buffer.from(MINIMAL_PDF.toString().replace('%%EOF', '% rate certification\n%%EOF'));
+
+interface Backend {
+  name: string;
+  available: boolean;
+  env: () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>;
+}
+
+const BACKENDS: Backend[] = [
+  { name: 'DynamoDB', available: true, env: async () => ({ env: {}, cleanup: async () => {} }) },
+  {
+    name: 'PostgreSQL',
+    available: pgAvailable,
+    env: async () => {
+      const db: TestDatabase = await createTestDatabase('carepack_browser');
+      return { env: { CAREPACK_STORE: 'postgres', DATABASE_URL: db.url }, cleanup: () => db.drop() };
+    },
+  },
+];
+
+/** Clicks a USWDS checkbox or radio by its label (the input itself is drawn by the label). */
+const choose = (page: Page, label: string) => page.getByText(label, { exact: true }).click();
+
+async function signIn(page: Page, url: string, who: string) {
+  await page.context().clearCookies();
+  await page.goto(url);
+  await page.getByRole('button', { name: `Sign in as ${who}` }).click();
+  await expect.poll(() => page.getByTestId('signed-in-as').textContent()).toContain(who);
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
+}
+
+async function onStep(page: Page, title: string) {
+  await page.locator('#step-heading', { hasText: title }).waitFor();
+}
+
+async function next(page: Page) {
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+for (const backend of BACKENDS) {
+  describe.skipIf(!browserAvailable || !backend.available)(
+    `the portal in Chromium on ${backend.name}`,
+    () => {
+      let server: RunningServer;
+      let browser: Browser;
+      let context: BrowserContext;
+      let page: Page;
+      let cleanup: () => Promise<void>;
+      const dataDir = mkdtempSync(join(tmpdir(), 'carepack-browser-'));
+      const shot = (name: string) => screenshot(page, `${backend.name.toLowerCase()}-${name}`);
+
+      beforeAll(async () => {
+        const setup = await backend.env();
+        cleanup = setup.cleanup;
+        server = await startServer(dataDir, setup.env);
+        browser = await launchBrowser();
+        // axe-core is injected as a script, which the app's CSP would rightly refuse.
+        context = await browser.newContext({
+          bypassCSP: true,
+          viewport: { width: 1280, height: 900 },
+          acceptDownloads: true,
+        });
+        page = await context.newPage();
+        page.setDefaultTimeout(15_000);
+      }, 180_000);
+
+      // A failed step leaves a picture of what the user would have seen.
+      afterEach(async (ctx) => {
+        if (ctx.task.result?.state === 'fail' && page)
+          await shot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+      });
+
+      afterAll(async () => {
+        await browser?.close();
+        if (server) expect(await stopServer(server)).toBe(0);
+        await cleanup?.();
+        rmSync(dataDir, { recursive: true, force: true });
+      });
+
+      let packageId = '';
+      let packageName = '';
+
+      it('a state user drafts, fills every step, uploads and submits a contract-and-rates package', async () => {
+        await page.goto(server.url);
+        await page.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
+        await expectAccessible(page, 'sign-in');
+        await shot('sign-in');
+        await signIn(page, server.url, 'Mina Nelson');
+        await page.getByRole('heading', { name: 'Minnesota submissions' }).waitFor();
+        await expectAccessible(page, 'state dashboard (empty)');
+
+        await page.getByRole('link', { name: 'Start new submission' }).click();
+        await onStep(page, 'Submission details');
+        // Continue without a program: the domain's rule answers on the field.
+        await next(page);
+        await expect
+          .poll(() => page.getByTestId('error-summary').textContent())
+          .toContain('choose at least one program');
+        await expectAccessible(page, 'submission step with errors');
+        await choose(page, 'PMAP – Prepaid Medical Assistance Program');
+        await choose(page, 'Contract action and rate certification');
+        await choose(page, 'No');
+        await page.getByLabel('Submission description').fill('PMAP contract for 2027 with new rates');
+        await shot('form-submission');
+        await next(page);
+
+        await onStep(page, 'Contract details');
+        await expect(page.url()).toMatch(/\/packages\/[0-9a-f-]{36}\/edit\/contract$/);
+        packageId = page.url().split('/')[4]!;
+        await choose(page, 'Base contract');
+        await page.getByLabel('Contract start date').fill('2027-01-01');
+        await page.getByLabel('Contract end date').fill('2026-12-31');
+        await choose(page, 'Managed Care Organization (MCO)');
+        await choose(page, '1115 Waiver Authority');
+        await next(page);
+        // End before start is refused where it was entered.
+        await expect
+          .poll(() => page.locator('#formData-contractDateEnd-error').textContent())
+          .toContain('must be after the start date');
+        await expectAccessible(page, 'contract step with errors');
+        await page.getByLabel('Contract end date').fill('2027-12-31');
+        await next(page);
+
+        await onStep(page, 'Rate details');
+        await page.getByRole('button', { name: 'Add a rate certification' }).click();
+        await choose(page, 'New rate certification');
+        await choose(page, 'PMAP');
+        await page.getByLabel('Rating period start date').fill('2027-01-01');
+        await page.getByLabel('Rating period end date').fill('2027-12-31');
+        await page.getByLabel('Date certified').fill('2026-10-15');
+        await page.getByLabel('Name', { exact: true }).fill('Ada Actuary');
+        await page.getByLabel('Email', { exact: true }).fill('ada@actuaries.example.com');
+        await page.getByLabel('Actuarial firm').selectOption('MERCER');
+        await choose(page, 'OACT can communicate directly with the certifying actuaries');
+        await expectAccessible(page, 'rates step');
+        await shot('form-rates');
+        await next(page);
+
+        await onStep(page, 'Contacts');
+        await page.getByLabel('Name', { exact: true }).fill('Mina Nelson');
+        await page.getByLabel('Email', { exact: true }).fill('mina.nelson@mn.example.gov');
+        await expectAccessible(page, 'contacts step');
+        await next(page);
+
+        await onStep(page, 'Documents');
+        await page
+          .getByLabel('Add contract files')
+          .setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF });
+        await page.getByRole('rowheader', { name: 'contract.pdf' }).waitFor();
+        await page
+          .getByLabel('Add rate certification 1 files')
+          .setInputFiles({ name: 'rate-certification.pdf', mimeType: 'application/pdf', buffer: RATE_PDF });
+        await page.getByRole('rowheader', { name: 'rate-certification.pdf' }).waitFor();
+        // A file that is not a document is refused with the server's reason.
+        await page.getByLabel('Add contract supporting documents files').setInputFiles({
+          name: 'photo.png',
+          mimeType: 'image/png',
+          buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]),
+        });
+        await page.getByText('The file was not added').waitFor();
+        await expectAccessible(page, 'documents step');
+        await shot('form-documents');
+        await next(page);
+
+        await onStep(page, 'Review and submit');
+        await expect(await page.getByTestId('review-problems').count()).toBe(0);
+        await expectAccessible(page, 'review');
+        await shot('form-review');
+        await page.getByRole('button', { name: 'Submit', exact: true }).click();
+
+        await page.getByTestId('banner').waitFor();
+        packageName = (await page.getByTestId('package-name').textContent()) ?? '';
+        expect(packageName).toMatch(/^MN-PMAP-\d{4}$/);
+        expect(await page.getByTestId('banner').textContent()).toContain(
+          `${packageName} was submitted to CMS`,
+        );
+        await expectAccessible(page, 'package detail');
+        await shot('package-detail');
+
+        await page.getByRole('link', { name: 'Dashboard' }).click();
+        const row = page.getByRole('row', { name: new RegExp(packageName) });
+        await expect.poll(() => row.textContent()).toContain('Submitted');
+        await expectAccessible(page, 'state dashboard');
+        await shot('state-dashboard');
+      });
+
+      it('a CMS reviewer finds it, downloads the contract and unlocks it with a reason', async () => {
+        await signOut(page);
+        await signIn(page, server.url, 'Cora Reed');
+        await page.getByRole('heading', { name: 'Submissions to review' }).waitFor();
+        await page.getByLabel('State', { exact: true }).selectOption('MN');
+        await page.getByLabel('Program').selectOption({ label: 'PMAP' });
+        await page.getByRole('link', { name: packageName }).waitFor();
+        await expectAccessible(page, 'CMS dashboard');
+        await shot('cms-dashboard');
+        await page.getByRole('link', { name: packageName }).click();
+        await page.getByTestId('package-name').waitFor();
+
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Download contract.pdf' }).click(),
+        ]);
+        expect(download.suggestedFilename()).toBe('contract.pdf');
+        expect(readFileSync(await download.path())).toEqual(MINIMAL_PDF);
+
+        await page.getByRole('button', { name: 'Unlock package' }).click();
+        await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+        await expect.poll(() => page.locator('#reason-error').textContent()).toContain('give a reason');
+        await page.getByLabel('Reason for unlocking').fill('The rating period must match the contract year.');
+        await expectAccessible(page, 'unlock form');
+        await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+        await expect
+          .poll(() => page.getByTestId('banner').textContent())
+          .toContain(`${packageName} was unlocked`);
+      });
+
+      it('the state user edits and resubmits; the history shows both revisions', async () => {
+        await signOut(page);
+        await signIn(page, server.url, 'Mina Nelson');
+        await page.getByRole('link', { name: packageName }).click();
+        await page.getByText('The rating period must match the contract year.').first().waitFor();
+        await page.getByRole('link', { name: 'Edit and resubmit' }).click();
+        await onStep(page, 'Submission details');
+        await page.getByLabel('Submission description').fill('PMAP contract for 2027, rating period aligned');
+        for (const step of [
+          'Contract details',
+          'Rate details',
+          'Contacts',
+          'Documents',
+          'Review and submit',
+        ]) {
+          await next(page);
+          await onStep(page, step);
+        }
+        await page.getByRole('button', { name: 'Resubmit' }).click();
+        await expect.poll(() => page.locator('#reason-error').textContent()).toContain('give a reason');
+        await page
+          .getByLabel('Reason for resubmitting')
+          .fill('Aligned the rating period with the contract year.');
+        await page.getByRole('button', { name: 'Resubmit' }).click();
+        await expect
+          .poll(() => page.getByTestId('banner').textContent())
+          .toContain(`${packageName} was resubmitted`);
+        await expect.poll(() => page.getByTestId('revision').count()).toBe(2);
+        const history = await page.getByTestId('history').textContent();
+        for (const word of ['created', 'submitted', 'unlocked', 'resubmitted'])
+          expect(history?.toLowerCase()).toContain(word);
+        await shot('package-history');
+      });
+
+      it('a user of another state gets no access, and an ended session says so', async () => {
+        await signOut(page);
+        await signIn(page, server.url, 'Felix Ortiz');
+        await page.getByRole('heading', { name: 'Florida submissions' }).waitFor();
+        expect(await page.getByRole('link', { name: packageName }).count()).toBe(0);
+        await page.goto(`${server.url}/packages/${packageId}`);
+        await page.getByTestId('error-not-found').waitFor();
+        await expectAccessible(page, 'not found page');
+
+        // The session ends while the user works: the next save says so and offers to sign in again.
+        await page.getByRole('link', { name: 'Go to the dashboard' }).click();
+        await page.getByRole('link', { name: 'Start new submission' }).click();
+        await choose(page, 'MMA – Managed Medical Assistance Program');
+        await context.clearCookies();
+        await next(page);
+        await page.getByTestId('session-expired').waitFor();
+        expect(page.url()).toContain('returnTo=%2Fpackages%2Fnew');
+        await expectAccessible(page, 'session expired');
+      });
+
+      it('lists many packages a page at a time from the server', async () => {
+        await signIn(page, server.url, 'Vera Adams');
+        // 45 drafts through the API, as fast as the browser can send them.
+        const created = await page.evaluate(async () => {
+          const token = ((await (await fetch('/api/auth/csrf')).json()) as { token: string }).token;
+          const states = (await (await fetch('/api/states')).json()) as {
+            code: string;
+            programs: { id: string }[];
+          }[];
+          const program = states.find((s) => s.code === 'VA')!.programs[0]!.id;
+          let ok = 0;
+          for (let i = 0; i < 45; i++) {
+            const res = await fetch('/api/packages', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+              body: JSON.stringify({ formData: { submissionType: 'CONTRACT_ONLY', programIds: [program] } }),
+            });
+            if (res.status === 201) ok++;
+          }
+          return ok;
+        });
+        expect(created).toBe(45);
+        await page.goto(server.url);
+        const rows = page.getByTestId('package-table').locator('tbody tr');
+        await expect.poll(() => rows.count()).toBe(20);
+        const firstPage = await rows.first().textContent();
+        await page.getByRole('button', { name: 'Next page' }).click();
+        await expect
+          .poll(() => page.getByRole('navigation', { name: 'Pagination' }).textContent())
+          .toContain('Page 2');
+        await expect.poll(() => rows.first().textContent()).not.toBe(firstPage);
+        await page.getByRole('button', { name: 'Next page' }).click();
+        await expect.poll(() => rows.count()).toBe(5);
+        expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+      });
+
+      it('works by keyboard alone: skip link, sign in, start a package, tick a program, continue', async () => {
+        const keyboard = await context.browser()!.newContext({ bypassCSP: true });
+        const kp = await keyboard.newPage();
+        try {
+          await kp.goto(server.url);
+          await kp.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
+          await kp.keyboard.press('Tab');
+          expect(await kp.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
+          const tabTo = async (accessibleName: string) => {
+            for (let i = 0; i < 60; i++) {
+              await kp.keyboard.press('Tab');
+              const focused = await kp.evaluate(
+                () =>
+                  document.activeElement?.getAttribute('aria-label') ??
+                  document.activeElement?.textContent?.trim(),
+              );
+              if (focused === accessibleName) return;
+            }
+            throw new Error(`could not reach "${accessibleName}" with Tab`);
+          };
+          await tabTo('Sign in as Mina Nelson');
+          await kp.keyboard.press('Enter');
+          await kp.getByRole('heading', { name: 'Minnesota submissions' }).waitFor();
+          await tabTo('Start new submission');
+          await kp.keyboard.press('Enter');
+          await kp.locator('#step-heading', { hasText: 'Submission details' }).waitFor();
+          await kp.keyboard.press('Tab');
+          await kp.keyboard.press('Space');
+          expect(await kp.evaluate(() => (document.activeElement as HTMLInputElement).checked)).toBe(true);
+          await tabTo('Continue');
+          await kp.keyboard.press('Enter');
+          await kp.locator('#step-heading', { hasText: 'Contract details' }).waitFor();
+        } finally {
+          await keyboard.close();
+        }
+      });
+    },
+  );
+}
