@@ -15,7 +15,7 @@ import {
   StateSchema,
   UserSchema,
 } from '../domain/index.js';
-import { AUDIT_ACTIONS } from '../store/store.js';
+import { AUDIT_ACTIONS, LIST_ORDERS } from '../store/store.js';
 
 export const IdParams = z.object({ id: z.uuid() });
 export const StateParams = z.object({ code: StateCodeSchema });
@@ -48,6 +48,8 @@ export const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().p
 export const ListPackagesQuery = z.object({
   status: z.enum(PACKAGE_STATUSES).optional(),
   stateCode: StateCodeSchema.optional(),
+  programId: z.uuid().optional(),
+  order: z.enum(LIST_ORDERS).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(2000).optional(),
 });

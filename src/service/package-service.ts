@@ -25,7 +25,7 @@ import { FileAlreadyExists } from '../files/file-errors.js';
 import type { FileStore } from '../files/file-store.js';
 import { type Notifier, type PackageEventType, packageEvent } from '../notify/index.js';
 import { invalidTransition, versionConflict } from '../store/errors.js';
-import type { AuditEvent, Page, PageRequest, Store } from '../store/store.js';
+import type { AuditEvent, ListOrder, Page, PageRequest, Store } from '../store/store.js';
 import { authoredPackage, visiblePackage, visibleRevisions } from './access.js';
 import type { ReferenceData } from './reference-data.js';
 import { forbidden, invalidFields, ServiceError } from './service-error.js';
@@ -44,6 +44,10 @@ export interface ListQuery extends PageRequest {
   status?: PackageStatus;
   /** CMS only: one state's packages. */
   stateCode?: StateCode;
+  /** Only packages whose current revision names this program. */
+  programId?: string;
+  /** `newest` (default): most recently updated first; `oldest`: the reverse. */
+  order?: ListOrder;
 }
 
 export interface DraftChanges {
@@ -69,8 +73,21 @@ export class PackageService {
     private readonly effects: PackageEffects = {},
   ) {}
 
+  /**
+   * A program filter must fit the list: a known program of another state than the one listed is
+   * a VALIDATION_FAILED on `programId`. An unknown program (perhaps since removed from the
+   * reference data, still named by old packages) is simply filtered on. A CMS list by program
+   * without a state reads only the program's state, where every package naming it lives.
+   */
   async list(user: User, query: ListQuery): Promise<Page<PackageSummaryView>> {
     const { stateCode, ...rest } = query;
+    const programState = rest.programId
+      ? await this.reference.stateOfProgram(rest.programId.toLowerCase())
+      : undefined;
+    const wrongProgram = (listed: StateCode) =>
+      invalidFields('the program belongs to another state', [
+        { path: 'programId', message: `is not a program of ${listed}` },
+      ]);
     let page: Page<PackageSummary>;
     if (user.role === 'STATE_USER') {
       if (stateCode && stateCode !== user.stateCode) {
@@ -78,9 +95,12 @@ export class PackageService {
           { path: 'stateCode', message: `must be ${user.stateCode} or left out` },
         ]);
       }
+      if (programState && programState !== user.stateCode) throw wrongProgram(user.stateCode);
       page = await this.store.listByState(user.stateCode, rest);
     } else {
-      page = await this.store.listSubmitted(stateCode ? { ...rest, stateCode } : rest);
+      if (stateCode && programState && programState !== stateCode) throw wrongProgram(stateCode);
+      const inState = stateCode ?? programState;
+      page = await this.store.listSubmitted(inState ? { ...rest, stateCode: inState } : rest);
     }
     const items = await Promise.all(
       page.items.map(async (s) => ({ ...s, name: await this.nameOf(s, s.programIds) })),

@@ -8,6 +8,7 @@ import type { Store } from '../store/store.js';
 export class ReferenceData {
   private states = new Map<StateCode, State>();
   private programs = new Map<string, Program>();
+  private programStates = new Map<string, StateCode>();
   private loadedAt = 0;
   private loading: Promise<void> | undefined;
 
@@ -26,6 +27,7 @@ export class ReferenceData {
     this.loading ??= this.store.listStates().then((states) => {
       this.states = new Map(states.map((s) => [s.code, s]));
       this.programs = new Map(states.flatMap((s) => s.programs.map((p) => [p.id, p] as const)));
+      this.programStates = new Map(states.flatMap((s) => s.programs.map((p) => [p.id, s.code] as const)));
       this.loadedAt = Date.now();
     });
     try {
@@ -44,6 +46,13 @@ export class ReferenceData {
     await this.refresh();
     if (!this.states.has(code)) await this.refresh(true);
     return this.states.get(code);
+  }
+
+  /** The state a program belongs to; undefined for an unknown (or since removed) program. */
+  async stateOfProgram(id: string): Promise<StateCode | undefined> {
+    await this.refresh();
+    if (!this.programStates.has(id)) await this.refresh(true);
+    return this.programStates.get(id);
   }
 
   /** Programs by id, for naming; unknown ids are skipped. */

@@ -1,4 +1,5 @@
 import { invalidInput } from './errors.js';
+import { LIST_ORDERS, type ListOptions, type ListOrder } from './store.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -35,6 +36,37 @@ export function decodeCursor<T>(
   if (q !== query || !isPosition(p))
     throw invalidInput('the cursor does not belong to this list', { field: 'cursor' });
   return p;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ListPlan {
+  limit: number;
+  order: ListOrder;
+  /** Lower-cased, as program ids are stored. */
+  programId: string | undefined;
+  /** The cursor tag: the list's own tag plus its options, so a cursor only fits the same request. */
+  tag: string;
+}
+
+/**
+ * Checks a package list request and tags its cursors with the list and its options. The default
+ * request (newest first, no program) keeps the list's plain tag, so cursors handed out before
+ * these options existed stay valid.
+ */
+export function listPlan(listTag: string, query: ListOptions): ListPlan {
+  const limit = pageSize(query.limit);
+  const order = query.order ?? 'newest';
+  if (!LIST_ORDERS.includes(order)) {
+    throw invalidInput(`order must be one of ${LIST_ORDERS.join(', ')}`, { field: 'order' });
+  }
+  let programId: string | undefined;
+  if (query.programId !== undefined) {
+    if (!UUID.test(query.programId)) throw invalidInput('programId must be a uuid', { field: 'programId' });
+    programId = query.programId.toLowerCase();
+  }
+  const tag = `${listTag}${programId ? `:program:${programId}` : ''}${order === 'oldest' ? ':oldest' : ''}`;
+  return { limit, order, programId, tag };
 }
 
 /** Cursor positions that are a flat record of strings (DynamoDB keys). */

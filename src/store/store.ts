@@ -84,11 +84,23 @@ export interface AuditEvent {
 
 export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at'>;
 
-export interface ListByStateQuery extends PageRequest {
+/** `newest`: most recently updated first (the default); `oldest`: least recently updated first. */
+export const LIST_ORDERS = ['newest', 'oldest'] as const;
+export type ListOrder = (typeof LIST_ORDERS)[number];
+
+/** What every package list can be narrowed and sorted by. A cursor is bound to all of it. */
+export interface ListOptions extends PageRequest {
+  /** Only packages whose current revision names this program (a uuid). */
+  programId?: string;
+  /** Default `newest`. */
+  order?: ListOrder;
+}
+
+export interface ListByStateQuery extends ListOptions {
   status?: PackageStatus;
 }
 
-export interface ListSubmittedQuery extends PageRequest {
+export interface ListSubmittedQuery extends ListOptions {
   stateCode?: StateCode;
   /** A status CMS can see: SUBMITTED, UNLOCKED or RESUBMITTED (DRAFT gives an empty page). */
   status?: PackageStatus;
@@ -153,9 +165,13 @@ export interface Store {
   /** UNLOCKED → RESUBMITTED; freezes the revision. */
   resubmit(id: string, input: TransitionInput & { reason: string }): Promise<Package>;
 
-  /** A state's packages, drafts included, most recently updated first. */
+  /**
+   * A state's packages, drafts included, most recently updated first (`order: 'oldest'` reverses).
+   * Every page but the last holds `limit` items, filters included; the last is never empty.
+   * @throws InvalidInput on a bad limit, order, programId or a cursor of another list or options.
+   */
   listByState(stateCode: StateCode, query?: ListByStateQuery): Promise<Page<PackageSummary>>;
-  /** Every package submitted at least once (what CMS sees), most recently updated first. */
+  /** Every package submitted at least once (what CMS sees), ordered and paged as `listByState`. */
   listSubmitted(query?: ListSubmittedQuery): Promise<Page<PackageSummary>>;
 
   /** Appends an event that is not a package change (e.g. a download). @throws NotFound */

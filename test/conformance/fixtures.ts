@@ -100,6 +100,11 @@ export function minimalFormData(state: State): FormData {
   return FormDataSchema.parse({ submissionType: 'CONTRACT_ONLY', programIds: [state.programs[0]!.id] });
 }
 
+/** A contract-only form naming exactly these programs. */
+export function formWithPrograms(programIds: string[]): FormData {
+  return FormDataSchema.parse({ submissionType: 'CONTRACT_ONLY', programIds });
+}
+
 /** A fresh state with its own numbering, seeded into the store. */
 export async function freshState(
   store: Store,

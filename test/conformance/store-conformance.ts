@@ -10,11 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Package, PackageSummary, User } from '../../src/domain/index.js';
 import { isStoreError, type StoreErrorCode } from '../../src/store/errors.js';
-import type { Page, Store } from '../../src/store/store.js';
+import type { ListOptions, Page, Store } from '../../src/store/store.js';
 import {
   cmsActor,
   document,
   draft,
+  formWithPrograms,
   freshState,
   fullFormData,
   makeState,
@@ -47,18 +48,20 @@ export async function expectStoreError(promise: Promise<unknown>, code: StoreErr
 
 async function collect<T>(
   fetch: (cursor?: string) => Promise<Page<T>>,
-): Promise<{ items: T[]; pages: number }> {
+): Promise<{ items: T[]; pages: number; sizes: number[] }> {
   const items: T[] = [];
+  const sizes: number[] = [];
   let cursor: string | undefined;
   let pages = 0;
   do {
     const page = await fetch(cursor);
     pages++;
+    sizes.push(page.items.length);
     items.push(...page.items);
     cursor = page.cursor;
     if (pages > 1000) throw new Error('pagination does not end');
   } while (cursor);
-  return { items, pages };
+  return { items, pages, sizes };
 }
 
 const newestFirst = (a: PackageSummary, b: PackageSummary) =>
@@ -525,6 +528,212 @@ export function runStoreConformance(options: ConformanceOptions) {
         );
         expect(paged.items.map((p) => p.id)).toEqual([unlocked.id, sub.id]);
         expect(paged.pages).toBe(2);
+      });
+    });
+
+    describe('list options: program filter and order', () => {
+      const ids = (items: PackageSummary[]) => items.map((p) => p.id);
+
+      it("filters a state's list by the current revision's programs: full pages, each match once, in order", async () => {
+        const state = await freshState(store, nextCode, ['PMAP', 'MSHO', 'SNBC']);
+        const [pmap, msho, snbc] = state.programs.map((p) => p.id) as [string, string, string];
+        const actor = stateActor();
+        const matching = new Set<string>();
+        // 20 packages, 7 of them naming MSHO now: one gained it in an edit; one lost it in an edit.
+        for (let i = 0; i < 20; i++) {
+          const match = i % 3 === 0;
+          const programs = match ? (i % 2 ? [msho] : [pmap, msho]) : i % 2 ? [pmap] : [snbc, pmap];
+          const start = i === 0 ? [pmap] : i === 1 ? [pmap, msho] : programs;
+          let pkg = await draft(store, state, actor, formWithPrograms(start));
+          if (start !== programs) {
+            pkg = await store.updateDraft(pkg.id, {
+              expectedVersion: pkg.version,
+              formData: formWithPrograms(programs),
+              actor,
+            });
+          }
+          if (match) matching.add(pkg.id);
+        }
+        expect(matching.size).toBe(7);
+
+        const newest = await collect((cursor) =>
+          store.listByState(state.code, { programId: msho, limit: 3, cursor }),
+        );
+        expect(newest.sizes).toEqual([3, 3, 1]);
+        expect(new Set(ids(newest.items)).size).toBe(7);
+        expect(ids(newest.items).sort()).toEqual([...matching].sort());
+        expect(newest.items).toEqual([...newest.items].sort(newestFirst));
+        expect(newest.items.every((p) => p.programIds.includes(msho))).toBe(true);
+
+        const oldest = await collect((cursor) =>
+          store.listByState(state.code, { programId: msho, order: 'oldest', limit: 3, cursor }),
+        );
+        expect(oldest.sizes).toEqual([3, 3, 1]);
+        expect(oldest.items).toEqual([...newest.items].reverse());
+
+        // Exactly a page of matches: one page, no cursor; one less: a last page of one.
+        expect(
+          (await collect((cursor) => store.listByState(state.code, { programId: msho, limit: 7, cursor })))
+            .sizes,
+        ).toEqual([7]);
+        expect(
+          (await collect((cursor) => store.listByState(state.code, { programId: msho, limit: 6, cursor })))
+            .sizes,
+        ).toEqual([6, 1]);
+        // Matches far apart in the index still fill a page.
+        expect(ids((await store.listByState(state.code, { programId: msho, limit: 100 })).items)).toEqual(
+          ids(newest.items),
+        );
+        expect(await store.listByState(state.code, { programId: randomUUID(), limit: 2 })).toEqual({
+          items: [],
+        });
+        // Upper-case ids name the same program.
+        expect(ids((await store.listByState(state.code, { programId: msho.toUpperCase() })).items)).toEqual(
+          ids(newest.items),
+        );
+
+        // With a status: the submitted matches only.
+        const toSubmit = newest.items.slice(1, 3);
+        for (const p of toSubmit) await store.submit(p.id, { expectedVersion: p.version, actor });
+        const submittedMatches = await collect((cursor) =>
+          store.listByState(state.code, { status: 'SUBMITTED', programId: msho, limit: 1, cursor }),
+        );
+        expect(submittedMatches.sizes).toEqual([1, 1]);
+        expect(ids(submittedMatches.items)).toEqual(ids(toSubmit).reverse()); // submitting re-dates them
+      });
+
+      it('filters the CMS lists by program, with and without a state and a status, never showing drafts', async () => {
+        const state = await freshState(store, nextCode, ['PMAP', 'MSHO']);
+        const other = await freshState(store, nextCode, ['PMAP', 'MSHO']);
+        const [pmap, msho] = state.programs.map((p) => p.id) as [string, string];
+        const actor = stateActor();
+        const make = async (programs: string[], submit: boolean, inState = state) => {
+          const pkg = await draft(store, inState, actor, formWithPrograms(programs));
+          return submit ? store.submit(pkg.id, { expectedVersion: pkg.version, actor }) : pkg;
+        };
+        const a = await make([msho], true);
+        await make([pmap], true);
+        const neverSubmitted = await make([msho], false);
+        const b = await make([pmap, msho], true);
+        await make([pmap], true);
+        const c = await make([msho], true);
+        await make([other.programs[1]!.id], true, other);
+        const unlocked = await store.unlock(a.id, {
+          expectedVersion: a.version,
+          actor: cmsActor(),
+          reason: 'r',
+        });
+        const expected = [unlocked.id, c.id, b.id];
+
+        const everywhere = await collect((cursor) =>
+          store.listSubmitted({ programId: msho, limit: 2, cursor }),
+        );
+        expect(everywhere.sizes).toEqual([2, 1]);
+        expect(ids(everywhere.items)).toEqual(expected);
+        expect(ids(everywhere.items)).not.toContain(neverSubmitted.id);
+        const inState = await collect((cursor) =>
+          store.listSubmitted({ stateCode: state.code, programId: msho, limit: 2, cursor }),
+        );
+        expect(ids(inState.items)).toEqual(expected);
+        const oldestInState = await collect((cursor) =>
+          store.listSubmitted({ stateCode: state.code, programId: msho, order: 'oldest', limit: 2, cursor }),
+        );
+        expect(ids(oldestInState.items)).toEqual([...expected].reverse());
+        expect((await store.listSubmitted({ stateCode: other.code, programId: msho })).items).toEqual([]);
+
+        const submittedOnly = await collect((cursor) =>
+          store.listSubmitted({ status: 'SUBMITTED', programId: msho, limit: 1, cursor }),
+        );
+        expect(ids(submittedOnly.items)).toEqual([c.id, b.id]);
+        expect(submittedOnly.sizes).toEqual([1, 1]);
+        const unlockedInState = await store.listSubmitted({
+          stateCode: state.code,
+          status: 'UNLOCKED',
+          programId: msho,
+        });
+        expect(ids(unlockedInState.items)).toEqual([unlocked.id]);
+        expect((await store.listSubmitted({ status: 'DRAFT', programId: msho })).items).toEqual([]);
+      });
+
+      it('lists oldest first as the exact reverse of newest first, across pages, on every list', async () => {
+        const state = await freshState(store, nextCode);
+        const actor = stateActor();
+        for (let i = 0; i < 7; i++) {
+          const pkg = await draft(store, state, actor);
+          if (i % 2) await store.submit(pkg.id, { expectedVersion: pkg.version, actor });
+        }
+        const lists: [string, (q: ListOptions) => Promise<Page<PackageSummary>>, number][] = [
+          ['state', (q) => store.listByState(state.code, q), 7],
+          ['state by status', (q) => store.listByState(state.code, { ...q, status: 'DRAFT' }), 4],
+          ['CMS in one state', (q) => store.listSubmitted({ ...q, stateCode: state.code }), 3],
+          ['CMS by status', (q) => store.listSubmitted({ ...q, status: 'SUBMITTED' }), -1],
+          ['CMS', (q) => store.listSubmitted(q), -1],
+        ];
+        for (const [name, list, count] of lists) {
+          const newest = await collect((cursor) => list({ limit: 3, cursor }));
+          const explicit = await collect((cursor) => list({ order: 'newest', limit: 3, cursor }));
+          const oldest = await collect((cursor) => list({ order: 'oldest', limit: 3, cursor }));
+          if (count >= 0) expect(newest.items, name).toHaveLength(count);
+          expect(newest.items, name).toEqual([...newest.items].sort(newestFirst));
+          expect(explicit.items, name).toEqual(newest.items);
+          expect(oldest.items, name).toEqual([...newest.items].reverse());
+          expect(oldest.sizes, name).toEqual(newest.sizes);
+        }
+      });
+
+      it('refuses a cursor of another order or program filter, and bad options', async () => {
+        const state = await freshState(store, nextCode);
+        const actor = stateActor();
+        for (let i = 0; i < 3; i++) await submitted(store, state, actor);
+        const program = state.programs[0]!.id;
+        const newest = (await store.listByState(state.code, { limit: 1 })).cursor;
+        const oldest = (await store.listByState(state.code, { order: 'oldest', limit: 1 })).cursor;
+        const filtered = (await store.listByState(state.code, { programId: program, limit: 1 })).cursor;
+        expect(newest && oldest && filtered).toBeTruthy();
+        await expectStoreError(
+          store.listByState(state.code, { order: 'oldest', cursor: newest }),
+          'InvalidInput',
+        );
+        await expectStoreError(
+          store.listByState(state.code, { order: 'newest', cursor: oldest }),
+          'InvalidInput',
+        );
+        await expectStoreError(store.listByState(state.code, { cursor: oldest }), 'InvalidInput');
+        await expectStoreError(store.listByState(state.code, { cursor: filtered }), 'InvalidInput');
+        await expectStoreError(
+          store.listByState(state.code, { programId: randomUUID(), cursor: filtered }),
+          'InvalidInput',
+        );
+        await expectStoreError(
+          store.listByState(state.code, { programId: program, order: 'oldest', cursor: filtered }),
+          'InvalidInput',
+        );
+        expect((await store.listByState(state.code, { order: 'newest', cursor: newest })).items).toHaveLength(
+          2,
+        );
+        expect(
+          (await store.listByState(state.code, { programId: program, cursor: filtered })).items,
+        ).toHaveLength(2);
+
+        const cms = (await store.listSubmitted({ stateCode: state.code, limit: 1 })).cursor;
+        await expectStoreError(
+          store.listSubmitted({ stateCode: state.code, order: 'oldest', cursor: cms }),
+          'InvalidInput',
+        );
+        const cmsOldest = (await store.listSubmitted({ stateCode: state.code, order: 'oldest', limit: 1 }))
+          .cursor;
+        await expectStoreError(
+          store.listSubmitted({ stateCode: state.code, cursor: cmsOldest }),
+          'InvalidInput',
+        );
+
+        await expectStoreError(store.listByState(state.code, { order: 'sideways' as never }), 'InvalidInput');
+        await expectStoreError(store.listByState(state.code, { programId: 'not-a-uuid' }), 'InvalidInput');
+        await expectStoreError(store.listSubmitted({ programId: 'not-a-uuid' }), 'InvalidInput');
+        await expectStoreError(
+          store.listSubmitted({ status: 'DRAFT', order: 'up' as never }),
+          'InvalidInput',
+        );
       });
     });
 

@@ -57,6 +57,17 @@ export async function createTestDatabase(prefix = 'carepack_test'): Promise<Test
       const c = new pg.Client({ connectionString: ADMIN_URL });
       await c.connect();
       try {
+        // pg's Pool.end() resolves before its clients' sockets have closed; terminating them then
+        // (FORCE) makes each emit an 'error' the ended pool no longer handles: an uncaught
+        // exception in the test run. Give the sessions a few seconds to leave first.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await c.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [name],
+          );
+          if (rows[0]!.n === 0) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await c.end();

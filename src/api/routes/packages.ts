@@ -37,6 +37,12 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService }> 
       schema: {
         summary:
           "List packages: a state user's own state (drafts included); for CMS, every submitted package",
+        description:
+          '`status`, `stateCode` (CMS only) and `programId` narrow the list; `programId` keeps the packages ' +
+          'whose current revision names the program, and a program of another state than the one listed is a 400 ' +
+          'on `programId` (an unknown program id is filtered on and usually matches nothing). `order` is ' +
+          '`newest` (default: most recently updated first) or `oldest`. Pages hold `limit` items (default 25); ' +
+          'pass back `cursor` with the same options for the next page (a cursor of other options is a 400).',
         tags: ['packages'],
         querystring: ListPackagesQuery,
         response: { 200: pageOf(PackageSummaryViewSchema), ...errors },

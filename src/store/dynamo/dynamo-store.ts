@@ -11,12 +11,13 @@ import {
   parseCreateInput,
   planChange,
 } from '../package-changes.js';
-import { decodeCursor, encodeCursor, isStringRecord, pageSize } from '../paging.js';
+import { decodeCursor, encodeCursor, isStringRecord, listPlan, pageSize } from '../paging.js';
 import type {
   AuditAction,
   AuditEvent,
   CreateDraftInput,
   ListByStateQuery,
+  ListOptions,
   ListSubmittedQuery,
   NewAuditEvent,
   Page,
@@ -67,6 +68,9 @@ export interface DynamoStoreOptions {
 }
 
 type Action = 'update' | 'submit' | 'resubmit' | 'unlock' | 'delete';
+
+/** The most index items one filtered Query reads (before the filter): bounds each request's work. */
+const MAX_FILTERED_READ = 500;
 
 export function createDynamoStore(options: DynamoStoreOptions): Store {
   const { client, tableName: TableName } = options;
@@ -187,35 +191,50 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
   async function listIndex(
     index: IndexName,
     partition: string,
-    request: PageRequest,
-    queryTag: string,
+    query: ListOptions,
+    listTag: string,
   ): Promise<Page<PackageSummary>> {
-    const limit = pageSize(request.limit);
+    const { limit, order, programId, tag } = listPlan(listTag, query);
     const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
-    let start = decodeCursor(queryTag, request.cursor, isStringRecord);
+    let start = decodeCursor(tag, query.cursor, isStringRecord);
     const items: Item[] = [];
     // Ask for one more than a page: whether it exists decides whether there is a next page.
+    // With a program filter, Limit counts items read before the filter: keep reading, in reads that
+    // grow while they come back short (bounded per request), until the page is full or the index ends.
+    let readSize = 0;
     do {
+      const wanted = limit + 1 - items.length;
+      readSize = programId ? Math.min(MAX_FILTERED_READ, Math.max(wanted, readSize * 2)) : wanted;
       const out = await client.send(
         new QueryCommand({
           TableName,
           IndexName: index,
           KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': pkAttr },
-          ExpressionAttributeValues: { ':pk': partition },
-          ScanIndexForward: false,
-          Limit: limit + 1 - items.length,
+          ...(programId
+            ? {
+                FilterExpression: 'contains(#programs, :program)',
+                ExpressionAttributeNames: { '#pk': pkAttr, '#programs': 'programIds' },
+                ExpressionAttributeValues: { ':pk': partition, ':program': programId },
+              }
+            : {
+                ExpressionAttributeNames: { '#pk': pkAttr },
+                ExpressionAttributeValues: { ':pk': partition },
+              }),
+          ScanIndexForward: order === 'oldest',
+          Limit: readSize,
           ExclusiveStartKey: start,
         }),
       );
       items.push(...((out.Items ?? []) as Item[]));
       start = out.LastEvaluatedKey as Record<string, string> | undefined;
     } while (start && items.length <= limit);
+    // A filtered read may bring more than the page and its lookahead: the cursor is always the
+    // page's last item, never where the read stopped, so nothing is skipped.
     const page = items.slice(0, limit);
     const last = page[page.length - 1];
     const cursor =
       items.length > limit && last
-        ? encodeCursor(queryTag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], listKey: last.listKey })
+        ? encodeCursor(tag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], listKey: last.listKey })
         : undefined;
     return { items: page.map(itemToSummary), ...(cursor ? { cursor } : {}) };
   }
@@ -344,7 +363,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     async listSubmitted(query: ListSubmittedQuery = {}) {
       const { stateCode, status } = query;
       if (status === 'DRAFT') {
-        pageSize(query.limit);
+        listPlan('cms', query); // still refuses bad options
         return emptyPage;
       }
       if (stateCode && status) {

@@ -10,11 +10,12 @@ import {
   parseCreateInput,
   planChange,
 } from '../package-changes.js';
-import { decodeCursor, encodeCursor, pageSize } from '../paging.js';
+import { decodeCursor, encodeCursor, listPlan, pageSize } from '../paging.js';
 import type {
   AuditAction,
   AuditEvent,
   ListByStateQuery,
+  ListOptions,
   ListSubmittedQuery,
   NewAuditEvent,
   PageRequest,
@@ -175,17 +176,31 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   }
 
   async function listPage(
-    tag: string,
-    request: PageRequest,
+    listTag: string,
+    query: ListOptions,
     filter: (q: ReturnType<typeof summaries>) => ReturnType<typeof summaries>,
   ) {
-    const limit = pageSize(request.limit);
-    const after = decodeCursor(tag, request.cursor, isListPosition);
+    const { limit, order, programId, tag } = listPlan(listTag, query);
+    const after = decodeCursor(tag, query.cursor, isListPosition);
     let q = filter(summaries());
-    if (after) q = q.where(sql<boolean>`(p.updated_at, p.id) < (${after.u}::timestamptz, ${after.i}::uuid)`);
+    // The current revision (joined as r) names the program: checked per package through
+    // UNIQUE (revision_id, program_id), or found from the program through revision_programs_by_program.
+    if (programId) {
+      q = q.where(
+        sql<boolean>`EXISTS (SELECT 1 FROM revision_programs rp WHERE rp.revision_id = r.id AND rp.program_id = ${programId}::uuid)`,
+      );
+    }
+    if (after) {
+      q = q.where(
+        order === 'oldest'
+          ? sql<boolean>`(p.updated_at, p.id) > (${after.u}::timestamptz, ${after.i}::uuid)`
+          : sql<boolean>`(p.updated_at, p.id) < (${after.u}::timestamptz, ${after.i}::uuid)`,
+      );
+    }
+    const direction = order === 'oldest' ? 'asc' : 'desc';
     const rows = (await q
-      .orderBy('p.updated_at', 'desc')
-      .orderBy('p.id', 'desc')
+      .orderBy('p.updated_at', direction)
+      .orderBy('p.id', direction)
       .limit(limit + 1)
       .execute()) as SummaryRow[];
     const items = rows.slice(0, limit).map(summaryFromRow);
@@ -358,7 +373,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async listSubmitted(query: ListSubmittedQuery = {}) {
       const { stateCode, status } = query;
       if (status === 'DRAFT') {
-        pageSize(query.limit);
+        listPlan('cms', query); // still refuses bad options
         return { items: [] };
       }
       const tag =
