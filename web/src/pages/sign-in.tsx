@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { call } from '../api/client.js';
 import { keys, useAuthConfig } from '../api/queries.js';
+import { safeReturnTo } from '../api/return-to.js';
 import type { User } from '../api/types.js';
 import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
@@ -13,11 +14,6 @@ const OIDC_ERRORS: Record<string, string> = {
   denied: 'The identity provider did not sign you in.',
   state: 'The sign-in took too long or was started in another window. Please try again.',
 };
-
-/** Only paths of this site: anything else would make the sign-in page an open redirect. */
-export function safeReturnTo(value: string | null): string {
-  return value?.startsWith('/') && !value.startsWith('//') ? value : '/';
-}
 
 function roleText(u: User) {
   if (u.role === 'STATE_USER') return `State user, ${u.stateCode}`;
