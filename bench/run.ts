@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<BenchReport>> = {
   postgres: async () => (await import('./postgres.js')).run(),
   copy: async () => (await import('./copy.js')).run(),
   upload: async () => (await import('./upload.js')).run(),
+  web: async () => (await import('./web.js')).run(),
 };
 
 /** The benchmarks named on the command line (all when none), or undefined after saying which are unknown. */
