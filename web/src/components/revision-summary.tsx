@@ -28,19 +28,23 @@ function Item({ term, children }: { term: string; children: ReactNode }) {
 const many = (list: readonly { value: string; label: string }[], values: readonly string[]) =>
   values.map((v) => labelOf(list, v)).join('; ');
 
+type Level = 'h2' | 'h3' | 'h4';
+
 function Section({
   title,
   editTo,
+  level: Heading,
   children,
 }: {
   title: string;
   editTo?: string | undefined;
+  level: Level;
   children: ReactNode;
 }) {
   return (
     <section className="margin-bottom-3 border-bottom-1px border-base-lighter">
       <div className="display-flex flex-justify flex-align-center">
-        <h3>{title}</h3>
+        <Heading>{title}</Heading>
         {editTo && (
           <Link to={editTo} aria-label={`Edit ${title.toLowerCase()}`}>
             Edit
@@ -59,7 +63,10 @@ export function RevisionSummary({
   state,
   editBase,
   onDownload,
+  headingLevel = 'h2',
 }: {
+  /** Section headings' level, so the page's outline stays in order wherever this is shown. */
+  headingLevel?: Level;
   form: FormData;
   documents: readonly PackageDocument[];
   state: State | undefined;
@@ -71,7 +78,7 @@ export function RevisionSummary({
   const edit = (step: string) => (editBase ? `${editBase}/${step}` : undefined);
   return (
     <div>
-      <Section title="Submission details" editTo={edit('submission')}>
+      <Section title="Submission details" level={headingLevel} editTo={edit('submission')}>
         <Item term="Programs">{form.programIds.map(programName).join(', ')}</Item>
         <Item term="Submission type">{labelOf(SUBMISSION_TYPES, form.submissionType)}</Item>
         <Item term="Related to COVID-19">
@@ -79,7 +86,7 @@ export function RevisionSummary({
         </Item>
         <Item term="Description">{form.submissionDescription}</Item>
       </Section>
-      <Section title="Contract details" editTo={edit('contract')}>
+      <Section title="Contract details" level={headingLevel} editTo={edit('contract')}>
         <Item term="Contract action type">{labelOf(CONTRACT_TYPES, form.contractType)}</Item>
         <Item term="Contract dates">
           {form.contractDateStart && `${form.contractDateStart} to ${form.contractDateEnd ?? '?'}`}
@@ -94,7 +101,7 @@ export function RevisionSummary({
         )}
       </Section>
       {form.submissionType === 'CONTRACT_AND_RATES' && (
-        <Section title="Rate details" editTo={edit('rates')}>
+        <Section title="Rate details" level={headingLevel} editTo={edit('rates')}>
           {form.rateCertifications.map((r, i) => (
             <Item key={r.id} term={`Rate certification ${i + 1}`}>
               {labelOf(RATE_TYPES, r.rateType)}; programs{' '}
@@ -117,7 +124,7 @@ export function RevisionSummary({
           </Item>
         </Section>
       )}
-      <Section title="Contacts" editTo={edit('contacts')}>
+      <Section title="Contacts" level={headingLevel} editTo={edit('contacts')}>
         {form.stateContacts.map((c, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: contacts have no identity but their place
           <Item key={i} term={`State contact ${i + 1}`}>
@@ -125,7 +132,7 @@ export function RevisionSummary({
           </Item>
         ))}
       </Section>
-      <Section title="Documents" editTo={edit('documents')}>
+      <Section title="Documents" level={headingLevel} editTo={edit('documents')}>
         {documents.length === 0 && <Item term="Files">None attached</Item>}
         {documents.map((d) => {
           const rateIndex = form.rateCertifications.findIndex((r) => r.id === d.rateId);

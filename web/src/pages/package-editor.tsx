@@ -148,6 +148,7 @@ function Editor({
     <div className="margin-y-3">
       <StepIndicator
         headingLevel="h1"
+        headingProps={{ id: 'step-heading', tabIndex: -1 }}
         counters="small"
         className="margin-bottom-2"
         ofText="of"
@@ -165,9 +166,6 @@ function Editor({
         {pkg ? `${pkg.name} · ${pkg.status === 'UNLOCKED' ? 'unlocked by CMS' : 'draft'}` : 'New submission'}
         {savedAt && ` · saved at ${savedAt}`}
       </p>
-      <h2 id="step-heading" tabIndex={-1}>
-        {current.label}
-      </h2>
       {pkg?.status === 'UNLOCKED' && pkg.unlockInfo && (
         <Notice type="warning" level="h3" heading="CMS unlocked this package" slim>
           Reason: {pkg.unlockInfo.reason}

@@ -102,9 +102,9 @@ function RateFields({
           />
         </>
       )}
-      <h3 id={`${at.replace(/\./g, '-')}-certifyingActuaries`} tabIndex={-1}>
+      <h2 id={`${at.replace(/\./g, '-')}-certifyingActuaries`} tabIndex={-1}>
         Certifying actuaries
-      </h3>
+      </h2>
       {rate.certifyingActuaries.map((a, i) => {
         const ap = `${at}.certifyingActuaries.${i}`;
         return (
