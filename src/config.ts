@@ -60,18 +60,62 @@ const ConfigSchema = z
     CAREPACK_OIDC_JWKS_URL: z.url().optional(),
     CAREPACK_OIDC_ROLE_CLAIM: z.string().min(1).default('carepack_role'),
     CAREPACK_OIDC_STATE_CLAIM: z.string().min(1).default('carepack_state'),
+    CAREPACK_OIDC_CLIENT_ID: z.string().min(1).optional(),
+    CAREPACK_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    CAREPACK_OIDC_AUTHORIZATION_URL: z.url().optional(),
+    CAREPACK_OIDC_TOKEN_URL: z.url().optional(),
+    CAREPACK_OIDC_REDIRECT_URL: z.url().optional(),
+    CAREPACK_OIDC_SCOPES: z
+      .string()
+      .refine((s) => s.split(/\s+/).includes('openid'), 'must include openid (space-separated scopes)')
+      .optional(),
     CAREPACK_SEED_DEMO_USERS: flag.default(true),
     CAREPACK_CREATE_TABLES: flag.default(true),
   })
   .superRefine((c, ctx) => {
-    const oidc = [c.CAREPACK_OIDC_ISSUER, c.CAREPACK_OIDC_AUDIENCE, c.CAREPACK_OIDC_JWKS_URL];
-    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['CAREPACK_OIDC_ISSUER'],
-        message:
-          'set all of CAREPACK_OIDC_ISSUER, CAREPACK_OIDC_AUDIENCE and CAREPACK_OIDC_JWKS_URL, or none',
-      });
+    // Bearer tokens need all three; each missing one is named on its own.
+    const bearer = {
+      CAREPACK_OIDC_ISSUER: c.CAREPACK_OIDC_ISSUER,
+      CAREPACK_OIDC_AUDIENCE: c.CAREPACK_OIDC_AUDIENCE,
+      CAREPACK_OIDC_JWKS_URL: c.CAREPACK_OIDC_JWKS_URL,
+    };
+    // Browser sign-in (authorization code + PKCE) needs these three on top of the bearer settings.
+    const browser = {
+      CAREPACK_OIDC_CLIENT_ID: c.CAREPACK_OIDC_CLIENT_ID,
+      CAREPACK_OIDC_AUTHORIZATION_URL: c.CAREPACK_OIDC_AUTHORIZATION_URL,
+      CAREPACK_OIDC_TOKEN_URL: c.CAREPACK_OIDC_TOKEN_URL,
+    };
+    const browserOnly = {
+      CAREPACK_OIDC_CLIENT_SECRET: c.CAREPACK_OIDC_CLIENT_SECRET,
+      CAREPACK_OIDC_REDIRECT_URL: c.CAREPACK_OIDC_REDIRECT_URL,
+      CAREPACK_OIDC_SCOPES: c.CAREPACK_OIDC_SCOPES,
+    };
+    const missing = (group: Record<string, unknown>) =>
+      Object.entries(group)
+        .filter(([, v]) => !v)
+        .map(([k]) => k);
+    const anySet = (group: Record<string, unknown>) => Object.values(group).some(Boolean);
+    const list = (names: string[]) => `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+    const wantsBrowser = anySet(browser) || anySet(browserOnly);
+    if (anySet(bearer) || wantsBrowser) {
+      for (const name of missing(bearer)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: wantsBrowser
+            ? `required for OIDC browser sign-in too (ID tokens are checked against the issuer, audience and keys): set ${list(Object.keys(bearer))}`
+            : `required for OIDC sign-in: set all of ${list(Object.keys(bearer))}, or none`,
+        });
+      }
+    }
+    if (wantsBrowser) {
+      for (const name of missing(browser)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `required for OIDC browser sign-in: set all of ${list(Object.keys(browser))}, or none (and no other CAREPACK_OIDC_ browser setting)`,
+        });
+      }
     }
     if (c.CAREPACK_DYNAMODB_USE_AWS && c.CAREPACK_DYNAMODB_ENDPOINT) {
       ctx.addIssue({
@@ -137,6 +181,19 @@ export interface OidcConfig {
   jwksUrl: string;
   roleClaim: string;
   stateClaim: string;
+  /** Browser sign-in (authorization code flow with PKCE); without it, bearer tokens only. */
+  browser?: OidcBrowserConfig;
+}
+
+export interface OidcBrowserConfig {
+  clientId: string;
+  /** Confidential clients authenticate at the token endpoint (client_secret_basic); public ones use PKCE only. */
+  clientSecret?: string;
+  authorizationUrl: string;
+  tokenUrl: string;
+  /** Where the identity provider sends the browser back: the API's `/api/auth/oidc/callback`. */
+  redirectUrl: string;
+  scopes: string;
 }
 
 export interface FilesConfig {
@@ -216,6 +273,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             jwksUrl: c.CAREPACK_OIDC_JWKS_URL,
             roleClaim: c.CAREPACK_OIDC_ROLE_CLAIM,
             stateClaim: c.CAREPACK_OIDC_STATE_CLAIM,
+            ...(c.CAREPACK_OIDC_CLIENT_ID && c.CAREPACK_OIDC_AUTHORIZATION_URL && c.CAREPACK_OIDC_TOKEN_URL
+              ? {
+                  browser: {
+                    clientId: c.CAREPACK_OIDC_CLIENT_ID,
+                    ...(c.CAREPACK_OIDC_CLIENT_SECRET ? { clientSecret: c.CAREPACK_OIDC_CLIENT_SECRET } : {}),
+                    authorizationUrl: c.CAREPACK_OIDC_AUTHORIZATION_URL,
+                    tokenUrl: c.CAREPACK_OIDC_TOKEN_URL,
+                    redirectUrl: c.CAREPACK_OIDC_REDIRECT_URL ?? `${publicUrl(c)}/api/auth/oidc/callback`,
+                    scopes: (c.CAREPACK_OIDC_SCOPES ?? 'openid email profile').trim().split(/\s+/).join(' '),
+                  },
+                }
+              : {}),
           },
         }
       : {}),
@@ -276,4 +345,9 @@ function mailConfig(c: RawConfig): MailConfig {
       .filter(Boolean),
     publicUrl: c.CAREPACK_PUBLIC_URL ?? `http://localhost:${c.PORT}`,
   };
+}
+
+/** Where users reach Carepack, without a trailing slash. */
+function publicUrl(c: RawConfig): string {
+  return (c.CAREPACK_PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '');
 }

@@ -66,6 +66,8 @@ async function main() {
     store,
     sessionSecret: sessionSecret(config),
     devLogin: config.devLogin,
+    secureCookies: config.secureCookies,
+    ...(config.oidc ? { oidc: config.oidc } : {}),
     logger: log,
   });
 

@@ -73,6 +73,87 @@ describe('configuration', () => {
     expect(c.oidc).toMatchObject({ audience: 'carepack', roleClaim: 'carepack_role' });
   });
 
+  describe('OIDC browser sign-in', () => {
+    const bearer = {
+      CAREPACK_OIDC_ISSUER: 'https://idp.example.gov/',
+      CAREPACK_OIDC_AUDIENCE: 'carepack-api',
+      CAREPACK_OIDC_JWKS_URL: 'https://idp.example.gov/jwks.json',
+    };
+    const browser = {
+      CAREPACK_OIDC_CLIENT_ID: 'carepack-web',
+      CAREPACK_OIDC_AUTHORIZATION_URL: 'https://idp.example.gov/authorize',
+      CAREPACK_OIDC_TOKEN_URL: 'https://idp.example.gov/token',
+    };
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+
+    it('is off with bearer settings only', () => {
+      expect(loadConfig(bearer).oidc?.browser).toBeUndefined();
+    });
+
+    it('is on with the client id and both endpoints, redirecting back to the public URL', () => {
+      const c = loadConfig({ ...bearer, ...browser, CAREPACK_PUBLIC_URL: 'https://carepack.example.gov/' });
+      expect(c.devLogin).toBe(false);
+      expect(c.oidc?.browser).toEqual({
+        clientId: 'carepack-web',
+        authorizationUrl: 'https://idp.example.gov/authorize',
+        tokenUrl: 'https://idp.example.gov/token',
+        redirectUrl: 'https://carepack.example.gov/api/auth/oidc/callback',
+        scopes: 'openid email profile',
+      });
+      expect(loadConfig({ ...bearer, ...browser, PORT: '8080' }).oidc?.browser?.redirectUrl).toBe(
+        'http://localhost:8080/api/auth/oidc/callback',
+      );
+    });
+
+    it('reads the client secret, an explicit redirect URL and scopes', () => {
+      const c = loadConfig({
+        ...bearer,
+        ...browser,
+        CAREPACK_OIDC_CLIENT_SECRET: 's3cret',
+        CAREPACK_OIDC_REDIRECT_URL: 'https://portal.example.gov/api/auth/oidc/callback',
+        CAREPACK_OIDC_SCOPES: ' openid  email groups ',
+      });
+      expect(c.oidc?.browser).toMatchObject({
+        clientSecret: 's3cret',
+        redirectUrl: 'https://portal.example.gov/api/auth/oidc/callback',
+        scopes: 'openid email groups',
+      });
+      expect(message({ ...bearer, ...browser, CAREPACK_OIDC_SCOPES: 'email profile' })).toMatch(
+        /CAREPACK_OIDC_SCOPES: must include openid/,
+      );
+      expect(message({ ...bearer, ...browser, CAREPACK_OIDC_TOKEN_URL: 'not a url' })).toMatch(
+        /CAREPACK_OIDC_TOKEN_URL/,
+      );
+    });
+
+    it('names each missing variable when only some are set', () => {
+      const onlyClient = message({ ...bearer, CAREPACK_OIDC_CLIENT_ID: 'carepack-web' });
+      expect(onlyClient).toMatch(/^ {2}CAREPACK_OIDC_AUTHORIZATION_URL: required for OIDC browser sign-in/m);
+      expect(onlyClient).toMatch(/^ {2}CAREPACK_OIDC_TOKEN_URL: required/m);
+      expect(onlyClient).not.toMatch(/^ {2}CAREPACK_OIDC_CLIENT_ID:/m);
+      expect(onlyClient).not.toMatch(/^ {2}CAREPACK_OIDC_ISSUER:/m);
+
+      const noBearer = message(browser);
+      for (const name of ['CAREPACK_OIDC_ISSUER', 'CAREPACK_OIDC_AUDIENCE', 'CAREPACK_OIDC_JWKS_URL'])
+        expect(noBearer).toMatch(new RegExp(`^ {2}${name}: required for OIDC browser sign-in too`, 'm'));
+
+      const onlySecret = message({ ...bearer, CAREPACK_OIDC_CLIENT_SECRET: 's3cret' });
+      for (const name of Object.keys(browser)) expect(onlySecret).toMatch(new RegExp(`^ {2}${name}:`, 'm'));
+
+      const onlyIssuer = message({ CAREPACK_OIDC_ISSUER: 'https://idp.example.gov/' });
+      expect(onlyIssuer).toMatch(/^ {2}CAREPACK_OIDC_AUDIENCE: required for OIDC sign-in/m);
+      expect(onlyIssuer).toMatch(/^ {2}CAREPACK_OIDC_JWKS_URL: required/m);
+    });
+  });
+
   it('names every bad variable', () => {
     const bad = () =>
       loadConfig({

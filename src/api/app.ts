@@ -44,7 +44,7 @@ export interface AppOptions {
   sessionSecret: string;
   devLogin: boolean;
   secureCookies?: boolean;
-  /** Production sign-in; when set, the development login is off. */
+  /** Production sign-in (bearer tokens, and the browser redirect when `oidc.browser` is set); when set, the development login is off. */
   oidc?: OidcConfig;
   /** Where documents live; without it the document routes are absent. */
   files?: FileStore;
@@ -139,7 +139,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { store, ...(options.files ? { files: options.files } : {}) });
   await app.register(
     async (api) => {
-      await api.register(authRoutes, { store, devLogin, ...session });
+      await api.register(authRoutes, {
+        store,
+        devLogin,
+        ...session,
+        ...(options.oidc?.browser && verifyToken
+          ? { oidc: { config: { ...options.oidc, browser: options.oidc.browser }, verify: verifyToken } }
+          : {}),
+      });
       // Everything else under /api needs a signed-in user: one hook, not a check per handler;
       // and a session-cookie user must prove each change is theirs (CSRF token).
       await api.register(async (secured) => {

@@ -2,7 +2,8 @@
  * Production sign-in: the agency's identity provider issues JWTs; each request carries one
  * as `Authorization: Bearer …`. Signature (JWKS), issuer, audience and expiry are checked
  * with `jose`; configurable claims give the role and state. A user is upserted into the
- * store the first time it is seen (and whenever its claims change).
+ * store the first time it is seen (and whenever its claims change). The browser sign-in
+ * (src/api/oidc-flow.ts) checks its ID tokens here too, adding the nonce.
  */
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
@@ -11,7 +12,20 @@ import { type User, UserSchema } from '../domain/index.js';
 import { ServiceError } from '../service/service-error.js';
 import type { Store } from '../store/store.js';
 
-export type TokenVerifier = (token: string) => Promise<User>;
+/** What an ID token from the browser sign-in (src/api/oidc-flow.ts) must show besides a valid signature. */
+export interface IdTokenCheck {
+  /** Accepted audiences: the client id (as OIDC requires), or the configured API audience. */
+  audience: string[];
+  clientId: string;
+  /** The nonce sent with this browser's authorization request. */
+  nonce: string;
+}
+
+/**
+ * Checks a token and returns its user (upserted). Without `idToken`, a bearer token for the API's
+ * audience; with it, an ID token from the browser sign-in, bound to that sign-in by its nonce.
+ */
+export type TokenVerifier = (token: string, idToken?: IdTokenCheck) => Promise<User>;
 
 /** A stable UUID for an identity-provider subject, so the same person is the same user. */
 export function userIdFor(issuer: string, subject: string): string {
@@ -41,12 +55,22 @@ function userFromClaims(config: OidcConfig, claims: JWTPayload): User {
 export function oidcVerifier(config: OidcConfig, store: Store): TokenVerifier {
   const jwks = createRemoteJWKSet(new URL(config.jwksUrl));
   const known = new Map<string, string>();
-  return async (token) => {
+  return async (token, idToken) => {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, jwks, { issuer: config.issuer, audience: config.audience }));
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer: config.issuer,
+        audience: idToken ? idToken.audience : config.audience,
+      }));
     } catch (e) {
       throw new ServiceError('UNAUTHENTICATED', `the identity token is not valid: ${(e as Error).message}`);
+    }
+    if (idToken) {
+      if (typeof payload.nonce !== 'string' || payload.nonce !== idToken.nonce)
+        throw new ServiceError('UNAUTHENTICATED', 'the ID token’s nonce does not match this sign-in');
+      // OIDC Core 3.1.3.7: an authorized party, when named, must be this client.
+      if (payload.azp !== undefined && payload.azp !== idToken.clientId)
+        throw new ServiceError('UNAUTHENTICATED', 'the ID token was issued to another client (azp)');
     }
     const user = userFromClaims(config, payload);
     const fingerprint = JSON.stringify(user);

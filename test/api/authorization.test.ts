@@ -170,6 +170,8 @@ const PUBLIC = [
   'GET /api/auth/dev-users',
   'POST /api/auth/dev-login',
   'POST /api/auth/logout',
+  // Which sign-ins are on, for the sign-in page (test/api/oidc-flow.test.ts).
+  'GET /api/auth/config',
 ];
 
 beforeAll(async () => {
