@@ -10,9 +10,15 @@ import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 
+/** The callback's `?error=` codes, in words (the reason itself is in the server log). */
 const OIDC_ERRORS: Record<string, string> = {
-  denied: 'The identity provider did not sign you in.',
-  state: 'The sign-in took too long or was started in another window. Please try again.',
+  expired: 'The sign-in took too long. Please try again.',
+  state: 'The sign-in was started in another window or tab. Please try again here.',
+  idp: 'Your agency’s sign-in service did not sign you in.',
+  token: 'Carepack could not complete the sign-in with your agency’s service. Please try again.',
+  invalid_token: 'The sign-in answer could not be verified. Please try again.',
+  claims: 'Your account has no Carepack role (or no state). Ask your administrator for access.',
+  server: 'Something went wrong on our side. Please try again in a moment.',
 };
 
 function roleText(u: User) {
