@@ -179,6 +179,13 @@ for (const backend of BACKENDS) {
           buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]),
         });
         await page.getByText('The file was not added').waitFor();
+        // A file added by mistake can be removed again.
+        await page
+          .getByLabel('Add contract supporting documents files')
+          .setInputFiles({ name: 'draft-notes.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF });
+        await page.getByRole('rowheader', { name: 'draft-notes.pdf' }).waitFor();
+        await page.getByRole('button', { name: 'Remove draft-notes.pdf' }).click();
+        await expect.poll(() => page.getByRole('rowheader', { name: 'draft-notes.pdf' }).count()).toBe(0);
         await expectAccessible(page, 'documents step');
         await shot('form-documents');
         await next(page);
