@@ -270,9 +270,13 @@ for (const backend of BACKENDS) {
           .poll(() => page.getByTestId('banner').textContent())
           .toContain(`${packageName} was resubmitted`);
         await expect.poll(() => page.getByTestId('revision').count()).toBe(2);
-        const history = await page.getByTestId('history').textContent();
+        const history = () =>
+          page
+            .getByTestId('history')
+            .textContent()
+            .then((t) => t?.toLowerCase());
         for (const word of ['created', 'submitted', 'unlocked', 'resubmitted'])
-          expect(history?.toLowerCase()).toContain(word);
+          await expect.poll(history).toContain(word);
         await shot('package-history');
       });
 
@@ -330,6 +334,17 @@ for (const backend of BACKENDS) {
         await page.getByRole('button', { name: 'Next page' }).click();
         await expect.poll(() => rows.count()).toBe(5);
         expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+
+        // A draft can be deleted from its page, after a second confirmation.
+        const draft = rows.first().getByRole('link');
+        const draftName = (await draft.textContent()) ?? '';
+        await draft.click();
+        await page.getByRole('button', { name: 'Delete this draft' }).click();
+        await page.getByRole('button', { name: `Yes, delete ${draftName}` }).click();
+        await expect
+          .poll(() => page.getByRole('status').first().textContent())
+          .toContain(`The draft ${draftName} was deleted.`);
+        expect(await page.getByRole('link', { name: draftName, exact: true }).count()).toBe(0);
       });
 
       it('works by keyboard alone: skip link, sign in, start a package, tick a program, continue', async () => {

@@ -1,8 +1,9 @@
-import { Button, Table } from '@trussworks/react-uswds';
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, ButtonGroup, Table } from '@trussworks/react-uswds';
 import { useState } from 'react';
-import { Link, useLocation, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { call, isApiError } from '../api/client.js';
-import { useHistory, usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
+import { keys, useHistory, usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
 import type { FieldError, PackageDocument, PackageView, User } from '../api/types.js';
 import { TextField } from '../components/fields.js';
 import { Loading } from '../components/loading.js';
@@ -71,6 +72,47 @@ function UnlockForm({ pkg, onDone }: { pkg: PackageView; onDone: (message: strin
         Cancel
       </Button>
     </form>
+  );
+}
+
+/** Deleting a never-submitted draft: asked twice, since it cannot be undone. */
+function DeleteDraft({ pkg }: { pkg: PackageView }) {
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const [failure, setFailure] = useState<unknown>(null);
+  const remove = async () => {
+    setFailure(null);
+    try {
+      await call('DELETE /api/packages/{id}', {
+        params: { id: pkg.id },
+        query: { expectedVersion: pkg.version },
+      });
+      client.removeQueries({ queryKey: keys.pkg(pkg.id) });
+      await client.invalidateQueries({ queryKey: keys.allPackages });
+      navigate('/', { state: { banner: `The draft ${pkg.name} was deleted.` } });
+    } catch (e) {
+      setFailure(e);
+    }
+  };
+  return (
+    <div className="margin-top-2">
+      <ProblemAlert error={failure} heading="The draft was not deleted" />
+      {confirming ? (
+        <ButtonGroup>
+          <Button type="button" secondary onClick={() => void remove()}>
+            Yes, delete {pkg.name}
+          </Button>
+          <Button type="button" outline onClick={() => setConfirming(false)}>
+            Keep the draft
+          </Button>
+        </ButtonGroup>
+      ) : (
+        <Button type="button" unstyled onClick={() => setConfirming(true)}>
+          Delete this draft
+        </Button>
+      )}
+    </div>
   );
 }
 
@@ -161,6 +203,7 @@ export function PackageDetail({ user }: { user: User }) {
           {pkg.status === 'UNLOCKED' ? 'Edit and resubmit' : 'Continue editing'}
         </Link>
       )}
+      {user.role === 'STATE_USER' && pkg.status === 'DRAFT' && <DeleteDraft pkg={pkg} />}
       {unlockable && <UnlockForm pkg={pkg} onDone={setBanner} />}
       <ProblemAlert error={downloadError} heading="The document could not be downloaded" />
       <h2>Revisions</h2>
