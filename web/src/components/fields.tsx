@@ -53,49 +53,86 @@ function LabelText({ label, required }: { label: string; required?: boolean | un
   );
 }
 
-export function TextField(
-  props: Common & {
-    value: string;
-    onChange: (v: string) => void;
-    type?: 'text' | 'email' | 'date';
-    multiline?: boolean;
-  },
-) {
+/** Label, hint and error message above one input, and the ids that tie them to it. */
+function Frame(props: Common & { children: (input: InputProps) => ReactNode }) {
   const id = fieldId(props.path);
   const messages = messagesFor(props.errors, props.path);
-  const common = {
-    id,
-    name: id,
-    value: props.value,
-    'aria-describedby': describedBy(id, props.hint, messages),
-    'aria-invalid': messages.length > 0 || undefined,
-    validationStatus: messages.length ? ('error' as const) : undefined,
-  };
+  const invalid = messages.length > 0;
   return (
-    <FormGroup error={messages.length > 0}>
-      <Label htmlFor={id} error={messages.length > 0}>
+    <FormGroup error={invalid}>
+      <Label htmlFor={id} error={invalid}>
         <LabelText label={props.label} required={props.required} />
       </Label>
       <Hint id={id} hint={props.hint} />
       <Messages id={id} messages={messages} />
-      {props.multiline ? (
-        <Textarea {...common} onChange={(e) => props.onChange(e.target.value)} />
-      ) : props.type === 'date' ? (
-        // USWDS's date picker types as MM/DD/YYYY; the browser's own date input gives ISO dates and a calendar.
-        <input
-          id={id}
-          name={id}
-          value={props.value}
-          aria-describedby={common['aria-describedby']}
-          aria-invalid={common['aria-invalid']}
-          className={`usa-input usa-input--medium${messages.length ? ' usa-input--error' : ''}`}
-          type="date"
-          onChange={(e) => props.onChange(e.target.value)}
-        />
-      ) : (
-        <TextInput {...common} type={props.type ?? 'text'} onChange={(e) => props.onChange(e.target.value)} />
-      )}
+      {props.children({
+        id,
+        name: id,
+        'aria-describedby': describedBy(id, props.hint, messages),
+        'aria-invalid': invalid || undefined,
+        invalid,
+      })}
     </FormGroup>
+  );
+}
+
+interface InputProps {
+  id: string;
+  name: string;
+  'aria-describedby': string | undefined;
+  'aria-invalid': true | undefined;
+  invalid: boolean;
+}
+
+export function TextField(
+  props: Common & {
+    value: string;
+    onChange: (v: string) => void;
+    type?: 'text' | 'email';
+    multiline?: boolean;
+  },
+) {
+  return (
+    <Frame {...props}>
+      {({ invalid, ...input }) => {
+        const common = {
+          ...input,
+          value: props.value,
+          validationStatus: invalid ? ('error' as const) : undefined,
+        };
+        return props.multiline ? (
+          <Textarea {...common} onChange={(e) => props.onChange(e.target.value)} />
+        ) : (
+          <TextInput
+            {...common}
+            type={props.type ?? 'text'}
+            onChange={(e) => props.onChange(e.target.value)}
+          />
+        );
+      }}
+    </Frame>
+  );
+}
+
+/**
+ * A calendar date as the domain keeps it (YYYY-MM-DD; empty means not given). The browser's own
+ * date input gives ISO dates and a calendar; USWDS's date picker types MM/DD/YYYY.
+ */
+export function DateField(
+  props: Common & { value: string | undefined; onChange: (v: string | undefined) => void },
+) {
+  return (
+    <Frame {...props}>
+      {({ invalid, ...input }) => (
+        <input
+          {...input}
+          value={props.value ?? ''}
+          className={`usa-input usa-input--medium${invalid ? ' usa-input--error' : ''}`}
+          type="date"
+          onChange={(e) => props.onChange(e.target.value === '' ? undefined : e.target.value)}
+        />
+      )}
+    </Frame>
   );
 }
 
@@ -107,31 +144,66 @@ export function SelectField(
     emptyLabel?: string;
   },
 ) {
-  const id = fieldId(props.path);
-  const messages = messagesFor(props.errors, props.path);
   return (
-    <FormGroup error={messages.length > 0}>
-      <Label htmlFor={id} error={messages.length > 0}>
-        <LabelText label={props.label} required={props.required} />
-      </Label>
-      <Hint id={id} hint={props.hint} />
-      <Messages id={id} messages={messages} />
-      <Select
-        id={id}
-        name={id}
-        value={props.value}
-        aria-describedby={describedBy(id, props.hint, messages)}
-        validationStatus={messages.length ? 'error' : undefined}
-        onChange={(e) => props.onChange(e.target.value)}
-      >
-        <option value="">{props.emptyLabel ?? '- Select -'}</option>
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </Select>
-    </FormGroup>
+    <Frame {...props}>
+      {({ invalid, ...input }) => (
+        <Select
+          {...input}
+          value={props.value}
+          validationStatus={invalid ? 'error' : undefined}
+          onChange={(e) => props.onChange(e.target.value)}
+        >
+          <option value="">{props.emptyLabel ?? '- Select -'}</option>
+          {props.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </Select>
+      )}
+    </Frame>
+  );
+}
+
+/** Name, title and email of a person (a state contact, an actuary) at `path`. */
+export function PersonFields<P extends { name: string; title: string; email: string }>({
+  path,
+  person,
+  errors,
+  set,
+}: {
+  path: string;
+  person: P;
+  errors: readonly FieldError[];
+  set: (patch: Partial<P>) => void;
+}) {
+  return (
+    <>
+      <TextField
+        path={`${path}.name`}
+        label="Name"
+        required
+        errors={errors}
+        value={person.name}
+        onChange={(name) => set({ name } as Partial<P>)}
+      />
+      <TextField
+        path={`${path}.title`}
+        label="Title/role"
+        errors={errors}
+        value={person.title}
+        onChange={(title) => set({ title } as Partial<P>)}
+      />
+      <TextField
+        path={`${path}.email`}
+        label="Email"
+        type="email"
+        required
+        errors={errors}
+        value={person.email}
+        onChange={(email) => set({ email } as Partial<P>)}
+      />
+    </>
   );
 }
 

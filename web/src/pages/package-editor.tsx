@@ -1,6 +1,7 @@
 import { Button, ButtonGroup, StepIndicator, StepIndicatorStep } from '@trussworks/react-uswds';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { FormDataSchema } from '../../../src/domain/form-data.js';
 import { validateForSubmit } from '../../../src/domain/validate-submit.js';
 import { call, isApiError } from '../api/client.js';
 import { usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
@@ -18,16 +19,8 @@ import { ReviewStep } from '../steps/review-step.js';
 import { SubmissionStep } from '../steps/submission-step.js';
 import { ErrorPage } from './error-page.js';
 
-const EMPTY_FORM: FormData = {
-  submissionType: 'CONTRACT_ONLY',
-  programIds: [],
-  submissionDescription: '',
-  managedCareEntities: [],
-  federalAuthorities: [],
-  itemsBeingAmended: [],
-  rateCertifications: [],
-  stateContacts: [],
-};
+/** A new package's form: the domain's defaults (empty lists, no choices made). */
+const EMPTY_FORM: FormData = FormDataSchema.parse({ submissionType: 'CONTRACT_ONLY' });
 
 /** New package and edit draft: one step per page, saved on "Continue" and "Save as draft". */
 export function PackageEditor({ user }: { user: Extract<User, { role: 'STATE_USER' }> }) {

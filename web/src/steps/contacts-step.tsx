@@ -1,6 +1,6 @@
 import { Button, Fieldset } from '@trussworks/react-uswds';
 import type { FormData } from '../api/types.js';
-import { TextField } from '../components/fields.js';
+import { PersonFields } from '../components/fields.js';
 import type { StepProps } from './step-props.js';
 
 type Contact = FormData['stateContacts'][number];
@@ -18,29 +18,11 @@ export function ContactsStep({ form, update, errors }: StepProps) {
       {contacts.map((c, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: contacts have no identity but their place
         <Fieldset key={i} legend={`State contact ${i + 1}`} legendStyle="large">
-          <TextField
-            path={`formData.stateContacts.${i}.name`}
-            label="Name"
-            required
+          <PersonFields
+            path={`formData.stateContacts.${i}`}
+            person={c}
             errors={errors}
-            value={c.name}
-            onChange={(name) => set(i, { name })}
-          />
-          <TextField
-            path={`formData.stateContacts.${i}.title`}
-            label="Title/role"
-            errors={errors}
-            value={c.title}
-            onChange={(title) => set(i, { title })}
-          />
-          <TextField
-            path={`formData.stateContacts.${i}.email`}
-            label="Email"
-            type="email"
-            required
-            errors={errors}
-            value={c.email}
-            onChange={(email) => set(i, { email })}
+            set={(patch) => set(i, patch)}
           />
           {contacts.length > 1 && (
             <Button

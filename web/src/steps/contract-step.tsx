@@ -1,5 +1,5 @@
 import type { FormData } from '../api/types.js';
-import { ChoiceGroup, TextField } from '../components/fields.js';
+import { ChoiceGroup, DateField, TextField } from '../components/fields.js';
 import {
   CONTRACT_TYPES,
   FEDERAL_AUTHORITIES,
@@ -7,9 +7,6 @@ import {
   MANAGED_CARE_ENTITIES,
 } from '../form/labels.js';
 import type { StepProps } from './step-props.js';
-
-/** An empty date input means "not given", never an empty string the API would refuse. */
-export const dateOrUndefined = (v: string) => (v === '' ? undefined : v);
 
 export function ContractStep({ form, update, errors }: StepProps) {
   return (
@@ -24,23 +21,21 @@ export function ContractStep({ form, update, errors }: StepProps) {
         selected={form.contractType ? [form.contractType] : []}
         onChange={([v]) => update({ contractType: v as FormData['contractType'] })}
       />
-      <TextField
+      <DateField
         path="formData.contractDateStart"
         label="Contract start date"
-        type="date"
         required
         errors={errors}
-        value={form.contractDateStart ?? ''}
-        onChange={(v) => update({ contractDateStart: dateOrUndefined(v) })}
+        value={form.contractDateStart}
+        onChange={(v) => update({ contractDateStart: v })}
       />
-      <TextField
+      <DateField
         path="formData.contractDateEnd"
         label="Contract end date"
-        type="date"
         required
         errors={errors}
-        value={form.contractDateEnd ?? ''}
-        onChange={(v) => update({ contractDateEnd: dateOrUndefined(v) })}
+        value={form.contractDateEnd}
+        onChange={(v) => update({ contractDateEnd: v })}
       />
       <ChoiceGroup
         path="formData.managedCareEntities"

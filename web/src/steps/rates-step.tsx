@@ -1,8 +1,7 @@
 import { Button, Fieldset } from '@trussworks/react-uswds';
 import type { FormData, RateCertification } from '../api/types.js';
-import { ChoiceGroup, SelectField, TextField } from '../components/fields.js';
+import { ChoiceGroup, DateField, PersonFields, SelectField, TextField } from '../components/fields.js';
 import { ACTUARIAL_FIRMS, COMMUNICATION_PREFERENCES, RATE_TYPES } from '../form/labels.js';
-import { dateOrUndefined } from './contract-step.js';
 import type { StepProps } from './step-props.js';
 
 type Actuary = RateCertification['certifyingActuaries'][number];
@@ -53,52 +52,47 @@ function RateFields({
         selected={rate.rateProgramIds}
         onChange={(rateProgramIds) => set({ rateProgramIds })}
       />
-      <TextField
+      <DateField
         path={`${at}.rateDateStart`}
         label="Rating period start date"
-        type="date"
         required
         errors={errors}
-        value={rate.rateDateStart ?? ''}
-        onChange={(v) => set({ rateDateStart: dateOrUndefined(v) })}
+        value={rate.rateDateStart}
+        onChange={(v) => set({ rateDateStart: v })}
       />
-      <TextField
+      <DateField
         path={`${at}.rateDateEnd`}
         label="Rating period end date"
-        type="date"
         required
         errors={errors}
-        value={rate.rateDateEnd ?? ''}
-        onChange={(v) => set({ rateDateEnd: dateOrUndefined(v) })}
+        value={rate.rateDateEnd}
+        onChange={(v) => set({ rateDateEnd: v })}
       />
-      <TextField
+      <DateField
         path={`${at}.rateDateCertified`}
         label="Date certified"
-        type="date"
         required
         errors={errors}
-        value={rate.rateDateCertified ?? ''}
-        onChange={(v) => set({ rateDateCertified: dateOrUndefined(v) })}
+        value={rate.rateDateCertified}
+        onChange={(v) => set({ rateDateCertified: v })}
       />
       {rate.rateType === 'AMENDMENT' && (
         <>
-          <TextField
+          <DateField
             path={`${at}.effectiveDateStart`}
             label="Amendment effective start date"
-            type="date"
             required
             errors={errors}
-            value={rate.effectiveDateStart ?? ''}
-            onChange={(v) => set({ effectiveDateStart: dateOrUndefined(v) })}
+            value={rate.effectiveDateStart}
+            onChange={(v) => set({ effectiveDateStart: v })}
           />
-          <TextField
+          <DateField
             path={`${at}.effectiveDateEnd`}
             label="Amendment effective end date"
-            type="date"
             required
             errors={errors}
-            value={rate.effectiveDateEnd ?? ''}
-            onChange={(v) => set({ effectiveDateEnd: dateOrUndefined(v) })}
+            value={rate.effectiveDateEnd}
+            onChange={(v) => set({ effectiveDateEnd: v })}
           />
         </>
       )}
@@ -110,30 +104,7 @@ function RateFields({
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: actuaries have no identity but their place
           <Fieldset key={i} legend={`Actuary ${i + 1}`} legendStyle="default">
-            <TextField
-              path={`${ap}.name`}
-              label="Name"
-              required
-              errors={errors}
-              value={a.name}
-              onChange={(name) => setActuary(i, { name })}
-            />
-            <TextField
-              path={`${ap}.title`}
-              label="Title/role"
-              errors={errors}
-              value={a.title}
-              onChange={(title) => setActuary(i, { title })}
-            />
-            <TextField
-              path={`${ap}.email`}
-              label="Email"
-              type="email"
-              required
-              errors={errors}
-              value={a.email}
-              onChange={(email) => setActuary(i, { email })}
-            />
+            <PersonFields path={ap} person={a} errors={errors} set={(patch) => setActuary(i, patch)} />
             <SelectField
               path={`${ap}.actuarialFirm`}
               label="Actuarial firm"
