@@ -31,6 +31,9 @@ export function connectPostgres(
     }) as pg.CustomTypesConfig['getTypeParser'],
   };
   const pool = new pg.Pool({ connectionString, types, max: options.maxConnections ?? 10 });
+  // An idle client the server drops (restart, terminated backend, a database dropped right after
+  // close) leaves the pool by itself; unheard, its error would crash the process.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, close: () => db.destroy() };
 }
