@@ -216,7 +216,7 @@ export function rawPostgresOps(pool: pg.Pool) {
           head.state_number,
           'SUBMITTED',
           (head.version as number) + 1,
-          (head.created_at as Date).toISOString(),
+          head.created_at,
           at,
           at,
           head.revision_count,
