@@ -126,16 +126,35 @@ export function insertText(table: InsertTable, rows: number): string {
   return text;
 }
 
-/** PostgreSQL takes at most 65,535 parameters per statement: insert in slices that stay below. */
+/**
+ * Inserts rows; a request's handful as a multi-row VALUES, bulk (copy, restore) as one JSON
+ * parameter per statement expanded by jsonb_populate_recordset: PostgreSQL parses one value
+ * instead of tens of thousands, and `pg` serializes one string. Only the transport is JSON;
+ * the rows land in the typed, constrained columns as before.
+ */
 export async function insertRows(q: Db, table: InsertTable, rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
   const columns = COLUMNS[table];
-  const perStatement = Math.floor(60_000 / columns.length);
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const slice = rows.length <= perStatement ? rows : rows.slice(i, i + perStatement);
-    const values: unknown[] = [];
-    for (const row of slice) for (const c of columns) values.push((row as Record<string, unknown>)[c]);
-    await exec(q, insertText(table, slice.length), values);
+  if (rows.length > CACHED_ROWS) {
+    const list = columns.join(', ');
+    const json = JSON.stringify(rows.map((row) => pick(row, columns)));
+    await exec(
+      q,
+      `insert into ${table} (${list}) select ${list} from jsonb_populate_recordset(null::${table}, $1::jsonb)`,
+      [json],
+    );
+    return;
   }
+  const values: unknown[] = [];
+  for (const row of rows) for (const c of columns) values.push((row as Record<string, unknown>)[c]);
+  await exec(q, insertText(table, rows.length), values);
+}
+
+/** The row with just these columns, NULL for those it lacks. */
+function pick(row: object, columns: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) out[c] = (row as Record<string, unknown>)[c] ?? null;
+  return out;
 }
 
 export const SQL = {
