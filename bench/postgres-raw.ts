@@ -29,8 +29,6 @@ function tuples(rows: number, width: number): string {
   return out.join(', ');
 }
 
-const list = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
-
 const COUNTER = `insert into state_counters (state_code, last_number) values ($1, $2)
   on conflict (state_code) do update set last_number = state_counters.last_number + 1 returning last_number`;
 const PACKAGE = `insert into packages (id, state_code, state_number, status, version, created_at, updated_at,
@@ -184,14 +182,12 @@ export function rawPostgresOps(pool: pg.Pool) {
 
     /** Head, revisions, then the six child tables in parallel on pooled connections; rows are not assembled. */
     async get(id: string): Promise<Row[][]> {
-      const heads = await pool.query('select * from packages where id in ($1)', [id]);
+      const heads = await pool.query('select * from packages where id = $1', [id]);
       if (heads.rows.length === 0) return [];
-      const revisions = await pool.query('select * from revisions where package_id in ($1)', [id]);
+      const revisions = await pool.query('select * from revisions where package_id = $1', [id]);
       const ids = revisions.rows.map((r) => (r as { id: string }).id);
       const children = await Promise.all(
-        CHILD_TABLES.map((t) =>
-          pool.query(`select * from ${t} where revision_id in (${list(ids.length)})`, ids),
-        ),
+        CHILD_TABLES.map((t) => pool.query(`select * from ${t} where revision_id = any($1::uuid[])`, [ids])),
       );
       return [heads.rows, revisions.rows, ...children.map((r) => r.rows)];
     },
@@ -204,15 +200,15 @@ export function rawPostgresOps(pool: pg.Pool) {
     /** Locked read of the package, head update, revision frozen, audit event: one transaction. */
     submit(id: string, actor: Actor): Promise<void> {
       return inTransaction(pool, async (c) => {
-        const head = (await c.query('select * from packages where id in ($1) for update', [id])).rows[0] as
+        const head = (await c.query('select * from packages where id = $1 for update', [id])).rows[0] as
           | Row
           | undefined;
         if (!head) throw new Error(`no package ${id}`);
-        const revisions = (await c.query('select * from revisions where package_id in ($1)', [id]))
+        const revisions = (await c.query('select * from revisions where package_id = $1', [id]))
           .rows as Row[];
         const ids = revisions.map((r) => r.id as string);
         for (const t of CHILD_TABLES)
-          await c.query(`select * from ${t} where revision_id in (${list(ids.length)})`, ids);
+          await c.query(`select * from ${t} where revision_id = any($1::uuid[])`, [ids]);
         const current = revisions.find((r) => r.number === head.revision_count)!;
         const at = new Date().toISOString();
         await c.query(UPDATE_HEAD, [
@@ -220,7 +216,7 @@ export function rawPostgresOps(pool: pg.Pool) {
           head.state_number,
           'SUBMITTED',
           (head.version as number) + 1,
-          (head.created_at as Date).toISOString(),
+          head.created_at,
           at,
           at,
           head.revision_count,

@@ -4,21 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+// The store's own type parsers, so both sides get the same values for the same work.
+import { PG_TYPES } from '../../src/store/postgres/postgres-types.js';
+
+export { PG_TYPES };
 
 /** The server the benchmarks use (trust auth); each run makes its own databases and drops them. */
 export const ADMIN_URL = process.env.CAREPACK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-const DATE_OID = 1082;
-const INT8_OID = 20;
-
-/** The same type parsers as connectPostgres (src/store/postgres/postgres-client.ts): keep them in step. */
-export const PG_TYPES: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === DATE_OID) return (value: string) => value;
-    if (oid === INT8_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
 
 /** connectPostgres's default pool size. */
 export const STORE_POOL_SIZE = 10;

@@ -20,6 +20,11 @@ export interface CopyCheckpoint {
   mode: 'overwrite' | 'replace';
   startedAt: string;
   referenceCopied: boolean;
+  /**
+   * Packages and audit events are read in one pass (the source has scanPackagesWithAudit): the
+   * cursors are in `packages`, and `audit` only counts. Absent in checkpoints of earlier versions.
+   */
+  combined?: boolean;
   packages: PartitionProgress[];
   audit: PartitionProgress[];
 }
@@ -29,6 +34,7 @@ export function newCheckpoint(
   to: string,
   partitions: number,
   mode: CopyCheckpoint['mode'],
+  combined = false,
 ): CopyCheckpoint {
   const fresh = () => Array.from({ length: partitions }, () => ({ done: false, copied: 0 }));
   return {
@@ -39,6 +45,7 @@ export function newCheckpoint(
     mode,
     startedAt: new Date().toISOString(),
     referenceCopied: false,
+    combined,
     packages: fresh(),
     audit: fresh(),
   };

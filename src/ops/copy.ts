@@ -62,7 +62,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   if (checkpoint) options.onResume?.(checkpoint);
   if (!checkpoint) {
     const mode = (await target.countPackages()) === 0 ? 'overwrite' : 'replace';
-    checkpoint = newCheckpoint(options.from, options.to, partitions, mode);
+    checkpoint = newCheckpoint(options.from, options.to, partitions, mode, !!source.scanPackagesWithAudit);
     writeCheckpoint(checkpointFile, checkpoint);
   }
   const cp = checkpoint;
@@ -78,20 +78,48 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   }
 
   const totalPackages = await source.countPackages();
-  await copyPhase(
-    cp.packages,
-    'packages',
-    totalPackages,
-    (r) => source.scanPackages(r),
-    (items) => target.importPackages(items, { mode: cp.mode }),
-  );
-  await copyPhase(
-    cp.audit,
-    'audit',
-    undefined,
-    (r) => source.scanAudit(r),
-    (items) => target.importAudit(items),
-  );
+  if (cp.combined && source.scanPackagesWithAudit) {
+    // One read of the source for both; a batch's audit events are written beside its packages.
+    const scanBoth = source.scanPackagesWithAudit.bind(source);
+    await copyPhase(
+      cp.packages,
+      'packages',
+      totalPackages,
+      async (r) => {
+        const { packages, audit, cursor } = await scanBoth(r);
+        return { items: [{ packages, audit }], ...(cursor ? { cursor } : {}) };
+      },
+      async ([batch]) => {
+        const { packages, audit } = batch!;
+        await Promise.all([
+          packages.length ? target.importPackages(packages, { mode: cp.mode }) : undefined,
+          audit.length ? target.importAudit(audit) : undefined,
+        ]);
+      },
+      ([batch], partition) => {
+        cp.audit[partition]!.copied += batch!.audit.length;
+        return batch!.packages.length;
+      },
+    );
+    for (const part of cp.audit) part.done = true;
+    save();
+    progress({ phase: 'audit', done: cp.audit.reduce((n, p) => n + p.copied, 0) });
+  } else {
+    await copyPhase(
+      cp.packages,
+      'packages',
+      totalPackages,
+      (r) => source.scanPackages(r),
+      (items) => target.importPackages(items, { mode: cp.mode }),
+    );
+    await copyPhase(
+      cp.audit,
+      'audit',
+      undefined,
+      (r) => source.scanAudit(r),
+      (items) => target.importAudit(items),
+    );
+  }
   // Numbers handed out while the copy ran must not be handed out again by the target.
   await target.raiseCounters(await source.getCounters());
 
@@ -110,32 +138,39 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   const sum = (list: PartitionProgress[]) => list.reduce((n, p) => n + p.copied, 0);
   return { resumed, packages: sum(cp.packages), auditEvents: sum(cp.audit), report };
 
+  /**
+   * Copies every partition in parallel. Each reads its next page while the target writes the
+   * current one; the checkpoint moves past a page only once the target has it.
+   */
   async function copyPhase<T>(
     parts: PartitionProgress[],
     phase: 'packages' | 'audit',
     total: number | undefined,
     scan: (request: ScanRequest) => Promise<Page<T>>,
     write: (items: T[]) => Promise<void>,
+    count: (items: T[], partition: number) => number = (items) => items.length,
   ) {
     let done = parts.reduce((n, p) => n + p.copied, 0);
     progress({ phase, done, ...(total !== undefined ? { total } : {}) });
     const indexes = parts.map((_, i) => i).filter((i) => !parts[i]!.done);
     await inParallel(indexes, indexes.length, async (partition) => {
       const part = parts[partition]!;
+      const read = (cursor: string | undefined) => {
+        const page = scan({ partition, partitions: cp.partitions, cursor, limit: batchSize });
+        page.catch(() => {}); // a failed read ahead surfaces when awaited; never unhandled
+        return page;
+      };
+      let next = read(part.cursor);
       while (!part.done) {
-        const page = await scan({
-          partition,
-          partitions: cp.partitions,
-          cursor: part.cursor,
-          limit: batchSize,
-        });
+        const page = await next;
+        if (page.cursor) next = read(page.cursor);
         if (page.items.length > 0) await write(page.items);
-        // Only after the target has the batch does the checkpoint move past it.
-        part.copied += page.items.length;
+        const n = count(page.items, partition);
+        part.copied += n;
         if (page.cursor) part.cursor = page.cursor;
         else part.done = true;
         save();
-        done += page.items.length;
+        done += n;
         progress({ phase, done, ...(total !== undefined ? { total } : {}) });
       }
     });

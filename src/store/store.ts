@@ -116,6 +116,13 @@ export interface ScanRequest {
   limit?: number;
 }
 
+export interface PackagesWithAuditPage {
+  packages: Package[];
+  audit: AuditEvent[];
+  /** Absent when the partition is done. */
+  cursor?: string;
+}
+
 export interface ImportOptions {
   /**
    * `overwrite` writes every record of each package (fast; for an empty target or identical
@@ -186,6 +193,12 @@ export interface Store {
   scanPackages(request: ScanRequest): Promise<Page<Package>>;
   /** Every audit event (also of deleted drafts), one partition at a time. */
   scanAudit(request: ScanRequest): Promise<Page<AuditEvent>>;
+  /**
+   * Both of the above in one pass, where a backend keeps a package's audit events beside it
+   * (DynamoDB: one Scan reads both anyway). `limit` counts packages; the partition's audit
+   * events, also those of deleted drafts, come along. Absent: scan the two separately.
+   */
+  scanPackagesWithAudit?(request: ScanRequest): Promise<PackagesWithAuditPage>;
   /** How many packages there are (for progress bars; may be slow on a large table). */
   countPackages(): Promise<number>;
   /** The last number handed out per state (only the given states, when listed). */
@@ -208,6 +221,7 @@ export type StoreMaintenance = Pick<
   Store,
   | 'scanPackages'
   | 'scanAudit'
+  | 'scanPackagesWithAudit'
   | 'countPackages'
   | 'getCounters'
   | 'raiseCounters'

@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Package } from '../../domain/index.js';
-import type { Page, Store } from '../store.js';
+import type { Page, ScanRequest, Store } from '../store.js';
 import { mirrorAudit, mirrorCounter, mirrorPackage, mirrorReference } from './mirror.js';
 import { type MirrorFailure, type MirrorJournal, memoryJournal } from './mirror-journal.js';
 
@@ -188,6 +188,9 @@ export function createDualStore(options: DualStoreOptions): Store {
     // Maintenance reads the primary; maintenance writes go to both, like any write.
     scanPackages: (request) => primary.scanPackages(request),
     scanAudit: (request) => primary.scanAudit(request),
+    ...(primary.scanPackagesWithAudit
+      ? { scanPackagesWithAudit: (request: ScanRequest) => primary.scanPackagesWithAudit!(request) }
+      : {}),
     countPackages: () => primary.countPackages(),
     getCounters: () => primary.getCounters(),
     async raiseCounters(counters) {

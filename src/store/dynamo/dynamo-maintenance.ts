@@ -11,7 +11,14 @@ import {
 import type { Package, StateCode } from '../../domain/index.js';
 import { inParallel } from '../../lib/parallel.js';
 import { decodeCursor, encodeCursor, isStringRecord, scanPageSize } from '../paging.js';
-import type { AuditEvent, ImportOptions, Page, ScanRequest, StoreMaintenance } from '../store.js';
+import type {
+  AuditEvent,
+  ImportOptions,
+  PackagesWithAuditPage,
+  Page,
+  ScanRequest,
+  StoreMaintenance,
+} from '../store.js';
 import { isConditionalCheckFailed } from './dynamo-errors.js';
 import { counterKey, numberClaimKey, STATES_PK } from './dynamo-keys.js';
 import {
@@ -134,6 +141,24 @@ export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
         'audit',
       );
       return { items, ...(cursor ? { cursor } : {}) };
+    },
+
+    async scanPackagesWithAudit(request): Promise<PackagesWithAuditPage> {
+      const limit = scanPageSize(request);
+      const packages: Package[] = [];
+      const audit: AuditEvent[] = [];
+      const cursor = await scanCollections(
+        request,
+        `scan:packages+audit:${request.partition}/${request.partitions}`,
+        (group) => {
+          if (!String(group[0]!.PK).startsWith('PKG#')) return;
+          for (const i of group) if (i.kind === 'audit') audit.push(itemToAudit(i));
+          const pkg = itemsToPackage(group); // undefined for a deleted draft: only its audit events are left
+          if (pkg) packages.push(pkg);
+        },
+        () => packages.length >= limit || audit.length >= limit,
+      );
+      return { packages, audit, ...(cursor ? { cursor } : {}) };
     },
 
     async countPackages() {

@@ -26,10 +26,8 @@ import type {
 
 type Row<T> = Selectable<T>;
 
-const iso = (d: Date | string) => (typeof d === 'string' ? new Date(d).toISOString() : d.toISOString());
-/** `{ key: value }` when the value is present, `{}` when it is NULL. */
-const opt = <K extends string, V>(key: K, value: V | null | undefined) =>
-  (value === null || value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+/** Timestamps arrive as ISO strings already (postgres-types.ts). */
+const iso = (d: string) => d;
 
 export function packageRow(pkg: Package): Insertable<PackagesTable> {
   return {
@@ -163,7 +161,7 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 }
 
 function actionInfo(
-  at: Date | null,
+  at: string | null,
   id: string | null,
   email: string | null,
   role: string | null,
@@ -187,6 +185,13 @@ export function groupChildRows(c: ChildRows) {
 }
 export type GroupedChildRows = ReturnType<typeof groupChildRows>;
 
+/** Sets `key` when the column is not NULL (optional fields are absent in records, never null). */
+function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | null) {
+  if (value !== null && value !== undefined) target[key] = value;
+}
+
+const EMPTY: never[] = [];
+
 export function assemblePackage(
   head: Row<PackagesTable>,
   revisions: Row<RevisionsTable>[],
@@ -194,67 +199,77 @@ export function assemblePackage(
 ): Package {
   const { programs, contacts, rates, ratePrograms, actuaries, documents } = grouped;
 
-  const toRevision = (r: Row<RevisionsTable>): Revision => {
-    const rateCertifications: RateCertification[] = (rates.get(r.id) ?? []).map((rc) => ({
-      id: rc.id,
-      ...opt('rateType', rc.rate_type as RateCertification['rateType']),
-      rateProgramIds: (ratePrograms.get(`${r.id}/${rc.id}`) ?? []).map((p) => p.program_id),
-      ...opt('rateDateStart', rc.rate_date_start),
-      ...opt('rateDateEnd', rc.rate_date_end),
-      ...opt('rateDateCertified', rc.rate_date_certified),
-      ...opt('effectiveDateStart', rc.effective_date_start),
-      ...opt('effectiveDateEnd', rc.effective_date_end),
-      certifyingActuaries: (actuaries.get(`${r.id}/${rc.id}`) ?? []).map((a) => ({
+  const toRate = (revisionId: string, rc: Row<RateCertificationsTable>): RateCertification => {
+    const key = `${revisionId}/${rc.id}`;
+    const rate = { id: rc.id } as RateCertification;
+    setIf(rate, 'rateType', rc.rate_type as RateCertification['rateType']);
+    rate.rateProgramIds = (ratePrograms.get(key) ?? EMPTY).map((p) => p.program_id);
+    setIf(rate, 'rateDateStart', rc.rate_date_start);
+    setIf(rate, 'rateDateEnd', rc.rate_date_end);
+    setIf(rate, 'rateDateCertified', rc.rate_date_certified);
+    setIf(rate, 'effectiveDateStart', rc.effective_date_start);
+    setIf(rate, 'effectiveDateEnd', rc.effective_date_end);
+    rate.certifyingActuaries = (actuaries.get(key) ?? EMPTY).map((a) => {
+      const actuary = {
         name: a.name,
         title: a.title,
         email: a.email,
-        ...opt(
-          'actuarialFirm',
-          a.actuarial_firm as RateCertification['certifyingActuaries'][number]['actuarialFirm'],
-        ),
-        ...opt('actuarialFirmOther', a.actuarial_firm_other),
-      })),
-    }));
-    const formData = {
+      } as RateCertification['certifyingActuaries'][number];
+      setIf(actuary, 'actuarialFirm', a.actuarial_firm as typeof actuary.actuarialFirm);
+      setIf(actuary, 'actuarialFirmOther', a.actuarial_firm_other);
+      return actuary;
+    });
+    return rate;
+  };
+
+  const toDocument = (d: Row<DocumentsTable>): PackageDocument => {
+    const doc = {
+      id: d.id,
+      name: d.name,
+      bucket: d.bucket,
+      key: d.key,
+      size: Number(d.size),
+      contentType: d.content_type,
+      sha256: d.sha256,
+      category: d.category as PackageDocument['category'],
+    } as PackageDocument;
+    setIf(doc, 'rateId', d.rate_id);
+    doc.addedAt = iso(d.added_at);
+    doc.scanStatus = d.scan_status as PackageDocument['scanStatus'];
+    return doc;
+  };
+
+  const toRevision = (r: Row<RevisionsTable>): Revision => {
+    const f = {
       submissionType: r.submission_type,
-      programIds: (programs.get(r.id) ?? []).map((p) => p.program_id),
+      programIds: (programs.get(r.id) ?? EMPTY).map((p) => p.program_id),
       submissionDescription: r.submission_description,
-      ...opt('contractType', r.contract_type),
-      ...opt('contractDateStart', r.contract_date_start),
-      ...opt('contractDateEnd', r.contract_date_end),
-      managedCareEntities: r.managed_care_entities,
-      federalAuthorities: r.federal_authorities,
-      itemsBeingAmended: r.items_being_amended,
-      ...opt('otherItemBeingAmended', r.other_item_being_amended),
-      ...opt('relatedToCovid19', r.related_to_covid19),
-      rateCertifications,
-      stateContacts: (contacts.get(r.id) ?? []).map((s) => ({
-        name: s.name,
-        title: s.title,
-        email: s.email,
-      })),
-      ...opt('actuaryCommunicationPreference', r.actuary_communication_preference),
     } as FormData;
+    setIf(f, 'contractType', r.contract_type as FormData['contractType']);
+    setIf(f, 'contractDateStart', r.contract_date_start);
+    setIf(f, 'contractDateEnd', r.contract_date_end);
+    f.managedCareEntities = r.managed_care_entities as FormData['managedCareEntities'];
+    f.federalAuthorities = r.federal_authorities as FormData['federalAuthorities'];
+    f.itemsBeingAmended = r.items_being_amended as FormData['itemsBeingAmended'];
+    setIf(f, 'otherItemBeingAmended', r.other_item_being_amended);
+    setIf(f, 'relatedToCovid19', r.related_to_covid19);
+    f.rateCertifications = (rates.get(r.id) ?? EMPTY).map((rc) => toRate(r.id, rc));
+    f.stateContacts = (contacts.get(r.id) ?? EMPTY).map((s) => ({
+      name: s.name,
+      title: s.title,
+      email: s.email,
+    }));
+    setIf(
+      f,
+      'actuaryCommunicationPreference',
+      r.actuary_communication_preference as FormData['actuaryCommunicationPreference'],
+    );
     return {
       id: r.id,
       number: r.number,
       createdAt: iso(r.created_at),
-      formData,
-      documents: (documents.get(r.id) ?? []).map(
-        (d): PackageDocument => ({
-          id: d.id,
-          name: d.name,
-          bucket: d.bucket,
-          key: d.key,
-          size: Number(d.size),
-          contentType: d.content_type,
-          sha256: d.sha256,
-          category: d.category as PackageDocument['category'],
-          ...opt('rateId', d.rate_id),
-          addedAt: iso(d.added_at),
-          scanStatus: d.scan_status as PackageDocument['scanStatus'],
-        }),
-      ),
+      formData: f,
+      documents: (documents.get(r.id) ?? EMPTY).map(toDocument),
       submitInfo: actionInfo(
         r.submitted_at,
         r.submitted_by_id,

@@ -1,16 +1,27 @@
-/** Reading and writing whole packages as rows, one query per table for any number of packages. */
-import type { Insertable, Kysely, Transaction } from 'kysely';
+/** Reading and writing whole packages as rows, one statement per table for any number of packages. */
+import type { Selectable } from 'kysely';
 import type { Package } from '../../domain/index.js';
 import {
   assemblePackage,
+  type ChildRows,
   groupChildRows,
   packageRow,
   type RevisionRows,
   revisionRows,
 } from './postgres-marshal.js';
-import type { Database } from './postgres-schema.js';
+import type { PackagesTable, RevisionsTable } from './postgres-schema.js';
+import { type Db, exec, insertRows, SQL } from './postgres-statements.js';
 
-export type Db = Kysely<Database> | Transaction<Database>;
+export type { Db } from './postgres-statements.js';
+
+const CHILD_SQL = {
+  programs: SQL.children('revision_programs'),
+  contacts: SQL.children('state_contacts'),
+  rates: SQL.children('rate_certifications'),
+  ratePrograms: SQL.children('rate_programs'),
+  actuaries: SQL.children('certifying_actuaries'),
+  documents: SQL.children('documents'),
+} as const;
 
 /** The packages with these ids (missing ones are simply absent), optionally row-locked. */
 export async function readPackages(
@@ -20,29 +31,40 @@ export async function readPackages(
 ): Promise<Map<string, Package>> {
   const out = new Map<string, Package>();
   if (ids.length === 0) return out;
-  let headQuery = q.selectFrom('packages').selectAll().where('id', 'in', ids);
-  if (forUpdate) headQuery = headQuery.forUpdate();
-  const heads = await headQuery.execute();
+  // One package (every request) by `= $1`; a page of them (scans) by one array parameter.
+  const one = ids.length === 1;
+  const heads = await exec<Selectable<PackagesTable>>(
+    q,
+    one ? (forUpdate ? SQL.headForUpdate : SQL.head) : forUpdate ? SQL.headsForUpdate : SQL.heads,
+    one ? ids : [ids],
+  );
   if (heads.length === 0) return out;
-  const revisions = await q
-    .selectFrom('revisions')
-    .selectAll()
-    .where(
-      'package_id',
-      'in',
-      heads.map((h) => h.id),
-    )
-    .execute();
-  const revIds = revisions.map((r) => r.id);
+  const revisions = await exec<Selectable<RevisionsTable>>(
+    q,
+    one ? SQL.revisionsOf : SQL.revisions,
+    one ? ids : [heads.map((h) => h.id)],
+  );
+  const revIds = [revisions.map((r) => r.id)];
   const [programs, contacts, rates, ratePrograms, actuaries, documents] = await Promise.all([
-    q.selectFrom('revision_programs').selectAll().where('revision_id', 'in', revIds).execute(),
-    q.selectFrom('state_contacts').selectAll().where('revision_id', 'in', revIds).execute(),
-    q.selectFrom('rate_certifications').selectAll().where('revision_id', 'in', revIds).execute(),
-    q.selectFrom('rate_programs').selectAll().where('revision_id', 'in', revIds).execute(),
-    q.selectFrom('certifying_actuaries').selectAll().where('revision_id', 'in', revIds).execute(),
-    q.selectFrom('documents').selectAll().where('revision_id', 'in', revIds).execute(),
+    exec(q, CHILD_SQL.programs, revIds),
+    exec(q, CHILD_SQL.contacts, revIds),
+    exec(q, CHILD_SQL.rates, revIds),
+    exec(q, CHILD_SQL.ratePrograms, revIds),
+    exec(q, CHILD_SQL.actuaries, revIds),
+    exec(q, CHILD_SQL.documents, revIds),
   ]);
-  const children = groupChildRows({ programs, contacts, rates, ratePrograms, actuaries, documents });
+  const children = groupChildRows({
+    programs,
+    contacts,
+    rates,
+    ratePrograms,
+    actuaries,
+    documents,
+  } as ChildRows);
+  if (heads.length === 1) {
+    out.set(heads[0]!.id, assemblePackage(heads[0]!, revisions, children));
+    return out;
+  }
   const byPackage = new Map<string, typeof revisions>();
   for (const r of revisions) {
     const list = byPackage.get(r.package_id);
@@ -53,63 +75,33 @@ export async function readPackages(
   return out;
 }
 
-/** PostgreSQL takes at most 65,535 parameters per statement: insert in slices that stay below. */
-export async function insertMany<T extends keyof Database>(q: Db, table: T, rows: Insertable<Database[T]>[]) {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0] as object).length;
-  const perStatement = Math.max(1, Math.floor(60_000 / columns));
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const slice = rows.slice(i, i + perStatement);
-    // Kysely cannot relate a generic table name to its row type; the signature above does.
-    await q
-      .insertInto(table)
-      .values(slice as never)
-      .execute();
-  }
-}
-
 /** Inserts revisions with everything under them, for one or many packages. */
 export async function insertRevisionRows(q: Db, all: RevisionRows[]) {
-  await insertMany(
+  const one = all.length === 1 ? all[0] : undefined;
+  await insertRows(
     q,
     'revisions',
     all.map((r) => r.revision),
   );
-  await insertMany(
-    q,
-    'revision_programs',
-    all.flatMap((r) => r.programs),
-  );
-  await insertMany(
-    q,
-    'state_contacts',
-    all.flatMap((r) => r.contacts),
-  );
-  await insertMany(
-    q,
-    'rate_certifications',
-    all.flatMap((r) => r.rates),
-  );
-  await insertMany(
-    q,
-    'rate_programs',
-    all.flatMap((r) => r.ratePrograms),
-  );
-  await insertMany(
-    q,
-    'certifying_actuaries',
-    all.flatMap((r) => r.actuaries),
-  );
-  await insertMany(
-    q,
-    'documents',
-    all.flatMap((r) => r.documents),
-  );
+  for (const [table, key] of CHILD_KEYS) {
+    const list: readonly object[] = one ? one[key] : all.flatMap((r): object[] => r[key]);
+    if (list.length > 0) await insertRows(q, table, list);
+  }
 }
+
+/** Child tables in an order safe for inserts (rates before their programs and actuaries). */
+const CHILD_KEYS = [
+  ['revision_programs', 'programs'],
+  ['state_contacts', 'contacts'],
+  ['rate_certifications', 'rates'],
+  ['rate_programs', 'ratePrograms'],
+  ['certifying_actuaries', 'actuaries'],
+  ['documents', 'documents'],
+] as const;
 
 /** Inserts whole packages (heads, revisions and all below) in one pass per table. */
 export async function insertPackages(q: Db, packages: readonly Package[]) {
-  await insertMany(q, 'packages', packages.map(packageRow));
+  await insertRows(q, 'packages', packages.map(packageRow));
   await insertRevisionRows(
     q,
     packages.flatMap((p) => p.revisions.map((r) => revisionRows(p.id, r))),

@@ -1,9 +1,9 @@
 /** The tables as Kysely sees them (see postgres-migrations/ for the DDL and its constraints). */
 import type { ColumnType } from 'kysely';
 
-/** timestamptz: written as ISO strings, read back as Date. */
-type Timestamp = ColumnType<Date, string, string>;
-type NullableTimestamp = ColumnType<Date | null, string | null, string | null>;
+/** timestamptz: written and read back as ISO strings (postgres-types.ts). */
+type Timestamp = ColumnType<string, string, string>;
+type NullableTimestamp = ColumnType<string | null, string | null, string | null>;
 /** bigint arrives as a string from `pg`; the client parses it to a number. */
 type BigInt = ColumnType<number, number, number>;
 

@@ -33,14 +33,14 @@ import {
 import { createPostgresMaintenance } from './postgres-maintenance.js';
 import {
   auditFromRow,
-  auditRow,
   packageRow,
   revisionRows,
   type SummaryRow,
   summaryFromRow,
 } from './postgres-marshal.js';
-import { type Db, insertRevisionRows, readPackages } from './postgres-rows.js';
+import { insertRevisionRows, readPackages } from './postgres-rows.js';
 import type { Database, UsersTable } from './postgres-schema.js';
+import { type Db, exec, insertRows, insertText, SQL } from './postgres-statements.js';
 
 export interface PostgresStoreOptions {
   /** A ready Kysely instance (pg pool or embedded PGlite); migrations already applied. */
@@ -56,6 +56,20 @@ const isListPosition = (p: unknown): p is ListPosition =>
   typeof (p as ListPosition).u === 'string' &&
   typeof (p as ListPosition).i === 'string';
 const MAX_RETRIES = 5;
+const BY_STATE = ['p.state_code = $1'];
+const BY_STATE_STATUS = ['p.state_code = $1', 'p.status = $2'];
+
+/**
+ * True when two revisions are the same apart from `submitInfo`. planChange builds the submitted
+ * revision by spreading the draft, so the fields are the same objects and this is a cheap check;
+ * anything else falls back to the deep comparison.
+ */
+function onlySubmitInfoDiffers(prev: Revision, rev: Revision): boolean {
+  const keys = Object.keys(rev) as (keyof Revision)[];
+  if (keys.length !== Object.keys(prev).length) return false;
+  if (keys.every((k) => k === 'submitInfo' || prev[k] === rev[k])) return true;
+  return isDeepStrictEqual({ ...prev, submitInfo: rev.submitInfo }, rev);
+}
 
 export function createPostgresStore(options: PostgresStoreOptions): Store {
   const { db } = options;
@@ -81,34 +95,31 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
   /** Writes what changed between `before` and `after`; the caller holds the package row lock. */
   async function persistChange(trx: Transaction<Database>, before: Package, after: Package) {
-    const { id: _id, ...head } = packageRow(after);
-    await trx.updateTable('packages').set(head).where('id', '=', after.id).execute();
+    const h = packageRow(after);
+    await exec(trx, SQL.updateHead, [
+      h.state_code,
+      h.state_number,
+      h.status,
+      h.version,
+      h.created_at,
+      h.updated_at,
+      h.initially_submitted_at,
+      h.revision_count,
+      h.id,
+    ]);
     const old = new Map(before.revisions.map((r) => [r.number, r]));
     for (const rev of after.revisions) {
       const prev = old.get(rev.number);
+      if (prev === rev) continue;
       if (!prev) {
         await insertRevision(trx, after.id, rev);
-      } else if (
-        isDeepStrictEqual({ ...prev, submitInfo: rev.submitInfo }, rev) &&
-        !prev.submitInfo &&
-        rev.submitInfo
-      ) {
+      } else if (!prev.submitInfo && rev.submitInfo && onlySubmitInfoDiffers(prev, rev)) {
         // A submission only freezes the revision: set its submit columns, nothing else.
         const s = rev.submitInfo;
-        await trx
-          .updateTable('revisions')
-          .set({
-            submitted_at: s.at,
-            submitted_by_id: s.by.id,
-            submitted_by_email: s.by.email,
-            submitted_by_role: s.by.role,
-            submit_reason: s.reason,
-          })
-          .where('id', '=', rev.id)
-          .execute();
+        await exec(trx, SQL.freeze, [s.at, s.by.id, s.by.email, s.by.role, s.reason, rev.id]);
       } else if (!isDeepStrictEqual(prev, rev)) {
         // A draft edit rewrites the draft revision (the database refuses this for a submitted one).
-        await trx.deleteFrom('revisions').where('id', '=', rev.id).execute();
+        await exec(trx, SQL.deleteRevision, [rev.id]);
         await insertRevision(trx, after.id, rev);
       }
     }
@@ -123,7 +134,16 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     at: string,
   ) {
     const event: AuditEvent = { id: randomUUID(), packageId, at, actor, action, summary };
-    await trx.insertInto('audit_events').values(auditRow(event)).execute();
+    await exec(trx, insertText('audit_events', 1), [
+      event.id,
+      packageId,
+      at,
+      actor.id,
+      actor.email,
+      actor.role,
+      action,
+      summary,
+    ]);
     return event;
   }
 
@@ -158,51 +178,33 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       .execute();
   }
 
-  function summaries() {
-    return db
-      .selectFrom('packages as p')
-      .innerJoin('revisions as r', (join) =>
-        join.onRef('r.package_id', '=', 'p.id').onRef('r.number', '=', 'p.revision_count'),
-      )
-      .selectAll('p')
-      .select('r.submission_type')
-      .select(
-        sql<
-          string[] | null
-        >`(SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id)`.as(
-          'program_ids',
-        ),
-      );
-  }
-
-  async function listPage(
-    listTag: string,
-    query: ListOptions,
-    filter: (q: ReturnType<typeof summaries>) => ReturnType<typeof summaries>,
-  ) {
+  /**
+   * One page of package summaries; `conditions` are on `p` (the head) with their `values`.
+   * The texts are fixed but for the optional parts, so nothing is built per call.
+   */
+  async function listPage(listTag: string, query: ListOptions, conditions: string[], values: unknown[]) {
     const { limit, order, programId, tag } = listPlan(listTag, query);
     const after = decodeCursor(tag, query.cursor, isListPosition);
-    let q = filter(summaries());
+    const params = [...values];
+    const where = [...conditions];
     // The current revision (joined as r) names the program: checked per package through
     // UNIQUE (revision_id, program_id), or found from the program through revision_programs_by_program.
     if (programId) {
-      q = q.where(
-        sql<boolean>`EXISTS (SELECT 1 FROM revision_programs rp WHERE rp.revision_id = r.id AND rp.program_id = ${programId}::uuid)`,
+      where.push(
+        `exists (select 1 from revision_programs rp where rp.revision_id = r.id and rp.program_id = $${params.push(programId)}::uuid)`,
       );
     }
     if (after) {
-      q = q.where(
-        order === 'oldest'
-          ? sql<boolean>`(p.updated_at, p.id) > (${after.u}::timestamptz, ${after.i}::uuid)`
-          : sql<boolean>`(p.updated_at, p.id) < (${after.u}::timestamptz, ${after.i}::uuid)`,
+      params.push(after.u, after.i);
+      const beyond = order === 'oldest' ? '>' : '<';
+      where.push(
+        `(p.updated_at, p.id) ${beyond} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
       );
     }
-    const direction = order === 'oldest' ? 'asc' : 'desc';
-    const rows = (await q
-      .orderBy('p.updated_at', direction)
-      .orderBy('p.id', direction)
-      .limit(limit + 1)
-      .execute()) as SummaryRow[];
+    params.push(limit + 1);
+    const sort = order === 'oldest' ? 'order by p.updated_at asc, p.id asc' : SQL.summaryOrder;
+    const text = `${SQL.summaries} where ${where.join(' and ')} ${sort} limit $${params.length}`;
+    const rows = await exec<SummaryRow>(db, text, params);
     const items = rows.slice(0, limit).map(summaryFromRow);
     const last = items[items.length - 1];
     const cursor =
@@ -303,16 +305,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
         try {
           return await inTransaction(async (trx) => {
             // The counter row stays locked until commit, so numbers of a state are handed out one at a time.
-            const { last_number } = await trx
-              .insertInto('state_counters')
-              .values({ state_code: input.stateCode, last_number: 1 })
-              .onConflict((oc) =>
-                oc.column('state_code').doUpdateSet({ last_number: sql`state_counters.last_number + 1` }),
-              )
-              .returning('last_number')
-              .executeTakeFirstOrThrow();
-            const pkg = newDraftPackage(parsed, last_number);
-            await trx.insertInto('packages').values(packageRow(pkg)).execute();
+            const [counter] = await exec<{ last_number: number }>(trx, SQL.counter, [input.stateCode, 1]);
+            const pkg = newDraftPackage(parsed, counter!.last_number);
+            await insertRows(trx, 'packages', [packageRow(pkg)]);
             await insertRevision(trx, pkg.id, pkg.revisions[0]!);
             await insertAudit(
               trx,
@@ -364,10 +359,9 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     listByState(stateCode, query: ListByStateQuery = {}) {
       const { status } = query;
-      return listPage(status ? `state:${stateCode}:${status}` : `state:${stateCode}`, query, (q) => {
-        const inState = q.where('p.state_code', '=', stateCode);
-        return status ? inState.where('p.status', '=', status) : inState;
-      });
+      return status
+        ? listPage(`state:${stateCode}:${status}`, query, BY_STATE_STATUS, [stateCode, status])
+        : listPage(`state:${stateCode}`, query, BY_STATE, [stateCode]);
     },
 
     async listSubmitted(query: ListSubmittedQuery = {}) {
@@ -384,12 +378,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
             : status
               ? `cms:status:${status}`
               : 'cms';
-      return listPage(tag, query, (q) => {
-        let f = q.where('p.initially_submitted_at', 'is not', null);
-        if (stateCode) f = f.where('p.state_code', '=', stateCode);
-        if (status) f = f.where('p.status', '=', status);
-        return f;
-      });
+      const where = ['p.initially_submitted_at is not null'];
+      const values: unknown[] = [];
+      if (stateCode) where.push(`p.state_code = $${values.push(stateCode)}`);
+      if (status) where.push(`p.status = $${values.push(status)}`);
+      return listPage(tag, query, where, values);
     },
 
     async appendAudit(event) {

@@ -1,0 +1,181 @@
+/**
+ * The store's hot-path statements as fixed SQL text, run through Kysely's executor (so
+ * transactions and PGlite work as before) without building and compiling a query per call.
+ * Lists of ids are one `uuid[]` parameter, so the text never depends on how many there are.
+ * bench/postgres-raw.ts sends the same texts; the postgres bench checks that they match.
+ */
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './postgres-schema.js';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Runs one statement; resolves to its rows. */
+export async function exec<R = Record<string, unknown>>(
+  q: Db,
+  sql: string,
+  parameters: readonly unknown[],
+): Promise<R[]> {
+  return (await q.executeQuery<R>(CompiledQuery.raw(sql, parameters as unknown[]))).rows;
+}
+
+/** Insert column lists, in the order their values are sent. */
+export const COLUMNS = {
+  packages: [
+    'id',
+    'state_code',
+    'state_number',
+    'status',
+    'version',
+    'created_at',
+    'updated_at',
+    'initially_submitted_at',
+    'revision_count',
+  ],
+  revisions: [
+    'id',
+    'package_id',
+    'number',
+    'created_at',
+    'submission_type',
+    'submission_description',
+    'contract_type',
+    'contract_date_start',
+    'contract_date_end',
+    'managed_care_entities',
+    'federal_authorities',
+    'items_being_amended',
+    'other_item_being_amended',
+    'related_to_covid19',
+    'actuary_communication_preference',
+    'submitted_at',
+    'submitted_by_id',
+    'submitted_by_email',
+    'submitted_by_role',
+    'submit_reason',
+    'unlocked_at',
+    'unlocked_by_id',
+    'unlocked_by_email',
+    'unlocked_by_role',
+    'unlock_reason',
+  ],
+  revision_programs: ['revision_id', 'position', 'program_id'],
+  state_contacts: ['revision_id', 'position', 'name', 'title', 'email'],
+  rate_certifications: [
+    'revision_id',
+    'id',
+    'position',
+    'rate_type',
+    'rate_date_start',
+    'rate_date_end',
+    'rate_date_certified',
+    'effective_date_start',
+    'effective_date_end',
+  ],
+  rate_programs: ['revision_id', 'rate_id', 'position', 'program_id'],
+  certifying_actuaries: [
+    'revision_id',
+    'rate_id',
+    'position',
+    'name',
+    'title',
+    'email',
+    'actuarial_firm',
+    'actuarial_firm_other',
+  ],
+  documents: [
+    'revision_id',
+    'id',
+    'position',
+    'name',
+    'bucket',
+    'key',
+    'size',
+    'content_type',
+    'sha256',
+    'category',
+    'rate_id',
+    'added_at',
+    'scan_status',
+  ],
+  audit_events: ['id', 'package_id', 'at', 'actor_id', 'actor_email', 'actor_role', 'action', 'summary'],
+} as const;
+export type InsertTable = keyof typeof COLUMNS;
+
+/** `($1, $2), ($3, $4)` for `rows` rows of `width` columns. */
+export function tuples(rows: number, width: number): string {
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = [];
+    for (let c = 1; c <= width; c++) cells.push(`$${r * width + c}`);
+    out.push(`(${cells.join(', ')})`);
+  }
+  return out.join(', ');
+}
+
+/** Texts of small multi-row inserts are kept: a package's child lists have a handful of rows. */
+const insertTexts = new Map<string, string>();
+const CACHED_ROWS = 64;
+
+export function insertText(table: InsertTable, rows: number): string {
+  const key = `${table}/${rows}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    text = `insert into ${table} (${COLUMNS[table].join(', ')}) values ${tuples(rows, COLUMNS[table].length)}`;
+    if (rows <= CACHED_ROWS) insertTexts.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Inserts rows; a request's handful as a multi-row VALUES, bulk (copy, restore) as one JSON
+ * parameter per statement expanded by jsonb_populate_recordset: PostgreSQL parses one value
+ * instead of tens of thousands, and `pg` serializes one string. Only the transport is JSON;
+ * the rows land in the typed, constrained columns as before.
+ */
+export async function insertRows(q: Db, table: InsertTable, rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = COLUMNS[table];
+  if (rows.length > CACHED_ROWS) {
+    const list = columns.join(', ');
+    const json = JSON.stringify(rows.map((row) => pick(row, columns)));
+    await exec(
+      q,
+      `insert into ${table} (${list}) select ${list} from jsonb_populate_recordset(null::${table}, $1::jsonb)`,
+      [json],
+    );
+    return;
+  }
+  const values: unknown[] = [];
+  for (const row of rows) for (const c of columns) values.push((row as Record<string, unknown>)[c]);
+  await exec(q, insertText(table, rows.length), values);
+}
+
+/** The row with just these columns, NULL for those it lacks. */
+function pick(row: object, columns: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) out[c] = (row as Record<string, unknown>)[c] ?? null;
+  return out;
+}
+
+export const SQL = {
+  head: 'select * from packages where id = $1',
+  headForUpdate: 'select * from packages where id = $1 for update',
+  revisionsOf: 'select * from revisions where package_id = $1',
+  heads: 'select * from packages where id = any($1::uuid[])',
+  headsForUpdate: 'select * from packages where id = any($1::uuid[]) for update',
+  revisions: 'select * from revisions where package_id = any($1::uuid[])',
+  /** Rows of one child table by revision ids. */
+  children: (table: string) => `select * from ${table} where revision_id = any($1::uuid[])`,
+  counter: `insert into state_counters (state_code, last_number) values ($1, $2)
+    on conflict (state_code) do update set last_number = state_counters.last_number + 1 returning last_number`,
+  updateHead: `update packages set state_code = $1, state_number = $2, status = $3, version = $4,
+    created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8 where id = $9`,
+  freeze: `update revisions set submitted_at = $1, submitted_by_id = $2, submitted_by_email = $3,
+    submitted_by_role = $4, submit_reason = $5 where id = $6`,
+  deleteRevision: 'delete from revisions where id = $1',
+  /** Package summaries: the head and its current revision's type and programs; add `where`, order and limit. */
+  summaries: `select p.*, r.submission_type,
+    (SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id) as program_ids
+    from packages as p inner join revisions as r on r.package_id = p.id and r.number = p.revision_count`,
+  summaryOrder: 'order by p.updated_at desc, p.id desc',
+} as const;

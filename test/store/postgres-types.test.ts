@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { isoTimestamp } from '../../src/store/postgres/postgres-types.js';
+
+describe('timestamptz as ISO text', () => {
+  it('matches Date.toISOString for UTC text, whatever the fraction', () => {
+    for (const [text, iso] of [
+      ['2026-01-31 12:34:56+00', '2026-01-31T12:34:56.000Z'],
+      ['2026-01-31 12:34:56.1+00', '2026-01-31T12:34:56.100Z'],
+      ['2026-01-31 12:34:56.12+00', '2026-01-31T12:34:56.120Z'],
+      ['2026-01-31 12:34:56.789+00', '2026-01-31T12:34:56.789Z'],
+      ['2026-01-31 12:34:56.789999+00', '2026-01-31T12:34:56.789Z'],
+    ])
+      expect(isoTimestamp(text!)).toBe(iso);
+  });
+
+  it('converts other zones through Date', () => {
+    expect(isoTimestamp('2026-01-31 14:34:56.5+02')).toBe('2026-01-31T12:34:56.500Z');
+    expect(isoTimestamp('2026-01-31 07:04:56-05:30')).toBe('2026-01-31T12:34:56.000Z');
+  });
+});
