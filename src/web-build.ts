@@ -20,14 +20,14 @@ function newestMtime(path: string): number {
 }
 
 /** Why the client needs building, or null when dist/web is current. */
-export function buildNeeded(): string | null {
-  const index = join(WEB_DIST, 'index.html');
+export function buildNeeded(source = WEB_SOURCE, dist = WEB_DIST): string | null {
+  const index = join(dist, 'index.html');
   if (!existsSync(index)) return 'no build yet';
-  if (!existsSync(WEB_SOURCE)) return null;
-  return newestMtime(WEB_SOURCE) > statSync(index).mtimeMs ? 'web/ changed since the last build' : null;
+  if (!existsSync(source)) return null;
+  return newestMtime(source) > statSync(index).mtimeMs ? 'web/ changed since the last build' : null;
 }
 
-export async function buildWebClient(log: (message: string) => void): Promise<void> {
+export async function buildWebClient(log: (message: string) => void, outDir = WEB_DIST): Promise<void> {
   let vite: typeof import('vite');
   try {
     vite = await import('vite');
@@ -37,6 +37,10 @@ export async function buildWebClient(log: (message: string) => void): Promise<vo
     );
   }
   const started = Date.now();
-  await vite.build({ configFile: join(WEB_SOURCE, 'vite.config.ts'), logLevel: 'warn' });
+  await vite.build({
+    configFile: join(WEB_SOURCE, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
   log(`built the web client in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

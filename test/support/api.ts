@@ -41,6 +41,8 @@ export interface TestApiOptions {
   devLogin?: boolean;
   scanner?: ScannerSetting;
   maxUploadBytes?: number;
+  /** A built web client to serve at `/`. */
+  webRoot?: string;
 }
 
 /** The API on a fresh DynamoDB table and an embedded S3 in a temporary folder; emails go to an outbox. */
@@ -66,6 +68,7 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
     files,
     scanner: options.scanner ?? notScanning,
     ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     notifier,
     logger: false,
   });
