@@ -20,7 +20,11 @@ export async function startServer(
   });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
+    // A server that never says it is ready is stopped, not left running after the test.
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`server did not start within 90 s:\n${out}`));
+    }, 90_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = out.match(/Carepack is running at (http:\/\/[^\s]+?) /);
