@@ -84,6 +84,11 @@ export interface FourOpsSetup {
   listed: readonly string[];
   pageSize: number;
   baseline: string;
+  /**
+   * Who makes the drafts to submit (untimed). A store of its own keeps that work off the timed
+   * store's connections, as the raw side's connections are kept off it; default: the timed store.
+   */
+  preparer?: Store;
 }
 
 /** create, get, list-by-state and submit: store (a) vs raw (b), one row each. */
@@ -92,7 +97,7 @@ export async function compareFourOps(store: Store, raw: RawStoreOps, s: FourOpsS
   const nextListed = () => s.listed[g++ % s.listed.length]!;
   // Creates and submits use up their inputs: each batch gets fresh ones, made untimed.
   const creates = queues((n) => Array.from({ length: n }, () => createInput(s.createState)));
-  const drafts = queues((n) => makeDrafts(store, s.submitState, n));
+  const drafts = queues((n) => makeDrafts(s.preparer ?? store, s.submitState, n));
   return [
     await compare(
       'create',
