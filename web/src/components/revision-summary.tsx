@@ -44,7 +44,7 @@ function Section({
   return (
     <section className="margin-bottom-3 border-bottom-1px border-base-lighter">
       <div className="display-flex flex-justify flex-align-center">
-        <Heading>{title}</Heading>
+        <Heading className="font-heading-md margin-y-1">{title}</Heading>
         {editTo && (
           <Link to={editTo} aria-label={`Edit ${title.toLowerCase()}`}>
             Edit

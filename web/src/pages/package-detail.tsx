@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, ButtonGroup, Table } from '@trussworks/react-uswds';
+import { Accordion, Button, ButtonGroup, Table } from '@trussworks/react-uswds';
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { call, isApiError } from '../api/client.js';
@@ -207,39 +207,45 @@ export function PackageDetail({ user }: { user: User }) {
       {unlockable && <UnlockForm pkg={pkg} onDone={setBanner} />}
       <ProblemAlert error={downloadError} heading="The document could not be downloaded" />
       <h2>Revisions</h2>
-      {pkg.revisions.map((r) => (
-        <section
-          key={r.id}
-          className="margin-bottom-4"
-          aria-labelledby={`revision-${r.number}`}
-          data-testid="revision"
-        >
-          <h3 id={`revision-${r.number}`} className="bg-base-lightest padding-1">
-            Revision {r.number}
-            {r.submitInfo
+      {/* The newest revision open, earlier ones folded: each holds the whole form as it was then. */}
+      <Accordion
+        bordered
+        multiselectable
+        className="margin-bottom-4"
+        items={pkg.revisions.map((r, index) => ({
+          id: `revision-${r.number}`,
+          headingLevel: 'h3' as const,
+          expanded: index === 0,
+          title: `Revision ${r.number}${
+            r.submitInfo
               ? ` · ${r.number === 1 ? 'submitted' : 'resubmitted'} ${formatDateTime(r.submitInfo.at)}`
-              : ' · not submitted yet'}
-          </h3>
-          {r.unlockInfo && (
-            <p>
-              <strong>Unlocked</strong> by {r.unlockInfo.by.email} on {formatDateTime(r.unlockInfo.at)}.
-              Reason: {r.unlockInfo.reason}
-            </p>
-          )}
-          {r.submitInfo && (
-            <p>
-              <strong>{r.number === 1 ? 'Submitted' : 'Resubmitted'}</strong> by {r.submitInfo.by.email}.{' '}
-              {r.number > 1 && `Reason: ${r.submitInfo.reason}`}
-            </p>
-          )}
-          <RevisionSummary
-            form={r.formData}
-            documents={r.documents}
-            state={state}
-            onDownload={(d) => void download(d)}
-          />
-        </section>
-      ))}
+              : ' · not submitted yet'
+          }`,
+          content: (
+            <section aria-label={`Revision ${r.number}`} data-testid="revision">
+              {r.unlockInfo && (
+                <p>
+                  <strong>Unlocked</strong> by {r.unlockInfo.by.email} on {formatDateTime(r.unlockInfo.at)}.
+                  Reason: {r.unlockInfo.reason}
+                </p>
+              )}
+              {r.submitInfo && (
+                <p>
+                  <strong>{r.number === 1 ? 'Submitted' : 'Resubmitted'}</strong> by {r.submitInfo.by.email}.{' '}
+                  {r.number > 1 && `Reason: ${r.submitInfo.reason}`}
+                </p>
+              )}
+              <RevisionSummary
+                headingLevel="h4"
+                form={r.formData}
+                documents={r.documents}
+                state={state}
+                onDownload={(d) => void download(d)}
+              />
+            </section>
+          ),
+        }))}
+      />
       <h2>History</h2>
       <History id={pkg.id} />
     </div>

@@ -121,6 +121,12 @@ function Editor({
     const own = errorsOfStep(ruleErrors, step).filter(
       (e) => step === 'documents' || !e.path.endsWith('.documents'),
     );
+    // A new package is created only once its first step holds together: a second try would
+    // otherwise create a second draft.
+    if (!pkg && own.length) {
+      setShown(own);
+      return;
+    }
     const saved = await save();
     if (!saved) return;
     if (own.length) {
