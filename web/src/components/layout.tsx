@@ -71,10 +71,10 @@ export function Layout({ user, children }: { user: User | null; children: ReactN
           {user && (
             <div className="carepack-header-right">
               <PrimaryNav items={items} aria-label="Primary" />
-              <span className="carepack-user" data-testid="signed-in-as">
+              <span className="carepack-user text-no-wrap" data-testid="signed-in-as">
                 {user.givenName} {user.familyName} ({roleLabel(user)})
               </span>
-              <Button type="button" unstyled onClick={() => void signOut()}>
+              <Button type="button" unstyled className="text-no-wrap" onClick={() => void signOut()}>
                 Sign out
               </Button>
             </div>

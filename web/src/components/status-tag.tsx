@@ -7,12 +7,12 @@ const LABELS: Record<PackageView['status'], string> = {
   UNLOCKED: 'Unlocked',
   RESUBMITTED: 'Resubmitted',
 };
-/** Darker tag colours than USWDS's default keep the text at AA contrast. */
+/** Theme colours dark enough for white text at AA contrast (axe checks it on every page). */
 const CLASSES: Record<PackageView['status'], string> = {
   DRAFT: 'bg-base-dark',
-  SUBMITTED: 'bg-green-cool-70v',
-  UNLOCKED: 'bg-orange-60v',
-  RESUBMITTED: 'bg-blue-70v',
+  SUBMITTED: 'bg-success-darker',
+  UNLOCKED: 'bg-accent-warm-darker',
+  RESUBMITTED: 'bg-primary-dark',
 };
 
 export function StatusTag({ status }: { status: PackageView['status'] }) {

@@ -21,7 +21,7 @@ export function formatSize(bytes: number) {
 export function ScanTag({ status }: { status: PackageDocument['scanStatus'] }) {
   const bad = status === 'INFECTED' || status === 'ERROR';
   return (
-    <Tag className={bad ? 'bg-secondary-dark' : status === 'CLEAN' ? 'bg-green-cool-70v' : 'bg-base-dark'}>
+    <Tag className={bad ? 'bg-secondary-dark' : status === 'CLEAN' ? 'bg-success-darker' : 'bg-base-dark'}>
       {SCAN_STATUS[status]}
     </Tag>
   );
