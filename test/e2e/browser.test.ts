@@ -348,6 +348,36 @@ for (const backend of BACKENDS) {
         expect(await page.getByRole('link', { name: draftName, exact: true }).count()).toBe(0);
       });
 
+      it('two tabs editing one draft: the second save is refused, and the latest version can be loaded', async () => {
+        await signIn(page, server.url, 'Mina Nelson');
+        const id = await page.evaluate(async () => {
+          const token = ((await (await fetch('/api/auth/csrf')).json()) as { token: string }).token;
+          const res = await fetch('/api/packages', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+            body: JSON.stringify({ formData: { submissionType: 'CONTRACT_ONLY' } }),
+          });
+          return ((await res.json()) as { id: string }).id;
+        });
+        const other = await context.newPage();
+        try {
+          for (const p of [page, other]) await p.goto(`${server.url}/packages/${id}/edit/submission`);
+          await page.getByLabel('Submission description').fill('Written in the first tab');
+          await page.getByRole('button', { name: 'Save as draft' }).click();
+          await page.getByText('was saved as a draft').waitFor();
+
+          await other.getByLabel('Submission description').fill('Written in the second tab');
+          await other.getByRole('button', { name: 'Save as draft' }).click();
+          await other.getByText('Your changes were not saved').waitFor();
+          await other.getByRole('button', { name: /load the latest version/i }).click();
+          await expect
+            .poll(() => other.getByLabel('Submission description').inputValue())
+            .toBe('Written in the first tab');
+        } finally {
+          await other.close();
+        }
+      });
+
       it('works by keyboard alone: skip link, sign in, start a package, tick a program, continue', async () => {
         const keyboard = await context.browser()!.newContext({ bypassCSP: true });
         const kp = await keyboard.newPage();

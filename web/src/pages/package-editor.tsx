@@ -1,10 +1,11 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { Button, ButtonGroup, StepIndicator, StepIndicatorStep } from '@trussworks/react-uswds';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FormDataSchema } from '../../../src/domain/form-data.js';
 import { validateForSubmit } from '../../../src/domain/validate-submit.js';
 import { call, isApiError } from '../api/client.js';
-import { usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
+import { keys, usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
 import type { FieldError, FormData, PackageView, User } from '../api/types.js';
 import { ErrorSummary } from '../components/error-summary.js';
 import { Loading } from '../components/loading.js';
@@ -59,6 +60,20 @@ function Editor({
 }) {
   const navigate = useNavigate();
   const changed = usePackageChanged();
+  const client = useQueryClient();
+  /** After someone else's change: start again from what is saved now. */
+  const loadLatest = async (id: string) => {
+    const latest = await client.fetchQuery({
+      queryKey: keys.pkg(id),
+      queryFn: () => call('GET /api/packages/{id}', { params: { id } }),
+      staleTime: 0,
+    });
+    setForm(latest.revisions[0]!.formData);
+    dirty.current = false;
+    setUnsaved(false);
+    setFailure(null);
+    setShown([]);
+  };
   // The form is the user's while they edit: loaded once per package, never overwritten by refetches.
   const [form, setForm] = useState<FormData>(() => pkg?.revisions[0]?.formData ?? EMPTY_FORM);
   const [shown, setShown] = useState<FieldError[]>([]);
@@ -66,8 +81,17 @@ function Editor({
   const [saving, setSaving] = useState(false);
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const dirty = useRef(false);
+  const [unsaved, setUnsaved] = useState(false);
+  // Closing the tab or reloading with unsaved changes asks first: nothing typed is lost silently.
+  useEffect(() => {
+    if (!unsaved) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [unsaved]);
   const update = (patch: Partial<FormData>) => {
     dirty.current = true;
+    setUnsaved(true);
     setForm((f) => ({ ...f, ...patch }));
   };
   const steps = stepsFor(form);
@@ -103,6 +127,7 @@ function Editor({
           body: { expectedVersion: pkg.version, formData: form },
         });
       dirty.current = false;
+      setUnsaved(false);
       if (saved) {
         changed(saved);
         setSavedAt(new Date().toLocaleTimeString('en-US'));
@@ -172,6 +197,12 @@ function Editor({
       )}
       <ErrorSummary errors={shown} />
       {failure !== null && <ProblemAlert error={failure} heading="Your changes were not saved" />}
+      {pkg && isApiError(failure) && failure.code === 'VERSION_CONFLICT' && (
+        <Button type="button" outline onClick={() => void loadLatest(pkg.id)}>
+          Someone else saved this package meanwhile: load the latest version (replaces your changes on this
+          page)
+        </Button>
+      )}
       <form
         className="usa-form usa-form--large"
         onSubmit={(e) => {
