@@ -250,6 +250,7 @@ for (const backend of BACKENDS) {
         await page.getByText('The rating period must match the contract year.').first().waitFor();
         await page.getByRole('link', { name: 'Edit and resubmit' }).click();
         await onStep(page, 'Submission details');
+        await expectAccessible(page, 'editing an unlocked package');
         await page.getByLabel('Submission description').fill('PMAP contract for 2027, rating period aligned');
         for (const step of [
           'Contract details',
@@ -278,6 +279,7 @@ for (const backend of BACKENDS) {
             .then((t) => t?.toLowerCase());
         for (const word of ['created', 'submitted', 'unlocked', 'resubmitted'])
           await expect.poll(history).toContain(word);
+        await expectAccessible(page, 'package with two revisions and its history');
         await shot('package-history');
       });
 
@@ -289,6 +291,8 @@ for (const backend of BACKENDS) {
         await page.goto(`${server.url}/packages/${packageId}`);
         await page.getByTestId('error-not-found').waitFor();
         await expectAccessible(page, 'not found page');
+        await page.goto(`${server.url}/no/such/page`);
+        await page.getByTestId('error-not-found').waitFor();
 
         // The session ends while the user works: the next save says so and offers to sign in again.
         await page.getByRole('link', { name: 'Go to the dashboard' }).click();

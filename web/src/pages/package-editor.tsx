@@ -191,7 +191,7 @@ function Editor({
         {savedAt && ` · saved at ${savedAt}`}
       </p>
       {pkg?.status === 'UNLOCKED' && pkg.unlockInfo && (
-        <Notice type="warning" level="h3" heading="CMS unlocked this package" slim>
+        <Notice type="warning" level="h2" heading="CMS unlocked this package" slim>
           Reason: {pkg.unlockInfo.reason}
         </Notice>
       )}
