@@ -18,12 +18,12 @@ export interface RawCreateInput {
 
 type Row = Record<string, unknown>;
 
-/** `($1, $2), ($3, $4)` for `rows` rows of `width` columns. */
-function tuples(rows: number, width: number): string {
+/** `($1, $2), ($3, $4)` for `rows` rows of `width` columns, numbered after `offset` parameters. */
+function tuples(rows: number, width: number, offset = 0): string {
   const out: string[] = [];
   for (let r = 0; r < rows; r++) {
     const cells: string[] = [];
-    for (let c = 1; c <= width; c++) cells.push(`$${r * width + c}`);
+    for (let c = 1; c <= width; c++) cells.push(`$${offset + r * width + c}`);
     out.push(`(${cells.join(', ')})`);
   }
   return out.join(', ');
@@ -31,8 +31,6 @@ function tuples(rows: number, width: number): string {
 
 const COUNTER = `insert into state_counters (state_code, last_number) values ($1, $2)
   on conflict (state_code) do update set last_number = state_counters.last_number + 1 returning last_number`;
-const PACKAGE = `insert into packages (id, state_code, state_number, status, version, created_at, updated_at,
-  initially_submitted_at, revision_count) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
 const REVISION = `insert into revisions (id, package_id, number, created_at, submission_type, submission_description,
   contract_type, contract_date_start, contract_date_end, managed_care_entities, federal_authorities,
   items_being_amended, other_item_being_amended, related_to_covid19, actuary_communication_preference,
@@ -53,7 +51,24 @@ const CHILDREN = {
     'revision_id, id, position, name, bucket, key, size, content_type, sha256, category, rate_id, added_at, scan_status',
 } as const;
 type ChildTable = keyof typeof CHILDREN;
+/** Every table a new package writes, with its insert columns. */
+const COLUMN_LISTS: Record<string, string> = {
+  packages:
+    'id, state_code, state_number, status, version, created_at, updated_at, initially_submitted_at, revision_count',
+  revisions: REVISION.slice(REVISION.indexOf('(') + 1, REVISION.indexOf(')')),
+  ...CHILDREN,
+  audit_events: 'id, package_id, at, actor_id, actor_email, actor_role, action, summary',
+};
 const CHILD_TABLES = Object.keys(CHILDREN) as ChildTable[];
+/** The whole package in one statement: the head row plus each table below as a JSON array of rows. */
+const childRows = (table: string, alias: string) =>
+  `(select coalesce(json_agg(t), '[]'::json) from ${table} t where t.revision_id = any(array(select id from revisions where package_id = p.id))) as ${alias}_rows`;
+const WHOLE = `select p.*,
+  (select coalesce(json_agg(t), '[]'::json) from revisions t where t.package_id = p.id) as revisions_rows,
+  ${childRows('revision_programs', 'programs')}, ${childRows('state_contacts', 'contacts')},
+  ${childRows('rate_certifications', 'rates')}, ${childRows('rate_programs', 'rate_programs')},
+  ${childRows('certifying_actuaries', 'actuaries')}, ${childRows('documents', 'documents')}
+  from packages p where p.id = $1`;
 const LIST = `select p.*, r.submission_type,
   (SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id) as program_ids
   from packages as p inner join revisions as r on r.package_id = p.id and r.number = p.revision_count
@@ -150,46 +165,67 @@ export function rawPostgresOps(pool: pg.Pool) {
         const counter = await c.query(COUNTER, [stateCode, 1]);
         const n = (counter.rows[0] as { last_number: number }).last_number;
         const at = new Date().toISOString();
-        await c.query(PACKAGE, [id, stateCode, n, 'DRAFT', 1, at, at, null, 1]);
         const revisionId = randomUUID();
-        await c.query(REVISION, [
-          revisionId,
-          id,
-          1,
-          at,
-          f.submissionType,
-          f.submissionDescription,
-          f.contractType ?? null,
-          f.contractDateStart ?? null,
-          f.contractDateEnd ?? null,
-          f.managedCareEntities,
-          f.federalAuthorities,
-          f.itemsBeingAmended,
-          f.otherItemBeingAmended ?? null,
-          f.relatedToCovid19 ?? null,
-          f.actuaryCommunicationPreference ?? null,
-          ...Array.from({ length: 10 }, () => null),
-        ]);
-        for (const [table, rows] of childValues(revisionId, f, documents)) {
-          await c.query(
-            `insert into ${table} (${CHILDREN[table]}) values ${tuples(rows.length, rows[0]!.length)}`,
-            rows.flat(),
-          );
-        }
-        await audit(c, id, actor, 'CREATE', `Draft created as number ${n}`, at);
+        // Package, revision, child rows and audit event in one statement of WITH parts.
+        const parts: [string, unknown[][]][] = [
+          ['packages', [[id, stateCode, n, 'DRAFT', 1, at, at, null, 1]]],
+          [
+            'revisions',
+            [
+              [
+                revisionId,
+                id,
+                1,
+                at,
+                f.submissionType,
+                f.submissionDescription,
+                f.contractType ?? null,
+                f.contractDateStart ?? null,
+                f.contractDateEnd ?? null,
+                f.managedCareEntities,
+                f.federalAuthorities,
+                f.itemsBeingAmended,
+                f.otherItemBeingAmended ?? null,
+                f.relatedToCovid19 ?? null,
+                f.actuaryCommunicationPreference ?? null,
+                ...Array.from({ length: 10 }, () => null),
+              ],
+            ],
+          ],
+          ...childValues(revisionId, f, documents),
+          [
+            'audit_events',
+            [
+              [
+                randomUUID(),
+                id,
+                at,
+                actor.id,
+                actor.email,
+                actor.role,
+                'CREATE',
+                `Draft created as number ${n}`,
+              ],
+            ],
+          ],
+        ];
+        let offset = 0;
+        const inserts = parts.map(([table, rows]) => {
+          const text = `insert into ${table} (${COLUMN_LISTS[table]}) values ${tuples(rows.length, rows[0]!.length, offset)}`;
+          offset += rows.length * rows[0]!.length;
+          return text;
+        });
+        const last = inserts.pop()!;
+        await c.query(
+          `with ${inserts.map((t, i) => `i${i} as (${t})`).join(', ')} ${last}`,
+          parts.flatMap(([, rows]) => rows.flat()),
+        );
       });
     },
 
-    /** Head, revisions, then the six child tables in parallel on pooled connections; rows are not assembled. */
-    async get(id: string): Promise<Row[][]> {
-      const heads = await pool.query('select * from packages where id = $1', [id]);
-      if (heads.rows.length === 0) return [];
-      const revisions = await pool.query('select * from revisions where package_id = $1', [id]);
-      const ids = revisions.rows.map((r) => (r as { id: string }).id);
-      const children = await Promise.all(
-        CHILD_TABLES.map((t) => pool.query(`select * from ${t} where revision_id = any($1::uuid[])`, [ids])),
-      );
-      return [heads.rows, revisions.rows, ...children.map((r) => r.rows)];
+    /** The package in one statement; rows are not assembled. */
+    async get(id: string): Promise<Row[]> {
+      return (await pool.query(WHOLE, [id])).rows;
     },
 
     /** One page of a state's packages, newest first, one row more than the page to detect a next page. */
@@ -200,15 +236,9 @@ export function rawPostgresOps(pool: pg.Pool) {
     /** Locked read of the package, head update, revision frozen, audit event: one transaction. */
     submit(id: string, actor: Actor): Promise<void> {
       return inTransaction(pool, async (c) => {
-        const head = (await c.query('select * from packages where id = $1 for update', [id])).rows[0] as
-          | Row
-          | undefined;
+        const head = (await c.query(`${WHOLE} for update of p`, [id])).rows[0] as Row | undefined;
         if (!head) throw new Error(`no package ${id}`);
-        const revisions = (await c.query('select * from revisions where package_id = $1', [id]))
-          .rows as Row[];
-        const ids = revisions.map((r) => r.id as string);
-        for (const t of CHILD_TABLES)
-          await c.query(`select * from ${t} where revision_id = any($1::uuid[])`, [ids]);
+        const revisions = head.revisions_rows as Row[];
         const current = revisions.find((r) => r.number === head.revision_count)!;
         const at = new Date().toISOString();
         await c.query(UPDATE_HEAD, [

@@ -1,7 +1,7 @@
 /**
  * PostgreSQL store benchmark, against the PostgreSQL server (a throw-away database):
  * each store operation vs hand-written `pg` queries sending the same statements
- * (postgres-raw.ts) on a pool of the same size and type parsers. Interleaved A/B rounds;
+ * (postgres-raw.ts) on the store's own pool. Interleaved A/B rounds;
  * the headline is the median per-round ratio, so the figures carry across machines.
  */
 import { randomUUID } from 'node:crypto';
@@ -242,10 +242,16 @@ async function open(): Promise<Env> {
   await checkServer();
   const db = await createBenchDatabase();
   try {
-    const handle = connectPostgres(db.url);
+    // Store and raw share one pool (connectPostgres's settings: size, type parsers), so both
+    // sides talk to the very same server backends: runs on two pools differed by which
+    // backends each side happened to get, by more than the store's own cost.
+    const pool = rawPool(db.url);
+    const handle: PostgresHandle = {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      close: async () => {},
+    };
     await migrateToLatest(handle.db);
     const store = createPostgresStore({ db: handle.db });
-    const pool = rawPool(db.url);
     const preparerHandle = connectPostgres(db.url);
     const preparer = createPostgresStore({ db: preparerHandle.db });
     return { db, handle, store, preparerHandle, preparer, pool, raw: rawPostgresOps(pool) };
@@ -286,7 +292,7 @@ export async function run(): Promise<BenchReport> {
       rows: ops.map((c) => c.row),
       notes: [
         `${TIMING.rounds} interleaved rounds of ~${TIMING.roundMs} ms per side, order flipped each round; ratio = median of per-round store/raw`,
-        `raw = the same statements (text and parameters checked equal before timing) by hand on a pg.Pool of ${STORE_POOL_SIZE} with the store's type parsers; statements per op: ${Object.entries(
+        `raw = the same statements (text and parameters checked equal before timing) by hand on the store's own pg.Pool (${STORE_POOL_SIZE} connections, the store's type parsers), so both sides use the same server backends; statements per op: ${Object.entries(
           statements,
         )
           .map(([k, v]) => `${k} ${v}`)

@@ -11,6 +11,7 @@ import {
 } from './postgres-marshal.js';
 import type { PackagesTable, RevisionsTable } from './postgres-schema.js';
 import { type Db, exec, insertRows, SQL } from './postgres-statements.js';
+import { jsonTimestamp } from './postgres-types.js';
 
 export type { Db } from './postgres-statements.js';
 
@@ -31,19 +32,15 @@ export async function readPackages(
 ): Promise<Map<string, Package>> {
   const out = new Map<string, Package>();
   if (ids.length === 0) return out;
-  // One package (every request) by `= $1`; a page of them (scans) by one array parameter.
-  const one = ids.length === 1;
-  const heads = await exec<Selectable<PackagesTable>>(
-    q,
-    one ? (forUpdate ? SQL.headForUpdate : SQL.head) : forUpdate ? SQL.headsForUpdate : SQL.heads,
-    one ? ids : [ids],
-  );
+  if (ids.length === 1) {
+    const pkg = await readWholePackage(q, ids[0]!, forUpdate);
+    if (pkg) out.set(pkg.id, pkg);
+    return out;
+  }
+  // A page of them (scans): one statement per table, with one array parameter.
+  const heads = await exec<Selectable<PackagesTable>>(q, forUpdate ? SQL.headsForUpdate : SQL.heads, [ids]);
   if (heads.length === 0) return out;
-  const revisions = await exec<Selectable<RevisionsTable>>(
-    q,
-    one ? SQL.revisionsOf : SQL.revisions,
-    one ? ids : [heads.map((h) => h.id)],
-  );
+  const revisions = await exec<Selectable<RevisionsTable>>(q, SQL.revisions, [heads.map((h) => h.id)]);
   const revIds = [revisions.map((r) => r.id)];
   const [programs, contacts, rates, ratePrograms, actuaries, documents] = await Promise.all([
     exec(q, CHILD_SQL.programs, revIds),
@@ -61,10 +58,6 @@ export async function readPackages(
     actuaries,
     documents,
   } as ChildRows);
-  if (heads.length === 1) {
-    out.set(heads[0]!.id, assemblePackage(heads[0]!, revisions, children));
-    return out;
-  }
   const byPackage = new Map<string, typeof revisions>();
   for (const r of revisions) {
     const list = byPackage.get(r.package_id);
@@ -73,6 +66,49 @@ export async function readPackages(
   }
   for (const head of heads) out.set(head.id, assemblePackage(head, byPackage.get(head.id) ?? [], children));
   return out;
+}
+
+interface WholePackageRow extends Selectable<PackagesTable> {
+  revisions_rows: Selectable<RevisionsTable>[];
+  programs_rows: ChildRows['programs'];
+  contacts_rows: ChildRows['contacts'];
+  rates_rows: ChildRows['rates'];
+  rate_programs_rows: ChildRows['ratePrograms'];
+  actuaries_rows: ChildRows['actuaries'];
+  documents_rows: ChildRows['documents'];
+}
+
+/** One package in one round trip (SQL.wholePackage), or undefined when there is none. */
+async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<Package | undefined> {
+  const [row] = await exec<WholePackageRow>(q, forUpdate ? SQL.wholePackageForUpdate : SQL.wholePackage, [
+    id,
+  ]);
+  if (!row) return undefined;
+  const {
+    revisions_rows,
+    programs_rows,
+    contacts_rows,
+    rates_rows,
+    rate_programs_rows,
+    actuaries_rows,
+    documents_rows,
+    ...head
+  } = row;
+  for (const r of revisions_rows) {
+    r.created_at = jsonTimestamp(r.created_at)!;
+    r.submitted_at = jsonTimestamp(r.submitted_at);
+    r.unlocked_at = jsonTimestamp(r.unlocked_at);
+  }
+  for (const d of documents_rows) d.added_at = jsonTimestamp(d.added_at)!;
+  const children = groupChildRows({
+    programs: programs_rows,
+    contacts: contacts_rows,
+    rates: rates_rows,
+    ratePrograms: rate_programs_rows,
+    actuaries: actuaries_rows,
+    documents: documents_rows,
+  });
+  return assemblePackage(head, revisions_rows, children);
 }
 
 /** Inserts revisions with everything under them, for one or many packages. */

@@ -126,6 +126,35 @@ export function insertText(table: InsertTable, rows: number): string {
   return text;
 }
 
+/** `$n` placeholders of `text` moved up by `offset`. */
+const shifted = (text: string, offset: number) =>
+  text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+
+/**
+ * Small inserts into several tables as ONE statement (one round trip): each but the last
+ * becomes a data-modifying WITH part. Foreign keys are checked at the end of the statement, so
+ * parents and children may come in the same one. Tables without rows are left out.
+ */
+export function insertTogetherText(parts: readonly (readonly [InsertTable, number])[]): string {
+  const present = parts.filter(([, rows]) => rows > 0);
+  let offset = 0;
+  const texts = present.map(([table, rows]) => {
+    const text = shifted(insertText(table, rows), offset);
+    offset += rows * COLUMNS[table].length;
+    return text;
+  });
+  const last = texts.pop();
+  if (last === undefined) throw new Error('nothing to insert');
+  return texts.length ? `with ${texts.map((t, i) => `i${i} as (${t})`).join(', ')} ${last}` : last;
+}
+
+export async function insertTogether(q: Db, parts: readonly (readonly [InsertTable, readonly object[]])[]) {
+  const values: unknown[] = [];
+  for (const [table, rows] of parts)
+    for (const row of rows) for (const c of COLUMNS[table]) values.push((row as Record<string, unknown>)[c]);
+  await exec(q, insertTogetherText(parts.map(([table, rows]) => [table, rows.length] as const)), values);
+}
+
 /**
  * Inserts rows; a request's handful as a multi-row VALUES, bulk (copy, restore) as one JSON
  * parameter per statement expanded by jsonb_populate_recordset: PostgreSQL parses one value
@@ -157,7 +186,33 @@ function pick(row: object, columns: readonly string[]): Record<string, unknown> 
   return out;
 }
 
+/** `(…) as <alias>_rows`: a child table's rows of the package `p`, as one JSON array. */
+const rowsOf = (table: string, alias: string, byRevision: boolean) =>
+  `(select coalesce(json_agg(t), '[]'::json) from ${table} t where ${
+    // An array parameter, as the page reads use: an index lookup whatever the planner's statistics.
+    byRevision
+      ? 't.revision_id = any(array(select id from revisions where package_id = p.id))'
+      : 't.package_id = p.id'
+  }) as ${alias}_rows`;
+
+/**
+ * One package whole in one statement (one round trip, also inside a transaction): its head row,
+ * and each table below it as a JSON array of rows. The tables stay relational; JSON is only how
+ * the rows travel.
+ */
+const WHOLE_PACKAGE = `select p.*, ${[
+  rowsOf('revisions', 'revisions', false),
+  rowsOf('revision_programs', 'programs', true),
+  rowsOf('state_contacts', 'contacts', true),
+  rowsOf('rate_certifications', 'rates', true),
+  rowsOf('rate_programs', 'rate_programs', true),
+  rowsOf('certifying_actuaries', 'actuaries', true),
+  rowsOf('documents', 'documents', true),
+].join(', ')} from packages p where p.id = $1`;
+
 export const SQL = {
+  wholePackage: WHOLE_PACKAGE,
+  wholePackageForUpdate: `${WHOLE_PACKAGE} for update of p`,
   head: 'select * from packages where id = $1',
   headForUpdate: 'select * from packages where id = $1 for update',
   revisionsOf: 'select * from revisions where package_id = $1',

@@ -33,6 +33,7 @@ import {
 import { createPostgresMaintenance } from './postgres-maintenance.js';
 import {
   auditFromRow,
+  auditRow,
   packageRow,
   revisionRows,
   type SummaryRow,
@@ -40,7 +41,7 @@ import {
 } from './postgres-marshal.js';
 import { insertRevisionRows, readPackages } from './postgres-rows.js';
 import type { Database, UsersTable } from './postgres-schema.js';
-import { type Db, exec, insertRows, insertText, SQL } from './postgres-statements.js';
+import { type Db, exec, insertText, insertTogether, SQL } from './postgres-statements.js';
 
 export interface PostgresStoreOptions {
   /** A ready Kysely instance (pg pool or embedded PGlite); migrations already applied. */
@@ -307,16 +308,27 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
             // The counter row stays locked until commit, so numbers of a state are handed out one at a time.
             const [counter] = await exec<{ last_number: number }>(trx, SQL.counter, [input.stateCode, 1]);
             const pkg = newDraftPackage(parsed, counter!.last_number);
-            await insertRows(trx, 'packages', [packageRow(pkg)]);
-            await insertRevision(trx, pkg.id, pkg.revisions[0]!);
-            await insertAudit(
-              trx,
-              pkg.id,
-              input.actor,
-              'CREATE',
-              `Draft created as number ${pkg.stateNumber}`,
-              pkg.createdAt,
-            );
+            const rows = revisionRows(pkg.id, pkg.revisions[0]!);
+            const event: AuditEvent = {
+              id: randomUUID(),
+              packageId: pkg.id,
+              at: pkg.createdAt,
+              actor: input.actor,
+              action: 'CREATE',
+              summary: `Draft created as number ${pkg.stateNumber}`,
+            };
+            // The package, its first revision with everything under it, and its audit event: one statement.
+            await insertTogether(trx, [
+              ['packages', [packageRow(pkg)]],
+              ['revisions', [rows.revision]],
+              ['revision_programs', rows.programs],
+              ['state_contacts', rows.contacts],
+              ['rate_certifications', rows.rates],
+              ['rate_programs', rows.ratePrograms],
+              ['certifying_actuaries', rows.actuaries],
+              ['documents', rows.documents],
+              ['audit_events', [auditRow(event)]],
+            ]);
             return pkg;
           });
         } catch (e) {

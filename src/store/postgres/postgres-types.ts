@@ -32,6 +32,21 @@ export function isoTimestamp(text: string): string {
   return parsed instanceof Date && !Number.isNaN(parsed.getTime()) ? parsed.toISOString() : text;
 }
 
+/**
+ * JSON carries timestamps as `2026-01-31T12:34:56.789+00:00` (fractions up to microseconds, none
+ * when zero); the rows elsewhere hold the domain's ISO form, `2026-01-31T12:34:56.789Z`.
+ */
+export function jsonTimestamp(value: string | null): string | null {
+  if (value === null) return null;
+  const n = value.length;
+  if (value.endsWith('+00:00') && value[10] === 'T' && (n === 25 || (value[19] === '.' && n <= 32))) {
+    const fraction = n === 25 ? '000' : `${value.slice(20, n - 6)}00`.slice(0, 3);
+    return `${value.slice(0, 19)}.${fraction}Z`;
+  }
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+}
+
 export const PARSERS: Record<number, (text: string) => unknown> = {
   [DATE_OID]: (text) => text,
   [INT8_OID]: (text) => Number(text),
