@@ -79,7 +79,8 @@ export async function call<K extends Key>(
 ): Promise<Response<K>> {
   const [method, path] = key.split(' ') as [string, string];
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (method !== 'GET') headers['x-csrf-token'] = key === 'POST /api/auth/dev-login' ? '' : await csrf();
+  // Every change carries the session's CSRF token; signing in starts the session that has one.
+  if (method !== 'GET' && key !== 'POST /api/auth/dev-login') headers['x-csrf-token'] = await csrf();
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(urlOf(path, options.params, options.query as object | undefined), {
     method,
