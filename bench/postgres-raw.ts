@@ -31,11 +31,6 @@ function tuples(rows: number, width: number, offset = 0): string {
 
 const COUNTER = `insert into state_counters (state_code, last_number) values ($1, $2)
   on conflict (state_code) do update set last_number = state_counters.last_number + 1 returning last_number`;
-const REVISION = `insert into revisions (id, package_id, number, created_at, submission_type, submission_description,
-  contract_type, contract_date_start, contract_date_end, managed_care_entities, federal_authorities,
-  items_being_amended, other_item_being_amended, related_to_covid19, actuary_communication_preference,
-  submitted_at, submitted_by_id, submitted_by_email, submitted_by_role, submit_reason,
-  unlocked_at, unlocked_by_id, unlocked_by_email, unlocked_by_role, unlock_reason) values ${tuples(1, 25)}`;
 const AUDIT = `insert into audit_events (id, package_id, at, actor_id, actor_email, actor_role, action, summary)
   values ($1, $2, $3, $4, $5, $6, $7, $8)`;
 /** Column lists of the child tables, in the store's insert order. */
@@ -55,7 +50,11 @@ type ChildTable = keyof typeof CHILDREN;
 const COLUMN_LISTS: Record<string, string> = {
   packages:
     'id, state_code, state_number, status, version, created_at, updated_at, initially_submitted_at, revision_count',
-  revisions: REVISION.slice(REVISION.indexOf('(') + 1, REVISION.indexOf(')')),
+  revisions: `id, package_id, number, created_at, submission_type, submission_description, contract_type,
+    contract_date_start, contract_date_end, managed_care_entities, federal_authorities, items_being_amended,
+    other_item_being_amended, related_to_covid19, actuary_communication_preference, submitted_at,
+    submitted_by_id, submitted_by_email, submitted_by_role, submit_reason, unlocked_at, unlocked_by_id,
+    unlocked_by_email, unlocked_by_role, unlock_reason`,
   ...CHILDREN,
   audit_events: 'id, package_id, at, actor_id, actor_email, actor_role, action, summary',
 };

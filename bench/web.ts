@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { buildApp } from '../src/api/app.js';
-import { actorOf } from '../src/domain/index.js';
+import { actorOf, FormDataSchema } from '../src/domain/index.js';
 import { DEMO_USERS, seedStore } from '../src/seed/seed.js';
 import { createDynamoClients } from '../src/store/dynamo/dynamo-client.js';
 import { startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
@@ -65,7 +65,10 @@ async function seedPackages(store: Store, stateCode: string, count: number) {
       id,
       stateCode,
       actor,
-      formData: { submissionType: 'CONTRACT_ONLY', programIds: [state.programs[0]!.id] } as never,
+      formData: FormDataSchema.parse({
+        submissionType: 'CONTRACT_ONLY',
+        programIds: [state.programs[0]!.id],
+      }),
     });
   });
 }

@@ -199,7 +199,7 @@ export function assemblePackage(
 ): Package {
   const { programs, contacts, rates, ratePrograms, actuaries, documents } = grouped;
 
-  const toRate = (revisionId: string, rc: Row<RateCertificationsTable>): RateCertification => {
+  const rateFrom = (revisionId: string, rc: Row<RateCertificationsTable>): RateCertification => {
     const key = `${revisionId}/${rc.id}`;
     const rate = { id: rc.id } as RateCertification;
     setIf(rate, 'rateType', rc.rate_type as RateCertification['rateType']);
@@ -222,7 +222,7 @@ export function assemblePackage(
     return rate;
   };
 
-  const toDocument = (d: Row<DocumentsTable>): PackageDocument => {
+  const documentFrom = (d: Row<DocumentsTable>): PackageDocument => {
     const doc = {
       id: d.id,
       name: d.name,
@@ -239,7 +239,7 @@ export function assemblePackage(
     return doc;
   };
 
-  const toRevision = (r: Row<RevisionsTable>): Revision => {
+  const revisionFrom = (r: Row<RevisionsTable>): Revision => {
     const f = {
       submissionType: r.submission_type,
       programIds: (programs.get(r.id) ?? EMPTY).map((p) => p.program_id),
@@ -253,7 +253,7 @@ export function assemblePackage(
     f.itemsBeingAmended = r.items_being_amended as FormData['itemsBeingAmended'];
     setIf(f, 'otherItemBeingAmended', r.other_item_being_amended);
     setIf(f, 'relatedToCovid19', r.related_to_covid19);
-    f.rateCertifications = (rates.get(r.id) ?? EMPTY).map((rc) => toRate(r.id, rc));
+    f.rateCertifications = (rates.get(r.id) ?? EMPTY).map((rc) => rateFrom(r.id, rc));
     f.stateContacts = (contacts.get(r.id) ?? EMPTY).map((s) => ({
       name: s.name,
       title: s.title,
@@ -269,7 +269,7 @@ export function assemblePackage(
       number: r.number,
       createdAt: iso(r.created_at),
       formData: f,
-      documents: (documents.get(r.id) ?? EMPTY).map(toDocument),
+      documents: (documents.get(r.id) ?? EMPTY).map(documentFrom),
       submitInfo: actionInfo(
         r.submitted_at,
         r.submitted_by_id,
@@ -288,7 +288,7 @@ export function assemblePackage(
   };
 
   const pkg: Package = headFields(head) as Package;
-  pkg.revisions = revisions.map(toRevision).sort((a, b) => b.number - a.number);
+  pkg.revisions = revisions.map(revisionFrom).sort((a, b) => b.number - a.number);
   return pkg;
 }
 

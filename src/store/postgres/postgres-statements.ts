@@ -136,6 +136,18 @@ const shifted = (text: string, offset: number) =>
  * parents and children may come in the same one. Tables without rows are left out.
  */
 export function insertTogetherText(parts: readonly (readonly [InsertTable, number])[]): string {
+  const key = parts.map(([table, rows]) => `${table}/${rows}`).join(' ');
+  let text = togetherTexts.get(key);
+  if (text === undefined) {
+    text = buildInsertTogether(parts);
+    // Common shapes repeat (a new draft's lists are mostly short); the cache stays bounded.
+    if (togetherTexts.size < 256) togetherTexts.set(key, text);
+  }
+  return text;
+}
+const togetherTexts = new Map<string, string>();
+
+function buildInsertTogether(parts: readonly (readonly [InsertTable, number])[]): string {
   const present = parts.filter(([, rows]) => rows > 0);
   let offset = 0;
   const texts = present.map(([table, rows]) => {
@@ -213,9 +225,6 @@ const WHOLE_PACKAGE = `select p.*, ${[
 export const SQL = {
   wholePackage: WHOLE_PACKAGE,
   wholePackageForUpdate: `${WHOLE_PACKAGE} for update of p`,
-  head: 'select * from packages where id = $1',
-  headForUpdate: 'select * from packages where id = $1 for update',
-  revisionsOf: 'select * from revisions where package_id = $1',
   heads: 'select * from packages where id = any($1::uuid[])',
   headsForUpdate: 'select * from packages where id = any($1::uuid[]) for update',
   revisions: 'select * from revisions where package_id = any($1::uuid[])',

@@ -44,8 +44,7 @@ export function setCsrfToken(token: string | undefined) {
 }
 
 async function csrf(): Promise<string> {
-  if (!csrfToken)
-    csrfToken = (await call('GET /api/auth/csrf', {} as CallOptions<'GET /api/auth/csrf'>)).token;
+  if (!csrfToken) csrfToken = (await call('GET /api/auth/csrf', {})).token;
   return csrfToken;
 }
 

@@ -14,11 +14,7 @@ import { Link, NavLink, useNavigate } from 'react-router';
 import { call, setCsrfToken } from '../api/client.js';
 import { keys } from '../api/queries.js';
 import type { User } from '../api/types.js';
-
-function roleLabel(user: User): string {
-  if (user.role === 'STATE_USER') return `${user.stateCode} state user`;
-  return user.role === 'CMS_USER' ? 'CMS reviewer' : 'Administrator';
-}
+import { roleLabel } from '../form/labels.js';
 
 export function Layout({ user, children }: { user: User | null; children: ReactNode }) {
   const client = useQueryClient();

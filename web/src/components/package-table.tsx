@@ -1,15 +1,9 @@
 import { Button, ButtonGroup, Table } from '@trussworks/react-uswds';
 import { Link } from 'react-router';
 import type { PackageSummaryView, State } from '../api/types.js';
+import { SUBMISSION_TYPE_LABELS } from '../form/labels.js';
+import { formatDateTime } from './format.js';
 import { StatusTag } from './status-tag.js';
-
-export const SUBMISSION_TYPE_LABELS = {
-  CONTRACT_ONLY: 'Contract action only',
-  CONTRACT_AND_RATES: 'Contract action and rate certification',
-} as const;
-
-export const formatDateTime = (iso: string) =>
-  new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 
 export function programNames(
   states: readonly State[] | undefined,

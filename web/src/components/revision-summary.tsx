@@ -14,7 +14,8 @@ import {
   RATE_TYPES,
   SUBMISSION_TYPES,
 } from '../form/labels.js';
-import { formatSize, ScanTag } from '../steps/documents-step.js';
+import { formatSize } from './format.js';
+import { ScanTag } from './status-tag.js';
 
 function Item({ term, children }: { term: string; children: ReactNode }) {
   return (

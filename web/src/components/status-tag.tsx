@@ -1,5 +1,6 @@
 import { Tag } from '@trussworks/react-uswds';
-import type { PackageView } from '../api/types.js';
+import type { PackageDocument, PackageView } from '../api/types.js';
+import { SCAN_STATUS } from '../form/labels.js';
 
 const LABELS: Record<PackageView['status'], string> = {
   DRAFT: 'Draft',
@@ -20,3 +21,12 @@ export function StatusTag({ status }: { status: PackageView['status'] }) {
 }
 
 export const statusLabel = (s: PackageView['status']) => LABELS[s];
+
+export function ScanTag({ status }: { status: PackageDocument['scanStatus'] }) {
+  const bad = status === 'INFECTED' || status === 'ERROR';
+  return (
+    <Tag className={bad ? 'bg-secondary-dark' : status === 'CLEAN' ? 'bg-success-darker' : 'bg-base-dark'}>
+      {SCAN_STATUS[status]}
+    </Tag>
+  );
+}

@@ -6,12 +6,13 @@ import { call, isApiError } from '../api/client.js';
 import { keys, useHistory, usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
 import type { FieldError, PackageDocument, PackageView, User } from '../api/types.js';
 import { TextField } from '../components/fields.js';
+import { formatDateTime } from '../components/format.js';
 import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
-import { formatDateTime, SUBMISSION_TYPE_LABELS } from '../components/package-table.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { RevisionSummary } from '../components/revision-summary.js';
 import { StatusTag } from '../components/status-tag.js';
+import { SUBMISSION_TYPE_LABELS } from '../form/labels.js';
 import { ErrorPage } from './error-page.js';
 
 function UnlockForm({ pkg, onDone }: { pkg: PackageView; onDone: (message: string) => void }) {
@@ -196,10 +197,7 @@ export function PackageDetail({ user }: { user: User }) {
         </Notice>
       )}
       {editable && (
-        <Link
-          className="usa-button"
-          to={`/packages/${pkg.id}/edit/${pkg.status === 'UNLOCKED' ? 'submission' : 'submission'}`}
-        >
+        <Link className="usa-button" to={`/packages/${pkg.id}/edit/submission`}>
           {pkg.status === 'UNLOCKED' ? 'Edit and resubmit' : 'Continue editing'}
         </Link>
       )}

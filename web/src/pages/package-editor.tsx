@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, ButtonGroup, StepIndicator, StepIndicatorStep } from '@trussworks/react-uswds';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FormDataSchema } from '../../../src/domain/form-data.js';
 import { validateForSubmit } from '../../../src/domain/validate-submit.js';
@@ -69,7 +69,6 @@ function Editor({
       staleTime: 0,
     });
     setForm(latest.revisions[0]!.formData);
-    dirty.current = false;
     setUnsaved(false);
     setFailure(null);
     setShown([]);
@@ -80,7 +79,7 @@ function Editor({
   const [failure, setFailure] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const [savedAt, setSavedAt] = useState<string | null>(null);
-  const dirty = useRef(false);
+  /** Changed since the last save (or load). */
   const [unsaved, setUnsaved] = useState(false);
   // Closing the tab or reloading with unsaved changes asks first: nothing typed is lost silently.
   useEffect(() => {
@@ -90,7 +89,6 @@ function Editor({
     return () => window.removeEventListener('beforeunload', warn);
   }, [unsaved]);
   const update = (patch: Partial<FormData>) => {
-    dirty.current = true;
     setUnsaved(true);
     setForm((f) => ({ ...f, ...patch }));
   };
@@ -121,12 +119,11 @@ function Editor({
     try {
       let saved: PackageView | undefined = pkg;
       if (!pkg) saved = await call('POST /api/packages', { body: { formData: form } });
-      else if (dirty.current)
+      else if (unsaved)
         saved = await call('PUT /api/packages/{id}', {
           params: { id: pkg.id },
           body: { expectedVersion: pkg.version, formData: form },
         });
-      dirty.current = false;
       setUnsaved(false);
       if (saved) {
         changed(saved);

@@ -9,6 +9,7 @@ import type { User } from '../api/types.js';
 import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { roleLabel } from '../form/labels.js';
 
 /** The callback's `?error=` codes, in words (the reason itself is in the server log). */
 const OIDC_ERRORS: Record<string, string> = {
@@ -20,11 +21,6 @@ const OIDC_ERRORS: Record<string, string> = {
   claims: 'Your account has no Carepack role (or no state). Ask your administrator for access.',
   server: 'Something went wrong on our side. Please try again in a moment.',
 };
-
-function roleText(u: User) {
-  if (u.role === 'STATE_USER') return `State user, ${u.stateCode}`;
-  return u.role === 'CMS_USER' ? 'CMS reviewer' : 'Administrator';
-}
 
 function DevLogin({ returnTo }: { returnTo: string }) {
   const client = useQueryClient();
@@ -66,7 +62,7 @@ function DevLogin({ returnTo }: { returnTo: string }) {
                 {u.givenName} {u.familyName}
               </th>
               <td>{u.email}</td>
-              <td>{roleText(u)}</td>
+              <td>{roleLabel(u)}</td>
               <td>
                 <Button
                   type="button"

@@ -1,31 +1,17 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, ErrorMessage, FormGroup, Label, Table, Tag } from '@trussworks/react-uswds';
+import { Button, ErrorMessage, FormGroup, Label, Table } from '@trussworks/react-uswds';
 import { useId, useState } from 'react';
 import { call } from '../api/client.js';
 import { keys } from '../api/queries.js';
 import type { FieldError, PackageDocument, PackageView } from '../api/types.js';
 import { uploadDocument } from '../api/upload.js';
+import { formatSize } from '../components/format.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { ScanTag } from '../components/status-tag.js';
 import { fieldId, messagesFor } from '../form/fields.js';
-import { SCAN_STATUS } from '../form/labels.js';
 import type { PackageStepProps } from './step-props.js';
 
 const ACCEPT = '.pdf,.doc,.docx,.xls,.xlsx,.csv,.txt';
-
-export function formatSize(bytes: number) {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-export function ScanTag({ status }: { status: PackageDocument['scanStatus'] }) {
-  const bad = status === 'INFECTED' || status === 'ERROR';
-  return (
-    <Tag className={bad ? 'bg-secondary-dark' : status === 'CLEAN' ? 'bg-success-darker' : 'bg-base-dark'}>
-      {SCAN_STATUS[status]}
-    </Tag>
-  );
-}
 
 interface Upload {
   name: string;

@@ -1,6 +1,7 @@
 import { Button, Fieldset } from '@trussworks/react-uswds';
 import type { FormData, RateCertification } from '../api/types.js';
 import { ChoiceGroup, DateField, PersonFields, SelectField, TextField } from '../components/fields.js';
+import { fieldId } from '../form/fields.js';
 import { ACTUARIAL_FIRMS, COMMUNICATION_PREFERENCES, RATE_TYPES } from '../form/labels.js';
 import type { StepProps } from './step-props.js';
 
@@ -96,7 +97,7 @@ function RateFields({
           />
         </>
       )}
-      <h2 id={`${at.replace(/\./g, '-')}-certifyingActuaries`} tabIndex={-1}>
+      <h2 id={fieldId(`${at}.certifyingActuaries`)} tabIndex={-1}>
         Certifying actuaries
       </h2>
       {rate.certifyingActuaries.map((a, i) => {

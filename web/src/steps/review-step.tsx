@@ -7,6 +7,7 @@ import type { FieldError } from '../api/types.js';
 import { TextField } from '../components/fields.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { RevisionSummary } from '../components/revision-summary.js';
+import { fieldId } from '../form/fields.js';
 import { STEPS, stepOf } from '../form/steps.js';
 import type { PackageStepProps } from './step-props.js';
 
@@ -67,9 +68,7 @@ export function ReviewStep({
             <ul className="usa-list">
               {errors.map((e) => (
                 <li key={`${e.path}:${e.message}`}>
-                  <Link
-                    to={`/packages/${pkg.id}/edit/${stepOf(e.path)}#${e.path.replace(/[^A-Za-z0-9_-]/g, '-')}`}
-                  >
+                  <Link to={`/packages/${pkg.id}/edit/${stepOf(e.path)}#${fieldId(e.path)}`}>
                     {stepLabel(e.path)}: {e.message}
                   </Link>
                 </li>
