@@ -10,11 +10,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const NOT_CLIENT = /^\/(api|docs|openapi\.json|healthz|readyz)(\/|$|\?)/;
 
-/** True when the request is a browser asking for a page (not an API or asset request). */
+/**
+ * True when the request asks for a page: a page address (no file extension, not the API's) from
+ * a client that takes HTML: a browser, or curl accepting anything. A missing asset stays a 404.
+ */
 export function wantsClientPage(req: FastifyRequest, root: string | undefined): boolean {
   if (!root || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
   if (NOT_CLIENT.test(req.url)) return false;
-  return (req.headers.accept ?? '').includes('text/html');
+  const path = req.url.split('?')[0]!;
+  if (path.slice(path.lastIndexOf('/') + 1).includes('.')) return false;
+  const accept = req.headers.accept ?? '*/*';
+  return accept.includes('text/html') || accept.includes('*/*');
 }
 
 export async function registerWebClient(app: FastifyInstance, root: string) {

@@ -42,6 +42,12 @@ describe('serving the web client', () => {
     expect(res.body).toBe(INDEX);
   });
 
+  it('answers a page address asked for with */* (curl) with the page too', async () => {
+    const res = await page('/', '*/*');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(INDEX);
+  });
+
   it('serves hashed assets with long-lived caching', async () => {
     const res = await page('/assets/index-abc123.js', '*/*');
     expect(res.statusCode).toBe(200);
