@@ -98,10 +98,14 @@ export function toProblem(error: unknown, requestId: string): Problem {
     return problem(STORE_CODES[error.code], error.message, storeFields(error), requestId);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'body';
-    const fields = error.validation.map((v) => ({
-      path: [where, ...v.instancePath.split('/').filter(Boolean)].join('.'),
-      message: v.message ?? 'is not valid',
-    }));
+    const fields = error.validation.flatMap((v) => {
+      const at = [where, ...v.instancePath.split('/').filter(Boolean)];
+      const message = v.message ?? 'is not valid';
+      // A field that may not be sent is named itself, not its parent object.
+      const keys = v.keyword === 'unrecognized_keys' ? (v.params as { keys?: string[] }).keys : undefined;
+      if (keys?.length) return keys.map((k) => ({ path: [...at, k].join('.'), message }));
+      return [{ path: at.join('.'), message }];
+    });
     return problem('VALIDATION_FAILED', `the ${where} is not valid`, fields, requestId);
   }
   const fe = error as Partial<FastifyError>;

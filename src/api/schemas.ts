@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import {
   ActionInfoSchema,
-  DocumentListSchema,
+  DocumentChangesSchema,
   FormDataSchema,
   PACKAGE_STATUSES,
   PackageSchema,
@@ -22,7 +22,10 @@ export const StateParams = z.object({ code: StateCodeSchema });
 
 export const CreatePackageBody = z.object({
   formData: FormDataSchema,
-  documents: DocumentListSchema.optional(),
+  documents: z
+    .array(z.unknown())
+    .max(0, 'a new draft has no documents yet: upload them to the draft once it is created')
+    .optional(),
 });
 
 const expectedVersion = z
@@ -32,7 +35,11 @@ const expectedVersion = z
   .describe('The version you last read (optimistic concurrency)');
 
 export const UpdatePackageBody = z
-  .object({ expectedVersion, formData: FormDataSchema.optional(), documents: DocumentListSchema.optional() })
+  .object({
+    expectedVersion,
+    formData: FormDataSchema.optional(),
+    documents: DocumentChangesSchema.optional(),
+  })
   .refine((b) => b.formData !== undefined || b.documents !== undefined, {
     message: 'send formData, documents or both',
     path: ['formData'],

@@ -28,6 +28,31 @@ export type PackageDocument = z.infer<typeof DocumentSchema>;
 export type DocumentCategory = PackageDocument['category'];
 export type ScanStatus = PackageDocument['scanStatus'];
 
+export const RATE_DOCUMENT_CATEGORIES: readonly DocumentCategory[] = ['RATE', 'RATE_SUPPORTING'];
+export const isRateCategory = (category: DocumentCategory) => RATE_DOCUMENT_CATEGORIES.includes(category);
+
+/**
+ * THE duplicate-name rule: a name is unique (ignoring case) within one list — a contract
+ * category, or one category of one rate certification. The same name may appear in another
+ * list (each rate certification may have its own `rates.pdf`). The PostgreSQL unique index
+ * `documents_unique_name_per_list` enforces exactly this key.
+ */
+export function documentListKey(d: Pick<PackageDocument, 'category' | 'name' | 'rateId'>): string {
+  // Rate documents are listed per rate certification; the contract lists ignore a stray rateId.
+  const rate = isRateCategory(d.category) ? (d.rateId ?? '') : '';
+  return `${d.category}|${rate}|${d.name.toLowerCase()}`;
+}
+
+/** The document of `docs` (other than `exceptId`) that `doc`'s name would collide with. */
+export function sameNameInList(
+  docs: readonly Pick<PackageDocument, 'id' | 'category' | 'name' | 'rateId'>[],
+  doc: Pick<PackageDocument, 'category' | 'name' | 'rateId'>,
+  exceptId?: string,
+) {
+  const key = documentListKey(doc);
+  return docs.find((d) => d.id !== exceptId && documentListKey(d) === key);
+}
+
 export const DocumentListSchema = z
   .array(DocumentSchema)
   .max(MAX_DOCUMENTS_PER_REVISION)
@@ -37,9 +62,7 @@ export const DocumentListSchema = z
     docs.forEach((d, i) => {
       if (seenIds.has(d.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'is used twice' });
       seenIds.add(d.id);
-      // Rate documents are listed per rate certification; the contract lists ignore a stray rateId.
-      const isRateDoc = d.category === 'RATE' || d.category === 'RATE_SUPPORTING';
-      const listKey = `${d.category}|${isRateDoc ? (d.rateId ?? '') : ''}|${d.name.toLowerCase()}`;
+      const listKey = documentListKey(d);
       if (seenNames.has(listKey)) {
         ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `"${d.name}" is already in this list` });
       }

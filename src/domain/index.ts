@@ -1,5 +1,6 @@
 export * from './access.js';
 export * from './document.js';
+export * from './document-changes.js';
 export * from './form-data.js';
 export * from './naming.js';
 export * from './package.js';

@@ -9,10 +9,15 @@ import type { Readable } from 'node:stream';
 import {
   actorOf,
   canTransition,
+  cleanDocumentName,
+  currentRevision,
   type DocumentCategory,
+  isRateCategory,
   type Package,
   type PackageDocument,
+  placementErrors,
   type ScanStatus,
+  sameNameInList,
   type User,
 } from '../domain/index.js';
 import { FileTooLarge } from '../files/file-errors.js';
@@ -48,15 +53,14 @@ export interface DocumentServiceOptions {
   log?: { error(details: object, message: string): void };
 }
 
-const WRITE_ATTEMPTS = 5;
-const RATE_CATEGORIES: readonly DocumentCategory[] = ['RATE', 'RATE_SUPPORTING'];
-
-/** The name a document is saved under: no folders, no control characters, at most 255 characters. */
-export function cleanFileName(raw: string): string {
-  const base = raw.split(/[\\/]/).pop() ?? '';
-  const printable = [...base].filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f).join('');
-  return printable.trim().slice(0, 255);
-}
+/**
+ * Document changes of one draft are serialised by its version: a change that lost the race
+ * re-reads and tries again, so parallel uploads all land; only a real clash (the same name,
+ * a status change) refuses one. Bounded, with jittered back-off.
+ */
+const WRITE_ATTEMPTS = 60;
+const backoff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
 
 export class DocumentService {
   private readonly linkSeconds: number;
@@ -67,9 +71,14 @@ export class DocumentService {
 
   async upload(user: User, packageId: string, input: UploadInput): Promise<PackageDocument> {
     const { files, scanner } = this.options;
-    const name = cleanFileName(input.fileName);
+    const name = cleanDocumentName(input.fileName);
+    const placement = {
+      name,
+      category: input.category,
+      ...(isRateCategory(input.category) && input.rateId ? { rateId: input.rateId } : {}),
+    };
     const pkg = await this.editable(user, packageId);
-    this.checkPlacement(pkg, name, input.category, input.rateId);
+    this.checkPlacement(pkg, placement);
 
     const { detection, stream } = await sniffStream(input.body, name);
     if ('rejected' in detection) {
@@ -120,14 +129,12 @@ export class DocumentService {
       }
       const doc: PackageDocument = {
         id: randomUUID(),
-        name,
         bucket: files.bucket,
         key,
         size: stored.size,
         contentType: detection.contentType,
         sha256: stored.sha256,
-        category: input.category,
-        ...(input.rateId ? { rateId: input.rateId } : {}),
+        ...placement,
         addedAt: new Date().toISOString(),
         scanStatus,
       };
@@ -135,7 +142,7 @@ export class DocumentService {
         user,
         packageId,
         (current, latest) => {
-          this.checkPlacement(latest, name, input.category, input.rateId);
+          this.checkPlacement(latest, placement);
           return [...current, doc];
         },
         { action: 'UPLOAD', summary: `Uploaded ${name} (${input.category}, ${scanStatus})` },
@@ -197,26 +204,17 @@ export class DocumentService {
     return pkg;
   }
 
-  private checkPlacement(pkg: Package, name: string, category: DocumentCategory, rateId?: string) {
-    if (name === '')
-      throw new ServiceError('VALIDATION_FAILED', 'the file needs a name', [
-        { path: 'file', message: 'has no name' },
-      ]);
-    const current = pkg.revisions[0]!;
-    if (RATE_CATEGORIES.includes(category)) {
-      if (!rateId || !current.formData.rateCertifications.some((r) => r.id === rateId)) {
-        throw new ServiceError(
-          'VALIDATION_FAILED',
-          'a rate document belongs to one rate certification of this package',
-          [{ path: 'rateId', message: 'must name a rate certification of this package' }],
-        );
-      }
-    }
-    if (current.documents.some((d) => d.name.toLowerCase() === name.toLowerCase())) {
-      throw new ServiceError('DUPLICATE_DOCUMENT', `this package already has a document named "${name}"`, [
-        { path: 'file', message: `"${name}" is already attached; rename the file or remove the other one` },
-      ]);
-    }
+  private checkPlacement(pkg: Package, doc: Pick<PackageDocument, 'name' | 'category' | 'rateId'>) {
+    const errors = placementErrors(currentRevision(pkg), doc, { name: 'file', rateId: 'rateId' });
+    if (errors.length === 0) return;
+    const duplicate = sameNameInList(currentRevision(pkg).documents, doc);
+    if (duplicate)
+      throw new ServiceError(
+        'DUPLICATE_DOCUMENT',
+        `this list already has a document named "${doc.name}"`,
+        errors,
+      );
+    throw new ServiceError('VALIDATION_FAILED', 'the document cannot be placed there', errors);
   }
 
   /** Replaces the draft's document list, re-reading and retrying when someone else changed the package meanwhile. */
@@ -239,6 +237,7 @@ export class DocumentService {
       } catch (e) {
         if (!isStoreError(e, 'VersionConflict') || attempt >= WRITE_ATTEMPTS) throw e;
       }
+      await backoff(attempt);
     }
   }
 }

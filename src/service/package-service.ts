@@ -5,9 +5,11 @@
 import {
   type ActionInfo,
   actorOf,
+  applyDocumentChanges,
   canTransition,
   canUnlock,
   currentRevision,
+  type DocumentChange,
   type FieldError,
   type FormData,
   lastSubmittedRevision,
@@ -52,7 +54,8 @@ export interface ListQuery extends PageRequest {
 
 export interface DraftChanges {
   formData?: FormData;
-  documents?: PackageDocument[];
+  /** The recorded documents to keep, by id, renamed or re-categorised; see `applyDocumentChanges`. */
+  documents?: DocumentChange[];
 }
 
 /** What happens beside the store when a package is submitted, unlocked or resubmitted. */
@@ -108,13 +111,14 @@ export class PackageService {
     return { ...page, items };
   }
 
-  async create(user: User, input: { formData: FormData; documents?: PackageDocument[] }, id: string) {
+  /** A new draft holds form data only: documents are recorded by uploading them to it. */
+  async create(user: User, input: { formData: FormData }, id: string) {
     if (user.role !== 'STATE_USER') throw forbidden('only state users create packages');
     await this.checkPrograms(user.stateCode, input.formData);
     const pkg = await this.store.createDraft({
       id,
       stateCode: user.stateCode,
-      ...input,
+      formData: input.formData,
       actor: actorOf(user),
     });
     return this.view(user, pkg);
@@ -127,13 +131,49 @@ export class PackageService {
   async update(user: User, id: string, expectedVersion: number, changes: DraftChanges) {
     const pkg = await this.authored(user, id);
     if (changes.formData) await this.checkPrograms(pkg.stateCode, changes.formData);
-    const next = await this.store.updateDraft(id, { expectedVersion, ...changes, actor: actorOf(user) });
+    const current = currentRevision(pkg);
+    let documents: PackageDocument[] | undefined;
+    if (changes.documents) {
+      // Resolved against the version read; the store refuses the write if the package moved on.
+      const result = applyDocumentChanges(
+        current.documents,
+        changes.documents,
+        changes.formData ?? current.formData,
+      );
+      if ('errors' in result) throw invalidFields('some document changes are not allowed', result.errors);
+      documents = result.documents;
+    }
+    const next = await this.store.updateDraft(id, {
+      expectedVersion,
+      ...(changes.formData ? { formData: changes.formData } : {}),
+      ...(documents ? { documents } : {}),
+      actor: actorOf(user),
+    });
+    await this.deleteUnreferencedFiles(current.documents, next.revisions);
     return this.view(user, next);
   }
 
   async remove(user: User, id: string, expectedVersion: number): Promise<void> {
-    await this.authored(user, id);
+    const pkg = await this.authored(user, id);
     await this.store.deleteDraft(id, { expectedVersion, actor: actorOf(user) });
+    await this.deleteUnreferencedFiles(currentRevision(pkg).documents, []);
+  }
+
+  /**
+   * Deletes the files of `dropped` documents that no revision in `kept` references. A file a
+   * submitted revision holds is never deleted. Best effort: the change is already committed,
+   * and a file left behind loses nothing.
+   */
+  private async deleteUnreferencedFiles(dropped: readonly PackageDocument[], kept: readonly Revision[]) {
+    const { files, log } = this.effects;
+    if (!files) return;
+    const inUse = new Set(kept.flatMap((r) => r.documents.map((d) => d.key)));
+    for (const doc of dropped) {
+      if (inUse.has(doc.key)) continue;
+      await files.delete(doc.key).catch((err: unknown) => {
+        log?.error({ err, key: doc.key }, 'could not delete the file of a removed document');
+      });
+    }
   }
 
   async submit(user: User, id: string, expectedVersion: number) {

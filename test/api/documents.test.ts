@@ -200,17 +200,27 @@ describe('document upload and download', () => {
     expect(right.statusCode).toBe(201);
   });
 
-  it('refuses a second document with the same name, and a rate document without its rate certification', async () => {
-    const pkg = await newDraft();
+  it('refuses a second document with the same name in one list, and a rate document without its rate certification', async () => {
+    const rates = [randomUUID(), randomUUID()];
+    const pkg = await newDraft({
+      submissionType: 'CONTRACT_AND_RATES',
+      rateCertifications: rates.map((id) => ({ id })),
+    });
     expect((await upload(pkg.id, mn, { name: 'a.pdf', content: MINIMAL_PDF })).statusCode).toBe(201);
-    const dup = await upload(
-      pkg.id,
-      mn,
-      { name: 'A.PDF', content: MINIMAL_PDF },
-      { category: 'CONTRACT_SUPPORTING' },
-    );
+    const dup = await upload(pkg.id, mn, { name: 'A.PDF', content: MINIMAL_PDF }, { category: 'CONTRACT' });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().code).toBe('DUPLICATE_DOCUMENT');
+    // One rule (the domain's documentListKey): a name is unique within its list only, so each
+    // rate certification has its own rates.pdf.
+    for (const rateId of rates) {
+      const own = await upload(
+        pkg.id,
+        mn,
+        { name: 'rates.pdf', content: MINIMAL_PDF },
+        { category: 'RATE', rateId },
+      );
+      expect(own.statusCode, own.body).toBe(201);
+    }
     const rate = await upload(
       pkg.id,
       mn,
@@ -221,7 +231,7 @@ describe('document upload and download', () => {
     expect(rate.json().errors[0].path).toBe('rateId');
     const noCategory = await upload(pkg.id, mn, { name: 'x.pdf', content: MINIMAL_PDF }, {});
     expect(noCategory.statusCode).toBe(400);
-    expect(await objectsUnder(`packages/${pkg.id}/`)).toHaveLength(1);
+    expect(await objectsUnder(`packages/${pkg.id}/`)).toHaveLength(3);
   });
 
   it('quarantines an infected file: recorded, never downloadable, and it blocks submission', async () => {

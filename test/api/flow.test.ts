@@ -1,27 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FormDataInput, PackageDocument } from '../../src/domain/index.js';
-import { type AuthHeaders, demo, json, type TestApi, testApi } from '../support/api.js';
+import type { FormDataInput } from '../../src/domain/index.js';
+import {
+  type AuthHeaders,
+  demo,
+  json,
+  MINIMAL_PDF,
+  multipartBody,
+  type TestApi,
+  testApi,
+} from '../support/api.js';
 
 let api: TestApi;
 let mnState: AuthHeaders;
 let cms: AuthHeaders;
 let pmap: string;
 
-function doc(name: string, category: PackageDocument['category'], rateId?: string): PackageDocument {
-  return {
-    id: randomUUID(),
-    name,
-    bucket: 'carepack-documents',
-    key: `${randomUUID()}.pdf`,
-    size: 12345,
-    contentType: 'application/pdf',
-    sha256: 'a'.repeat(64),
-    category,
-    ...(rateId ? { rateId } : {}),
-    addedAt: new Date().toISOString(),
-    scanStatus: 'NOT_SCANNED',
-  };
+/** Uploads a small PDF to the draft, as the MN analyst; the server records the document. */
+async function upload(id: string, name: string, category: string, rateId?: string) {
+  const body = multipartBody({ category, ...(rateId ? { rateId } : {}) }, { name, content: MINIMAL_PDF });
+  const res = await api.app.inject({
+    method: 'POST',
+    url: `/api/packages/${id}/documents`,
+    headers: { ...mnState, 'content-type': body.contentType },
+    payload: body.payload,
+  });
+  expect(res.statusCode, res.body).toBe(201);
 }
 
 function completeForm(rateId: string): FormDataInput {
@@ -100,11 +104,12 @@ describe('a package from draft to resubmission over HTTP', () => {
       payload: {
         expectedVersion: 1,
         formData: completeForm(rateId),
-        documents: [doc('contract.pdf', 'CONTRACT'), doc('rates.pdf', 'RATE', rateId)],
       },
     });
     expect(updated.statusCode).toBe(200);
     expect(json(updated).version).toBe(2);
+    await upload(draft.id, 'contract.pdf', 'CONTRACT');
+    await upload(draft.id, 'rates.pdf', 'RATE', rateId);
 
     const stale = await app.inject({
       method: 'POST',
@@ -119,10 +124,10 @@ describe('a package from draft to resubmission over HTTP', () => {
       method: 'POST',
       url: `/api/packages/${draft.id}/submit`,
       headers: mnState,
-      payload: { expectedVersion: 2 },
+      payload: { expectedVersion: 4 },
     });
     expect(submitted.statusCode).toBe(200);
-    expect(json(submitted)).toMatchObject({ name: 'MN-PMAP-0001', status: 'SUBMITTED', version: 3 });
+    expect(json(submitted)).toMatchObject({ name: 'MN-PMAP-0001', status: 'SUBMITTED', version: 5 });
 
     const cmsList = json<{ items: { id: string; name: string }[] }>(
       await app.inject({ url: '/api/packages?stateCode=MN', headers: cms }),
@@ -133,7 +138,7 @@ describe('a package from draft to resubmission over HTTP', () => {
       method: 'POST',
       url: `/api/packages/${draft.id}/unlock`,
       headers: cms,
-      payload: { expectedVersion: 3, reason: '   ' },
+      payload: { expectedVersion: 5, reason: '   ' },
     });
     expect(noReason.statusCode).toBe(400);
     expect(json<{ errors: { path: string }[] }>(noReason).errors[0]!.path).toBe('body.reason');
@@ -142,7 +147,7 @@ describe('a package from draft to resubmission over HTTP', () => {
       method: 'POST',
       url: `/api/packages/${draft.id}/unlock`,
       headers: mnState,
-      payload: { expectedVersion: 3, reason: 'I want to' },
+      payload: { expectedVersion: 5, reason: 'I want to' },
     });
     expect(stateUnlock.statusCode).toBe(403);
 
@@ -150,7 +155,7 @@ describe('a package from draft to resubmission over HTTP', () => {
       method: 'POST',
       url: `/api/packages/${draft.id}/unlock`,
       headers: cms,
-      payload: { expectedVersion: 3, reason: 'Rate certification date is wrong' },
+      payload: { expectedVersion: 5, reason: 'Rate certification date is wrong' },
     });
     expect(unlocked.statusCode).toBe(200);
     const u = json<{ status: string; unlockInfo: { reason: string }; revisions: unknown[] }>(unlocked);
@@ -167,7 +172,7 @@ describe('a package from draft to resubmission over HTTP', () => {
       method: 'POST',
       url: `/api/packages/${draft.id}/resubmit`,
       headers: mnState,
-      payload: { expectedVersion: 4, reason: 'Fixed the certification date' },
+      payload: { expectedVersion: 6, reason: 'Fixed the certification date' },
     });
     expect(resubmitted.statusCode).toBe(200);
     const r = json<{ status: string; name: string; revisions: { submitInfo: { reason: string } }[] }>(
@@ -182,7 +187,15 @@ describe('a package from draft to resubmission over HTTP', () => {
     const history = json<{ items: { action: string }[] }>(
       await app.inject({ url: `/api/packages/${draft.id}/history`, headers: cms }),
     );
-    expect(history.items.map((e) => e.action)).toEqual(['CREATE', 'UPDATE', 'SUBMIT', 'UNLOCK', 'RESUBMIT']);
+    expect(history.items.map((e) => e.action)).toEqual([
+      'CREATE',
+      'UPDATE',
+      'UPLOAD',
+      'UPLOAD',
+      'SUBMIT',
+      'UNLOCK',
+      'RESUBMIT',
+    ]);
   });
 
   it('names a package after all its programs, natural-sorted, and numbers per state', async () => {

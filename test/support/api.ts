@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { SESSION_COOKIE } from '../../src/api/session.js';
@@ -31,6 +33,8 @@ export interface TestApi {
   files: FileStore;
   /** Where the emails are written. */
   outbox: string;
+  /** Every stored object (key → SHA-256 of its bytes), read straight from S3. */
+  objectDigests(): Promise<Map<string, string>>;
   notifier: Notifier;
   /** Signs in through the development login; the headers an authenticated client sends. */
   login(user: User): Promise<AuthHeaders>;
@@ -43,11 +47,15 @@ export interface TestApiOptions {
   maxUploadBytes?: number;
   /** A built web client to serve at `/`. */
   webRoot?: string;
+  /** The store to serve from (default: a fresh DynamoDB table); see `STORE_BACKENDS`. */
+  createStore?: () => Promise<Store>;
 }
 
-/** The API on a fresh DynamoDB table and an embedded S3 in a temporary folder; emails go to an outbox. */
+/** The API on a fresh DynamoDB table (or the store given) and an embedded S3 in a temporary folder; emails go to an outbox. */
 export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
-  const { store } = await freshDynamoStore('carepack-api');
+  const store = options.createStore
+    ? await options.createStore()
+    : (await freshDynamoStore('carepack-api')).store;
   await seedStore(store, { demoUsers: true });
   const s3 = await startEmbeddedS3({ buckets: ['carepack-test-documents'] });
   const client = createS3Client({ endpoint: s3.endpoint, region: 'us-east-1' });
@@ -78,6 +86,23 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
     files,
     outbox,
     notifier,
+    async objectDigests() {
+      const digests = new Map<string, string>();
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: 'carepack-test-documents', ContinuationToken: token }),
+        );
+        for (const o of page.Contents ?? []) {
+          const body = await files.getStream(o.Key!);
+          const hash = createHash('sha256');
+          for await (const chunk of body) hash.update(chunk as Buffer);
+          digests.set(o.Key!, hash.digest('hex'));
+        }
+        token = page.NextContinuationToken;
+      } while (token);
+      return digests;
+    },
     async login(user) {
       const res = await app.inject({
         method: 'POST',
