@@ -29,6 +29,7 @@ import { DocumentService } from '../service/document-service.js';
 import { PackageService } from '../service/package-service.js';
 import { ReferenceData } from '../service/reference-data.js';
 import type { Store } from '../store/store.js';
+import { cursorSeal } from './cursor-seal.js';
 import { oidcVerifier } from './oidc.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.js';
@@ -64,6 +65,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    // Errors the router raises before any route (a bad or over-long address) are problems too.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -153,7 +156,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         secured.addHook('onRequest', authenticate(store, verifyToken));
         secured.addHook('onRequest', requireCsrf(app));
         await secured.register(stateRoutes, { reference });
-        await secured.register(packageRoutes, { packages });
+        await secured.register(packageRoutes, { packages, cursors: cursorSeal(options.sessionSecret) });
         if (documents) await secured.register(documentRoutes, { documents });
       });
     },

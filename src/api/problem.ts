@@ -11,6 +11,10 @@ import { StoreError, type StoreErrorCode } from '../store/errors.js';
 
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  INVALID_CURSOR: {
+    status: 400,
+    title: 'The cursor is not one this list handed out: start again without it',
+  },
   CHECKSUM_MISMATCH: { status: 400, title: 'The file arrived damaged (SHA-256 mismatch); send it again' },
   UNAUTHENTICATED: { status: 401, title: 'Sign in first' },
   FORBIDDEN: { status: 403, title: 'You may not do this' },
@@ -26,6 +30,7 @@ export const ERROR_CODES = {
   DUPLICATE_DOCUMENT: { status: 409, title: 'A document with this name is already attached' },
   NOT_DOWNLOADABLE: { status: 409, title: 'This document cannot be downloaded' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  URI_TOO_LONG: { status: 414, title: 'The address is too long' },
   FILE_TOO_LARGE: { status: 413, title: 'The file is too large' },
   UNSUPPORTED_FILE: {
     status: 415,
@@ -62,6 +67,7 @@ const SERVICE_CODES: Record<ServiceErrorCode, ErrorCode> = {
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   VALIDATION_FAILED: 'VALIDATION_FAILED',
+  INVALID_CURSOR: 'INVALID_CURSOR',
   SUBMISSION_INCOMPLETE: 'SUBMISSION_INCOMPLETE',
   UNSUPPORTED_FILE: 'UNSUPPORTED_FILE',
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
@@ -94,8 +100,10 @@ function storeFields(e: StoreError): FieldError[] {
 export function toProblem(error: unknown, requestId: string): Problem {
   if (error instanceof ServiceError)
     return problem(SERVICE_CODES[error.code], error.message, error.fields, requestId);
-  if (error instanceof StoreError)
-    return problem(STORE_CODES[error.code], error.message, storeFields(error), requestId);
+  if (error instanceof StoreError) {
+    const code = error.details.field === 'cursor' ? 'INVALID_CURSOR' : STORE_CODES[error.code];
+    return problem(code, error.message, storeFields(error), requestId);
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'body';
     const fields = error.validation.flatMap((v) => {
@@ -116,6 +124,8 @@ export function toProblem(error: unknown, requestId: string): Problem {
   if (fe.code === 'FST_CSRF_MISSING_SECRET' || fe.code === 'FST_CSRF_INVALID_TOKEN') {
     return problem('CSRF_FAILED', fe.message ?? 'invalid CSRF token', [], requestId);
   }
+  if (fe.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return problem('URI_TOO_LONG', 'a part of the address is longer than any valid value', [], requestId);
   if (fe.statusCode === 429) return problem('TOO_MANY_REQUESTS', fe.message ?? '', [], requestId);
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Fastify's own client errors: malformed JSON, empty body with a JSON content type, …

@@ -36,6 +36,8 @@ export interface UploadInput {
   /** The SHA-256 the client computed; when given, the stored bytes must match it. */
   sha256?: string | undefined;
   body: Readable;
+  /** Called once the bytes are stored and before they are recorded; throwing refuses the upload. */
+  beforeRecord?: () => Promise<void>;
 }
 
 export interface DownloadLink {
@@ -114,6 +116,7 @@ export class DocumentService {
           [{ path: 'sha256', message: `the received file's SHA-256 is ${stored.sha256}` }],
         );
       }
+      await input.beforeRecord?.();
       let scanStatus: ScanStatus = 'NOT_SCANNED';
       if (isScanner(scanner)) {
         const result = await scanner.scan(await files.getStream(key));

@@ -6,6 +6,7 @@ export type ServiceErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'VALIDATION_FAILED'
+  | 'INVALID_CURSOR'
   | 'SUBMISSION_INCOMPLETE'
   | 'UNSUPPORTED_FILE'
   | 'FILE_TOO_LARGE'

@@ -49,7 +49,7 @@ for (const backend of STORE_BACKENDS) {
       cms = await api.login(demo('CMS_USER'));
       pmap = (await api.store.getState('MN')).programs.find((p) => p.name === 'PMAP')!.id;
       flProgram = (await api.store.getState('FL')).programs[0]!.id;
-    });
+    }, 180_000);
     afterAll(() => api?.close());
 
     const inject = (

@@ -79,7 +79,7 @@ describe('list options', () => {
     for (const other of ['order=oldest', `programId=${pmap}`]) {
       const res = await list(mn, `${other}&limit=1&cursor=${cursor}`);
       expect(res.status, other).toBe(400);
-      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(res.body.code).toBe('INVALID_CURSOR');
     }
     expect((await list(mn, `order=newest&limit=1&cursor=${cursor}`)).status).toBe(200);
   });

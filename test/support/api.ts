@@ -36,8 +36,11 @@ export interface TestApi {
   /** Every stored object (key → SHA-256 of its bytes), read straight from S3. */
   objectDigests(): Promise<Map<string, string>>;
   notifier: Notifier;
-  /** Signs in through the development login; the headers an authenticated client sends. */
-  login(user: User): Promise<AuthHeaders>;
+  /**
+   * Signs in through the development login; the headers an authenticated client sends. Give
+   * `remoteAddress` to sign in from another client address (the login is rate-limited per address).
+   */
+  login(user: User, remoteAddress?: string): Promise<AuthHeaders>;
   close(): Promise<void>;
 }
 
@@ -103,11 +106,12 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
       } while (token);
       return digests;
     },
-    async login(user) {
+    async login(user, remoteAddress) {
       const res = await app.inject({
         method: 'POST',
         url: '/api/auth/dev-login',
         payload: { userId: user.id },
+        ...(remoteAddress ? { remoteAddress } : {}),
       });
       if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
       const session = res.cookies.find((c) => c.name === SESSION_COOKIE);

@@ -1,8 +1,9 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DOCUMENT_CATEGORIES, DocumentSchema } from '../../domain/index.js';
 import type { DocumentService } from '../../service/document-service.js';
 import { ServiceError } from '../../service/service-error.js';
+import { readUpload } from '../multipart-upload.js';
 import { ProblemSchema } from '../problem.js';
 import { IdParams } from '../schemas.js';
 import { currentUser } from '../session.js';
@@ -15,6 +16,10 @@ const UploadFields = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/, 'must be a lower-case hex SHA-256')
     .optional(),
+});
+/** The multipart form, for /openapi.json: the fields first, then the one file. */
+const UploadForm = UploadFields.extend({
+  file: z.file().describe('the document: PDF, Word, Excel, CSV or plain text'),
 });
 const errors = {
   400: ProblemSchema,
@@ -36,12 +41,16 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
   app.post(
     '/packages/:id/documents',
     {
+      // The multipart body is read as a stream by the handler; the schema above only documents it.
+      validatorCompiler: (context) =>
+        context.httpPart === 'body' ? () => ({ value: undefined }) : validatorCompiler(context as never),
       schema: {
         summary:
           'Upload a document to a draft (multipart/form-data: the fields `category`, for rate documents `rateId`, optionally `sha256` to have the upload checked, then the part `file`). Streamed to S3 with its SHA-256; PDF, Word, Excel, CSV or text, checked by content.',
         tags: ['documents'],
         consumes: ['multipart/form-data'],
         params: IdParams,
+        body: UploadForm,
         response: { 201: DocumentSchema, ...errors, 413: ProblemSchema, 415: ProblemSchema },
       },
     },
@@ -52,11 +61,8 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
           { path: 'file', message: 'is missing' },
         ]);
       }
-      const part = await req.file();
-      if (!part)
-        throw new ServiceError('VALIDATION_FAILED', 'no file was sent', [
-          { path: 'file', message: 'is missing' },
-        ]);
+      const upload = await readUpload(req);
+      const { part } = upload;
       const fields = UploadFields.safeParse({
         category: fieldValue(part.fields.category),
         rateId: fieldValue(part.fields.rateId),
@@ -70,13 +76,18 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
           fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
         );
       }
-      const doc = await documents.upload(user, req.params.id, {
-        fileName: part.filename,
-        category: fields.data.category,
-        rateId: fields.data.rateId,
-        sha256: fields.data.sha256,
-        body: part.file,
-      });
+      const doc = await documents
+        .upload(user, req.params.id, {
+          fileName: part.filename,
+          category: fields.data.category,
+          rateId: fields.data.rateId,
+          sha256: fields.data.sha256,
+          body: part.file,
+          beforeRecord: upload.expectEnd,
+        })
+        .catch((e: unknown) => {
+          throw upload.blame(e);
+        });
       return reply.status(201).send(doc);
     },
   );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PackageService } from '../../service/package-service.js';
+import { type CursorSeal, sealPage } from '../cursor-seal.js';
 import { ProblemSchema } from '../problem.js';
 import {
   AuditEventSchema,
@@ -27,9 +28,9 @@ const errors = {
   409: ProblemSchema,
 };
 
-export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService }> = async (
+export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cursors: CursorSeal }> = async (
   app,
-  { packages },
+  { packages, cursors },
 ) => {
   app.get(
     '/packages',
@@ -48,7 +49,10 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService }> 
         response: { 200: pageOf(PackageSummaryViewSchema), ...errors },
       },
     },
-    (req) => packages.list(currentUser(req), req.query),
+    async (req) => {
+      const query = { ...req.query, cursor: cursors.open(req.query.cursor) };
+      return sealPage(cursors, await packages.list(currentUser(req), query));
+    },
   );
 
   app.post(
@@ -167,6 +171,9 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService }> 
         response: { 200: pageOf(AuditEventSchema), ...errors },
       },
     },
-    (req) => packages.history(currentUser(req), req.params.id, req.query),
+    async (req) => {
+      const page = { ...req.query, cursor: cursors.open(req.query.cursor) };
+      return sealPage(cursors, await packages.history(currentUser(req), req.params.id, page));
+    },
   );
 };
