@@ -269,6 +269,7 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
                 { weight: 4, arbitrary: fc.constantFrom(...(ids[name] ?? ['x'])) },
                 { weight: 1, arbitrary: fc.uuid() },
                 { weight: 2, arbitrary: nastyString },
+                { weight: 1, arbitrary: RAW_PATH_SEGMENTS },
               ),
             ),
           ),

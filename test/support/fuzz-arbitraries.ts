@@ -41,6 +41,7 @@ export const NASTY_STRINGS = [
   '$where',
   '{"$gt":""}',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection probe, sent as it is
   '${jndi:ldap://127.0.0.1/a}',
   '__proto__',
   'constructor',
