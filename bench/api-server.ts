@@ -3,7 +3,8 @@
  * CPU is not counted as the server's. It builds the app as the tests do (test/support/api.ts:
  * files in S3, no scanner, emails to an outbox) on DynamoDB or the PostgreSQL server; with
  * BENCH_BARE_STATE set, it also serves a bare Fastify route on a second port making the list
- * call the app makes for that state's user, on the same store instance.
+ * call the app makes for that state's user, on the same store instance (and, with BENCH_BARE_USER,
+ * one that first reads that user, as the app's session check does).
  * Prints `READY <app port> <bare port or 0>` once listening.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -65,6 +66,14 @@ const bare = bareState ? Fastify({ logger: false }) : undefined;
 if (bare && bareState) {
   // What GET /api/packages without a query asks of the store for a user of this state.
   bare.get('/packages', () => store.listByState(bareState, {}));
+  // The same after the read of the session's user that the app makes on every request: tells how
+  // much of the app's cost is that round trip.
+  const userId = process.env.BENCH_BARE_USER;
+  if (userId)
+    bare.get('/packages-after-user-read', async () => {
+      await store.getUser(userId);
+      return store.listByState(bareState, {});
+    });
   await bare.listen({ host: '127.0.0.1', port: 0 });
 }
 

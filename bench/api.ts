@@ -4,9 +4,11 @@
  * Fastify route making the same Store call (same store instance, same list query) in the same
  * process. autocannon drives both with the same connections, in interleaved rounds (app, bare,
  * bare, app, …) so that load from the rest of the machine cancels out. Target ≥ 0.6×, on
- * DynamoDB Local and on the PostgreSQL server.
+ * DynamoDB Local and on the PostgreSQL server. A third side, the bare route after reading the
+ * session's user (as the app does on every request), says how much of the gap is that read.
  */
 import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { inParallel } from '../src/lib/parallel.js';
 import { DEMO_USERS } from '../src/seed/seed.js';
@@ -36,10 +38,13 @@ interface Side {
   p99Ms: number;
 }
 
+const SIDES = ['app', 'bare', 'bareAfterUserRead'] as const;
+type SideName = (typeof SIDES)[number];
+
 interface StoreResult {
   row: BenchRow;
   note: string;
-  rounds: { app: Side[]; bare: Side[] };
+  rounds: Record<SideName, Side[]>;
 }
 
 async function seedListed(store: Store) {
@@ -83,31 +88,33 @@ async function checkSameList(appUrl: string, bareUrl: string, cookie: string) {
   if (app !== bare || app === '') throw new Error(`the app and the bare route list different packages`);
 }
 
-async function measure(env: ApiEnv): Promise<StoreResult> {
-  const mina = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === LISTED_STATE)!;
-  const session = await env.login(mina.id);
-  const app = { url: `${env.base}/api/packages`, headers: { cookie: session.cookie } };
-  const bare = { url: `${env.bareBase}/packages`, headers: {} };
-  await checkSameList(app.url, bare.url, session.cookie);
-  await hammer(app.url, app.headers, WARMUP_SECONDS);
-  await hammer(bare.url, bare.headers, WARMUP_SECONDS);
-  const rounds = { app: [] as Side[], bare: [] as Side[] };
+async function measure(env: ApiEnv, userId: string): Promise<StoreResult> {
+  const session = await env.login(userId);
+  const targets: Record<SideName, { url: string; headers: Record<string, string> }> = {
+    app: { url: `${env.base}/api/packages`, headers: { cookie: session.cookie } },
+    bare: { url: `${env.bareBase}/packages`, headers: {} },
+    bareAfterUserRead: { url: `${env.bareBase}/packages-after-user-read`, headers: {} },
+  };
+  await checkSameList(targets.app.url, targets.bare.url, session.cookie);
+  for (const side of SIDES) await hammer(targets[side].url, targets[side].headers, WARMUP_SECONDS);
+  const rounds: Record<SideName, Side[]> = { app: [], bare: [], bareAfterUserRead: [] };
   for (let r = 0; r < ROUNDS; r++) {
-    // Alternate which side goes first, so a trend in the machine's load favours neither.
-    const order = r % 2 === 0 ? (['app', 'bare'] as const) : (['bare', 'app'] as const);
-    for (const side of order) {
-      const { url, headers } = side === 'app' ? app : bare;
-      rounds[side].push(await hammer(url, headers, ROUND_SECONDS));
-    }
+    // Reverse the order every other round, so a trend in the machine's load favours no side.
+    const order = r % 2 === 0 ? SIDES : [...SIDES].reverse();
+    for (const side of order)
+      rounds[side].push(await hammer(targets[side].url, targets[side].headers, ROUND_SECONDS));
   }
-  const ratios = rounds.app.map((a, i) => a.rps / rounds.bare[i]!.rps);
+  const rpsRatios = (a: SideName, b: SideName) => rounds[a].map((x, i) => x.rps / rounds[b][i]!.rps);
+  const ratios = rpsRatios('app', 'bare');
   const med = (sides: Side[], key: keyof Side) => median(sides.map((s) => s[key]));
   const ratio = median(ratios);
   const describe = (sides: Side[]) =>
     `${Math.round(med(sides, 'rps'))} req/s, p50 ${med(sides, 'p50Ms')} ms, p99 ${med(sides, 'p99Ms')} ms`;
   const note =
     `${env.storeName}: app ${describe(rounds.app)}; bare ${describe(rounds.bare)}; ` +
-    `ratio ${ratio.toFixed(2)}× (target ≥ ${TARGET}×)`;
+    `ratio ${ratio.toFixed(2)}× (target ≥ ${TARGET}×). Bare after a user read: ${describe(rounds.bareAfterUserRead)}, ` +
+    `${median(rpsRatios('bareAfterUserRead', 'bare')).toFixed(2)}× bare; app ÷ it ` +
+    `${median(rpsRatios('app', 'bareAfterUserRead')).toFixed(2)}×`;
   console.log(`  ${note}`);
   return {
     row: {
@@ -127,9 +134,10 @@ async function measure(env: ApiEnv): Promise<StoreResult> {
 
 async function onStore(storeName: BenchStore): Promise<StoreResult> {
   console.log(`  ${storeName}: seeding ${LISTED} packages of ${LISTED_STATE}…`);
-  const env = await startApiEnv(storeName, { bareState: LISTED_STATE, seed: seedListed });
+  const mina = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === LISTED_STATE)!;
+  const env = await startApiEnv(storeName, { bareState: LISTED_STATE, bareUser: mina.id, seed: seedListed });
   try {
-    return await measure(env);
+    return await measure(env, mina.id);
   } finally {
     await env.close();
   }
@@ -139,8 +147,13 @@ export async function run(): Promise<BenchReport> {
   const results: Partial<Record<BenchStore, StoreResult>> = {};
   for (const storeName of benchStores()) results[storeName] = await onStore(storeName);
   const all = Object.values(results);
-  const rounded = (sides: Side[]) =>
-    sides.map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v)])));
+  const rounded = (rounds: Record<SideName, Side[]>) =>
+    Object.fromEntries(
+      SIDES.map((side) => [
+        side,
+        rounds[side].map((s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, round(v)]))),
+      ]),
+    );
   return {
     name: 'api',
     columns: { subject: 'app mean latency', baseline: 'bare mean latency' },
@@ -149,13 +162,9 @@ export async function run(): Promise<BenchReport> {
       ...all.map((r) => r.note),
       'ratio: requests/s of the app ÷ requests/s of the bare route, median of the per-round ratios; the ms/op columns are mean latencies',
       `${CONNECTIONS} connections, ${ROUNDS} rounds × ${ROUND_SECONDS} s per side, interleaved, after ${WARMUP_SECONDS} s warm-up each; ` +
-        `${LISTED} packages in ${LISTED_STATE} (half submitted), a page of 25 newest; the API runs in its own process`,
+        `${LISTED} packages in ${LISTED_STATE} (half submitted), a page of 25 newest; the API runs in its own process; ` +
+        `load average at the end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
     ],
-    details: Object.fromEntries(
-      Object.entries(results).map(([k, r]) => [
-        k,
-        { app: rounded(r.rounds.app), bare: rounded(r.rounds.bare) },
-      ]),
-    ),
+    details: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, rounded(r.rounds)])),
   };
 }

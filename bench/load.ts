@@ -6,6 +6,7 @@
  * submit), or two packages of a state with one name; and reports requests, statuses and p50/p99.
  * CAREPACK_BENCH_LOAD_SECONDS and CAREPACK_BENCH_LOAD_CLIENTS make it shorter or smaller.
  */
+import { cpus, loadavg } from 'node:os';
 import { type BenchStore, benchStores, envNumber, startApiEnv } from './lib/api-env.js';
 import { benchUser } from './lib/http-fixtures.js';
 import { type KindFigures, Recorder } from './lib/http-recorder.js';
@@ -133,7 +134,8 @@ export async function run(): Promise<BenchReport> {
       `${CLIENTS} clients over ${STATES.join(', ')} (one signed-in user per state), mix ${Object.entries(MIX)
         .map(([op, w]) => `${op} ${w}%`)
         .join(', ')}; a submit is create + upload + get + submit, a 409 on update is followed by a get; ` +
-        'figures are of the load phase, checks also cover the read-back',
+        'figures are of the load phase, checks also cover the read-back; ' +
+        `load average at the end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
     ],
     details: Object.fromEntries(Object.entries(outcomes).map(([k, o]) => [k, rounded(o)])),
     failures: all.flatMap((o) => o.failures),

@@ -70,6 +70,8 @@ export interface ApiEnv {
 export interface ApiEnvOptions {
   /** Also serve the bare list route for this state (see bench/api-server.ts). */
   bareState?: string;
+  /** …and the bare route that reads this user first. */
+  bareUser?: string;
   /** Untimed set-up after the states and demo users are seeded, before the API starts. */
   seed?: (store: Store) => Promise<void>;
 }
@@ -155,6 +157,7 @@ export async function startApiEnv(storeName: BenchStore, options: ApiEnvOptions 
         BENCH_OUTBOX: outbox,
         BENCH_SESSION_SECRET: randomBytes(24).toString('hex'),
         ...(options.bareState ? { BENCH_BARE_STATE: options.bareState } : {}),
+        ...(options.bareUser ? { BENCH_BARE_USER: options.bareUser } : {}),
       },
       undo,
     );

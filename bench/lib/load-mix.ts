@@ -137,6 +137,11 @@ const OPS: Record<Op, (http: Recorder, st: LoadState, marker: string) => Promise
   },
 };
 
+/** Every operation once, one after another: a warm-up before the clock starts. */
+export async function runEachOnce(http: Recorder, st: LoadState) {
+  for (const op of Object.keys(MIX) as Op[]) await OPS[op](http, st, `warm-up-${op}`);
+}
+
 /** One client: operations picked by MIX, one after another, until `deadline` (performance.now()). */
 export async function runClient(http: Recorder, st: LoadState, clientId: number, deadline: number) {
   for (let seq = 0; performance.now() < deadline; seq++) {
