@@ -11,7 +11,7 @@ import { type BenchStore, benchStores, envNumber, startApiEnv } from './lib/api-
 import { benchUser } from './lib/http-fixtures.js';
 import { type KindFigures, Recorder } from './lib/http-recorder.js';
 import { type CheckCounts, checkAfterLoad } from './lib/load-checks.js';
-import { createDraft, type LoadState, MIX, runClient } from './lib/load-mix.js';
+import { createDraft, type LoadState, MIX, runClient, runEachOnce } from './lib/load-mix.js';
 import type { BenchReport } from './lib/report.js';
 import { round } from './lib/stats.js';
 
@@ -33,7 +33,7 @@ const statusText = (s: Record<string, number>) =>
     .join(', ');
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
-/** Sessions (one per state user: the development login allows 30 sign-ins a minute) and shared drafts. */
+/** Sessions (one per state user: the development login allows 30 sign-ins a minute), shared drafts, a warm-up. */
 async function prepare(env: Awaited<ReturnType<typeof startApiEnv>>, users: ReturnType<typeof benchUser>[]) {
   const setup = new Recorder(env.base);
   const states: LoadState[] = [];
@@ -49,6 +49,8 @@ async function prepare(env: Awaited<ReturnType<typeof startApiEnv>>, users: Retu
     for (let k = 0; k < SHARED_DRAFTS; k++)
       if (!(await createDraft(setup, st, true, `setup-${k}`)))
         throw new Error(`could not create a ${code} draft`);
+    // Code paths warm (JIT, connections, DynamoDB Local's own JVM) before anything is timed.
+    await runEachOnce(setup, st);
     states.push(st);
   }
   return { states, setup };
