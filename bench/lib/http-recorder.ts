@@ -15,6 +15,15 @@ export interface KindFigures {
   p99Ms: number;
 }
 
+/** A body that claims to be JSON but is not stays text: an answer, not a lost request. */
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export class Recorder {
   private readonly ms = new Map<string, number[]>();
   private readonly statuses = new Map<string, Map<number, number>>();
@@ -30,7 +39,7 @@ export class Recorder {
       const res = await fetch(`${this.base}${path}`, init);
       const text = await res.text();
       const isJson = (res.headers.get('content-type') ?? '').includes('json');
-      answer = { status: res.status, body: isJson && text ? JSON.parse(text) : text };
+      answer = { status: res.status, body: isJson && text ? parseOrText(text) : text };
     } catch (e) {
       if (this.networkErrors.length < 10) this.networkErrors.push(`${kind} ${path}: ${(e as Error).message}`);
       answer = { status: 0, body: undefined };
