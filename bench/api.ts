@@ -2,9 +2,9 @@
  * The package list endpoint under load: requests/s of GET /api/packages as a signed-in state user,
  * through the whole app (session, hooks, validation, naming, serialization), as a ratio to a bare
  * Fastify route making the same Store call (same store instance, same list query) in the same
- * process. autocannon drives both with the same connections, in interleaved rounds (app, bare,
- * bare, app, …) so that load from the rest of the machine cancels out. Target ≥ 0.6×, on
- * DynamoDB Local and on the PostgreSQL server. A third side, the bare route after reading the
+ * process. autocannon drives every side with the same connections, in interleaved rounds whose
+ * order reverses each time, so that load from the rest of the machine cancels out. Target ≥ 0.6×,
+ * on DynamoDB Local and on the PostgreSQL server. A third side, the bare route after reading the
  * session's user (as the app does on every request), says how much of the gap is that read.
  */
 import { randomUUID } from 'node:crypto';
