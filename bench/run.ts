@@ -1,11 +1,12 @@
 /**
  * Entry point of `npm run bench`: runs every registered benchmark, or only those named on the
- * command line (`npm run bench -- store`). Benchmarks report; a missed target does not fail the run.
+ * command line (`npm run bench -- store`). Benchmarks report; a missed target does not fail the run,
+ * a crash or a broken invariant (the load test's checks) does.
  */
 // Set before any SDK module loads; benchmarks are imported lazily below for that reason.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-import { type BenchReport, formatTable, passes, writeResults } from './lib/report.js';
+import { type BenchReport, formatTable, passes, targetText, writeResults } from './lib/report.js';
 
 /** Name → loader. Add a benchmark by adding a line here. */
 const BENCHES: Record<string, () => Promise<BenchReport>> = {
@@ -14,6 +15,8 @@ const BENCHES: Record<string, () => Promise<BenchReport>> = {
   copy: async () => (await import('./copy.js')).run(),
   upload: async () => (await import('./upload.js')).run(),
   web: async () => (await import('./web.js')).run(),
+  api: async () => (await import('./api.js')).run(),
+  load: async () => (await import('./load.js')).run(),
 };
 
 /** The benchmarks named on the command line (all when none), or undefined after saying which are unknown. */
@@ -25,32 +28,38 @@ function selected(args: readonly string[]): string[] | undefined {
   return undefined;
 }
 
-function print(report: BenchReport, path: string) {
+/** Prints the report; true when none of its invariants broke (missed targets do not count). */
+function print(report: BenchReport, path: string): boolean {
   console.log(`\n== ${report.name} ==`);
-  console.log(formatTable(report));
+  if (report.rows.length > 0) console.log(formatTable(report));
   for (const note of report.notes) console.log(`  · ${note}`);
   const missed = report.rows.filter((r) => !passes(r));
-  for (const r of missed) console.log(`  ✗ TARGET MISSED: ${r.op} ratio ${r.ratio.toFixed(3)} > ${r.target}`);
-  if (missed.length === 0) console.log('  ✓ all targets met');
+  for (const r of missed)
+    console.log(`  ✗ TARGET MISSED: ${r.op} ratio ${r.ratio.toFixed(3)}, target ${targetText(r)}`);
+  const failures = report.failures ?? [];
+  for (const f of failures) console.log(`  ✗ CHECK FAILED: ${f}`);
+  if (missed.length === 0 && failures.length === 0) console.log('  ✓ all targets met');
   console.log(`  results: ${path}`);
+  return failures.length === 0;
 }
 
 async function main(): Promise<number> {
   const names = selected(process.argv.slice(2));
   if (!names) return 2;
-  let crashed = false;
+  let failed = false;
   for (const name of names) {
     console.log(`\n-- running ${name}`);
     try {
       const report = await BENCHES[name]!();
-      print(report, writeResults(report));
+      // A broken invariant (load test) fails the run like a crash; a missed target only reports.
+      if (!print(report, writeResults(report))) failed = true;
     } catch (e) {
       // A crash means no figures at all, unlike a missed target: say so in the exit code.
-      crashed = true;
+      failed = true;
       console.error(`benchmark ${name} failed:`, e);
     }
   }
-  return crashed ? 1 : 0;
+  return failed ? 1 : 0;
 }
 
 process.exitCode = await main();

@@ -14,8 +14,10 @@ export interface BenchRow {
   ratio: number;
   /** Interquartile range of the per-round ratios, to judge the noise. */
   ratioIqr: [number, number];
-  /** The ratio must not exceed this. */
+  /** The ratio must not exceed this (or, with `atLeast`, must reach it). */
   target: number;
+  /** For throughput ratios, where higher is better: the ratio must be at least `target`. */
+  atLeast?: boolean;
   /** What the baseline column is, e.g. "raw SDK". */
   baseline: string;
 }
@@ -29,9 +31,14 @@ export interface BenchReport {
   notes: string[];
   /** Anything else worth keeping in the JSON (per-round figures, timings). */
   details?: Record<string, unknown>;
+  /** Broken invariants (a load test's 5xx, lost updates): unlike a missed target, these fail the run. */
+  failures?: string[];
 }
 
-export const passes = (r: BenchRow) => r.ratio <= r.target;
+export const passes = (r: BenchRow) => (r.atLeast ? r.ratio >= r.target : r.ratio <= r.target);
+
+/** `≤ 1.15` or `≥ 0.6`. */
+export const targetText = (r: BenchRow) => `${r.atLeast ? '≥' : '≤'} ${r.target}`;
 
 export function formatTable({ rows, columns }: BenchReport): string {
   const header = [
@@ -50,7 +57,7 @@ export function formatTable({ rows, columns }: BenchReport): string {
     r.baselineMs.toFixed(2),
     r.ratio.toFixed(3),
     `${r.ratioIqr[0].toFixed(2)}–${r.ratioIqr[1].toFixed(2)}`,
-    `≤ ${r.target}`,
+    targetText(r),
     passes(r) ? 'yes' : 'NO',
     r.baseline,
   ]);

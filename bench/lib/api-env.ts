@@ -1,0 +1,194 @@
+/**
+ * What the HTTP benchmarks (`api`, `load`) stand on: a datastore of their own (a DynamoDB Local
+ * table or a throw-away PostgreSQL database), an embedded S3, and the API in a child process
+ * (bench/api-server.ts) listening on 127.0.0.1. Everything is removed again by `close()`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmbeddedS3 } from '../../src/files/s3-embedded.js';
+import { seedStore } from '../../src/seed/seed.js';
+import { createDynamoClients } from '../../src/store/dynamo/dynamo-client.js';
+import { startDynamoLocal } from '../../src/store/dynamo/dynamo-local.js';
+import { createDynamoStore } from '../../src/store/dynamo/dynamo-store.js';
+import { ensureTable } from '../../src/store/dynamo/dynamo-tables.js';
+import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
+import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import type { Store } from '../../src/store/store.js';
+import { checkServer, createBenchDatabase } from './pg.js';
+
+export const BENCH_STORES = ['dynamodb', 'postgres'] as const;
+export type BenchStore = (typeof BENCH_STORES)[number];
+
+/** The stores to run on: CAREPACK_BENCH_STORES (comma-separated), default both. */
+export function benchStores(): BenchStore[] {
+  const asked = (process.env.CAREPACK_BENCH_STORES ?? BENCH_STORES.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = asked.filter((s) => !(BENCH_STORES as readonly string[]).includes(s));
+  if (unknown.length > 0)
+    throw new Error(
+      `CAREPACK_BENCH_STORES: unknown ${unknown.join(', ')}; known: ${BENCH_STORES.join(', ')}`,
+    );
+  return asked as BenchStore[];
+}
+
+/** A positive number from an environment variable, or the default. */
+export function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${raw}`);
+  return value;
+}
+
+/** What a signed-in browser sends: its cookies, and the CSRF token for changes. */
+export interface Session {
+  userId: string;
+  cookie: string;
+  csrf: string;
+}
+
+export interface ApiEnv {
+  storeName: BenchStore;
+  /** A store instance of the bench's own on the same data, for seeding (the API has its own). */
+  store: Store;
+  /** `http://127.0.0.1:<port>` of the app. */
+  base: string;
+  /** The bare Fastify route's server, when asked for. */
+  bareBase?: string;
+  /** Signs in through the development login (rate-limited by the app: 30 a minute). */
+  login(userId: string): Promise<Session>;
+  close(): Promise<void>;
+}
+
+export interface ApiEnvOptions {
+  /** Also serve the bare list route for this state (see bench/api-server.ts). */
+  bareState?: string;
+  /** …and the bare route that reads this user first. */
+  bareUser?: string;
+  /** Untimed set-up after the states and demo users are seeded, before the API starts. */
+  seed?: (store: Store) => Promise<void>;
+}
+
+const BUCKET = 'carepack-bench-api';
+type Cleanup = () => Promise<unknown> | unknown;
+
+/** Opens the store the run asks for on a fresh table or database; cleanups go to `undo`, last first. */
+async function openBenchStore(
+  name: BenchStore,
+  undo: Cleanup[],
+): Promise<{ store: Store; childEnv: Record<string, string> }> {
+  if (name === 'postgres') {
+    await checkServer();
+    const db = await createBenchDatabase();
+    undo.push(() => db.drop());
+    const handle = connectPostgres(db.url);
+    await migrateToLatest(handle.db);
+    const store = createPostgresStore({ db: handle.db, onClose: handle.close });
+    undo.push(() => store.close());
+    return { store, childEnv: { BENCH_PG_URL: db.url } };
+  }
+  const local = await startDynamoLocal();
+  undo.push(() => local.stop());
+  const { client, doc } = createDynamoClients({ endpoint: local.endpoint, region: 'us-east-1' });
+  const table = 'carepack-bench-api';
+  await ensureTable(client, table);
+  const store = createDynamoStore({ client: doc, tableName: table, onClose: async () => client.destroy() });
+  undo.push(() => store.close());
+  return { store, childEnv: { BENCH_DYNAMO: local.endpoint, BENCH_TABLE: table } };
+}
+
+/** Starts bench/api-server.ts and waits for its `READY <port> <port>` line. */
+async function startServer(env: Record<string, string>, undo: Cleanup[]) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('../api-server.ts', import.meta.url))],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  undo.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  });
+  return new Promise<[number, number]>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the API process did not start within 60 s')), 60_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (\d+) (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve([Number(m[1]), Number(m[2])]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the API process exited (${code})`));
+    });
+  });
+}
+
+/** Store, S3 and the API process, seeded; on failure whatever was started is stopped again. */
+export async function startApiEnv(storeName: BenchStore, options: ApiEnvOptions = {}): Promise<ApiEnv> {
+  const undo: Cleanup[] = [];
+  const close = async () => {
+    for (const step of undo.reverse()) await step();
+  };
+  try {
+    const { store, childEnv } = await openBenchStore(storeName, undo);
+    await seedStore(store, { demoUsers: true });
+    await options.seed?.(store);
+    const s3 = await startEmbeddedS3({ buckets: [BUCKET] });
+    undo.push(() => s3.stop());
+    const outbox = mkdtempSync(join(tmpdir(), 'carepack-bench-outbox-'));
+    undo.push(() => rmSync(outbox, { recursive: true, force: true }));
+    const [appPort, barePort] = await startServer(
+      {
+        ...childEnv,
+        BENCH_STORE: storeName,
+        BENCH_S3: s3.endpoint,
+        BENCH_BUCKET: BUCKET,
+        BENCH_OUTBOX: outbox,
+        BENCH_SESSION_SECRET: randomBytes(24).toString('hex'),
+        ...(options.bareState ? { BENCH_BARE_STATE: options.bareState } : {}),
+        ...(options.bareUser ? { BENCH_BARE_USER: options.bareUser } : {}),
+      },
+      undo,
+    );
+    const base = `http://127.0.0.1:${appPort}`;
+    return {
+      storeName,
+      store,
+      base,
+      ...(barePort ? { bareBase: `http://127.0.0.1:${barePort}` } : {}),
+      login: (userId) => devLogin(base, userId),
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+async function devLogin(base: string, userId: string): Promise<Session> {
+  const res = await fetch(`${base}/api/auth/dev-login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId }),
+  });
+  if (res.status !== 200)
+    throw new Error(`dev login of ${userId} answered ${res.status}: ${await res.text()}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const csrf = res.headers.get('x-csrf-token');
+  if (!cookie || !csrf) throw new Error('dev login gave no session cookie or CSRF token');
+  return { userId, cookie, csrf };
+}
