@@ -5,6 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Package, StateCode } from '../../domain/index.js';
 import { decodeCursor, encodeCursor, scanPageSize } from '../paging.js';
+import { assertStorableText } from '../storable-text.js';
 import type { AuditEvent, Page, ScanRequest, StoreMaintenance } from '../store.js';
 import { auditFromRow, auditRow } from './postgres-marshal.js';
 import { insertPackages, readPackages } from './postgres-rows.js';
@@ -92,6 +93,7 @@ export function createPostgresMaintenance(db: Kysely<Database>): StoreMaintenanc
 
     async importPackages(packages) {
       if (packages.length === 0) return;
+      assertStorableText(packages, ['packages']);
       const ids = packages.map((p) => p.id);
       await db.transaction().execute(async (trx) => {
         // Packages already there are replaced whole. Onto an empty target (a fresh copy or
@@ -111,6 +113,7 @@ export function createPostgresMaintenance(db: Kysely<Database>): StoreMaintenanc
 
     async importAudit(events) {
       if (events.length === 0) return;
+      assertStorableText(events, ['events']);
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < events.length; i += 5000) {
           await trx
