@@ -14,7 +14,10 @@ const ANSWER_WITHIN_MS = 10_000;
 async function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ANSWER_WITHIN_MS} ms`)), ANSWER_WITHIN_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${ANSWER_WITHIN_MS} ms`)),
+      ANSWER_WITHIN_MS,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -67,7 +70,9 @@ export function runNumberingConformance(getStore: () => Store, nextCode: () => s
         expect((await draft(store, target)).stateNumber).toBe(1);
         await importNumbered(target, [2, 3, 9]);
         expect((await within(draft(store, target), 'createDraft')).stateNumber).toBe(10);
-        const numbers = (await store.listByState(target.code, { limit: 100 })).items.map((p) => p.stateNumber);
+        const numbers = (await store.listByState(target.code, { limit: 100 })).items.map(
+          (p) => p.stateNumber,
+        );
         expect(numbers.sort((a, b) => a - b)).toEqual([1, 2, 3, 9, 10]);
       },
       3 * ANSWER_WITHIN_MS,

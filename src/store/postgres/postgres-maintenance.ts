@@ -96,17 +96,15 @@ export function createPostgresMaintenance(db: Kysely<Database>): StoreMaintenanc
       assertStorableText(packages, ['packages']);
       const ids = packages.map((p) => p.id);
       await db.transaction().execute(async (trx) => {
+        // Imports write (and replace) submitted revisions and the rows under them; the
+        // immutability triggers allow that only inside a maintenance transaction that says so.
+        await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
         // Packages already there are replaced whole. Onto an empty target (a fresh copy or
         // restore) this finds nothing and costs one index lookup.
         const existing = (await trx.selectFrom('packages').select('id').where('id', 'in', ids).execute()).map(
           (r) => r.id,
         );
-        if (existing.length > 0) {
-          // Replacing rewrites submitted revisions too; the immutability trigger allows that
-          // only inside a maintenance transaction that says so.
-          await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
-          await trx.deleteFrom('packages').where('id', 'in', existing).execute();
-        }
+        if (existing.length > 0) await trx.deleteFrom('packages').where('id', 'in', existing).execute();
         await insertPackages(trx, packages);
       });
     },
