@@ -25,6 +25,7 @@ import {
   submitted,
 } from './fixtures.js';
 import { runNumberingConformance } from './numbering-conformance.js';
+import { runTextConformance } from './text-conformance.js';
 
 export interface ConformanceOptions {
   name: string;
@@ -82,6 +83,7 @@ export function runStoreConformance(options: ConformanceOptions) {
     });
 
     runNumberingConformance(() => store, nextCode);
+    runTextConformance(() => store, nextCode);
 
     describe('reference data', () => {
       it('upserts and reads states with their programs', async () => {
