@@ -17,6 +17,7 @@ import {
   type Revision,
 } from '../domain/index.js';
 import { invalidInput, invalidTransition, versionConflict } from './errors.js';
+import { assertStorableText } from './storable-text.js';
 import type { AuditAction, CreateDraftInput, TransitionInput, UpdateDraftInput } from './store.js';
 
 export const INITIAL_SUBMISSION_REASON = 'Initial submission';
@@ -32,12 +33,14 @@ export function assertAllowed(pkg: Package, action: PackageAction, expectedVersi
 function parseFormData(formData: unknown) {
   const parsed = FormDataSchema.safeParse(formData);
   if (!parsed.success) throw invalidInput('form data is invalid', { issues: parsed.error.issues });
+  assertStorableText(parsed.data, ['formData']);
   return parsed.data;
 }
 
 function parseDocuments(documents: unknown): PackageDocument[] {
   const parsed = DocumentListSchema.safeParse(documents);
   if (!parsed.success) throw invalidInput('documents are invalid', { issues: parsed.error.issues });
+  assertStorableText(parsed.data, ['documents']);
   return parsed.data;
 }
 
@@ -53,6 +56,7 @@ export function requireReason(reason: string | undefined, action: string): strin
 export function parseCreateInput(
   input: CreateDraftInput,
 ): CreateDraftInput & { documents: PackageDocument[] } {
+  assertStorableText({ id: input.id, stateCode: input.stateCode, actor: input.actor });
   return {
     ...input,
     formData: parseFormData(input.formData),
@@ -165,6 +169,7 @@ export function planChange(
   input: UpdateDraftInput & TransitionInput,
 ): PlannedChange {
   const { actor, expectedVersion, reason } = input;
+  assertStorableText({ actor, reason, event: input.event });
   switch (action) {
     case 'update':
       return {

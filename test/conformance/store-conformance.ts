@@ -24,6 +24,8 @@ import {
   stateCodes,
   submitted,
 } from './fixtures.js';
+import { runNumberingConformance } from './numbering-conformance.js';
+import { runTextConformance } from './text-conformance.js';
 
 export interface ConformanceOptions {
   name: string;
@@ -79,6 +81,9 @@ export function runStoreConformance(options: ConformanceOptions) {
     afterAll(async () => {
       await store?.close();
     });
+
+    runNumberingConformance(() => store, nextCode);
+    runTextConformance(() => store, nextCode);
 
     describe('reference data', () => {
       it('upserts and reads states with their programs', async () => {

@@ -30,10 +30,13 @@ export const auditKey = (packageId: string, at: string, eventId: string) => ({
 /** The per-state counter that `UpdateItem ADD` increments to allocate package numbers. */
 export const counterKey = (code: StateCode) => ({ PK: `STATE#${code}`, SK: 'COUNTER' });
 /** One claim item per allocated number: a conditional put makes a duplicate impossible. */
+export const NUMBER_CLAIM_SK_PREFIX = 'NUMBER#';
 export const numberClaimKey = (code: StateCode, n: number) => ({
   PK: `STATE#${code}`,
-  SK: `NUMBER#${pad(n, 10)}`,
+  SK: `${NUMBER_CLAIM_SK_PREFIX}${pad(n, 10)}`,
 });
+/** The number a claim's sort key holds (the padding makes sort-key order numeric order). */
+export const claimedNumber = (sk: string) => Number(sk.slice(NUMBER_CLAIM_SK_PREFIX.length));
 
 /** The list indexes. Each is sparse: an attribute is set only on items the index should hold. */
 export const INDEXES = {

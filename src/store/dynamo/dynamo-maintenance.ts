@@ -11,6 +11,7 @@ import {
 import type { Package, StateCode } from '../../domain/index.js';
 import { inParallel } from '../../lib/parallel.js';
 import { decodeCursor, encodeCursor, isStringRecord, scanPageSize } from '../paging.js';
+import { assertStorableText } from '../storable-text.js';
 import type {
   AuditEvent,
   ImportOptions,
@@ -235,6 +236,7 @@ export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
     },
 
     async importPackages(packages, options: ImportOptions = {}) {
+      assertStorableText(packages, ['packages']);
       const puts: WriteRequest[] = packages.flatMap((p) =>
         packageToItems(p).map((Item) => ({ PutRequest: { Item } })),
       );
@@ -252,6 +254,7 @@ export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
     },
 
     async importAudit(events) {
+      assertStorableText(events, ['events']);
       await writeAll(events.map((e) => ({ PutRequest: { Item: auditToItem(e) } })));
     },
 

@@ -12,6 +12,7 @@ import {
   planChange,
 } from '../package-changes.js';
 import { decodeCursor, encodeCursor, isStringRecord, listPlan, pageSize } from '../paging.js';
+import { assertStorableText } from '../storable-text.js';
 import type {
   AuditAction,
   AuditEvent,
@@ -29,11 +30,13 @@ import type {
 import { ConditionFailed } from './dynamo-errors.js';
 import {
   AUDIT_SK_PREFIX,
+  claimedNumber,
   counterKey,
   documentKey,
   headKey,
   INDEX_PARTITION_ATTRIBUTE,
   type IndexName,
+  NUMBER_CLAIM_SK_PREFIX,
   numberClaimKey,
   packagePk,
   revisionKey,
@@ -71,6 +74,8 @@ type Action = 'update' | 'submit' | 'resubmit' | 'unlock' | 'delete';
 
 /** The most index items one filtered Query reads (before the filter): bounds each request's work. */
 const MAX_FILTERED_READ = 500;
+/** Number collisions tolerated in one creation; each raises the counter past the claimed numbers. */
+const MAX_NUMBER_ATTEMPTS = 5;
 
 export function createDynamoStore(options: DynamoStoreOptions): Store {
   const { client, tableName: TableName } = options;
@@ -78,6 +83,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
 
   const table = new DynamoTable(client, TableName);
   const transact = (items: TransactItem[]) => table.transact(items);
+  const maintenance = createDynamoMaintenance(table);
 
   async function readPackage(id: string): Promise<Package | undefined> {
     return itemsToPackage(await table.packageItems(id));
@@ -188,6 +194,26 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     return out.Attributes?.last as number;
   }
 
+  /**
+   * Raises the state's counter to its highest claimed number. Claims past the counter come only
+   * from packages written without their counter (imported, restored from an old backup).
+   */
+  async function catchUpCounter(code: StateCode): Promise<void> {
+    const out = await client.send(
+      new QueryCommand({
+        TableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :claim)',
+        ExpressionAttributeValues: { ':pk': numberClaimKey(code, 0).PK, ':claim': NUMBER_CLAIM_SK_PREFIX },
+        ProjectionExpression: 'SK',
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const highest = out.Items?.[0];
+    if (highest) await maintenance.raiseCounters({ [code]: claimedNumber(String(highest.SK)) });
+  }
+
   async function listIndex(
     index: IndexName,
     partition: string,
@@ -245,6 +271,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     backend: 'dynamodb',
 
     async upsertStates(states: readonly State[]) {
+      assertStorableText(states, ['states']);
       await table.batchWrite(states.map((st) => ({ PutRequest: { Item: stateToItem(st) } })));
     },
     async listStates() {
@@ -260,6 +287,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       return itemToState(out.Item);
     },
     async upsertUsers(users: readonly User[]) {
+      assertStorableText(users, ['users']);
       // A state user must belong to a known state; check them all before writing any.
       const codes = new Set(users.flatMap((u) => (u.role === 'STATE_USER' ? [u.stateCode] : [])));
       for (const code of codes) await ensureState(code);
@@ -281,7 +309,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     async createDraft(input: CreateDraftInput) {
       const parsed = parseCreateInput(input);
       await ensureState(input.stateCode);
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
         const pkg = newDraftPackage(parsed, await allocateNumber(input.stateCode));
         const rev = pkg.revisions[0]!;
         try {
@@ -310,7 +338,15 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
         } catch (e) {
           if (!(e instanceof ConditionFailed)) throw e;
           if (e.failedIndexes.includes(1)) throw alreadyExists('package', input.id);
-          // The number was already claimed (a counter restored behind its claims): take the next one.
+          // The number was already claimed: the counter is behind the claims (packages imported
+          // without it). One catch-up settles that, so repeated collisions are a fault.
+          if (attempt >= MAX_NUMBER_ATTEMPTS) {
+            throw new Error(
+              `no free package number in state ${input.stateCode} after ${attempt} attempts: every number the counter gave was taken`,
+              { cause: e },
+            );
+          }
+          await catchUpCounter(input.stateCode);
         }
       }
     },
@@ -382,6 +418,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     },
 
     async appendAudit(event) {
+      assertStorableText(event, ['event']);
       const at = new Date().toISOString();
       const full: AuditEvent = { ...event, id: randomUUID(), at };
       try {
@@ -423,7 +460,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       return { items: page.map(itemToAudit), ...(cursor ? { cursor } : {}) };
     },
 
-    ...createDynamoMaintenance(table),
+    ...maintenance,
 
     async close() {
       await options.onClose?.();

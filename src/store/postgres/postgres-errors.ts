@@ -1,3 +1,5 @@
+import { StoreError } from '../errors.js';
+
 /** PostgreSQL's error codes that the store turns into its own errors or retries. */
 export const UNIQUE_VIOLATION = '23505';
 export const FOREIGN_KEY_VIOLATION = '23503';
@@ -12,3 +14,37 @@ export interface PgError {
 export const pgError = (e: unknown): PgError => (typeof e === 'object' && e !== null ? (e as PgError) : {});
 export const isPgCode = (e: unknown, code: string) => pgError(e).code === code;
 export const isRetryable = (e: unknown) => RETRYABLE.has(pgError(e).code ?? '');
+
+/**
+ * Text PostgreSQL cannot hold: a NUL byte in `text` (22021, "invalid byte sequence"), or a JSON
+ * escape it cannot convert (22P05, "unsupported Unicode escape sequence"). The stores refuse
+ * such text before it gets here (`assertStorableText`); this catches any path that would still
+ * send it, so the caller gets InvalidInput instead of a driver error.
+ */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+export const isUnstorableText = (e: unknown) => UNSTORABLE_TEXT.has(pgError(e).code ?? '');
+
+/** `target` with every method's unstorable-text error turned into StoreError InvalidInput. */
+export function mapUnstorableTextErrors<T extends object>(target: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(target)) {
+    if (typeof value !== 'function') {
+      out[name] = value;
+      continue;
+    }
+    out[name] = async (...args: unknown[]) => {
+      try {
+        return await value(...args);
+      } catch (e) {
+        if (!isUnstorableText(e)) throw e;
+        throw new StoreError(
+          'InvalidInput',
+          `text must not contain the NUL character (U+0000) or unpaired surrogates (${(e as Error).message})`,
+          { pgCode: pgError(e).code },
+          { cause: e },
+        );
+      }
+    };
+  }
+  return out as T;
+}

@@ -5,6 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Package, StateCode } from '../../domain/index.js';
 import { decodeCursor, encodeCursor, scanPageSize } from '../paging.js';
+import { assertStorableText } from '../storable-text.js';
 import type { AuditEvent, Page, ScanRequest, StoreMaintenance } from '../store.js';
 import { auditFromRow, auditRow } from './postgres-marshal.js';
 import { insertPackages, readPackages } from './postgres-rows.js';
@@ -92,25 +93,25 @@ export function createPostgresMaintenance(db: Kysely<Database>): StoreMaintenanc
 
     async importPackages(packages) {
       if (packages.length === 0) return;
+      assertStorableText(packages, ['packages']);
       const ids = packages.map((p) => p.id);
       await db.transaction().execute(async (trx) => {
+        // Imports write (and replace) submitted revisions and the rows under them; the
+        // immutability triggers allow that only inside a maintenance transaction that says so.
+        await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
         // Packages already there are replaced whole. Onto an empty target (a fresh copy or
         // restore) this finds nothing and costs one index lookup.
         const existing = (await trx.selectFrom('packages').select('id').where('id', 'in', ids).execute()).map(
           (r) => r.id,
         );
-        if (existing.length > 0) {
-          // Replacing rewrites submitted revisions too; the immutability trigger allows that
-          // only inside a maintenance transaction that says so.
-          await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
-          await trx.deleteFrom('packages').where('id', 'in', existing).execute();
-        }
+        if (existing.length > 0) await trx.deleteFrom('packages').where('id', 'in', existing).execute();
         await insertPackages(trx, packages);
       });
     },
 
     async importAudit(events) {
       if (events.length === 0) return;
+      assertStorableText(events, ['events']);
       await db.transaction().execute(async (trx) => {
         for (let i = 0; i < events.length; i += 5000) {
           await trx

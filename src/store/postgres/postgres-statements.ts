@@ -232,6 +232,13 @@ export const SQL = {
   children: (table: string) => `select * from ${table} where revision_id = any($1::uuid[])`,
   counter: `insert into state_counters (state_code, last_number) values ($1, $2)
     on conflict (state_code) do update set last_number = state_counters.last_number + 1 returning last_number`,
+  /**
+   * The counter raised to the highest number in use in the state, inserted when missing (packages
+   * imported without their counter): after it, the next `counter` hands out a free number.
+   */
+  catchUpCounter: `insert into state_counters (state_code, last_number)
+    select $1::char(2), coalesce(max(state_number), 0) from packages where state_code = $1::char(2)
+    on conflict (state_code) do update set last_number = greatest(state_counters.last_number, excluded.last_number)`,
   updateHead: `update packages set state_code = $1, state_number = $2, status = $3, version = $4,
     created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8 where id = $9`,
   freeze: `update revisions set submitted_at = $1, submitted_by_id = $2, submitted_by_email = $3,

@@ -11,6 +11,7 @@ import {
   planChange,
 } from '../package-changes.js';
 import { decodeCursor, encodeCursor, listPlan, pageSize } from '../paging.js';
+import { assertStorableText } from '../storable-text.js';
 import type {
   AuditAction,
   AuditEvent,
@@ -27,6 +28,7 @@ import {
   FOREIGN_KEY_VIOLATION,
   isPgCode,
   isRetryable,
+  mapUnstorableTextErrors,
   pgError,
   UNIQUE_VIOLATION,
 } from './postgres-errors.js';
@@ -57,6 +59,8 @@ const isListPosition = (p: unknown): p is ListPosition =>
   typeof (p as ListPosition).u === 'string' &&
   typeof (p as ListPosition).i === 'string';
 const MAX_RETRIES = 5;
+/** Number collisions tolerated in one creation; each raises the counter past the numbers in use. */
+const MAX_NUMBER_ATTEMPTS = 5;
 const BY_STATE = ['p.state_code = $1'];
 const BY_STATE_STATUS = ['p.state_code = $1', 'p.status = $2'];
 
@@ -213,10 +217,11 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     return { items, ...(cursor ? { cursor } : {}) };
   }
 
-  return {
+  return mapUnstorableTextErrors<Store>({
     backend: 'postgres',
 
     async upsertStates(states: readonly State[]) {
+      assertStorableText(states, ['states']);
       await inTransaction(async (trx) => {
         for (const s of states) {
           await trx
@@ -273,6 +278,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
     async upsertUsers(users: readonly User[]) {
       if (users.length === 0) return;
+      assertStorableText(users, ['users']);
       const rows = users.map((u) => ({
         id: u.id,
         email: u.email,
@@ -302,7 +308,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
 
     async createDraft(input) {
       const parsed = parseCreateInput(input);
-      for (;;) {
+      for (let attempt = 1; ; attempt++) {
         try {
           return await inTransaction(async (trx) => {
             // The counter row stays locked until commit, so numbers of a state are handed out one at a time.
@@ -336,14 +342,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
           if (!isPgCode(e, UNIQUE_VIOLATION)) throw e;
           if (pgError(e).constraint !== 'packages_state_number_unique')
             throw alreadyExists('package', input.id);
-          // The counter is behind the numbers in use (restored from an old backup): catch it up, try again.
-          await db
-            .updateTable('state_counters')
-            .set({
-              last_number: sql`GREATEST(last_number, (SELECT coalesce(max(state_number), 0) FROM packages WHERE state_code = ${input.stateCode}))`,
-            })
-            .where('state_code', '=', input.stateCode)
-            .execute();
+          // Only packages written without their counter (imported, restored from an old backup)
+          // hold numbers past it; one catch-up settles that, so repeated collisions are a fault.
+          if (attempt >= MAX_NUMBER_ATTEMPTS) {
+            throw new Error(
+              `no free package number in state ${input.stateCode} after ${attempt} attempts: every number the counter gave was taken`,
+              { cause: e },
+            );
+          }
+          // The counter is behind the numbers in use, or missing (its insert was rolled back with
+          // the failed creation): raise or create it at the highest number in use, try again.
+          await exec(db, SQL.catchUpCounter, [input.stateCode]);
         }
       }
     },
@@ -398,6 +407,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     },
 
     async appendAudit(event) {
+      assertStorableText(event, ['event']);
       return inTransaction(async (trx) => {
         const exists = await trx
           .selectFrom('packages')
@@ -439,7 +449,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async close() {
       await options.onClose?.();
     },
-  };
+  });
 }
 
 function userFromRow(r: {
