@@ -38,6 +38,7 @@ import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
 import { stateRoutes } from './routes/states.js';
 import { authenticate, requireCsrf } from './session.js';
+import { refuseUnstorableText } from './storable-text.js';
 import { registerWebClient, wantsClientPage } from './web-client.js';
 
 export interface AppOptions {
@@ -71,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  app.addHook('preValidation', refuseUnstorableText);
   // The API speaks JSON only; anything else is a 415, not a confusing validation error.
   app.removeContentTypeParser('text/plain');
   let sendClientPage: ((reply: FastifyReply) => FastifyReply) | undefined;

@@ -14,6 +14,7 @@ import {
   sameNameInList,
 } from './document.js';
 import type { FormData } from './form-data.js';
+import { storableString } from './text.js';
 import type { FieldError } from './validate-submit.js';
 
 export const MAX_DOCUMENT_NAME = 255;
@@ -22,7 +23,7 @@ export const MAX_DOCUMENT_NAME = 255;
 export const DocumentChangeSchema = z.strictObject(
   {
     id: z.uuid(),
-    name: z.string().min(1).max(MAX_DOCUMENT_NAME).optional(),
+    name: storableString().min(1).max(MAX_DOCUMENT_NAME).optional(),
     category: z.enum(DOCUMENT_CATEGORIES).optional(),
     /** For rate documents: the rate certification; `null` or absent keeps the recorded one. */
     rateId: z.uuid().nullable().optional(),

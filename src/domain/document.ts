@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableString } from './text.js';
 
 export const DOCUMENT_CATEGORIES = ['CONTRACT', 'CONTRACT_SUPPORTING', 'RATE', 'RATE_SUPPORTING'] as const;
 export const SCAN_STATUSES = ['NOT_SCANNED', 'PENDING', 'CLEAN', 'INFECTED', 'ERROR'] as const;
@@ -12,7 +13,7 @@ export const MAX_DOCUMENTS_PER_REVISION = 48;
 export const DocumentSchema = z.object({
   id: z.uuid(),
   /** The original file name: metadata and download name, never the storage key. */
-  name: z.string().min(1).max(255),
+  name: storableString().min(1).max(255),
   bucket: z.string().min(1).max(255),
   key: z.string().min(1).max(1024),
   size: z.number().int().nonnegative(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableString } from './text.js';
 
 /**
  * Form data of a revision, as a draft may hold it: types, enums and sizes are enforced,
@@ -68,19 +69,19 @@ function setOf<T extends readonly [string, ...string[]]>(values: T) {
     .default([]);
 }
 
-const shortText = z.string().max(200);
+const shortText = storableString().max(200);
 
 export const ContactSchema = z.object({
   name: shortText.default(''),
   title: shortText.default(''),
-  email: z.string().max(320).default(''),
+  email: storableString().max(320).default(''),
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
 export const ActuarySchema = z.object({
   name: shortText.default(''),
   title: shortText.default(''),
-  email: z.string().max(320).default(''),
+  email: storableString().max(320).default(''),
   actuarialFirm: z.enum(ACTUARIAL_FIRMS).optional(),
   actuarialFirmOther: shortText.optional(),
 });
@@ -106,14 +107,14 @@ export const FormDataSchema = z.object({
     .max(MAX_PROGRAMS)
     .refine((a) => new Set(a).size === a.length, 'must not repeat a program')
     .default([]),
-  submissionDescription: z.string().max(10_000).default(''),
+  submissionDescription: storableString().max(10_000).default(''),
   contractType: z.enum(CONTRACT_TYPES).optional(),
   contractDateStart: IsoDateSchema.optional(),
   contractDateEnd: IsoDateSchema.optional(),
   managedCareEntities: setOf(MANAGED_CARE_ENTITIES),
   federalAuthorities: setOf(FEDERAL_AUTHORITIES),
   itemsBeingAmended: setOf(ITEMS_BEING_AMENDED),
-  otherItemBeingAmended: z.string().max(1000).optional(),
+  otherItemBeingAmended: storableString().max(1000).optional(),
   relatedToCovid19: z.boolean().optional(),
   rateCertifications: z
     .array(RateCertificationSchema)

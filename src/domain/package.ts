@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DocumentListSchema } from './document.js';
 import { FormDataSchema } from './form-data.js';
 import { ActorSchema, StateCodeSchema } from './reference.js';
+import { storableString } from './text.js';
 
 export const PACKAGE_STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
 export const PackageStatusSchema = z.enum(PACKAGE_STATUSES);
@@ -11,7 +12,7 @@ export type PackageStatus = z.infer<typeof PackageStatusSchema>;
 export const ActionInfoSchema = z.object({
   at: z.iso.datetime(),
   by: ActorSchema,
-  reason: z.string().min(1).max(5000),
+  reason: storableString().min(1).max(5000),
 });
 export type ActionInfo = z.infer<typeof ActionInfoSchema>;
 

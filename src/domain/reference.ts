@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableString } from './text.js';
 
 /** Two-letter state or territory code, e.g. `MN`. */
 export const StateCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter upper-case state code');
@@ -7,14 +8,14 @@ export type StateCode = z.infer<typeof StateCodeSchema>;
 export const ProgramSchema = z.object({
   id: z.uuid(),
   /** Short name used in package names, e.g. `PMAP`. */
-  name: z.string().min(1).max(100),
-  fullName: z.string().min(1).max(300),
+  name: storableString().min(1).max(100),
+  fullName: storableString().min(1).max(300),
 });
 export type Program = z.infer<typeof ProgramSchema>;
 
 export const StateSchema = z.object({
   code: StateCodeSchema,
-  name: z.string().min(1).max(100),
+  name: storableString().min(1).max(100),
   programs: z.array(ProgramSchema).max(200),
 });
 export type State = z.infer<typeof StateSchema>;
@@ -26,8 +27,8 @@ export type Role = z.infer<typeof RoleSchema>;
 const userBase = {
   id: z.uuid(),
   email: z.email().max(320),
-  givenName: z.string().min(1).max(100),
-  familyName: z.string().min(1).max(100),
+  givenName: storableString().min(1).max(100),
+  familyName: storableString().min(1).max(100),
 };
 
 /** A state user is bound to exactly one state; CMS and admin users to none. */

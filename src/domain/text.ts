@@ -7,6 +7,8 @@
  * the domain schemas use `isStorableText` on every string field.
  */
 
+import { z } from 'zod';
+
 /** Why a string cannot be stored. */
 export type UnstorableReason = 'NUL' | 'LONE_SURROGATE';
 
@@ -68,3 +70,10 @@ export function findUnstorableText(
   }
   return undefined;
 }
+
+/** A zod string that only takes storable text: every free-text field of the domain is one. */
+export const storableString = () =>
+  z.string().superRefine((text, ctx) => {
+    const reason = unstorableReason(text);
+    if (reason) ctx.addIssue({ code: 'custom', message: UNSTORABLE_TEXT_MESSAGES[reason] });
+  });

@@ -94,6 +94,43 @@ describe('broken multipart uploads', () => {
   });
 });
 
+describe('text no store could keep', () => {
+  it('NUL or an unpaired surrogate anywhere — body, query, path — is a 400 naming where', async () => {
+    const cases: [string, string, object | undefined, string][] = [
+      [
+        'PUT',
+        `/api/packages/${id}`,
+        {
+          expectedVersion: 1,
+          formData: { submissionType: 'CONTRACT_ONLY', submissionDescription: 'a\u0000b' },
+        },
+        'body.formData.submissionDescription',
+      ],
+      [
+        'PUT',
+        `/api/packages/${id}`,
+        {
+          expectedVersion: 1,
+          formData: { submissionType: 'CONTRACT_ONLY', stateContacts: [{ name: 'x\ud800' }] },
+        },
+        'body.formData.stateContacts.0.name',
+      ],
+      ['GET', `/api/packages?cursor=${encodeURIComponent('a')}%00`, undefined, 'querystring.cursor'],
+      ['POST', `/api/packages/${id}/resubmit`, { expectedVersion: 1, reason: 'why\u0000' }, 'body.reason'],
+    ];
+    for (const [method, url, payload, path] of cases) {
+      const res = await api.app.inject({
+        method: method as 'GET',
+        url,
+        headers: mn,
+        ...(payload ? { payload } : {}),
+      });
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(res.json().errors.map((e: { path: string }) => e.path)).toContain(path);
+    }
+  });
+});
+
 describe('addresses and cursors', () => {
   it('a path parameter over the router limit is a 414 problem', async () => {
     expectProblem(
