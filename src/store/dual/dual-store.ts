@@ -42,7 +42,7 @@ export function createDualStore(options: DualStoreOptions): Store {
   const rate = options.shadowReadRate ?? 0;
   const random = options.random ?? Math.random;
   const timeoutMs = options.mirrorTimeoutMs ?? DEFAULT_MIRROR_TIMEOUT_MS;
-  // One mirror at a time per package, so the secondary never ends on an older version.
+  // One mirror at a time per package, so the secondary normally gets a package's versions in order.
   const chains = new Map<string, Promise<void>>();
   // The last mirror that failed, until one succeeds: /readyz reports it.
   let lastFailure: MirrorFailure | undefined;
@@ -55,23 +55,30 @@ export function createDualStore(options: DualStoreOptions): Store {
     key = packageId ?? '*reference*',
   ) {
     const previous = chains.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const settled = run.catch(() => {});
-    chains.set(key, settled);
-    void settled.then(() => {
-      if (chains.get(key) === settled) chains.delete(key);
-    });
+    const run = previous.then(work);
     let timer: NodeJS.Timeout | undefined;
+    const outcome = Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`mirror write took longer than ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+    // The next mirror of this key waits until this one lands or is given up (journaled), never
+    // longer: a hanging secondary must not hold up every later write of the package. Should the
+    // given-up write land after a newer one, mirrorPackage's re-read of the primary corrects it.
+    const done = outcome.then(
+      () => {},
+      () => {},
+    );
+    chains.set(key, done);
+    void done.then(() => {
+      if (chains.get(key) === done) chains.delete(key);
+    });
     try {
-      await Promise.race([
-        run,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`mirror write took longer than ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-        }),
-      ]);
+      await outcome;
       lastFailure = undefined;
     } catch (e) {
       const failure: MirrorFailure = {
