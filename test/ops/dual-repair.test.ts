@@ -197,6 +197,9 @@ describe.each(PAIRS)('repair while the portal goes on journaling ($name)', ({ co
         writing = false;
       }
       const made = (await writers).reduce((a, b) => a + b, 0);
+      console.info(
+        `${made} packages written while ${rounds.length} repairs ran; repaired per round: ${rounds.map((r) => r.repaired).join(', ')}`,
+      );
       expect(rounds.flatMap((r) => r.errors)).toEqual([]);
       expect(rounds.every((r) => r.repaired > 0)).toBe(true);
 
