@@ -19,6 +19,7 @@ const ConfigSchema = z
     CAREPACK_DUAL_PRIMARY: z.enum(['dynamodb', 'postgres']).default('dynamodb'),
     CAREPACK_SHADOW_READ_RATE: z.coerce.number().min(0).max(1).default(0),
     CAREPACK_DUAL_JOURNAL: z.string().min(1).optional(),
+    CAREPACK_DUAL_MIRROR_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
     CAREPACK_DATA_DIR: z.string().min(1).default('./data'),
     CAREPACK_HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -154,7 +155,13 @@ export interface StoreConfig {
   dynamodb: DynamoConfig;
   postgres: PostgresConfig;
   /** For `dual`: which backend serves reads and takes writes first; the other mirrors it. */
-  dual: { primary: BackendName; shadowReadRate: number; journalFile: string };
+  dual: {
+    primary: BackendName;
+    shadowReadRate: number;
+    journalFile: string;
+    /** How long a write waits for its mirror before journaling it instead. */
+    mirrorTimeoutMs: number;
+  };
 }
 
 export interface Config {
@@ -257,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         primary: c.CAREPACK_DUAL_PRIMARY,
         shadowReadRate: c.CAREPACK_SHADOW_READ_RATE,
         journalFile: c.CAREPACK_DUAL_JOURNAL ?? `${c.CAREPACK_DATA_DIR}/dual-mirror-failures.jsonl`,
+        mirrorTimeoutMs: c.CAREPACK_DUAL_MIRROR_TIMEOUT_MS,
       },
     },
     ...(c.CAREPACK_SESSION_SECRET ? { sessionSecret: c.CAREPACK_SESSION_SECRET } : {}),

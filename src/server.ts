@@ -29,8 +29,9 @@ async function main() {
   const config = loadConfig();
   const log = pino({ level: config.logLevel });
   log.info('starting Carepack');
-  const { store, description } = await openStore(config.store, { logger: log });
+  const { store, description, warnings } = await openStore(config.store, { logger: log });
   log.info(`datastore: ${description}`);
+  for (const warning of warnings ?? []) log.warn(warning);
   const seeded = await seedStore(store, { demoUsers: config.seedDemoUsers });
   if (seeded.statesAdded || seeded.usersAdded) {
     log.info(`seeded ${seeded.statesAdded} states and ${seeded.usersAdded} demo users`);

@@ -9,7 +9,12 @@ describe('configuration', () => {
       backend: 'dynamodb',
       dynamodb: { mode: 'embedded', dataDir: './data/dynamodb', tableName: 'carepack' },
       postgres: { dataDir: './data/postgres' },
-      dual: { primary: 'dynamodb', shadowReadRate: 0, journalFile: './data/dual-mirror-failures.jsonl' },
+      dual: {
+        primary: 'dynamodb',
+        shadowReadRate: 0,
+        journalFile: './data/dual-mirror-failures.jsonl',
+        mirrorTimeoutMs: 2000,
+      },
     });
     expect(c.files).toMatchObject({
       mode: 'embedded',
@@ -152,6 +157,15 @@ describe('configuration', () => {
       expect(onlyIssuer).toMatch(/^ {2}CAREPACK_OIDC_AUDIENCE: required for OIDC sign-in/m);
       expect(onlyIssuer).toMatch(/^ {2}CAREPACK_OIDC_JWKS_URL: required/m);
     });
+  });
+
+  it('reads the dual-write mirror timeout, refusing one that is not a sensible number of milliseconds', () => {
+    expect(loadConfig({ CAREPACK_DUAL_MIRROR_TIMEOUT_MS: '250' }).store.dual.mirrorTimeoutMs).toBe(250);
+    for (const bad of ['0', '-5', '1.5', 'soon', '600000']) {
+      expect(() => loadConfig({ CAREPACK_DUAL_MIRROR_TIMEOUT_MS: bad }), bad).toThrow(
+        /CAREPACK_DUAL_MIRROR_TIMEOUT_MS/,
+      );
+    }
   });
 
   it('names every bad variable', () => {

@@ -130,7 +130,9 @@ export function registerStoreCommands(program: Command, config: () => Config) {
 
   store
     .command('repair')
-    .description('Replay the mirror writes that dual-write mode could not make (CAREPACK_DUAL_JOURNAL)')
+    .description(
+      'Replay the mirror writes that dual-write mode could not make (CAREPACK_DUAL_JOURNAL); safe while the portal runs: failures journaled meanwhile stay for the next run',
+    )
     .action(async () => {
       const cfg = config();
       const primaryName = cfg.store.dual.primary;

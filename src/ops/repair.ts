@@ -1,7 +1,9 @@
 /**
  * `carepack store repair`: brings the secondary up to the primary for every package whose
  * mirror write failed in dual-write mode, then re-copies reference data and counters.
- * What still fails stays in the journal for the next run.
+ * It works on a claim of the journal: failures journaled while it runs stay in the journal
+ * for the next run, what it could not fix goes back into it, and a repair that stops
+ * half-way leaves its claim for the next run to take over.
  */
 import { mirrorPackage, mirrorReference } from '../store/dual/mirror.js';
 import type { MirrorFailure, MirrorJournal } from '../store/dual/mirror-journal.js';
@@ -18,10 +20,11 @@ export async function repairMirror(
   secondary: Store,
   journal: MirrorJournal,
 ): Promise<RepairResult> {
-  const pending = await journal.pending();
+  const claim = await journal.claim();
+  const pending = claim.entries;
   const packageIds = [...new Set(pending.flatMap((f) => (f.packageId ? [f.packageId] : [])))];
   const stillFailing: MirrorFailure[] = [];
-  const errors: string[] = [];
+  const errors: string[] = [...claim.problems];
   let repaired = 0;
   try {
     // First, and always right: states, users and counters as the primary has them now
@@ -40,6 +43,6 @@ export async function repairMirror(
       stillFailing.push(...pending.filter((f) => f.packageId === id));
     }
   }
-  await journal.replace(stillFailing);
+  await claim.settle(stillFailing);
   return { repaired, remaining: stillFailing.length, errors };
 }

@@ -3,6 +3,7 @@
  */
 import type { BackendName, DynamoConfig, PostgresConfig, StoreConfig } from '../config.js';
 import { createDualStore, type DualStoreOptions } from './dual/dual-store.js';
+import { openWhenReachable } from './dual/late-store.js';
 import { fileJournal } from './dual/mirror-journal.js';
 import { createDynamoClients } from './dynamo/dynamo-client.js';
 import { startDynamoLocal } from './dynamo/dynamo-local.js';
@@ -17,32 +18,56 @@ export interface OpenedStore {
   store: Store;
   /** Where the data lives, for the start-up log line. */
   description: string;
+  /** What an operator must know at start-up (dual-write: the secondary is not connected). */
+  warnings?: string[];
 }
+
+/** How long start-up waits for dual-write's secondary before serving without it (it keeps trying). */
+const SECONDARY_START_WAIT_MS = 15_000;
 
 /** The store the configuration asks for: one backend, or both in dual-write mode. */
 export async function openStore(
   config: StoreConfig,
-  dual: Omit<DualStoreOptions, 'primary' | 'secondary' | 'shadowReadRate'> = {},
+  dual: Omit<DualStoreOptions, 'primary' | 'secondary' | 'shadowReadRate' | 'mirrorTimeoutMs'> & {
+    /** Pause between attempts to connect an unreachable secondary (default 5000). */
+    secondaryRetryAfterMs?: number;
+  } = {},
 ): Promise<OpenedStore> {
   if (config.backend !== 'dual') return openBackend(config, config.backend);
+  const { secondaryRetryAfterMs, ...dualOptions } = dual;
   const secondaryName: BackendName = config.dual.primary === 'dynamodb' ? 'postgres' : 'dynamodb';
   const primary = await openBackend(config, config.dual.primary);
-  let secondary: OpenedStore;
-  try {
-    secondary = await openBackend(config, secondaryName);
-  } catch (e) {
-    await primary.store.close();
-    throw e;
-  }
+  // The portal serves on the primary whether or not the secondary answers: mirror writes are
+  // journaled until it does, and /readyz says so.
+  let secondaryDescription = `${secondaryName} (not connected)`;
+  const secondary = openWhenReachable({
+    name: secondaryName,
+    ...(secondaryRetryAfterMs !== undefined ? { retryAfterMs: secondaryRetryAfterMs } : {}),
+    open: async () => {
+      const opened = await openBackend(config, secondaryName);
+      secondaryDescription = opened.description;
+      return opened.store;
+    },
+  });
+  const first = await secondary.connect(SECONDARY_START_WAIT_MS);
   return {
     store: createDualStore({
       journal: fileJournal(config.dual.journalFile),
-      ...dual,
+      ...dualOptions,
       primary: primary.store,
-      secondary: secondary.store,
+      secondary,
       shadowReadRate: config.dual.shadowReadRate,
+      mirrorTimeoutMs: config.dual.mirrorTimeoutMs,
     }),
-    description: `dual-write: primary ${primary.description}; secondary ${secondary.description}`,
+    description: `dual-write: primary ${primary.description}; secondary ${secondaryDescription}`,
+    ...(first.connected
+      ? {}
+      : {
+          warnings: [
+            `dual-write: the ${secondaryName} secondary is not reachable (${first.reason}); serving on the primary, ` +
+              'journaling every mirror write and trying the secondary again on later writes — run `carepack store repair` once it is back',
+          ],
+        }),
   };
 }
 

@@ -135,6 +135,11 @@ export interface ImportOptions {
 export interface Store {
   /** Which backend this is, for logs and health checks. */
   readonly backend: string;
+  /**
+   * Why the store runs on less than it should, for health checks (dual-write: the secondary
+   * is unreachable or behind); empty when nothing is wrong. Absent on single backends.
+   */
+  degradation?(): Promise<string[]>;
 
   // Reference data: seeded at start-up, the source of truth at run time.
   upsertStates(states: readonly State[]): Promise<void>;

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Package, PackageSummary, User } from '../../src/domain/index.js';
 import { isStoreError, type StoreErrorCode } from '../../src/store/errors.js';
 import type { ListOptions, Page, Store } from '../../src/store/store.js';
+import { runCountersConformance } from './counters-conformance.js';
 import {
   cmsActor,
   document,
@@ -769,6 +770,8 @@ export function runStoreConformance(options: ConformanceOptions) {
         expect((await store.listAudit(randomUUID())).items).toEqual([]);
       });
     });
+
+    runCountersConformance(() => store, nextCode);
 
     describe('maintenance: scan, import, counters', () => {
       async function scanAll<T>(

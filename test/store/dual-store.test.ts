@@ -1,8 +1,13 @@
 /**
  * Dual-write mode is a Store like any other: it passes the conformance suite, and after
- * the run its secondary holds exactly what its primary holds.
+ * the run its secondary holds exactly what its primary holds. A secondary that hangs holds
+ * up a write at most the mirror timeout, and a mirror that lands late never leaves the
+ * secondary older than the primary.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { performance } from 'node:perf_hooks';
+import { isDeepStrictEqual } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repairMirror } from '../../src/ops/repair.js';
 import { compareDigests, digestStore } from '../../src/ops/verify.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
@@ -10,8 +15,10 @@ import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
+import { draft, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
 import { freshDynamoStore } from '../support/dynamo.js';
+import { type SwitchableStore, switchable } from '../support/switchable-store.js';
 
 let primary: Store;
 let secondary: Store;
@@ -31,6 +38,8 @@ runStoreConformance({
       secondary,
       journal,
       shadowReadRate: 1,
+      // This run checks what is mirrored, not how fast: a loaded machine must not journal a slow mirror.
+      mirrorTimeoutMs: 60_000,
       logger: { warn: (_d, m) => warnings.push(m), error: (_d, m) => warnings.push(m) },
     });
     return { ...dual, close: async () => {} };
@@ -58,3 +67,131 @@ describe('after the conformance run in dual mode', () => {
     expect(warnings.filter((w) => w.includes('differs'))).toEqual([]);
   });
 });
+
+describe('dual-write with a secondary that hangs or answers late', () => {
+  const TIMEOUT_MS = 2000;
+  /** Leeway for a loaded machine's event loop and the primary's reads inside the mirror. */
+  const MARGIN_MS = 500;
+  const silent = { warn: () => {}, error: () => {} };
+  const state = makeState('HG');
+  const actor = stateActor();
+  let primary: Store;
+  let real: Store;
+  let secondary: SwitchableStore;
+  const journal = memoryJournal();
+  let dual: Store;
+  /** How long the primary took for the write being timed: the caller waits for that anyway. */
+  let primaryWriteMs = 0;
+
+  beforeAll(async () => {
+    const dynamo = (await freshDynamoStore('carepack-dual-faults')).store;
+    primary = timedWrites(dynamo, (ms) => {
+      primaryWriteMs = ms;
+    });
+    const pg = await openPglite();
+    await migrateToLatest(pg.db);
+    real = createPostgresStore({ db: pg.db, onClose: pg.close });
+    secondary = switchable(real);
+    dual = createDualStore({ primary, secondary, journal, mirrorTimeoutMs: TIMEOUT_MS, logger: silent });
+    await dual.upsertStates([state]);
+  }, 180_000);
+  afterAll(async () => {
+    await primary?.close();
+    await real?.close();
+  });
+
+  /** How long a write waited beyond its own write on the primary: the wait for the mirror. */
+  async function mirrorWait<R>(write: () => Promise<R>): Promise<{ result: R; ms: number }> {
+    const start = performance.now();
+    const result = await write();
+    return { result, ms: performance.now() - start - primaryWriteMs };
+  }
+  const form = (description: string) => ({ ...minimalFormData(state), submissionDescription: description });
+  const journaled = (id: string) => journal.entries.filter((f) => f.packageId === id).map((f) => f.operation);
+
+  it('holds up each write at most the mirror timeout, and journals the mirror', async () => {
+    secondary.availability = 'hang';
+    const created = await mirrorWait(() => draft(dual, state, actor));
+    const id = created.result.id;
+    const updated = await mirrorWait(() =>
+      dual.updateDraft(id, { expectedVersion: 1, formData: form('v2'), actor }),
+    );
+    const submitted = await mirrorWait(() => dual.submit(id, { expectedVersion: 2, actor }));
+    const download = await mirrorWait(() =>
+      dual.appendAudit({ packageId: id, actor, action: 'DOWNLOAD', summary: 'contract.pdf' }),
+    );
+    const waits = [created.ms, updated.ms, submitted.ms, download.ms].map(Math.round);
+    console.info(`waits for a hanging secondary (timeout ${TIMEOUT_MS} ms): ${waits.join(', ')} ms`);
+    for (const ms of waits) {
+      expect(ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 5);
+      // A create mirrors the package and the counter: both within one timeout, not one after the other.
+      expect(ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
+    }
+    expect(journaled(id)).toEqual(['createDraft', 'updateDraft', 'submit', 'appendAudit']);
+    expect(journal.entries.find((f) => f.kind === 'reference')?.error).toBe(
+      `mirror write took longer than ${TIMEOUT_MS} ms`,
+    );
+    expect((await primary.getPackage(id)).status).toBe('SUBMITTED');
+  });
+
+  it('mirrors the next write of a package when the secondary answers again, not waiting for the hung one', async () => {
+    secondary.availability = 'hang';
+    const pkg = await draft(dual, state, actor);
+    expect(journaled(pkg.id)).toEqual(['createDraft']);
+    secondary.availability = 'up';
+    const updated = await dual.updateDraft(pkg.id, { expectedVersion: 1, formData: form('back'), actor });
+    expect(journaled(pkg.id)).toEqual(['createDraft']);
+    expect(await real.getPackage(pkg.id)).toEqual(updated);
+  });
+
+  it('a mirror write that lands after a repair is corrected from the primary', async () => {
+    secondary.availability = 'up';
+    const pkg = await draft(dual, state, actor);
+    const held = secondary.hold('importPackages');
+    const v2 = await dual.updateDraft(pkg.id, { expectedVersion: 1, formData: form('v2'), actor });
+    expect(journaled(pkg.id)).toEqual(['updateDraft']);
+    // Another portal instance changes the package; repair brings the secondary to that version.
+    const v3 = await primary.updateDraft(pkg.id, {
+      expectedVersion: v2.version,
+      formData: form('v3'),
+      actor,
+    });
+    const repair = await repairMirror(primary, real, journal);
+    expect(repair.errors).toEqual([]);
+    expect(await real.getPackage(pkg.id)).toEqual(v3);
+
+    // Now the mirror of v2, given up long ago, reaches the secondary.
+    held.release();
+    await held.landed;
+    const deadline = Date.now() + 10_000;
+    while (!isDeepStrictEqual(await real.getPackage(pkg.id), v3) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await real.getPackage(pkg.id)).toEqual(v3);
+    expect(journal.entries).toEqual([]);
+    const report = compareDigests(await digestStore(primary), await digestStore(real));
+    expect(report.mismatches).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+});
+
+/** The store, reporting how long each package write on it took. */
+function timedWrites(store: Store, took: (ms: number) => void): Store {
+  const timed =
+    <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const start = performance.now();
+      try {
+        return await write(...args);
+      } finally {
+        took(performance.now() - start);
+      }
+    };
+  return {
+    ...store,
+    createDraft: timed(store.createDraft),
+    updateDraft: timed(store.updateDraft),
+    submit: timed(store.submit),
+    appendAudit: timed(store.appendAudit),
+  };
+}

@@ -6,7 +6,10 @@ import type { Store } from '../../store/store.js';
 const Readiness = z.object({
   ok: z.boolean(),
   store: z.string(),
-  checks: z.record(z.string(), z.enum(['ok', 'failing'])),
+  /** `degraded`: serving, but not everything is as it should be (dual-write: the secondary is behind). */
+  checks: z.record(z.string(), z.enum(['ok', 'failing', 'degraded'])),
+  /** Present when a check is degraded: why, in words. */
+  degraded: z.array(z.string()).optional(),
 });
 
 export const healthRoutes: FastifyPluginAsyncZod<{ store: Store; files?: FileStore }> = async (
@@ -30,6 +33,9 @@ export const healthRoutes: FastifyPluginAsyncZod<{ store: Store; files?: FileSto
     {
       schema: {
         summary: 'The datastore and the document store answer',
+        description:
+          'A degraded check (dual-write mode with the secondary unreachable or behind) keeps the answer 200: ' +
+          'the portal serves on the primary and journals the mirror writes.',
         tags: ['ops'],
         response: { 200: Readiness, 503: Readiness },
       },
@@ -37,7 +43,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ store: Store; files?: FileSto
     async (req, reply) => {
       const probes: Record<string, () => Promise<unknown>> = { datastore: () => store.listStates() };
       if (files) probes.documents = () => files.ping();
-      const checks: Record<string, 'ok' | 'failing'> = {};
+      const checks: Record<string, 'ok' | 'failing' | 'degraded'> = {};
       for (const [name, probe] of Object.entries(probes)) {
         try {
           await probe();
@@ -47,8 +53,22 @@ export const healthRoutes: FastifyPluginAsyncZod<{ store: Store; files?: FileSto
           checks[name] = 'failing';
         }
       }
-      const ok = Object.values(checks).every((c) => c === 'ok');
-      return reply.status(ok ? 200 : 503).send({ ok, store: store.backend, checks });
+      const degraded = await degradation(store);
+      if (degraded) checks.mirror = degraded.length > 0 ? 'degraded' : 'ok';
+      const ok = Object.values(checks).every((c) => c !== 'failing');
+      return reply
+        .status(ok ? 200 : 503)
+        .send({ ok, store: store.backend, checks, ...(degraded?.length ? { degraded } : {}) });
     },
   );
 };
+
+/** Undefined for stores that cannot be degraded; a failing report counts as degraded. */
+async function degradation(store: Store): Promise<string[] | undefined> {
+  if (!store.degradation) return undefined;
+  try {
+    return await store.degradation();
+  } catch (e) {
+    return [`the store could not report its state: ${(e as Error).message}`];
+  }
+}

@@ -1,8 +1,9 @@
 /**
  * Cutover mode: a Store made of two. Writes go to the primary and are then mirrored to the
- * secondary; a mirror that fails is journaled for `carepack store repair` and never fails the
- * caller. Reads come from the primary; a sampled share is also read from the secondary in
- * the background, and any difference is logged.
+ * secondary; a mirror that fails, or takes longer than the mirror timeout, is journaled for
+ * `carepack store repair` and never fails the caller — so a write waits at most the timeout
+ * for the secondary. Reads come from the primary; a sampled share is also read from the
+ * secondary in the background, and any difference is logged.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Package } from '../../domain/index.js';
@@ -22,10 +23,12 @@ export interface DualStoreOptions {
   shadowReadRate?: number;
   journal?: MirrorJournal;
   logger?: DualLogger;
-  /** How long a mirror write may hold up the caller before it is journaled instead. */
+  /** How long a write may wait for its mirror before the mirror is journaled instead (default 2000). */
   mirrorTimeoutMs?: number;
   random?: () => number;
 }
+
+export const DEFAULT_MIRROR_TIMEOUT_MS = 2000;
 
 const consoleLogger: DualLogger = {
   warn: (d, m) => console.warn(m, d),
@@ -38,35 +41,45 @@ export function createDualStore(options: DualStoreOptions): Store {
   const log = options.logger ?? consoleLogger;
   const rate = options.shadowReadRate ?? 0;
   const random = options.random ?? Math.random;
-  const timeoutMs = options.mirrorTimeoutMs ?? 5000;
-  // One mirror at a time per package, so the secondary never ends on an older version.
+  const timeoutMs = options.mirrorTimeoutMs ?? DEFAULT_MIRROR_TIMEOUT_MS;
+  // One mirror at a time per package, so the secondary normally gets a package's versions in order.
   const chains = new Map<string, Promise<void>>();
+  // The last mirror that failed, until one succeeds: /readyz reports it.
+  let lastFailure: MirrorFailure | undefined;
 
   async function mirror(
     kind: MirrorFailure['kind'],
     operation: string,
     packageId: string | undefined,
     work: () => Promise<void>,
+    key = packageId ?? '*reference*',
   ) {
-    const key = packageId ?? '*reference*';
     const previous = chains.get(key) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const settled = run.catch(() => {});
-    chains.set(key, settled);
-    void settled.then(() => {
-      if (chains.get(key) === settled) chains.delete(key);
-    });
+    const run = previous.then(work);
     let timer: NodeJS.Timeout | undefined;
+    const outcome = Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`mirror write took longer than ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+      }),
+    ]);
+    // The next mirror of this key waits until this one lands or is given up (journaled), never
+    // longer: a hanging secondary must not hold up every later write of the package. Should the
+    // given-up write land after a newer one, mirrorPackage's re-read of the primary corrects it.
+    const done = outcome.then(
+      () => {},
+      () => {},
+    );
+    chains.set(key, done);
+    void done.then(() => {
+      if (chains.get(key) === done) chains.delete(key);
+    });
     try {
-      await Promise.race([
-        run,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`mirror write took longer than ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-        }),
-      ]);
+      await outcome;
+      lastFailure = undefined;
     } catch (e) {
       const failure: MirrorFailure = {
         kind,
@@ -75,6 +88,7 @@ export function createDualStore(options: DualStoreOptions): Store {
         at: new Date().toISOString(),
         error: (e as Error).message,
       };
+      lastFailure = failure;
       log.error(
         failure,
         'dual-write: mirroring to the secondary failed; journaled for `carepack store repair`',
@@ -141,15 +155,24 @@ export function createDualStore(options: DualStoreOptions): Store {
     getUser: (id) => primary.getUser(id),
 
     async createDraft(input) {
+      let created: Package | undefined;
       try {
-        const pkg = await primary.createDraft(input);
-        await mirrorOne('createDraft', pkg.id);
-        return pkg;
+        created = await primary.createDraft(input);
+        return created;
       } finally {
         // Even a failed create may have used up a number on the primary: keep the counters equal.
-        await mirror('reference', 'createDraft', undefined, () =>
-          mirrorCounter(primary, secondary, input.stateCode),
-        );
+        // Both mirrors at once, so the create waits for the secondary at most one timeout.
+        await Promise.all([
+          created ? mirrorOne('createDraft', created.id) : undefined,
+          mirror(
+            'reference',
+            'createDraft',
+            undefined,
+            () => mirrorCounter(primary, secondary, input.stateCode),
+            // Raising a counter never lowers it: counters need no order among themselves.
+            `*counter*${input.stateCode}`,
+          ),
+        ]);
       }
     },
     async getPackage(id) {
@@ -192,7 +215,7 @@ export function createDualStore(options: DualStoreOptions): Store {
       ? { scanPackagesWithAudit: (request: ScanRequest) => primary.scanPackagesWithAudit!(request) }
       : {}),
     countPackages: () => primary.countPackages(),
-    getCounters: () => primary.getCounters(),
+    getCounters: (states) => primary.getCounters(states),
     async raiseCounters(counters) {
       await primary.raiseCounters(counters);
       await mirror('reference', 'raiseCounters', undefined, () => mirrorReference(primary, secondary));
@@ -209,8 +232,31 @@ export function createDualStore(options: DualStoreOptions): Store {
     },
     removePackage: (id) => thenMirror('removePackage', id, () => primary.removePackage(id)),
 
+    async degradation() {
+      const reasons = [...((await secondary.degradation?.()) ?? [])];
+      if (lastFailure)
+        reasons.push(
+          `the last mirror write failed (${lastFailure.operation} at ${lastFailure.at}): ${lastFailure.error}`,
+        );
+      try {
+        if (await journal.hasPending())
+          reasons.push('failed mirror writes are journaled: run `carepack store repair`');
+      } catch (e) {
+        reasons.push(`the mirror journal cannot be read: ${(e as Error).message}`);
+      }
+      return reasons;
+    },
+
     async close() {
-      await Promise.allSettled([...chains.values()]);
+      // Mirrors in flight get a timeout's length to land; a hanging secondary must not block shutdown.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...chains.values()]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
       await Promise.all([primary.close(), secondary.close()]);
     },
   };

@@ -2,6 +2,8 @@
  * Bringing one package (or the reference data) on a secondary store up to what the primary
  * holds now. Used by dual-write mode after each write, and by `carepack store repair`.
  */
+import { isDeepStrictEqual } from 'node:util';
+import type { Package } from '../../domain/index.js';
 import { isStoreError } from '../errors.js';
 import type { AuditEvent, Store } from '../store.js';
 
@@ -16,16 +18,37 @@ async function allAudit(store: Store, packageId: string): Promise<AuditEvent[]> 
   return events;
 }
 
-/** Copies the package as the primary has it now (or removes it when the primary has none). Counters: see `mirrorCounter`. */
+/** How often a package may change on the primary during one mirror before the mirror gives up (and is journaled). */
+const MAX_MIRROR_ROUNDS = 5;
+
+/**
+ * Copies the package as the primary has it now (or removes it when the primary has none).
+ * Two mirrors of one package can overlap — the portal's and a repair's, in two processes —
+ * and the older one may write last. So after writing, read the primary again: the write
+ * stands only when the primary still holds what was written; otherwise write again. A change
+ * after that re-read has its own mirror, which writes after this one. Counters: see `mirrorCounter`.
+ */
 export async function mirrorPackage(primary: Store, secondary: Store, packageId: string): Promise<void> {
-  try {
-    const pkg = await primary.getPackage(packageId);
-    await secondary.importPackages([pkg], { mode: 'replace' });
-  } catch (e) {
-    if (!isStoreError(e, 'NotFound')) throw e;
-    await secondary.removePackage(packageId);
+  let current = await packageOrNone(primary, packageId);
+  for (let round = 1; ; round++) {
+    if (current) await secondary.importPackages([current], { mode: 'replace' });
+    else await secondary.removePackage(packageId);
+    const now = await packageOrNone(primary, packageId);
+    if (isDeepStrictEqual(now, current)) break;
+    if (round === MAX_MIRROR_ROUNDS)
+      throw new Error(`package ${packageId} kept changing on the primary while it was mirrored`);
+    current = now;
   }
   await mirrorAudit(primary, secondary, packageId);
+}
+
+async function packageOrNone(store: Store, packageId: string): Promise<Package | undefined> {
+  try {
+    return await store.getPackage(packageId);
+  } catch (e) {
+    if (isStoreError(e, 'NotFound')) return undefined;
+    throw e;
+  }
 }
 
 export async function mirrorAudit(primary: Store, secondary: Store, packageId: string): Promise<void> {

@@ -1,0 +1,27 @@
+/** `getCounters` with a list of states answers for those states only, on every store. */
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../../src/store/store.js';
+import { draft, freshState } from './fixtures.js';
+
+export function runCountersConformance(getStore: () => Store, nextCode: () => string) {
+  describe('counters: the states filter', () => {
+    it('answers for the listed states only, leaving out states without a number yet', async () => {
+      const store = getStore();
+      const [one, two, unused] = [
+        await freshState(store, nextCode),
+        await freshState(store, nextCode),
+        await freshState(store, nextCode),
+      ];
+      await draft(store, one);
+      await draft(store, two);
+      await draft(store, two);
+
+      expect(await store.getCounters([one.code])).toEqual({ [one.code]: 1 });
+      expect(await store.getCounters([two.code, unused.code])).toEqual({ [two.code]: 2 });
+      expect(await store.getCounters([])).toEqual({});
+      const all = await store.getCounters();
+      expect(all).toMatchObject({ [one.code]: 1, [two.code]: 2 });
+      expect(all[unused.code]).toBeUndefined();
+    });
+  });
+}
