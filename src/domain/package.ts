@@ -87,6 +87,39 @@ export function lastSubmittedRevision(pkg: Pick<Package, 'revisions'>): Revision
   return pkg.revisions.find((r) => r.submitInfo !== null);
 }
 
+/**
+ * What CMS sees of a package's head: the last submitted revision, and the time of the last
+ * submit, unlock or resubmit — never the state's work on an unlocked draft. Null until the
+ * first submission. Derived from the revisions alone, so a backend can recompute it on import.
+ */
+export interface CmsFacts {
+  /** When the package last changed for CMS: its last submit, unlock or resubmit. */
+  updatedAt: string;
+  /** The revisions CMS has received (the number of the last submitted one). */
+  revisionCount: number;
+  submissionType: PackageSummary['submissionType'];
+  programIds: string[];
+}
+
+export function cmsFacts(pkg: Pick<Package, 'revisions'>): CmsFacts | null {
+  const submitted = lastSubmittedRevision(pkg);
+  if (!submitted) return null;
+  const current = currentRevision(pkg);
+  const updatedAt = current.submitInfo?.at ?? current.unlockInfo?.at ?? submitted.submitInfo!.at;
+  return {
+    updatedAt,
+    revisionCount: pkg.revisions.filter((r) => r.submitInfo !== null).length,
+    submissionType: submitted.formData.submissionType,
+    programIds: submitted.formData.programIds,
+  };
+}
+
+/** The package as CMS's lists show it (`summarize` as CMS sees it); null while never submitted. */
+export function cmsSummary(pkg: Package): PackageSummary | null {
+  const facts = cmsFacts(pkg);
+  return facts && { ...summarize(pkg), ...facts };
+}
+
 export function summarize(pkg: Package): PackageSummary {
   const { revisions, ...head } = pkg;
   const current = currentRevision(pkg);

@@ -29,10 +29,12 @@ import type {
 import { ConditionFailed } from './dynamo-errors.js';
 import {
   AUDIT_SK_PREFIX,
+  CMS_FACT_ATTRIBUTES,
   counterKey,
   documentKey,
   headKey,
   INDEX_PARTITION_ATTRIBUTE,
+  INDEX_SORT_ATTRIBUTE,
   type IndexName,
   numberClaimKey,
   packagePk,
@@ -50,6 +52,7 @@ import {
   type Item,
   itemsToPackage,
   itemToAudit,
+  itemToCmsSummary,
   itemToState,
   itemToSummary,
   itemToUser,
@@ -188,14 +191,21 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     return out.Attributes?.last as number;
   }
 
+  /** A state's own lists: the heads as they are, current revision included. */
+  const STATE_VIEW = { programs: 'programIds', toSummary: itemToSummary };
+  /** CMS's lists: the facts of the last submission (an unlocked draft's edits stay private). */
+  const CMS_VIEW = { programs: CMS_FACT_ATTRIBUTES.programIds, toSummary: itemToCmsSummary };
+
   async function listIndex(
     index: IndexName,
     partition: string,
     query: ListOptions,
     listTag: string,
+    view: typeof STATE_VIEW,
   ): Promise<Page<PackageSummary>> {
     const { limit, order, programId, tag } = listPlan(listTag, query);
     const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
+    const sortAttr = INDEX_SORT_ATTRIBUTE[index];
     let start = decodeCursor(tag, query.cursor, isStringRecord);
     const items: Item[] = [];
     // Ask for one more than a page: whether it exists decides whether there is a next page.
@@ -213,7 +223,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
           ...(programId
             ? {
                 FilterExpression: 'contains(#programs, :program)',
-                ExpressionAttributeNames: { '#pk': pkAttr, '#programs': 'programIds' },
+                ExpressionAttributeNames: { '#pk': pkAttr, '#programs': view.programs },
                 ExpressionAttributeValues: { ':pk': partition, ':program': programId },
               }
             : {
@@ -234,9 +244,9 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     const last = page[page.length - 1];
     const cursor =
       items.length > limit && last
-        ? encodeCursor(tag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], listKey: last.listKey })
+        ? encodeCursor(tag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], [sortAttr]: last[sortAttr] })
         : undefined;
-    return { items: page.map(itemToSummary), ...(cursor ? { cursor } : {}) };
+    return { items: page.map(view.toSummary), ...(cursor ? { cursor } : {}) };
   }
 
   const emptyPage: Page<PackageSummary> = { items: [] };
@@ -355,9 +365,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
           `STATE#${stateCode}#${query.status}`,
           query,
           `state:${stateCode}:${query.status}`,
+          STATE_VIEW,
         );
       }
-      return listIndex('byState', `STATE#${stateCode}`, query, `state:${stateCode}`);
+      return listIndex('byState', `STATE#${stateCode}`, query, `state:${stateCode}`, STATE_VIEW);
     },
 
     async listSubmitted(query: ListSubmittedQuery = {}) {
@@ -368,17 +379,32 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       }
       if (stateCode && status) {
         return listIndex(
-          'byStateStatus',
-          `STATE#${stateCode}#${status}`,
+          'submittedByStateStatus',
+          `SUBMITTED#STATE#${stateCode}#${status}`,
           query,
-          `state:${stateCode}:${status}`,
+          `cms:state:${stateCode}:status:${status}`,
+          CMS_VIEW,
         );
       }
-      if (stateCode)
-        return listIndex('submittedByState', `SUBMITTED#STATE#${stateCode}`, query, `cms:state:${stateCode}`);
-      if (status)
-        return listIndex('submittedByStatus', `SUBMITTED#STATUS#${status}`, query, `cms:status:${status}`);
-      return listIndex('submitted', 'SUBMITTED', query, 'cms');
+      if (stateCode) {
+        return listIndex(
+          'submittedByState',
+          `SUBMITTED#STATE#${stateCode}`,
+          query,
+          `cms:state:${stateCode}`,
+          CMS_VIEW,
+        );
+      }
+      if (status) {
+        return listIndex(
+          'submittedByStatus',
+          `SUBMITTED#STATUS#${status}`,
+          query,
+          `cms:status:${status}`,
+          CMS_VIEW,
+        );
+      }
+      return listIndex('submitted', 'SUBMITTED', query, 'cms', CMS_VIEW);
     },
 
     async appendAudit(event) {
