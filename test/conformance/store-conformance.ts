@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Package, PackageSummary, User } from '../../src/domain/index.js';
 import { isStoreError, type StoreErrorCode } from '../../src/store/errors.js';
 import type { ListOptions, Page, Store } from '../../src/store/store.js';
+import { runCmsViewConformance } from './cms-view-conformance.js';
 import {
   cmsActor,
   document,
@@ -79,6 +80,8 @@ export function runStoreConformance(options: ConformanceOptions) {
     afterAll(async () => {
       await store?.close();
     });
+
+    runCmsViewConformance(() => store, nextCode);
 
     describe('reference data', () => {
       it('upserts and reads states with their programs', async () => {
