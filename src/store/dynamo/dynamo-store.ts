@@ -72,6 +72,16 @@ export interface DynamoStoreOptions {
 
 type Action = 'update' | 'submit' | 'resubmit' | 'unlock' | 'delete';
 
+/** How a list reads a head: the attribute its program filter tests, and the summary it shows. */
+interface ListView {
+  programs: string;
+  toSummary: (item: Item) => PackageSummary;
+}
+/** A state's own lists: the heads as they are, current revision included. */
+const STATE_VIEW: ListView = { programs: 'programIds', toSummary: itemToSummary };
+/** CMS's lists: the facts of the last submission (an unlocked draft's edits stay private). */
+const CMS_VIEW: ListView = { programs: CMS_FACT_ATTRIBUTES.programIds, toSummary: itemToCmsSummary };
+
 /** The most index items one filtered Query reads (before the filter): bounds each request's work. */
 const MAX_FILTERED_READ = 500;
 
@@ -191,17 +201,12 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     return out.Attributes?.last as number;
   }
 
-  /** A state's own lists: the heads as they are, current revision included. */
-  const STATE_VIEW = { programs: 'programIds', toSummary: itemToSummary };
-  /** CMS's lists: the facts of the last submission (an unlocked draft's edits stay private). */
-  const CMS_VIEW = { programs: CMS_FACT_ATTRIBUTES.programIds, toSummary: itemToCmsSummary };
-
   async function listIndex(
     index: IndexName,
     partition: string,
     query: ListOptions,
     listTag: string,
-    view: typeof STATE_VIEW,
+    view: ListView,
   ): Promise<Page<PackageSummary>> {
     const { limit, order, programId, tag } = listPlan(listTag, query);
     const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
