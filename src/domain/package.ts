@@ -87,11 +87,7 @@ export function lastSubmittedRevision(pkg: Pick<Package, 'revisions'>): Revision
   return pkg.revisions.find((r) => r.submitInfo !== null);
 }
 
-/**
- * What CMS sees of a package's head: the last submitted revision, and the time of the last
- * submit, unlock or resubmit — never the state's work on an unlocked draft. Null until the
- * first submission. Derived from the revisions alone, so a backend can recompute it on import.
- */
+/** What CMS sees of a package's head, where it differs from what the state sees. */
 export interface CmsFacts {
   /** When the package last changed for CMS: its last submit, unlock or resubmit. */
   updatedAt: string;
@@ -101,6 +97,12 @@ export interface CmsFacts {
   programIds: string[];
 }
 
+/**
+ * What CMS sees: the last submitted revision, and the time of the last submit, unlock or
+ * resubmit — never the state's work on an unlocked draft. Null until the first submission.
+ * Derived from the revisions alone, so every backend writes it with a head and recomputes it
+ * on import (copy, restore) without a format change.
+ */
 export function cmsFacts(pkg: Pick<Package, 'revisions'>): CmsFacts | null {
   const submitted = lastSubmittedRevision(pkg);
   if (!submitted) return null;
@@ -112,12 +114,6 @@ export function cmsFacts(pkg: Pick<Package, 'revisions'>): CmsFacts | null {
     submissionType: submitted.formData.submissionType,
     programIds: submitted.formData.programIds,
   };
-}
-
-/** The package as CMS's lists show it (`summarize` as CMS sees it); null while never submitted. */
-export function cmsSummary(pkg: Package): PackageSummary | null {
-  const facts = cmsFacts(pkg);
-  return facts && { ...summarize(pkg), ...facts };
 }
 
 export function summarize(pkg: Package): PackageSummary {

@@ -179,7 +179,7 @@ export interface Store {
    */
   listByState(stateCode: StateCode, query?: ListByStateQuery): Promise<Page<PackageSummary>>;
   /**
-   * Every package submitted at least once, as CMS sees it (domain `cmsSummary`): type, programs,
+   * Every package submitted at least once, as CMS sees it (domain `cmsFacts`): type, programs,
    * program filter and revision count of the LAST SUBMITTED revision, and `updatedAt` (the order)
    * of the last submit, unlock or resubmit — a state's edits of an unlocked draft change none of
    * it. Ordered and paged as `listByState`.
