@@ -49,7 +49,7 @@ type ChildTable = keyof typeof CHILDREN;
 /** Every table a new package writes, with its insert columns. */
 const COLUMN_LISTS: Record<string, string> = {
   packages:
-    'id, state_code, state_number, status, version, created_at, updated_at, initially_submitted_at, revision_count',
+    'id, state_code, state_number, status, version, created_at, updated_at, initially_submitted_at, revision_count, cms_updated_at, cms_revision_count',
   revisions: `id, package_id, number, created_at, submission_type, submission_description, contract_type,
     contract_date_start, contract_date_end, managed_care_entities, federal_authorities, items_being_amended,
     other_item_being_amended, related_to_covid19, actuary_communication_preference, submitted_at,
@@ -73,7 +73,8 @@ const LIST = `select p.*, r.submission_type,
   from packages as p inner join revisions as r on r.package_id = p.id and r.number = p.revision_count
   where p.state_code = $1 order by p.updated_at desc, p.id desc limit $2`;
 const UPDATE_HEAD = `update packages set state_code = $1, state_number = $2, status = $3, version = $4,
-  created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8 where id = $9`;
+  created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8,
+  cms_updated_at = $9, cms_revision_count = $10 where id = $11`;
 const FREEZE = `update revisions set submitted_at = $1, submitted_by_id = $2, submitted_by_email = $3,
   submitted_by_role = $4, submit_reason = $5 where id = $6`;
 
@@ -167,7 +168,7 @@ export function rawPostgresOps(pool: pg.Pool) {
         const revisionId = randomUUID();
         // Package, revision, child rows and audit event in one statement of WITH parts.
         const parts: [string, unknown[][]][] = [
-          ['packages', [[id, stateCode, n, 'DRAFT', 1, at, at, null, 1]]],
+          ['packages', [[id, stateCode, n, 'DRAFT', 1, at, at, null, 1, null, null]]],
           [
             'revisions',
             [
@@ -249,6 +250,8 @@ export function rawPostgresOps(pool: pg.Pool) {
           at,
           at,
           head.revision_count,
+          at,
+          1,
           id,
         ]);
         await c.query(FREEZE, [at, actor.id, actor.email, actor.role, 'Initial submission', current.id]);

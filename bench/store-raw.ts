@@ -154,11 +154,17 @@ export function rawOps(client: DynamoDBDocumentClient, TableName: string) {
         version: (head.version as number) + 1,
         updatedAt: at,
         initiallySubmittedAt: at,
+        cmsUpdatedAt: at,
+        cmsRevisionCount: 1,
+        cmsSubmissionType: head.submissionType,
+        cmsProgramIds: head.programIds,
         listKey: `${at}#${id}`,
         byStateStatusPK: `STATE#${stateCode}#SUBMITTED`,
+        cmsListKey: `${at}#${id}`,
         submittedPK: 'SUBMITTED',
         submittedByStatePK: `SUBMITTED#STATE#${stateCode}`,
         submittedByStatusPK: 'SUBMITTED#STATUS#SUBMITTED',
+        submittedByStateStatusPK: `SUBMITTED#STATE#${stateCode}#SUBMITTED`,
       };
       const frozen: Item = { ...current, submitInfo: { at, by: actor, reason: 'Initial submission' } };
       await client.send(

@@ -88,6 +88,35 @@ export function lastSubmittedRevision(pkg: Pick<Package, 'revisions'>): Revision
   return pkg.revisions.find((r) => r.submitInfo !== null);
 }
 
+/** What CMS sees of a package's head, where it differs from what the state sees. */
+export interface CmsFacts {
+  /** When the package last changed for CMS: its last submit, unlock or resubmit. */
+  updatedAt: string;
+  /** The revisions CMS has received (the number of the last submitted one). */
+  revisionCount: number;
+  submissionType: PackageSummary['submissionType'];
+  programIds: string[];
+}
+
+/**
+ * What CMS sees: the last submitted revision, and the time of the last submit, unlock or
+ * resubmit — never the state's work on an unlocked draft. Null until the first submission.
+ * Derived from the revisions alone, so every backend writes it with a head and recomputes it
+ * on import (copy, restore) without a format change.
+ */
+export function cmsFacts(pkg: Pick<Package, 'revisions'>): CmsFacts | null {
+  const submitted = lastSubmittedRevision(pkg);
+  if (!submitted) return null;
+  const current = currentRevision(pkg);
+  const updatedAt = current.submitInfo?.at ?? current.unlockInfo?.at ?? submitted.submitInfo!.at;
+  return {
+    updatedAt,
+    revisionCount: pkg.revisions.filter((r) => r.submitInfo !== null).length,
+    submissionType: submitted.formData.submissionType,
+    programIds: submitted.formData.programIds,
+  };
+}
+
 export function summarize(pkg: Package): PackageSummary {
   const { revisions, ...head } = pkg;
   const current = currentRevision(pkg);

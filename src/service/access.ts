@@ -1,7 +1,7 @@
 /** Reading a package on behalf of a user: what they may see, and what they may change. */
-import { canAuthor, canView, type Package, type User } from '../domain/index.js';
+import { canAuthor, canView, currentRevision, type Package, type User } from '../domain/index.js';
 import { isStoreError } from '../store/errors.js';
-import type { Store } from '../store/store.js';
+import type { AuditAction, AuditEvent, Store } from '../store/store.js';
 import { forbidden, packageNotFound } from './service-error.js';
 
 /** The package if the user may know it exists; otherwise 404, so nothing leaks across states. */
@@ -26,4 +26,21 @@ export async function authoredPackage(store: Store, user: User, id: string): Pro
 /** The revisions a user is shown: CMS sees what was submitted, never a state's work in progress. */
 export function visibleRevisions(user: User, pkg: Package) {
   return user.role === 'STATE_USER' ? pkg.revisions : pkg.revisions.filter((r) => r.submitInfo !== null);
+}
+
+/** The audit actions of a state's work on a draft. */
+const DRAFT_WORK: ReadonlySet<AuditAction> = new Set(['UPDATE', 'UPLOAD', 'REMOVE_DOCUMENT']);
+
+/**
+ * Which audit events a user is shown, or undefined when all of them. While a package is
+ * unlocked, CMS sees the unlock itself but not the state's work since (its edits, uploads,
+ * removals, and its downloads, which name the new files) until the state resubmits.
+ */
+export function visibleEvents(user: User, pkg: Package): ((e: AuditEvent) => boolean) | undefined {
+  if (user.role === 'STATE_USER' || pkg.status !== 'UNLOCKED') return undefined;
+  const unlockedAt = currentRevision(pkg).unlockInfo?.at;
+  if (!unlockedAt) return undefined;
+  const stateWork = (e: AuditEvent) =>
+    DRAFT_WORK.has(e.action) || (e.action === 'DOWNLOAD' && e.actor.role === 'STATE_USER');
+  return (e) => !(e.at >= unlockedAt && stateWork(e));
 }

@@ -8,6 +8,7 @@ import {
   applyDocumentChanges,
   canTransition,
   canUnlock,
+  cmsFacts,
   currentRevision,
   type DocumentChange,
   type FieldError,
@@ -28,7 +29,8 @@ import type { FileStore } from '../files/file-store.js';
 import { type Notifier, type PackageEventType, packageEvent } from '../notify/index.js';
 import { invalidTransition, versionConflict } from '../store/errors.js';
 import type { AuditEvent, ListOrder, Page, PageRequest, Store } from '../store/store.js';
-import { authoredPackage, visiblePackage, visibleRevisions } from './access.js';
+import { authoredPackage, visibleEvents, visiblePackage, visibleRevisions } from './access.js';
+import { filteredPage } from './filtered-page.js';
 import type { ReferenceData } from './reference-data.js';
 import { forbidden, invalidFields, ServiceError } from './service-error.js';
 
@@ -46,7 +48,7 @@ export interface ListQuery extends PageRequest {
   status?: PackageStatus;
   /** CMS only: one state's packages. */
   stateCode?: StateCode;
-  /** Only packages whose current revision names this program. */
+  /** Only packages whose current revision names this program (for CMS: the last submitted one). */
   programId?: string;
   /** `newest` (default): most recently updated first; `oldest`: the reverse. */
   order?: ListOrder;
@@ -251,9 +253,12 @@ export class PackageService {
     notifier?.notify(packageEvent(type, pkg, programs));
   }
 
+  /** The audit trail, oldest first; CMS does not see a state's work on an unlocked package. */
   async history(user: User, id: string, page: PageRequest): Promise<Page<AuditEvent>> {
-    await this.visible(user, id);
-    return this.store.listAudit(id, page);
+    const pkg = await this.visible(user, id);
+    const keep = visibleEvents(user, pkg);
+    if (!keep) return this.store.listAudit(id, page);
+    return filteredPage((request) => this.store.listAudit(id, request), keep, page);
   }
 
   private visible(user: User, id: string): Promise<Package> {
@@ -306,12 +311,18 @@ export class PackageService {
     return packageName(pkg.stateCode, await this.reference.programsByIds(programIds), pkg.stateNumber);
   }
 
+  /**
+   * The package as the user may see it. CMS sees the submitted revisions, named and dated by the
+   * last submission (or the unlock since), never the state's work on an unlocked draft.
+   */
   private async view(user: User, pkg: Package): Promise<PackageView> {
     const revisions = visibleRevisions(user, pkg);
     const shown = revisions[0] ?? currentRevision(pkg);
     const newest = currentRevision(pkg);
+    const cms = user.role === 'STATE_USER' ? null : cmsFacts(pkg);
     return {
       ...pkg,
+      ...(cms ? { updatedAt: cms.updatedAt } : {}),
       revisions,
       name: await this.nameOf(pkg, shown.formData.programIds),
       unlockInfo: pkg.status === 'UNLOCKED' ? newest.unlockInfo : null,

@@ -90,7 +90,7 @@ export type ListOrder = (typeof LIST_ORDERS)[number];
 
 /** What every package list can be narrowed and sorted by. A cursor is bound to all of it. */
 export interface ListOptions extends PageRequest {
-  /** Only packages whose current revision names this program (a uuid). */
+  /** Only packages whose current revision (in CMS's lists: last submitted revision) names this program (a uuid). */
   programId?: string;
   /** Default `newest`. */
   order?: ListOrder;
@@ -183,7 +183,12 @@ export interface Store {
    * @throws InvalidInput on a bad limit, order, programId or a cursor of another list or options.
    */
   listByState(stateCode: StateCode, query?: ListByStateQuery): Promise<Page<PackageSummary>>;
-  /** Every package submitted at least once (what CMS sees), ordered and paged as `listByState`. */
+  /**
+   * Every package submitted at least once, as CMS sees it (domain `cmsFacts`): type, programs,
+   * program filter and revision count of the LAST SUBMITTED revision, and `updatedAt` (the order)
+   * of the last submit, unlock or resubmit — a state's edits of an unlocked draft change none of
+   * it. Ordered and paged as `listByState`.
+   */
   listSubmitted(query?: ListSubmittedQuery): Promise<Page<PackageSummary>>;
 
   /** Appends an event that is not a package change (e.g. a download). @throws NotFound */

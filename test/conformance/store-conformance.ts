@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Package, PackageSummary, User } from '../../src/domain/index.js';
 import { isStoreError, type StoreErrorCode } from '../../src/store/errors.js';
 import type { ListOptions, Page, Store } from '../../src/store/store.js';
+import { runCmsViewConformance } from './cms-view-conformance.js';
 import { runCountersConformance } from './counters-conformance.js';
 import {
   cmsActor,
@@ -85,6 +86,7 @@ export function runStoreConformance(options: ConformanceOptions) {
 
     runNumberingConformance(() => store, nextCode);
     runTextConformance(() => store, nextCode);
+    runCmsViewConformance(() => store, nextCode);
 
     describe('reference data', () => {
       it('upserts and reads states with their programs', async () => {

@@ -39,8 +39,10 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         summary:
           "List packages: a state user's own state (drafts included); for CMS, every submitted package",
         description:
+          'CMS sees each package as last submitted (type, programs, name, revision count), dated and ordered ' +
+          'by its last submit, unlock or resubmit, whatever the state is editing. ' +
           '`status`, `stateCode` (CMS only) and `programId` narrow the list; `programId` keeps the packages ' +
-          'whose current revision names the program, and a program of another state than the one listed is a 400 ' +
+          'whose current revision (for CMS: last submitted revision) names the program, and a program of another state than the one listed is a 400 ' +
           'on `programId` (an unknown program id is filtered on and usually matches nothing). `order` is ' +
           '`newest` (default: most recently updated first) or `oldest`. Pages hold `limit` items (default 25); ' +
           'pass back `cursor` with the same options for the next page (a cursor of other options is a 400).',
@@ -165,6 +167,9 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
     {
       schema: {
         summary: "A package's audit trail, oldest first",
+        description:
+          "While a package is unlocked, CMS sees the unlock but not the state's edits, uploads, removals and " +
+          'downloads since, until the state resubmits.',
         tags: ['packages'],
         params: IdParams,
         querystring: PageQuery,

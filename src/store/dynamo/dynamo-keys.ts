@@ -45,38 +45,71 @@ export const INDEXES = {
   submitted: 'submitted',
   submittedByState: 'submittedByState',
   submittedByStatus: 'submittedByStatus',
+  submittedByStateStatus: 'submittedByStateStatus',
 } as const;
 export type IndexName = (typeof INDEXES)[keyof typeof INDEXES];
 
-/** Every index sorts on `listKey`: most recently updated first when read backwards. */
+/** The states' indexes sort on `listKey`: most recently updated first when read backwards. */
 export const LIST_SORT_ATTRIBUTE = 'listKey';
+/**
+ * CMS's indexes sort on `cmsListKey`: the time of the last submit, unlock or resubmit, which a
+ * state's edits of an unlocked draft do not move.
+ */
+export const CMS_LIST_SORT_ATTRIBUTE = 'cmsListKey';
 export const INDEX_PARTITION_ATTRIBUTE: Record<IndexName, string> = {
   byState: 'byStatePK',
   byStateStatus: 'byStateStatusPK',
   submitted: 'submittedPK',
   submittedByState: 'submittedByStatePK',
   submittedByStatus: 'submittedByStatusPK',
+  submittedByStateStatus: 'submittedByStateStatusPK',
 };
+export const INDEX_SORT_ATTRIBUTE: Record<IndexName, string> = {
+  byState: LIST_SORT_ATTRIBUTE,
+  byStateStatus: LIST_SORT_ATTRIBUTE,
+  submitted: CMS_LIST_SORT_ATTRIBUTE,
+  submittedByState: CMS_LIST_SORT_ATTRIBUTE,
+  submittedByStatus: CMS_LIST_SORT_ATTRIBUTE,
+  submittedByStateStatus: CMS_LIST_SORT_ATTRIBUTE,
+};
+/** Every attribute the indexes use, which a read hands back only as a cursor position. */
+export const INDEX_ATTRIBUTES: readonly string[] = [
+  LIST_SORT_ATTRIBUTE,
+  CMS_LIST_SORT_ATTRIBUTE,
+  ...Object.values(INDEX_PARTITION_ATTRIBUTE),
+];
+
+/** The head attributes that hold what CMS sees (domain `cmsFacts`), set once submitted. */
+export const CMS_FACT_ATTRIBUTES = {
+  updatedAt: 'cmsUpdatedAt',
+  revisionCount: 'cmsRevisionCount',
+  submissionType: 'cmsSubmissionType',
+  programIds: 'cmsProgramIds',
+} as const;
 
 export interface HeadIndexFacts {
   id: string;
   stateCode: StateCode;
   status: PackageStatus;
   updatedAt: string;
-  initiallySubmittedAt: string | null;
 }
 
-/** The index attributes of a package head, derived from its state. */
-export function headIndexAttributes(h: HeadIndexFacts): Record<string, string> {
+/**
+ * The index attributes of a package head, derived from its state; `cmsUpdatedAt` is given once
+ * the package was submitted (domain `cmsFacts`), and puts it in CMS's indexes.
+ */
+export function headIndexAttributes(h: HeadIndexFacts, cmsUpdatedAt: string | null): Record<string, string> {
   const attrs: Record<string, string> = {
     [LIST_SORT_ATTRIBUTE]: `${h.updatedAt}#${h.id}`,
     byStatePK: `STATE#${h.stateCode}`,
     byStateStatusPK: `STATE#${h.stateCode}#${h.status}`,
   };
-  if (h.initiallySubmittedAt !== null) {
+  if (cmsUpdatedAt !== null) {
+    attrs[CMS_LIST_SORT_ATTRIBUTE] = `${cmsUpdatedAt}#${h.id}`;
     attrs.submittedPK = 'SUBMITTED';
     attrs.submittedByStatePK = `SUBMITTED#STATE#${h.stateCode}`;
     attrs.submittedByStatusPK = `SUBMITTED#STATUS#${h.status}`;
+    attrs.submittedByStateStatusPK = `SUBMITTED#STATE#${h.stateCode}#${h.status}`;
   }
   return attrs;
 }

@@ -1,20 +1,23 @@
 /** Conversions between domain records and the items of the single table. */
-import type {
-  FormData,
-  Package,
-  PackageDocument,
-  PackageSummary,
-  Revision,
-  State,
-  User,
+import {
+  cmsFacts,
+  type FormData,
+  type Package,
+  type PackageDocument,
+  type PackageSummary,
+  type Revision,
+  type State,
+  type User,
 } from '../../domain/index.js';
 import type { AuditEvent } from '../store.js';
 import {
   auditKey,
+  CMS_FACT_ATTRIBUTES,
   documentKey,
   HEAD_SK,
   headIndexAttributes,
   headKey,
+  INDEX_ATTRIBUTES,
   revisionKey,
   stateKey,
   userKey,
@@ -22,17 +25,7 @@ import {
 
 export type Item = Record<string, unknown>;
 
-const KEY_ATTRIBUTES = new Set([
-  'PK',
-  'SK',
-  'kind',
-  'listKey',
-  'byStatePK',
-  'byStateStatusPK',
-  'submittedPK',
-  'submittedByStatePK',
-  'submittedByStatusPK',
-]);
+const KEY_ATTRIBUTES = new Set(['PK', 'SK', 'kind', ...INDEX_ATTRIBUTES]);
 
 function withoutKeys(item: Item): Item {
   const out: Item = {};
@@ -47,6 +40,8 @@ export const itemToUser = (i: Item): User => withoutKeys(i) as User;
 
 export function headToItem(pkg: Package): Item {
   const current = pkg.revisions[0]!;
+  // CMS's lists read these, never the current revision's, so an unlocked draft stays private.
+  const cms = cmsFacts(pkg);
   return {
     ...headKey(pkg.id),
     kind: 'head',
@@ -62,8 +57,26 @@ export function headToItem(pkg: Package): Item {
     currentRevisionNumber: current.number,
     submissionType: current.formData.submissionType,
     programIds: current.formData.programIds,
-    ...headIndexAttributes(pkg),
+    ...(cms
+      ? {
+          [CMS_FACT_ATTRIBUTES.updatedAt]: cms.updatedAt,
+          [CMS_FACT_ATTRIBUTES.revisionCount]: cms.revisionCount,
+          [CMS_FACT_ATTRIBUTES.submissionType]: cms.submissionType,
+          [CMS_FACT_ATTRIBUTES.programIds]: cms.programIds,
+        }
+      : {}),
+    ...headIndexAttributes(pkg, cms?.updatedAt ?? null),
   };
+}
+
+/** A head item of CMS's indexes as CMS sees it: the facts of the last submission. */
+export function itemToCmsSummary(i: Item): PackageSummary {
+  const summary = itemToSummary(i);
+  summary.updatedAt = i[CMS_FACT_ATTRIBUTES.updatedAt] as string;
+  summary.revisionCount = i[CMS_FACT_ATTRIBUTES.revisionCount] as number;
+  summary.submissionType = i[CMS_FACT_ATTRIBUTES.submissionType] as PackageSummary['submissionType'];
+  summary.programIds = (i[CMS_FACT_ATTRIBUTES.programIds] as string[] | undefined) ?? [];
+  return summary;
 }
 
 export function itemToSummary(i: Item): PackageSummary {

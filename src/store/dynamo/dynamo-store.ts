@@ -30,11 +30,13 @@ import type {
 import { ConditionFailed } from './dynamo-errors.js';
 import {
   AUDIT_SK_PREFIX,
+  CMS_FACT_ATTRIBUTES,
   claimedNumber,
   counterKey,
   documentKey,
   headKey,
   INDEX_PARTITION_ATTRIBUTE,
+  INDEX_SORT_ATTRIBUTE,
   type IndexName,
   NUMBER_CLAIM_SK_PREFIX,
   numberClaimKey,
@@ -53,6 +55,7 @@ import {
   type Item,
   itemsToPackage,
   itemToAudit,
+  itemToCmsSummary,
   itemToState,
   itemToSummary,
   itemToUser,
@@ -71,6 +74,16 @@ export interface DynamoStoreOptions {
 }
 
 type Action = 'update' | 'submit' | 'resubmit' | 'unlock' | 'delete';
+
+/** How a list reads a head: the attribute its program filter tests, and the summary it shows. */
+interface ListView {
+  programs: string;
+  toSummary: (item: Item) => PackageSummary;
+}
+/** A state's own lists: the heads as they are, current revision included. */
+const STATE_VIEW: ListView = { programs: 'programIds', toSummary: itemToSummary };
+/** CMS's lists: the facts of the last submission (an unlocked draft's edits stay private). */
+const CMS_VIEW: ListView = { programs: CMS_FACT_ATTRIBUTES.programIds, toSummary: itemToCmsSummary };
 
 /** The most index items one filtered Query reads (before the filter): bounds each request's work. */
 const MAX_FILTERED_READ = 500;
@@ -219,9 +232,11 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     partition: string,
     query: ListOptions,
     listTag: string,
+    view: ListView,
   ): Promise<Page<PackageSummary>> {
     const { limit, order, programId, tag } = listPlan(listTag, query);
     const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
+    const sortAttr = INDEX_SORT_ATTRIBUTE[index];
     let start = decodeCursor(tag, query.cursor, isStringRecord);
     const items: Item[] = [];
     // Ask for one more than a page: whether it exists decides whether there is a next page.
@@ -239,7 +254,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
           ...(programId
             ? {
                 FilterExpression: 'contains(#programs, :program)',
-                ExpressionAttributeNames: { '#pk': pkAttr, '#programs': 'programIds' },
+                ExpressionAttributeNames: { '#pk': pkAttr, '#programs': view.programs },
                 ExpressionAttributeValues: { ':pk': partition, ':program': programId },
               }
             : {
@@ -260,9 +275,9 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
     const last = page[page.length - 1];
     const cursor =
       items.length > limit && last
-        ? encodeCursor(tag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], listKey: last.listKey })
+        ? encodeCursor(tag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], [sortAttr]: last[sortAttr] })
         : undefined;
-    return { items: page.map(itemToSummary), ...(cursor ? { cursor } : {}) };
+    return { items: page.map(view.toSummary), ...(cursor ? { cursor } : {}) };
   }
 
   const emptyPage: Page<PackageSummary> = { items: [] };
@@ -391,9 +406,10 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
           `STATE#${stateCode}#${query.status}`,
           query,
           `state:${stateCode}:${query.status}`,
+          STATE_VIEW,
         );
       }
-      return listIndex('byState', `STATE#${stateCode}`, query, `state:${stateCode}`);
+      return listIndex('byState', `STATE#${stateCode}`, query, `state:${stateCode}`, STATE_VIEW);
     },
 
     async listSubmitted(query: ListSubmittedQuery = {}) {
@@ -404,17 +420,32 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       }
       if (stateCode && status) {
         return listIndex(
-          'byStateStatus',
-          `STATE#${stateCode}#${status}`,
+          'submittedByStateStatus',
+          `SUBMITTED#STATE#${stateCode}#${status}`,
           query,
-          `state:${stateCode}:${status}`,
+          `cms:state:${stateCode}:status:${status}`,
+          CMS_VIEW,
         );
       }
-      if (stateCode)
-        return listIndex('submittedByState', `SUBMITTED#STATE#${stateCode}`, query, `cms:state:${stateCode}`);
-      if (status)
-        return listIndex('submittedByStatus', `SUBMITTED#STATUS#${status}`, query, `cms:status:${status}`);
-      return listIndex('submitted', 'SUBMITTED', query, 'cms');
+      if (stateCode) {
+        return listIndex(
+          'submittedByState',
+          `SUBMITTED#STATE#${stateCode}`,
+          query,
+          `cms:state:${stateCode}`,
+          CMS_VIEW,
+        );
+      }
+      if (status) {
+        return listIndex(
+          'submittedByStatus',
+          `SUBMITTED#STATUS#${status}`,
+          query,
+          `cms:status:${status}`,
+          CMS_VIEW,
+        );
+      }
+      return listIndex('submitted', 'SUBMITTED', query, 'cms', CMS_VIEW);
     },
 
     async appendAudit(event) {

@@ -1,15 +1,16 @@
 /** Conversions between domain records and rows. Optional fields are NULL in rows and absent in records. */
 import type { Insertable, Selectable } from 'kysely';
-import type {
-  ActionInfo,
-  Actor,
-  FormData,
-  Package,
-  PackageDocument,
-  PackageSummary,
-  RateCertification,
-  Revision,
-  Role,
+import {
+  type ActionInfo,
+  type Actor,
+  cmsFacts,
+  type FormData,
+  type Package,
+  type PackageDocument,
+  type PackageSummary,
+  type RateCertification,
+  type Revision,
+  type Role,
 } from '../../domain/index.js';
 import type { AuditEvent } from '../store.js';
 import type {
@@ -30,6 +31,7 @@ type Row<T> = Selectable<T>;
 const iso = (d: string) => d;
 
 export function packageRow(pkg: Package): Insertable<PackagesTable> {
+  const cms = cmsFacts(pkg);
   return {
     id: pkg.id,
     state_code: pkg.stateCode,
@@ -40,6 +42,8 @@ export function packageRow(pkg: Package): Insertable<PackagesTable> {
     updated_at: pkg.updatedAt,
     initially_submitted_at: pkg.initiallySubmittedAt,
     revision_count: pkg.revisions.length,
+    cms_updated_at: cms?.updatedAt ?? null,
+    cms_revision_count: cms?.revisionCount ?? null,
   };
 }
 
@@ -313,6 +317,14 @@ export function summaryFromRow(r: SummaryRow): PackageSummary {
   summary.revisionCount = r.revision_count;
   summary.submissionType = r.submission_type as PackageSummary['submissionType'];
   summary.programIds = r.program_ids ?? [];
+  return summary;
+}
+
+/** A row of SQL.cmsSummaries: the head as CMS sees it, dated by its last submit, unlock or resubmit. */
+export function cmsSummaryFromRow(r: SummaryRow): PackageSummary {
+  const summary = summaryFromRow(r);
+  summary.updatedAt = iso(r.cms_updated_at!);
+  summary.revisionCount = r.cms_revision_count!;
   return summary;
 }
 

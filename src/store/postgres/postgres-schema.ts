@@ -40,6 +40,9 @@ export interface PackagesTable {
   updated_at: Timestamp;
   initially_submitted_at: NullableTimestamp;
   revision_count: number;
+  /** What CMS sees (domain `cmsFacts`); NULL until the first submission. */
+  cms_updated_at: NullableTimestamp;
+  cms_revision_count: number | null;
 }
 export interface RevisionsTable {
   id: string;

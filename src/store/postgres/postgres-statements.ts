@@ -30,6 +30,8 @@ export const COLUMNS = {
     'updated_at',
     'initially_submitted_at',
     'revision_count',
+    'cms_updated_at',
+    'cms_revision_count',
   ],
   revisions: [
     'id',
@@ -240,7 +242,8 @@ export const SQL = {
     select $1::char(2), coalesce(max(state_number), 0) from packages where state_code = $1::char(2)
     on conflict (state_code) do update set last_number = greatest(state_counters.last_number, excluded.last_number)`,
   updateHead: `update packages set state_code = $1, state_number = $2, status = $3, version = $4,
-    created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8 where id = $9`,
+    created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8,
+    cms_updated_at = $9, cms_revision_count = $10 where id = $11`,
   freeze: `update revisions set submitted_at = $1, submitted_by_id = $2, submitted_by_email = $3,
     submitted_by_role = $4, submit_reason = $5 where id = $6`,
   deleteRevision: 'delete from revisions where id = $1',
@@ -249,4 +252,11 @@ export const SQL = {
     (SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id) as program_ids
     from packages as p inner join revisions as r on r.package_id = p.id and r.number = p.revision_count`,
   summaryOrder: 'order by p.updated_at desc, p.id desc',
+  /**
+   * What CMS's lists show: the head and its LAST SUBMITTED revision's type and programs (an
+   * unlocked draft stays private); only packages submitted at least once. Add `and`, order, limit.
+   */
+  cmsSummaries: `select p.*, r.submission_type,
+    (SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id) as program_ids
+    from packages as p inner join revisions as r on r.package_id = p.id and r.number = p.cms_revision_count`,
 } as const;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
-import type { Package, Revision, State, StateCode, User } from '../../domain/index.js';
+import type { Package, PackageSummary, Revision, State, StateCode, User } from '../../domain/index.js';
 import { alreadyExists, notFound } from '../errors.js';
 import {
   assertDeletable,
@@ -36,6 +36,7 @@ import { createPostgresMaintenance } from './postgres-maintenance.js';
 import {
   auditFromRow,
   auditRow,
+  cmsSummaryFromRow,
   packageRow,
   revisionRows,
   type SummaryRow,
@@ -61,6 +62,31 @@ const isListPosition = (p: unknown): p is ListPosition =>
 const MAX_RETRIES = 5;
 /** Number collisions tolerated in one creation; each raises the counter past the numbers in use. */
 const MAX_NUMBER_ATTEMPTS = 5;
+
+/** How a list reads and dates its packages. */
+interface ListView {
+  summaries: string;
+  sortColumn: string;
+  newestFirst: string;
+  oldestFirst: string;
+  fromRow: (row: SummaryRow) => PackageSummary;
+}
+/** A state's own lists: the current revision, dated by the last change. */
+const STATE_VIEW: ListView = {
+  summaries: SQL.summaries,
+  sortColumn: 'p.updated_at',
+  newestFirst: SQL.summaryOrder,
+  oldestFirst: 'order by p.updated_at asc, p.id asc',
+  fromRow: summaryFromRow,
+};
+/** CMS's lists: the last submitted revision, dated by the last submit, unlock or resubmit. */
+const CMS_VIEW: ListView = {
+  summaries: SQL.cmsSummaries,
+  sortColumn: 'p.cms_updated_at',
+  newestFirst: 'order by p.cms_updated_at desc, p.id desc',
+  oldestFirst: 'order by p.cms_updated_at asc, p.id asc',
+  fromRow: cmsSummaryFromRow,
+};
 const BY_STATE = ['p.state_code = $1'];
 const BY_STATE_STATUS = ['p.state_code = $1', 'p.status = $2'];
 
@@ -110,6 +136,8 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       h.updated_at,
       h.initially_submitted_at,
       h.revision_count,
+      h.cms_updated_at,
+      h.cms_revision_count,
       h.id,
     ]);
     const old = new Map(before.revisions.map((r) => [r.number, r]));
@@ -187,12 +215,18 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
    * One page of package summaries; `conditions` are on `p` (the head) with their `values`.
    * The texts are fixed but for the optional parts, so nothing is built per call.
    */
-  async function listPage(listTag: string, query: ListOptions, conditions: string[], values: unknown[]) {
+  async function listPage(
+    listTag: string,
+    query: ListOptions,
+    conditions: string[],
+    values: unknown[],
+    view: ListView = STATE_VIEW,
+  ) {
     const { limit, order, programId, tag } = listPlan(listTag, query);
     const after = decodeCursor(tag, query.cursor, isListPosition);
     const params = [...values];
     const where = [...conditions];
-    // The current revision (joined as r) names the program: checked per package through
+    // The revision the list shows (joined as r) names the program: checked per package through
     // UNIQUE (revision_id, program_id), or found from the program through revision_programs_by_program.
     if (programId) {
       where.push(
@@ -203,14 +237,14 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       params.push(after.u, after.i);
       const beyond = order === 'oldest' ? '>' : '<';
       where.push(
-        `(p.updated_at, p.id) ${beyond} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
+        `(${view.sortColumn}, p.id) ${beyond} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
       );
     }
     params.push(limit + 1);
-    const sort = order === 'oldest' ? 'order by p.updated_at asc, p.id asc' : SQL.summaryOrder;
-    const text = `${SQL.summaries} where ${where.join(' and ')} ${sort} limit $${params.length}`;
+    const sort = order === 'oldest' ? view.oldestFirst : view.newestFirst;
+    const text = `${view.summaries} where ${where.join(' and ')} ${sort} limit $${params.length}`;
     const rows = await exec<SummaryRow>(db, text, params);
-    const items = rows.slice(0, limit).map(summaryFromRow);
+    const items = rows.slice(0, limit).map(view.fromRow);
     const last = items[items.length - 1];
     const cursor =
       rows.length > limit && last ? encodeCursor(tag, { u: last.updatedAt, i: last.id }) : undefined;
@@ -393,17 +427,17 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       }
       const tag =
         stateCode && status
-          ? `state:${stateCode}:${status}`
+          ? `cms:state:${stateCode}:status:${status}`
           : stateCode
             ? `cms:state:${stateCode}`
             : status
               ? `cms:status:${status}`
               : 'cms';
-      const where = ['p.initially_submitted_at is not null'];
+      const where = ['p.cms_updated_at is not null'];
       const values: unknown[] = [];
       if (stateCode) where.push(`p.state_code = $${values.push(stateCode)}`);
       if (status) where.push(`p.status = $${values.push(status)}`);
-      return listPage(tag, query, where, values);
+      return listPage(tag, query, where, values, CMS_VIEW);
     },
 
     async appendAudit(event) {

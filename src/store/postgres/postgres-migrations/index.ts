@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as revisionProgramsByProgram from './0002-revision-programs-by-program.js';
 import * as submittedRevisionChildrenImmutable from './0003-submitted-revision-children-immutable.js';
+import * as cmsView from './0004-cms-view.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-revision-programs-by-program': revisionProgramsByProgram,
   '0003-submitted-revision-children-immutable': submittedRevisionChildrenImmutable,
+  '0004-cms-view': cmsView,
 };
 
 export const migrationProvider: MigrationProvider = {
