@@ -18,6 +18,7 @@ export const ERROR_CODES = {
     status: 403,
     title: 'Missing or invalid CSRF token: send the x-csrf-token header from GET /api/auth/csrf',
   },
+  INVALID_DOWNLOAD_LINK: { status: 403, title: 'This download link is not valid' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   VERSION_CONFLICT: { status: 409, title: 'Someone else changed this package; reload it and try again' },
@@ -25,6 +26,7 @@ export const ERROR_CODES = {
   ALREADY_EXISTS: { status: 409, title: 'It exists already' },
   DUPLICATE_DOCUMENT: { status: 409, title: 'A document with this name is already attached' },
   NOT_DOWNLOADABLE: { status: 409, title: 'This document cannot be downloaded' },
+  DOWNLOAD_LINK_EXPIRED: { status: 410, title: 'This download link has expired' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   FILE_TOO_LARGE: { status: 413, title: 'The file is too large' },
   UNSUPPORTED_FILE: {
