@@ -65,8 +65,9 @@ const follow = (link: string) => {
 async function expectProblem(res: Response, status: number, code?: string) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
-  const body = (await res.json()) as { code: string };
+  const body = (await res.json()) as { code: string; detail: string };
   if (code) expect(body.code).toBe(code);
+  return body;
 }
 
 describe('downloads through the API', () => {
@@ -154,7 +155,8 @@ describe('downloads through the API', () => {
       headers: mn,
     });
     expect(removed.statusCode).toBe(204);
-    await expectProblem(await follow(link), 404, 'NOT_FOUND');
+    const gone = await expectProblem(await follow(link), 404, 'NOT_FOUND');
+    expect(gone.detail).toBe('"removed.pdf" is no longer stored (it was removed)');
   });
 
   it('uses the configured public URL as the links’ origin', async () => {
