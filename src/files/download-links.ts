@@ -42,8 +42,9 @@ export class DownloadTokens {
     const m = TOKEN.exec(token);
     if (!m) return { ok: false, reason: 'invalid' };
     const [, payload, signature] = m as unknown as [string, string, string];
-    const given = Buffer.from(signature, 'base64url');
-    const expected = this.mac(payload);
+    // Compared as text: base64url decoding ignores the last character's spare bits, the text does not.
+    const given = Buffer.from(signature);
+    const expected = Buffer.from(this.mac(payload).toString('base64url'));
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return { ok: false, reason: 'invalid' };
     }
