@@ -23,6 +23,8 @@ const ConfigSchema = z
     CAREPACK_DATA_DIR: z.string().min(1).default('./data'),
     CAREPACK_HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    CAREPACK_DYNAMODB_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    CAREPACK_S3_PORT: z.coerce.number().int().min(0).max(65535).default(0),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CAREPACK_DYNAMODB_ENDPOINT: z.url().optional(),
     CAREPACK_DYNAMODB_USE_AWS: flag.default(false),
@@ -118,6 +120,7 @@ const ConfigSchema = z
         });
       }
     }
+    checkEmbeddedPorts(c, ctx);
     if (c.CAREPACK_DYNAMODB_USE_AWS && c.CAREPACK_DYNAMODB_ENDPOINT) {
       ctx.addIssue({
         code: 'custom',
@@ -129,6 +132,42 @@ const ConfigSchema = z
 
 export type RawConfig = z.infer<typeof ConfigSchema>;
 
+/** A pinned port of an embedded engine must be one it will use, and not one taken by another of ours. */
+function checkEmbeddedPorts(
+  c: Pick<
+    RawConfig,
+    | 'PORT'
+    | 'CAREPACK_DYNAMODB_PORT'
+    | 'CAREPACK_S3_PORT'
+    | 'CAREPACK_S3_ENDPOINT'
+    | 'CAREPACK_S3_USE_AWS'
+    | 'CAREPACK_DYNAMODB_ENDPOINT'
+    | 'CAREPACK_DYNAMODB_USE_AWS'
+  >,
+  ctx: z.RefinementCtx,
+): void {
+  const issue = (name: string, message: string) => ctx.addIssue({ code: 'custom', path: [name], message });
+  if (c.CAREPACK_S3_PORT && (c.CAREPACK_S3_ENDPOINT || c.CAREPACK_S3_USE_AWS))
+    issue(
+      'CAREPACK_S3_PORT',
+      'pins the embedded S3 only: unset it, or CAREPACK_S3_ENDPOINT / CAREPACK_S3_USE_AWS',
+    );
+  if (c.CAREPACK_DYNAMODB_PORT && (c.CAREPACK_DYNAMODB_ENDPOINT || c.CAREPACK_DYNAMODB_USE_AWS))
+    issue(
+      'CAREPACK_DYNAMODB_PORT',
+      'pins the embedded DynamoDB only: unset it, or CAREPACK_DYNAMODB_ENDPOINT / CAREPACK_DYNAMODB_USE_AWS',
+    );
+  if (c.CAREPACK_DYNAMODB_PORT && c.CAREPACK_DYNAMODB_PORT === c.PORT)
+    issue(
+      'CAREPACK_DYNAMODB_PORT',
+      `is PORT (${c.PORT}) too: the API and the embedded DynamoDB need one each`,
+    );
+  if (c.CAREPACK_S3_PORT && c.CAREPACK_S3_PORT === c.PORT)
+    issue('CAREPACK_S3_PORT', `is PORT (${c.PORT}) too: the API and the embedded S3 need one each`);
+  if (c.CAREPACK_S3_PORT && c.CAREPACK_S3_PORT === c.CAREPACK_DYNAMODB_PORT)
+    issue('CAREPACK_S3_PORT', 'is CAREPACK_DYNAMODB_PORT too: the embedded engines need one port each');
+}
+
 export interface DynamoConfig {
   /** `embedded`: start DynamoDB Local; `endpoint`: a given URL; `aws`: the real service. */
   mode: 'embedded' | 'endpoint' | 'aws';
@@ -137,6 +176,8 @@ export interface DynamoConfig {
   tableName: string;
   /** For the embedded engine: where its database file lives; undefined keeps it in memory. */
   dataDir?: string;
+  /** For the embedded engine: its port on 127.0.0.1; undefined picks a free one. */
+  port?: number;
   createTables: boolean;
 }
 
@@ -176,6 +217,8 @@ export interface Config {
   /** Serve the web client at `/` (building it first when missing or stale). */
   webClient: boolean;
   secureCookies: boolean;
+  /** CAREPACK_PUBLIC_URL when set (no trailing slash): the origin of download links; else each request's own. */
+  publicUrl?: string;
   oidc?: OidcConfig;
   files: FilesConfig;
   mail: MailConfig;
@@ -211,6 +254,8 @@ export interface FilesConfig {
   bucket: string;
   /** For the embedded S3: where objects live; undefined keeps them in a temporary folder. */
   dataDir?: string;
+  /** For the embedded S3: its port on 127.0.0.1; undefined picks a free one. */
+  port?: number;
   maxUploadBytes: number;
   /** Keys for an S3-compatible endpoint (MinIO and the like); AWS uses its own credential chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
@@ -253,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ...(mode === 'embedded' && !c.CAREPACK_IN_MEMORY
           ? { dataDir: `${c.CAREPACK_DATA_DIR}/dynamodb` }
           : {}),
+        ...(mode === 'embedded' && c.CAREPACK_DYNAMODB_PORT ? { port: c.CAREPACK_DYNAMODB_PORT } : {}),
         createTables: c.CAREPACK_CREATE_TABLES,
       },
       postgres: {
@@ -271,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     devLogin: c.CAREPACK_DEV_LOGIN && !c.CAREPACK_OIDC_ISSUER,
     webClient: c.CAREPACK_WEB_CLIENT,
     secureCookies: c.CAREPACK_SECURE_COOKIES,
+    ...(c.CAREPACK_PUBLIC_URL ? { publicUrl: publicUrl(c) } : {}),
     files: filesConfig(c),
     mail: mailConfig(c),
     ...(c.CAREPACK_OIDC_ISSUER && c.CAREPACK_OIDC_AUDIENCE && c.CAREPACK_OIDC_JWKS_URL
@@ -309,6 +356,7 @@ function filesConfig(c: RawConfig): FilesConfig {
     region: c.AWS_REGION,
     bucket: c.CAREPACK_S3_BUCKET,
     ...(mode === 'embedded' && !c.CAREPACK_IN_MEMORY ? { dataDir: `${c.CAREPACK_DATA_DIR}/s3` } : {}),
+    ...(mode === 'embedded' && c.CAREPACK_S3_PORT ? { port: c.CAREPACK_S3_PORT } : {}),
     maxUploadBytes: c.CAREPACK_MAX_UPLOAD_MB * 1024 * 1024,
     ...(c.CAREPACK_S3_ACCESS_KEY_ID && c.CAREPACK_S3_SECRET_ACCESS_KEY
       ? {

@@ -61,6 +61,8 @@ async function main() {
   const app = await buildApp({
     ...(config.webClient ? { webRoot: WEB_DIST } : {}),
     files: opened.files,
+    downloads: opened.downloads,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     scanner: opened.scanner,
     maxUploadBytes: config.files.maxUploadBytes,
     notifier,

@@ -168,6 +168,44 @@ describe('configuration', () => {
     }
   });
 
+  it('pins the embedded engines’ ports when asked, and picks free ones otherwise', () => {
+    const pinned = loadConfig({ CAREPACK_DYNAMODB_PORT: '8000', CAREPACK_S3_PORT: '4569' });
+    expect(pinned.store.dynamodb.port).toBe(8000);
+    expect(pinned.files.port).toBe(4569);
+    const free = loadConfig({ CAREPACK_DYNAMODB_PORT: '0' });
+    expect(free.store.dynamodb.port).toBeUndefined();
+    expect(free.files.port).toBeUndefined();
+  });
+
+  it('refuses a port pin that cannot hold, naming the variable', () => {
+    const refused = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as Error).message;
+      }
+      throw new Error(`accepted ${JSON.stringify(env)}`);
+    };
+    expect(refused({ CAREPACK_S3_PORT: 'x' })).toMatch(/^ {2}CAREPACK_S3_PORT:/m);
+    expect(refused({ CAREPACK_DYNAMODB_PORT: '70000' })).toMatch(/^ {2}CAREPACK_DYNAMODB_PORT:/m);
+    expect(refused({ CAREPACK_S3_PORT: '9000', CAREPACK_S3_ENDPOINT: 'http://minio:9000' })).toMatch(
+      /CAREPACK_S3_PORT: pins the embedded S3 only/,
+    );
+    expect(refused({ CAREPACK_DYNAMODB_PORT: '8000', CAREPACK_DYNAMODB_USE_AWS: '1' })).toMatch(
+      /CAREPACK_DYNAMODB_PORT: pins the embedded DynamoDB only/,
+    );
+    expect(refused({ PORT: '3000', CAREPACK_S3_PORT: '3000' })).toMatch(
+      /CAREPACK_S3_PORT: is PORT \(3000\) too/,
+    );
+    expect(refused({ CAREPACK_DYNAMODB_PORT: '3000' })).toMatch(
+      /CAREPACK_DYNAMODB_PORT: is PORT \(3000\) too/,
+    );
+    expect(refused({ CAREPACK_DYNAMODB_PORT: '8000', CAREPACK_S3_PORT: '8000' })).toMatch(
+      /CAREPACK_S3_PORT: is CAREPACK_DYNAMODB_PORT too/,
+    );
+  });
+
   it('names every bad variable', () => {
     const bad = () =>
       loadConfig({

@@ -22,6 +22,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { OidcConfig } from '../config.js';
+import { apiDownloadLinks, DownloadTokens } from '../files/download-links.js';
 import type { FileStore } from '../files/file-store.js';
 import { notScanning, type ScannerSetting } from '../files/scanner.js';
 import type { Notifier } from '../notify/index.js';
@@ -34,6 +35,7 @@ import { oidcVerifier } from './oidc.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
+import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
 import { stateRoutes } from './routes/states.js';
@@ -50,6 +52,14 @@ export interface AppOptions {
   oidc?: OidcConfig;
   /** Where documents live; without it the document routes are absent. */
   files?: FileStore;
+  /**
+   * Where download links point: `presigned` (the default), the file store's own (S3 presigned
+   * URLs); `api`, the API's `GET /api/files?token=` — for a store browsers cannot reach, the
+   * embedded S3.
+   */
+  downloads?: 'presigned' | 'api';
+  /** The origin of the links the API hands out (CAREPACK_PUBLIC_URL); without it, each request's own. */
+  publicUrl?: string;
   scanner?: ScannerSetting;
   /** Largest accepted upload, in bytes (default 100 MB). */
   maxUploadBytes?: number;
@@ -124,10 +134,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log,
   });
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
+  const tokens = options.downloads === 'api' ? new DownloadTokens(options.sessionSecret) : undefined;
   const documents = options.files
     ? new DocumentService({
         store,
-        files: options.files,
+        files: tokens ? apiDownloadLinks(options.files, tokens) : options.files,
         scanner: options.scanner ?? notScanning,
         maxBytes: maxUploadBytes,
         log,
@@ -152,6 +163,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           ? { oidc: { config: { ...options.oidc, browser: options.oidc.browser }, verify: verifyToken } }
           : {}),
       });
+      // Downloads through the API need no session: the link's signed token is the authority.
+      if (options.files && tokens) await api.register(fileRoutes, { files: options.files, tokens });
       // Everything else under /api needs a signed-in user: one hook, not a check per handler;
       // and a session-cookie user must prove each change is theirs (CSRF token).
       await api.register(async (secured) => {
@@ -159,7 +172,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         secured.addHook('onRequest', requireCsrf(app));
         await secured.register(stateRoutes, { reference });
         await secured.register(packageRoutes, { packages, cursors: cursorSeal(options.sessionSecret) });
-        if (documents) await secured.register(documentRoutes, { documents });
+        if (documents)
+          await secured.register(documentRoutes, {
+            documents,
+            ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+          });
       });
     },
     { prefix: '/api' },

@@ -36,6 +36,13 @@ export interface StoredFile {
   sha256: string;
 }
 
+/** A stored file opened for serving: its bytes, and what S3 recorded about them. */
+export interface OpenedFile {
+  body: Readable;
+  contentType: string | undefined;
+  size: number | undefined;
+}
+
 export interface DownloadLinkOptions {
   /** The name the browser saves the file as (the document's original name). */
   downloadName: string;
@@ -51,7 +58,12 @@ export interface FileStore {
   put(input: PutFileInput): Promise<StoredFile>;
   /** The stored bytes, e.g. for a virus scan after upload. FileNotFound if absent. */
   getStream(key: string): Promise<Readable>;
-  /** A short-lived GET link that makes the browser download (never display) the file. */
+  /** The stored bytes with their content type and size, to serve them. FileNotFound if absent. */
+  read(key: string): Promise<OpenedFile>;
+  /**
+   * A short-lived GET link that makes the browser download (never display) the file. S3's own
+   * presigned URL here; `apiDownloadLinks` (download-links.ts) swaps in a link to the API.
+   */
   presignedGet(key: string, options: DownloadLinkOptions): Promise<string>;
   /** Idempotent: deleting an absent key succeeds. */
   delete(key: string): Promise<void>;
@@ -79,6 +91,13 @@ export const DEFAULT_PART_SIZE_BYTES = 5 * 1024 * 1024;
 export const DEFAULT_QUEUE_SIZE = 2;
 /** SigV4 presigned URLs cannot live longer than 7 days. */
 export const MAX_LINK_SECONDS = 7 * 24 * 3600;
+
+/** RangeError unless a link lifetime is a whole number of seconds S3 would presign. */
+export function checkLinkSeconds(expiresInSeconds: number): void {
+  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_LINK_SECONDS) {
+    throw new RangeError(`expiresInSeconds must be 1..${MAX_LINK_SECONDS}`);
+  }
+}
 
 /** `a b/c?.pdf` → `a%20b/c%3F.pdf`: CopySource is a URL path, with `/` kept as separators. */
 function encodeKeyPath(key: string): string {
@@ -140,14 +159,13 @@ export function createS3FileStore(options: S3FileStoreOptions): FileStore {
       return out.Body as Readable;
     },
 
+    async read(key) {
+      const out = await getObject(key);
+      return { body: out.Body as Readable, contentType: out.ContentType, size: out.ContentLength };
+    },
+
     async presignedGet(key, { downloadName, expiresInSeconds }) {
-      if (
-        !Number.isInteger(expiresInSeconds) ||
-        expiresInSeconds < 1 ||
-        expiresInSeconds > MAX_LINK_SECONDS
-      ) {
-        throw new RangeError(`expiresInSeconds must be 1..${MAX_LINK_SECONDS}`);
-      }
+      checkLinkSeconds(expiresInSeconds);
       const command = new GetObjectCommand({
         Bucket: bucket,
         Key: key,

@@ -9,6 +9,11 @@ import { notScanning, type ScannerSetting } from './scanner.js';
 export interface OpenedFiles {
   files: FileStore;
   scanner: ScannerSetting;
+  /**
+   * `api` for the embedded S3: it listens on 127.0.0.1 of this machine, so its own links would
+   * reach no other browser; the API serves the downloads instead (see download-links.ts).
+   */
+  downloads: 'presigned' | 'api';
   description: string;
   close(): Promise<void>;
 }
@@ -16,7 +21,7 @@ export interface OpenedFiles {
 export async function openFiles(config: FilesConfig): Promise<OpenedFiles> {
   const embedded =
     config.mode === 'embedded'
-      ? await startEmbeddedS3({ dataDir: config.dataDir, buckets: [config.bucket] })
+      ? await startEmbeddedS3({ dataDir: config.dataDir, buckets: [config.bucket], port: config.port })
       : undefined;
   const client = createS3Client({
     endpoint: embedded?.endpoint ?? config.endpoint,
@@ -32,13 +37,14 @@ export async function openFiles(config: FilesConfig): Promise<OpenedFiles> {
   }
   const scanner = config.clamav ? createClamAvScanner(config.clamav) : notScanning;
   const where = embedded
-    ? `embedded S3 at ${embedded.endpoint} (objects in ${embedded.directory})`
+    ? `embedded S3 at ${embedded.endpoint} (objects in ${embedded.directory}; downloads served by the API)`
     : config.mode === 'aws'
       ? `AWS S3 in ${config.region}`
       : `S3 at ${config.endpoint}`;
   return {
     files: createS3FileStore({ client, bucket: config.bucket }),
     scanner,
+    downloads: embedded ? 'api' : 'presigned',
     description: `${where}, bucket ${config.bucket}; virus scanning: ${config.clamav ? 'ClamAV' : 'not configured (documents are "not scanned")'}`,
     async close() {
       client.destroy();

@@ -77,7 +77,10 @@ export function openBackend(config: StoreConfig, name: BackendName): Promise<Ope
 }
 
 async function openDynamo(config: DynamoConfig): Promise<OpenedStore> {
-  const local = config.mode === 'embedded' ? await startDynamoLocal({ dataDir: config.dataDir }) : undefined;
+  const local =
+    config.mode === 'embedded'
+      ? await startDynamoLocal({ dataDir: config.dataDir, port: config.port })
+      : undefined;
   const endpoint = local?.endpoint ?? config.endpoint;
   const { client, doc } = createDynamoClients({ endpoint, region: config.region });
   try {

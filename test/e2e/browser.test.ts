@@ -382,6 +382,91 @@ for (const backend of BACKENDS) {
         }
       });
 
+      it('a save never overwrites a change made elsewhere while the form was open, even after a refetch', async () => {
+        await signIn(page, server.url, 'Mina Nelson');
+        // Another tab of the portal, or a colleague: the API as the same state user.
+        const api = async (method: string, path: string, body?: unknown) =>
+          page.evaluate(
+            async ({ method, path, body }) => {
+              const token = ((await (await fetch('/api/auth/csrf')).json()) as { token: string }).token;
+              const res = await fetch(path, {
+                method,
+                headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+                ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+              });
+              return res.json() as Promise<Record<string, unknown>>;
+            },
+            { method, path, body },
+          );
+        const pmap = ((await api('GET', '/api/states/MN')).programs as { id: string; name: string }[]).find(
+          (p) => p.name === 'PMAP',
+        )!.id;
+        const formData = {
+          submissionType: 'CONTRACT_ONLY',
+          programIds: [pmap],
+          submissionDescription: 'As loaded',
+          contractType: 'BASE',
+          contractDateStart: '2027-01-01',
+          contractDateEnd: '2027-12-31',
+          managedCareEntities: ['MCO'],
+          federalAuthorities: ['STATE_PLAN'],
+          stateContacts: [{ name: 'Mina Nelson', title: 'Lead', email: 'mina.nelson@mn.example.gov' }],
+        };
+        const id = (await api('POST', '/api/packages', { formData })).id as string;
+        const description = async () =>
+          (
+            (await api('GET', `/api/packages/${id}`)).revisions as {
+              formData: { submissionDescription: string };
+            }[]
+          )[0]!.formData.submissionDescription;
+        /** From the submission step to the documents step, uploading `file` there (the list is refetched). */
+        const uploadFromDocumentsStep = async (file: string) => {
+          for (const step of ['Contract details', 'Contacts', 'Documents']) {
+            await next(page);
+            await onStep(page, step);
+          }
+          await page
+            .getByLabel('Add contract files')
+            .setInputFiles({ name: file, mimeType: 'application/pdf', buffer: MINIMAL_PDF });
+          await page.getByRole('rowheader', { name: file }).waitFor();
+          for (const step of ['Contacts', 'Contract details', 'Submission details']) {
+            await page.getByRole('button', { name: 'Back' }).click();
+            await onStep(page, step);
+          }
+        };
+
+        // The user's own upload moves the package on; their next save still goes through.
+        await page.goto(`${server.url}/packages/${id}/edit/submission`);
+        await onStep(page, 'Submission details');
+        await uploadFromDocumentsStep('own-upload.pdf');
+        await page.getByLabel('Submission description').fill('Mine, after my own upload');
+        await page.getByRole('button', { name: 'Save as draft' }).click();
+        await page.getByText('was saved as a draft').waitFor();
+        expect(await description()).toBe('Mine, after my own upload');
+
+        // Someone else changes the form while it is open; the upload's refetch brings that package in.
+        await page.goto(`${server.url}/packages/${id}/edit/submission`);
+        await onStep(page, 'Submission details');
+        const current = await api('GET', `/api/packages/${id}`);
+        await api('PUT', `/api/packages/${id}`, {
+          expectedVersion: current.version,
+          formData: { ...formData, submissionDescription: 'Changed elsewhere' },
+        });
+        await uploadFromDocumentsStep('second-upload.pdf');
+        await page.getByLabel('Submission description').fill('Mine, overwriting?');
+        await page.getByRole('button', { name: 'Save as draft' }).click();
+        await page
+          .getByText(/was saved as a draft|Your changes were not saved/)
+          .first()
+          .waitFor();
+        expect(await description()).toBe('Changed elsewhere');
+        await page.getByText('Your changes were not saved').waitFor();
+        await page.getByRole('button', { name: /load the latest version/i }).click();
+        await expect
+          .poll(() => page.getByLabel('Submission description').inputValue())
+          .toBe('Changed elsewhere');
+      }, 120_000);
+
       it('works by keyboard alone: skip link, sign in, start a package, tick a program, continue', async () => {
         const keyboard = await context.browser()!.newContext({ bypassCSP: true });
         const kp = await keyboard.newPage();

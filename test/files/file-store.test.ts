@@ -264,6 +264,18 @@ describe('delete, move, exists, getStream', () => {
     expect(Buffer.concat(parts).equals(data)).toBe(true);
     await expect(files.getStream(newKey())).rejects.toBeInstanceOf(FileNotFound);
   });
+
+  it('read returns the stored bytes with their content type and size; FileNotFound when absent', async () => {
+    const data = randomBytes(20_000);
+    const key = newKey();
+    await files.put({ key, body: source(data).stream, contentType: 'application/pdf', maxBytes: MB });
+    const file = await files.read(key);
+    expect(file).toMatchObject({ contentType: 'application/pdf', size: data.length });
+    const parts: Buffer[] = [];
+    for await (const c of file.body) parts.push(c as Buffer);
+    expect(Buffer.concat(parts).equals(data)).toBe(true);
+    await expect(files.read(newKey())).rejects.toBeInstanceOf(FileNotFound);
+  });
 });
 
 describe('putJson / getJson (submission snapshots)', () => {

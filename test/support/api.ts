@@ -27,6 +27,9 @@ export const demo = (role: User['role'], stateCode?: string): User => {
 /** What an authenticated browser sends: its cookies and the CSRF token. */
 export type AuthHeaders = { cookie: string; 'x-csrf-token': string };
 
+/** The session secret of every test API (download tokens are signed with it too). */
+export const TEST_SESSION_SECRET = 'test-secret-test-secret-test-secret-0123';
+
 export interface TestApi {
   app: FastifyInstance;
   store: Store;
@@ -52,6 +55,9 @@ export interface TestApiOptions {
   webRoot?: string;
   /** The store to serve from (default: a fresh DynamoDB table); see `STORE_BACKENDS`. */
   createStore?: () => Promise<Store>;
+  /** Where download links point (AppOptions.downloads): S3 presigned URLs by default. */
+  downloads?: 'presigned' | 'api';
+  publicUrl?: string;
 }
 
 /** The API on a fresh DynamoDB table (or the store given) and an embedded S3 in a temporary folder; emails go to an outbox. */
@@ -74,12 +80,14 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
   });
   const app = await buildApp({
     store,
-    sessionSecret: 'test-secret-test-secret-test-secret-0123',
+    sessionSecret: TEST_SESSION_SECRET,
     devLogin: options.devLogin ?? true,
     files,
     scanner: options.scanner ?? notScanning,
     ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+    ...(options.downloads ? { downloads: options.downloads } : {}),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     notifier,
     logger: false,
   });

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DOCUMENT_CATEGORIES, DocumentSchema } from '../../domain/index.js';
@@ -34,10 +35,24 @@ function fieldValue(field: unknown): string | undefined {
   return f && typeof f === 'object' && 'value' in f && typeof f.value === 'string' ? f.value : undefined;
 }
 
-export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService }> = async (
-  app,
-  { documents },
-) => {
+/**
+ * A link as the client can follow it: a path on the API (downloads served by the API) is made
+ * absolute with the public URL, or else with the origin the client used to reach us — never an
+ * address only the server can reach. Absolute links (presigned S3 URLs) stay as they are.
+ */
+function absoluteLink(link: string, req: FastifyRequest, publicUrl: string | undefined): string {
+  try {
+    return new URL(link, publicUrl ?? `${req.protocol}://${req.host}`).href;
+  } catch {
+    return link; // a Host header no URL can be built from: the path still works in a browser
+  }
+}
+
+export const documentRoutes: FastifyPluginAsyncZod<{
+  documents: DocumentService;
+  /** CAREPACK_PUBLIC_URL, when set. */
+  publicUrl?: string;
+}> = async (app, { documents, publicUrl }) => {
   app.post(
     '/packages/:id/documents',
     {
@@ -110,8 +125,9 @@ export const documentRoutes: FastifyPluginAsyncZod<{ documents: DocumentService 
     },
     async (req, reply) => {
       const link = await documents.downloadLink(currentUser(req), req.params.id, req.params.documentId);
-      if (req.query.redirect === '1') return reply.redirect(link.url, 302);
-      return link;
+      const url = absoluteLink(link.url, req, publicUrl);
+      if (req.query.redirect === '1') return reply.redirect(url, 302);
+      return { ...link, url };
     },
   );
 

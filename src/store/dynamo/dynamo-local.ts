@@ -17,6 +17,7 @@ export interface DynamoLocal {
 export interface DynamoLocalOptions {
   /** Directory for the database file; omit to keep everything in memory (tests). */
   dataDir?: string | undefined;
+  /** A fixed port; omit (or 0) to pick a free one. */
   port?: number | undefined;
   startTimeoutMs?: number;
 }
@@ -36,8 +37,30 @@ export async function freePort(): Promise<number> {
 /** Credentials DynamoDB Local accepts; with sharedDb they do not partition the data. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'carepack', secretAccessKey: 'carepack-local' };
 
+/**
+ * Resolves when nothing listens on 127.0.0.1:`port`. A pinned port must be checked first: another
+ * DynamoDB Local already on it would answer our readiness probe while ours fails to start.
+ */
+export async function ensurePortFree(port: number, what: string): Promise<void> {
+  await new Promise<void>((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', (e: NodeJS.ErrnoException) =>
+      fail(
+        new Error(
+          e.code === 'EADDRINUSE'
+            ? `${what} cannot listen on port ${port}: another program uses it (choose another port, or stop that program)`
+            : `${what} cannot listen on port ${port}: ${e.message}`,
+        ),
+      ),
+    );
+    srv.listen(port, '127.0.0.1', () => srv.close(() => ok()));
+  });
+}
+
 export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promise<DynamoLocal> {
-  const port = options.port ?? (await freePort());
+  if (options.port) await ensurePortFree(options.port, 'the embedded DynamoDB');
+  const port = options.port || (await freePort());
   const path = options.dataDir ? resolve(options.dataDir) : null;
   if (path) mkdirSync(path, { recursive: true });
   let stderr = '';

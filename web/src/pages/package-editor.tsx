@@ -11,6 +11,7 @@ import { ErrorSummary } from '../components/error-summary.js';
 import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { type LoadedVersion, loadedFrom, versionToSend } from '../form/loaded-version.js';
 import { errorsOfStep, type StepId, stepsFor } from '../form/steps.js';
 import { ContactsStep } from '../steps/contacts-step.js';
 import { ContractStep } from '../steps/contract-step.js';
@@ -69,12 +70,16 @@ function Editor({
       staleTime: 0,
     });
     setForm(latest.revisions[0]!.formData);
+    setLoaded(loadedFrom(latest));
     setUnsaved(false);
     setFailure(null);
     setShown([]);
   };
   // The form is the user's while they edit: loaded once per package, never overwritten by refetches.
   const [form, setForm] = useState<FormData>(() => pkg?.revisions[0]?.formData ?? EMPTY_FORM);
+  // …and so is the version a save claims to change: the one the form was loaded from, not the live query's.
+  const [loaded, setLoaded] = useState<LoadedVersion | undefined>(() => pkg && loadedFrom(pkg));
+  const expectedVersion = loaded ? versionToSend(loaded, pkg) : undefined;
   const [shown, setShown] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
@@ -122,10 +127,12 @@ function Editor({
       else if (unsaved)
         saved = await call('PUT /api/packages/{id}', {
           params: { id: pkg.id },
-          body: { expectedVersion: pkg.version, formData: form },
+          body: { expectedVersion: expectedVersion ?? pkg.version, formData: form },
         });
       setUnsaved(false);
       if (saved) {
+        // The next save claims the version this one made.
+        if (saved !== pkg) setLoaded(loadedFrom(saved));
         changed(saved);
         setSavedAt(new Date().toLocaleTimeString('en-US'));
       }
@@ -212,7 +219,14 @@ function Editor({
         {current.id === 'rates' && <RatesStep {...props} />}
         {current.id === 'contacts' && <ContactsStep {...props} />}
         {current.id === 'documents' && pkg && <DocumentsStep {...props} pkg={pkg} />}
-        {current.id === 'review' && pkg && <ReviewStep {...props} errors={ruleErrors} pkg={pkg} />}
+        {current.id === 'review' && pkg && (
+          <ReviewStep
+            {...props}
+            errors={ruleErrors}
+            pkg={pkg}
+            expectedVersion={expectedVersion ?? pkg.version}
+          />
+        )}
         <ButtonGroup className="margin-top-4">
           {index > 0 && pkg && (
             <Button

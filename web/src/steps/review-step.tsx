@@ -17,7 +17,12 @@ export function ReviewStep({
   form,
   state,
   errors: ruleErrors,
-}: PackageStepProps & { errors: readonly FieldError[] }) {
+  expectedVersion,
+}: PackageStepProps & {
+  errors: readonly FieldError[];
+  /** The version the editor's form was loaded from: what the user reviews is what goes to CMS. */
+  expectedVersion: number;
+}) {
   const navigate = useNavigate();
   const changed = usePackageChanged();
   const [reason, setReason] = useState('');
@@ -40,11 +45,11 @@ export function ReviewStep({
       const done = resubmitting
         ? await call('POST /api/packages/{id}/resubmit', {
             params: { id: pkg.id },
-            body: { expectedVersion: pkg.version, reason },
+            body: { expectedVersion, reason },
           })
         : await call('POST /api/packages/{id}/submit', {
             params: { id: pkg.id },
-            body: { expectedVersion: pkg.version },
+            body: { expectedVersion },
           });
       changed(done);
       navigate(`/packages/${pkg.id}`, {
