@@ -189,7 +189,8 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
     }
 
     beforeAll(async () => {
-      api = await testApi({ createStore: backend.create });
+      // Downloads through the API, so its file route is fuzzed too.
+      api = await testApi({ createStore: backend.create, downloads: 'api' });
       await signIn();
       const mn = sessions.get('MN')!;
       const cms = sessions.get('CMS')!;
