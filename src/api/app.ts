@@ -35,6 +35,7 @@ import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { stateRoutes } from './routes/states.js';
 import { authenticate, requireCsrf } from './session.js';
 import { registerWebClient, wantsClientPage } from './web-client.js';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (api) => {
       await api.register(authRoutes, {
         store,
+        csrfApp: app,
         devLogin,
         ...session,
         ...(options.oidc?.browser && verifyToken
@@ -152,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(async (secured) => {
         secured.addHook('onRequest', authenticate(store, verifyToken));
         secured.addHook('onRequest', requireCsrf(app));
+        await secured.register(sessionRoutes, { store });
         await secured.register(stateRoutes, { reference });
         await secured.register(packageRoutes, { packages });
         if (documents) await secured.register(documentRoutes, { documents });

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.js';
 import * as revisionProgramsByProgram from './0002-revision-programs-by-program.js';
+import * as userSessionGeneration from './0003-user-session-generation.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-revision-programs-by-program': revisionProgramsByProgram,
+  '0003-user-session-generation': userSessionGeneration,
 };
 
 export const migrationProvider: MigrationProvider = {
