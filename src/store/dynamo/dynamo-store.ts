@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Package, PackageSummary, State, StateCode, User } from '../../domain/index.js';
+import type { Package, PackageSummary, State, StateCode } from '../../domain/index.js';
 import { alreadyExists, notFound, versionConflict } from '../errors.js';
 import {
   assertAllowed,
@@ -39,8 +39,6 @@ import {
   revisionKey,
   STATES_PK,
   stateKey,
-  USERS_PK,
-  userKey,
 } from './dynamo-keys.js';
 import { createDynamoMaintenance } from './dynamo-maintenance.js';
 import {
@@ -52,10 +50,8 @@ import {
   itemToAudit,
   itemToState,
   itemToSummary,
-  itemToUser,
   revisionToItem,
   stateToItem,
-  userToItem,
 } from './dynamo-marshal.js';
 import { DynamoTable, type TransactItem } from './dynamo-table.js';
 import { createDynamoUsers } from './dynamo-users.js';
