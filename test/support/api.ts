@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { SESSION_COOKIE } from '../../src/api/session.js';
 import type { User } from '../../src/domain/index.js';
@@ -43,6 +43,8 @@ export interface TestApiOptions {
   maxUploadBytes?: number;
   /** A built web client to serve at `/`. */
   webRoot?: string;
+  /** Where the app logs (default: nowhere), e.g. to check audit lines. */
+  logger?: FastifyBaseLogger;
 }
 
 /** The API on a fresh DynamoDB table and an embedded S3 in a temporary folder; emails go to an outbox. */
@@ -70,7 +72,7 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
     ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
     notifier,
-    logger: false,
+    logger: options.logger ?? false,
   });
   return {
     app,
