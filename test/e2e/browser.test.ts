@@ -104,6 +104,9 @@ for (const backend of BACKENDS) {
       it('a state user drafts, fills every step, uploads and submits a contract-and-rates package', async () => {
         await page.goto(server.url);
         await page.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
+        // A first visit had no session to lose: no "Your session ended".
+        expect(page.url()).not.toContain('expired');
+        expect(await page.getByTestId('session-expired').count()).toBe(0);
         await expectAccessible(page, 'sign-in');
         await shot('sign-in');
         await signIn(page, server.url, 'Mina Nelson');
@@ -379,6 +382,26 @@ for (const backend of BACKENDS) {
             .toBe('Written in the first tab');
         } finally {
           await other.close();
+        }
+      });
+
+      it('signing out everywhere ends the session in another browser too', async () => {
+        const elsewhere = await context.browser()!.newContext({ bypassCSP: true });
+        const other = await elsewhere.newPage();
+        try {
+          await signIn(other, server.url, 'Vera Adams');
+          await signIn(page, server.url, 'Vera Adams');
+          const status = () => other.evaluate(async () => (await fetch('/api/packages')).status);
+          expect(await status()).toBe(200);
+          await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+          await page.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
+          expect(await status()).toBe(401);
+          // The other browser's page learns it at its next request, and says so.
+          await other.getByRole('link', { name: 'New submission' }).click();
+          await other.getByRole('link', { name: 'Dashboard' }).click();
+          await other.getByTestId('session-expired').waitFor();
+        } finally {
+          await elsewhere.close();
         }
       });
 
