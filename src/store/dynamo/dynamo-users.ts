@@ -62,8 +62,10 @@ export function createDynamoUsers(
     );
   }
 
-  async function readUserItem(id: string): Promise<Item> {
-    const out = await client.send(new GetCommand({ TableName, Key: userKey(id) }));
+  async function readUserItem(id: string, consistent = false): Promise<Item> {
+    const out = await client.send(
+      new GetCommand({ TableName, Key: userKey(id), ConsistentRead: consistent }),
+    );
     if (!out.Item) throw notFound('user', id);
     return out.Item;
   }
@@ -90,7 +92,8 @@ export function createDynamoUsers(
       return itemToUser(await readUserItem(id));
     },
     async getSessionUser(id): Promise<SessionUser> {
-      const item = await readUserItem(id);
+      // Strongly consistent: a cookie replayed a moment after sign-out must already be refused.
+      const item = await readUserItem(id, true);
       return { user: itemToUser(item), sessionGeneration: generationOf(item) };
     },
     async endSessions(userId) {
