@@ -46,7 +46,7 @@ async function signIn(page: Page, url: string, who: string) {
 }
 
 async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
 }
 
@@ -397,8 +397,8 @@ for (const backend of BACKENDS) {
           await page.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
           expect(await status()).toBe(401);
           // The other browser's page learns it at its next request, and says so.
-          await other.getByRole('link', { name: 'New submission' }).click();
-          await other.getByRole('link', { name: 'Dashboard' }).click();
+          await other.getByRole('link', { name: 'New submission', exact: true }).click();
+          await other.getByRole('link', { name: 'Dashboard', exact: true }).click();
           await other.getByTestId('session-expired').waitFor();
         } finally {
           await elsewhere.close();
