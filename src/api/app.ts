@@ -38,6 +38,7 @@ import { documentRoutes } from './routes/documents.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
+import { sessionRoutes } from './routes/sessions.js';
 import { stateRoutes } from './routes/states.js';
 import { authenticate, requireCsrf } from './session.js';
 import { refuseUnstorableText } from './storable-text.js';
@@ -157,6 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (api) => {
       await api.register(authRoutes, {
         store,
+        csrfApp: app,
         devLogin,
         ...session,
         ...(options.oidc?.browser && verifyToken
@@ -170,6 +172,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(async (secured) => {
         secured.addHook('onRequest', authenticate(store, verifyToken));
         secured.addHook('onRequest', requireCsrf(app));
+        await secured.register(sessionRoutes, { store });
         await secured.register(stateRoutes, { reference });
         await secured.register(packageRoutes, { packages, cursors: cursorSeal(options.sessionSecret) });
         if (documents)

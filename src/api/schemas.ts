@@ -18,6 +18,7 @@ import {
 import { AUDIT_ACTIONS, LIST_ORDERS } from '../store/store.js';
 
 export const IdParams = z.object({ id: z.uuid() });
+export const UserIdParams = z.object({ userId: z.uuid() });
 export const StateParams = z.object({ code: StateCodeSchema });
 
 export const CreatePackageBody = z.object({

@@ -1,12 +1,15 @@
 /**
- * Sessions: a signed, httpOnly cookie naming the user and its expiry. The user is reloaded
- * from the store on each request, so a removed user loses access at once.
+ * Sessions: a signed, httpOnly cookie naming the user, its expiry and the user's session
+ * generation when it started. The user is reloaded from the store on each request (with its
+ * generation, in the same read), so a removed user loses access at once, and signing out —
+ * which raises the generation — ends every session of that user on the server: a saved copy
+ * of the cookie is refused from then on.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../domain/index.js';
 import { ServiceError } from '../service/service-error.js';
 import { isStoreError } from '../store/errors.js';
-import type { Store } from '../store/store.js';
+import type { SessionUser, Store } from '../store/store.js';
 import type { TokenVerifier } from './oidc.js';
 
 export const SESSION_COOKIE = 'carepack_session';
@@ -25,9 +28,10 @@ export interface SessionOptions {
   secureCookies: boolean;
 }
 
-export function startSession(reply: FastifyReply, user: User, options: SessionOptions) {
+/** Starts a session of the user at its current session generation (from `Store.getSessionUser`). */
+export function startSession(reply: FastifyReply, session: SessionUser, options: SessionOptions) {
   const expires = Date.now() + SESSION_TTL_MS;
-  reply.setCookie(SESSION_COOKIE, `${user.id}|${expires}`, {
+  reply.setCookie(SESSION_COOKIE, `${session.user.id}|${expires}|${session.sessionGeneration}`, {
     signed: true,
     httpOnly: true,
     sameSite: 'lax',
@@ -41,16 +45,20 @@ export function endSession(reply: FastifyReply) {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
 }
 
-/** The user a request's cookie names, if the cookie is genuine, unexpired and the user exists. */
+/**
+ * The user a request's cookie names, if the cookie is genuine and unexpired, the user exists
+ * and its sessions have not been ended since (the generation matches).
+ */
 export async function sessionUser(request: FastifyRequest, store: Store): Promise<User | null> {
   const raw = request.cookies[SESSION_COOKIE];
   if (!raw) return null;
   const unsigned = request.unsignCookie(raw);
   if (!unsigned.valid || !unsigned.value) return null;
-  const [userId, expires] = unsigned.value.split('|');
-  if (!userId || !expires || Number(expires) < Date.now()) return null;
+  const [userId, expires, generation, ...rest] = unsigned.value.split('|');
+  if (!userId || !expires || !generation || rest.length > 0 || Number(expires) < Date.now()) return null;
   try {
-    return await store.getUser(userId);
+    const current = await store.getSessionUser(userId);
+    return String(current.sessionGeneration) === generation ? current.user : null;
   } catch (e) {
     if (isStoreError(e, 'NotFound')) return null;
     throw e;
@@ -76,6 +84,14 @@ export function authenticate(store: Store, verifyToken?: TokenVerifier) {
     if (!request.user)
       throw new ServiceError('UNAUTHENTICATED', 'sign in to use Carepack (or your session expired)');
     request.authenticatedBy = 'cookie';
+  };
+}
+
+/** For routes open to anyone that act on a session when there is one (sign-out): no user, no error. */
+export function identifySession(store: Store) {
+  return async (request: FastifyRequest) => {
+    request.user = await sessionUser(request, store);
+    request.authenticatedBy = request.user ? 'cookie' : null;
   };
 }
 

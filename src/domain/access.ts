@@ -29,3 +29,8 @@ export function canAuthor(user: User, stateCode: StateCode): boolean {
 export function canUnlock(user: User): boolean {
   return isCmsLike(user);
 }
+
+/** Acting on other users (such as ending their sessions) belongs to administrators. */
+export function canManageUsers(user: User): boolean {
+  return user.role === 'ADMIN_USER';
+}

@@ -7,6 +7,8 @@
  *   {"type":"header","format":"carepack-backup","version":1,"createdAt":…,"backend":…}
  *   {"type":"state","data":State}            — every state, with its programs
  *   {"type":"user","data":User}
+ *   {"type":"sessions","data":{"<user id>":2,…}} — session generations above 0 (signed-out sessions stay
+ *                                              ended after a restore); optional, at most one
  *   {"type":"package","data":Package}        — every package, whole
  *   {"type":"counters","data":{"MN":3,…}}    — read AFTER the packages, so that every number in
  *                                              the file is covered even if the store is in use
@@ -81,6 +83,7 @@ export async function backupStore(store: Store, options: BackupOptions): Promise
     const users = await store.listUsers();
     for (const data of users) yield line({ type: 'user', data });
     counts.users = users.length;
+    yield line({ type: 'sessions', data: await store.getSessionGenerations() });
 
     options.onProgress?.(0, total);
     for await (const page of pagesOf((r) => store.scanPackages(r), partitions)) {

@@ -72,6 +72,8 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
     progress({ phase: 'reference', done: 0 });
     await target.upsertStates(await source.listStates());
     await target.upsertUsers(await source.listUsers());
+    // Sessions signed out on the source stay ended on the target.
+    await target.raiseSessionGenerations(await source.getSessionGenerations());
     await target.raiseCounters(await source.getCounters());
     cp.referenceCopied = true;
     save();

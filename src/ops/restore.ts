@@ -65,6 +65,7 @@ const AuditEventSchema = z.object({
 });
 
 const CountersSchema = z.record(StateCodeSchema, z.number().int().nonnegative());
+const SessionGenerationsSchema = z.record(z.uuid(), z.number().int().positive());
 
 const HeaderSchema = z.object({
   type: z.literal('header'),
@@ -85,6 +86,7 @@ const DATA_SCHEMAS = {
   package: PackageSchema,
   audit: AuditEventSchema,
   counters: CountersSchema,
+  sessions: SessionGenerationsSchema,
 } as const;
 type DataType = keyof typeof DATA_SCHEMAS;
 const isDataType = (t: unknown): t is DataType => typeof t === 'string' && Object.hasOwn(DATA_SCHEMAS, t);
@@ -95,6 +97,8 @@ interface Checked {
   counts: BackupCounts;
   states: State[];
   users: User[];
+  /** Session generations by user id (absent from backups made before sign-out ended sessions). */
+  sessionGenerations: Record<string, number>;
   counters: Record<StateCode, number>;
   /** Per state, the highest package number in the file. */
   highestNumbers: Map<StateCode, number>;
@@ -134,6 +138,7 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
   // Second pass: write. States before users and packages (both reference states).
   await store.upsertStates(checked.states);
   await store.upsertUsers(checked.users);
+  await store.raiseSessionGenerations(checked.sessionGenerations);
   const mode = empty ? 'overwrite' : 'replace';
   const total = checked.counts.packages;
   const written = emptyCounts();
@@ -212,6 +217,7 @@ export async function checkBackup(file: string): Promise<Checked> {
   const counts = emptyCounts();
   const states: State[] = [];
   const users: User[] = [];
+  let sessionGenerations: Record<string, number> | undefined;
   let counters: Record<StateCode, number> | undefined;
   const highestNumbers = new Map<StateCode, number>();
   let header: BackupHeader | undefined;
@@ -252,6 +258,10 @@ export async function checkBackup(file: string): Promise<Checked> {
         users.push(data as User);
         counts.users++;
         break;
+      case 'sessions':
+        if (sessionGenerations) throw bad('a second sessions record');
+        sessionGenerations = data as Record<string, number>;
+        break;
       case 'counters':
         if (counters) throw bad('a second counters record');
         counters = data as Record<StateCode, number>;
@@ -283,7 +293,15 @@ export async function checkBackup(file: string): Promise<Checked> {
     throw new BackupFileError(`${file} is incomplete or altered: ${what}`);
   }
   if (!counters) throw new BackupFileError(`${file} has no counters record`);
-  return { header, counts, states, users, counters, highestNumbers };
+  return {
+    header,
+    counts,
+    states,
+    users,
+    sessionGenerations: sessionGenerations ?? {},
+    counters,
+    highestNumbers,
+  };
 }
 
 function describeIssues(error: z.ZodError): string {

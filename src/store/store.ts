@@ -132,6 +132,13 @@ export interface ImportOptions {
   mode?: 'overwrite' | 'replace';
 }
 
+/** A user with the generation of its sessions (see `Store.endSessions`). */
+export interface SessionUser {
+  user: User;
+  /** 0 until the user first signs out; a session cookie is good only while it names this number. */
+  sessionGeneration: number;
+}
+
 export interface Store {
   /** Which backend this is, for logs and health checks. */
   readonly backend: string;
@@ -150,6 +157,18 @@ export interface Store {
   listUsers(): Promise<User[]>;
   /** @throws NotFound */
   getUser(id: string): Promise<User>;
+
+  // Sessions: a per-user generation kept with the user, so checking a session cookie costs the
+  // one read of the user that every request makes anyway.
+
+  /** The user and its session generation, in the single read `getUser` makes. @throws NotFound */
+  getSessionUser(id: string): Promise<SessionUser>;
+  /**
+   * Ends every session of the user: raises its session generation by one, atomically (two calls
+   * at once raise it by two; it never goes back), and returns the new generation. `upsertUsers`
+   * never changes a generation. @throws NotFound
+   */
+  endSessions(userId: string): Promise<number>;
 
   /**
    * Creates a package with one draft revision and allocates its per-state number, atomically:
@@ -215,6 +234,10 @@ export interface Store {
   getCounters(states?: readonly StateCode[]): Promise<Record<StateCode, number>>;
   /** Raises each state's counter to at least the given number (never lowers one). */
   raiseCounters(counters: Record<StateCode, number>): Promise<void>;
+  /** Every user's session generation above 0, by user id (copies, backups and mirroring carry them). */
+  getSessionGenerations(): Promise<Record<string, number>>;
+  /** Raises each user's session generation to at least the given number (never lowers one); unknown users are skipped. */
+  raiseSessionGenerations(generations: Record<string, number>): Promise<void>;
   /** Writes packages exactly as given — ids, numbers, revisions, timestamps — replacing what was there. */
   importPackages(packages: readonly Package[], options?: ImportOptions): Promise<void>;
   /** Writes audit events as given; an event already there (same id) is left alone. */

@@ -21,6 +21,8 @@ interface RouteCase {
   /** Sends a multipart upload instead of a JSON body. */
   upload?: true;
   query?: (pkg: Package) => string;
+  /** The route ends the caller's sessions: the caller signs in again after it. */
+  endsSessions?: true;
   expect: Record<Caller, number>;
 }
 
@@ -72,6 +74,20 @@ async function fixture(kind: Fixture): Promise<Package> {
 
 const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/api/auth/me', fixture: 'none', expect: everyoneSignedIn(200) },
+  {
+    method: 'POST',
+    path: '/api/auth/logout-everywhere',
+    fixture: 'none',
+    endsSessions: true,
+    expect: everyoneSignedIn(204),
+  },
+  {
+    method: 'POST',
+    path: '/api/users/{userId}/sessions/revoke',
+    fixture: 'none',
+    // {userId}: a user who is none of the callers, so their sessions live on.
+    expect: { anonymous: 401, mnState: 403, flState: 403, cms: 403, admin: 204 },
+  },
   { method: 'GET', path: '/api/auth/csrf', fixture: 'none', expect: everyoneSignedIn(200) },
   { method: 'GET', path: '/api/states', fixture: 'none', expect: everyoneSignedIn(200) },
   { method: 'GET', path: '/api/states/{code}', fixture: 'none', expect: everyoneSignedIn(200) },
@@ -216,8 +232,8 @@ describe('authorization over every route', () => {
           route.path
             .replace('{id}', pkg?.id ?? '')
             .replace('{documentId}', pkg ? pkg.revisions[0]!.documents[0]!.id : '')
-            .replace('{code}', caller === 'flState' ? 'FL' : 'MN') +
-          (pkg && route.query ? route.query(pkg) : '');
+            .replace('{code}', caller === 'flState' ? 'FL' : 'MN')
+            .replace('{userId}', demo('STATE_USER', 'VA').id) + (pkg && route.query ? route.query(pkg) : '');
         const upload = route.upload
           ? multipartBody({ category: 'CONTRACT_SUPPORTING' }, { name: 'more.pdf', content: MINIMAL_PDF })
           : undefined;
@@ -233,6 +249,7 @@ describe('authorization over every route', () => {
                 ? { payload: route.body(undefined as never) as object }
                 : {}),
         });
+        if (route.endsSessions && caller !== 'anonymous') cookies[caller] = await api.login(users[caller]);
         expect(res.statusCode, res.body).toBe(route.expect[caller]);
         if (caller === 'flState' && route.path.startsWith('/api/packages')) {
           expect(res.body).not.toContain('"MN"');

@@ -357,6 +357,28 @@ describe('OIDC browser sign-in', () => {
     expect(refused.statusCode).toBe(401);
   });
 
+  it('ends the signed-in session on sign-out, and leaves bearer tokens working', async () => {
+    const browser = new Browser(api);
+    await signIn(browser);
+    const saved = `carepack_session=${browser.cookies.get('carepack_session')}`;
+    const bearer = { authorization: `Bearer ${await idp.sign(mnAnalyst, 'carepack-api')}` };
+    const { token } = (await browser.request('/api/auth/csrf')).json() as { token: string };
+    const out = await browser.request('/api/auth/logout', {
+      method: 'POST',
+      headers: { 'x-csrf-token': token },
+    });
+    expect(out.statusCode).toBe(204);
+    expect((await api.inject({ url: '/api/auth/me', headers: { cookie: saved } })).statusCode).toBe(401);
+    // A bearer token is the identity provider's: sign-out (even everywhere) leaves it valid.
+    const everywhere = await api.inject({
+      method: 'POST',
+      url: '/api/auth/logout-everywhere',
+      headers: bearer,
+    });
+    expect(everywhere.statusCode).toBe(204);
+    expect((await api.inject({ url: '/api/packages', headers: bearer })).statusCode).toBe(200);
+  });
+
   it('limits sign-in attempts', async () => {
     const limited = await app(oidcConfig());
     const statuses: number[] = [];

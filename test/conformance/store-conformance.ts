@@ -27,6 +27,7 @@ import {
   submitted,
 } from './fixtures.js';
 import { runNumberingConformance } from './numbering-conformance.js';
+import { sessionsConformance } from './sessions-conformance.js';
 import { runTextConformance } from './text-conformance.js';
 
 export interface ConformanceOptions {
@@ -87,6 +88,7 @@ export function runStoreConformance(options: ConformanceOptions) {
     runNumberingConformance(() => store, nextCode);
     runTextConformance(() => store, nextCode);
     runCmsViewConformance(() => store, nextCode);
+    sessionsConformance(() => store, nextCode);
 
     describe('reference data', () => {
       it('upserts and reads states with their programs', async () => {

@@ -46,7 +46,7 @@ async function signIn(page: Page, url: string, who: string) {
 }
 
 async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
 }
 
@@ -104,6 +104,9 @@ for (const backend of BACKENDS) {
       it('a state user drafts, fills every step, uploads and submits a contract-and-rates package', async () => {
         await page.goto(server.url);
         await page.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
+        // A first visit had no session to lose: no "Your session ended".
+        expect(page.url()).not.toContain('expired');
+        expect(await page.getByTestId('session-expired').count()).toBe(0);
         await expectAccessible(page, 'sign-in');
         await shot('sign-in');
         await signIn(page, server.url, 'Mina Nelson');
@@ -466,6 +469,27 @@ for (const backend of BACKENDS) {
           .poll(() => page.getByLabel('Submission description').inputValue())
           .toBe('Changed elsewhere');
       }, 120_000);
+
+      it('signing out everywhere ends the session in another browser too', async () => {
+        const elsewhere = await context.browser()!.newContext({ bypassCSP: true });
+        const other = await elsewhere.newPage();
+        try {
+          await signIn(other, server.url, 'Vera Adams');
+          await signIn(page, server.url, 'Vera Adams');
+          const status = () => other.evaluate(async () => (await fetch('/api/packages')).status);
+          expect(await status()).toBe(200);
+          await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+          await page.getByRole('heading', { name: 'Sign in to Carepack' }).waitFor();
+          expect(await status()).toBe(401);
+          // The other browser's page learns it at its next request, and says so.
+          await other.getByRole('link', { name: 'New submission', exact: true }).click();
+          await choose(other, 'CCMC – Cardinal Care Managed Care');
+          await next(other);
+          await other.getByTestId('session-expired').waitFor();
+        } finally {
+          await elsewhere.close();
+        }
+      }, 60_000);
 
       it('works by keyboard alone: skip link, sign in, start a package, tick a program, continue', async () => {
         const keyboard = await context.browser()!.newContext({ bypassCSP: true });

@@ -80,6 +80,8 @@ async function seed(store: Store) {
     },
   ];
   await store.upsertUsers(users);
+  // Two users signed out (one twice): their ended sessions must stay ended after a restore.
+  for (const u of [users[0]!, users[3]!, users[3]!]) await store.endSessions(u.id);
 
   await inParallel(
     Array.from({ length: PACKAGES }, (_, i) => i),
@@ -199,6 +201,7 @@ describe('backupStore', () => {
     );
     expect(trail.map((l) => (l.data as { action: string }).action).sort()).toEqual(['CREATE', 'DELETE']);
     expect(byType('counters')).toEqual([{ type: 'counters', data: await source.getCounters() }]);
+    expect(byType('sessions')).toEqual([{ type: 'sessions', data: await source.getSessionGenerations() }]);
     // States come before any package (the Postgres schema needs them first).
     const firstPackage = lines.findIndex((l) => l.type === 'package');
     const lastState = lines.map((l) => l.type).lastIndexOf('state');
@@ -242,6 +245,8 @@ describe('restoreStore', () => {
       onProgress: (d, t) => calls.push([d, t]),
     });
     expect(counts).toMatchObject({ states: 3, users: 5, packages: PACKAGES, counters: 3 });
+    expect(Object.values(await target.getSessionGenerations()).sort()).toEqual([1, 2]);
+    expect(await target.getSessionGenerations()).toEqual(await source.getSessionGenerations());
     expect(calls[calls.length - 1]).toEqual([PACKAGES, PACKAGES]);
     const report = compareDigests(sourceDigest, await digestStore(target));
     expect(report.mismatches).toEqual([]);
@@ -251,6 +256,7 @@ describe('restoreStore', () => {
   it('round-trips through embedded PostgreSQL (PGlite): restore, back up again, restore that', async () => {
     const pg = await freshPglite();
     await restoreStore(pg, { in: backupFile });
+    expect(await pg.getSessionGenerations()).toEqual(await source.getSessionGenerations());
     const pgDigest = await digestStore(pg);
     expect(compareDigests(sourceDigest, pgDigest).mismatches).toEqual([]);
     expect(compareDigests(sourceDigest, pgDigest).ok).toBe(true);
@@ -317,6 +323,22 @@ describe('restoreStore', () => {
     expect(after.target.auditEvents).toBe(after.source.auditEvents + 1);
     expect(after.target.documents).toBe(after.source.documents);
     expect(await target.getPackage(drifted.id)).toEqual(await source.getPackage(drifted.id));
+  });
+
+  it('restores a backup made before session generations (no sessions record), and never lowers one', async () => {
+    const old = join(dir, 'before-sessions.jsonl.gz');
+    await writeLines(
+      old,
+      (await readLines(backupFile)).filter((l) => !l.startsWith('{"type":"sessions"')),
+    );
+    const target = await freshDynamo();
+    await restoreStore(target, { in: old });
+    expect(await target.getSessionGenerations()).toEqual({});
+    // A forced restore of an older backup onto a store whose users signed out since.
+    const user = (await target.listUsers())[0]!;
+    for (let i = 0; i < 5; i++) await target.endSessions(user.id);
+    await restoreStore(target, { in: backupFile, force: true });
+    expect((await target.getSessionUser(user.id)).sessionGeneration).toBe(5);
   });
 
   describe('refuses a damaged file before writing anything', () => {

@@ -3,10 +3,12 @@
  * PostgreSQL and back, verifies equal, and survives being killed part-way.
  */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { User } from '../../src/domain/index.js';
 import { copyStore } from '../../src/ops/copy.js';
 import { compareDigests, digestStore } from '../../src/ops/verify.js';
 import {
@@ -27,6 +29,13 @@ const work = mkdtempSync(join(tmpdir(), 'carepack-copy-'));
 let source: Store;
 let sourceTable: string;
 const states = ['AA', 'AB', 'AC', 'AD', 'AE'].map((code) => makeState(code));
+const signedOut: User = {
+  id: randomUUID(),
+  email: 'signed.out@cms.example.gov',
+  givenName: 'Sig',
+  familyName: 'Nedout',
+  role: 'CMS_USER',
+};
 
 async function postgresTarget(): Promise<{ store: Store; handle: PostgresHandle; db?: TestDatabase }> {
   if (pgAvailable) {
@@ -45,6 +54,9 @@ beforeAll(async () => {
   source = fresh.store;
   sourceTable = fresh.tableName;
   await source.upsertStates(states);
+  // A user who signed out three times: the sessions ended on the source stay ended on a copy.
+  await source.upsertUsers([signedOut]);
+  for (let i = 0; i < 3; i++) await source.endSessions(signedOut.id);
   const data = generatePackages(states, PACKAGES);
   for (let i = 0; i < data.packages.length; i += 500)
     await source.importPackages(data.packages.slice(i, i + 500), { mode: 'overwrite' });
@@ -86,6 +98,7 @@ describe('store copy', () => {
       expect(result.report.target.revisions).toBeGreaterThan(PACKAGES);
       expect(result.report.target.auditEvents).toBeGreaterThan(PACKAGES);
       expect([...phases]).toEqual(['reference', 'packages', 'audit', 'verify']);
+      expect(await target.store.getSessionGenerations()).toEqual({ [signedOut.id]: 3 });
       expect(existsSync(checkpointFile)).toBe(false);
 
       const reverse = await copyStore({
@@ -96,6 +109,7 @@ describe('store copy', () => {
         checkpointFile: join(work, 'reverse.json'),
       });
       expect(reverse.report.ok).toBe(true);
+      expect(await back.getSessionGenerations()).toEqual({ [signedOut.id]: 3 });
       expect(compareDigests(await digestStore(source), await digestStore(back)).ok).toBe(true);
     } finally {
       await back.close();

@@ -60,6 +60,10 @@ describe('after the conformance run in dual mode', () => {
     expect(journal.entries).toEqual([]);
     const [pc, sc] = [await primary.getCounters(), await secondary.getCounters()];
     expect(sc).toEqual(pc);
+    // Sign-outs are mirrored too: a session ended before the cutover stays ended after it.
+    const generations = await primary.getSessionGenerations();
+    expect(Object.keys(generations).length).toBeGreaterThan(0);
+    expect(await secondary.getSessionGenerations()).toEqual(generations);
     const report = compareDigests(await digestStore(primary), await digestStore(secondary));
     expect(report.mismatches).toEqual([]);
     expect(report.ok).toBe(true);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { SESSION_COOKIE } from '../../src/api/session.js';
 import type { User } from '../../src/domain/index.js';
@@ -58,6 +58,8 @@ export interface TestApiOptions {
   /** Where download links point (AppOptions.downloads): S3 presigned URLs by default. */
   downloads?: 'presigned' | 'api';
   publicUrl?: string;
+  /** Where the app logs (default: nowhere), e.g. to check audit lines. */
+  logger?: FastifyBaseLogger;
 }
 
 /** The API on a fresh DynamoDB table (or the store given) and an embedded S3 in a temporary folder; emails go to an outbox. */
@@ -89,7 +91,7 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
     ...(options.downloads ? { downloads: options.downloads } : {}),
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     notifier,
-    logger: false,
+    logger: options.logger ?? false,
   });
   return {
     app,

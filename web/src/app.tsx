@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { GridContainer } from '@trussworks/react-uswds';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { onSignedOut } from './api/client.js';
 import { keys, useMe } from './api/queries.js';
@@ -18,19 +18,23 @@ export function App() {
   const location = useLocation();
   const client = useQueryClient();
 
-  // The server ended the session (expiry, sign-out in another tab): the sign-in page says so.
+  // The server ended the session (expiry, sign-out in another tab): the sign-in page says so —
+  // but only when this page had a session to lose, not on a first visit (whose /me is a 401 too).
   const [sessionEnded, setSessionEnded] = useState(false);
+  const hadSession = useRef(false);
   useEffect(
     () =>
       onSignedOut(() => {
-        setSessionEnded(true);
+        if (hadSession.current) setSessionEnded(true);
         client.setQueryData(keys.me, null);
       }),
     [client],
   );
   const signedIn = Boolean(me.data);
   useEffect(() => {
-    if (signedIn) setSessionEnded(false);
+    if (!signedIn) return;
+    hadSession.current = true;
+    setSessionEnded(false);
   }, [signedIn]);
 
   if (me.isPending)

@@ -1,7 +1,8 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ServiceError } from '../../service/service-error.js';
+import { endOwnSessions } from '../../service/session-service.js';
 import { isStoreError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import {
@@ -19,10 +20,19 @@ import {
 } from '../oidc-flow.js';
 import { ProblemSchema } from '../problem.js';
 import { DevLoginBody, UserSchema } from '../schemas.js';
-import { endSession, type SessionOptions, sessionUser, startSession } from '../session.js';
+import {
+  endSession,
+  identifySession,
+  requireCsrf,
+  type SessionOptions,
+  sessionUser,
+  startSession,
+} from '../session.js';
 
 export interface AuthRouteOptions extends SessionOptions {
   store: Store;
+  /** The root app, whose CSRF protection sign-out uses. */
+  csrfApp: FastifyInstance;
   devLogin: boolean;
   /** Browser sign-in at the identity provider; without it, its routes are absent. */
   oidc?: OidcSignIn;
@@ -88,8 +98,25 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
 
   app.post(
     '/auth/logout',
-    { schema: { summary: 'Sign out', tags: ['auth'], response: { 204: z.null() } } },
-    async (_req, reply) => {
+    {
+      // Open to anyone (a dead session can always be cleared), but a live session cookie must
+      // come with its CSRF token, so another site cannot sign the user out.
+      onRequest: [identifySession(store), requireCsrf(options.csrfApp)],
+      schema: {
+        summary:
+          'Sign out: ends the signed-in user’s sessions on the server (a saved cookie no longer works) and clears the cookie; needs the x-csrf-token header while signed in',
+        tags: ['auth'],
+        response: { 204: z.null(), 403: ProblemSchema },
+      },
+    },
+    async (req, reply) => {
+      if (req.user) {
+        const sessionGeneration = await endOwnSessions(store, req.user);
+        req.log.info(
+          { audit: 'LOGOUT', userId: req.user.id, email: req.user.email, sessionGeneration },
+          'user signed out',
+        );
+      }
       endSession(reply);
       return reply.status(204).send(null);
     },
@@ -127,8 +154,9 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
     },
     async (req, reply) => {
       try {
-        const user = await store.getUser(req.body.userId);
-        startSession(reply, user, options);
+        const session = await store.getSessionUser(req.body.userId);
+        const { user } = session;
+        startSession(reply, session, options);
         // Sign-ins are not about a package, so they go to the structured log, not a package's trail.
         req.log.info(
           { audit: 'LOGIN', userId: user.id, email: user.email, role: user.role },
@@ -230,7 +258,7 @@ function registerOidcSignIn(app: AuthApp, options: AuthRouteOptions, signIn: Oid
       reply.header('cache-control', 'no-store');
       try {
         const { user, returnTo } = await completeSignIn(signIn, flow, req.query);
-        startSession(reply, user, options);
+        startSession(reply, await options.store.getSessionUser(user.id), options);
         // Sign-ins are not about a package, so they go to the structured log, not a package's trail.
         req.log.info(
           { audit: 'LOGIN', userId: user.id, email: user.email, role: user.role, via: 'oidc' },

@@ -153,6 +153,15 @@ export function createDualStore(options: DualStoreOptions): Store {
     },
     listUsers: () => primary.listUsers(),
     getUser: (id) => primary.getUser(id),
+    getSessionUser: (id) => primary.getSessionUser(id),
+    async endSessions(userId) {
+      const generation = await primary.endSessions(userId);
+      // The primary's number, raised to on the secondary: a retried or late mirror never undoes a newer one.
+      await mirror('reference', 'endSessions', undefined, () =>
+        secondary.raiseSessionGenerations({ [userId]: generation }),
+      );
+      return generation;
+    },
 
     async createDraft(input) {
       let created: Package | undefined;
@@ -219,6 +228,13 @@ export function createDualStore(options: DualStoreOptions): Store {
     async raiseCounters(counters) {
       await primary.raiseCounters(counters);
       await mirror('reference', 'raiseCounters', undefined, () => mirrorReference(primary, secondary));
+    },
+    getSessionGenerations: () => primary.getSessionGenerations(),
+    async raiseSessionGenerations(generations) {
+      await primary.raiseSessionGenerations(generations);
+      await mirror('reference', 'raiseSessionGenerations', undefined, () =>
+        mirrorReference(primary, secondary),
+      );
     },
     async importPackages(packages, importOptions) {
       await primary.importPackages(packages, importOptions);

@@ -55,10 +55,11 @@ export async function mirrorAudit(primary: Store, secondary: Store, packageId: s
   await secondary.importAudit(await allAudit(primary, packageId));
 }
 
-/** States, users and package counters. */
+/** States, users (with their session generations) and package counters. */
 export async function mirrorReference(primary: Store, secondary: Store): Promise<void> {
   await secondary.upsertStates(await primary.listStates());
   await secondary.upsertUsers(await primary.listUsers());
+  await secondary.raiseSessionGenerations(await primary.getSessionGenerations());
   await secondary.raiseCounters(await primary.getCounters());
 }
 

@@ -36,7 +36,11 @@ function withoutKeys(item: Item): Item {
 export const stateToItem = (s: State): Item => ({ ...stateKey(s.code), kind: 'state', ...s });
 export const itemToState = (i: Item): State => withoutKeys(i) as State;
 export const userToItem = (u: User): Item => ({ ...userKey(u.id), kind: 'user', ...u });
-export const itemToUser = (i: Item): User => withoutKeys(i) as User;
+/** The user alone: its session generation (see dynamo-users.ts) is not part of the domain record. */
+export function itemToUser(i: Item): User {
+  const { sessionGeneration: _generation, ...user } = withoutKeys(i);
+  return user as User;
+}
 
 export function headToItem(pkg: Package): Item {
   const current = pkg.revisions[0]!;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Package, PackageSummary, State, StateCode, User } from '../../domain/index.js';
+import type { Package, PackageSummary, State, StateCode } from '../../domain/index.js';
 import { alreadyExists, notFound, versionConflict } from '../errors.js';
 import {
   assertAllowed,
@@ -44,8 +44,6 @@ import {
   revisionKey,
   STATES_PK,
   stateKey,
-  USERS_PK,
-  userKey,
 } from './dynamo-keys.js';
 import { createDynamoMaintenance } from './dynamo-maintenance.js';
 import {
@@ -58,12 +56,11 @@ import {
   itemToCmsSummary,
   itemToState,
   itemToSummary,
-  itemToUser,
   revisionToItem,
   stateToItem,
-  userToItem,
 } from './dynamo-marshal.js';
 import { DynamoTable, type TransactItem } from './dynamo-table.js';
+import { createDynamoUsers } from './dynamo-users.js';
 
 export interface DynamoStoreOptions {
   /** A ready document client; the store does not create clients. */
@@ -301,25 +298,7 @@ export function createDynamoStore(options: DynamoStoreOptions): Store {
       if (!out.Item) throw notFound('state', code);
       return itemToState(out.Item);
     },
-    async upsertUsers(users: readonly User[]) {
-      assertStorableText(users, ['users']);
-      // A state user must belong to a known state; check them all before writing any.
-      const codes = new Set(users.flatMap((u) => (u.role === 'STATE_USER' ? [u.stateCode] : [])));
-      for (const code of codes) await ensureState(code);
-      await table.batchWrite(users.map((u) => ({ PutRequest: { Item: userToItem(u) } })));
-    },
-    async listUsers() {
-      const items = await table.queryAll({
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': USERS_PK },
-      });
-      return items.map(itemToUser);
-    },
-    async getUser(id) {
-      const out = await client.send(new GetCommand({ TableName, Key: userKey(id) }));
-      if (!out.Item) throw notFound('user', id);
-      return itemToUser(out.Item);
-    },
+    ...createDynamoUsers(table, ensureState),
 
     async createDraft(input: CreateDraftInput) {
       const parsed = parseCreateInput(input);

@@ -25,6 +25,8 @@ export interface UsersTable {
   family_name: string;
   role: string;
   state_code: string | null;
+  /** Raised by each sign-out; never written by an upsert of the user (migration 0003). */
+  session_generation: ColumnType<number, number | undefined, number>;
 }
 export interface StateCountersTable {
   state_code: string;

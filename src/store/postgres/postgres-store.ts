@@ -339,6 +339,37 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       if (!row) throw notFound('user', id);
       return userFromRow(row);
     },
+    async getSessionUser(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('user', id);
+      return { user: userFromRow(row), sessionGeneration: row.session_generation };
+    },
+    async endSessions(userId) {
+      const row = await db
+        .updateTable('users')
+        .set((eb) => ({ session_generation: eb('session_generation', '+', 1) }))
+        .where('id', '=', userId)
+        .returning('session_generation')
+        .executeTakeFirst();
+      if (!row) throw notFound('user', userId);
+      return row.session_generation;
+    },
+    async getSessionGenerations() {
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'session_generation'])
+        .where('session_generation', '>', 0)
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.id, r.session_generation]));
+    },
+    async raiseSessionGenerations(generations) {
+      const entries = Object.entries(generations);
+      if (entries.length === 0) return;
+      // Only upwards: GREATEST in one statement, so a concurrent sign-out is never undone.
+      await sql`UPDATE users AS u SET session_generation = GREATEST(u.session_generation, g.generation)
+        FROM unnest(${entries.map(([id]) => id)}::uuid[], ${entries.map(([, n]) => n)}::int[]) AS g(id, generation)
+        WHERE u.id = g.id AND u.session_generation < g.generation`.execute(db);
+    },
 
     async createDraft(input) {
       const parsed = parseCreateInput(input);

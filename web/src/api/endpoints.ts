@@ -12,6 +12,7 @@ export interface Endpoints {
   'GET /api/auth/dev-users': { response: T.User[] };
   'POST /api/auth/dev-login': { body: T.DevLoginBody; response: T.User };
   'POST /api/auth/logout': { response: null };
+  'POST /api/auth/logout-everywhere': { response: null };
   'GET /api/states': { response: T.State[] };
   'GET /api/packages': { query: T.ListPackagesQuery; response: T.Page<T.PackageSummaryView> };
   'POST /api/packages': { body: T.CreatePackageBody; response: T.PackageView };
@@ -35,6 +36,7 @@ export const ENDPOINTS = [
   'GET /api/auth/dev-users',
   'POST /api/auth/dev-login',
   'POST /api/auth/logout',
+  'POST /api/auth/logout-everywhere',
   'GET /api/states',
   'GET /api/packages',
   'POST /api/packages',

@@ -19,8 +19,12 @@ import { roleLabel } from '../form/labels.js';
 export function Layout({ user, children }: { user: User | null; children: ReactNode }) {
   const client = useQueryClient();
   const navigate = useNavigate();
-  const signOut = async () => {
-    await call('POST /api/auth/logout', {}).catch(() => undefined);
+  // Both end the session on the server (with the CSRF token, as every change); "everywhere"
+  // says out loud that the user's sessions in other browsers end too.
+  const signOut = async (everywhere = false) => {
+    await call(everywhere ? 'POST /api/auth/logout-everywhere' : 'POST /api/auth/logout', {}).catch(
+      () => undefined,
+    );
     setCsrfToken(undefined);
     client.clear();
     client.setQueryData(keys.me, null);
@@ -72,6 +76,9 @@ export function Layout({ user, children }: { user: User | null; children: ReactN
               </span>
               <Button type="button" unstyled className="text-no-wrap" onClick={() => void signOut()}>
                 Sign out
+              </Button>
+              <Button type="button" unstyled className="text-no-wrap" onClick={() => void signOut(true)}>
+                Sign out everywhere
               </Button>
             </div>
           )}

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.js';
 import * as revisionProgramsByProgram from './0002-revision-programs-by-program.js';
 import * as submittedRevisionChildrenImmutable from './0003-submitted-revision-children-immutable.js';
 import * as cmsView from './0004-cms-view.js';
+import * as userSessionGeneration from './0005-user-session-generation.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-revision-programs-by-program': revisionProgramsByProgram,
   '0003-submitted-revision-children-immutable': submittedRevisionChildrenImmutable,
   '0004-cms-view': cmsView,
+  '0005-user-session-generation': userSessionGeneration,
 };
 
 export const migrationProvider: MigrationProvider = {
