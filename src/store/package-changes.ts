@@ -17,6 +17,7 @@ import {
   type Revision,
 } from '../domain/index.js';
 import { invalidInput, invalidTransition, versionConflict } from './errors.js';
+import { isUuid } from './ids.js';
 import { assertStorableText } from './storable-text.js';
 import type { AuditAction, CreateDraftInput, TransitionInput, UpdateDraftInput } from './store.js';
 
@@ -57,6 +58,7 @@ export function parseCreateInput(
   input: CreateDraftInput,
 ): CreateDraftInput & { documents: PackageDocument[] } {
   assertStorableText({ id: input.id, stateCode: input.stateCode, actor: input.actor });
+  if (!isUuid(input.id)) throw invalidInput('the package id must be a uuid', { field: 'id' });
   return {
     ...input,
     formData: parseFormData(input.formData),

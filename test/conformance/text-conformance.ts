@@ -169,6 +169,34 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
       }
     });
 
+    it('an id holding such text, or no uuid at all, names nothing: NotFound, an empty trail', async () => {
+      const store = getStore();
+      const state = await freshState(store, nextCode);
+      const actor = stateActor();
+      for (const id of [`${randomUUID()}\u0000`, `${randomUUID().slice(0, 35)}\ud800`, 'not-a-uuid', '']) {
+        const label = JSON.stringify(id);
+        await expectStoreError(store.getPackage(id), 'NotFound');
+        await expectStoreError(
+          store.updateDraft(id, { expectedVersion: 1, formData: minimalFormData(state), actor }),
+          'NotFound',
+        );
+        await expectStoreError(store.submit(id, { expectedVersion: 1, actor }), 'NotFound');
+        await expectStoreError(store.deleteDraft(id, { expectedVersion: 1, actor }), 'NotFound');
+        await expectStoreError(store.getUser(id), 'NotFound');
+        expect((await store.listAudit(id)).items, label).toEqual([]);
+        await store.removePackage(id);
+        await expectStoreError(
+          store.createDraft({ id, stateCode: state.code, formData: minimalFormData(state), actor }),
+          'InvalidInput',
+        );
+      }
+      await expectStoreError(
+        store.appendAudit({ packageId: 'not-a-uuid', actor, action: 'DOWNLOAD', summary: 'x' }),
+        'NotFound',
+      );
+      expect((await draft(store, state)).stateNumber).toBe(1);
+    });
+
     it('keeps every other string exactly as given', async () => {
       const store = getStore();
       const state = { ...makeState(nextCode()), name: AWKWARD };

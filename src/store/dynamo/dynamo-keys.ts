@@ -29,8 +29,8 @@ export const auditKey = (packageId: string, at: string, eventId: string) => ({
 
 /** The per-state counter that `UpdateItem ADD` increments to allocate package numbers. */
 export const counterKey = (code: StateCode) => ({ PK: `STATE#${code}`, SK: 'COUNTER' });
-/** One claim item per allocated number: a conditional put makes a duplicate impossible. */
 export const NUMBER_CLAIM_SK_PREFIX = 'NUMBER#';
+/** One claim item per allocated number: a conditional put makes a duplicate impossible. */
 export const numberClaimKey = (code: StateCode, n: number) => ({
   PK: `STATE#${code}`,
   SK: `${NUMBER_CLAIM_SK_PREFIX}${pad(n, 10)}`,

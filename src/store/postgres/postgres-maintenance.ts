@@ -4,6 +4,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { Package, StateCode } from '../../domain/index.js';
+import { isUuid } from '../ids.js';
 import { decodeCursor, encodeCursor, scanPageSize } from '../paging.js';
 import { assertStorableText } from '../storable-text.js';
 import type { AuditEvent, Page, ScanRequest, StoreMaintenance } from '../store.js';
@@ -124,6 +125,7 @@ export function createPostgresMaintenance(db: Kysely<Database>): StoreMaintenanc
     },
 
     async removePackage(id) {
+      if (!isUuid(id)) return; // no such package: nothing to remove
       await db.transaction().execute(async (trx) => {
         await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
         await trx.deleteFrom('packages').where('id', '=', id).execute();

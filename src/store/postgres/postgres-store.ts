@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import type { Package, PackageSummary, Revision, State, StateCode, User } from '../../domain/index.js';
 import { alreadyExists, notFound } from '../errors.js';
+import { isUuid } from '../ids.js';
 import {
   assertDeletable,
   type ChangeAction,
@@ -118,6 +119,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
   }
 
   async function readPackage(q: Db, id: string, forUpdate = false): Promise<Package | undefined> {
+    if (!isUuid(id)) return undefined; // no such package, as on every backend
     return (await readPackages(q, [id], forUpdate)).get(id);
   }
 
@@ -335,6 +337,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       return (await db.selectFrom('users').selectAll().orderBy('email').execute()).map(userFromRow);
     },
     async getUser(id) {
+      if (!isUuid(id)) throw notFound('user', id);
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw notFound('user', id);
       return userFromRow(row);
@@ -474,12 +477,14 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
     async appendAudit(event) {
       assertStorableText(event, ['event']);
       return inTransaction(async (trx) => {
-        const exists = await trx
-          .selectFrom('packages')
-          .select('id')
-          .where('id', '=', event.packageId)
-          .forShare()
-          .executeTakeFirst();
+        const exists =
+          isUuid(event.packageId) &&
+          (await trx
+            .selectFrom('packages')
+            .select('id')
+            .where('id', '=', event.packageId)
+            .forShare()
+            .executeTakeFirst());
         if (!exists) throw notFound('package', event.packageId);
         return insertAudit(
           trx,
@@ -496,6 +501,7 @@ export function createPostgresStore(options: PostgresStoreOptions): Store {
       const limit = pageSize(request.limit);
       const tag = `audit:${packageId}`;
       const after = decodeCursor(tag, request.cursor, isListPosition);
+      if (!isUuid(packageId)) return { items: [] };
       let q = db.selectFrom('audit_events').selectAll().where('package_id', '=', packageId);
       if (after) q = q.where(sql<boolean>`(at, id) > (${after.u}::timestamptz, ${after.i}::uuid)`);
       const rows = await q
