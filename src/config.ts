@@ -35,6 +35,7 @@ const ConfigSchema = z
     CAREPACK_IN_MEMORY: flag.default(false),
     AWS_REGION: z.string().min(1).default('us-east-1'),
     CAREPACK_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    CAREPACK_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     CAREPACK_DEV_LOGIN: flag.default(true),
     CAREPACK_WEB_CLIENT: flag.default(true),
     CAREPACK_SECURE_COOKIES: flag.default(false),
@@ -212,6 +213,8 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   store: StoreConfig;
   sessionSecret?: string;
+  /** How long an API instance trusts a session check it made (0: read the store on every request). */
+  sessionCacheMs: number;
   /** Development login; always off when OIDC is configured. */
   devLogin: boolean;
   /** Serve the web client at `/` (building it first when missing or stale). */
@@ -314,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     ...(c.CAREPACK_SESSION_SECRET ? { sessionSecret: c.CAREPACK_SESSION_SECRET } : {}),
+    sessionCacheMs: c.CAREPACK_SESSION_CACHE_MS,
     devLogin: c.CAREPACK_DEV_LOGIN && !c.CAREPACK_OIDC_ISSUER,
     webClient: c.CAREPACK_WEB_CLIENT,
     secureCookies: c.CAREPACK_SECURE_COOKIES,

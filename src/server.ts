@@ -68,6 +68,7 @@ async function main() {
     notifier,
     store,
     sessionSecret: sessionSecret(config),
+    sessionCacheMs: config.sessionCacheMs,
     devLogin: config.devLogin,
     secureCookies: config.secureCookies,
     ...(config.oidc ? { oidc: config.oidc } : {}),

@@ -41,12 +41,15 @@ import { packageRoutes } from './routes/packages.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { stateRoutes } from './routes/states.js';
 import { authenticate, requireCsrf } from './session.js';
+import { withSessionCache } from './session-cache.js';
 import { refuseUnstorableText } from './storable-text.js';
 import { registerWebClient, wantsClientPage } from './web-client.js';
 
 export interface AppOptions {
   store: Store;
   sessionSecret: string;
+  /** How long this instance trusts a session check (see session-cache.ts); default 1 s, 0 never. */
+  sessionCacheMs?: number;
   devLogin: boolean;
   secureCookies?: boolean;
   /** Production sign-in (bearer tokens, and the browser redirect when `oidc.browser` is set); when set, the development login is off. */
@@ -126,7 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest('user', null);
   app.decorateRequest('authenticatedBy', null);
 
-  const { store } = options;
+  const store = withSessionCache(options.store, options.sessionCacheMs);
   const reference = new ReferenceData(store);
   const log = { error: (details: object, message: string) => app.log.error(details, message) };
   const packages = new PackageService(store, reference, {

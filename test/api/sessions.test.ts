@@ -4,7 +4,7 @@
  * administrator can end any user's sessions, audited in the structured log.
  */
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AuthHeaders, demo, type TestApi, testApi } from '../support/api.js';
 
 let api: TestApi;
@@ -124,5 +124,43 @@ describe("an administrator ends a user's sessions", () => {
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().detail).toBe('user 0b6a4d0e-7f0c-4d8e-9a55-3c2f1e0d9b71 was not found');
     expect((await post(revoke('not-a-uuid'), admin)).statusCode).toBe(400);
+  });
+});
+
+describe('several API instances', () => {
+  it('another instance honours a sign-out within its session cache time, and at once without a cache', async () => {
+    const { buildApp } = await import('../../src/api/app.js');
+    const { TEST_SESSION_SECRET } = await import('../support/api.js');
+    const other = (sessionCacheMs: number) =>
+      buildApp({
+        store: api.store,
+        sessionSecret: TEST_SESSION_SECRET,
+        devLogin: true,
+        logger: false,
+        sessionCacheMs,
+      });
+    const [cached, uncached] = await Promise.all([other(400), other(0)]);
+    try {
+      const session = await api.login(mina);
+      const status = async (app: typeof cached) =>
+        (await app.inject({ url: '/api/packages', headers: session })).statusCode;
+      const reads = vi.spyOn(api.store, 'getSessionUser');
+      for (let i = 0; i < 3; i++) expect(await status(cached)).toBe(200);
+      expect(reads, 'one store read for requests within the cache time').toHaveBeenCalledTimes(1);
+      expect(await status(uncached)).toBe(200);
+      expect(reads).toHaveBeenCalledTimes(2);
+      reads.mockRestore();
+      const ended = Date.now();
+      expect((await post('/api/auth/logout', session)).statusCode).toBe(204);
+      expect(await status(uncached)).toBe(401);
+      // The bound: the other instance's cached check lasts at most its cache time.
+      while ((await status(cached)) === 200) {
+        expect(Date.now() - ended).toBeLessThan(400 + 200);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await status(cached)).toBe(401);
+    } finally {
+      await Promise.all([cached.close(), uncached.close()]);
+    }
   });
 });

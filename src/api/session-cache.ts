@@ -1,0 +1,60 @@
+/**
+ * Every request with a session cookie reads its user and session generation; on a busy list
+ * page that read is as costly as the page itself. This keeps each answer for a short while
+ * (`ttlMs`, default 1 s) per API instance. Whatever this instance changes — a sign-out, ended
+ * sessions, an upserted user — drops the entry at once, so on one instance a sign-out is final
+ * immediately; another instance sees it within `ttlMs`. `ttlMs: 0` reads the store every time.
+ */
+import type { SessionUser, Store } from '../store/store.js';
+
+export const DEFAULT_SESSION_CACHE_MS = 1000;
+const MAX_ENTRIES = 10_000;
+
+export function withSessionCache(store: Store, ttlMs = DEFAULT_SESSION_CACHE_MS): Store {
+  if (ttlMs <= 0) return store;
+  const entries = new Map<string, { at: number; value: Promise<SessionUser> }>();
+  const forget = (userIds: Iterable<string>) => {
+    for (const id of userIds) entries.delete(id);
+  };
+  const overrides: Partial<Store> = {
+    getSessionUser(userId) {
+      const now = Date.now();
+      const hit = entries.get(userId);
+      if (hit && now - hit.at < ttlMs) return hit.value;
+      if (entries.size >= MAX_ENTRIES) entries.clear();
+      const value = store.getSessionUser(userId);
+      entries.set(userId, { at: now, value });
+      // A failed read (unknown user, store down) is not kept.
+      value.catch(() => entries.delete(userId));
+      return value;
+    },
+    async endSessions(userId) {
+      try {
+        return await store.endSessions(userId);
+      } finally {
+        forget([userId]);
+      }
+    },
+    async raiseSessionGenerations(generations) {
+      try {
+        return await store.raiseSessionGenerations(generations);
+      } finally {
+        forget(Object.keys(generations));
+      }
+    },
+    async upsertUsers(users) {
+      try {
+        return await store.upsertUsers(users);
+      } finally {
+        forget(users.map((u) => u.id));
+      }
+    },
+  };
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string' && prop in overrides) return overrides[prop as keyof Store];
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
