@@ -58,12 +58,12 @@ describe('PostgreSQL migration 0004-cms-view', () => {
         provider: migrationProvider,
         migrationTableName: 'carepack_migrations',
       });
-      const down = await migrator.migrateDown();
-      expect(down.results?.map((r) => [r.migrationName, r.status])).toEqual([['0004-cms-view', 'Success']]);
+      const down = await migrator.migrateTo('0003-submitted-revision-children-immutable');
+      expect(down.results?.map((r) => [r.migrationName, r.status])).toContainEqual(['0004-cms-view', 'Success']);
       const columns = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns
         where table_name = 'packages' and column_name like 'cms_%'`.execute(handle.db);
       expect(columns.rows[0]!.n).toBe(0);
-      expect((await migrateToLatest(handle.db)).applied).toEqual(['0004-cms-view']);
+      expect((await migrateToLatest(handle.db)).applied).toContain('0004-cms-view');
       expect((await store.listSubmitted({ stateCode: state.code })).items).toEqual(before);
       expect((await store.listSubmitted({ programId: snbc })).items).toEqual([]);
     } finally {
