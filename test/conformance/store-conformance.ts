@@ -24,6 +24,7 @@ import {
   stateCodes,
   submitted,
 } from './fixtures.js';
+import { runImportConformance } from './import-conformance.js';
 
 export interface ConformanceOptions {
   name: string;
@@ -79,6 +80,8 @@ export function runStoreConformance(options: ConformanceOptions) {
     afterAll(async () => {
       await store?.close();
     });
+
+    runImportConformance(() => store, nextCode);
 
     describe('reference data', () => {
       it('upserts and reads states with their programs', async () => {

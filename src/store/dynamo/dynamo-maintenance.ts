@@ -5,11 +5,13 @@
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  PutCommand,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Package, StateCode } from '../../domain/index.js';
 import { inParallel } from '../../lib/parallel.js';
+import { latestOfEach, refuseSharedNumbers } from '../import-checks.js';
 import { decodeCursor, encodeCursor, isStringRecord, scanPageSize } from '../paging.js';
 import type {
   AuditEvent,
@@ -20,6 +22,7 @@ import type {
   StoreMaintenance,
 } from '../store.js';
 import { isConditionalCheckFailed } from './dynamo-errors.js';
+import { importPackageItems, numberTakenError } from './dynamo-import.js';
 import { counterKey, numberClaimKey, STATES_PK } from './dynamo-keys.js';
 import {
   auditToItem,
@@ -235,20 +238,39 @@ export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
     },
 
     async importPackages(packages, options: ImportOptions = {}) {
-      const puts: WriteRequest[] = packages.flatMap((p) =>
-        packageToItems(p).map((Item) => ({ PutRequest: { Item } })),
-      );
-      const deletes: WriteRequest[] = [];
-      if ((options.mode ?? 'replace') === 'replace') {
-        await inParallel(packages, WRITE_CONCURRENCY, async (pkg) => {
-          const keep = new Set(packageToItems(pkg).map((i) => `${i.PK}|${i.SK}`));
-          for (const old of await table.packageItems(pkg.id, true)) {
-            if (!keep.has(`${old.PK}|${old.SK}`))
-              deletes.push({ DeleteRequest: { Key: { PK: old.PK, SK: old.SK } } });
-          }
-        });
+      const mode = options.mode ?? 'replace';
+      const given = latestOfEach(packages);
+      refuseSharedNumbers(given);
+      if (mode !== 'overwrite') {
+        await inParallel(given, WRITE_CONCURRENCY, (pkg) =>
+          importPackageItems(table, pkg, packageToItems(pkg), mode),
+        );
+        return;
       }
-      await writeAll([...deletes, ...puts]);
+      // Blind writes for an empty target, but the claims still only where free (or ours).
+      await inParallel(given, WRITE_CONCURRENCY, async (pkg) => {
+        const [, claim] = packageToItems(pkg);
+        try {
+          await client.send(
+            new PutCommand({
+              TableName,
+              Item: claim,
+              ConditionExpression: 'attribute_not_exists(PK) OR packageId = :id',
+              ExpressionAttributeValues: { ':id': pkg.id },
+            }),
+          );
+        } catch (e) {
+          if (!isConditionalCheckFailed(e)) throw e;
+          throw await numberTakenError(table, pkg);
+        }
+      });
+      await writeAll(
+        given.flatMap((p) =>
+          packageToItems(p)
+            .filter((_, i) => i !== 1)
+            .map((Item) => ({ PutRequest: { Item } })),
+        ),
+      );
     },
 
     async importAudit(events) {
