@@ -298,7 +298,8 @@ export function formatReport(report: VerifyReport, names = { source: 'source', t
     );
   }
   if (report.mismatchCount > 0) {
-    const after = report.rechecks > 0 ? ` (still different after reading again ${report.rechecks} time(s))` : '';
+    const after =
+      report.rechecks > 0 ? ` (still different after reading again ${report.rechecks} time(s))` : '';
     lines.push(`  ${report.mismatchCount} mismatch(es)${after}:`);
     for (const m of report.mismatches) lines.push(`    ${m.entity} ${m.id}: ${m.problem}`);
     if (report.mismatchCount > report.mismatches.length) lines.push('    …');

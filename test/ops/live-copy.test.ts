@@ -38,7 +38,11 @@ async function postgres(): Promise<{ store: Store; done: () => Promise<void> }> 
     const handle = connectPostgres(db.url, { maxConnections: 8 });
     await migrateToLatest(handle.db);
     const store = createPostgresStore({ db: handle.db, onClose: handle.close });
-    return { store, done: async () => (await store.close(), await db.drop()) };
+    const done = async () => {
+      await store.close();
+      await db.drop();
+    };
+    return { store, done };
   }
   const handle = await openPglite();
   await migrateToLatest(handle.db);
@@ -209,7 +213,9 @@ describe('the cutover runbook with the portal live', () => {
     const pg = await postgres();
     try {
       const ops = await runbook(primary, pg.store, { from: 'dynamodb', to: 'postgres' });
-      console.log(`DynamoDB → PostgreSQL: ${ops.done} writes (${ops.refused} refused as conflicts) meanwhile`);
+      console.log(
+        `DynamoDB → PostgreSQL: ${ops.done} writes (${ops.refused} refused as conflicts) meanwhile`,
+      );
     } finally {
       await primary.close();
       await pg.done();
@@ -221,7 +227,9 @@ describe('the cutover runbook with the portal live', () => {
     const secondary = (await freshDynamoStore('carepack-live-back')).store;
     try {
       const ops = await runbook(pg.store, secondary, { from: 'postgres', to: 'dynamodb' });
-      console.log(`PostgreSQL → DynamoDB: ${ops.done} writes (${ops.refused} refused as conflicts) meanwhile`);
+      console.log(
+        `PostgreSQL → DynamoDB: ${ops.done} writes (${ops.refused} refused as conflicts) meanwhile`,
+      );
     } finally {
       await secondary.close();
       await pg.done();
