@@ -72,11 +72,16 @@ export function runImportConformance(getStore: () => Store, nextCode: () => stri
       const store = getStore();
       const state = await freshState(store, nextCode);
       const v1 = await importable(state, 70);
-      const versions = Array.from({ length: 8 }, (_, i) => later(v1, i, [`doc-${i}.pdf`, 'shared.pdf']));
-      const shuffled = [...versions].sort(() => Math.random() - 0.5);
-      const outcomes = await Promise.allSettled(shuffled.map((v) => store.importPackages([v])));
-      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
-      expect(await store.getPackage(v1.id)).toEqual(versions[versions.length - 1]);
+      // First racing to create it, then racing to replace it.
+      for (const from of [0, 10]) {
+        const versions = Array.from({ length: 8 }, (_, i) =>
+          later(v1, from + i, [`doc-${i}.pdf`, 'shared.pdf']),
+        );
+        const shuffled = [...versions].sort(() => Math.random() - 0.5);
+        const outcomes = await Promise.allSettled(shuffled.map((v) => store.importPackages([v])));
+        expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+        expect(await store.getPackage(v1.id)).toEqual(versions[versions.length - 1]);
+      }
     });
 
     it('replaces a package too big for one write (many documents) with all of it, nothing old left', async () => {
