@@ -134,9 +134,11 @@ export interface ImportOptions {
    * - `force`: the given package replaces the target's whatever their versions (a restore
    *   that puts a backup back on purpose).
    * - `overwrite`: every record written without looking first (fast; only for an empty target
-   *   that nothing else writes to, e.g. a restore into an empty store).
-   * In every mode a package's number held by ANOTHER package of its state is refused with
-   * `AlreadyExists` naming both, before anything of that package is written.
+   *   that nothing else writes to, e.g. a restore into an empty store). The target's numbers
+   *   are not looked at either (PostgreSQL's constraint still refuses a duplicate).
+   * In `replace` and `force`, a package's number held by ANOTHER package of its state is
+   * refused with `AlreadyExists` naming both, before anything of that package is written. In
+   * every mode, two packages of one call with one number are refused before anything is written.
    */
   mode?: 'replace' | 'force' | 'overwrite';
 }

@@ -10,13 +10,15 @@
  * then settled: read back and corrected once the head is in.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { BatchGetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Package } from '../../domain/index.js';
+import { inParallel } from '../../lib/parallel.js';
 import { numberTaken } from '../import-checks.js';
 import type { ImportOptions } from '../store.js';
 import { ConditionFailed } from './dynamo-errors.js';
 import { HEAD_SK, headKey, numberClaimKey } from './dynamo-keys.js';
 import type { Item } from './dynamo-marshal.js';
-import type { DynamoTable, TransactItem } from './dynamo-table.js';
+import { type DynamoTable, sleep, type TransactItem } from './dynamo-table.js';
 
 /** DynamoDB's limit of items per transaction. */
 const TRANSACTION_ITEMS = 100;
@@ -126,4 +128,111 @@ export async function numberTakenError(table: DynamoTable, p: Package) {
 function numberClaimValues(p: Package) {
   const key = numberClaimKey(p.stateCode, p.stateNumber);
   return { ':pk': key.PK, ':sk': key.SK };
+}
+
+/** Rough ceiling on a transaction's size in bytes (DynamoDB allows 4 MB). */
+const TRANSACTION_BYTES = 3_000_000;
+
+/**
+ * Imports many packages: one BatchGet of their heads decides which are new, which are older
+ * and which are already as new (skipped in `replace`). New ones go in shared transactions,
+ * each conditioned on every head still being absent and every claim free; a package whose
+ * condition fails (someone wrote it meanwhile, or the number is taken) falls back to
+ * `importPackageItems`, which decides again on what is there now.
+ */
+export async function importPackagesGuarded(
+  table: DynamoTable,
+  packages: readonly Package[],
+  mode: Exclude<Mode, 'overwrite'>,
+  itemsOf: (p: Package) => Item[],
+  concurrency: number,
+): Promise<void> {
+  const versions = await headVersions(
+    table,
+    packages.map((p) => p.id),
+  );
+  const fresh = packages.filter((p) => !versions.has(p.id));
+  const older = packages.filter((p) => {
+    const now = versions.get(p.id);
+    return now !== undefined && (mode === 'force' || now < p.version);
+  });
+  const groups: Package[][] = [];
+  let group: Package[] = [];
+  let items = 0;
+  let bytes = 0;
+  for (const p of fresh) {
+    const size = itemsOf(p).length;
+    const weight = JSON.stringify(p).length * 2;
+    if (size > TRANSACTION_ITEMS) {
+      older.push(p); // too big to share: written alone, in chunks
+      continue;
+    }
+    if (group.length > 0 && (items + size > TRANSACTION_ITEMS || bytes + weight > TRANSACTION_BYTES)) {
+      groups.push(group);
+      group = [];
+      items = 0;
+      bytes = 0;
+    }
+    group.push(p);
+    items += size;
+    bytes += weight;
+  }
+  if (group.length > 0) groups.push(group);
+
+  const alone: Package[] = [];
+  await inParallel(groups, concurrency, async (g) => {
+    let pending = g;
+    while (pending.length > 0) {
+      const writes: TransactItem[] = [];
+      const owner: Package[] = [];
+      for (const p of pending) {
+        const [head, claim, ...children] = itemsOf(p) as [Item, Item, ...Item[]];
+        writes.push(
+          { Put: { TableName: table.name, Item: head, ConditionExpression: 'attribute_not_exists(PK)' } },
+          {
+            Put: {
+              TableName: table.name,
+              Item: claim,
+              ConditionExpression: 'attribute_not_exists(PK) OR packageId = :id',
+              ExpressionAttributeValues: { ':id': p.id },
+            },
+          },
+          ...children.map((Item): TransactItem => ({ Put: { TableName: table.name, Item } })),
+        );
+        owner.push(...Array.from({ length: 2 + children.length }, () => p));
+      }
+      try {
+        await table.transact(writes);
+        return;
+      } catch (e) {
+        if (!(e instanceof ConditionFailed)) throw e;
+        const failed = new Set(e.failedIndexes.map((i) => owner[i]!));
+        alone.push(...failed);
+        pending = pending.filter((p) => !failed.has(p));
+      }
+    }
+  });
+  await inParallel([...older, ...alone], concurrency, (p) => importPackageItems(table, p, itemsOf(p), mode));
+}
+
+/** The version of each package's head that exists. */
+async function headVersions(table: DynamoTable, ids: readonly string[]): Promise<Map<string, number>> {
+  const versions = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => headKey(id));
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      const out: BatchGetCommandOutput = await table.client.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table.name]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'id, version' },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[table.name] ?? [])
+        versions.set(item.id as string, item.version as number);
+      pending = out.UnprocessedKeys?.[table.name]?.Keys;
+      if (pending && pending.length > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+    }
+  }
+  return versions;
 }

@@ -5,7 +5,6 @@
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  PutCommand,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -22,7 +21,7 @@ import type {
   StoreMaintenance,
 } from '../store.js';
 import { isConditionalCheckFailed } from './dynamo-errors.js';
-import { importPackageItems, numberTakenError } from './dynamo-import.js';
+import { importPackagesGuarded } from './dynamo-import.js';
 import { counterKey, numberClaimKey, STATES_PK } from './dynamo-keys.js';
 import {
   auditToItem,
@@ -242,35 +241,11 @@ export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
       const given = latestOfEach(packages);
       refuseSharedNumbers(given);
       if (mode !== 'overwrite') {
-        await inParallel(given, WRITE_CONCURRENCY, (pkg) =>
-          importPackageItems(table, pkg, packageToItems(pkg), mode),
-        );
+        await importPackagesGuarded(table, given, mode, packageToItems, WRITE_CONCURRENCY);
         return;
       }
-      // Blind writes for an empty target, but the claims still only where free (or ours).
-      await inParallel(given, WRITE_CONCURRENCY, async (pkg) => {
-        const [, claim] = packageToItems(pkg);
-        try {
-          await client.send(
-            new PutCommand({
-              TableName,
-              Item: claim,
-              ConditionExpression: 'attribute_not_exists(PK) OR packageId = :id',
-              ExpressionAttributeValues: { ':id': pkg.id },
-            }),
-          );
-        } catch (e) {
-          if (!isConditionalCheckFailed(e)) throw e;
-          throw await numberTakenError(table, pkg);
-        }
-      });
-      await writeAll(
-        given.flatMap((p) =>
-          packageToItems(p)
-            .filter((_, i) => i !== 1)
-            .map((Item) => ({ PutRequest: { Item } })),
-        ),
-      );
+      // Blind batch writes: an empty target that nothing else writes to (see ImportOptions).
+      await writeAll(given.flatMap((p) => packageToItems(p).map((Item) => ({ PutRequest: { Item } }))));
     },
 
     async importAudit(events) {
