@@ -50,13 +50,17 @@ async function postgres(): Promise<{ store: Store; done: () => Promise<void> }> 
   return { store, done: () => store.close() };
 }
 
-/** The target as the copy sees it: every import arrives 80 ms late. */
-function slowImports(store: Store): Store {
+/**
+ * The target as the copy sees it: every import arrives 80 ms late, and `meanwhile` runs in
+ * that gap — a user changing a package the copy has read but not yet written.
+ */
+function slowImports(store: Store, meanwhile: (packages: readonly Package[]) => Promise<void>): Store {
   return new Proxy(store, {
     get(target, key, receiver) {
       if (key === 'importPackages') {
         return async (...args: Parameters<Store['importPackages']>) => {
           await new Promise((r) => setTimeout(r, 80));
+          await meanwhile(args[0]);
           return target.importPackages(...args);
         };
       }
@@ -147,10 +151,11 @@ async function runbook(primary: Store, secondary: Store, names: { from: string; 
   await primary.importAudit(data.audit);
   await primary.raiseCounters(data.counters);
   const checkpointFile = join(work, `${names.from}-to-${names.to}.json`);
+  let meanwhile = async (_packages: readonly Package[]) => {};
   const copy = () =>
     copyStore({
       source: primary,
-      target: slowImports(secondary),
+      target: slowImports(secondary, (packages) => meanwhile(packages)),
       ...names,
       checkpointFile,
       partitions: 2,
@@ -180,10 +185,27 @@ async function runbook(primary: Store, secondary: Store, names: { from: string; 
     logger: { warn: () => {}, error: () => {} },
   });
   const pool = data.packages.filter((p) => p.id !== drafts[0]!.id).map((p) => p.id);
+  // In every batch the copy has read, one draft changes (through the portal) before it is written.
+  let raced = 0;
+  meanwhile = async (packages) => {
+    const draftRead = packages.find((p) => p.status === 'DRAFT' && p.id !== drafts[0]!.id);
+    if (!draftRead) return;
+    try {
+      const now = await dual.getPackage(draftRead.id);
+      if (now.status !== 'DRAFT') return;
+      const documents = [...now.revisions[0]!.documents, document('meanwhile.pdf')];
+      await dual.updateDraft(now.id, { expectedVersion: now.version, documents, actor: stateActor() });
+      raced++;
+    } catch (e) {
+      if (!expected(e)) throw e;
+    }
+  };
   const writers = startWriters(dual, stateCodes, pool);
   try {
     await new Promise((r) => setTimeout(r, 500)); // the portal is busy before the copy starts
     const second = await copy();
+    meanwhile = async () => {};
+    expect(raced).toBeGreaterThan(3);
     const afterCopy = writers.ops.done;
     const report = await verifyStores(primary, secondary);
     expect(writers.running, 'the writers were still running when verify ended').toBe(true);
