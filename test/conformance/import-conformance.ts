@@ -56,18 +56,6 @@ export function runImportConformance(getStore: () => Store, nextCode: () => stri
       expect(await store.getPackage(v1.id)).toEqual(v3);
     });
 
-    it('force puts an older version back; a newer import moves it on again', async () => {
-      const store = getStore();
-      const state = await freshState(store, nextCode);
-      const v1 = await importable(state, 60);
-      const v5 = later(v1, 4, ['a.pdf', 'b.pdf', 'c.pdf']);
-      await store.importPackages([v5]);
-      await store.importPackages([v1], { mode: 'force' });
-      expect(await store.getPackage(v1.id)).toEqual(v1);
-      await store.importPackages([v5]);
-      expect(await store.getPackage(v1.id)).toEqual(v5);
-    });
-
     it('racing imports of one package all succeed and leave the newest', async () => {
       const store = getStore();
       const state = await freshState(store, nextCode);

@@ -344,6 +344,20 @@ describe('restoreStore', () => {
   ];
 
   describe.each(backends)('--force onto %s', (_name, fresh) => {
+    it("puts the backup's version back over a newer one in the target (mode force)", async () => {
+      const target = await fresh();
+      await restoreStore(target, { in: backupFile });
+      const summary = (await target.listByState('VT', { status: 'DRAFT' })).items[0]!;
+      const backedUp = await target.getPackage(summary.id);
+      await target.updateDraft(backedUp.id, {
+        expectedVersion: backedUp.version,
+        documents: [document('newer.pdf')],
+        actor: stateActor(),
+      });
+      await restoreStore(target, { in: backupFile, force: true });
+      expect(await target.getPackage(backedUp.id)).toEqual(backedUp);
+    });
+
     it('refuses when another package holds a number of the backup, naming both, writing nothing', async () => {
       const target = await fresh();
       await target.upsertStates(await source.listStates());
