@@ -65,7 +65,8 @@ export function registerBackupCommands(program: Command, config: () => Config) {
     )
     .option(
       '--force',
-      'restore into a store that is not empty: the backup replaces packages with the same id',
+      'restore into a store that is not empty: the backup replaces packages with the same id (refused, ' +
+        'writing nothing, when another package holds one of its numbers)',
     )
     .option('--batch-size <n>', 'packages per write (1..1000)', positiveInt('--batch-size'), 100)
     .action(async (opts: { in: string; to?: BackendName; force?: boolean; batchSize: number }) => {

@@ -105,6 +105,14 @@ export function registerStoreCommands(program: Command, config: () => Config) {
             `copied ${result.packages} packages and ${result.auditEvents} audit events in ${seconds.toFixed(1)} s` +
               ` (${Math.round(result.packages / Math.max(seconds, 0.001))} packages/s)${result.resumed ? ', resumed from a checkpoint' : ''}`,
           );
+          if (result.pruned > 0)
+            console.log(`removed ${result.pruned} package(s) from ${to} that ${from} no longer has`);
+          if (result.kept.length > 0) {
+            console.log(
+              `kept ${result.kept.length} package(s) that ${from} does not have, created or changed in ${to} ` +
+                `after the copy began (not removed; check them): ${result.kept.slice(0, 20).join(', ')}`,
+            );
+          }
           console.log(formatReport(result.report, { source: from, target: to }));
           return result.report.ok;
         });

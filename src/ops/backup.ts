@@ -13,8 +13,13 @@
  *   {"type":"counters","data":{"MN":3,…}}    — read AFTER the packages, so that every number in
  *                                              the file is covered even if the store is in use
  *   {"type":"audit","data":AuditEvent}       — also the trails of deleted drafts
- *   {"type":"footer","counts":{…}}           — how many of each; restore refuses a file without it
+ *   {"type":"footer","counts":{…},"sha256":…} — how many of each, and the SHA-256 of every line
+ *                                              before the footer (each with its "\n"); restore
+ *                                              refuses a file without it, or whose lines do not
+ *                                              match it (an edited line, however well-formed)
+ * Version 1 files (no sha256) are still read.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
@@ -23,7 +28,9 @@ import type { Page, ScanRequest, Store } from '../store/store.js';
 import { scanAll } from './scan-all.js';
 
 export const BACKUP_FORMAT = 'carepack-backup';
-export const BACKUP_VERSION = 1;
+export const BACKUP_VERSION = 2;
+/** Versions restore reads: 1 had no content checksum. */
+export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2];
 
 /** What the footer counts (and restore checks): records of each kind in the file. */
 export const BACKUP_COUNT_KEYS = ['states', 'users', 'counters', 'packages', 'auditEvents'] as const;
@@ -33,7 +40,7 @@ export type BackupCounts = Record<BackupCountKey, number>;
 export interface BackupHeader {
   type: 'header';
   format: typeof BACKUP_FORMAT;
-  version: typeof BACKUP_VERSION;
+  version: number;
   createdAt: string;
   backend: string;
 }
@@ -66,7 +73,16 @@ export async function backupStore(store: Store, options: BackupOptions): Promise
   const partial = `${options.out}.partial`;
   const counts = emptyCounts();
 
+  const content = createHash('sha256');
   async function* records(): AsyncGenerator<string> {
+    for await (const text of lines()) {
+      content.update(text);
+      yield text;
+    }
+    yield line({ type: 'footer', counts, sha256: content.digest('hex') });
+  }
+
+  async function* lines(): AsyncGenerator<string> {
     const total = await store.countPackages();
     const header: BackupHeader = {
       type: 'header',
@@ -100,8 +116,6 @@ export async function backupStore(store: Store, options: BackupOptions): Promise
       yield page.map((data) => line({ type: 'audit', data })).join('');
       counts.auditEvents += page.length;
     }
-
-    yield line({ type: 'footer', counts });
   }
 
   try {

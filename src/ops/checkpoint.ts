@@ -16,9 +16,14 @@ export interface CopyCheckpoint {
   from: string;
   to: string;
   partitions: number;
-  /** How packages are written: `overwrite` when the target started empty. */
-  mode: 'overwrite' | 'replace';
+  /** When the first run of this copy began (the clock of the machine running it). */
   startedAt: string;
+  /**
+   * Packages this copy wrote that had changed after it began. At the end, one of them the source
+   * no longer has may be removed from the target (a draft deleted meanwhile that the copy
+   * brought back); any other package created or changed in the target since the start is kept.
+   */
+  recent?: string[];
   referenceCopied: boolean;
   /**
    * Packages and audit events are read in one pass (the source has scanPackagesWithAudit): the
@@ -33,7 +38,6 @@ export function newCheckpoint(
   from: string,
   to: string,
   partitions: number,
-  mode: CopyCheckpoint['mode'],
   combined = false,
 ): CopyCheckpoint {
   const fresh = () => Array.from({ length: partitions }, () => ({ done: false, copied: 0 }));
@@ -42,10 +46,10 @@ export function newCheckpoint(
     from,
     to,
     partitions,
-    mode,
     startedAt: new Date().toISOString(),
     referenceCopied: false,
     combined,
+    recent: [],
     packages: fresh(),
     audit: fresh(),
   };

@@ -2,8 +2,16 @@
  * `carepack store copy`: every record of one store into another, resumable. Reference data
  * and counters first, then packages and audit events partition by partition in parallel,
  * each batch written idempotently and then checkpointed; at the end, a full verification.
+ *
+ * Safe with the portal live (dual-write mode mirroring into the target meanwhile): packages
+ * are imported version-guarded, so a copy that read a package before a change never writes
+ * over the mirrored change; and at the end only packages the source no longer has AND that
+ * predate the copy (or that this copy itself wrote) are removed from the target — never one
+ * created or changed there after the copy began.
  */
+import type { Package } from '../domain/index.js';
 import { inParallel } from '../lib/parallel.js';
+import { isStoreError } from '../store/errors.js';
 import type { Page, ScanRequest, Store } from '../store/store.js';
 import {
   type CopyCheckpoint,
@@ -13,7 +21,7 @@ import {
   removeCheckpoint,
   writeCheckpoint,
 } from './checkpoint.js';
-import { type VerifyReport, verifyStores } from './verify.js';
+import { type VerifyReport, verifyInDetail } from './verify.js';
 
 export interface CopyProgress {
   phase: 'reference' | 'packages' | 'audit' | 'verify';
@@ -43,7 +51,21 @@ export interface CopyResult {
   resumed: boolean;
   packages: number;
   auditEvents: number;
+  /** Packages removed from the target because the source no longer has them. */
+  pruned: number;
+  /** Packages the source lacks that were created or changed in the target after the copy began: kept. */
+  kept: string[];
   report: VerifyReport;
+}
+
+async function exists(store: Store, id: string): Promise<boolean> {
+  try {
+    await store.getPackage(id);
+    return true;
+  } catch (e) {
+    if (isStoreError(e, 'NotFound')) return false;
+    throw e;
+  }
 }
 
 export async function copyStore(options: CopyOptions): Promise<CopyResult> {
@@ -61,8 +83,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   const resumed = checkpoint !== undefined;
   if (checkpoint) options.onResume?.(checkpoint);
   if (!checkpoint) {
-    const mode = (await target.countPackages()) === 0 ? 'overwrite' : 'replace';
-    checkpoint = newCheckpoint(options.from, options.to, partitions, mode, !!source.scanPackagesWithAudit);
+    checkpoint = newCheckpoint(options.from, options.to, partitions, !!source.scanPackagesWithAudit);
     writeCheckpoint(checkpointFile, checkpoint);
   }
   const cp = checkpoint;
@@ -94,7 +115,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
       async ([batch]) => {
         const { packages, audit } = batch!;
         await Promise.all([
-          packages.length ? target.importPackages(packages, { mode: cp.mode }) : undefined,
+          packages.length ? importPackages(packages) : undefined,
           audit.length ? target.importAudit(audit) : undefined,
         ]);
       },
@@ -112,7 +133,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
       'packages',
       totalPackages,
       (r) => source.scanPackages(r),
-      (items) => target.importPackages(items, { mode: cp.mode }),
+      (items) => importPackages(items),
     );
     await copyPhase(
       cp.audit,
@@ -126,19 +147,44 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   await target.raiseCounters(await source.getCounters());
 
   progress({ phase: 'verify', done: 0 });
-  let report = await verifyStores(source, target, { partitions: cp.partitions });
+  const verify = () => verifyInDetail(source, target, { partitions: cp.partitions });
+  let { report, mismatches } = await verify();
   // Copying onto an earlier copy: drafts deleted at the source since then must go too.
-  for (let round = 0; cp.mode === 'replace' && round < 1000; round++) {
-    const extra = report.mismatches.filter(
-      (m) => m.entity === 'packages' && m.problem === 'missing in source',
-    );
-    if (extra.length === 0) break;
-    for (const m of extra) await target.removePackage(m.id);
-    report = await verifyStores(source, target, { partitions: cp.partitions });
+  const gone = mismatches.filter((m) => m.entity === 'packages' && m.problem === 'missing in source');
+  const kept: string[] = [];
+  let pruned = 0;
+  for (const { id } of gone) {
+    if (await prunable(id)) {
+      await target.removePackage(id);
+      pruned++;
+    } else kept.push(id);
   }
+  if (pruned > 0) ({ report } = await verify());
   if (report.ok) removeCheckpoint(checkpointFile);
   const sum = (list: PartitionProgress[]) => list.reduce((n, p) => n + p.copied, 0);
-  return { resumed, packages: sum(cp.packages), auditEvents: sum(cp.audit), report };
+  return { resumed, packages: sum(cp.packages), auditEvents: sum(cp.audit), pruned, kept, report };
+
+  /** Version-guarded (never over a newer mirrored change); remembers what changed since the start. */
+  async function importPackages(packages: Package[]) {
+    await target.importPackages(packages, { mode: 'replace' });
+    const recent = packages.filter((p) => p.updatedAt >= cp.startedAt).map((p) => p.id);
+    if (recent.length > 0) cp.recent = [...(cp.recent ?? []), ...recent];
+  }
+
+  /**
+   * A target package the source lacks goes only when the source still lacks it now and the
+   * target's copy predates this copy or was written by it: one created or changed in the
+   * target after the copy began is someone else's and is kept.
+   */
+  async function prunable(id: string): Promise<boolean> {
+    if (await exists(source, id)) return false;
+    const there = await target.getPackage(id).catch((e: unknown) => {
+      if (isStoreError(e, 'NotFound')) return undefined;
+      throw e;
+    });
+    if (!there) return false;
+    return there.updatedAt < cp.startedAt || (cp.recent ?? []).includes(id);
+  }
 
   /**
    * Copies every partition in parallel. Each reads its next page while the target writes the

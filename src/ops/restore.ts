@@ -2,12 +2,22 @@
  * `carepack restore`: loads a backup written by `backupStore` into a store.
  *
  * Two passes over the file. The first checks everything — framing (header first, footer
- * last, counts matching), every line against the domain schemas — and writes nothing, so a
- * truncated or corrupt file leaves the target untouched. The second writes: states and users
- * first (packages reference states), then packages and audit events in batches, then the
- * counters (after the packages, raised to at least each state's highest package number).
+ * last, counts matching), every line against the domain schemas, the footer's checksum of the
+ * content, no state number used by two packages — and writes nothing, so a truncated, corrupt
+ * or edited file leaves the target untouched. Then, before any write, the target's numbers:
+ * a package of the backup whose state number another package of the target holds would give
+ * two packages one name, so the restore is refused, naming both. The second pass writes:
+ * states and users first (packages reference states), then packages and audit events in
+ * batches, then the counters (raised to at least each state's highest package number).
+ *
+ * All or nothing: where the store can (PostgreSQL: `importAtomically`, one transaction) every
+ * write commits together or none does. Where it cannot (DynamoDB), everything that can be
+ * checked is checked before the first write; a failure after that (the network, a package
+ * created meanwhile with a colliding number) names the package and leaves a partial restore
+ * that running the same restore again with --force completes.
  * States, users and counters are few and kept in memory; packages and audit events stream.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -23,14 +33,14 @@ import {
   type User,
   UserSchema,
 } from '../domain/index.js';
-import { AUDIT_ACTIONS, type AuditEvent, type Store } from '../store/store.js';
+import { type AtomicImportTarget, AUDIT_ACTIONS, type AuditEvent, type Store } from '../store/store.js';
 import {
   BACKUP_COUNT_KEYS,
   BACKUP_FORMAT,
-  BACKUP_VERSION,
   type BackupCounts,
   type BackupHeader,
   emptyCounts,
+  READABLE_BACKUP_VERSIONS,
 } from './backup.js';
 
 export interface RestoreOptions {
@@ -52,6 +62,11 @@ export interface RestoreResult {
 
 export class BackupFileError extends Error {
   override readonly name = 'BackupFileError';
+}
+
+/** The backup cannot go into this target as it is; nothing was written. */
+export class RestoreConflictError extends Error {
+  override readonly name = 'RestoreConflictError';
 }
 
 /** The audit event as stored; checked lightly (the domain has no schema of its own for it). */
@@ -78,6 +93,11 @@ const HeaderSchema = z.object({
 const FooterSchema = z.object({
   type: z.literal('footer'),
   counts: z.object(Object.fromEntries(BACKUP_COUNT_KEYS.map((k) => [k, z.number().int().nonnegative()]))),
+  /** Since version 2: the SHA-256 (hex) of every line before the footer, each with its newline. */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 const DATA_SCHEMAS = {
@@ -102,7 +122,13 @@ interface Checked {
   counters: Record<StateCode, number>;
   /** Per state, the highest package number in the file. */
   highestNumbers: Map<StateCode, number>;
+  /** `STATE#number` → the id of the backup's package with that number. */
+  numbers: Map<string, string>;
+  /** Lines before the footer. */
+  lines: number;
 }
+
+const numberKey = (stateCode: string, stateNumber: number) => `${stateCode}#${stateNumber}`;
 
 export async function restoreStore(store: Store, options: RestoreOptions): Promise<RestoreResult> {
   const batchSize = options.batchSize ?? 100;
@@ -135,20 +161,89 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
     );
   }
 
-  // Second pass: write. States before users and packages (both reference states).
+  // Nothing is written before this point.
+  if (!empty) await refuseCollisions(store, checked, options.in);
+  const write = (target: AtomicImportTarget) =>
+    writeBackup(target, checked, options, empty ? 'overwrite' : 'force');
+  const counts = store.importAtomically
+    ? await atomically(store.importAtomically.bind(store), write)
+    : await write(store);
+  return { counts, header: checked.header };
+}
+
+async function atomically<T>(
+  run: NonNullable<Store['importAtomically']>,
+  work: (target: AtomicImportTarget) => Promise<T>,
+): Promise<T> {
+  let out: T | undefined;
+  await run(async (target) => {
+    out = await work(target);
+  });
+  return out as T;
+}
+
+/**
+ * A package of the backup whose number another package of the target holds: refused before
+ * anything is written, naming both (the backup's own duplicates were refused by checkBackup).
+ */
+async function refuseCollisions(store: Store, checked: Checked, file: string) {
+  const clashes: string[] = [];
+  for (const stateCode of checked.highestNumbers.keys()) {
+    let cursor: string | undefined;
+    do {
+      const page = await store.listByState(stateCode, { limit: 100, cursor });
+      for (const p of page.items) {
+        const ours = checked.numbers.get(numberKey(p.stateCode, p.stateNumber));
+        if (ours !== undefined && ours !== p.id) {
+          clashes.push(
+            `${p.stateCode} number ${p.stateNumber}: package ${ours} in the backup, ${p.id} in the target`,
+          );
+        }
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  if (clashes.length > 0) {
+    const more = clashes.length > 20 ? ` (and ${clashes.length - 20} more)` : '';
+    throw new RestoreConflictError(
+      `nothing restored from ${file}: ${clashes.length} package number(s) of the backup are held by other ` +
+        `packages in the target ${store.backend} store, and two packages may never share a name — ` +
+        `${clashes.slice(0, 20).join('; ')}${more}. Restore into an empty store, or remove those packages first.`,
+    );
+  }
+}
+
+/** The second pass: writes the checked file into `store`; returns what it wrote. */
+async function writeBackup(
+  store: AtomicImportTarget,
+  checked: Checked,
+  options: RestoreOptions,
+  mode: 'overwrite' | 'force',
+): Promise<BackupCounts> {
+  const batchSize = options.batchSize ?? 100;
+  // States before users and packages (both reference states).
   await store.upsertStates(checked.states);
   await store.upsertUsers(checked.users);
   await store.raiseSessionGenerations(checked.sessionGenerations);
-  const mode = empty ? 'overwrite' : 'replace';
   const total = checked.counts.packages;
   const written = emptyCounts();
   written.states = checked.states.length;
   written.users = checked.users.length;
   let packages: Package[] = [];
   let audit: AuditEvent[] = [];
-  const flushPackages = async () => {
+  let firstLine = 0;
+  const flushPackages = async (lastLine: number) => {
     if (packages.length === 0) return;
-    await store.importPackages(packages, { mode });
+    try {
+      await store.importPackages(packages, { mode });
+    } catch (e) {
+      const ids = packages.map((p) => p.id);
+      const which = ids.length === 1 ? `package ${ids[0]}` : `packages ${ids[0]} … ${ids[ids.length - 1]}`;
+      throw new Error(
+        `restoring ${which} (lines ${firstLine}–${lastLine} of ${options.in}) failed: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
     written.packages += packages.length;
     packages = [];
     options.onProgress?.(written.packages, total);
@@ -160,18 +255,21 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
     audit = [];
   };
   options.onProgress?.(0, total);
-  for await (const { text } of readLines(options.in)) {
+  for await (const { n, text } of readLines(options.in)) {
     // Already checked line by line: only the two streamed kinds matter here.
     const record = JSON.parse(text) as { type: string; data: unknown };
     if (record.type === 'package') {
+      if (packages.length === 0) firstLine = n;
       packages.push(record.data as Package);
-      if (packages.length >= batchSize) await flushPackages();
+      if (packages.length >= batchSize) await flushPackages(n);
     } else if (record.type === 'audit') {
       audit.push(record.data as AuditEvent);
       if (audit.length >= batchSize * 10) await flushAudit();
+    } else if (record.type === 'counters') {
+      await flushPackages(n - 1);
     }
   }
-  await flushPackages();
+  await flushPackages(checked.lines);
   await flushAudit();
   if (written.packages !== checked.counts.packages || written.auditEvents !== checked.counts.auditEvents) {
     throw new BackupFileError(`${options.in} changed while it was being restored`);
@@ -183,8 +281,7 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
     counters[code] = Math.max(counters[code] ?? 0, highest);
   await store.raiseCounters(counters);
   written.counters = Object.keys(checked.counters).length;
-
-  return { counts: written, header: checked.header };
+  return written;
 }
 
 /** The file's first line, checked to be a header this version reads. */
@@ -204,9 +301,9 @@ function parseHeader(file: string, n: number, text: string): BackupHeader {
   const h = HeaderSchema.safeParse(record);
   if (!h.success) throw bad('not a Carepack backup (the first line is not a backup header)');
   if (h.data.format !== BACKUP_FORMAT) throw bad(`not a Carepack backup (format "${h.data.format}")`);
-  if (h.data.version !== BACKUP_VERSION) {
+  if (!READABLE_BACKUP_VERSIONS.includes(h.data.version)) {
     throw bad(
-      `backup format version ${h.data.version} is not supported (this version reads ${BACKUP_VERSION})`,
+      `backup format version ${h.data.version} is not supported (this version reads ${READABLE_BACKUP_VERSIONS.join(' and ')})`,
     );
   }
   return h.data as BackupHeader;
@@ -221,11 +318,14 @@ export async function checkBackup(file: string): Promise<Checked> {
   let counters: Record<StateCode, number> | undefined;
   const highestNumbers = new Map<StateCode, number>();
   let header: BackupHeader | undefined;
-  let footer: { counts: BackupCounts; line: number } | undefined;
+  let footer: { counts: BackupCounts; line: number; sha256?: string } | undefined;
+  const numbers = new Map<string, string>();
+  const content = createHash('sha256');
 
   for await (const { n, text } of readLines(file)) {
     if (n === 1) {
       header = parseHeader(file, n, text);
+      content.update(`${text}\n`);
       continue;
     }
     const bad = (why: string) => new BackupFileError(`${file}, line ${n}: ${why}`);
@@ -241,9 +341,14 @@ export async function checkBackup(file: string): Promise<Checked> {
     if (type === 'footer') {
       const f = FooterSchema.safeParse(record);
       if (!f.success) throw bad(`invalid footer: ${describeIssues(f.error)}`);
-      footer = { counts: f.data.counts as BackupCounts, line: n };
+      footer = {
+        counts: f.data.counts as BackupCounts,
+        line: n,
+        ...(f.data.sha256 ? { sha256: f.data.sha256 } : {}),
+      };
       continue;
     }
+    content.update(`${text}\n`);
     if (!isDataType(type)) throw bad(`unknown record type ${JSON.stringify(type)}`);
     // Checked by the schema, but kept as written: restore writes exactly what was backed up.
     const data = (record as { data?: unknown }).data;
@@ -269,6 +374,14 @@ export async function checkBackup(file: string): Promise<Checked> {
         break;
       case 'package': {
         const pkg = data as Package;
+        const key = numberKey(pkg.stateCode, pkg.stateNumber);
+        const holder = numbers.get(key);
+        if (holder !== undefined && holder !== pkg.id) {
+          throw bad(
+            `package ${pkg.id} has ${pkg.stateCode} number ${pkg.stateNumber}, like package ${holder} before it`,
+          );
+        }
+        numbers.set(key, pkg.id);
         highestNumbers.set(pkg.stateCode, Math.max(highestNumbers.get(pkg.stateCode) ?? 0, pkg.stateNumber));
         counts.packages++;
         break;
@@ -292,6 +405,16 @@ export async function checkBackup(file: string): Promise<Checked> {
       .join('; ');
     throw new BackupFileError(`${file} is incomplete or altered: ${what}`);
   }
+  if (header.version >= 2) {
+    const actual = content.digest('hex');
+    if (footer.sha256 === undefined)
+      throw new BackupFileError(`${file}: the footer has no content checksum (sha256)`);
+    if (footer.sha256 !== actual) {
+      throw new BackupFileError(
+        `${file} was altered: its lines do not match the footer's checksum (sha256 ${footer.sha256}, the lines give ${actual})`,
+      );
+    }
+  }
   if (!counters) throw new BackupFileError(`${file} has no counters record`);
   return {
     header,
@@ -301,6 +424,8 @@ export async function checkBackup(file: string): Promise<Checked> {
     sessionGenerations: sessionGenerations ?? {},
     counters,
     highestNumbers,
+    numbers,
+    lines: footer.line - 1,
   };
 }
 

@@ -1,10 +1,18 @@
 /**
  * Compares two stores record by record: per-entity counts and a content checksum per
- * package, state, user and audit event. Used after a copy, during dual-write, after a restore.
+ * package, per package's audit trail, and of the states, users and counters. Used after a
+ * copy, during dual-write, after a restore.
+ *
+ * With the portal live, the two full scans see the stores at slightly different moments, so
+ * a package written meanwhile can differ for a moment. Whatever differs is therefore read
+ * again from both stores, a few times with a pause, until it agrees or the rounds run out;
+ * only what still differs then is reported (with how many records settled on the way).
  */
 import type { Package } from '../domain/index.js';
 import { checksum } from '../lib/checksum.js';
-import type { Store } from '../store/store.js';
+import { inParallel } from '../lib/parallel.js';
+import { isStoreError } from '../store/errors.js';
+import type { AuditEvent, Store } from '../store/store.js';
 import { scanAll } from './scan-all.js';
 
 export const ENTITIES = [
@@ -20,19 +28,36 @@ export const ENTITIES = [
 export type Entity = (typeof ENTITIES)[number];
 export type Counts = Record<Entity, number>;
 
-export interface StoreDigest {
-  counts: Counts;
-  /** Package id → checksum of the whole package. */
-  packages: Map<string, string>;
-  /** Checksums of the reference data, the counters and the whole audit trail. */
+interface PackageSum {
+  sum: string;
+  revisions: number;
+  documents: number;
+}
+interface AuditSum {
+  sum: string;
+  events: number;
+}
+interface ReferenceSums {
   states: string;
   users: string;
   counters: string;
-  audit: string;
+  stateCount: number;
+  programCount: number;
+  userCount: number;
+  counterCount: number;
+}
+
+export interface StoreDigest extends ReferenceSums {
+  counts: Counts;
+  /** Package id → checksum of the whole package. */
+  packages: Map<string, PackageSum>;
+  /** Package id → checksum of its audit trail (also of deleted drafts). */
+  audit: Map<string, AuditSum>;
 }
 
 export interface Mismatch {
   entity: Entity;
+  /** The package (packages, auditEvents), or `*` for the whole of an entity. */
   id: string;
   problem: 'missing in target' | 'missing in source' | 'content differs';
 }
@@ -44,6 +69,10 @@ export interface VerifyReport {
   mismatches: Mismatch[];
   /** How many mismatches there were in all (the list keeps the first 100). */
   mismatchCount: number;
+  /** Records that differed in the full scans and agreed when read again (written meanwhile). */
+  settled: number;
+  /** How many times what differed was read again. */
+  rechecks: number;
 }
 
 export interface DigestOptions {
@@ -51,94 +80,206 @@ export interface DigestOptions {
   onPackages?: (n: number) => void;
 }
 
-export async function digestStore(store: Store, options: DigestOptions = {}): Promise<StoreDigest> {
-  const partitions = options.partitions ?? 4;
+export interface VerifyOptions extends DigestOptions {
+  /** Times what differs is read again before it counts as a difference (default 8; 0: never). */
+  rechecks?: number;
+  /** Pause before the first re-read, doubled each time up to 2 s (default 100 ms). */
+  recheckDelayMs?: number;
+}
+
+const sortedBy = <T>(items: T[], key: (t: T) => string) =>
+  [...items].sort((a, b) => key(a).localeCompare(key(b)));
+
+const packageSum = (p: Package): PackageSum => ({
+  sum: checksum(p),
+  revisions: p.revisions.length,
+  documents: p.revisions.reduce((n, r) => n + r.documents.length, 0),
+});
+
+const auditSum = (eventSums: string[]): AuditSum => ({
+  sum: checksum([...eventSums].sort()),
+  events: eventSums.length,
+});
+
+async function referenceSums(store: Store): Promise<ReferenceSums> {
   const [states, users, counters] = await Promise.all([
     store.listStates(),
     store.listUsers(),
     store.getCounters(),
   ]);
-  const packages = new Map<string, string>();
+  return {
+    states: checksum(sortedBy(states, (s) => s.code)),
+    users: checksum(sortedBy(users, (u) => u.id)),
+    counters: checksum(counters),
+    stateCount: states.length,
+    programCount: states.reduce((n, s) => n + s.programs.length, 0),
+    userCount: users.length,
+    counterCount: Object.keys(counters).length,
+  };
+}
+
+function countsOf(d: Omit<StoreDigest, 'counts'>): Counts {
   const counts: Counts = {
-    states: states.length,
-    programs: states.reduce((n, s) => n + s.programs.length, 0),
-    users: users.length,
-    counters: Object.keys(counters).length,
-    packages: 0,
+    states: d.stateCount,
+    programs: d.programCount,
+    users: d.userCount,
+    counters: d.counterCount,
+    packages: d.packages.size,
     revisions: 0,
     documents: 0,
     auditEvents: 0,
   };
+  for (const p of d.packages.values()) {
+    counts.revisions += p.revisions;
+    counts.documents += p.documents;
+  }
+  for (const a of d.audit.values()) counts.auditEvents += a.events;
+  return counts;
+}
+
+export async function digestStore(store: Store, options: DigestOptions = {}): Promise<StoreDigest> {
+  const partitions = options.partitions ?? 4;
+  const reference = await referenceSums(store);
+  const packages = new Map<string, PackageSum>();
   await scanAll((r) => store.scanPackages(r), {
     partitions,
     onPage: (page: Package[]) => {
-      for (const p of page) {
-        packages.set(p.id, checksum(p));
-        counts.revisions += p.revisions.length;
-        counts.documents += p.revisions.reduce((n, r) => n + r.documents.length, 0);
-      }
-      counts.packages += page.length;
+      for (const p of page) packages.set(p.id, packageSum(p));
       options.onPackages?.(page.length);
     },
   });
-  const auditSums: string[] = [];
+  const eventSums = new Map<string, string[]>();
   await scanAll((r) => store.scanAudit(r), {
     partitions,
     onPage: (page) => {
-      for (const e of page) auditSums.push(checksum(e));
+      for (const e of page) {
+        const list = eventSums.get(e.packageId);
+        if (list) list.push(checksum(e));
+        else eventSums.set(e.packageId, [checksum(e)]);
+      }
     },
   });
-  counts.auditEvents = auditSums.length;
-  const sortedBy = <T>(items: T[], key: (t: T) => string) =>
-    [...items].sort((a, b) => key(a).localeCompare(key(b)));
-  return {
-    counts,
-    packages,
-    states: checksum(sortedBy(states, (s) => s.code)),
-    users: checksum(sortedBy(users, (u) => u.id)),
-    counters: checksum(counters),
-    audit: checksum(auditSums.sort()),
-  };
+  const audit = new Map([...eventSums].map(([id, sums]) => [id, auditSum(sums)]));
+  const digest = { ...reference, packages, audit };
+  return { ...digest, counts: countsOf(digest) };
 }
 
-export function compareDigests(source: StoreDigest, target: StoreDigest): VerifyReport {
+/** Every difference between two digests, in full. */
+function differences(source: StoreDigest, target: StoreDigest): Mismatch[] {
   const mismatches: Mismatch[] = [];
-  for (const [id, sum] of source.packages) {
-    const other = target.packages.get(id);
-    if (other === undefined) mismatches.push({ entity: 'packages', id, problem: 'missing in target' });
-    else if (other !== sum) mismatches.push({ entity: 'packages', id, problem: 'content differs' });
-  }
-  for (const id of target.packages.keys()) {
-    if (!source.packages.has(id)) mismatches.push({ entity: 'packages', id, problem: 'missing in source' });
-  }
-  const whole: [Entity, keyof StoreDigest][] = [
+  const keyed = (entity: Entity, a: Map<string, { sum: string }>, b: Map<string, { sum: string }>) => {
+    for (const [id, { sum }] of a) {
+      const other = b.get(id);
+      if (other === undefined) mismatches.push({ entity, id, problem: 'missing in target' });
+      else if (other.sum !== sum) mismatches.push({ entity, id, problem: 'content differs' });
+    }
+    for (const id of b.keys()) if (!a.has(id)) mismatches.push({ entity, id, problem: 'missing in source' });
+  };
+  keyed('packages', source.packages, target.packages);
+  keyed('auditEvents', source.audit, target.audit);
+  const whole: [Entity, 'states' | 'users' | 'counters'][] = [
     ['states', 'states'],
     ['users', 'users'],
     ['counters', 'counters'],
-    ['auditEvents', 'audit'],
   ];
   for (const [entity, key] of whole) {
     if (source[key] !== target[key]) mismatches.push({ entity, id: '*', problem: 'content differs' });
   }
-  const countsDiffer = Object.keys(source.counts).some(
-    (k) => source.counts[k as Entity] !== target.counts[k as Entity],
-  );
+  return mismatches;
+}
+
+function reportOf(source: StoreDigest, target: StoreDigest, settled = 0, rechecks = 0): VerifyReport {
+  const mismatches = differences(source, target);
+  const countsDiffer = ENTITIES.some((k) => source.counts[k] !== target.counts[k]);
   return {
     ok: mismatches.length === 0 && !countsDiffer,
     source: source.counts,
     target: target.counts,
     mismatches: mismatches.slice(0, 100),
     mismatchCount: mismatches.length,
+    settled,
+    rechecks,
   };
 }
 
+export function compareDigests(source: StoreDigest, target: StoreDigest): VerifyReport {
+  return reportOf(source, target);
+}
+
+/** Reads one package and its audit trail again into `digest`. */
+async function reread(store: Store, digest: StoreDigest, id: string, what: Set<Entity>) {
+  if (what.has('packages')) {
+    try {
+      digest.packages.set(id, packageSum(await store.getPackage(id)));
+    } catch (e) {
+      if (!isStoreError(e, 'NotFound')) throw e;
+      digest.packages.delete(id);
+    }
+  }
+  if (what.has('auditEvents')) {
+    const events: AuditEvent[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listAudit(id, { limit: 100, cursor });
+      events.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    if (events.length === 0) digest.audit.delete(id);
+    else digest.audit.set(id, auditSum(events.map((e) => checksum(e))));
+  }
+}
+
+/**
+ * Verifies `target` against `source`; what differs is re-read (see the module comment). The
+ * report's counts are those of the last reads.
+ */
 export async function verifyStores(
   source: Store,
   target: Store,
-  options: DigestOptions = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyReport> {
+  return (await verifyInDetail(source, target, options)).report;
+}
+
+/** `verifyStores`, with every mismatch (the report lists the first 100). */
+export async function verifyInDetail(
+  source: Store,
+  target: Store,
+  options: VerifyOptions = {},
+): Promise<{ report: VerifyReport; mismatches: Mismatch[] }> {
   const [a, b] = await Promise.all([digestStore(source, options), digestStore(target, options)]);
-  return compareDigests(a, b);
+  const rounds = options.rechecks ?? 8;
+  let delay = options.recheckDelayMs ?? 100;
+  const keyOf = (m: Mismatch) => `${m.entity}|${m.id}`;
+  let differing = differences(a, b);
+  const first = new Set(differing.map(keyOf));
+  let rechecks = 0;
+  while (differing.length > 0 && rechecks < rounds) {
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(2000, delay * 2);
+    rechecks++;
+    const byPackage = new Map<string, Set<Entity>>();
+    let reference = false;
+    for (const m of differing) {
+      if (m.id === '*') reference = true;
+      else byPackage.set(m.id, (byPackage.get(m.id) ?? new Set()).add(m.entity));
+    }
+    // The source first: a live portal writes it first, so the target has caught up by the time it is read.
+    await inParallel([...byPackage], 8, async ([id, what]) => {
+      await reread(source, a, id, what);
+      await reread(target, b, id, what);
+    });
+    if (reference) {
+      Object.assign(a, await referenceSums(source));
+      Object.assign(b, await referenceSums(target));
+    }
+    a.counts = countsOf(a);
+    b.counts = countsOf(b);
+    differing = differences(a, b);
+  }
+  const still = new Set(differing.map(keyOf));
+  const settled = [...first].filter((k) => !still.has(k)).length;
+  return { report: reportOf(a, b, settled, rechecks), mismatches: differing };
 }
 
 /** The report as a table for a terminal. */
@@ -151,8 +292,15 @@ export function formatReport(report: VerifyReport, names = { source: 'source', t
     `  ${'entity'.padEnd(12)} ${names.source.padStart(10)} ${names.target.padStart(10)}`,
     ...rows,
   ];
+  if (report.settled > 0) {
+    lines.push(
+      `  ${report.settled} record(s) written while verifying differed at first and agreed when read again`,
+    );
+  }
   if (report.mismatchCount > 0) {
-    lines.push(`  ${report.mismatchCount} mismatch(es):`);
+    const after =
+      report.rechecks > 0 ? ` (still different after reading again ${report.rechecks} time(s))` : '';
+    lines.push(`  ${report.mismatchCount} mismatch(es)${after}:`);
     for (const m of report.mismatches) lines.push(`    ${m.entity} ${m.id}: ${m.problem}`);
     if (report.mismatchCount > report.mismatches.length) lines.push('    …');
   }

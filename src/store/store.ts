@@ -125,11 +125,22 @@ export interface PackagesWithAuditPage {
 
 export interface ImportOptions {
   /**
-   * `overwrite` writes every record of each package (fast; for an empty target or identical
-   * content). `replace` also removes whatever the target held for those packages and the
-   * new records do not (for mirroring changes). Default `replace`.
+   * How a package the target already holds is treated. Default `replace`.
+   * - `replace`: version-guarded — a package is written only when the target holds none or an
+   *   older one (a lower `version`); on an equal or newer version the target's copy is kept.
+   *   What the older copy had and the new one does not is removed. Imports of the same package
+   *   racing each other (a copy and the dual-write mirror) serialise: none fails, the newest
+   *   wins. This is what copies and mirrors use: a backfill never moves the target backwards.
+   * - `force`: the given package replaces the target's whatever their versions (a restore
+   *   that puts a backup back on purpose).
+   * - `overwrite`: every record written without looking first (fast; only for an empty target
+   *   that nothing else writes to, e.g. a restore into an empty store). The target's numbers
+   *   are not looked at either (PostgreSQL's constraint still refuses a duplicate).
+   * In `replace` and `force`, a package's number held by ANOTHER package of its state is
+   * refused with `AlreadyExists` naming both, before anything of that package is written. In
+   * every mode, two packages of one call with one number are refused before anything is written.
    */
-  mode?: 'overwrite' | 'replace';
+  mode?: 'replace' | 'force' | 'overwrite';
 }
 
 /** A user with the generation of its sessions (see `Store.endSessions`). */
@@ -138,6 +149,19 @@ export interface SessionUser {
   /** 0 until the user first signs out; a session cookie is good only while it names this number. */
   sessionGeneration: number;
 }
+/** What `importAtomically` hands its work: a store whose writes all commit together, or none. */
+export type AtomicImportTarget = Pick<
+  Store,
+  | 'upsertStates'
+  | 'upsertUsers'
+  | 'raiseSessionGenerations'
+  | 'raiseCounters'
+  | 'importPackages'
+  | 'importAudit'
+  | 'listStates'
+  | 'listUsers'
+  | 'getCounters'
+>;
 
 export interface Store {
   /** Which backend this is, for logs and health checks. */
@@ -238,12 +262,21 @@ export interface Store {
   getSessionGenerations(): Promise<Record<string, number>>;
   /** Raises each user's session generation to at least the given number (never lowers one); unknown users are skipped. */
   raiseSessionGenerations(generations: Record<string, number>): Promise<void>;
-  /** Writes packages exactly as given — ids, numbers, revisions, timestamps — replacing what was there. */
+  /**
+   * Writes packages exactly as given — ids, numbers, revisions, timestamps. A package the target
+   * already holds is replaced only when the mode says so (default: when it is older; see ImportOptions).
+   * @throws AlreadyExists when a package's number is held by another package of its state
+   */
   importPackages(packages: readonly Package[], options?: ImportOptions): Promise<void>;
   /** Writes audit events as given; an event already there (same id) is left alone. */
   importAudit(events: readonly AuditEvent[]): Promise<void>;
   /** Removes a package and everything under it, whatever its status (mirrors a deleted draft). */
   removePackage(id: string): Promise<void>;
+  /**
+   * Runs `work` so that every write it makes commits together or not at all (PostgreSQL: one
+   * transaction). Absent where the backend cannot (DynamoDB): callers check before writing.
+   */
+  importAtomically?(work: (target: AtomicImportTarget) => Promise<void>): Promise<void>;
 
   /** Releases clients and connections the store owns. */
   close(): Promise<void>;
@@ -261,4 +294,5 @@ export type StoreMaintenance = Pick<
   | 'importPackages'
   | 'importAudit'
   | 'removePackage'
+  | 'importAtomically'
 >;

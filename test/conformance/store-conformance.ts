@@ -26,6 +26,7 @@ import {
   stateCodes,
   submitted,
 } from './fixtures.js';
+import { runImportConformance } from './import-conformance.js';
 import { runNumberingConformance } from './numbering-conformance.js';
 import { sessionsConformance } from './sessions-conformance.js';
 import { runTextConformance } from './text-conformance.js';
@@ -89,6 +90,7 @@ export function runStoreConformance(options: ConformanceOptions) {
     runTextConformance(() => store, nextCode);
     runCmsViewConformance(() => store, nextCode);
     sessionsConformance(() => store, nextCode);
+    runImportConformance(() => store, nextCode);
 
     describe('reference data', () => {
       it('upserts and reads states with their programs', async () => {

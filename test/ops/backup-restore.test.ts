@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PackageDocument, State, User } from '../../src/domain/index.js';
+import type { Package, PackageDocument, State, User } from '../../src/domain/index.js';
 import { inParallel } from '../../src/lib/parallel.js';
 import { backupStore } from '../../src/ops/backup.js';
-import { restoreStore } from '../../src/ops/restore.js';
+import { RestoreConflictError, restoreStore } from '../../src/ops/restore.js';
 import { compareDigests, digestStore, type StoreDigest } from '../../src/ops/verify.js';
 import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
@@ -37,6 +37,14 @@ const track = (store: Store) => {
   return store;
 };
 const freshDynamo = async () => track((await freshDynamoStore('carepack-backup')).store);
+const servers: TestDatabase[] = [];
+const freshPostgresServer = async () => {
+  const database = await createTestDatabase('carepack_restore');
+  servers.push(database);
+  const handle = connectPostgres(database.url, { maxConnections: 5 });
+  await migrateToLatest(handle.db);
+  return track(createPostgresStore({ db: handle.db, onClose: handle.close }));
+};
 const freshPglite = async () => {
   const handle = await openPglite();
   await migrateToLatest(handle.db);
@@ -145,6 +153,11 @@ const readLines = async (file: string) =>
     .split('\n')
     .slice(0, -1);
 const writeLines = (file: string, lines: string[]) => writeFile(file, gzipSync(`${lines.join('\n')}\n`));
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => new Error('expected the restore to be refused'),
+    (e: unknown) => e as Error,
+  );
 const isEmptyStore = async (store: Store) =>
   (await store.listStates()).length === 0 &&
   (await store.listUsers()).length === 0 &&
@@ -161,6 +174,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const store of opened) await store.close();
+  for (const database of servers) await database.drop();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -177,7 +191,7 @@ describe('backupStore', () => {
     expect(lines[0]).toMatchObject({
       type: 'header',
       format: 'carepack-backup',
-      version: 1,
+      version: 2,
       backend: 'dynamodb',
     });
     expect(Date.parse(lines[0]!.createdAt as string)).not.toBeNaN();
@@ -191,6 +205,7 @@ describe('backupStore', () => {
         packages: PACKAGES,
         auditEvents: sourceDigest.counts.auditEvents,
       },
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     const byType = (t: string) => lines.filter((l) => l.type === t);
     expect(byType('package')).toHaveLength(PACKAGES);
@@ -272,7 +287,7 @@ describe('restoreStore', () => {
     const report = compareDigests(sourceDigest, await digestStore(back));
     expect(report.mismatches).toEqual([]);
     expect(report.ok).toBe(true);
-  });
+  }, 120_000);
 
   describe.runIf(pgAvailable)('into a PostgreSQL server', () => {
     let database: TestDatabase | undefined;
@@ -319,7 +334,7 @@ describe('restoreStore', () => {
     const after = compareDigests(sourceDigest, await digestStore(target));
     // Every package is the backup's again (the stray document is gone); only the target's
     // own extra audit event (the UPDATE) remains, as importAudit never removes events.
-    expect(after.mismatches).toEqual([{ entity: 'auditEvents', id: '*', problem: 'content differs' }]);
+    expect(after.mismatches).toEqual([{ entity: 'auditEvents', id: drifted.id, problem: 'content differs' }]);
     expect(after.target.auditEvents).toBe(after.source.auditEvents + 1);
     expect(after.target.documents).toBe(after.source.documents);
     expect(await target.getPackage(drifted.id)).toEqual(await source.getPackage(drifted.id));
@@ -327,9 +342,17 @@ describe('restoreStore', () => {
 
   it('restores a backup made before session generations (no sessions record), and never lowers one', async () => {
     const old = join(dir, 'before-sessions.jsonl.gz');
+    // Such backups were format version 1: no sessions record, and no content checksum.
     await writeLines(
       old,
-      (await readLines(backupFile)).filter((l) => !l.startsWith('{"type":"sessions"')),
+      (await readLines(backupFile))
+        .filter((l) => !l.startsWith('{"type":"sessions"'))
+        .map((l) => {
+          const record = JSON.parse(l) as { type: string; version?: number; sha256?: string };
+          if (record.type === 'header') record.version = 1;
+          if (record.type === 'footer') delete record.sha256;
+          return JSON.stringify(record);
+        }),
     );
     const target = await freshDynamo();
     await restoreStore(target, { in: old });
@@ -340,6 +363,88 @@ describe('restoreStore', () => {
     await restoreStore(target, { in: backupFile, force: true });
     expect((await target.getSessionUser(user.id)).sessionGeneration).toBe(5);
   });
+
+  /** Every backend a restore must hold on: DynamoDB, PGlite and (when reachable) a PostgreSQL server. */
+  const backends: [string, () => Promise<Store>][] = [
+    ['DynamoDB', freshDynamo],
+    ['PostgreSQL (PGlite)', freshPglite],
+    ...(pgAvailable
+      ? ([['PostgreSQL server', freshPostgresServer]] as [string, () => Promise<Store>][])
+      : []),
+  ];
+
+  describe.each(backends)('--force onto %s', (_name, fresh) => {
+    it("puts the backup's version back over a newer one in the target (mode force)", async () => {
+      const target = await fresh();
+      await restoreStore(target, { in: backupFile });
+      const summary = (await target.listByState('VT', { status: 'DRAFT' })).items[0]!;
+      const backedUp = await target.getPackage(summary.id);
+      await target.updateDraft(backedUp.id, {
+        expectedVersion: backedUp.version,
+        documents: [document('newer.pdf')],
+        actor: stateActor(),
+      });
+      await restoreStore(target, { in: backupFile, force: true });
+      expect(await target.getPackage(backedUp.id)).toEqual(backedUp);
+    });
+
+    it('refuses when another package holds a number of the backup, naming both, writing nothing', async () => {
+      const target = await fresh();
+      await target.upsertStates(await source.listStates());
+      // The target's own first package of AK: number 1, like the backup's AK package number 1.
+      const own = await target.createDraft({
+        id: randomUUID(),
+        stateCode: 'AK',
+        formData: minimalFormData(await target.getState('AK')),
+        actor: stateActor(),
+      });
+      expect(own.stateNumber).toBe(1);
+      const theirs = (await source.listByState('AK', { order: 'oldest' })).items.find(
+        (p) => p.stateNumber === 1,
+      )!;
+      const before = await digestStore(target);
+
+      const error = await refusal(restoreStore(target, { in: backupFile, force: true }));
+      expect(error).toBeInstanceOf(RestoreConflictError);
+      expect(error.message).toContain(
+        `AK number 1: package ${theirs.id} in the backup, ${own.id} in the target`,
+      );
+      expect(error.message).toMatch(/^nothing restored/);
+      const after = compareDigests(before, await digestStore(target));
+      expect(after.mismatches).toEqual([]);
+      expect(after.ok).toBe(true);
+      expect((await target.listByState('AK')).items.map((p) => p.id)).toEqual([own.id]);
+    });
+  });
+
+  describe.each(backends.filter(([name]) => name !== 'DynamoDB'))(
+    'onto %s, all or nothing',
+    (_name, fresh) => {
+      it('a write that fails late leaves the target as it was, and the error names the package', async () => {
+        const target = await fresh();
+        await target.upsertStates(await source.listStates());
+        // A package of the target that shares its revision ids with the backup's last package:
+        // only the database finds that, when the last batch is written.
+        const lines = (await readLines(backupFile)).map(
+          (l) => JSON.parse(l) as { type: string; data: Package },
+        );
+        const last = lines.filter((l) => l.type === 'package').pop()!.data;
+        const clash: Package = { ...structuredClone(last), id: randomUUID(), stateNumber: 999 };
+        await target.importPackages([clash], { mode: 'overwrite' });
+        const before = await digestStore(target);
+        const counters = await target.getCounters();
+
+        const error = await refusal(restoreStore(target, { in: backupFile, force: true, batchSize: 1 }));
+        expect(error).toBeInstanceOf(Error);
+        expect(error.message).toContain(`restoring package ${last.id} (lines`);
+        const after = compareDigests(before, await digestStore(target));
+        expect(after.mismatches).toEqual([]);
+        expect(after.ok).toBe(true);
+        expect(await target.getCounters()).toEqual(counters);
+        expect(await target.listUsers()).toEqual([]);
+      });
+    },
+  );
 
   describe('refuses a damaged file before writing anything', () => {
     let target: Store;
@@ -393,14 +498,31 @@ describe('restoreStore', () => {
       await refused(invalid, new RegExp(`line ${i + 1}: invalid package: stateNumber`));
     });
 
+    it('a line edited but still well-formed: the footer checksum no longer matches', async () => {
+      const i = lines.findIndex((l) => l.startsWith('{"type":"audit"'));
+      const event = JSON.parse(lines[i]!) as { data: { summary: string } };
+      event.data.summary = 'something else happened';
+      const edited = join(dir, 'edited.jsonl.gz');
+      await writeLines(
+        edited,
+        lines.map((l, j) => (j === i ? JSON.stringify(event) : l)),
+      );
+      await refused(edited, /was altered: its lines do not match the footer's checksum/);
+      const footer = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+      expect(footer.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const unsummed = join(dir, 'unsummed.jsonl.gz');
+      await writeLines(unsummed, [...lines.slice(0, -1), JSON.stringify({ ...footer, sha256: undefined })]);
+      await refused(unsummed, /the footer has no content checksum/);
+    });
+
     it('a file that is not a Carepack backup, or of another version', async () => {
       const header = JSON.parse(lines[0]!) as Record<string, unknown>;
       const other = join(dir, 'other.jsonl.gz');
       await writeLines(other, [JSON.stringify({ ...header, format: 'something-else' }), ...lines.slice(1)]);
       await refused(other, /line 1: not a Carepack backup/);
       const newer = join(dir, 'newer.jsonl.gz');
-      await writeLines(newer, [JSON.stringify({ ...header, version: 2 }), ...lines.slice(1)]);
-      await refused(newer, /version 2 is not supported/);
+      await writeLines(newer, [JSON.stringify({ ...header, version: 3 }), ...lines.slice(1)]);
+      await refused(newer, /version 3 is not supported/);
       const headless = join(dir, 'headless.jsonl.gz');
       await writeLines(headless, lines.slice(1));
       await refused(headless, /line 1: not a Carepack backup/);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { User } from '../../src/domain/index.js';
 import { copyStore } from '../../src/ops/copy.js';
-import { compareDigests, digestStore } from '../../src/ops/verify.js';
+import { compareDigests, digestStore, formatReport, verifyStores } from '../../src/ops/verify.js';
 import {
   connectPostgres,
   openPglite,
@@ -149,6 +149,96 @@ describe('store copy', () => {
       await target.db?.drop();
     }
   }, 120_000);
+
+  it('never removes a package created in the target after the copy began; lists it instead', async () => {
+    const small = (await freshDynamoStore('carepack-copy-live')).store;
+    const target = await postgresTarget();
+    try {
+      await small.upsertStates(states.slice(0, 1));
+      const data = generatePackages(states.slice(0, 1), 12);
+      await small.importPackages(data.packages, { mode: 'overwrite' });
+      await small.raiseCounters(data.counters);
+      await target.store.upsertStates(states.slice(0, 1));
+      await target.store.raiseCounters({ [states[0]!.code]: 100 });
+      // Someone writes to the target while the copy runs: a package the source never had.
+      let creating: Promise<string> | undefined;
+      const busy = new Proxy(target.store, {
+        get(t, key, receiver) {
+          if (key === 'importPackages') {
+            return async (...args: Parameters<Store['importPackages']>) => {
+              creating ??= draft(t, states[0]!, stateActor()).then((p) => p.id);
+              await creating;
+              return t.importPackages(...args);
+            };
+          }
+          return Reflect.get(t, key, receiver);
+        },
+      });
+      const result = await copyStore({
+        source: small,
+        target: busy,
+        from: 'dynamodb',
+        to: 'postgres',
+        checkpointFile: join(work, 'live.json'),
+        batchSize: 5,
+      });
+      const created = await creating;
+      expect((await target.store.getPackage(created!)).id).toBe(created);
+      expect(result.kept).toEqual([created]);
+      expect(result.pruned).toBe(0);
+      // Reported, not hidden (the target's counter was raised by hand above, so it differs too).
+      expect(result.report.mismatches).toEqual([
+        { entity: 'packages', id: created, problem: 'missing in source' },
+        { entity: 'auditEvents', id: created, problem: 'missing in source' },
+        { entity: 'counters', id: '*', problem: 'content differs' },
+      ]);
+    } finally {
+      await small.close();
+      await target.store.close();
+      await target.db?.drop();
+    }
+  }, 120_000);
+
+  it('verify reads a difference again a bounded number of times and then reports it', async () => {
+    const a = (await freshDynamoStore('carepack-verify-a')).store;
+    const b = (await freshDynamoStore('carepack-verify-b')).store;
+    try {
+      await a.upsertStates(states.slice(0, 1));
+      await b.upsertStates(states.slice(0, 1));
+      const only = await draft(a, states[0]!, stateActor());
+      const report = await verifyStores(a, b, { rechecks: 2, recheckDelayMs: 10 });
+      expect(report.ok).toBe(false);
+      expect(report.rechecks).toBe(2);
+      expect(report.mismatches).toContainEqual({
+        entity: 'packages',
+        id: only.id,
+        problem: 'missing in target',
+      });
+      expect(formatReport(report)).toContain('still different after reading again 2 time(s)');
+      // A difference that goes away while verifying is counted as settled, not reported.
+      const late = new Proxy(b, {
+        get(t, key, receiver) {
+          if (key === 'getPackage') {
+            return async (id: string) => {
+              await t.importPackages([await a.getPackage(id)]);
+              return t.getPackage(id);
+            };
+          }
+          return Reflect.get(t, key, receiver);
+        },
+      });
+      await b.importAudit((await a.listAudit(only.id)).items);
+      await b.raiseCounters(await a.getCounters());
+      const settled = await verifyStores(a, late, { recheckDelayMs: 10 });
+      expect(settled.mismatches).toEqual([]);
+      expect(settled.ok).toBe(true);
+      expect(settled.settled).toBe(1);
+      expect(formatReport(settled)).toContain('VERIFIED');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 60_000);
 
   it('refuses a checkpoint of another copy', async () => {
     const target = await postgresTarget();

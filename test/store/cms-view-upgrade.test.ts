@@ -59,7 +59,10 @@ describe('PostgreSQL migration 0004-cms-view', () => {
         migrationTableName: 'carepack_migrations',
       });
       const down = await migrator.migrateTo('0003-submitted-revision-children-immutable');
-      expect(down.results?.map((r) => [r.migrationName, r.status])).toContainEqual(['0004-cms-view', 'Success']);
+      expect(down.results?.map((r) => [r.migrationName, r.status])).toContainEqual([
+        '0004-cms-view',
+        'Success',
+      ]);
       const columns = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns
         where table_name = 'packages' and column_name like 'cms_%'`.execute(handle.db);
       expect(columns.rows[0]!.n).toBe(0);

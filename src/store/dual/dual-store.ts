@@ -113,8 +113,8 @@ export function createDualStore(options: DualStoreOptions): Store {
     return result;
   }
 
-  const mirrorOne = (operation: string, id: string) =>
-    mirror('package', operation, id, () => mirrorPackage(primary, secondary, id));
+  const mirrorOne = (operation: string, id: string, mode?: 'replace' | 'force') =>
+    mirror('package', operation, id, () => mirrorPackage(primary, secondary, id, mode));
 
   function shadow<T>(
     operation: string,
@@ -238,7 +238,9 @@ export function createDualStore(options: DualStoreOptions): Store {
     },
     async importPackages(packages, importOptions) {
       await primary.importPackages(packages, importOptions);
-      for (const p of packages) await mirrorOne('importPackages', p.id);
+      // A forced import may move the primary back to an older version: the secondary follows.
+      const mode = importOptions?.mode === 'force' ? 'force' : 'replace';
+      for (const p of packages) await mirrorOne('importPackages', p.id, mode);
     },
     async importAudit(events) {
       await primary.importAudit(events);

@@ -21,7 +21,10 @@ export interface LateStore extends Store {
 }
 
 /** Every Store method that needs the connected store (the rest are answered here). */
-type Forwarded = Exclude<keyof Store, 'backend' | 'degradation' | 'close' | 'scanPackagesWithAudit'>;
+type Forwarded = Exclude<
+  keyof Store,
+  'backend' | 'degradation' | 'close' | 'scanPackagesWithAudit' | 'importAtomically'
+>;
 const FORWARDED: Record<Forwarded, true> = {
   upsertStates: true,
   listStates: true,

@@ -28,10 +28,16 @@ const MAX_MIRROR_ROUNDS = 5;
  * stands only when the primary still holds what was written; otherwise write again. A change
  * after that re-read has its own mirror, which writes after this one. Counters: see `mirrorCounter`.
  */
-export async function mirrorPackage(primary: Store, secondary: Store, packageId: string): Promise<void> {
+export async function mirrorPackage(
+  primary: Store,
+  secondary: Store,
+  packageId: string,
+  /** `force` when the primary itself was forced back to an older version (a forced restore). */
+  mode: 'replace' | 'force' = 'replace',
+): Promise<void> {
   let current = await packageOrNone(primary, packageId);
   for (let round = 1; ; round++) {
-    if (current) await secondary.importPackages([current], { mode: 'replace' });
+    if (current) await secondary.importPackages([current], { mode });
     else await secondary.removePackage(packageId);
     const now = await packageOrNone(primary, packageId);
     if (isDeepStrictEqual(now, current)) break;

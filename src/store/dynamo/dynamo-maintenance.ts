@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Package, StateCode } from '../../domain/index.js';
 import { inParallel } from '../../lib/parallel.js';
+import { latestOfEach, refuseSharedNumbers } from '../import-checks.js';
 import { decodeCursor, encodeCursor, isStringRecord, scanPageSize } from '../paging.js';
 import { assertStorableText } from '../storable-text.js';
 import type {
@@ -21,6 +22,7 @@ import type {
   StoreMaintenance,
 } from '../store.js';
 import { isConditionalCheckFailed } from './dynamo-errors.js';
+import { importPackagesGuarded } from './dynamo-import.js';
 import { counterKey, numberClaimKey, STATES_PK } from './dynamo-keys.js';
 import {
   auditToItem,
@@ -237,20 +239,15 @@ export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
 
     async importPackages(packages, options: ImportOptions = {}) {
       assertStorableText(packages, ['packages']);
-      const puts: WriteRequest[] = packages.flatMap((p) =>
-        packageToItems(p).map((Item) => ({ PutRequest: { Item } })),
-      );
-      const deletes: WriteRequest[] = [];
-      if ((options.mode ?? 'replace') === 'replace') {
-        await inParallel(packages, WRITE_CONCURRENCY, async (pkg) => {
-          const keep = new Set(packageToItems(pkg).map((i) => `${i.PK}|${i.SK}`));
-          for (const old of await table.packageItems(pkg.id, true)) {
-            if (!keep.has(`${old.PK}|${old.SK}`))
-              deletes.push({ DeleteRequest: { Key: { PK: old.PK, SK: old.SK } } });
-          }
-        });
+      const mode = options.mode ?? 'replace';
+      const given = latestOfEach(packages);
+      refuseSharedNumbers(given);
+      if (mode !== 'overwrite') {
+        await importPackagesGuarded(table, given, mode, packageToItems, WRITE_CONCURRENCY);
+        return;
       }
-      await writeAll([...deletes, ...puts]);
+      // Blind batch writes: an empty target that nothing else writes to (see ImportOptions).
+      await writeAll(given.flatMap((p) => packageToItems(p).map((Item) => ({ PutRequest: { Item } }))));
     },
 
     async importAudit(events) {
