@@ -31,6 +31,7 @@ import { PackageService } from '../service/package-service.js';
 import { ReferenceData } from '../service/reference-data.js';
 import type { Store } from '../store/store.js';
 import { cursorSeal } from './cursor-seal.js';
+import { limitJsonDepth } from './json-depth.js';
 import { oidcVerifier } from './oidc.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
 import { authRoutes } from './routes/auth.js';
@@ -89,6 +90,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('preValidation', refuseUnstorableText);
   // The API speaks JSON only; anything else is a 415, not a confusing validation error.
   app.removeContentTypeParser('text/plain');
+  limitJsonDepth(app);
   let sendClientPage: ((reply: FastifyReply) => FastifyReply) | undefined;
   app.setNotFoundHandler((req, reply) => {
     if (sendClientPage && wantsClientPage(req, options.webRoot)) return sendClientPage(reply);

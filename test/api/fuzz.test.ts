@@ -2,13 +2,14 @@
  * The API fuzzed from its own /openapi.json: every operation — a new route is covered without
  * touching this file — gets malformed path parameters, query strings, bodies, headers and
  * content types, as every role, on DynamoDB and on the PostgreSQL server. Whatever arrives:
- * no answer is a 5xx, every refusal is problem+json, and no package or file changes.
+ * no answer is a 5xx, every refusal is problem+json and changes nothing, and no package or file
+ * changes but by a change the API acknowledged.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { User } from '../../src/domain/index.js';
+import type { Package, User } from '../../src/domain/index.js';
 import { type AuthHeaders, demo, MINIMAL_PDF, multipartBody, type TestApi, testApi } from '../support/api.js';
-import { fromSchema, type JsonSchema, nastyString, nastyValue } from '../support/fuzz-arbitraries.js';
+import { fromSchema, type JsonSchema, nastyString, nastyValue, toJson } from '../support/fuzz-arbitraries.js';
 import { STORE_BACKENDS } from '../support/store-backends.js';
 
 const REQUESTS_PER_STORE = Number(process.env.CAREPACK_FUZZ_REQUESTS ?? 2000);
@@ -249,7 +250,9 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
     it(`answers ${REQUESTS_PER_STORE} malformed requests with no 5xx, problem+json refusals, and changes no package or file`, {
       timeout: 300_000,
     }, async () => {
-      const packagesBefore = await Promise.all(fixtureIds.map((id) => api.store.getPackage(id)));
+      // What each fixture is now: only an acknowledged change (a 2xx) may move it on.
+      const expected = new Map<string, Package>();
+      for (const id of fixtureIds) expected.set(id, await api.store.getPackage(id));
       const filesBefore = await api.objectDigests();
       const statuses = new Map<number, number>();
       const opsHit = new Set<string>();
@@ -320,7 +323,7 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
           });
           const search = new URLSearchParams();
           for (const [k, v] of Object.entries(r.query)) {
-            search.append(k, typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+            search.append(k, typeof v === 'string' ? v : toJson(v));
           }
           if (r.extraQuery) search.append(...r.extraQuery);
           const url = `${path}${search.size ? `?${search}` : ''}`;
@@ -343,8 +346,9 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
             payload = m.payload;
           } else if (r.body !== undefined) {
             headers['content-type'] = r.contentType ?? 'application/json';
-            payload = JSON.stringify(r.body);
+            payload = toJson(r.body);
           }
+          const touched = r.op.method === 'GET' ? undefined : fixtureIds.find((id) => url.includes(id));
           const res = await api.app.inject({
             method: r.op.method,
             url,
@@ -363,6 +367,14 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
             expect(typeof problem.code).toBe('string');
             expect(Array.isArray(problem.errors)).toBe(true);
           }
+          if (touched) {
+            const now = await api.store.getPackage(touched);
+            if (res.statusCode < 300) expected.set(touched, now);
+            else
+              expect(now, `a refused ${r.op.method} ${url} changed the package`).toEqual(
+                expected.get(touched),
+              );
+          }
           // A sign-out that went through ends a session the rest of the run needs: sign in again.
           if (res.statusCode < 300 && /logout|sessions/.test(r.op.path) && r.op.method !== 'GET')
             await signIn();
@@ -378,8 +390,14 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
         `[fuzz ${backend.name}] ${REQUESTS_PER_STORE} requests over ${opsHit.size}/${operations.length} operations: ${summary.join(' ')}`,
       );
       expect(opsHit.size, 'every operation was tried').toBe(operations.length);
-      expect(await Promise.all(fixtureIds.map((id) => api.store.getPackage(id)))).toEqual(packagesBefore);
-      expect(await api.objectDigests()).toEqual(filesBefore);
+      for (const id of fixtureIds) expect(await api.store.getPackage(id)).toEqual(expected.get(id));
+      // Every file a fixture still holds is byte for byte what it was; none of a submitted revision went.
+      const filesAfter = await api.objectDigests();
+      for (const pkg of expected.values()) {
+        for (const doc of pkg.revisions.flatMap((r) => r.documents)) {
+          expect(filesAfter.get(doc.key), doc.key).toBe(filesBefore.get(doc.key));
+        }
+      }
     });
   });
 }

@@ -131,6 +131,32 @@ describe('text no store could keep', () => {
   });
 });
 
+describe('deeply nested JSON', () => {
+  it('is a 400 before it is parsed, however deep (JSON.parse alone takes 400,000 levels)', async () => {
+    for (const depth of [65, 10_000, 400_000]) {
+      const res = await api.app.inject({
+        method: 'POST',
+        url: '/api/packages',
+        headers: { ...mn, 'content-type': 'application/json' },
+        payload: `{"formData":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+      });
+      expectProblem(res, 400, 'VALIDATION_FAILED');
+      expect(res.json().detail).toContain('nested deeper than 64 levels');
+    }
+    // Brackets inside strings are text, not nesting.
+    const text = await api.app.inject({
+      method: 'PUT',
+      url: `/api/packages/${id}`,
+      headers: mn,
+      payload: {
+        expectedVersion: 987654,
+        formData: { submissionType: 'CONTRACT_ONLY', submissionDescription: '[{'.repeat(500) },
+      },
+    });
+    expect(text.json().code).toBe('VERSION_CONFLICT');
+  });
+});
+
 describe('addresses and cursors', () => {
   it('a path parameter over the router limit is a 414 problem', async () => {
     expectProblem(

@@ -123,12 +123,12 @@ onEachPostgresBackend('submitted revisions are immutable with every row under th
     });
     expect(resubmitted.revisions[1]).toEqual(pkg.revisions[0]);
 
-    // Replace (as a mirror or restore does): the submitted revisions' rows change.
+    // Replace (as a forced restore does): the submitted revisions' rows change.
     const replaced = structuredClone(resubmitted);
     replaced.revisions[1]!.documents = [];
     replaced.revisions[1]!.formData.stateContacts = [];
     replaced.revisions[1]!.formData.rateCertifications = [];
-    await store.importPackages([replaced]);
+    await store.importPackages([replaced], { mode: 'force' });
     expect(await store.getPackage(pkg.id)).toEqual(replaced);
 
     await store.removePackage(pkg.id);
