@@ -5,17 +5,16 @@
  * file of any package changes or disappears — on every store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AuthHeaders, demo, MINIMAL_PDF, multipartBody, type TestApi, testApi } from '../support/api.js';
+import {
+  type AuthHeaders,
+  CONTRACT_ONLY_READY,
+  demo,
+  MINIMAL_PDF,
+  multipartBody,
+  type TestApi,
+  testApi,
+} from '../support/api.js';
 import { STORE_BACKENDS } from '../support/store-backends.js';
-
-const CONTRACT_READY = {
-  contractType: 'BASE',
-  contractDateStart: '2027-01-01',
-  contractDateEnd: '2027-12-31',
-  managedCareEntities: ['MCO'],
-  federalAuthorities: ['STATE_PLAN'],
-  stateContacts: [{ name: 'Mina', title: 'Lead', email: 'contact@mn.example.gov' }],
-};
 
 interface Doc {
   id: string;
@@ -64,7 +63,7 @@ for (const backend of STORE_BACKENDS) {
         formData: {
           submissionType: 'CONTRACT_ONLY',
           programIds: [programId],
-          ...CONTRACT_READY,
+          ...CONTRACT_ONLY_READY,
           ...formData,
         },
       });

@@ -7,7 +7,14 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scanner } from '../../src/files/scanner.js';
 import { snapshotKey } from '../../src/service/package-service.js';
-import { type AuthHeaders, demo, MINIMAL_PDF, multipartBody, type TestApi, testApi } from '../support/api.js';
+import {
+  type AuthHeaders,
+  CONTRACT_ONLY_READY,
+  demo,
+  MINIMAL_PDF,
+  type TestApi,
+  testApi,
+} from '../support/api.js';
 
 const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -55,16 +62,6 @@ async function newDraft(formData: Record<string, unknown> = {}) {
   return res.json() as { id: string; version: number };
 }
 
-/** Everything a contract-only submission needs but its contract document. */
-const CONTRACT_READY = {
-  contractType: 'BASE',
-  contractDateStart: '2027-01-01',
-  contractDateEnd: '2027-12-31',
-  managedCareEntities: ['MCO'],
-  federalAuthorities: ['STATE_PLAN'],
-  stateContacts: [{ name: 'Mina', title: 'Lead', email: 'contact@mn.example.gov' }],
-};
-
 /** Submits the package at the version it has now, as the MN analyst. */
 async function submitAsItIs(id: string) {
   const { version } = await api.store.getPackage(id);
@@ -76,20 +73,12 @@ async function submitAsItIs(id: string) {
   });
 }
 
-function upload(
+const upload = (
   id: string,
   headers: AuthHeaders,
   file: { name: string; content: Buffer | string },
-  fields: Record<string, string> = { category: 'CONTRACT' },
-) {
-  const body = multipartBody(fields, file);
-  return api.app.inject({
-    method: 'POST',
-    url: `/api/packages/${id}/documents`,
-    headers: { ...headers, 'content-type': body.contentType },
-    payload: body.payload,
-  });
-}
+  fields?: Record<string, string>,
+) => api.upload(id, headers, file, fields);
 
 async function objectsUnder(prefix: string): Promise<string[]> {
   const endpoint = (await api.files.presignedGet('x', { downloadName: 'x', expiresInSeconds: 60 })).split(
@@ -235,7 +224,7 @@ describe('document upload and download', () => {
   });
 
   it('quarantines an infected file: recorded, never downloadable, and it blocks submission', async () => {
-    const pkg = await newDraft(CONTRACT_READY);
+    const pkg = await newDraft(CONTRACT_ONLY_READY);
     expect((await upload(pkg.id, mn, { name: 'contract.pdf', content: MINIMAL_PDF })).statusCode).toBe(201);
     const bad = await upload(
       pkg.id,
@@ -274,7 +263,7 @@ describe('document upload and download', () => {
   });
 
   it('on submit: writes an immutable JSON snapshot beside the files and emails the state and CMS; CMS downloads', async () => {
-    const pkg = await newDraft(CONTRACT_READY);
+    const pkg = await newDraft(CONTRACT_ONLY_READY);
     const doc = (await upload(pkg.id, mn, { name: 'contract.pdf', content: MINIMAL_PDF })).json();
     const sub = await submitAsItIs(pkg.id);
     expect(sub.statusCode).toBe(200);

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormDataInput } from '../../src/domain/index.js';
-import {
-  type AuthHeaders,
-  demo,
-  json,
-  MINIMAL_PDF,
-  multipartBody,
-  type TestApi,
-  testApi,
-} from '../support/api.js';
+import { type AuthHeaders, demo, json, MINIMAL_PDF, type TestApi, testApi } from '../support/api.js';
 
 let api: TestApi;
 let mnState: AuthHeaders;
@@ -18,13 +10,12 @@ let pmap: string;
 
 /** Uploads a small PDF to the draft, as the MN analyst; the server records the document. */
 async function upload(id: string, name: string, category: string, rateId?: string) {
-  const body = multipartBody({ category, ...(rateId ? { rateId } : {}) }, { name, content: MINIMAL_PDF });
-  const res = await api.app.inject({
-    method: 'POST',
-    url: `/api/packages/${id}/documents`,
-    headers: { ...mnState, 'content-type': body.contentType },
-    payload: body.payload,
-  });
+  const res = await api.upload(
+    id,
+    mnState,
+    { name, content: MINIMAL_PDF },
+    { category, ...(rateId ? { rateId } : {}) },
+  );
   expect(res.statusCode, res.body).toBe(201);
 }
 

@@ -8,7 +8,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Package, User } from '../../src/domain/index.js';
-import { type AuthHeaders, demo, MINIMAL_PDF, multipartBody, type TestApi, testApi } from '../support/api.js';
+import {
+  type AuthHeaders,
+  CONTRACT_ONLY_READY,
+  demo,
+  MINIMAL_PDF,
+  multipartBody,
+  type TestApi,
+  testApi,
+} from '../support/api.js';
 import { fromSchema, type JsonSchema, nastyString, nastyValue, toJson } from '../support/fuzz-arbitraries.js';
 import { STORE_BACKENDS } from '../support/store-backends.js';
 
@@ -179,13 +187,7 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
       });
 
     async function upload(id: string, name: string) {
-      const body = multipartBody({ category: 'CONTRACT' }, { name, content: MINIMAL_PDF });
-      const res = await api.app.inject({
-        method: 'POST',
-        url: `/api/packages/${id}/documents`,
-        headers: { ...sessions.get('MN')!, 'content-type': body.contentType },
-        payload: body.payload,
-      });
+      const res = await api.upload(id, sessions.get('MN')!, { name, content: MINIMAL_PDF });
       return res.json().id as string;
     }
 
@@ -196,16 +198,7 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
       const mn = sessions.get('MN')!;
       const cms = sessions.get('CMS')!;
       const pmap = (await api.store.getState('MN')).programs[0]!.id;
-      const form = {
-        submissionType: 'CONTRACT_ONLY',
-        programIds: [pmap],
-        contractType: 'BASE',
-        contractDateStart: '2027-01-01',
-        contractDateEnd: '2027-12-31',
-        managedCareEntities: ['MCO'],
-        federalAuthorities: ['STATE_PLAN'],
-        stateContacts: [{ name: 'Mina', title: 'Lead', email: 'contact@mn.example.gov' }],
-      };
+      const form = { submissionType: 'CONTRACT_ONLY', programIds: [pmap], ...CONTRACT_ONLY_READY };
       const make = async (fate: 'draft' | 'submitted' | 'unlocked') => {
         const pkg = (await inject('POST', '/api/packages', mn, { formData: form })).json();
         const docId = await upload(pkg.id, `${fate}.pdf`);

@@ -36,6 +36,13 @@ export interface TestApi {
   files: FileStore;
   /** Where the emails are written. */
   outbox: string;
+  /** Uploads `file` to package `id` as the signed-in `headers` (multipart: `fields` first, then the file). */
+  upload(
+    id: string,
+    headers: AuthHeaders,
+    file: { name: string; content: Buffer | string },
+    fields?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
   /** Every stored object (key → SHA-256 of its bytes), read straight from S3. */
   objectDigests(): Promise<Map<string, string>>;
   notifier: Notifier;
@@ -99,6 +106,15 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
     files,
     outbox,
     notifier,
+    upload(id, headers, file, fields = { category: 'CONTRACT' }) {
+      const body = multipartBody(fields, file);
+      return app.inject({
+        method: 'POST',
+        url: `/api/packages/${id}/documents`,
+        headers: { ...headers, 'content-type': body.contentType },
+        payload: body.payload,
+      });
+    },
     async objectDigests() {
       const digests = new Map<string, string>();
       let token: string | undefined;
@@ -165,6 +181,16 @@ export function multipartBody(
   );
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
+
+/** Every answer a contract-only submission needs but its programs and its contract document. */
+export const CONTRACT_ONLY_READY = {
+  contractType: 'BASE',
+  contractDateStart: '2027-01-01',
+  contractDateEnd: '2027-12-31',
+  managedCareEntities: ['MCO'],
+  federalAuthorities: ['STATE_PLAN'],
+  stateContacts: [{ name: 'Mina', title: 'Lead', email: 'contact@mn.example.gov' }],
+};
 
 /** A small but real PDF. */
 export const MINIMAL_PDF = Buffer.from(
