@@ -4,7 +4,7 @@
  * INVALID_CURSOR, so no position a client invented ever reaches a database.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ServiceError } from '../service/service-error.js';
+import { ApiError } from './problem.js';
 
 export interface CursorSeal {
   seal(cursor: string | undefined): string | undefined;
@@ -15,7 +15,7 @@ export interface CursorSeal {
 export function cursorSeal(secret: string): CursorSeal {
   const mac = (cursor: string) => createHmac('sha256', secret).update(`cursor:${cursor}`).digest();
   const invalid = () =>
-    new ServiceError('INVALID_CURSOR', 'the cursor is not one this list handed out', [
+    new ApiError('INVALID_CURSOR', 'the cursor is not one this list handed out', [
       { path: 'querystring.cursor', message: 'is not valid: start again without it' },
     ]);
   return {

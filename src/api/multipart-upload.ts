@@ -5,16 +5,16 @@
  */
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { ServiceError } from '../service/service-error.js';
+import { ApiError } from './problem.js';
 
 const malformed = (why: string) =>
-  new ServiceError('VALIDATION_FAILED', `the multipart body is not valid: ${why}`, [
+  new ApiError('VALIDATION_FAILED', `the multipart body is not valid: ${why}`, [
     { path: 'file', message: why },
   ]);
 
 /** Errors the multipart parser (busboy) and its plugin raise about the request itself. */
-function asClientError(e: unknown): ServiceError {
-  if (e instanceof ServiceError) return e;
+function asClientError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
   const err = e as { code?: string; message?: string };
   if (err.code === 'FST_FILES_LIMIT') return malformed('send exactly one file per request');
   if (err.code === 'FST_PARTS_LIMIT' || err.code === 'FST_FIELDS_LIMIT')
@@ -73,7 +73,7 @@ export async function readUpload(req: FastifyRequest): Promise<UploadRequest> {
       }
     },
     blame(e) {
-      if (e instanceof ServiceError) return e;
+      if (e instanceof ApiError) return e;
       if (streamFailure !== undefined || part.file.truncated || isParserError(e))
         return asClientError(streamFailure ?? e);
       return e;

@@ -17,8 +17,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { OidcBrowserConfig, OidcConfig } from '../config.js';
 import type { User } from '../domain/index.js';
-import { ServiceError } from '../service/service-error.js';
 import type { TokenVerifier } from './oidc.js';
+import { ApiError } from './problem.js';
 
 export const FLOW_COOKIE = 'carepack_oidc';
 /** Only the login and callback routes see the flow cookie. */
@@ -178,9 +178,9 @@ export async function completeSignIn(
     });
     return { user, returnTo: flow.returnTo };
   } catch (e) {
-    if (e instanceof ServiceError && e.code === 'UNAUTHENTICATED')
+    if (e instanceof ApiError && e.code === 'UNAUTHENTICATED')
       throw new SignInError('invalid_token', e.message);
-    if (e instanceof ServiceError && e.code === 'FORBIDDEN') throw new SignInError('claims', e.message);
+    if (e instanceof ApiError && e.code === 'FORBIDDEN') throw new SignInError('claims', e.message);
     throw e;
   }
 }

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { OidcConfig } from '../config.js';
 import { type User, UserSchema } from '../domain/index.js';
-import { ServiceError } from '../service/service-error.js';
 import type { Store } from '../store/store.js';
+import { ApiError } from './problem.js';
 
 /** What an ID token from the browser sign-in (src/api/oidc-flow.ts) must show besides a valid signature. */
 export interface IdTokenCheck {
@@ -44,7 +44,7 @@ function userFromClaims(config: OidcConfig, claims: JWTPayload): User {
     ...(c[config.roleClaim] === 'STATE_USER' ? { stateCode: c[config.stateClaim] } : {}),
   });
   if (!claims.sub || !parsed.success) {
-    throw new ServiceError(
+    throw new ApiError(
       'FORBIDDEN',
       `the identity token lacks a usable sub, email, ${config.roleClaim} (STATE_USER, CMS_USER or ADMIN_USER) or, for state users, ${config.stateClaim}`,
     );
@@ -63,14 +63,14 @@ export function oidcVerifier(config: OidcConfig, store: Store): TokenVerifier {
         audience: idToken ? idToken.audience : config.audience,
       }));
     } catch (e) {
-      throw new ServiceError('UNAUTHENTICATED', `the identity token is not valid: ${(e as Error).message}`);
+      throw new ApiError('UNAUTHENTICATED', `the identity token is not valid: ${(e as Error).message}`);
     }
     if (idToken) {
       if (typeof payload.nonce !== 'string' || payload.nonce !== idToken.nonce)
-        throw new ServiceError('UNAUTHENTICATED', 'the ID token’s nonce does not match this sign-in');
+        throw new ApiError('UNAUTHENTICATED', 'the ID token’s nonce does not match this sign-in');
       // OIDC Core 3.1.3.7: an authorized party, when named, must be this client.
       if (payload.azp !== undefined && payload.azp !== idToken.clientId)
-        throw new ServiceError('UNAUTHENTICATED', 'the ID token was issued to another client (azp)');
+        throw new ApiError('UNAUTHENTICATED', 'the ID token was issued to another client (azp)');
     }
     const user = userFromClaims(config, payload);
     const fingerprint = JSON.stringify(user);

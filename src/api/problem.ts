@@ -5,8 +5,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { FieldError } from '../domain/index.js';
-import { ServiceError, type ServiceErrorCode } from '../service/service-error.js';
+import { DomainError, type DomainErrorCode, type FieldError } from '../domain/index.js';
 import { StoreError, type StoreErrorCode } from '../store/errors.js';
 
 export const ERROR_CODES = {
@@ -57,26 +56,33 @@ export const ProblemSchema = z.object({
 });
 export type Problem = z.infer<typeof ProblemSchema>;
 
-const STORE_CODES: Record<StoreErrorCode, ErrorCode> = {
-  NotFound: 'NOT_FOUND',
-  AlreadyExists: 'ALREADY_EXISTS',
-  VersionConflict: 'VERSION_CONFLICT',
-  InvalidTransition: 'INVALID_TRANSITION',
-  InvalidInput: 'VALIDATION_FAILED',
-};
-const SERVICE_CODES: Record<ServiceErrorCode, ErrorCode> = {
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  VALIDATION_FAILED: 'VALIDATION_FAILED',
-  INVALID_CURSOR: 'INVALID_CURSOR',
-  SUBMISSION_INCOMPLETE: 'SUBMISSION_INCOMPLETE',
-  UNSUPPORTED_FILE: 'UNSUPPORTED_FILE',
-  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
-  DUPLICATE_DOCUMENT: 'DUPLICATE_DOCUMENT',
-  NOT_DOWNLOADABLE: 'NOT_DOWNLOADABLE',
-  CHECKSUM_MISMATCH: 'CHECKSUM_MISMATCH',
-};
+/** Every code the domain and the stores raise has its row in the table (else this does not compile). */
+type Mapped<T extends ErrorCode> = T;
+export type RaisedErrorCode = Mapped<DomainErrorCode | StoreErrorCode>;
+
+/** The API's own refusals, about the request rather than a rule of the domain (sign-in, CSRF, request shape). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields: FieldError[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The refusals every signed-in route may answer with (bad input, not signed in, not allowed,
+ * not found, conflict), for /openapi.json; a route adds its own (413, 415, 422…).
+ */
+export const COMMON_PROBLEMS = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+} as const;
 
 export function problem(code: ErrorCode, detail: string, errors: FieldError[] = [], requestId = ''): Problem {
   const { status, title } = ERROR_CODES[code];
@@ -91,21 +97,14 @@ export function problem(code: ErrorCode, detail: string, errors: FieldError[] = 
   };
 }
 
-function storeFields(e: StoreError): FieldError[] {
-  const issues = e.details.issues as { path: PropertyKey[]; message: string }[] | undefined;
-  if (issues) return issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-  if (typeof e.details.field === 'string') return [{ path: e.details.field, message: e.message }];
-  return [];
-}
+const storeFields = (e: StoreError): FieldError[] =>
+  typeof e.details.field === 'string' ? [{ path: e.details.field, message: e.message }] : [];
 
 /** Maps anything thrown into a problem; the one place that decides statuses. */
 export function toProblem(error: unknown, requestId: string): Problem {
-  if (error instanceof ServiceError)
-    return problem(SERVICE_CODES[error.code], error.message, error.fields, requestId);
-  if (error instanceof StoreError) {
-    const code = error.details.field === 'cursor' ? 'INVALID_CURSOR' : STORE_CODES[error.code];
-    return problem(code, error.message, storeFields(error), requestId);
-  }
+  if (error instanceof DomainError || error instanceof ApiError)
+    return problem(error.code, error.message, error.fields, requestId);
+  if (error instanceof StoreError) return problem(error.code, error.message, storeFields(error), requestId);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'body';
     const fields = error.validation.flatMap((v) => {

@@ -5,17 +5,19 @@
 import { z } from 'zod';
 import {
   ActionInfoSchema,
+  AUDIT_ACTIONS,
   DocumentChangesSchema,
   FormDataSchema,
   PACKAGE_STATUSES,
   PackageSchema,
   PackageSummarySchema,
+  ReasonSchema,
   RevisionSchema,
   StateCodeSchema,
   StateSchema,
   UserSchema,
 } from '../domain/index.js';
-import { AUDIT_ACTIONS, LIST_ORDERS } from '../store/store.js';
+import { LIST_ORDERS } from '../store/store.js';
 
 export const IdParams = z.object({ id: z.uuid() });
 export const UserIdParams = z.object({ userId: z.uuid() });
@@ -49,7 +51,7 @@ export const UpdatePackageBody = z
 export const TransitionBody = z.object({ expectedVersion });
 export const ReasonBody = z.object({
   expectedVersion,
-  reason: z.string().trim().min(1, 'give a reason').max(5000),
+  reason: ReasonSchema,
 });
 export const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().positive() });
 

@@ -35,13 +35,6 @@ export function withSessionCache(store: Store, ttlMs = DEFAULT_SESSION_CACHE_MS)
         forget([userId]);
       }
     },
-    async raiseSessionGenerations(generations) {
-      try {
-        return await store.raiseSessionGenerations(generations);
-      } finally {
-        forget(Object.keys(generations));
-      }
-    },
     async upsertUsers(users) {
       try {
         return await store.upsertUsers(users);

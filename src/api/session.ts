@@ -7,10 +7,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { User } from '../domain/index.js';
-import { ServiceError } from '../service/service-error.js';
-import { isStoreError } from '../store/errors.js';
+import { hasErrorCode } from '../domain/index.js';
 import type { SessionUser, Store } from '../store/store.js';
 import type { TokenVerifier } from './oidc.js';
+import { ApiError } from './problem.js';
 
 export const SESSION_COOKIE = 'carepack_session';
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -60,7 +60,7 @@ export async function sessionUser(request: FastifyRequest, store: Store): Promis
     const current = await store.getSessionUser(userId);
     return String(current.sessionGeneration) === generation ? current.user : null;
   } catch (e) {
-    if (isStoreError(e, 'NotFound')) return null;
+    if (hasErrorCode(e, 'NOT_FOUND')) return null;
     throw e;
   }
 }
@@ -75,14 +75,14 @@ export function authenticate(store: Store, verifyToken?: TokenVerifier) {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       if (!verifyToken)
-        throw new ServiceError('UNAUTHENTICATED', 'bearer tokens are accepted only when OIDC is configured');
+        throw new ApiError('UNAUTHENTICATED', 'bearer tokens are accepted only when OIDC is configured');
       request.user = await verifyToken(header.slice('Bearer '.length).trim());
       request.authenticatedBy = 'bearer';
       return;
     }
     request.user = await sessionUser(request, store);
     if (!request.user)
-      throw new ServiceError('UNAUTHENTICATED', 'sign in to use Carepack (or your session expired)');
+      throw new ApiError('UNAUTHENTICATED', 'sign in to use Carepack (or your session expired)');
     request.authenticatedBy = 'cookie';
   };
 }
@@ -106,6 +106,6 @@ export function requireCsrf(app: FastifyInstance) {
 }
 
 export function currentUser(request: FastifyRequest): User {
-  if (!request.user) throw new ServiceError('UNAUTHENTICATED', 'sign in to use Carepack');
+  if (!request.user) throw new ApiError('UNAUTHENTICATED', 'sign in to use Carepack');
   return request.user;
 }

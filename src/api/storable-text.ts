@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { findUnstorableText } from '../domain/index.js';
-import { ServiceError } from '../service/service-error.js';
+import { ApiError } from './problem.js';
 
 export async function refuseUnstorableText(request: FastifyRequest) {
   for (const [where, value] of [
@@ -15,7 +15,7 @@ export async function refuseUnstorableText(request: FastifyRequest) {
   ] as const) {
     const found = findUnstorableText(value);
     if (found) {
-      throw new ServiceError('VALIDATION_FAILED', `the ${where} holds text that cannot be stored`, [
+      throw new ApiError('VALIDATION_FAILED', `the ${where} holds text that cannot be stored`, [
         { path: [where, ...found.path].join('.'), message: found.message },
       ]);
     }

@@ -8,6 +8,7 @@
  */
 
 import { z } from 'zod';
+import { DomainError } from './errors.js';
 
 /** Why a string cannot be stored. */
 export type UnstorableReason = 'NUL' | 'LONE_SURROGATE';
@@ -69,6 +70,20 @@ export function findUnstorableText(
     }
   }
   return undefined;
+}
+
+/**
+ * Refuses `value` (VALIDATION_FAILED) when any string in it, keys included, holds a NUL or an
+ * unpaired surrogate; `path` names where `value` sits in the request. Every store applies it to
+ * what it is given, so all backends accept exactly the same strings.
+ */
+export function assertStorableText(value: unknown, path: (string | number)[] = []): void {
+  const found = findUnstorableText(value, path);
+  if (!found) return;
+  const where = found.path.length ? found.path.join('.') : 'text';
+  throw new DomainError('VALIDATION_FAILED', `${where} ${found.message}`, [
+    { path: where, message: found.message },
+  ]);
 }
 
 /** A zod string that only takes storable text: every free-text field of the domain is one. */

@@ -12,10 +12,6 @@ export interface FieldError {
 export interface SubmitContext {
   /** The programs of the package's state. */
   programs: readonly Pick<Program, 'id'>[];
-  /** Present for a resubmission: the state's reason for it. */
-  resubmitReason?: string | undefined;
-  /** True when a resubmission is being validated (the reason is then required). */
-  isResubmit?: boolean;
 }
 
 export interface SubmitDraft {
@@ -112,8 +108,6 @@ export function validateForSubmit(draft: SubmitDraft, ctx: SubmitContext): Field
       }
     });
   }
-
-  if (ctx.isResubmit && blank(ctx.resubmitReason)) fail('reason', 'give a reason for the resubmission');
   return errors;
 }
 

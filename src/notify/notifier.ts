@@ -38,12 +38,6 @@ export interface NotifierOptions {
   onFailure?(record: NotificationFailure): void;
 }
 
-/** For callers that have no mail configured (and for tests of other modules). */
-export const nullNotifier: Notifier = {
-  notify: () => {},
-  drain: async () => {},
-};
-
 export function createNotifier(options: NotifierOptions): Notifier {
   const { transport } = options;
   const retries = Math.max(0, options.retries ?? 5);

@@ -24,7 +24,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import type { Page, ScanRequest, Store } from '../store/store.js';
+import type { MaintainedStore, Page, ScanRequest } from '../store/store.js';
 import { scanAll } from './scan-all.js';
 
 export const BACKUP_FORMAT = 'carepack-backup';
@@ -68,7 +68,7 @@ export const emptyCounts = (): BackupCounts => ({
 
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
 
-export async function backupStore(store: Store, options: BackupOptions): Promise<BackupResult> {
+export async function backupStore(store: MaintainedStore, options: BackupOptions): Promise<BackupResult> {
   const partitions = options.partitions ?? 4;
   const partial = `${options.out}.partial`;
   const counts = emptyCounts();
@@ -83,7 +83,7 @@ export async function backupStore(store: Store, options: BackupOptions): Promise
   }
 
   async function* lines(): AsyncGenerator<string> {
-    const total = await store.countPackages();
+    const total = await store.maintenance.countPackages();
     const header: BackupHeader = {
       type: 'header',
       format: BACKUP_FORMAT,
@@ -99,20 +99,20 @@ export async function backupStore(store: Store, options: BackupOptions): Promise
     const users = await store.listUsers();
     for (const data of users) yield line({ type: 'user', data });
     counts.users = users.length;
-    yield line({ type: 'sessions', data: await store.getSessionGenerations() });
+    yield line({ type: 'sessions', data: await store.maintenance.getSessionGenerations() });
 
     options.onProgress?.(0, total);
-    for await (const page of pagesOf((r) => store.scanPackages(r), partitions)) {
+    for await (const page of pagesOf((r) => store.maintenance.scanPackages(r), partitions)) {
       yield page.map((data) => line({ type: 'package', data })).join('');
       counts.packages += page.length;
       options.onProgress?.(counts.packages, Math.max(total, counts.packages));
     }
 
-    const counters = await store.getCounters();
+    const counters = await store.maintenance.getCounters();
     yield line({ type: 'counters', data: counters });
     counts.counters = Object.keys(counters).length;
 
-    for await (const page of pagesOf((r) => store.scanAudit(r), partitions)) {
+    for await (const page of pagesOf((r) => store.maintenance.scanAudit(r), partitions)) {
       yield page.map((data) => line({ type: 'audit', data })).join('');
       counts.auditEvents += page.length;
     }

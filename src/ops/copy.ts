@@ -10,9 +10,9 @@
  * created or changed there after the copy began.
  */
 import type { Package } from '../domain/index.js';
+import { hasErrorCode } from '../domain/index.js';
 import { inParallel } from '../lib/parallel.js';
-import { isStoreError } from '../store/errors.js';
-import type { Page, ScanRequest, Store } from '../store/store.js';
+import type { MaintainedStore, Page, ScanRequest } from '../store/store.js';
 import {
   type CopyCheckpoint,
   newCheckpoint,
@@ -32,8 +32,8 @@ export interface CopyProgress {
 }
 
 export interface CopyOptions {
-  source: Store;
-  target: Store;
+  source: MaintainedStore;
+  target: MaintainedStore;
   /** Names for the checkpoint, e.g. `dynamodb` and `postgres`. */
   from: string;
   to: string;
@@ -58,12 +58,12 @@ export interface CopyResult {
   report: VerifyReport;
 }
 
-async function exists(store: Store, id: string): Promise<boolean> {
+async function exists(store: MaintainedStore, id: string): Promise<boolean> {
   try {
     await store.getPackage(id);
     return true;
   } catch (e) {
-    if (isStoreError(e, 'NotFound')) return false;
+    if (hasErrorCode(e, 'NOT_FOUND')) return false;
     throw e;
   }
 }
@@ -83,7 +83,12 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   const resumed = checkpoint !== undefined;
   if (checkpoint) options.onResume?.(checkpoint);
   if (!checkpoint) {
-    checkpoint = newCheckpoint(options.from, options.to, partitions, !!source.scanPackagesWithAudit);
+    checkpoint = newCheckpoint(
+      options.from,
+      options.to,
+      partitions,
+      !!source.maintenance.scanPackagesWithAudit,
+    );
     writeCheckpoint(checkpointFile, checkpoint);
   }
   const cp = checkpoint;
@@ -94,16 +99,16 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
     await target.upsertStates(await source.listStates());
     await target.upsertUsers(await source.listUsers());
     // Sessions signed out on the source stay ended on the target.
-    await target.raiseSessionGenerations(await source.getSessionGenerations());
-    await target.raiseCounters(await source.getCounters());
+    await target.maintenance.raiseSessionGenerations(await source.maintenance.getSessionGenerations());
+    await target.maintenance.raiseCounters(await source.maintenance.getCounters());
     cp.referenceCopied = true;
     save();
   }
 
-  const totalPackages = await source.countPackages();
-  if (cp.combined && source.scanPackagesWithAudit) {
+  const totalPackages = await source.maintenance.countPackages();
+  if (cp.combined && source.maintenance.scanPackagesWithAudit) {
     // One read of the source for both; a batch's audit events are written beside its packages.
-    const scanBoth = source.scanPackagesWithAudit.bind(source);
+    const scanBoth = source.maintenance.scanPackagesWithAudit.bind(source);
     await copyPhase(
       cp.packages,
       'packages',
@@ -116,7 +121,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
         const { packages, audit } = batch!;
         await Promise.all([
           packages.length ? importPackages(packages) : undefined,
-          audit.length ? target.importAudit(audit) : undefined,
+          audit.length ? target.maintenance.importAudit(audit) : undefined,
         ]);
       },
       ([batch], partition) => {
@@ -132,19 +137,19 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
       cp.packages,
       'packages',
       totalPackages,
-      (r) => source.scanPackages(r),
+      (r) => source.maintenance.scanPackages(r),
       (items) => importPackages(items),
     );
     await copyPhase(
       cp.audit,
       'audit',
       undefined,
-      (r) => source.scanAudit(r),
-      (items) => target.importAudit(items),
+      (r) => source.maintenance.scanAudit(r),
+      (items) => target.maintenance.importAudit(items),
     );
   }
   // Numbers handed out while the copy ran must not be handed out again by the target.
-  await target.raiseCounters(await source.getCounters());
+  await target.maintenance.raiseCounters(await source.maintenance.getCounters());
 
   progress({ phase: 'verify', done: 0 });
   const verify = () => verifyInDetail(source, target, { partitions: cp.partitions });
@@ -155,7 +160,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   let pruned = 0;
   for (const { id } of gone) {
     if (await prunable(id)) {
-      await target.removePackage(id);
+      await target.maintenance.removePackage(id);
       pruned++;
     } else kept.push(id);
   }
@@ -166,7 +171,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
 
   /** Version-guarded (never over a newer mirrored change); remembers what changed since the start. */
   async function importPackages(packages: Package[]) {
-    await target.importPackages(packages, { mode: 'replace' });
+    await target.maintenance.importPackages(packages, { mode: 'replace' });
     const recent = packages.filter((p) => p.updatedAt >= cp.startedAt).map((p) => p.id);
     if (recent.length > 0) cp.recent = [...(cp.recent ?? []), ...recent];
   }
@@ -179,7 +184,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   async function prunable(id: string): Promise<boolean> {
     if (await exists(source, id)) return false;
     const there = await target.getPackage(id).catch((e: unknown) => {
-      if (isStoreError(e, 'NotFound')) return undefined;
+      if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
       throw e;
     });
     if (!there) return false;

@@ -7,7 +7,7 @@
  */
 import { mirrorPackage, mirrorReference } from '../store/dual/mirror.js';
 import type { MirrorFailure, MirrorJournal } from '../store/dual/mirror-journal.js';
-import type { Store } from '../store/store.js';
+import type { MaintainedStore } from '../store/store.js';
 
 export interface RepairResult {
   repaired: number;
@@ -16,8 +16,8 @@ export interface RepairResult {
 }
 
 export async function repairMirror(
-  primary: Store,
-  secondary: Store,
+  primary: MaintainedStore,
+  secondary: MaintainedStore,
   journal: MirrorJournal,
 ): Promise<RepairResult> {
   const claim = await journal.claim();

@@ -33,7 +33,12 @@ import {
   type User,
   UserSchema,
 } from '../domain/index.js';
-import { type AtomicImportTarget, AUDIT_ACTIONS, type AuditEvent, type Store } from '../store/store.js';
+import {
+  type AtomicImportTarget,
+  AUDIT_ACTIONS,
+  type AuditEvent,
+  type MaintainedStore,
+} from '../store/store.js';
 import {
   BACKUP_COUNT_KEYS,
   BACKUP_FORMAT,
@@ -130,7 +135,7 @@ interface Checked {
 
 const numberKey = (stateCode: string, stateNumber: number) => `${stateCode}#${stateNumber}`;
 
-export async function restoreStore(store: Store, options: RestoreOptions): Promise<RestoreResult> {
+export async function restoreStore(store: MaintainedStore, options: RestoreOptions): Promise<RestoreResult> {
   const batchSize = options.batchSize ?? 100;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) {
     throw new Error(`batch size must be 1..1000, not ${batchSize}`);
@@ -141,7 +146,7 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
   const [targetStates, targetUsers, targetPackages] = await Promise.all([
     store.listStates(),
     store.listUsers(),
-    store.countPackages(),
+    store.maintenance.countPackages(),
   ]);
   const empty = targetStates.length === 0 && targetUsers.length === 0 && targetPackages === 0;
   if (!empty && !options.force) {
@@ -165,14 +170,14 @@ export async function restoreStore(store: Store, options: RestoreOptions): Promi
   if (!empty) await refuseCollisions(store, checked, options.in);
   const write = (target: AtomicImportTarget) =>
     writeBackup(target, checked, options, empty ? 'overwrite' : 'force');
-  const counts = store.importAtomically
-    ? await atomically(store.importAtomically.bind(store), write)
+  const counts = store.maintenance.importAtomically
+    ? await atomically(store.maintenance.importAtomically.bind(store), write)
     : await write(store);
   return { counts, header: checked.header };
 }
 
 async function atomically<T>(
-  run: NonNullable<Store['importAtomically']>,
+  run: NonNullable<MaintainedStore['maintenance']['importAtomically']>,
   work: (target: AtomicImportTarget) => Promise<T>,
 ): Promise<T> {
   let out: T | undefined;
@@ -186,7 +191,7 @@ async function atomically<T>(
  * A package of the backup whose number another package of the target holds: refused before
  * anything is written, naming both (the backup's own duplicates were refused by checkBackup).
  */
-async function refuseCollisions(store: Store, checked: Checked, file: string) {
+async function refuseCollisions(store: MaintainedStore, checked: Checked, file: string) {
   const clashes: string[] = [];
   for (const stateCode of checked.highestNumbers.keys()) {
     let cursor: string | undefined;
@@ -224,7 +229,7 @@ async function writeBackup(
   // States before users and packages (both reference states).
   await store.upsertStates(checked.states);
   await store.upsertUsers(checked.users);
-  await store.raiseSessionGenerations(checked.sessionGenerations);
+  await store.maintenance.raiseSessionGenerations(checked.sessionGenerations);
   const total = checked.counts.packages;
   const written = emptyCounts();
   written.states = checked.states.length;
@@ -235,7 +240,7 @@ async function writeBackup(
   const flushPackages = async (lastLine: number) => {
     if (packages.length === 0) return;
     try {
-      await store.importPackages(packages, { mode });
+      await store.maintenance.importPackages(packages, { mode });
     } catch (e) {
       const ids = packages.map((p) => p.id);
       const which = ids.length === 1 ? `package ${ids[0]}` : `packages ${ids[0]} … ${ids[ids.length - 1]}`;
@@ -250,7 +255,7 @@ async function writeBackup(
   };
   const flushAudit = async () => {
     if (audit.length === 0) return;
-    await store.importAudit(audit);
+    await store.maintenance.importAudit(audit);
     written.auditEvents += audit.length;
     audit = [];
   };
@@ -279,7 +284,7 @@ async function writeBackup(
   const counters = { ...checked.counters };
   for (const [code, highest] of checked.highestNumbers)
     counters[code] = Math.max(counters[code] ?? 0, highest);
-  await store.raiseCounters(counters);
+  await store.maintenance.raiseCounters(counters);
   written.counters = Object.keys(checked.counters).length;
   return written;
 }

@@ -9,10 +9,10 @@
  * only what still differs then is reported (with how many records settled on the way).
  */
 import type { Package } from '../domain/index.js';
+import { hasErrorCode } from '../domain/index.js';
 import { checksum } from '../lib/checksum.js';
 import { inParallel } from '../lib/parallel.js';
-import { isStoreError } from '../store/errors.js';
-import type { AuditEvent, Store } from '../store/store.js';
+import type { AuditEvent, MaintainedStore } from '../store/store.js';
 import { scanAll } from './scan-all.js';
 
 export const ENTITIES = [
@@ -101,11 +101,11 @@ const auditSum = (eventSums: string[]): AuditSum => ({
   events: eventSums.length,
 });
 
-async function referenceSums(store: Store): Promise<ReferenceSums> {
+async function referenceSums(store: MaintainedStore): Promise<ReferenceSums> {
   const [states, users, counters] = await Promise.all([
     store.listStates(),
     store.listUsers(),
-    store.getCounters(),
+    store.maintenance.getCounters(),
   ]);
   return {
     states: checksum(sortedBy(states, (s) => s.code)),
@@ -137,11 +137,11 @@ function countsOf(d: Omit<StoreDigest, 'counts'>): Counts {
   return counts;
 }
 
-export async function digestStore(store: Store, options: DigestOptions = {}): Promise<StoreDigest> {
+export async function digestStore(store: MaintainedStore, options: DigestOptions = {}): Promise<StoreDigest> {
   const partitions = options.partitions ?? 4;
   const reference = await referenceSums(store);
   const packages = new Map<string, PackageSum>();
-  await scanAll((r) => store.scanPackages(r), {
+  await scanAll((r) => store.maintenance.scanPackages(r), {
     partitions,
     onPage: (page: Package[]) => {
       for (const p of page) packages.set(p.id, packageSum(p));
@@ -149,7 +149,7 @@ export async function digestStore(store: Store, options: DigestOptions = {}): Pr
     },
   });
   const eventSums = new Map<string, string[]>();
-  await scanAll((r) => store.scanAudit(r), {
+  await scanAll((r) => store.maintenance.scanAudit(r), {
     partitions,
     onPage: (page) => {
       for (const e of page) {
@@ -207,12 +207,12 @@ export function compareDigests(source: StoreDigest, target: StoreDigest): Verify
 }
 
 /** Reads one package and its audit trail again into `digest`. */
-async function reread(store: Store, digest: StoreDigest, id: string, what: Set<Entity>) {
+async function reread(store: MaintainedStore, digest: StoreDigest, id: string, what: Set<Entity>) {
   if (what.has('packages')) {
     try {
       digest.packages.set(id, packageSum(await store.getPackage(id)));
     } catch (e) {
-      if (!isStoreError(e, 'NotFound')) throw e;
+      if (!hasErrorCode(e, 'NOT_FOUND')) throw e;
       digest.packages.delete(id);
     }
   }
@@ -234,8 +234,8 @@ async function reread(store: Store, digest: StoreDigest, id: string, what: Set<E
  * report's counts are those of the last reads.
  */
 export async function verifyStores(
-  source: Store,
-  target: Store,
+  source: MaintainedStore,
+  target: MaintainedStore,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
   return (await verifyInDetail(source, target, options)).report;
@@ -243,8 +243,8 @@ export async function verifyStores(
 
 /** `verifyStores`, with every mismatch (the report lists the first 100). */
 export async function verifyInDetail(
-  source: Store,
-  target: Store,
+  source: MaintainedStore,
+  target: MaintainedStore,
   options: VerifyOptions = {},
 ): Promise<{ report: VerifyReport; mismatches: Mismatch[] }> {
   const [a, b] = await Promise.all([digestStore(source, options), digestStore(target, options)]);

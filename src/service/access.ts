@@ -1,8 +1,15 @@
-/** Reading a package on behalf of a user: what they may see, and what they may change. */
-import { canAuthor, canView, currentRevision, type Package, type User } from '../domain/index.js';
-import { isStoreError } from '../store/errors.js';
-import type { AuditAction, AuditEvent, Store } from '../store/store.js';
-import { forbidden, packageNotFound } from './service-error.js';
+/** Reading a package on behalf of a user: what they may see of it. */
+import {
+  type AuditAction,
+  type AuditEvent,
+  canView,
+  currentRevision,
+  hasErrorCode,
+  notFound,
+  type Package,
+  type User,
+} from '../domain/index.js';
+import type { Store } from '../store/store.js';
 
 /** The package if the user may know it exists; otherwise 404, so nothing leaks across states. */
 export async function visiblePackage(store: Store, user: User, id: string): Promise<Package> {
@@ -10,17 +17,9 @@ export async function visiblePackage(store: Store, user: User, id: string): Prom
     const pkg = await store.getPackage(id);
     if (canView(user, pkg)) return pkg;
   } catch (e) {
-    if (!isStoreError(e, 'NotFound')) throw e;
+    if (!hasErrorCode(e, 'NOT_FOUND')) throw e;
   }
-  throw packageNotFound(id);
-}
-
-/** The package if the user may change it (its own state's user); 404 or 403 otherwise. */
-export async function authoredPackage(store: Store, user: User, id: string): Promise<Package> {
-  const pkg = await visiblePackage(store, user, id);
-  if (!canAuthor(user, pkg.stateCode))
-    throw forbidden(`only ${pkg.stateCode} state users change this package`);
-  return pkg;
+  throw notFound('package', id);
 }
 
 /** The revisions a user is shown: CMS sees what was submitted, never a state's work in progress. */

@@ -7,27 +7,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
+  AUDIT_SUMMARIES,
   actorOf,
-  canTransition,
+  assertDocumentPlacement,
   cleanDocumentName,
-  currentRevision,
   type DocumentCategory,
+  DomainError,
   isRateCategory,
-  type Package,
   type PackageDocument,
-  placementErrors,
+  planAddDocument,
+  planRemoveDocument,
   type ScanStatus,
-  sameNameInList,
   type User,
 } from '../domain/index.js';
 import { FileTooLarge } from '../files/file-errors.js';
 import type { FileStore } from '../files/file-store.js';
 import { isScanner, type ScannerSetting } from '../files/scanner.js';
 import { sniffStream } from '../files/sniff-stream.js';
-import { invalidTransition, isStoreError } from '../store/errors.js';
+import { type Clock, isoNow, systemClock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
-import { authoredPackage, visiblePackage, visibleRevisions } from './access.js';
-import { ServiceError } from './service-error.js';
+import { visiblePackage, visibleRevisions } from './access.js';
 
 export interface UploadInput {
   fileName: string;
@@ -53,22 +52,17 @@ export interface DocumentServiceOptions {
   maxBytes: number;
   linkSeconds?: number;
   log?: { error(details: object, message: string): void };
+  /** The server's clock (tests inject one). */
+  clock?: Clock;
 }
-
-/**
- * Document changes of one draft are serialised by its version: a change that lost the race
- * re-reads and tries again, so parallel uploads all land; only a real clash (the same name,
- * a status change) refuses one. Bounded, with jittered back-off.
- */
-const WRITE_ATTEMPTS = 60;
-const backoff = (attempt: number) =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
 
 export class DocumentService {
   private readonly linkSeconds: number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: DocumentServiceOptions) {
     this.linkSeconds = options.linkSeconds ?? 300;
+    this.clock = options.clock ?? systemClock;
   }
 
   async upload(user: User, packageId: string, input: UploadInput): Promise<PackageDocument> {
@@ -79,13 +73,15 @@ export class DocumentService {
       category: input.category,
       ...(isRateCategory(input.category) && input.rateId ? { rateId: input.rateId } : {}),
     };
-    const pkg = await this.editable(user, packageId);
-    this.checkPlacement(pkg, placement);
+    // Checked before the bytes are stored, so a refused upload costs no transfer; the plan that
+    // records the document checks again on the package as it is then.
+    const pkg = await this.options.store.getPackage(packageId);
+    assertDocumentPlacement(pkg, user, placement);
 
     const { detection, stream } = await sniffStream(input.body, name);
     if ('rejected' in detection) {
       stream.destroy();
-      throw new ServiceError('UNSUPPORTED_FILE', detection.rejected, [
+      throw new DomainError('UNSUPPORTED_FILE', detection.rejected, [
         { path: 'file', message: detection.rejected },
       ]);
     }
@@ -101,7 +97,7 @@ export class DocumentService {
     } catch (e) {
       if (e instanceof FileTooLarge) {
         const mb = Math.floor(this.options.maxBytes / (1024 * 1024));
-        throw new ServiceError('FILE_TOO_LARGE', `the file is larger than ${mb} MB`, [
+        throw new DomainError('FILE_TOO_LARGE', `the file is larger than ${mb} MB`, [
           { path: 'file', message: `must be at most ${mb} MB` },
         ]);
       }
@@ -110,7 +106,7 @@ export class DocumentService {
 
     try {
       if (input.sha256 && input.sha256 !== stored.sha256) {
-        throw new ServiceError(
+        throw new DomainError(
           'CHECKSUM_MISMATCH',
           'the file arrived damaged: its SHA-256 is not the one sent',
           [{ path: 'sha256', message: `the received file's SHA-256 is ${stored.sha256}` }],
@@ -138,17 +134,11 @@ export class DocumentService {
         contentType: detection.contentType,
         sha256: stored.sha256,
         ...placement,
-        addedAt: new Date().toISOString(),
+        addedAt: isoNow(this.clock),
         scanStatus,
       };
-      await this.changeDocuments(
-        user,
-        packageId,
-        (current, latest) => {
-          this.checkPlacement(latest, placement);
-          return [...current, doc];
-        },
-        { action: 'UPLOAD', summary: `Uploaded ${name} (${input.category}, ${scanStatus})` },
+      await this.options.store.changePackage(packageId, (latest) =>
+        planAddDocument(latest, { user, at: isoNow(this.clock), document: doc }),
       );
       return doc;
     } catch (e) {
@@ -158,20 +148,13 @@ export class DocumentService {
   }
 
   async remove(user: User, packageId: string, documentId: string): Promise<void> {
-    let removed: PackageDocument | undefined;
-    const after = await this.changeDocuments(
-      user,
-      packageId,
-      (current) => {
-        removed = current.find((d) => d.id === documentId);
-        if (!removed) throw new ServiceError('NOT_FOUND', `document ${documentId} is not in this draft`);
-        return current.filter((d) => d.id !== documentId);
-      },
-      { action: 'REMOVE_DOCUMENT', summary: 'Removed a document' },
+    const { before, after } = await this.options.store.changePackage(packageId, (pkg) =>
+      planRemoveDocument(pkg, { user, at: isoNow(this.clock), documentId }),
     );
+    const removed = before.revisions[0]!.documents.find((d) => d.id === documentId)!;
     // A document copied from a submitted revision keeps its file: that revision still needs it.
-    const stillUsed = after.revisions.some((r) => r.documents.some((d) => d.key === removed!.key));
-    if (!stillUsed) await this.options.files.delete(removed!.key);
+    const stillUsed = after!.revisions.some((r) => r.documents.some((d) => d.key === removed.key));
+    if (!stillUsed) await this.options.files.delete(removed.key);
   }
 
   async downloadLink(user: User, packageId: string, documentId: string): Promise<DownloadLink> {
@@ -180,9 +163,9 @@ export class DocumentService {
     const doc = visibleRevisions(user, pkg)
       .flatMap((r) => r.documents)
       .find((d) => d.id === documentId);
-    if (!doc) throw new ServiceError('NOT_FOUND', `document ${documentId} was not found`);
+    if (!doc) throw new DomainError('NOT_FOUND', `document ${documentId} was not found`);
     if (doc.scanStatus !== 'CLEAN' && doc.scanStatus !== 'NOT_SCANNED') {
-      throw new ServiceError(
+      throw new DomainError(
         'NOT_DOWNLOADABLE',
         `"${doc.name}" cannot be downloaded: its virus scan status is ${doc.scanStatus}`,
       );
@@ -191,56 +174,18 @@ export class DocumentService {
       downloadName: doc.name,
       expiresInSeconds: this.linkSeconds,
     });
+    const now = this.clock();
     await store.appendAudit({
       packageId,
+      at: now.toISOString(),
       actor: actorOf(user),
       action: 'DOWNLOAD',
-      summary: `Downloaded ${doc.name}`,
+      summary: AUDIT_SUMMARIES.download(doc.name),
     });
-    return { url, name: doc.name, expiresAt: new Date(Date.now() + this.linkSeconds * 1000).toISOString() };
-  }
-
-  private async editable(user: User, packageId: string): Promise<Package> {
-    const pkg = await authoredPackage(this.options.store, user, packageId);
-    if (!canTransition('update', pkg.status))
-      throw invalidTransition(pkg.id, 'change documents of', pkg.status);
-    return pkg;
-  }
-
-  private checkPlacement(pkg: Package, doc: Pick<PackageDocument, 'name' | 'category' | 'rateId'>) {
-    const errors = placementErrors(currentRevision(pkg), doc, { name: 'file', rateId: 'rateId' });
-    if (errors.length === 0) return;
-    const duplicate = sameNameInList(currentRevision(pkg).documents, doc);
-    if (duplicate)
-      throw new ServiceError(
-        'DUPLICATE_DOCUMENT',
-        `this list already has a document named "${doc.name}"`,
-        errors,
-      );
-    throw new ServiceError('VALIDATION_FAILED', 'the document cannot be placed there', errors);
-  }
-
-  /** Replaces the draft's document list, re-reading and retrying when someone else changed the package meanwhile. */
-  private async changeDocuments(
-    user: User,
-    packageId: string,
-    change: (current: PackageDocument[], pkg: Package) => PackageDocument[],
-    event: { action: 'UPLOAD' | 'REMOVE_DOCUMENT'; summary: string },
-  ): Promise<Package> {
-    for (let attempt = 1; ; attempt++) {
-      const pkg = await this.editable(user, packageId);
-      const documents = change(pkg.revisions[0]!.documents, pkg);
-      try {
-        return await this.options.store.updateDraft(packageId, {
-          expectedVersion: pkg.version,
-          documents,
-          actor: actorOf(user),
-          event,
-        });
-      } catch (e) {
-        if (!isStoreError(e, 'VersionConflict') || attempt >= WRITE_ATTEMPTS) throw e;
-      }
-      await backoff(attempt);
-    }
+    return {
+      url,
+      name: doc.name,
+      expiresAt: new Date(now.getTime() + this.linkSeconds * 1000).toISOString(),
+    };
   }
 }

@@ -4,35 +4,36 @@
  */
 import {
   type ActionInfo,
-  actorOf,
-  applyDocumentChanges,
-  canTransition,
-  canUnlock,
+  type ChangePlan,
   cmsFacts,
   currentRevision,
   type DocumentChange,
-  type FieldError,
   type FormData,
+  invalidFields,
   lastSubmittedRevision,
   type Package,
   type PackageDocument,
   type PackageStatus,
   type PackageSummary,
   packageName,
+  planCreate,
+  planDelete,
+  planResubmit,
+  planSubmit,
+  planUnlock,
+  planUpdate,
   type Revision,
   type StateCode,
   type User,
-  validateForSubmit,
 } from '../domain/index.js';
 import { FileAlreadyExists } from '../files/file-errors.js';
 import type { FileStore } from '../files/file-store.js';
+import { type Clock, isoNow, systemClock } from '../lib/clock.js';
 import { type Notifier, type PackageEventType, packageEvent } from '../notify/index.js';
-import { invalidTransition, versionConflict } from '../store/errors.js';
 import type { AuditEvent, ListOrder, Page, PageRequest, Store } from '../store/store.js';
-import { authoredPackage, visibleEvents, visiblePackage, visibleRevisions } from './access.js';
+import { visibleEvents, visiblePackage, visibleRevisions } from './access.js';
 import { filteredPage } from './filtered-page.js';
 import type { ReferenceData } from './reference-data.js';
-import { forbidden, invalidFields, ServiceError } from './service-error.js';
 
 export type PackageSummaryView = PackageSummary & { name: string };
 
@@ -65,6 +66,8 @@ export interface PackageEffects {
   files?: FileStore;
   notifier?: Notifier;
   log?: { error(details: object, message: string): void };
+  /** The server's clock (tests inject one). */
+  clock?: Clock;
 }
 
 /** Where the JSON snapshot of a submitted revision lives, beside the package's documents. */
@@ -113,52 +116,45 @@ export class PackageService {
     return { ...page, items };
   }
 
+  private get clock(): Clock {
+    return this.effects.clock ?? systemClock;
+  }
+
+  /** The programs of a state, which its forms may name (reference data, kept in memory). */
+  private async programsOf(stateCode: StateCode) {
+    return (await this.reference.state(stateCode))?.programs ?? [];
+  }
+
   /** A new draft holds form data only: documents are recorded by uploading them to it. */
   async create(user: User, input: { formData: FormData }, id: string) {
-    if (user.role !== 'STATE_USER') throw forbidden('only state users create packages');
-    await this.checkPrograms(user.stateCode, input.formData);
-    const pkg = await this.store.createDraft({
-      id,
-      stateCode: user.stateCode,
-      formData: input.formData,
-      actor: actorOf(user),
-    });
-    return this.view(user, pkg);
+    const programs = user.role === 'STATE_USER' ? await this.programsOf(user.stateCode) : [];
+    const plan = planCreate({ user, at: isoNow(this.clock), id, formData: input.formData, programs });
+    return this.view(user, await this.store.createPackage(plan));
   }
 
   async get(user: User, id: string): Promise<PackageView> {
     return this.view(user, await this.visible(user, id));
   }
 
+  /*
+   * Each change below is one store read: the store runs the domain's plan on the package as it
+   * reads it, and the plan decides everything (who may, status, version, content).
+   */
+
   async update(user: User, id: string, expectedVersion: number, changes: DraftChanges) {
-    const pkg = await this.authored(user, id);
-    if (changes.formData) await this.checkPrograms(pkg.stateCode, changes.formData);
-    const current = currentRevision(pkg);
-    let documents: PackageDocument[] | undefined;
-    if (changes.documents) {
-      // Resolved against the version read; the store refuses the write if the package moved on.
-      const result = applyDocumentChanges(
-        current.documents,
-        changes.documents,
-        changes.formData ?? current.formData,
-      );
-      if ('errors' in result) throw invalidFields('some document changes are not allowed', result.errors);
-      documents = result.documents;
-    }
-    const next = await this.store.updateDraft(id, {
-      expectedVersion,
-      ...(changes.formData ? { formData: changes.formData } : {}),
-      ...(documents ? { documents } : {}),
-      actor: actorOf(user),
-    });
-    await this.deleteUnreferencedFiles(current.documents, next.revisions);
-    return this.view(user, next);
+    const programs = await this.ownPrograms(user);
+    const { before, after } = await this.store.changePackage(id, (pkg) =>
+      planUpdate(pkg, { user, at: isoNow(this.clock), expectedVersion, programs, ...changes }),
+    );
+    await this.deleteUnreferencedFiles(currentRevision(before).documents, after!.revisions);
+    return this.view(user, after!);
   }
 
   async remove(user: User, id: string, expectedVersion: number): Promise<void> {
-    const pkg = await this.authored(user, id);
-    await this.store.deleteDraft(id, { expectedVersion, actor: actorOf(user) });
-    await this.deleteUnreferencedFiles(currentRevision(pkg).documents, []);
+    const { before } = await this.store.changePackage(id, (pkg) =>
+      planDelete(pkg, { user, at: isoNow(this.clock), expectedVersion }),
+    );
+    await this.deleteUnreferencedFiles(currentRevision(before).documents, []);
   }
 
   /**
@@ -179,31 +175,34 @@ export class PackageService {
   }
 
   async submit(user: User, id: string, expectedVersion: number) {
-    const pkg = await this.authored(user, id);
-    await this.checkSubmittable(pkg, expectedVersion, 'submit');
-    const done = await this.store.submit(id, { expectedVersion, actor: actorOf(user) });
-    await this.announce('SUBMIT', done);
-    return this.view(user, done);
+    const programs = await this.ownPrograms(user);
+    const { after } = await this.store.changePackage(id, (pkg) =>
+      planSubmit(pkg, { user, at: isoNow(this.clock), expectedVersion, programs }),
+    );
+    await this.announce('SUBMIT', after!);
+    return this.view(user, after!);
   }
 
   async resubmit(user: User, id: string, expectedVersion: number, reason: string) {
-    const pkg = await this.authored(user, id);
-    await this.checkSubmittable(pkg, expectedVersion, 'resubmit', reason);
-    const done = await this.store.resubmit(id, { expectedVersion, actor: actorOf(user), reason });
-    await this.announce('RESUBMIT', done);
-    return this.view(user, done);
+    const programs = await this.ownPrograms(user);
+    const { after } = await this.store.changePackage(id, (pkg) =>
+      planResubmit(pkg, { user, at: isoNow(this.clock), expectedVersion, programs, reason }),
+    );
+    await this.announce('RESUBMIT', after!);
+    return this.view(user, after!);
   }
 
   async unlock(user: User, id: string, expectedVersion: number, reason: string) {
-    await this.visible(user, id);
-    if (!canUnlock(user)) throw forbidden('only CMS users unlock packages');
-    if (reason.trim() === '')
-      throw invalidFields('a reason is required', [
-        { path: 'reason', message: 'give a reason for unlocking' },
-      ]);
-    const done = await this.store.unlock(id, { expectedVersion, actor: actorOf(user), reason });
-    await this.announce('UNLOCK', done);
-    return this.view(user, done);
+    const { after } = await this.store.changePackage(id, (pkg) =>
+      planUnlock(pkg, { user, at: isoNow(this.clock), expectedVersion, reason }),
+    );
+    await this.announce('UNLOCK', after!);
+    return this.view(user, after!);
+  }
+
+  /** A state user's programs; nobody else authors, and the plan refuses them before using these. */
+  private async ownPrograms(user: User) {
+    return user.role === 'STATE_USER' ? this.programsOf(user.stateCode) : [];
   }
 
   /**
@@ -263,48 +262,6 @@ export class PackageService {
 
   private visible(user: User, id: string): Promise<Package> {
     return visiblePackage(this.store, user, id);
-  }
-
-  private authored(user: User, id: string): Promise<Package> {
-    return authoredPackage(this.store, user, id);
-  }
-
-  private async checkPrograms(stateCode: StateCode, formData: FormData): Promise<void> {
-    const state = await this.reference.state(stateCode);
-    const known = new Set(state?.programs.map((p) => p.id));
-    const fields: FieldError[] = [];
-    const check = (id: string, path: string) => {
-      if (!known.has(id)) fields.push({ path, message: `is not a program of ${stateCode}` });
-    };
-    formData.programIds.forEach((id, i) => {
-      check(id, `formData.programIds.${i}`);
-    });
-    formData.rateCertifications.forEach((r, ri) => {
-      r.rateProgramIds.forEach((id, i) => {
-        check(id, `formData.rateCertifications.${ri}.rateProgramIds.${i}`);
-      });
-    });
-    if (fields.length > 0) throw invalidFields('some programs do not belong to the state', fields);
-  }
-
-  private async checkSubmittable(
-    pkg: Package,
-    expectedVersion: number,
-    action: 'submit' | 'resubmit',
-    reason?: string,
-  ) {
-    if (!canTransition(action, pkg.status)) throw invalidTransition(pkg.id, action, pkg.status);
-    // Validate exactly the version the caller saw; the store refuses the write if it moved on.
-    if (pkg.version !== expectedVersion) throw versionConflict(pkg.id, expectedVersion, pkg.version);
-    const state = await this.reference.state(pkg.stateCode);
-    const errors = validateForSubmit(currentRevision(pkg), {
-      programs: state?.programs ?? [],
-      isResubmit: action === 'resubmit',
-      resubmitReason: reason,
-    });
-    if (errors.length > 0) {
-      throw new ServiceError('SUBMISSION_INCOMPLETE', `the package cannot be ${action}ted yet`, errors);
-    }
   }
 
   private async nameOf(pkg: { stateCode: StateCode; stateNumber: number }, programIds: readonly string[]) {

@@ -1,5 +1,8 @@
 /**
- * The one place that chooses a backend. Nothing outside src/store imports a backend folder.
+ * The one place that chooses a backend for the portal and the operator tools. The API and the
+ * services see only the `Store` contract; the backend-specific commands of the CLI (`db migrate`,
+ * `dynamo create-tables`) and dual-write repair (`src/ops/repair.ts`, which replays the mirror
+ * journal) import their backend's module directly, as tools of that backend.
  */
 import type { BackendName, DynamoConfig, PostgresConfig, StoreConfig } from '../config.js';
 import { createDualStore, type DualStoreOptions } from './dual/dual-store.js';
@@ -12,10 +15,10 @@ import { ensureTable } from './dynamo/dynamo-tables.js';
 import { connectPostgres, openPglite } from './postgres/postgres-client.js';
 import { migrateToLatest } from './postgres/postgres-migrate.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
-import type { Store } from './store.js';
+import type { MaintainedStore } from './store.js';
 
 export interface OpenedStore {
-  store: Store;
+  store: MaintainedStore;
   /** Where the data lives, for the start-up log line. */
   description: string;
   /** What an operator must know at start-up (dual-write: the secondary is not connected). */

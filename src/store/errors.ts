@@ -1,10 +1,24 @@
-/** Every failure a store reports on purpose. Backends map their native errors into these. */
+/**
+ * The failures only a store can know of. Every rule of a package's life refuses with a
+ * `DomainError` (src/domain/errors.ts); a store adds these, and backends map their native
+ * errors into them. Codes share one vocabulary with the domain's, so the API maps both in one table.
+ */
+import type { DomainErrorCode } from '../domain/index.js';
+
 export type StoreErrorCode =
-  | 'NotFound'
-  | 'AlreadyExists'
-  | 'VersionConflict'
-  | 'InvalidTransition'
-  | 'InvalidInput';
+  /** No such record. */
+  | 'NOT_FOUND'
+  /** A record with this id (or this package number) exists already. */
+  | 'ALREADY_EXISTS'
+  /** The record changed between the read and the guarded write. */
+  | 'VERSION_CONFLICT'
+  /** A cursor this store did not hand out for this list. */
+  | 'INVALID_CURSOR'
+  /** The database cannot be reached. */
+  | 'UNAVAILABLE';
+
+/** Every code a caller may meet: the domain's and the store's own. */
+export type ErrorCode = DomainErrorCode | StoreErrorCode;
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';
@@ -19,24 +33,20 @@ export class StoreError extends Error {
 }
 
 export const notFound = (what: string, id: string) =>
-  new StoreError('NotFound', `${what} ${id} was not found`, { id });
+  new StoreError('NOT_FOUND', `${what} ${id} was not found`, { id });
 export const alreadyExists = (what: string, id: string) =>
-  new StoreError('AlreadyExists', `${what} ${id} already exists`, { id });
-export const versionConflict = (id: string, expected: number, actual?: number) =>
+  new StoreError('ALREADY_EXISTS', `${what} ${id} already exists`, { id });
+/** The write lost a race: the package is no longer at the version the change was planned on. */
+export const changedMeanwhile = (id: string, planned: number) =>
   new StoreError(
-    'VersionConflict',
-    `package ${id} was changed by someone else (expected version ${expected}${actual ? `, now ${actual}` : ''})`,
-    { id, expectedVersion: expected, actualVersion: actual },
+    'VERSION_CONFLICT',
+    `package ${id} was changed by someone else (planned on version ${planned})`,
+    {
+      id,
+      expectedVersion: planned,
+    },
   );
-export const invalidTransition = (id: string, action: string, status: string) =>
-  new StoreError('InvalidTransition', `cannot ${action} package ${id} while it is ${status}`, {
-    id,
-    action,
-    status,
-  });
-export const invalidInput = (message: string, details: Record<string, unknown> = {}) =>
-  new StoreError('InvalidInput', message, details);
-
-export function isStoreError(e: unknown, code?: StoreErrorCode): e is StoreError {
-  return e instanceof StoreError && (code === undefined || e.code === code);
-}
+export const invalidCursor = (message: string) =>
+  new StoreError('INVALID_CURSOR', message, { field: 'cursor' });
+export const unavailable = (what: string, cause: unknown) =>
+  new StoreError('UNAVAILABLE', `${what} cannot be reached`, {}, { cause });

@@ -11,12 +11,12 @@ export interface TakenNumber {
   wantedBy: string;
 }
 
-/** `AlreadyExists`, naming every package involved: two packages with one name are never written. */
+/** ALREADY_EXISTS, naming every package involved: two packages with one name are never written. */
 export function numberTaken(taken: readonly TakenNumber[]): StoreError {
   const list = taken
     .map((t) => `${t.stateCode} number ${t.stateNumber} is held by package ${t.id}, not ${t.wantedBy}`)
     .join('; ');
-  return new StoreError('AlreadyExists', `cannot import: ${list}`, { taken });
+  return new StoreError('ALREADY_EXISTS', `cannot import: ${list}`, { taken });
 }
 
 /** The newest of each package in `packages` (an import may list one package twice). */

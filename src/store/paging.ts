@@ -1,5 +1,6 @@
-import { invalidInput } from './errors.js';
-import { LIST_ORDERS, type ListOptions, type ListOrder } from './store.js';
+import { invalidField, isUuid, type PackageStatus, type StateCode } from '../domain/index.js';
+import { invalidCursor } from './errors.js';
+import { LIST_ORDERS, type ListOptions, type ListOrder, type Page } from './store.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -7,7 +8,7 @@ export const MAX_PAGE_SIZE = 100;
 export function pageSize(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-    throw invalidInput(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, { field: 'limit' });
+    throw invalidField('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   }
   return limit;
 }
@@ -30,15 +31,12 @@ export function decodeCursor<T>(
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalidInput('the cursor is not valid', { field: 'cursor' });
+    throw invalidCursor('the cursor is not valid');
   }
   const { q, p } = (decoded ?? {}) as { q?: unknown; p?: unknown };
-  if (q !== query || !isPosition(p))
-    throw invalidInput('the cursor does not belong to this list', { field: 'cursor' });
+  if (q !== query || !isPosition(p)) throw invalidCursor('the cursor does not belong to this list');
   return p;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ListPlan {
   limit: number;
@@ -58,11 +56,11 @@ export function listPlan(listTag: string, query: ListOptions): ListPlan {
   const limit = pageSize(query.limit);
   const order = query.order ?? 'newest';
   if (!LIST_ORDERS.includes(order)) {
-    throw invalidInput(`order must be one of ${LIST_ORDERS.join(', ')}`, { field: 'order' });
+    throw invalidField('order', `must be one of ${LIST_ORDERS.join(', ')}`);
   }
   let programId: string | undefined;
   if (query.programId !== undefined) {
-    if (!UUID.test(query.programId)) throw invalidInput('programId must be a uuid', { field: 'programId' });
+    if (!isUuid(query.programId)) throw invalidField('programId', 'must be a uuid');
     programId = query.programId.toLowerCase();
   }
   const tag = `${listTag}${programId ? `:program:${programId}` : ''}${order === 'oldest' ? ':oldest' : ''}`;
@@ -81,10 +79,33 @@ export function scanPageSize(request: {
 }): number {
   const { partition, partitions, limit = 100 } = request;
   if (!Number.isInteger(partitions) || partitions < 1 || partitions > 64)
-    throw invalidInput('partitions must be 1..64');
+    throw invalidField('partitions', 'must be 1..64');
   if (!Number.isInteger(partition) || partition < 0 || partition >= partitions) {
-    throw invalidInput('partition must be 0..partitions-1');
+    throw invalidField('partition', 'must be 0..partitions-1');
   }
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidInput('scan limit must be 1..1000');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw invalidField('limit', 'must be 1..1000 in a scan');
   return limit;
+}
+
+/** The cursor tag of a state's list (with a status filter: its own list). */
+export const stateListTag = (stateCode: StateCode, status?: PackageStatus) =>
+  status ? `state:${stateCode}:${status}` : `state:${stateCode}`;
+
+/** The cursor tag of CMS's list, by the filters it has. */
+export function cmsListTag(stateCode?: StateCode, status?: PackageStatus): string {
+  if (stateCode && status) return `cms:state:${stateCode}:status:${status}`;
+  if (stateCode) return `cms:state:${stateCode}`;
+  if (status) return `cms:status:${status}`;
+  return 'cms';
+}
+
+/**
+ * CMS's list of never-submitted drafts is empty on every backend; its options are still checked,
+ * so a bad one is refused as on any list. Undefined when the list must be read.
+ */
+export function knownEmptyCmsPage(query: ListOptions & { status?: PackageStatus }): Page<never> | undefined {
+  if (query.status !== 'DRAFT') return undefined;
+  listPlan('cms', query);
+  return { items: [] };
 }

@@ -5,16 +5,20 @@
  * suite in `test/conformance/` is the executable definition of this interface.
  */
 import type {
-  Actor,
-  FormData,
+  AuditEvent,
+  ChangePlan,
+  NewAuditEvent,
+  NewPackagePlan,
   Package,
-  PackageDocument,
   PackageStatus,
   PackageSummary,
   State,
   StateCode,
   User,
 } from '../domain/index.js';
+
+export type { AuditAction, AuditEvent, NewAuditEvent } from '../domain/index.js';
+export { AUDIT_ACTIONS } from '../domain/index.js';
 
 export interface Page<T> {
   items: T[];
@@ -28,61 +32,11 @@ export interface PageRequest {
   cursor?: string;
 }
 
-export interface CreateDraftInput {
-  /** Chosen by the caller so retries are idempotent-safe; a repeat is `AlreadyExists`. */
-  id: string;
-  stateCode: StateCode;
-  formData: FormData;
-  documents?: PackageDocument[];
-  actor: Actor;
+/** What `changePackage` did: the package as read, and as written (null: deleted). */
+export interface ChangeResult {
+  before: Package;
+  after: Package | null;
 }
-
-export interface UpdateDraftInput {
-  expectedVersion: number;
-  /** Replaces the current revision's form data when given. */
-  formData?: FormData;
-  /** Replaces the current revision's document list when given. */
-  documents?: PackageDocument[];
-  actor: Actor;
-  /** How the audit trail names this change; default: an UPDATE "Draft updated". */
-  event?: { action: 'UPDATE' | 'UPLOAD' | 'REMOVE_DOCUMENT'; summary: string };
-}
-
-export interface TransitionInput {
-  expectedVersion: number;
-  actor: Actor;
-  /** Required for unlock and resubmit; ignored for the initial submit (the reason is "Initial submission"). */
-  reason?: string;
-}
-
-export interface DeleteDraftInput {
-  expectedVersion: number;
-  actor: Actor;
-}
-
-export const AUDIT_ACTIONS = [
-  'CREATE',
-  'UPDATE',
-  'DELETE',
-  'SUBMIT',
-  'UNLOCK',
-  'RESUBMIT',
-  'UPLOAD',
-  'REMOVE_DOCUMENT',
-  'DOWNLOAD',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export interface AuditEvent {
-  id: string;
-  packageId: string;
-  at: string;
-  actor: Actor;
-  action: AuditAction;
-  summary: string;
-}
-
-export type NewAuditEvent = Omit<AuditEvent, 'id' | 'at'>;
 
 /** `newest`: most recently updated first (the default); `oldest`: least recently updated first. */
 export const LIST_ORDERS = ['newest', 'oldest'] as const;
@@ -149,20 +103,19 @@ export interface SessionUser {
   /** 0 until the user first signs out; a session cookie is good only while it names this number. */
   sessionGeneration: number;
 }
-/** What `importAtomically` hands its work: a store whose writes all commit together, or none. */
-export type AtomicImportTarget = Pick<
-  Store,
-  | 'upsertStates'
-  | 'upsertUsers'
-  | 'raiseSessionGenerations'
-  | 'raiseCounters'
-  | 'importPackages'
-  | 'importAudit'
-  | 'listStates'
-  | 'listUsers'
-  | 'getCounters'
->;
+/** What `importAtomically` hands its work: writes that all commit together, or none. */
+export type AtomicImportTarget = Pick<Store, 'upsertStates' | 'upsertUsers' | 'listStates' | 'listUsers'> & {
+  maintenance: Pick<
+    StoreMaintenance,
+    'raiseSessionGenerations' | 'raiseCounters' | 'importPackages' | 'importAudit' | 'getCounters'
+  >;
+};
 
+/**
+ * The request-path contract: what the API and the services use. Every rule of a package's life
+ * is in `src/domain`; a store reads, runs the domain's plan, and persists before → after under
+ * its guards (version, number, immutability of submitted revisions).
+ */
 export interface Store {
   /** Which backend this is, for logs and health checks. */
   readonly backend: string;
@@ -175,55 +128,48 @@ export interface Store {
   // Reference data: seeded at start-up, the source of truth at run time.
   upsertStates(states: readonly State[]): Promise<void>;
   listStates(): Promise<State[]>;
-  /** @throws NotFound */
+  /** @throws NOT_FOUND */
   getState(code: StateCode): Promise<State>;
   upsertUsers(users: readonly User[]): Promise<void>;
   listUsers(): Promise<User[]>;
-  /** @throws NotFound */
+  /** @throws NOT_FOUND */
   getUser(id: string): Promise<User>;
 
   // Sessions: a per-user generation kept with the user, so checking a session cookie costs the
   // one read of the user that every request makes anyway.
 
-  /** The user and its session generation, in the single read `getUser` makes. @throws NotFound */
+  /** The user and its session generation, in the single read `getUser` makes. @throws NOT_FOUND */
   getSessionUser(id: string): Promise<SessionUser>;
   /**
    * Ends every session of the user: raises its session generation by one, atomically (two calls
    * at once raise it by two; it never goes back), and returns the new generation. `upsertUsers`
-   * never changes a generation. @throws NotFound
+   * never changes a generation. @throws NOT_FOUND
    */
   endSessions(userId: string): Promise<number>;
 
   /**
-   * Creates a package with one draft revision and allocates its per-state number, atomically:
-   * numbers of a state are unique and never reused (a deleted draft leaves a gap).
-   * Records a CREATE audit event in the same write.
-   * @throws AlreadyExists when the id is taken; NotFound when the state is unknown.
+   * Creates the package `plan` builds, allocating its per-state number and writing its audit
+   * event, atomically: numbers of a state are unique and never reused (a deleted draft leaves a gap).
+   * @throws ALREADY_EXISTS when the id is taken; NOT_FOUND when the state is unknown.
    */
-  createDraft(input: CreateDraftInput): Promise<Package>;
-  /** @throws NotFound */
+  createPackage(plan: NewPackagePlan): Promise<Package>;
+  /** @throws NOT_FOUND */
   getPackage(id: string): Promise<Package>;
   /**
-   * Changes the current (draft or unlocked) revision.
-   * @throws NotFound, VersionConflict, InvalidTransition (submitted packages are immutable)
+   * Reads the package once, runs `plan` on it, and writes the result with the plan's audit event,
+   * atomically, only if the package is still at the version read. When it moved on meanwhile,
+   * the store reads and plans again (bounded): a plan with an expected version then refuses with
+   * the domain's VERSION_CONFLICT; one without (a document upload) lands on the newer package.
+   * A plan's error is passed through untouched; nothing is written. A submitted revision is
+   * never rewritten, whatever the plan says.
+   * @throws NOT_FOUND; VERSION_CONFLICT when the retries run out
    */
-  updateDraft(id: string, input: UpdateDraftInput): Promise<Package>;
-  /**
-   * Deletes a never-submitted draft (its number is not reused). Its audit trail stays.
-   * @throws NotFound, VersionConflict, InvalidTransition
-   */
-  deleteDraft(id: string, input: DeleteDraftInput): Promise<void>;
-  /** DRAFT → SUBMITTED; freezes the revision. @throws NotFound, VersionConflict, InvalidTransition */
-  submit(id: string, input: TransitionInput): Promise<Package>;
-  /** SUBMITTED/RESUBMITTED → UNLOCKED; adds a draft revision copied from the last submitted one. */
-  unlock(id: string, input: TransitionInput & { reason: string }): Promise<Package>;
-  /** UNLOCKED → RESUBMITTED; freezes the revision. */
-  resubmit(id: string, input: TransitionInput & { reason: string }): Promise<Package>;
+  changePackage(id: string, plan: ChangePlan): Promise<ChangeResult>;
 
   /**
    * A state's packages, drafts included, most recently updated first (`order: 'oldest'` reverses).
    * Every page but the last holds `limit` items, filters included; the last is never empty.
-   * @throws InvalidInput on a bad limit, order, programId or a cursor of another list or options.
+   * @throws VALIDATION_FAILED on a bad limit, order or programId; INVALID_CURSOR on a cursor of another list or options.
    */
   listByState(stateCode: StateCode, query?: ListByStateQuery): Promise<Page<PackageSummary>>;
   /**
@@ -234,14 +180,21 @@ export interface Store {
    */
   listSubmitted(query?: ListSubmittedQuery): Promise<Page<PackageSummary>>;
 
-  /** Appends an event that is not a package change (e.g. a download). @throws NotFound */
+  /** Appends an event that is not a package change (e.g. a download). @throws NOT_FOUND */
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   /** A package's audit trail, oldest first. Kept after a draft is deleted. */
   listAudit(packageId: string, page?: PageRequest): Promise<Page<AuditEvent>>;
 
-  // Maintenance: copying between backends, backups and dual-write mirroring. Never used on a
-  // request path; each is idempotent so an interrupted run can simply be repeated.
+  /** Releases clients and connections the store owns. */
+  close(): Promise<void>;
+}
 
+/**
+ * Maintenance: copying between backends, backups, restores and dual-write mirroring. Only
+ * `src/ops` and the CLI hold it (through `MaintainedStore`); never used on a request path.
+ * Each is idempotent, so an interrupted run can simply be repeated.
+ */
+export interface StoreMaintenance {
   /** Every package, whole, one partition at a time; `cursor` absent when the partition is done. */
   scanPackages(request: ScanRequest): Promise<Page<Package>>;
   /** Every audit event (also of deleted drafts), one partition at a time. */
@@ -265,7 +218,7 @@ export interface Store {
   /**
    * Writes packages exactly as given — ids, numbers, revisions, timestamps. A package the target
    * already holds is replaced only when the mode says so (default: when it is older; see ImportOptions).
-   * @throws AlreadyExists when a package's number is held by another package of its state
+   * @throws ALREADY_EXISTS when a package's number is held by another package of its state
    */
   importPackages(packages: readonly Package[], options?: ImportOptions): Promise<void>;
   /** Writes audit events as given; an event already there (same id) is left alone. */
@@ -277,22 +230,12 @@ export interface Store {
    * transaction). Absent where the backend cannot (DynamoDB): callers check before writing.
    */
   importAtomically?(work: (target: AtomicImportTarget) => Promise<void>): Promise<void>;
-
-  /** Releases clients and connections the store owns. */
-  close(): Promise<void>;
 }
 
-/** The maintenance part of the contract, which each backend builds in its own module. */
-export type StoreMaintenance = Pick<
-  Store,
-  | 'scanPackages'
-  | 'scanAudit'
-  | 'scanPackagesWithAudit'
-  | 'countPackages'
-  | 'getCounters'
-  | 'raiseCounters'
-  | 'importPackages'
-  | 'importAudit'
-  | 'removePackage'
-  | 'importAtomically'
->;
+/** A store with its maintenance part: what `createStore` opens, and what ops and the CLI receive. */
+export interface MaintainedStore extends Store {
+  readonly maintenance: StoreMaintenance;
+}
+
+/** The maintenance of packages, counters and audit: each backend's maintenance module (sessions come with users). */
+export type PackageMaintenance = Omit<StoreMaintenance, 'getSessionGenerations' | 'raiseSessionGenerations'>;

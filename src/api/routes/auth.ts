@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ServiceError } from '../../service/service-error.js';
+import { hasErrorCode } from '../../domain/index.js';
 import { endOwnSessions } from '../../service/session-service.js';
-import { isStoreError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import {
   authorizationUrl,
@@ -18,7 +17,7 @@ import {
   SIGNIN_PAGE,
   SignInError,
 } from '../oidc-flow.js';
-import { ProblemSchema } from '../problem.js';
+import { ApiError, ProblemSchema } from '../problem.js';
 import { DevLoginBody, UserSchema } from '../schemas.js';
 import {
   endSession,
@@ -75,7 +74,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
     },
     async (req) => {
       const user = await sessionUser(req, store);
-      if (!user) throw new ServiceError('UNAUTHENTICATED', 'not signed in');
+      if (!user) throw new ApiError('UNAUTHENTICATED', 'not signed in');
       return user;
     },
   );
@@ -91,7 +90,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
     },
     async (req, reply) => {
       const user = await sessionUser(req, store);
-      if (!user) throw new ServiceError('UNAUTHENTICATED', 'not signed in');
+      if (!user) throw new ApiError('UNAUTHENTICATED', 'not signed in');
       return { token: reply.generateCsrf({ userInfo: user.id }) };
     },
   );
@@ -165,7 +164,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
         reply.header('x-csrf-token', reply.generateCsrf({ userInfo: user.id }));
         return user;
       } catch (e) {
-        if (isStoreError(e, 'NotFound')) throw new ServiceError('NOT_FOUND', 'no such user');
+        if (hasErrorCode(e, 'NOT_FOUND')) throw new ApiError('NOT_FOUND', 'no such user');
         throw e;
       }
     },

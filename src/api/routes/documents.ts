@@ -3,9 +3,8 @@ import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-prov
 import { z } from 'zod';
 import { DOCUMENT_CATEGORIES, DocumentSchema } from '../../domain/index.js';
 import type { DocumentService } from '../../service/document-service.js';
-import { ServiceError } from '../../service/service-error.js';
 import { readUpload } from '../multipart-upload.js';
-import { ProblemSchema } from '../problem.js';
+import { ApiError, COMMON_PROBLEMS, ProblemSchema } from '../problem.js';
 import { IdParams } from '../schemas.js';
 import { currentUser } from '../session.js';
 
@@ -22,13 +21,6 @@ const UploadFields = z.object({
 const UploadForm = UploadFields.extend({
   file: z.file().describe('the document: PDF, Word, Excel, CSV or plain text'),
 });
-const errors = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-};
 
 function fieldValue(field: unknown): string | undefined {
   const f = Array.isArray(field) ? field[0] : field;
@@ -66,13 +58,13 @@ export const documentRoutes: FastifyPluginAsyncZod<{
         consumes: ['multipart/form-data'],
         params: IdParams,
         body: UploadForm,
-        response: { 201: DocumentSchema, ...errors, 413: ProblemSchema, 415: ProblemSchema },
+        response: { 201: DocumentSchema, ...COMMON_PROBLEMS, 413: ProblemSchema, 415: ProblemSchema },
       },
     },
     async (req, reply) => {
       const user = currentUser(req);
       if (!req.isMultipart()) {
-        throw new ServiceError('VALIDATION_FAILED', 'send the document as multipart/form-data', [
+        throw new ApiError('VALIDATION_FAILED', 'send the document as multipart/form-data', [
           { path: 'file', message: 'is missing' },
         ]);
       }
@@ -85,7 +77,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{
       });
       if (!fields.success) {
         part.file.resume();
-        throw new ServiceError(
+        throw new ApiError(
           'VALIDATION_FAILED',
           'the upload fields are not valid (send them before the file)',
           fields.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
@@ -119,7 +111,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{
         response: {
           200: z.object({ url: z.string(), name: z.string(), expiresAt: z.string() }),
           302: z.null(),
-          ...errors,
+          ...COMMON_PROBLEMS,
         },
       },
     },
@@ -138,7 +130,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{
         summary: 'Remove a document from a draft (its file is deleted unless a submitted revision keeps it)',
         tags: ['documents'],
         params: DocumentParams,
-        response: { 204: z.null(), ...errors },
+        response: { 204: z.null(), ...COMMON_PROBLEMS },
       },
     },
     async (req, reply) => {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { PackageService } from '../../service/package-service.js';
 import { type CursorSeal, sealPage } from '../cursor-seal.js';
-import { ProblemSchema } from '../problem.js';
+import { COMMON_PROBLEMS, ProblemSchema } from '../problem.js';
 import {
   AuditEventSchema,
   CreatePackageBody,
@@ -19,14 +19,6 @@ import {
   UpdatePackageBody,
 } from '../schemas.js';
 import { currentUser } from '../session.js';
-
-const errors = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-};
 
 export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cursors: CursorSeal }> = async (
   app,
@@ -48,7 +40,7 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
           'pass back `cursor` with the same options for the next page (a cursor of other options is a 400).',
         tags: ['packages'],
         querystring: ListPackagesQuery,
-        response: { 200: pageOf(PackageSummaryViewSchema), ...errors },
+        response: { 200: pageOf(PackageSummaryViewSchema), ...COMMON_PROBLEMS },
       },
     },
     async (req) => {
@@ -64,7 +56,7 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         summary: "Create a draft package in the signed-in state user's state",
         tags: ['packages'],
         body: CreatePackageBody,
-        response: { 201: PackageViewSchema, ...errors },
+        response: { 201: PackageViewSchema, ...COMMON_PROBLEMS },
       },
     },
     async (req, reply) => {
@@ -80,7 +72,7 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         summary: 'One package with its revision history',
         tags: ['packages'],
         params: IdParams,
-        response: { 200: PackageViewSchema, ...errors },
+        response: { 200: PackageViewSchema, ...COMMON_PROBLEMS },
       },
     },
     (req) => packages.get(currentUser(req), req.params.id),
@@ -94,7 +86,7 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         tags: ['packages'],
         params: IdParams,
         body: UpdatePackageBody,
-        response: { 200: PackageViewSchema, ...errors },
+        response: { 200: PackageViewSchema, ...COMMON_PROBLEMS },
       },
     },
     (req) => {
@@ -111,7 +103,7 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         tags: ['packages'],
         params: IdParams,
         querystring: DeleteQuery,
-        response: { 204: z.null(), ...errors },
+        response: { 204: z.null(), ...COMMON_PROBLEMS },
       },
     },
     async (req, reply) => {
@@ -128,7 +120,7 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         tags: ['packages'],
         params: IdParams,
         body: TransitionBody,
-        response: { 200: PackageViewSchema, ...errors, 422: ProblemSchema },
+        response: { 200: PackageViewSchema, ...COMMON_PROBLEMS, 422: ProblemSchema },
       },
     },
     (req) => packages.submit(currentUser(req), req.params.id, req.body.expectedVersion),
@@ -142,7 +134,7 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         tags: ['packages'],
         params: IdParams,
         body: ReasonBody,
-        response: { 200: PackageViewSchema, ...errors },
+        response: { 200: PackageViewSchema, ...COMMON_PROBLEMS },
       },
     },
     (req) => packages.unlock(currentUser(req), req.params.id, req.body.expectedVersion, req.body.reason),
@@ -156,7 +148,7 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         tags: ['packages'],
         params: IdParams,
         body: ReasonBody,
-        response: { 200: PackageViewSchema, ...errors, 422: ProblemSchema },
+        response: { 200: PackageViewSchema, ...COMMON_PROBLEMS, 422: ProblemSchema },
       },
     },
     (req) => packages.resubmit(currentUser(req), req.params.id, req.body.expectedVersion, req.body.reason),
@@ -173,7 +165,7 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         tags: ['packages'],
         params: IdParams,
         querystring: PageQuery,
-        response: { 200: pageOf(AuditEventSchema), ...errors },
+        response: { 200: pageOf(AuditEventSchema), ...COMMON_PROBLEMS },
       },
     },
     async (req) => {

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ReferenceData } from '../../service/reference-data.js';
-import { ServiceError } from '../../service/service-error.js';
-import { ProblemSchema } from '../problem.js';
+import { ApiError, ProblemSchema } from '../problem.js';
 import { StateParams, StateSchema } from '../schemas.js';
 
 export const stateRoutes: FastifyPluginAsyncZod<{ reference: ReferenceData }> = async (
@@ -33,7 +32,7 @@ export const stateRoutes: FastifyPluginAsyncZod<{ reference: ReferenceData }> = 
     },
     async (req) => {
       const state = await reference.state(req.params.code);
-      if (!state) throw new ServiceError('NOT_FOUND', `state ${req.params.code} was not found`);
+      if (!state) throw new ApiError('NOT_FOUND', `state ${req.params.code} was not found`);
       return state;
     },
   );

@@ -7,7 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Package } from '../../domain/index.js';
-import type { Page, ScanRequest, Store } from '../store.js';
+import type { MaintainedStore, Page, ScanRequest, StoreMaintenance } from '../store.js';
 import { mirrorAudit, mirrorCounter, mirrorPackage, mirrorReference } from './mirror.js';
 import { type MirrorFailure, type MirrorJournal, memoryJournal } from './mirror-journal.js';
 
@@ -17,8 +17,8 @@ export interface DualLogger {
 }
 
 export interface DualStoreOptions {
-  primary: Store;
-  secondary: Store;
+  primary: MaintainedStore;
+  secondary: MaintainedStore;
   /** Share of reads (0..1) repeated on the secondary and compared. */
   shadowReadRate?: number;
   journal?: MirrorJournal;
@@ -35,7 +35,7 @@ const consoleLogger: DualLogger = {
   error: (d, m) => console.error(m, d),
 };
 
-export function createDualStore(options: DualStoreOptions): Store {
+export function createDualStore(options: DualStoreOptions): MaintainedStore {
   const { primary, secondary } = options;
   const journal = options.journal ?? memoryJournal();
   const log = options.logger ?? consoleLogger;
@@ -137,6 +137,42 @@ export function createDualStore(options: DualStoreOptions): Store {
   }
 
   const samePage = <T>(a: Page<T>, b: Page<T>) => isDeepStrictEqual(a.items, b.items);
+  const fromPrimary = primary.maintenance;
+
+  // Maintenance reads the primary; maintenance writes go to both, like any write.
+  const maintenance: StoreMaintenance = {
+    scanPackages: (request) => fromPrimary.scanPackages(request),
+    scanAudit: (request) => fromPrimary.scanAudit(request),
+    ...(fromPrimary.scanPackagesWithAudit
+      ? { scanPackagesWithAudit: (request: ScanRequest) => fromPrimary.scanPackagesWithAudit!(request) }
+      : {}),
+    countPackages: () => fromPrimary.countPackages(),
+    getCounters: (states) => fromPrimary.getCounters(states),
+    async raiseCounters(counters) {
+      await fromPrimary.raiseCounters(counters);
+      await mirror('reference', 'raiseCounters', undefined, () => mirrorReference(primary, secondary));
+    },
+    getSessionGenerations: () => fromPrimary.getSessionGenerations(),
+    async raiseSessionGenerations(generations) {
+      await fromPrimary.raiseSessionGenerations(generations);
+      await mirror('reference', 'raiseSessionGenerations', undefined, () =>
+        mirrorReference(primary, secondary),
+      );
+    },
+    async importPackages(packages, importOptions) {
+      await fromPrimary.importPackages(packages, importOptions);
+      // A forced import may move the primary back to an older version: the secondary follows.
+      const mode = importOptions?.mode === 'force' ? 'force' : 'replace';
+      for (const p of packages) await mirrorOne('importPackages', p.id, mode);
+    },
+    async importAudit(events) {
+      await fromPrimary.importAudit(events);
+      for (const id of new Set(events.map((e) => e.packageId))) {
+        await mirror('audit', 'importAudit', id, () => mirrorAudit(primary, secondary, id));
+      }
+    },
+    removePackage: (id) => thenMirror('removePackage', id, () => fromPrimary.removePackage(id)),
+  };
 
   return {
     backend: `dual(${primary.backend}→${secondary.backend})`,
@@ -158,28 +194,28 @@ export function createDualStore(options: DualStoreOptions): Store {
       const generation = await primary.endSessions(userId);
       // The primary's number, raised to on the secondary: a retried or late mirror never undoes a newer one.
       await mirror('reference', 'endSessions', undefined, () =>
-        secondary.raiseSessionGenerations({ [userId]: generation }),
+        secondary.maintenance.raiseSessionGenerations({ [userId]: generation }),
       );
       return generation;
     },
 
-    async createDraft(input) {
+    async createPackage(plan) {
       let created: Package | undefined;
       try {
-        created = await primary.createDraft(input);
+        created = await primary.createPackage(plan);
         return created;
       } finally {
         // Even a failed create may have used up a number on the primary: keep the counters equal.
         // Both mirrors at once, so the create waits for the secondary at most one timeout.
         await Promise.all([
-          created ? mirrorOne('createDraft', created.id) : undefined,
+          created ? mirrorOne('createPackage', created.id) : undefined,
           mirror(
             'reference',
-            'createDraft',
+            'createPackage',
             undefined,
-            () => mirrorCounter(primary, secondary, input.stateCode),
+            () => mirrorCounter(primary, secondary, plan.stateCode),
             // Raising a counter never lowers it: counters need no order among themselves.
-            `*counter*${input.stateCode}`,
+            `*counter*${plan.stateCode}`,
           ),
         ]);
       }
@@ -189,11 +225,7 @@ export function createDualStore(options: DualStoreOptions): Store {
       shadow<Package>('getPackage', pkg, () => secondary.getPackage(id), isDeepStrictEqual);
       return pkg;
     },
-    updateDraft: (id, input) => thenMirror('updateDraft', id, () => primary.updateDraft(id, input)),
-    deleteDraft: (id, input) => thenMirror('deleteDraft', id, () => primary.deleteDraft(id, input)),
-    submit: (id, input) => thenMirror('submit', id, () => primary.submit(id, input)),
-    unlock: (id, input) => thenMirror('unlock', id, () => primary.unlock(id, input)),
-    resubmit: (id, input) => thenMirror('resubmit', id, () => primary.resubmit(id, input)),
+    changePackage: (id, plan) => thenMirror('changePackage', id, () => primary.changePackage(id, plan)),
 
     async listByState(stateCode, query) {
       const page = await primary.listByState(stateCode, query);
@@ -217,38 +249,7 @@ export function createDualStore(options: DualStoreOptions): Store {
     },
     listAudit: (packageId, page) => primary.listAudit(packageId, page),
 
-    // Maintenance reads the primary; maintenance writes go to both, like any write.
-    scanPackages: (request) => primary.scanPackages(request),
-    scanAudit: (request) => primary.scanAudit(request),
-    ...(primary.scanPackagesWithAudit
-      ? { scanPackagesWithAudit: (request: ScanRequest) => primary.scanPackagesWithAudit!(request) }
-      : {}),
-    countPackages: () => primary.countPackages(),
-    getCounters: (states) => primary.getCounters(states),
-    async raiseCounters(counters) {
-      await primary.raiseCounters(counters);
-      await mirror('reference', 'raiseCounters', undefined, () => mirrorReference(primary, secondary));
-    },
-    getSessionGenerations: () => primary.getSessionGenerations(),
-    async raiseSessionGenerations(generations) {
-      await primary.raiseSessionGenerations(generations);
-      await mirror('reference', 'raiseSessionGenerations', undefined, () =>
-        mirrorReference(primary, secondary),
-      );
-    },
-    async importPackages(packages, importOptions) {
-      await primary.importPackages(packages, importOptions);
-      // A forced import may move the primary back to an older version: the secondary follows.
-      const mode = importOptions?.mode === 'force' ? 'force' : 'replace';
-      for (const p of packages) await mirrorOne('importPackages', p.id, mode);
-    },
-    async importAudit(events) {
-      await primary.importAudit(events);
-      for (const id of new Set(events.map((e) => e.packageId))) {
-        await mirror('audit', 'importAudit', id, () => mirrorAudit(primary, secondary, id));
-      }
-    },
-    removePackage: (id) => thenMirror('removePackage', id, () => primary.removePackage(id)),
+    maintenance,
 
     async degradation() {
       const reasons = [...((await secondary.degradation?.()) ?? [])];

@@ -4,27 +4,24 @@
  * at once — so the dual store journals the mirror — and the next call after a pause tries to
  * connect again.
  */
-import type { Store } from '../store.js';
+import type { MaintainedStore, Store, StoreMaintenance } from '../store.js';
 
 export interface LateStoreOptions {
   /** The backend's name, for `backend` and messages. */
   name: string;
   /** Connects (and migrates); called again after a failure, once `retryAfterMs` has passed. */
-  open: () => Promise<Store>;
+  open: () => Promise<MaintainedStore>;
   /** Default 5000: an unreachable secondary costs one connection attempt per pause, not one per write. */
   retryAfterMs?: number;
 }
 
-export interface LateStore extends Store {
+export interface LateStore extends MaintainedStore {
   /** Tries to connect now, waiting at most `waitMs`; the attempt goes on in the background after that. */
   connect(waitMs: number): Promise<{ connected: true } | { connected: false; reason: string }>;
 }
 
-/** Every Store method that needs the connected store (the rest are answered here). */
-type Forwarded = Exclude<
-  keyof Store,
-  'backend' | 'degradation' | 'close' | 'scanPackagesWithAudit' | 'importAtomically'
->;
+/** Every request-path method that needs the connected store (the rest are answered here). */
+type Forwarded = Exclude<keyof Store, 'backend' | 'degradation' | 'close'>;
 const FORWARDED: Record<Forwarded, true> = {
   upsertStates: true,
   listStates: true,
@@ -34,24 +31,24 @@ const FORWARDED: Record<Forwarded, true> = {
   getUser: true,
   getSessionUser: true,
   endSessions: true,
-  getSessionGenerations: true,
-  raiseSessionGenerations: true,
-  createDraft: true,
+  createPackage: true,
   getPackage: true,
-  updateDraft: true,
-  deleteDraft: true,
-  submit: true,
-  unlock: true,
-  resubmit: true,
+  changePackage: true,
   listByState: true,
   listSubmitted: true,
   appendAudit: true,
   listAudit: true,
+};
+/** Every maintenance method a mirror or repair calls (the optional ones are not offered). */
+type ForwardedMaintenance = Exclude<keyof StoreMaintenance, 'scanPackagesWithAudit' | 'importAtomically'>;
+const FORWARDED_MAINTENANCE: Record<ForwardedMaintenance, true> = {
   scanPackages: true,
   scanAudit: true,
   countPackages: true,
   getCounters: true,
   raiseCounters: true,
+  getSessionGenerations: true,
+  raiseSessionGenerations: true,
   importPackages: true,
   importAudit: true,
   removePackage: true,
@@ -61,12 +58,12 @@ type AnyMethod = (...args: unknown[]) => Promise<unknown>;
 
 export function openWhenReachable(options: LateStoreOptions): LateStore {
   const retryAfterMs = options.retryAfterMs ?? 5000;
-  let opened: Store | undefined;
-  let opening: Promise<Store> | undefined;
+  let opened: MaintainedStore | undefined;
+  let opening: Promise<MaintainedStore> | undefined;
   let lastFailure: { at: number; message: string } | undefined;
   let closed = false;
 
-  function current(): Promise<Store> {
+  function current(): Promise<MaintainedStore> {
     if (opened) return Promise.resolve(opened);
     if (closed) return Promise.reject(new Error(`the ${options.name} secondary is closed`));
     if (opening) return opening;
@@ -94,18 +91,23 @@ export function openWhenReachable(options: LateStoreOptions): LateStore {
     return opening;
   }
 
-  const forwarded = Object.fromEntries(
-    Object.keys(FORWARDED).map((method) => [
-      method,
-      async (...args: unknown[]) => {
-        const store = (await current()) as unknown as Record<string, AnyMethod>;
-        return store[method]!(...args);
-      },
-    ]),
-  ) as unknown as Pick<Store, Forwarded>;
+  /** Methods that connect first, then call `method` on what `part` picks of the connected store. */
+  const forward = (methods: object, part: (store: MaintainedStore) => object): unknown =>
+    Object.fromEntries(
+      Object.keys(methods).map((method) => [
+        method,
+        async (...args: unknown[]) => {
+          const target = part(await current()) as Record<string, AnyMethod>;
+          return target[method]!(...args);
+        },
+      ]),
+    );
+  const forwarded = forward(FORWARDED, (store) => store) as Pick<Store, Forwarded>;
+  const maintenance = forward(FORWARDED_MAINTENANCE, (store) => store.maintenance) as StoreMaintenance;
 
   return {
     ...forwarded,
+    maintenance,
     backend: options.name,
     async degradation() {
       if (opened) return (await opened.degradation?.()) ?? [];

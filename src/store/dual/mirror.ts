@@ -3,9 +3,8 @@
  * holds now. Used by dual-write mode after each write, and by `carepack store repair`.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Package } from '../../domain/index.js';
-import { isStoreError } from '../errors.js';
-import type { AuditEvent, Store } from '../store.js';
+import { hasErrorCode, type Package } from '../../domain/index.js';
+import type { AuditEvent, MaintainedStore, Store } from '../store.js';
 
 async function allAudit(store: Store, packageId: string): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
@@ -30,15 +29,15 @@ const MAX_MIRROR_ROUNDS = 5;
  */
 export async function mirrorPackage(
   primary: Store,
-  secondary: Store,
+  secondary: MaintainedStore,
   packageId: string,
   /** `force` when the primary itself was forced back to an older version (a forced restore). */
   mode: 'replace' | 'force' = 'replace',
 ): Promise<void> {
   let current = await packageOrNone(primary, packageId);
   for (let round = 1; ; round++) {
-    if (current) await secondary.importPackages([current], { mode });
-    else await secondary.removePackage(packageId);
+    if (current) await secondary.maintenance.importPackages([current], { mode });
+    else await secondary.maintenance.removePackage(packageId);
     const now = await packageOrNone(primary, packageId);
     if (isDeepStrictEqual(now, current)) break;
     if (round === MAX_MIRROR_ROUNDS)
@@ -52,24 +51,24 @@ async function packageOrNone(store: Store, packageId: string): Promise<Package |
   try {
     return await store.getPackage(packageId);
   } catch (e) {
-    if (isStoreError(e, 'NotFound')) return undefined;
+    if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
     throw e;
   }
 }
 
-export async function mirrorAudit(primary: Store, secondary: Store, packageId: string): Promise<void> {
-  await secondary.importAudit(await allAudit(primary, packageId));
+export async function mirrorAudit(primary: Store, secondary: MaintainedStore, packageId: string) {
+  await secondary.maintenance.importAudit(await allAudit(primary, packageId));
 }
 
 /** States, users (with their session generations) and package counters. */
-export async function mirrorReference(primary: Store, secondary: Store): Promise<void> {
+export async function mirrorReference(primary: MaintainedStore, secondary: MaintainedStore): Promise<void> {
   await secondary.upsertStates(await primary.listStates());
   await secondary.upsertUsers(await primary.listUsers());
-  await secondary.raiseSessionGenerations(await primary.getSessionGenerations());
-  await secondary.raiseCounters(await primary.getCounters());
+  await secondary.maintenance.raiseSessionGenerations(await primary.maintenance.getSessionGenerations());
+  await secondary.maintenance.raiseCounters(await primary.maintenance.getCounters());
 }
 
-export async function mirrorCounter(primary: Store, secondary: Store, stateCode: string): Promise<void> {
-  const counters = await primary.getCounters([stateCode]);
-  if (counters[stateCode] !== undefined) await secondary.raiseCounters(counters);
+export async function mirrorCounter(primary: MaintainedStore, secondary: MaintainedStore, stateCode: string) {
+  const counters = await primary.maintenance.getCounters([stateCode]);
+  if (counters[stateCode] !== undefined) await secondary.maintenance.raiseCounters(counters);
 }

@@ -9,17 +9,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Package, StateCode } from '../../domain/index.js';
+import { assertStorableText } from '../../domain/index.js';
 import { inParallel } from '../../lib/parallel.js';
 import { latestOfEach, refuseSharedNumbers } from '../import-checks.js';
 import { decodeCursor, encodeCursor, isStringRecord, scanPageSize } from '../paging.js';
-import { assertStorableText } from '../storable-text.js';
 import type {
   AuditEvent,
   ImportOptions,
+  PackageMaintenance,
   PackagesWithAuditPage,
   Page,
   ScanRequest,
-  StoreMaintenance,
 } from '../store.js';
 import { isConditionalCheckFailed } from './dynamo-errors.js';
 import { importPackagesGuarded } from './dynamo-import.js';
@@ -50,7 +50,7 @@ export function packageToItems(pkg: Package): Item[] {
   ];
 }
 
-export function createDynamoMaintenance(table: DynamoTable): StoreMaintenance {
+export function createDynamoMaintenance(table: DynamoTable): PackageMaintenance {
   const { client, name: TableName } = table;
 
   /**

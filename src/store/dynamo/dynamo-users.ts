@@ -4,11 +4,10 @@
  * UpdateItem, never Put: a Put would replace the item and drop the generation.
  */
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type StateCode, type User, UserSchema } from '../../domain/index.js';
+import { assertStorableText, type StateCode, type User, UserSchema } from '../../domain/index.js';
 import { inParallel } from '../../lib/parallel.js';
 import { notFound } from '../errors.js';
-import { assertStorableText } from '../storable-text.js';
-import type { SessionUser, Store } from '../store.js';
+import type { SessionUser, Store, StoreMaintenance } from '../store.js';
 import { isConditionalCheckFailed } from './dynamo-errors.js';
 import { USERS_PK, userKey } from './dynamo-keys.js';
 import { type Item, itemToUser, userToItem } from './dynamo-marshal.js';
@@ -22,14 +21,9 @@ const WRITES_IN_PARALLEL = 16;
 
 type UserOperations = Pick<
   Store,
-  | 'upsertUsers'
-  | 'listUsers'
-  | 'getUser'
-  | 'getSessionUser'
-  | 'endSessions'
-  | 'getSessionGenerations'
-  | 'raiseSessionGenerations'
->;
+  'upsertUsers' | 'listUsers' | 'getUser' | 'getSessionUser' | 'endSessions'
+> &
+  Pick<StoreMaintenance, 'getSessionGenerations' | 'raiseSessionGenerations'>;
 
 export function createDynamoUsers(
   table: DynamoTable,

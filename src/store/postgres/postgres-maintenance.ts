@@ -4,11 +4,10 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Package, StateCode } from '../../domain/index.js';
-import { isUuid } from '../ids.js';
+import { assertStorableText, isUuid } from '../../domain/index.js';
 import { latestOfEach, numberTaken, refuseSharedNumbers } from '../import-checks.js';
 import { decodeCursor, encodeCursor, scanPageSize } from '../paging.js';
-import { assertStorableText } from '../storable-text.js';
-import type { AuditEvent, Page, ScanRequest, StoreMaintenance } from '../store.js';
+import type { AuditEvent, PackageMaintenance, Page, ScanRequest } from '../store.js';
 import { auditFromRow, auditRow } from './postgres-marshal.js';
 import { insertPackages, readPackages } from './postgres-rows.js';
 import type { Database } from './postgres-schema.js';
@@ -72,7 +71,7 @@ function joining(trx: Transaction<Database>): Kysely<Database> {
   });
 }
 
-export function createPostgresMaintenance(db: Kysely<Database>): StoreMaintenance {
+export function createPostgresMaintenance(db: Kysely<Database>): PackageMaintenance {
   return {
     async scanPackages(request): Promise<Page<Package>> {
       const { partition, partitions, limit, tag, after } = scanArgs(request, 'packages');

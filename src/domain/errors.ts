@@ -1,0 +1,76 @@
+import type { FieldError } from './validate-submit.js';
+
+/**
+ * Every way a rule of a package's life refuses a request. The API maps each code to one HTTP
+ * status (src/api/problem.ts); stores add only their own codes (src/store/errors.ts).
+ */
+export const DOMAIN_ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'INVALID_TRANSITION',
+  'VERSION_CONFLICT',
+  'SUBMISSION_INCOMPLETE',
+  'DUPLICATE_DOCUMENT',
+  'UNSUPPORTED_FILE',
+  'FILE_TOO_LARGE',
+  'CHECKSUM_MISMATCH',
+  'NOT_DOWNLOADABLE',
+] as const;
+export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    /** Which fields of the request break the rule, for field-level messages. */
+    readonly fields: FieldError[] = [],
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const invalidFields = (message: string, fields: FieldError[]) =>
+  new DomainError('VALIDATION_FAILED', message, fields);
+
+/** One field refused, the message saying why. */
+export const invalidField = (path: string, message: string) =>
+  new DomainError('VALIDATION_FAILED', `${path} ${message}`, [{ path, message }]);
+
+export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
+
+export const notFound = (what: string, id: string) =>
+  new DomainError('NOT_FOUND', `${what} ${id} was not found`, [], { id });
+
+export const invalidTransition = (id: string, action: string, status: string) =>
+  new DomainError('INVALID_TRANSITION', `cannot ${action} package ${id} while it is ${status}`, [], {
+    id,
+    action,
+    status,
+  });
+
+export const versionConflict = (id: string, expected: number, actual?: number) =>
+  new DomainError(
+    'VERSION_CONFLICT',
+    `package ${id} was changed by someone else (expected version ${expected}${actual ? `, now ${actual}` : ''})`,
+    [],
+    { id, expectedVersion: expected, actualVersion: actual },
+  );
+
+/** Names of the error classes that carry a code of the shared vocabulary (domain, store, API). */
+const CODED_ERRORS = new Set(['DomainError', 'StoreError', 'ApiError']);
+
+/** The code of an error Carepack raised on purpose (domain, store or API), else undefined. */
+export function errorCode(e: unknown): string | undefined {
+  if (e instanceof Error && CODED_ERRORS.has(e.name) && 'code' in e && typeof e.code === 'string')
+    return e.code;
+  return undefined;
+}
+
+/** True when `e` is a Carepack error with this code (with any code, when none is given). */
+export function hasErrorCode(e: unknown, code?: string): boolean {
+  const found = errorCode(e);
+  return found !== undefined && (code === undefined || found === code);
+}
