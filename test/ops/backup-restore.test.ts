@@ -161,7 +161,7 @@ const refusal = (promise: Promise<unknown>) =>
 const isEmptyStore = async (store: Store) =>
   (await store.listStates()).length === 0 &&
   (await store.listUsers()).length === 0 &&
-  (await store.countPackages()) === 0;
+  (await store.maintenance.countPackages()) === 0;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'carepack-backup-'));
@@ -215,8 +215,8 @@ describe('backupStore', () => {
       (l) => (l.data as { packageId: string }).packageId === deletedDraftId,
     );
     expect(trail.map((l) => (l.data as { action: string }).action).sort()).toEqual(['CREATE', 'DELETE']);
-    expect(byType('counters')).toEqual([{ type: 'counters', data: await source.getCounters() }]);
-    expect(byType('sessions')).toEqual([{ type: 'sessions', data: await source.getSessionGenerations() }]);
+    expect(byType('counters')).toEqual([{ type: 'counters', data: await source.maintenance.getCounters() }]);
+    expect(byType('sessions')).toEqual([{ type: 'sessions', data: await source.maintenance.getSessionGenerations() }]);
     // States come before any package (the Postgres schema needs them first).
     const firstPackage = lines.findIndex((l) => l.type === 'package');
     const lastState = lines.map((l) => l.type).lastIndexOf('state');
@@ -260,8 +260,8 @@ describe('restoreStore', () => {
       onProgress: (d, t) => calls.push([d, t]),
     });
     expect(counts).toMatchObject({ states: 3, users: 5, packages: PACKAGES, counters: 3 });
-    expect(Object.values(await target.getSessionGenerations()).sort()).toEqual([1, 2]);
-    expect(await target.getSessionGenerations()).toEqual(await source.getSessionGenerations());
+    expect(Object.values(await target.maintenance.getSessionGenerations()).sort()).toEqual([1, 2]);
+    expect(await target.maintenance.getSessionGenerations()).toEqual(await source.maintenance.getSessionGenerations());
     expect(calls[calls.length - 1]).toEqual([PACKAGES, PACKAGES]);
     const report = compareDigests(sourceDigest, await digestStore(target));
     expect(report.mismatches).toEqual([]);
@@ -271,7 +271,7 @@ describe('restoreStore', () => {
   it('round-trips through embedded PostgreSQL (PGlite): restore, back up again, restore that', async () => {
     const pg = await freshPglite();
     await restoreStore(pg, { in: backupFile });
-    expect(await pg.getSessionGenerations()).toEqual(await source.getSessionGenerations());
+    expect(await pg.maintenance.getSessionGenerations()).toEqual(await source.maintenance.getSessionGenerations());
     const pgDigest = await digestStore(pg);
     expect(compareDigests(sourceDigest, pgDigest).mismatches).toEqual([]);
     expect(compareDigests(sourceDigest, pgDigest).ok).toBe(true);
@@ -356,7 +356,7 @@ describe('restoreStore', () => {
     );
     const target = await freshDynamo();
     await restoreStore(target, { in: old });
-    expect(await target.getSessionGenerations()).toEqual({});
+    expect(await target.maintenance.getSessionGenerations()).toEqual({});
     // A forced restore of an older backup onto a store whose users signed out since.
     const user = (await target.listUsers())[0]!;
     for (let i = 0; i < 5; i++) await target.endSessions(user.id);
@@ -430,9 +430,9 @@ describe('restoreStore', () => {
         );
         const last = lines.filter((l) => l.type === 'package').pop()!.data;
         const clash: Package = { ...structuredClone(last), id: randomUUID(), stateNumber: 999 };
-        await target.importPackages([clash], { mode: 'overwrite' });
+        await target.maintenance.importPackages([clash], { mode: 'overwrite' });
         const before = await digestStore(target);
-        const counters = await target.getCounters();
+        const counters = await target.maintenance.getCounters();
 
         const error = await refusal(restoreStore(target, { in: backupFile, force: true, batchSize: 1 }));
         expect(error).toBeInstanceOf(Error);
@@ -440,7 +440,7 @@ describe('restoreStore', () => {
         const after = compareDigests(before, await digestStore(target));
         expect(after.mismatches).toEqual([]);
         expect(after.ok).toBe(true);
-        expect(await target.getCounters()).toEqual(counters);
+        expect(await target.maintenance.getCounters()).toEqual(counters);
         expect(await target.listUsers()).toEqual([]);
       });
     },

@@ -59,9 +59,9 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) await source.endSessions(signedOut.id);
   const data = generatePackages(states, PACKAGES);
   for (let i = 0; i < data.packages.length; i += 500)
-    await source.importPackages(data.packages.slice(i, i + 500), { mode: 'overwrite' });
-  await source.importAudit(data.audit);
-  await source.raiseCounters(data.counters);
+    await source.maintenance.importPackages(data.packages.slice(i, i + 500), { mode: 'overwrite' });
+  await source.maintenance.importAudit(data.audit);
+  await source.maintenance.raiseCounters(data.counters);
   // And some made the ordinary way: a deleted draft (audit only), an unlocked package.
   const actor = stateActor();
   const gone = await draft(source, states[0]!, actor);
@@ -109,7 +109,7 @@ describe('store copy', () => {
         checkpointFile: join(work, 'reverse.json'),
       });
       expect(reverse.report.ok).toBe(true);
-      expect(await back.getSessionGenerations()).toEqual({ [signedOut.id]: 3 });
+      expect(await back.maintenance.getSessionGenerations()).toEqual({ [signedOut.id]: 3 });
       expect(compareDigests(await digestStore(source), await digestStore(back)).ok).toBe(true);
     } finally {
       await back.close();
@@ -124,8 +124,8 @@ describe('store copy', () => {
     try {
       await small.upsertStates(states.slice(0, 2));
       const data = generatePackages(states.slice(0, 2), 30);
-      await small.importPackages(data.packages, { mode: 'overwrite' });
-      await small.raiseCounters(data.counters);
+      await small.maintenance.importPackages(data.packages, { mode: 'overwrite' });
+      await small.maintenance.raiseCounters(data.counters);
       const actor = stateActor();
       const doomed = await draft(small, states[0]!, actor);
       const edited = await draft(small, states[1]!, actor);
@@ -156,8 +156,8 @@ describe('store copy', () => {
     try {
       await small.upsertStates(states.slice(0, 1));
       const data = generatePackages(states.slice(0, 1), 12);
-      await small.importPackages(data.packages, { mode: 'overwrite' });
-      await small.raiseCounters(data.counters);
+      await small.maintenance.importPackages(data.packages, { mode: 'overwrite' });
+      await small.maintenance.raiseCounters(data.counters);
       await target.store.upsertStates(states.slice(0, 1));
       await target.store.raiseCounters({ [states[0]!.code]: 100 });
       // Someone writes to the target while the copy runs: a package the source never had.
@@ -168,7 +168,7 @@ describe('store copy', () => {
             return async (...args: Parameters<Store['importPackages']>) => {
               creating ??= draft(t, states[0]!, stateActor()).then((p) => p.id);
               await creating;
-              return t.importPackages(...args);
+              return t.maintenance.importPackages(...args);
             };
           }
           return Reflect.get(t, key, receiver);
@@ -220,15 +220,15 @@ describe('store copy', () => {
         get(t, key, receiver) {
           if (key === 'getPackage') {
             return async (id: string) => {
-              await t.importPackages([await a.getPackage(id)]);
+              await t.maintenance.importPackages([await a.getPackage(id)]);
               return t.getPackage(id);
             };
           }
           return Reflect.get(t, key, receiver);
         },
       });
-      await b.importAudit((await a.listAudit(only.id)).items);
-      await b.raiseCounters(await a.getCounters());
+      await b.maintenance.importAudit((await a.listAudit(only.id)).items);
+      await b.maintenance.raiseCounters(await a.maintenance.getCounters());
       const settled = await verifyStores(a, late, { recheckDelayMs: 10 });
       expect(settled.mismatches).toEqual([]);
       expect(settled.ok).toBe(true);

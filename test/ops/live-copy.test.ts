@@ -15,7 +15,7 @@ import { copyStore } from '../../src/ops/copy.js';
 import { compareDigests, digestStore, verifyStores } from '../../src/ops/verify.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
-import { isStoreError } from '../../src/store/errors.js';
+import { hasErrorCode } from '../../src/domain/index.js';
 import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -61,7 +61,7 @@ function slowImports(store: Store, meanwhile: (packages: readonly Package[]) => 
         return async (...args: Parameters<Store['importPackages']>) => {
           await new Promise((r) => setTimeout(r, 80));
           await meanwhile(args[0]);
-          return target.importPackages(...args);
+          return target.maintenance.importPackages(...args);
         };
       }
       return Reflect.get(target, key, receiver);
@@ -70,7 +70,7 @@ function slowImports(store: Store, meanwhile: (packages: readonly Package[]) => 
 }
 
 const expected = (e: unknown) =>
-  isStoreError(e, 'VersionConflict') || isStoreError(e, 'InvalidTransition') || isStoreError(e, 'NotFound');
+  hasErrorCode(e, 'VERSION_CONFLICT') || hasErrorCode(e, 'INVALID_TRANSITION') || hasErrorCode(e, 'NOT_FOUND');
 
 /** Writers on the dual store until `stop()`; counts what they did, and keeps any unexpected error. */
 function startWriters(dual: Store, stateCodes: string[], pool: string[]) {
@@ -147,9 +147,9 @@ async function runbook(primary: Store, secondary: Store, names: { from: string; 
   const states = stateCodes.map((code) => makeState(code));
   await primary.upsertStates(states);
   const data = generatePackages(states, SEEDED);
-  await primary.importPackages(data.packages, { mode: 'overwrite' });
-  await primary.importAudit(data.audit);
-  await primary.raiseCounters(data.counters);
+  await primary.maintenance.importPackages(data.packages, { mode: 'overwrite' });
+  await primary.maintenance.importAudit(data.audit);
+  await primary.maintenance.raiseCounters(data.counters);
   const checkpointFile = join(work, `${names.from}-to-${names.to}.json`);
   let meanwhile = async (_packages: readonly Package[]) => {};
   const copy = () =>

@@ -58,12 +58,12 @@ describe('after the conformance run in dual mode', () => {
   it('the secondary holds exactly what the primary holds, and nothing failed', async () => {
     await new Promise((r) => setTimeout(r, 200)); // let the last shadow reads finish
     expect(journal.entries).toEqual([]);
-    const [pc, sc] = [await primary.getCounters(), await secondary.getCounters()];
+    const [pc, sc] = [await primary.maintenance.getCounters(), await secondary.maintenance.getCounters()];
     expect(sc).toEqual(pc);
     // Sign-outs are mirrored too: a session ended before the cutover stays ended after it.
-    const generations = await primary.getSessionGenerations();
+    const generations = await primary.maintenance.getSessionGenerations();
     expect(Object.keys(generations).length).toBeGreaterThan(0);
-    expect(await secondary.getSessionGenerations()).toEqual(generations);
+    expect(await secondary.maintenance.getSessionGenerations()).toEqual(generations);
     const report = compareDigests(await digestStore(primary), await digestStore(secondary));
     expect(report.mismatches).toEqual([]);
     expect(report.ok).toBe(true);

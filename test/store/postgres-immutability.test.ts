@@ -128,10 +128,10 @@ onEachPostgresBackend('submitted revisions are immutable with every row under th
     replaced.revisions[1]!.documents = [];
     replaced.revisions[1]!.formData.stateContacts = [];
     replaced.revisions[1]!.formData.rateCertifications = [];
-    await store.importPackages([replaced], { mode: 'force' });
+    await store.maintenance.importPackages([replaced], { mode: 'force' });
     expect(await store.getPackage(pkg.id)).toEqual(replaced);
 
-    await store.removePackage(pkg.id);
+    await store.maintenance.removePackage(pkg.id);
     await expect(store.getPackage(pkg.id)).rejects.toMatchObject({ code: 'NotFound' });
   });
 });

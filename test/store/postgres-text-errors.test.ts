@@ -3,7 +3,7 @@
  * it reaches the database anyway (a lookup by a key holding a NUL), the store answers InvalidInput.
  */
 import { expect, it } from 'vitest';
-import { isStoreError } from '../../src/store/errors.js';
+import { hasErrorCode } from '../../src/domain/index.js';
 import { onEachPostgresBackend } from '../support/postgres-backends.js';
 
 onEachPostgresBackend('text PostgreSQL cannot hold', (backend) => {
@@ -20,7 +20,7 @@ onEachPostgresBackend('text PostgreSQL cannot hold', (backend) => {
         () => undefined,
         (e: unknown) => e,
       );
-      expect(isStoreError(error, 'InvalidInput'), `${name}: ${String(error)}`).toBe(true);
+      expect(hasErrorCode(error, 'VALIDATION_FAILED'), `${name}: ${String(error)}`).toBe(true);
     }
   });
 });

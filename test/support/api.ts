@@ -13,8 +13,8 @@ import { startEmbeddedS3 } from '../../src/files/s3-embedded.js';
 import { notScanning, type ScannerSetting } from '../../src/files/scanner.js';
 import { createNotifier, type Notifier, outboxTransport } from '../../src/notify/index.js';
 import { DEMO_USERS, seedStore } from '../../src/seed/seed.js';
-import type { Store } from '../../src/store/store.js';
 import { freshDynamoStore } from './dynamo.js';
+import type { DrivenStore } from './store-commands.js';
 
 export const demo = (role: User['role'], stateCode?: string): User => {
   const user = DEMO_USERS.find(
@@ -32,7 +32,7 @@ export const TEST_SESSION_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export interface TestApi {
   app: FastifyInstance;
-  store: Store;
+  store: DrivenStore;
   files: FileStore;
   /** Where the emails are written. */
   outbox: string;
@@ -61,7 +61,7 @@ export interface TestApiOptions {
   /** A built web client to serve at `/`. */
   webRoot?: string;
   /** The store to serve from (default: a fresh DynamoDB table); see `STORE_BACKENDS`. */
-  createStore?: () => Promise<Store>;
+  createStore?: () => Promise<DrivenStore>;
   /** Where download links point (AppOptions.downloads): S3 presigned URLs by default. */
   downloads?: 'presigned' | 'api';
   publicUrl?: string;

@@ -10,13 +10,13 @@ import {
 } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from './postgres.js';
+import { type DrivenStore, drive } from './store-commands.js';
 
 export interface PostgresBackend {
   /** The migrated database, for statements the store would never send. */
   handle: PostgresHandle;
-  store: Store;
+  store: DrivenStore;
 }
 
 /** Declares `tests` once per backend; `backend()` is ready inside their tests. */
@@ -40,7 +40,7 @@ export function onEachPostgresBackend(title: string, tests: (backend: () => Post
         const opened = await open();
         database = opened.database;
         await migrateToLatest(opened.handle.db);
-        current = { handle: opened.handle, store: createPostgresStore({ db: opened.handle.db }) };
+        current = { handle: opened.handle, store: drive(createPostgresStore({ db: opened.handle.db })) };
       });
       afterAll(async () => {
         await current?.handle.close();

@@ -6,16 +6,16 @@
 import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { Store } from '../../src/store/store.js';
 import { freshDynamoStore } from './dynamo.js';
 import { createTestDatabase, pgAvailable } from './postgres.js';
+import { type DrivenStore, drive } from './store-commands.js';
 
 export interface StoreBackend {
   name: string;
   /** False when an outside part (the PostgreSQL server) is missing; its tests are then skipped loudly. */
   available: boolean;
   /** A store on an empty database of its own; closing the store drops that database. */
-  create(): Promise<Store>;
+  create(): Promise<DrivenStore>;
 }
 
 export const STORE_BACKENDS: readonly StoreBackend[] = [
@@ -31,13 +31,15 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
       const database = await createTestDatabase();
       const handle = connectPostgres(database.url, { maxConnections: 10 });
       await migrateToLatest(handle.db);
-      return createPostgresStore({
-        db: handle.db,
-        onClose: async () => {
-          await handle.close();
-          await database.drop();
-        },
-      });
+      return drive(
+        createPostgresStore({
+          db: handle.db,
+          onClose: async () => {
+            await handle.close();
+            await database.drop();
+          },
+        }),
+      );
     },
   },
   {
@@ -46,7 +48,7 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
     async create() {
       const handle = await openPglite();
       await migrateToLatest(handle.db);
-      return createPostgresStore({ db: handle.db, onClose: handle.close });
+      return drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
     },
   },
 ];

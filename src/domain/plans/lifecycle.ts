@@ -75,6 +75,8 @@ export interface CreateStep extends Step {
   id: string;
   stateCode: StateCode;
   formData: unknown;
+  /** Records the server already made (a copy or a test); a user's new draft has none (see planCreate). */
+  documents?: readonly PackageDocument[];
 }
 
 /** A draft about to be created: validated now, so bad input burns no number; built once numbered. */
@@ -89,6 +91,7 @@ export function createDraft(step: CreateStep): NewPackagePlan {
   if (!isUuid(step.id)) throw invalidField('id', 'must be a uuid');
   assertStorableActor(step.actor, 'actor');
   const formData = parseFormData(step.formData);
+  const documents = parseDocuments(step.documents ?? []);
   return {
     id: step.id,
     stateCode: step.stateCode,
@@ -98,7 +101,7 @@ export function createDraft(step: CreateStep): NewPackagePlan {
         number: 1,
         createdAt: step.at,
         formData: structuredClone(formData),
-        documents: [],
+        documents: structuredClone(documents),
         submitInfo: null,
         unlockInfo: null,
       };

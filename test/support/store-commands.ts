@@ -1,0 +1,86 @@
+/**
+ * The package lifecycle run straight on a Store, as the conformance suite, the store and ops
+ * tests and the benches drive it: each command is the domain's lifecycle step (status, version,
+ * reason and form rules) handed to `Store.createPackage` / `changePackage`, without the portal's
+ * user rules (who may, completeness), which the API tests cover. A store wrapped by `drive`
+ * keeps its own methods and gains these, so a test reads as the operations it performs.
+ */
+import {
+  type Actor,
+  type FormData,
+  lifecycle,
+  type Package,
+  type PackageDocument,
+  type StateCode,
+} from '../../src/domain/index.js';
+import type { Clock } from '../../src/lib/clock.js';
+import type { MaintainedStore, Store } from '../../src/store/store.js';
+
+export interface StoreCommands {
+  createDraft(input: {
+    id: string;
+    stateCode: StateCode;
+    formData: FormData | unknown;
+    actor: Actor;
+    documents?: PackageDocument[];
+  }): Promise<Package>;
+  updateDraft(
+    id: string,
+    input: {
+      expectedVersion?: number;
+      formData?: FormData | unknown;
+      documents?: PackageDocument[];
+      actor: Actor;
+      event?: lifecycle.EditStep['audit'];
+    },
+  ): Promise<Package>;
+  submit(id: string, input: { expectedVersion: number; actor: Actor }): Promise<Package>;
+  unlock(id: string, input: { expectedVersion: number; actor: Actor; reason: string }): Promise<Package>;
+  resubmit(id: string, input: { expectedVersion: number; actor: Actor; reason: string }): Promise<Package>;
+  deleteDraft(id: string, input: { expectedVersion: number; actor: Actor }): Promise<void>;
+}
+
+/**
+ * A clock whose every reading is later than the one before (by at least a millisecond), so
+ * tests of order never depend on operations landing in distinct milliseconds by chance.
+ */
+export function steadyClock(start = Date.now()): Clock {
+  let last = start - 1;
+  return () => {
+    last = Math.max(Date.now(), last + 1);
+    return new Date(last);
+  };
+}
+
+export function storeCommands(store: Store, clock: Clock = steadyClock()): StoreCommands {
+  const at = () => clock().toISOString();
+  const kept = async (id: string, plan: Parameters<Store['changePackage']>[1]) =>
+    (await store.changePackage(id, plan)).after!;
+  const commands: StoreCommands = {
+    createDraft: (input) => store.createPackage(lifecycle.createDraft({ ...input, at: at() })),
+    updateDraft: (id, { event, ...input }) =>
+      kept(id, (pkg) => lifecycle.editDraft(pkg, { ...input, at: at(), ...(event ? { audit: event } : {}) })),
+    submit: (id, input) => kept(id, (pkg) => lifecycle.submit(pkg, { ...input, at: at() })),
+    unlock: (id, input) => kept(id, (pkg) => lifecycle.unlock(pkg, { ...input, at: at() })),
+    resubmit: (id, input) => kept(id, (pkg) => lifecycle.resubmit(pkg, { ...input, at: at() })),
+    async deleteDraft(id, input) {
+      await store.changePackage(id, (pkg) => lifecycle.deleteDraft(pkg, { ...input, at: at() }));
+    },
+  };
+  return commands;
+}
+
+/** `store` with the lifecycle commands beside its own methods. */
+export function drive<S extends Store | MaintainedStore>(store: S, clock?: Clock): S & StoreCommands {
+  const commands = storeCommands(store, clock);
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (typeof prop === 'string' && prop in commands) return commands[prop as keyof StoreCommands];
+      const value = Reflect.get(target, prop, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as S & StoreCommands;
+}
+
+/** What the test factories hand out: a whole store (maintenance included) with the lifecycle commands. */
+export type DrivenStore = MaintainedStore & StoreCommands;
