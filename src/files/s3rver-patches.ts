@@ -24,7 +24,12 @@ interface S3rverStore {
 /** Puts the patches in front of s3rver's middleware; call before `run()`. */
 export function applyS3rverPatches(server: S3rver): void {
   const store = storeOf(server);
-  server.middleware.unshift(abortMultipartUpload(store), putIfNoneMatch(store), copySourceFullyDecoded);
+  server.middleware.unshift(
+    unknownUploadIsNoSuchUpload(store),
+    abortMultipartUpload(store),
+    putIfNoneMatch(store),
+    copySourceFullyDecoded,
+  );
 }
 
 function storeOf(server: S3rver): S3rverStore {
@@ -38,15 +43,16 @@ function storeOf(server: S3rver): S3rverStore {
 }
 
 /**
- * S3's AbortMultipartUpload deletes the parts uploaded so far (404 NoSuchUpload for an unknown
- * upload). s3rver 3.7 has no such operation (it answers 405), so an aborted upload would leave
- * its parts on disk for ever.
+ * S3 answers 404 NoSuchUpload to UploadPart, ListParts, CompleteMultipartUpload and
+ * AbortMultipartUpload of an upload that does not exist (never started, completed or aborted).
+ * s3rver recreates the upload's folder on UploadPart (parts left for ever), answers 500 to
+ * CompleteMultipartUpload and 405 to the rest.
  */
-function abortMultipartUpload(store: S3rverStore): Middleware {
+function unknownUploadIsNoSuchUpload(store: S3rverStore): Middleware {
   return async (ctx, next) => {
     const uploadId = ctx.query.uploadId;
     const target = bucketAndKey(ctx.path);
-    if (ctx.method !== 'DELETE' || typeof uploadId !== 'string' || !target) return next();
+    if (typeof uploadId !== 'string' || !target) return next();
     const folder = uploadFolder(store, target.bucket, uploadId);
     const exists = folder
       ? await stat(folder).then(
@@ -54,10 +60,22 @@ function abortMultipartUpload(store: S3rverStore): Middleware {
           () => false,
         )
       : false;
-    if (!folder || !exists) {
-      refuse(ctx, 404, 'NoSuchUpload', 'The specified upload does not exist.');
-      return;
-    }
+    if (exists) return next();
+    refuse(ctx, 404, 'NoSuchUpload', 'The specified upload does not exist.');
+  };
+}
+
+/**
+ * S3's AbortMultipartUpload deletes the parts uploaded so far. s3rver 3.7 has no such operation
+ * (it answers 405), so an aborted upload would leave its parts on disk for ever. Runs after
+ * unknownUploadIsNoSuchUpload, so the upload exists here.
+ */
+function abortMultipartUpload(store: S3rverStore): Middleware {
+  return async (ctx, next) => {
+    const uploadId = ctx.query.uploadId;
+    const target = bucketAndKey(ctx.path);
+    const folder = target && typeof uploadId === 'string' && uploadFolder(store, target.bucket, uploadId);
+    if (ctx.method !== 'DELETE' || !folder) return next();
     await rm(folder, { recursive: true, force: true });
     ctx.status = 204;
   };

@@ -11,6 +11,7 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -73,7 +74,7 @@ describe('S3 PutObject with If-None-Match: * writes only if the key is absent �
   });
 });
 
-describe('S3 multipart uploads: AbortMultipartUpload deletes the upload, an unknown one is NoSuchUpload — patch abortMultipartUpload', () => {
+describe('S3 multipart uploads: AbortMultipartUpload deletes the parts, an unknown upload is NoSuchUpload — patches abortMultipartUpload, unknownUploadIsNoSuchUpload', () => {
   async function startUpload(Key: string) {
     const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket, Key }));
     const { ETag } = await client.send(
@@ -89,6 +90,27 @@ describe('S3 multipart uploads: AbortMultipartUpload deletes the upload, an unkn
       new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }),
     );
     expect((await client.send(new HeadObjectCommand({ Bucket, Key }))).ContentLength).toBe(1000);
+  });
+
+  it('after AbortMultipartUpload the upload is gone: ListParts, UploadPart and Complete are NoSuchUpload', async () => {
+    const Key = newKey();
+    const { UploadId, parts } = await startUpload(Key);
+    await client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }));
+
+    await expect(client.send(new ListPartsCommand({ Bucket, Key, UploadId }))).rejects.toMatchObject(
+      s3Error('NoSuchUpload', 404),
+    );
+    await expect(
+      client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 2, Body: randomBytes(1000) })),
+    ).rejects.toMatchObject(s3Error('NoSuchUpload', 404));
+    await expect(
+      client.send(
+        new CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts } }),
+      ),
+    ).rejects.toMatchObject(s3Error('NoSuchUpload', 404));
+    await expect(client.send(new HeadObjectCommand({ Bucket, Key }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
   });
 
   it('aborting twice, or a completed upload, is NoSuchUpload', async () => {
