@@ -7,9 +7,11 @@
  * so that an s3rver without them fails at start instead of on some later request.
  * test/files/s3rver-patches.test.ts checks each behaviour against S3's documented semantics.
  */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type S3rver from 's3rver';
+import { EMBEDDED_S3_CREDENTIALS } from './s3-client.js';
 
 type Context = Parameters<S3rver['middleware'][number]>[0];
 type Middleware = (ctx: Context, next: () => Promise<void>) => Promise<void>;
@@ -25,6 +27,7 @@ interface S3rverStore {
 export function applyS3rverPatches(server: S3rver): void {
   const store = storeOf(server);
   server.middleware.unshift(
+    presignedUrlSignatureChecked,
     unknownUploadIsNoSuchUpload(store),
     abortMultipartUpload(store),
     putIfNoneMatch(store),
@@ -40,6 +43,56 @@ function storeOf(server: S3rver): S3rverStore {
     );
   }
   return store as S3rverStore;
+}
+
+/**
+ * S3 checks the SigV4 signature of a presigned URL and refuses a tampered one (another key,
+ * another response-content-disposition, a longer X-Amz-Expires) with 403 SignatureDoesNotMatch.
+ * s3rver checks the expiry but not the signature ("calculation is unimplemented"), so a download
+ * link edited by hand would still work in development and tests. Header-signed requests come only
+ * from Carepack's own client and are left unchecked, as s3rver leaves them.
+ */
+async function presignedUrlSignatureChecked(ctx: Context, next: () => Promise<void>): Promise<void> {
+  const query = queryPairs(ctx.querystring);
+  const param = (name: string) => query?.find(([k]) => k === name)?.[1];
+  const given = param('X-Amz-Signature');
+  const [accessKeyId, ...scope] = param('X-Amz-Credential')?.split('/') ?? [];
+  const date = param('X-Amz-Date');
+  const signedHeaders = param('X-Amz-SignedHeaders');
+  // Anything but a well-formed presigned request of the one account s3rver knows: s3rver answers.
+  if (param('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || !query || !given || !date || !signedHeaders) {
+    return next();
+  }
+  if (accessKeyId !== EMBEDDED_S3_CREDENTIALS.accessKeyId || scope.length !== 4) return next();
+
+  const canonicalRequest = [
+    ctx.method,
+    ctx.path.split('/').map(reencode).join('/'),
+    query
+      .filter(([k]) => k !== 'X-Amz-Signature')
+      .map(([k, v]): [string, string] => [uriEncode(k), uriEncode(v)])
+      .sort(([k1, v1], [k2, v2]) => compare(k1, k2) || compare(v1, v2))
+      .map(([k, v]) => `${k}=${v}`)
+      .join('&'),
+    ...signedHeaders.split(';').map((h) => `${h}:${headerValue(ctx.headers[h])}`),
+    '',
+    signedHeaders,
+    param('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD',
+  ].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', date, scope.join('/'), sha256Hex(canonicalRequest)].join('\n');
+  const signingKey = scope.reduce<Buffer | string>(
+    (key, part) => hmac(key, part),
+    `AWS4${EMBEDDED_S3_CREDENTIALS.secretAccessKey}`,
+  );
+  const expected = Buffer.from(hmac(signingKey, stringToSign).toString('hex'));
+  const actual = Buffer.from(given);
+  if (actual.length === expected.length && timingSafeEqual(actual, expected)) return next();
+  refuse(
+    ctx,
+    403,
+    'SignatureDoesNotMatch',
+    'The request signature we calculated does not match the signature you provided.',
+  );
 }
 
 /**
@@ -135,4 +188,50 @@ function bucketAndKey(path: string): { bucket: string; key: string } | undefined
 function uploadFolder(store: S3rverStore, bucket: string, uploadId: string): string | undefined {
   if (!/^[0-9a-f]{32}$/.test(uploadId)) return undefined;
   return join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId);
+}
+
+/** The raw query string as decoded name/value pairs, in order; undefined if badly encoded. */
+function queryPairs(querystring: string): [string, string][] | undefined {
+  try {
+    return querystring
+      .split('&')
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        const [k, v] = at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+        return [decodeURIComponent(k), decodeURIComponent(v)];
+      });
+  } catch {
+    return undefined;
+  }
+}
+
+/** SigV4's UriEncode: every byte but `A-Za-z0-9-_.~` percent-encoded. */
+function uriEncode(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** A path segment as SigV4 canonicalises it for S3: decoded once, encoded once. */
+function reencode(segment: string): string {
+  try {
+    return uriEncode(decodeURIComponent(segment));
+  } catch {
+    return segment;
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string {
+  return [value ?? ''].flat().join(',').trim().replace(/\s+/g, ' ');
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function hmac(key: Buffer | string, data: string): Buffer {
+  return createHmac('sha256', key).update(data).digest();
+}
+
+function sha256Hex(data: string): string {
+  return createHash('sha256').update(data).digest('hex');
 }

@@ -22,6 +22,8 @@ declare module 's3rver' {
     method: string;
     path: string;
     query: Record<string, string | string[] | undefined>;
+    /** The raw query string, without the `?`. */
+    querystring: string;
     headers: Record<string, string | string[] | undefined>;
     status: number;
     type: string;

@@ -16,6 +16,7 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../src/files/s3-client.js';
@@ -49,6 +50,11 @@ async function text(Key: string): Promise<string> {
 
 /** What a rejected SDK call is expected to look like: the S3 error code and HTTP status. */
 const s3Error = (code: string, status: number) => ({ name: code, $metadata: { httpStatusCode: status } });
+
+/** The S3 error code of a raw HTTP response (presigned URLs are fetched without the SDK). */
+async function errorCode(res: Response): Promise<string | undefined> {
+  return /<Code>([^<]*)<\/Code>/.exec(await res.text())?.[1];
+}
 
 describe('S3 PutObject with If-None-Match: * writes only if the key is absent — patch putIfNoneMatch', () => {
   it('a new key is written', async () => {
@@ -162,6 +168,54 @@ describe('S3 CopyObject URL-decodes CopySource fully — patch copySourceFullyDe
     await expect(
       client.send(new CopyObjectCommand({ Bucket, Key: newKey(), CopySource: `${Bucket}/${from}` })),
     ).rejects.toMatchObject(s3Error('NoSuchKey', 404));
+  });
+});
+
+describe('S3 presigned GET: works until it expires, refused once tampered with — patch presignedUrlSignatureChecked (expiry is s3rver’s own)', () => {
+  const disposition = 'attachment; filename="rates 2025.pdf"';
+  let Key: string;
+  let url: string;
+
+  beforeAll(async () => {
+    Key = newKey('Contrat été + annexe (v2).pdf');
+    await put(Key, 'the document');
+    await put(`${Key}.other`, 'another document');
+    const command = new GetObjectCommand({ Bucket, Key, ResponseContentDisposition: disposition });
+    url = await getSignedUrl(client, command, { expiresIn: 300 });
+  });
+
+  it('returns the object, with the signed response-content-disposition', async () => {
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(disposition);
+    expect(await res.text()).toBe('the document');
+  });
+
+  it('an expired URL is 403 AccessDenied', async () => {
+    const command = new GetObjectCommand({ Bucket, Key });
+    const expired = await getSignedUrl(client, command, {
+      expiresIn: 60,
+      signingDate: new Date(Date.now() - 120_000),
+    });
+    const res = await fetch(expired);
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe('AccessDenied');
+  });
+
+  it.each([
+    ['another key', (u: string) => u.replace(/\?/, '.other?')],
+    ['another download name', (u: string) => u.replace(/rates%202025/, 'evil')],
+    ['a longer lifetime', (u: string) => u.replace(/X-Amz-Expires=\d+/, 'X-Amz-Expires=604800')],
+    [
+      'another signature',
+      (u: string) => u.replace(/(X-Amz-Signature=)(.)/, (_m, p, c) => p + (c === '0' ? '1' : '0')),
+    ],
+  ])('a URL edited to %s is 403 SignatureDoesNotMatch', async (_label, edit) => {
+    const edited = edit(url);
+    expect(edited).not.toBe(url);
+    const res = await fetch(edited);
+    expect(res.status).toBe(403);
+    expect(await errorCode(res)).toBe('SignatureDoesNotMatch');
   });
 });
 
