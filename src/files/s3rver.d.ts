@@ -1,6 +1,6 @@
 /**
  * s3rver ships no types; this declares only the part Carepack uses (an in-process fake S3
- * that is a Koa application).
+ * that is a Koa application). Its private parts are reached only in s3rver-patches.ts.
  */
 declare module 's3rver' {
   import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -22,6 +22,8 @@ declare module 's3rver' {
     method: string;
     path: string;
     query: Record<string, string | string[] | undefined>;
+    /** The raw query string, without the `?`. */
+    querystring: string;
     headers: Record<string, string | string[] | undefined>;
     status: number;
     type: string;
