@@ -12,10 +12,10 @@ import { userIdFor } from '../../src/api/oidc.js';
 import { safeReturnTo } from '../../src/api/oidc-flow.js';
 import type { OidcBrowserConfig, OidcConfig } from '../../src/config.js';
 import { seedStore } from '../../src/seed/seed.js';
-import type { Store } from '../../src/store/store.js';
 import { demo } from '../support/api.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { type FakeIdp, startFakeIdp } from '../support/fake-idp.js';
+import { type DrivenStore, drive } from '../support/store-commands.js';
 
 const REDIRECT = 'http://carepack.test/api/auth/oidc/callback';
 const SECRET = 'confidential: client/secret';
@@ -29,7 +29,7 @@ const mnAnalyst = {
 };
 
 let idp: FakeIdp;
-let store: Store;
+let store: DrivenStore;
 const apps: FastifyInstance[] = [];
 const logLines: Record<string, unknown>[] = [];
 
@@ -58,7 +58,7 @@ function oidcConfig(browser?: Partial<OidcBrowserConfig> | false): OidcConfig {
 
 async function app(
   oidc: OidcConfig | undefined,
-  options: { devLogin?: boolean; store?: Store } = {},
+  options: { devLogin?: boolean; store?: DrivenStore } = {},
 ): Promise<FastifyInstance> {
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line)) });
   const built = await buildApp({
@@ -328,7 +328,7 @@ describe('OIDC browser sign-in', () => {
   });
 
   it('sends the browser to the sign-in page when the datastore fails, and logs it as an error', async () => {
-    const failing = Object.create(store) as Store;
+    const failing = Object.create(store) as DrivenStore;
     failing.upsertUsers = () => Promise.reject(new Error('datastore unreachable'));
     const down = await app(oidcConfig(), { store: failing });
     expect((await signIn(new Browser(down))).location).toBe('/signin?error=server');

@@ -362,7 +362,6 @@ export const arbValidCase: fc.Arbitrary<ValidCase> = fc
           acp: fc.constantFrom(...ACTUARY_COMMUNICATION_PREFERENCES),
           contractDocs: fc.array(arbCleanScan, { minLength: 1, maxLength: 3 }),
           contractSupportingDocs: fc.array(arbCleanScan, { maxLength: 2 }),
-          resubmitReason: fc.option(arbNonBlank(), { nil: undefined }),
         })
         .map((p): ValidCase => {
           let n = 0;
@@ -411,10 +410,6 @@ export const arbValidCase: fc.Arbitrary<ValidCase> = fc
             ...(withRates ? { actuaryCommunicationPreference: p.acp } : {}),
           };
           const ctx: SubmitContext = { programs: statePrograms.map((id) => ({ id })) };
-          if (p.resubmitReason !== undefined) {
-            ctx.isResubmit = true;
-            ctx.resubmitReason = p.resubmitReason;
-          }
           return { draft: { formData, documents }, ctx, statePrograms };
         }),
     );

@@ -24,6 +24,7 @@ import {
   MAX_ACTUARIES,
   MAX_CONTACTS,
   RATE_TYPES,
+  requireReason,
   SCAN_STATUSES,
   SUBMISSION_TYPES,
   validateForSubmit,
@@ -92,8 +93,8 @@ describe('complete drafts', () => {
     expect(validateForSubmit(contractAndRatesDraft(), mnContext())).toEqual([]);
   });
 
-  test('a complete draft being resubmitted with a reason has no errors', () => {
-    const ctx = mnContext({ isResubmit: true, resubmitReason: 'Corrected the rate period' });
+  test('a complete draft being resubmitted has no errors', () => {
+    const ctx = mnContext();
     expect(validateForSubmit(contractAndRatesDraft(), ctx)).toEqual([]);
     expect(validateForSubmit(contractOnlyDraft(), ctx)).toEqual([]);
   });
@@ -482,15 +483,18 @@ describe('CONTRACT_ONLY', () => {
 });
 
 describe('resubmit', () => {
+  // The reason is a rule of the resubmission itself (domain/reasons.ts), not of the form.
   test.each([undefined, '', '   '])('a resubmission needs a reason (given %j)', (reason) => {
-    expect(paths(contractOnlyDraft(), mnContext({ isResubmit: true, resubmitReason: reason }))).toEqual([
-      'reason',
-    ]);
+    expect(() => requireReason(reason, 'resubmit')).toThrow(
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        fields: [expect.objectContaining({ path: 'reason' })],
+      }),
+    );
   });
 
-  test('a first submission needs no reason', () => {
-    expect(paths(contractOnlyDraft(), mnContext({ isResubmit: false }))).toEqual([]);
-    expect(paths(contractOnlyDraft(), mnContext())).toEqual([]);
+  test('a reason is kept trimmed', () => {
+    expect(requireReason('  Corrected the rate period ', 'resubmit')).toBe('Corrected the rate period');
   });
 });
 
@@ -500,7 +504,7 @@ describe('all broken rules are reported at once', () => {
       formData: FormDataSchema.parse({ submissionType: 'CONTRACT_AND_RATES' }),
       documents: [],
     };
-    expect(paths(d, mnContext({ isResubmit: true }))).toEqual(
+    expect(paths(d, mnContext())).toEqual(
       [
         'formData.programIds',
         'formData.contractType',
@@ -512,7 +516,6 @@ describe('all broken rules are reported at once', () => {
         'documents',
         'formData.rateCertifications',
         'formData.actuaryCommunicationPreference',
-        'reason',
       ].sort(),
     );
   });
@@ -548,7 +551,7 @@ describe('all broken rules are reported at once', () => {
       docs[1]!.scanStatus = 'PENDING';
       docs.splice(4, 1);
     });
-    expect(paths(d, mnContext({ isResubmit: true, resubmitReason: ' ' }))).toEqual(
+    expect(paths(d, mnContext())).toEqual(
       [
         'formData.contractDateEnd',
         'formData.federalAuthorities',
@@ -559,7 +562,6 @@ describe('all broken rules are reported at once', () => {
         'formData.rateCertifications.1.rateProgramIds.2',
         'formData.rateCertifications.1.documents',
         'documents.1.scanStatus',
-        'reason',
       ].sort(),
     );
   });
@@ -835,14 +837,6 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
       });
     });
   }
-  m.push({
-    name: 'resubmission without reason',
-    path: 'reason',
-    apply: (_f, _docs, ctx) => {
-      ctx.isResubmit = true;
-      ctx.resubmitReason = '';
-    },
-  });
   return m;
 }
 
@@ -970,7 +964,6 @@ function expectSubmittable(draft: SubmitDraft, ctx: SubmitContext) {
       expect(draft.documents.some((d) => d.category === 'RATE' && d.rateId === r.id)).toBe(true);
     }
   }
-  if (ctx.isResubmit) expect(ctx.resubmitReason?.trim()).toBeTruthy();
 }
 
 // ---------------------------------------------------------------- arbitraries for (b) and (c)
@@ -1063,8 +1056,6 @@ const arbAnyCase: fc.Arbitrary<AnyCase> = fc.oneof(
     ctx: fc.record(
       {
         programs: fc.constant(STATE_PROGRAMS.map((id) => ({ id }))),
-        isResubmit: fc.boolean(),
-        resubmitReason: arbText,
       },
       { requiredKeys: ['programs'] },
     ),
@@ -1089,7 +1080,6 @@ function withExtras(c: ValidCase): fc.Arbitrary<ValidCase> {
       }),
       description: fc.string({ maxLength: 500 }),
       covid: fc.boolean(),
-      reasonWithoutResubmit: arbNonBlank(),
     })
     .map((x): ValidCase => {
       const draft = edit(c.draft, (f, docs) => {
@@ -1112,9 +1102,7 @@ function withExtras(c: ValidCase): fc.Arbitrary<ValidCase> {
         ...c.ctx.programs,
         ...range(x.otherStatePrograms).map((i) => ({ id: uid(ID_KIND.program, 3000 + i) })),
       ];
-      const ctx: SubmitContext = c.ctx.isResubmit
-        ? { ...c.ctx, programs }
-        : { ...c.ctx, programs, resubmitReason: x.reasonWithoutResubmit };
+      const ctx: SubmitContext = { ...c.ctx, programs };
       return { ...c, draft, ctx };
     });
 }

@@ -17,7 +17,6 @@ import { compareDigests, digestStore, type StoreDigest } from '../../src/ops/ver
 import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { Store } from '../../src/store/store.js';
 import {
   cmsActor,
   document,
@@ -28,11 +27,12 @@ import {
 } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
+import { type DrivenStore, drive } from '../support/store-commands.js';
 
 const PACKAGES = 60;
 
-const opened: Store[] = [];
-const track = (store: Store) => {
+const opened: DrivenStore[] = [];
+const track = (store: DrivenStore) => {
   opened.push(store);
   return store;
 };
@@ -43,22 +43,22 @@ const freshPostgresServer = async () => {
   servers.push(database);
   const handle = connectPostgres(database.url, { maxConnections: 5 });
   await migrateToLatest(handle.db);
-  return track(createPostgresStore({ db: handle.db, onClose: handle.close }));
+  return track(drive(createPostgresStore({ db: handle.db, onClose: handle.close })));
 };
 const freshPglite = async () => {
   const handle = await openPglite();
   await migrateToLatest(handle.db);
-  return track(createPostgresStore({ db: handle.db, onClose: handle.close }));
+  return track(drive(createPostgresStore({ db: handle.db, onClose: handle.close })));
 };
 
 let dir: string;
-let source: Store;
+let source: DrivenStore;
 let sourceDigest: StoreDigest;
 let backupFile: string;
 let deletedDraftId: string;
 
 /** Three states, their users, 60 packages of every status with documents, and a deleted draft. */
-async function seed(store: Store) {
+async function seed(store: DrivenStore) {
   const states: State[] = ['AK', 'MN', 'VT'].map((code) => makeState(code));
   await store.upsertStates(states);
   const users: User[] = [
@@ -115,6 +115,7 @@ async function seed(store: Store) {
       if (kind === 0) return;
       pkg = await store.submit(pkg.id, { expectedVersion: pkg.version, actor });
       await store.appendAudit({
+        at: new Date().toISOString(),
         packageId: pkg.id,
         actor: cmsActor(),
         action: 'DOWNLOAD',
@@ -158,7 +159,7 @@ const refusal = (promise: Promise<unknown>) =>
     () => new Error('expected the restore to be refused'),
     (e: unknown) => e as Error,
   );
-const isEmptyStore = async (store: Store) =>
+const isEmptyStore = async (store: DrivenStore) =>
   (await store.listStates()).length === 0 &&
   (await store.listUsers()).length === 0 &&
   (await store.maintenance.countPackages()) === 0;
@@ -216,7 +217,9 @@ describe('backupStore', () => {
     );
     expect(trail.map((l) => (l.data as { action: string }).action).sort()).toEqual(['CREATE', 'DELETE']);
     expect(byType('counters')).toEqual([{ type: 'counters', data: await source.maintenance.getCounters() }]);
-    expect(byType('sessions')).toEqual([{ type: 'sessions', data: await source.maintenance.getSessionGenerations() }]);
+    expect(byType('sessions')).toEqual([
+      { type: 'sessions', data: await source.maintenance.getSessionGenerations() },
+    ]);
     // States come before any package (the Postgres schema needs them first).
     const firstPackage = lines.findIndex((l) => l.type === 'package');
     const lastState = lines.map((l) => l.type).lastIndexOf('state');
@@ -261,7 +264,9 @@ describe('restoreStore', () => {
     });
     expect(counts).toMatchObject({ states: 3, users: 5, packages: PACKAGES, counters: 3 });
     expect(Object.values(await target.maintenance.getSessionGenerations()).sort()).toEqual([1, 2]);
-    expect(await target.maintenance.getSessionGenerations()).toEqual(await source.maintenance.getSessionGenerations());
+    expect(await target.maintenance.getSessionGenerations()).toEqual(
+      await source.maintenance.getSessionGenerations(),
+    );
     expect(calls[calls.length - 1]).toEqual([PACKAGES, PACKAGES]);
     const report = compareDigests(sourceDigest, await digestStore(target));
     expect(report.mismatches).toEqual([]);
@@ -271,7 +276,9 @@ describe('restoreStore', () => {
   it('round-trips through embedded PostgreSQL (PGlite): restore, back up again, restore that', async () => {
     const pg = await freshPglite();
     await restoreStore(pg, { in: backupFile });
-    expect(await pg.maintenance.getSessionGenerations()).toEqual(await source.maintenance.getSessionGenerations());
+    expect(await pg.maintenance.getSessionGenerations()).toEqual(
+      await source.maintenance.getSessionGenerations(),
+    );
     const pgDigest = await digestStore(pg);
     expect(compareDigests(sourceDigest, pgDigest).mismatches).toEqual([]);
     expect(compareDigests(sourceDigest, pgDigest).ok).toBe(true);
@@ -291,7 +298,7 @@ describe('restoreStore', () => {
 
   describe.runIf(pgAvailable)('into a PostgreSQL server', () => {
     let database: TestDatabase | undefined;
-    let target: Store | undefined;
+    let target: DrivenStore | undefined;
     afterAll(async () => {
       await target?.close(); // before the drop, which ends its connections
       await database?.drop();
@@ -301,7 +308,7 @@ describe('restoreStore', () => {
       database = await createTestDatabase('carepack_backup');
       const handle = connectPostgres(database.url, { maxConnections: 5 });
       await migrateToLatest(handle.db);
-      target = createPostgresStore({ db: handle.db, onClose: handle.close });
+      target = drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
       await restoreStore(target, { in: backupFile });
       const report = compareDigests(sourceDigest, await digestStore(target));
       expect(report.mismatches).toEqual([]);
@@ -365,11 +372,11 @@ describe('restoreStore', () => {
   });
 
   /** Every backend a restore must hold on: DynamoDB, PGlite and (when reachable) a PostgreSQL server. */
-  const backends: [string, () => Promise<Store>][] = [
+  const backends: [string, () => Promise<DrivenStore>][] = [
     ['DynamoDB', freshDynamo],
     ['PostgreSQL (PGlite)', freshPglite],
     ...(pgAvailable
-      ? ([['PostgreSQL server', freshPostgresServer]] as [string, () => Promise<Store>][])
+      ? ([['PostgreSQL server', freshPostgresServer]] as [string, () => Promise<DrivenStore>][])
       : []),
   ];
 
@@ -447,7 +454,7 @@ describe('restoreStore', () => {
   );
 
   describe('refuses a damaged file before writing anything', () => {
-    let target: Store;
+    let target: DrivenStore;
     let lines: string[];
     beforeAll(async () => {
       target = await freshDynamo();

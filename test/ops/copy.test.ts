@@ -18,15 +18,15 @@ import {
 } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { Store } from '../../src/store/store.js';
 import { cmsActor, document, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { generatePackages } from '../support/package-factory.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
+import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
 const PACKAGES = 2000;
 const work = mkdtempSync(join(tmpdir(), 'carepack-copy-'));
-let source: Store;
+let source: DrivenStore;
 let sourceTable: string;
 const states = ['AA', 'AB', 'AC', 'AD', 'AE'].map((code) => makeState(code));
 const signedOut: User = {
@@ -37,16 +37,16 @@ const signedOut: User = {
   role: 'CMS_USER',
 };
 
-async function postgresTarget(): Promise<{ store: Store; handle: PostgresHandle; db?: TestDatabase }> {
+async function postgresTarget(): Promise<{ store: DrivenStore; handle: PostgresHandle; db?: TestDatabase }> {
   if (pgAvailable) {
     const db = await createTestDatabase('carepack_copy');
     const handle = connectPostgres(db.url);
     await migrateToLatest(handle.db);
-    return { store: createPostgresStore({ db: handle.db, onClose: handle.close }), handle, db };
+    return { store: drive(createPostgresStore({ db: handle.db, onClose: handle.close })), handle, db };
   }
   const handle = await openPglite();
   await migrateToLatest(handle.db);
-  return { store: createPostgresStore({ db: handle.db, onClose: handle.close }), handle };
+  return { store: drive(createPostgresStore({ db: handle.db, onClose: handle.close })), handle };
 }
 
 beforeAll(async () => {
@@ -98,7 +98,7 @@ describe('store copy', () => {
       expect(result.report.target.revisions).toBeGreaterThan(PACKAGES);
       expect(result.report.target.auditEvents).toBeGreaterThan(PACKAGES);
       expect([...phases]).toEqual(['reference', 'packages', 'audit', 'verify']);
-      expect(await target.store.getSessionGenerations()).toEqual({ [signedOut.id]: 3 });
+      expect(await target.store.maintenance.getSessionGenerations()).toEqual({ [signedOut.id]: 3 });
       expect(existsSync(checkpointFile)).toBe(false);
 
       const reverse = await copyStore({
@@ -159,21 +159,16 @@ describe('store copy', () => {
       await small.maintenance.importPackages(data.packages, { mode: 'overwrite' });
       await small.maintenance.raiseCounters(data.counters);
       await target.store.upsertStates(states.slice(0, 1));
-      await target.store.raiseCounters({ [states[0]!.code]: 100 });
+      await target.store.maintenance.raiseCounters({ [states[0]!.code]: 100 });
       // Someone writes to the target while the copy runs: a package the source never had.
       let creating: Promise<string> | undefined;
-      const busy = new Proxy(target.store, {
-        get(t, key, receiver) {
-          if (key === 'importPackages') {
-            return async (...args: Parameters<Store['importPackages']>) => {
-              creating ??= draft(t, states[0]!, stateActor()).then((p) => p.id);
-              await creating;
-              return t.maintenance.importPackages(...args);
-            };
-          }
-          return Reflect.get(t, key, receiver);
+      const busy = withMaintenance(target.store, (real) => ({
+        async importPackages(...args) {
+          creating ??= draft(target.store, states[0]!, stateActor()).then((p) => p.id);
+          await creating;
+          return real.importPackages(...args);
         },
-      });
+      }));
       const result = await copyStore({
         source: small,
         target: busy,
@@ -258,7 +253,7 @@ describe('store copy', () => {
       await expect(
         copyStore({ source, target: target.store, from: 'dynamodb', to: 'postgres', checkpointFile }),
       ).rejects.toThrow(/belongs to a copy from postgres to dynamodb/);
-      expect(await target.store.countPackages()).toBe(0);
+      expect(await target.store.maintenance.countPackages()).toBe(0);
     } finally {
       await target.store.close();
       await target.db?.drop();
@@ -336,7 +331,7 @@ describe('store copy', () => {
         expect(out2).toContain('VERIFIED');
 
         const handle = connectPostgres(db.url);
-        const target = createPostgresStore({ db: handle.db, onClose: handle.close });
+        const target = drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
         try {
           const report = compareDigests(await digestStore(source), await digestStore(target));
           expect(report.ok).toBe(true);

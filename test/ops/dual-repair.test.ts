@@ -21,10 +21,10 @@ import { fileJournal } from '../../src/store/dual/mirror-journal.js';
 import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { Store } from '../../src/store/store.js';
 import { draft, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { createTestDatabase, pgAvailable } from '../support/postgres.js';
+import { type DrivenStore, drive } from '../support/store-commands.js';
 import { switchable } from '../support/switchable-store.js';
 import { tcpGate } from '../support/tcp-gate.js';
 
@@ -38,13 +38,15 @@ describe('dual-write with the secondary down', () => {
     const down = connectPostgres('postgres://postgres@127.0.0.1:1/nothing', { maxConnections: 2 });
     const journal = fileJournal(join(dir, 'journal.jsonl'));
     const errors: string[] = [];
-    const dual = createDualStore({
-      primary,
-      secondary: createPostgresStore({ db: down.db }),
-      journal,
-      mirrorTimeoutMs: 3000,
-      logger: { warn: () => {}, error: (_d, m) => errors.push(m) },
-    });
+    const dual = drive(
+      createDualStore({
+        primary,
+        secondary: createPostgresStore({ db: down.db }),
+        journal,
+        mirrorTimeoutMs: 3000,
+        logger: { warn: () => {}, error: (_d, m) => errors.push(m) },
+      }),
+    );
     await seedStore(dual, { demoUsers: true });
     const app = await buildApp({ store: dual, sessionSecret: 'x'.repeat(40), devLogin: true, logger: false });
     try {
@@ -93,7 +95,7 @@ describe('dual-write with the secondary down', () => {
       // The secondary comes back (here: a fresh embedded PostgreSQL), and repair runs.
       const up = await openPglite();
       await migrateToLatest(up.db);
-      const secondary = createPostgresStore({ db: up.db, onClose: up.close });
+      const secondary = drive(createPostgresStore({ db: up.db, onClose: up.close }));
       const result = await repairMirror(primary, secondary, journal);
       expect(result).toEqual({ repaired: 3, remaining: 0, errors: [] });
       expect(await journal.pending()).toEqual([]);
@@ -113,20 +115,27 @@ describe('dual-write with the secondary down', () => {
 const silent = { warn: () => {}, error: () => {} };
 
 /** A PostgreSQL store on its own database: the server when there is one, else PGlite. */
-async function freshPostgresStore(): Promise<{ store: Store; drop: () => Promise<void> }> {
+async function freshPostgresStore(): Promise<{ store: DrivenStore; drop: () => Promise<void> }> {
   if (pgAvailable) {
     const db = await createTestDatabase('carepack_dual');
     const handle = connectPostgres(db.url, { maxConnections: 4 });
     await migrateToLatest(handle.db);
-    return { store: createPostgresStore({ db: handle.db, onClose: handle.close }), drop: () => db.drop() };
+    return {
+      store: drive(createPostgresStore({ db: handle.db, onClose: handle.close })),
+      drop: () => db.drop(),
+    };
   }
   const lite = await openPglite();
   await migrateToLatest(lite.db);
-  return { store: createPostgresStore({ db: lite.db, onClose: lite.close }), drop: async () => {} };
+  return { store: drive(createPostgresStore({ db: lite.db, onClose: lite.close })), drop: async () => {} };
 }
 
 /** What the portal does all day: create, change, submit or delete, download. Returns how many packages it made. */
-async function portalWrites(store: Store, states: readonly State[], stop: () => boolean): Promise<number> {
+async function portalWrites(
+  store: DrivenStore,
+  states: readonly State[],
+  stop: () => boolean,
+): Promise<number> {
   const actor = stateActor();
   let n = 0;
   while (!stop()) {
@@ -136,7 +145,14 @@ async function portalWrites(store: Store, states: readonly State[], stop: () => 
     const changed = await store.updateDraft(pkg.id, { expectedVersion: 1, formData, actor });
     if (n % 3 === 0) await store.submit(pkg.id, { expectedVersion: changed.version, actor });
     else if (n % 3 === 1) await store.deleteDraft(pkg.id, { expectedVersion: changed.version, actor });
-    else await store.appendAudit({ packageId: pkg.id, actor, action: 'DOWNLOAD', summary: 'contract.pdf' });
+    else
+      await store.appendAudit({
+        at: new Date().toISOString(),
+        packageId: pkg.id,
+        actor,
+        action: 'DOWNLOAD',
+        summary: 'contract.pdf',
+      });
     n++;
   }
   return n;
@@ -145,7 +161,7 @@ async function portalWrites(store: Store, states: readonly State[], stop: () => 
 const PAIRS: {
   name: string;
   codes: string[];
-  open: () => Promise<[primary: Store, secondary: Store, drop: () => Promise<void>]>;
+  open: () => Promise<[primary: DrivenStore, secondary: DrivenStore, drop: () => Promise<void>]>;
 }[] = [
   {
     name: 'DynamoDB primary, PostgreSQL secondary',
@@ -174,12 +190,14 @@ describe.each(PAIRS)('repair while the portal goes on journaling ($name)', ({ co
     const repairJournal = fileJournal(path);
     // The secondary refuses the portal, not the operator's repair.
     const seenByPortal = switchable(secondary);
-    const dual = createDualStore({
-      primary,
-      secondary: seenByPortal,
-      journal: portalJournal,
-      logger: silent,
-    });
+    const dual = drive(
+      createDualStore({
+        primary,
+        secondary: seenByPortal,
+        journal: portalJournal,
+        logger: silent,
+      }),
+    );
     try {
       const states = codes.map((code) => makeState(code));
       await dual.upsertStates(states);
@@ -255,7 +273,7 @@ describe.runIf(pgAvailable)('dual-write starting while the secondary is unreacha
       const journal = fileJournal(config.dual.journalFile);
 
       const opened = await openStore(config, { logger: silent, secondaryRetryAfterMs: 100 });
-      const { store } = opened;
+      const store = drive(opened.store);
       const app = await buildApp({ store, sessionSecret: 'x'.repeat(40), devLogin: false, logger: false });
       const readiness = async () => {
         const res = await app.inject({ method: 'GET', url: '/readyz' });

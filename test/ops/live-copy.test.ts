@@ -11,19 +11,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Package } from '../../src/domain/index.js';
+import { hasErrorCode } from '../../src/domain/index.js';
 import { copyStore } from '../../src/ops/copy.js';
 import { compareDigests, digestStore, verifyStores } from '../../src/ops/verify.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
-import { hasErrorCode } from '../../src/domain/index.js';
 import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { Store } from '../../src/store/store.js';
 import { cmsActor, document, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { generatePackages } from '../support/package-factory.js';
 import { createTestDatabase, pgAvailable } from '../support/postgres.js';
+import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
 const SEEDED = 240;
 const WRITERS = 4;
@@ -32,12 +32,12 @@ const WRITER_LIMIT_MS = 150_000;
 const work = mkdtempSync(join(tmpdir(), 'carepack-live-copy-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function postgres(): Promise<{ store: Store; done: () => Promise<void> }> {
+async function postgres(): Promise<{ store: DrivenStore; done: () => Promise<void> }> {
   if (pgAvailable) {
     const db = await createTestDatabase('carepack_live');
     const handle = connectPostgres(db.url, { maxConnections: 8 });
     await migrateToLatest(handle.db);
-    const store = createPostgresStore({ db: handle.db, onClose: handle.close });
+    const store = drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
     const done = async () => {
       await store.close();
       await db.drop();
@@ -46,7 +46,7 @@ async function postgres(): Promise<{ store: Store; done: () => Promise<void> }> 
   }
   const handle = await openPglite();
   await migrateToLatest(handle.db);
-  const store = createPostgresStore({ db: handle.db, onClose: handle.close });
+  const store = drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
   return { store, done: () => store.close() };
 }
 
@@ -54,26 +54,26 @@ async function postgres(): Promise<{ store: Store; done: () => Promise<void> }> 
  * The target as the copy sees it: every import arrives 80 ms late, and `meanwhile` runs in
  * that gap — a user changing a package the copy has read but not yet written.
  */
-function slowImports(store: Store, meanwhile: (packages: readonly Package[]) => Promise<void>): Store {
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      if (key === 'importPackages') {
-        return async (...args: Parameters<Store['importPackages']>) => {
-          await new Promise((r) => setTimeout(r, 80));
-          await meanwhile(args[0]);
-          return target.maintenance.importPackages(...args);
-        };
-      }
-      return Reflect.get(target, key, receiver);
+function slowImports(
+  store: DrivenStore,
+  meanwhile: (packages: readonly Package[]) => Promise<void>,
+): DrivenStore {
+  return withMaintenance(store, (real) => ({
+    async importPackages(...args) {
+      await new Promise((r) => setTimeout(r, 80));
+      await meanwhile(args[0]);
+      return real.importPackages(...args);
     },
-  });
+  }));
 }
 
 const expected = (e: unknown) =>
-  hasErrorCode(e, 'VERSION_CONFLICT') || hasErrorCode(e, 'INVALID_TRANSITION') || hasErrorCode(e, 'NOT_FOUND');
+  hasErrorCode(e, 'VERSION_CONFLICT') ||
+  hasErrorCode(e, 'INVALID_TRANSITION') ||
+  hasErrorCode(e, 'NOT_FOUND');
 
 /** Writers on the dual store until `stop()`; counts what they did, and keeps any unexpected error. */
-function startWriters(dual: Store, stateCodes: string[], pool: string[]) {
+function startWriters(dual: DrivenStore, stateCodes: string[], pool: string[]) {
   let stopping = false;
   const ops = { done: 0, refused: 0 };
   const failures: unknown[] = [];
@@ -98,7 +98,13 @@ function startWriters(dual: Store, stateCodes: string[], pool: string[]) {
     const pkg: Package = await dual.getPackage(id);
     const expectedVersion = pkg.version;
     if (roll < 0.2) {
-      await dual.appendAudit({ packageId: id, actor: cmsActor(), action: 'DOWNLOAD', summary: 'a file' });
+      await dual.appendAudit({
+        at: new Date().toISOString(),
+        packageId: id,
+        actor: cmsActor(),
+        action: 'DOWNLOAD',
+        summary: 'a file',
+      });
     } else if (pkg.status === 'DRAFT' && roll < 0.25) {
       await dual.deleteDraft(id, { expectedVersion, actor: stateActor() });
     } else if (pkg.status === 'DRAFT' || pkg.status === 'UNLOCKED') {
@@ -142,7 +148,7 @@ function startWriters(dual: Store, stateCodes: string[], pool: string[]) {
   };
 }
 
-async function runbook(primary: Store, secondary: Store, names: { from: string; to: string }) {
+async function runbook(primary: DrivenStore, secondary: DrivenStore, names: { from: string; to: string }) {
   const stateCodes = ['LA', 'LB', 'LC'];
   const states = stateCodes.map((code) => makeState(code));
   await primary.upsertStates(states);
@@ -176,14 +182,16 @@ async function runbook(primary: Store, secondary: Store, names: { from: string; 
 
   // Step 2: dual-write mode, the portal busy, and the copy once more; step 3: verify.
   const journal = memoryJournal();
-  const dual = createDualStore({
-    primary,
-    secondary,
-    journal,
-    // Long enough that a loaded test machine never times a mirror out: this test is about races.
-    mirrorTimeoutMs: 120_000,
-    logger: { warn: () => {}, error: () => {} },
-  });
+  const dual = drive(
+    createDualStore({
+      primary,
+      secondary,
+      journal,
+      // Long enough that a loaded test machine never times a mirror out: this test is about races.
+      mirrorTimeoutMs: 120_000,
+      logger: { warn: () => {}, error: () => {} },
+    }),
+  );
   const pool = data.packages.filter((p) => p.id !== drafts[0]!.id).map((p) => p.id);
   // In every batch the copy has read, one draft changes (through the portal) before it is written.
   let raced = 0;

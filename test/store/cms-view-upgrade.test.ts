@@ -2,6 +2,7 @@
  * Existing data meets CMS's view: PostgreSQL migration 0003 fills the new columns from the
  * revisions; DynamoDB refuses, naming the indexes, a table of the older layout.
  */
+
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { Migrator, sql } from 'kysely';
@@ -20,13 +21,14 @@ import {
   stateActor,
   submitted,
 } from '../conformance/fixtures.js';
+import { drive } from '../support/store-commands.js';
 
 describe('PostgreSQL migration 0004-cms-view', () => {
   it("fills CMS's view of existing packages from their revisions", async () => {
     const handle = await openPglite();
     try {
       await migrateToLatest(handle.db);
-      const store = createPostgresStore({ db: handle.db });
+      const store = drive(createPostgresStore({ db: handle.db }));
       const state = makeState('MU', ['PMAP', 'SNBC']);
       const [pmap, snbc] = state.programs.map((p) => p.id) as [string, string];
       await store.upsertStates([state]);

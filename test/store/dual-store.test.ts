@@ -1,5 +1,5 @@
 /**
- * Dual-write mode is a Store like any other: it passes the conformance suite, and after
+ * Dual-write mode is a DrivenStore like any other: it passes the conformance suite, and after
  * the run its secondary holds exactly what its primary holds. A secondary that hangs holds
  * up a write at most the mirror timeout, and a mirror that lands late never leaves the
  * secondary older than the primary.
@@ -14,14 +14,14 @@ import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
 import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import type { Store } from '../../src/store/store.js';
 import { draft, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
 import { freshDynamoStore } from '../support/dynamo.js';
+import { type DrivenStore, drive } from '../support/store-commands.js';
 import { type SwitchableStore, switchable } from '../support/switchable-store.js';
 
-let primary: Store;
-let secondary: Store;
+let primary: DrivenStore;
+let secondary: DrivenStore;
 const journal = memoryJournal();
 const warnings: string[] = [];
 
@@ -31,17 +31,19 @@ runStoreConformance({
     primary = (await freshDynamoStore('carepack-dual')).store;
     const pg = await openPglite();
     await migrateToLatest(pg.db);
-    secondary = createPostgresStore({ db: pg.db });
+    secondary = drive(createPostgresStore({ db: pg.db }));
     // The suite's close() must not end the stores: the check below still reads them.
-    const dual = createDualStore({
-      primary,
-      secondary,
-      journal,
-      shadowReadRate: 1,
-      // This run checks what is mirrored, not how fast: a loaded machine must not journal a slow mirror.
-      mirrorTimeoutMs: 60_000,
-      logger: { warn: (_d, m) => warnings.push(m), error: (_d, m) => warnings.push(m) },
-    });
+    const dual = drive(
+      createDualStore({
+        primary,
+        secondary,
+        journal,
+        shadowReadRate: 1,
+        // This run checks what is mirrored, not how fast: a loaded machine must not journal a slow mirror.
+        mirrorTimeoutMs: 60_000,
+        logger: { warn: (_d, m) => warnings.push(m), error: (_d, m) => warnings.push(m) },
+      }),
+    );
     return { ...dual, close: async () => {} };
   },
   inspect: {
@@ -79,11 +81,11 @@ describe('dual-write with a secondary that hangs or answers late', () => {
   const silent = { warn: () => {}, error: () => {} };
   const state = makeState('HG');
   const actor = stateActor();
-  let primary: Store;
-  let real: Store;
+  let primary: DrivenStore;
+  let real: DrivenStore;
   let secondary: SwitchableStore;
   const journal = memoryJournal();
-  let dual: Store;
+  let dual: DrivenStore;
   /** How long the primary took for the write being timed: the caller waits for that anyway. */
   let primaryWriteMs = 0;
 
@@ -94,9 +96,11 @@ describe('dual-write with a secondary that hangs or answers late', () => {
     });
     const pg = await openPglite();
     await migrateToLatest(pg.db);
-    real = createPostgresStore({ db: pg.db, onClose: pg.close });
+    real = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
     secondary = switchable(real);
-    dual = createDualStore({ primary, secondary, journal, mirrorTimeoutMs: TIMEOUT_MS, logger: silent });
+    dual = drive(
+      createDualStore({ primary, secondary, journal, mirrorTimeoutMs: TIMEOUT_MS, logger: silent }),
+    );
     await dual.upsertStates([state]);
   }, 180_000);
   afterAll(async () => {
@@ -122,7 +126,13 @@ describe('dual-write with a secondary that hangs or answers late', () => {
     );
     const submitted = await mirrorWait(() => dual.submit(id, { expectedVersion: 2, actor }));
     const download = await mirrorWait(() =>
-      dual.appendAudit({ packageId: id, actor, action: 'DOWNLOAD', summary: 'contract.pdf' }),
+      dual.appendAudit({
+        at: new Date().toISOString(),
+        packageId: id,
+        actor,
+        action: 'DOWNLOAD',
+        summary: 'contract.pdf',
+      }),
     );
     const waits = [created.ms, updated.ms, submitted.ms, download.ms].map(Math.round);
     console.info(`waits for a hanging secondary (timeout ${TIMEOUT_MS} ms): ${waits.join(', ')} ms`);
@@ -180,7 +190,7 @@ describe('dual-write with a secondary that hangs or answers late', () => {
 });
 
 /** The store, reporting how long each package write on it took. */
-function timedWrites(store: Store, took: (ms: number) => void): Store {
+function timedWrites(store: DrivenStore, took: (ms: number) => void): DrivenStore {
   const timed =
     <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {

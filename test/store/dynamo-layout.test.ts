@@ -13,11 +13,11 @@ import {
 } from '../../src/domain/index.js';
 import { counterKey } from '../../src/store/dynamo/dynamo-keys.js';
 import { revisionToItem } from '../../src/store/dynamo/dynamo-marshal.js';
-import type { Store } from '../../src/store/store.js';
 import { cmsActor, document, draft, makeState, stateActor } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
+import { type DrivenStore, drive } from '../support/store-commands.js';
 
-let store: Store;
+let store: DrivenStore;
 let tableName: string;
 let clients: Awaited<ReturnType<typeof freshDynamoStore>>['clients'];
 const commands: string[] = [];

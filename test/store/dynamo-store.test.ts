@@ -6,6 +6,7 @@ import { packagePk } from '../../src/store/dynamo/dynamo-keys.js';
 import { createDynamoStore } from '../../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../../src/store/dynamo/dynamo-tables.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
+import { drive } from '../support/store-commands.js';
 
 const clients = createDynamoClients({ endpoint: inject('dynamoEndpoint'), region: 'us-east-1' });
 const tableName = `carepack-conformance-${randomUUID()}`;
@@ -14,7 +15,7 @@ runStoreConformance({
   name: 'dynamodb',
   async createStore() {
     await ensureTable(clients.client, tableName);
-    return createDynamoStore({ client: clients.doc, tableName });
+    return drive(createDynamoStore({ client: clients.doc, tableName }));
   },
   inspect: {
     async packageRecordCount(_store, packageId) {

@@ -4,6 +4,7 @@ import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
 import { packageRecordCount } from '../support/postgres-inspect.js';
+import { drive } from '../support/store-commands.js';
 
 let handle: PostgresHandle;
 
@@ -12,7 +13,7 @@ runStoreConformance({
   async createStore() {
     handle = await openPglite();
     await migrateToLatest(handle.db);
-    return createPostgresStore({ db: handle.db, onClose: handle.close });
+    return drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
   },
   inspect: { packageRecordCount: (_store, id) => packageRecordCount(handle.db, id) },
 });

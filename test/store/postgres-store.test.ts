@@ -5,6 +5,7 @@ import { createPostgresStore } from '../../src/store/postgres/postgres-store.js'
 import { runStoreConformance } from '../conformance/store-conformance.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
 import { packageRecordCount } from '../support/postgres-inspect.js';
+import { drive } from '../support/store-commands.js';
 
 let database: TestDatabase | undefined;
 let handle: PostgresHandle;
@@ -19,7 +20,7 @@ describe.runIf(pgAvailable)('PostgreSQL server', () => {
       database = await createTestDatabase();
       handle = connectPostgres(database.url, { maxConnections: 20 });
       await migrateToLatest(handle.db);
-      return createPostgresStore({ db: handle.db, onClose: handle.close });
+      return drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
     },
     inspect: { packageRecordCount: (_store, id) => packageRecordCount(handle.db, id) },
   });

@@ -14,7 +14,7 @@ import {
   type StateCode,
 } from '../../src/domain/index.js';
 import type { Clock } from '../../src/lib/clock.js';
-import type { MaintainedStore, Store } from '../../src/store/store.js';
+import type { MaintainedStore, Store, StoreMaintenance } from '../../src/store/store.js';
 
 export interface StoreCommands {
   createDraft(input: {
@@ -84,3 +84,18 @@ export function drive<S extends Store | MaintainedStore>(store: S, clock?: Clock
 
 /** What the test factories hand out: a whole store (maintenance included) with the lifecycle commands. */
 export type DrivenStore = MaintainedStore & StoreCommands;
+
+/** `store` whose maintenance has some methods replaced (e.g. to act in the gap of an import). */
+export function withMaintenance<S extends MaintainedStore>(
+  store: S,
+  overrides: (real: StoreMaintenance) => Partial<StoreMaintenance>,
+): S {
+  const maintenance = { ...store.maintenance, ...overrides(store.maintenance) };
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      if (key === 'maintenance') return maintenance;
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
