@@ -1,9 +1,9 @@
+import { FormDataSchema } from '@carepack/domain/form-data.js';
+import { validateForSubmit } from '@carepack/domain/validate-submit.js';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, ButtonGroup, StepIndicator, StepIndicatorStep } from '@trussworks/react-uswds';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { FormDataSchema } from '../../../src/domain/form-data.js';
-import { validateForSubmit } from '../../../src/domain/validate-submit.js';
 import { call, isApiError } from '../api/client.js';
 import { keys, usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
 import type { FieldError, FormData, PackageView, User } from '../api/types.js';
