@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { webAliases } from './web/vite.config.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export default defineConfig({
+  // Tests import web code, which reaches the domain through the web client's alias.
+  resolve: { alias: webAliases },
   test: {
     include: ['test/**/*.test.ts'],
     // One DynamoDB Local for the whole run; each test file makes its own table.

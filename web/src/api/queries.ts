@@ -1,7 +1,10 @@
-/** Server state through TanStack Query: one key per resource, shared by every page. */
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+/**
+ * Server state through TanStack Query: one key per resource, shared by every page. Every read
+ * the client makes is here; every change is in mutations.ts.
+ */
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { call, isApiError } from './client.js';
-import type { ListPackagesQuery, PackageView, State, User } from './types.js';
+import type { ListPackagesQuery, State, User } from './types.js';
 
 export const keys = {
   me: ['me'] as const,
@@ -11,6 +14,8 @@ export const keys = {
   allPackages: ['packages'] as const,
   pkg: (id: string) => ['package', id] as const,
   history: (id: string) => ['history', id] as const,
+  devUsers: ['dev-users'] as const,
+  download: (id: string, documentId: string) => ['download', id, documentId] as const,
 };
 
 /** The signed-in user, or null when nobody is. */
@@ -59,12 +64,14 @@ export function usePackages(query: ListPackagesQuery) {
   });
 }
 
-export function usePackage(id: string | undefined) {
-  return useQuery({
-    queryKey: keys.pkg(id ?? ''),
-    queryFn: () => call('GET /api/packages/{id}', { params: { id: id! } }),
-    enabled: Boolean(id),
+export const packageQuery = (id: string) =>
+  queryOptions({
+    queryKey: keys.pkg(id),
+    queryFn: () => call('GET /api/packages/{id}', { params: { id } }),
   });
+
+export function usePackage(id: string | undefined) {
+  return useQuery({ ...packageQuery(id ?? ''), enabled: Boolean(id) });
 }
 
 export function useHistory(id: string) {
@@ -74,12 +81,21 @@ export function useHistory(id: string) {
   });
 }
 
-/** After a change: the answer is the new package; lists and history are out of date. */
-export function usePackageChanged() {
-  const client = useQueryClient();
-  return (pkg: PackageView) => {
-    client.setQueryData(keys.pkg(pkg.id), pkg);
-    void client.invalidateQueries({ queryKey: keys.allPackages });
-    void client.invalidateQueries({ queryKey: keys.history(pkg.id) });
-  };
+/** The demo users of the development sign-in. */
+export function useDevUsers() {
+  return useQuery({ queryKey: keys.devUsers, queryFn: () => call('GET /api/auth/dev-users', {}) });
 }
+
+/**
+ * A document's download link, fetched on demand (`client.fetchQuery`) at each click: links
+ * expire, so none is kept or reused, and a failed one is not retried.
+ */
+export const downloadLinkQuery = (id: string, documentId: string) =>
+  queryOptions({
+    queryKey: keys.download(id, documentId),
+    queryFn: () =>
+      call('GET /api/packages/{id}/documents/{documentId}/download', { params: { id, documentId } }),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });

@@ -3,9 +3,10 @@
  * with and publishes as OpenAPI (src/api/schemas.ts), so the two cannot drift apart.
  * Type-only imports: none of the server code reaches the bundle.
  */
+
+import type { Problem } from '@carepack/api-types/problem.js';
+import type * as S from '@carepack/api-types/schemas.js';
 import type { z } from 'zod';
-import type { Problem } from '../../../src/api/problem.js';
-import type * as S from '../../../src/api/schemas.js';
 
 export type {
   FieldError,
@@ -16,7 +17,7 @@ export type {
   RateCertification,
   State,
   User,
-} from '../../../src/domain/index.js';
+} from '@carepack/domain/index.js';
 export type PackageView = z.output<typeof S.PackageViewSchema>;
 export type PackageSummaryView = z.output<typeof S.PackageSummaryViewSchema>;
 export type AuditEvent = z.output<typeof S.AuditEventSchema>;

@@ -1,4 +1,3 @@
-import { useQueryClient } from '@tanstack/react-query';
 import {
   Button,
   GovBanner,
@@ -11,23 +10,17 @@ import {
 } from '@trussworks/react-uswds';
 import type { ReactNode } from 'react';
 import { Link, NavLink, useNavigate } from 'react-router';
-import { call, setCsrfToken } from '../api/client.js';
-import { keys } from '../api/queries.js';
+import { useSignOut } from '../api/mutations.js';
 import type { User } from '../api/types.js';
 import { roleLabel } from '../form/labels.js';
 
 export function Layout({ user, children }: { user: User | null; children: ReactNode }) {
-  const client = useQueryClient();
   const navigate = useNavigate();
+  const signOutMutation = useSignOut();
   // Both end the session on the server (with the CSRF token, as every change); "everywhere"
   // says out loud that the user's sessions in other browsers end too.
   const signOut = async (everywhere = false) => {
-    await call(everywhere ? 'POST /api/auth/logout-everywhere' : 'POST /api/auth/logout', {}).catch(
-      () => undefined,
-    );
-    setCsrfToken(undefined);
-    client.clear();
-    client.setQueryData(keys.me, null);
+    await signOutMutation.mutateAsync(everywhere);
     navigate('/signin');
   };
   const items = user

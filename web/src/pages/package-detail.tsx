@@ -2,8 +2,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Accordion, Button, ButtonGroup, Table } from '@trussworks/react-uswds';
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { call, isApiError } from '../api/client.js';
-import { keys, useHistory, usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
+import { isApiError } from '../api/client.js';
+import { useDeletePackage, useUnlockPackage } from '../api/mutations.js';
+import { downloadLinkQuery, useHistory, usePackage, useStateInfo } from '../api/queries.js';
 import type { FieldError, PackageDocument, PackageView, User } from '../api/types.js';
 import { TextField } from '../components/fields.js';
 import { formatDateTime } from '../components/format.js';
@@ -16,7 +17,7 @@ import { SUBMISSION_TYPE_LABELS } from '../form/labels.js';
 import { ErrorPage } from './error-page.js';
 
 function UnlockForm({ pkg, onDone }: { pkg: PackageView; onDone: (message: string) => void }) {
-  const changed = usePackageChanged();
+  const unlockPackage = useUnlockPackage();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -35,11 +36,7 @@ function UnlockForm({ pkg, onDone }: { pkg: PackageView; onDone: (message: strin
       return;
     }
     try {
-      const done = await call('POST /api/packages/{id}/unlock', {
-        params: { id: pkg.id },
-        body: { expectedVersion: pkg.version, reason },
-      });
-      changed(done);
+      const done = await unlockPackage.mutateAsync({ id: pkg.id, expectedVersion: pkg.version, reason });
       setOpen(false);
       onDone(`${done.name} was unlocked; the state has been told why.`);
     } catch (e) {
@@ -79,18 +76,13 @@ function UnlockForm({ pkg, onDone }: { pkg: PackageView; onDone: (message: strin
 /** Deleting a never-submitted draft: asked twice, since it cannot be undone. */
 function DeleteDraft({ pkg }: { pkg: PackageView }) {
   const navigate = useNavigate();
-  const client = useQueryClient();
+  const deletePackage = useDeletePackage();
   const [confirming, setConfirming] = useState(false);
   const [failure, setFailure] = useState<unknown>(null);
   const remove = async () => {
     setFailure(null);
     try {
-      await call('DELETE /api/packages/{id}', {
-        params: { id: pkg.id },
-        query: { expectedVersion: pkg.version },
-      });
-      client.removeQueries({ queryKey: keys.pkg(pkg.id) });
-      await client.invalidateQueries({ queryKey: keys.allPackages });
+      await deletePackage.mutateAsync(pkg);
       navigate('/', { state: { banner: `The draft ${pkg.name} was deleted.` } });
     } catch (e) {
       setFailure(e);
@@ -151,6 +143,7 @@ function History({ id }: { id: string }) {
 export function PackageDetail({ user }: { user: User }) {
   const { id } = useParams();
   const location = useLocation();
+  const client = useQueryClient();
   const pkgQuery = usePackage(id);
   const [banner, setBanner] = useState<string | undefined>(
     (location.state as { banner?: string } | null)?.banner,
@@ -167,9 +160,7 @@ export function PackageDetail({ user }: { user: User }) {
   const download = async (doc: PackageDocument) => {
     setDownloadError(null);
     try {
-      const link = await call('GET /api/packages/{id}/documents/{documentId}/download', {
-        params: { id: pkg.id, documentId: doc.id },
-      });
+      const link = await client.fetchQuery(downloadLinkQuery(pkg.id, doc.id));
       window.location.assign(link.url);
     } catch (e) {
       setDownloadError(e);

@@ -1,11 +1,12 @@
+import { FormDataSchema } from '@carepack/domain/form-data.js';
+import { validateForSubmit } from '@carepack/domain/validate-submit.js';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, ButtonGroup, StepIndicator, StepIndicatorStep } from '@trussworks/react-uswds';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { FormDataSchema } from '../../../src/domain/form-data.js';
-import { validateForSubmit } from '../../../src/domain/validate-submit.js';
-import { call, isApiError } from '../api/client.js';
-import { keys, usePackage, usePackageChanged, useStateInfo } from '../api/queries.js';
+import { isApiError } from '../api/client.js';
+import { useCreatePackage, useUpdatePackage } from '../api/mutations.js';
+import { packageQuery, usePackage, useStateInfo } from '../api/queries.js';
 import type { FieldError, FormData, PackageView, User } from '../api/types.js';
 import { ErrorSummary } from '../components/error-summary.js';
 import { Loading } from '../components/loading.js';
@@ -60,15 +61,12 @@ function Editor({
   state: NonNullable<ReturnType<typeof useStateInfo>>;
 }) {
   const navigate = useNavigate();
-  const changed = usePackageChanged();
+  const createPackage = useCreatePackage();
+  const updatePackage = useUpdatePackage();
   const client = useQueryClient();
   /** After someone else's change: start again from what is saved now. */
   const loadLatest = async (id: string) => {
-    const latest = await client.fetchQuery({
-      queryKey: keys.pkg(id),
-      queryFn: () => call('GET /api/packages/{id}', { params: { id } }),
-      staleTime: 0,
-    });
+    const latest = await client.fetchQuery({ ...packageQuery(id), staleTime: 0 });
     setForm(latest.revisions[0]!.formData);
     setLoaded(loadedFrom(latest));
     setUnsaved(false);
@@ -123,17 +121,17 @@ function Editor({
     setSaving(true);
     try {
       let saved: PackageView | undefined = pkg;
-      if (!pkg) saved = await call('POST /api/packages', { body: { formData: form } });
+      if (!pkg) saved = await createPackage.mutateAsync(form);
       else if (unsaved)
-        saved = await call('PUT /api/packages/{id}', {
-          params: { id: pkg.id },
-          body: { expectedVersion: expectedVersion ?? pkg.version, formData: form },
+        saved = await updatePackage.mutateAsync({
+          id: pkg.id,
+          expectedVersion: expectedVersion ?? pkg.version,
+          formData: form,
         });
       setUnsaved(false);
       if (saved) {
         // The next save claims the version this one made.
         if (saved !== pkg) setLoaded(loadedFrom(saved));
-        changed(saved);
         setSavedAt(new Date().toLocaleTimeString('en-US'));
       }
       return saved;

@@ -1,9 +1,8 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, GridContainer, Table } from '@trussworks/react-uswds';
 import { useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { call } from '../api/client.js';
-import { keys, useAuthConfig } from '../api/queries.js';
+import { useDevLogin } from '../api/mutations.js';
+import { useAuthConfig, useDevUsers } from '../api/queries.js';
 import { safeReturnTo } from '../api/return-to.js';
 import type { User } from '../api/types.js';
 import { Loading } from '../components/loading.js';
@@ -23,15 +22,14 @@ const OIDC_ERRORS: Record<string, string> = {
 };
 
 function DevLogin({ returnTo }: { returnTo: string }) {
-  const client = useQueryClient();
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>(null);
-  const users = useQuery({ queryKey: ['dev-users'], queryFn: () => call('GET /api/auth/dev-users', {}) });
+  const users = useDevUsers();
+  const devLogin = useDevLogin();
   const signIn = async (user: User) => {
     setError(null);
     try {
-      const me = await call('POST /api/auth/dev-login', { body: { userId: user.id } });
-      client.setQueryData(keys.me, me);
+      await devLogin.mutateAsync(user.id);
       navigate(returnTo, { replace: true });
     } catch (e) {
       setError(e);

@@ -1,10 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
 import { Button, ErrorMessage, FormGroup, Label, Table } from '@trussworks/react-uswds';
 import { useId, useState } from 'react';
-import { call } from '../api/client.js';
-import { keys } from '../api/queries.js';
+import { useRemoveDocument, useUploadDocument } from '../api/mutations.js';
 import type { FieldError, PackageDocument, PackageView } from '../api/types.js';
-import { uploadDocument } from '../api/upload.js';
 import { formatSize } from '../components/format.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { ScanTag } from '../components/status-tag.js';
@@ -37,20 +34,21 @@ function DocumentSection({
   errors: readonly FieldError[];
   documents: readonly (PackageDocument & { index: number })[];
 }) {
-  const client = useQueryClient();
+  const uploadDocument = useUploadDocument();
+  const removeDocument = useRemoveDocument();
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [failure, setFailure] = useState<unknown>(null);
   const inputId = fieldId(errorPath);
   const hintId = useId();
   const messages = messagesFor(errors, errorPath);
-  const refresh = () => client.invalidateQueries({ queryKey: keys.pkg(pkg.id) });
 
+  // One file after the other; each upload refetches the package before the next starts.
   const upload = async (files: FileList | null) => {
     setFailure(null);
     for (const file of Array.from(files ?? [])) {
       setUploads((u) => [...u, { name: file.name, progress: 0 }]);
       try {
-        await uploadDocument({
+        await uploadDocument.mutateAsync({
           packageId: pkg.id,
           file,
           category,
@@ -62,20 +60,16 @@ function DocumentSection({
         setFailure(e);
       } finally {
         setUploads((u) => u.filter((x) => x.name !== file.name));
-        await refresh();
       }
     }
   };
   const remove = async (doc: PackageDocument) => {
     setFailure(null);
     try {
-      await call('DELETE /api/packages/{id}/documents/{documentId}', {
-        params: { id: pkg.id, documentId: doc.id },
-      });
+      await removeDocument.mutateAsync({ packageId: pkg.id, documentId: doc.id });
     } catch (e) {
       setFailure(e);
     }
-    await refresh();
   };
 
   return (

@@ -1,8 +1,8 @@
 import { Button } from '@trussworks/react-uswds';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { call, isApiError } from '../api/client.js';
-import { usePackageChanged } from '../api/queries.js';
+import { isApiError } from '../api/client.js';
+import { useResubmitPackage, useSubmitPackage } from '../api/mutations.js';
 import type { FieldError } from '../api/types.js';
 import { TextField } from '../components/fields.js';
 import { ProblemAlert } from '../components/problem-alert.js';
@@ -24,7 +24,8 @@ export function ReviewStep({
   expectedVersion: number;
 }) {
   const navigate = useNavigate();
-  const changed = usePackageChanged();
+  const submit = useSubmitPackage();
+  const resubmit = useResubmitPackage();
   const [reason, setReason] = useState('');
   const [failure, setFailure] = useState<unknown>(null);
   const [serverErrors, setServerErrors] = useState<FieldError[]>([]);
@@ -43,15 +44,8 @@ export function ReviewStep({
     setBusy(true);
     try {
       const done = resubmitting
-        ? await call('POST /api/packages/{id}/resubmit', {
-            params: { id: pkg.id },
-            body: { expectedVersion, reason },
-          })
-        : await call('POST /api/packages/{id}/submit', {
-            params: { id: pkg.id },
-            body: { expectedVersion },
-          });
-      changed(done);
+        ? await resubmit.mutateAsync({ id: pkg.id, expectedVersion, reason })
+        : await submit.mutateAsync({ id: pkg.id, expectedVersion });
       navigate(`/packages/${pkg.id}`, {
         state: { banner: `${done.name} was ${resubmitting ? 'resubmitted' : 'submitted'} to CMS.` },
       });

@@ -1,0 +1,117 @@
+/**
+ * Every change the client makes, as TanStack Query mutations: each says which cached reads it
+ * makes stale (queries.ts holds the reads and their keys). Pages keep what is theirs: the
+ * messages they show, where they go next, and which version a save claims to change.
+ */
+import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
+import { call, setCsrfToken } from './client.js';
+import { keys } from './queries.js';
+import type { FormData, PackageView } from './types.js';
+import { uploadDocument } from './upload.js';
+
+/** The answer is the new package; lists and history are out of date. */
+function packageChanged(client: QueryClient, pkg: PackageView) {
+  client.setQueryData(keys.pkg(pkg.id), pkg);
+  void client.invalidateQueries({ queryKey: keys.allPackages });
+  void client.invalidateQueries({ queryKey: keys.history(pkg.id) });
+}
+
+/** A change whose answer is the package itself (save, submit, unlock…). */
+function usePackageChange<V>(change: (variables: V) => Promise<PackageView>) {
+  const client = useQueryClient();
+  return useMutation({ mutationFn: change, onSuccess: (pkg) => packageChanged(client, pkg) });
+}
+
+export const useCreatePackage = () =>
+  usePackageChange((formData: FormData) => call('POST /api/packages', { body: { formData } }));
+
+/** Changes to a package name it and the version they claim to change (a conflict otherwise). */
+interface Change {
+  id: string;
+  expectedVersion: number;
+}
+type WithReason = Change & { reason: string };
+
+export const useUpdatePackage = () =>
+  usePackageChange(({ id, ...body }: Change & { formData: FormData }) =>
+    call('PUT /api/packages/{id}', { params: { id }, body }),
+  );
+
+export const useSubmitPackage = () =>
+  usePackageChange(({ id, ...body }: Change) =>
+    call('POST /api/packages/{id}/submit', { params: { id }, body }),
+  );
+
+export const useResubmitPackage = () =>
+  usePackageChange(({ id, ...body }: WithReason) =>
+    call('POST /api/packages/{id}/resubmit', { params: { id }, body }),
+  );
+
+export const useUnlockPackage = () =>
+  usePackageChange(({ id, ...body }: WithReason) =>
+    call('POST /api/packages/{id}/unlock', { params: { id }, body }),
+  );
+
+/** Deleting a draft: its own entry goes, the lists are refetched before the answer is final. */
+export function useDeletePackage() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (pkg: { id: string; version: number }) =>
+      call('DELETE /api/packages/{id}', { params: { id: pkg.id }, query: { expectedVersion: pkg.version } }),
+    onSuccess: async (_, pkg) => {
+      client.removeQueries({ queryKey: keys.pkg(pkg.id) });
+      await client.invalidateQueries({ queryKey: keys.allPackages });
+    },
+  });
+}
+
+/**
+ * Adding or removing a document answers no package: it is refetched (success or not, since a
+ * failure may still have changed it) before the answer is final; lists and history go stale.
+ */
+function useDocumentChange<V extends { packageId: string }>(change: (variables: V) => Promise<unknown>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: change,
+    onSettled: async (_data, _error, { packageId }) => {
+      void client.invalidateQueries({ queryKey: keys.allPackages });
+      void client.invalidateQueries({ queryKey: keys.history(packageId) });
+      await client.invalidateQueries({ queryKey: keys.pkg(packageId) });
+    },
+  });
+}
+
+export const useUploadDocument = () => useDocumentChange(uploadDocument);
+
+export const useRemoveDocument = () =>
+  useDocumentChange((v: { packageId: string; documentId: string }) =>
+    call('DELETE /api/packages/{id}/documents/{documentId}', {
+      params: { id: v.packageId, documentId: v.documentId },
+    }),
+  );
+
+/** Development sign-in: the answer is the signed-in user. */
+export function useDevLogin() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (userId: string) => call('POST /api/auth/dev-login', { body: { userId } }),
+    onSuccess: (me) => client.setQueryData(keys.me, me),
+  });
+}
+
+/**
+ * Signing out ends the session on the server ("everywhere": the user's other browsers too);
+ * whatever the server answers, this browser forgets the session and everything it fetched.
+ */
+export function useSignOut() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (everywhere: boolean) =>
+      call(everywhere ? 'POST /api/auth/logout-everywhere' : 'POST /api/auth/logout', {}).catch(() => null),
+    onSettled: () => {
+      setCsrfToken(undefined);
+      client.clear();
+      client.setQueryData(keys.me, null);
+    },
+  });
+}
