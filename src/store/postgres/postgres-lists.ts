@@ -14,7 +14,7 @@ import {
 import type { ListByStateQuery, ListOptions, ListSubmittedQuery, PageRequest, Store } from '../store.js';
 import { auditFromRow, cmsSummaryFromRow, type SummaryRow, summaryFromRow } from './postgres-marshal.js';
 import type { Database } from './postgres-schema.js';
-import { exec, SQL } from './postgres-statements.js';
+import { execNamed, type NamedStatement, named, SQL } from './postgres-statements.js';
 
 type ListPosition = { u: string; i: string };
 const isListPosition = (p: unknown): p is ListPosition =>
@@ -25,6 +25,8 @@ const isListPosition = (p: unknown): p is ListPosition =>
 /** How a list reads and dates its packages. */
 interface ListView {
   summaries: string;
+  /** Which packages the list holds at all (CMS: those submitted at least once). */
+  scope?: string;
   sortColumn: string;
   newestFirst: string;
   oldestFirst: string;
@@ -41,50 +43,70 @@ const STATE_VIEW: ListView = {
 /** CMS's lists: the last submitted revision, dated by the last submit, unlock or resubmit. */
 const CMS_VIEW: ListView = {
   summaries: SQL.cmsSummaries,
+  scope: 'p.cms_updated_at is not null',
   sortColumn: 'p.cms_updated_at',
   newestFirst: 'order by p.cms_updated_at desc, p.id desc',
   oldestFirst: 'order by p.cms_updated_at asc, p.id asc',
   fromRow: cmsSummaryFromRow,
 };
-const BY_STATE = ['p.state_code = $1'];
-const BY_STATE_STATUS = ['p.state_code = $1', 'p.status = $2'];
+
+/** The parameters of a list statement, by name; absent filters are left out of its text. */
+interface ListParams {
+  state_code?: string;
+  status?: string;
+  program_id?: string;
+  after_at?: string;
+  after_id?: string;
+  page_rows: number;
+}
 
 export type PackageLists = Pick<Store, 'listByState' | 'listSubmitted' | 'listAudit'>;
 
 export function createPostgresLists(db: Kysely<Database>): PackageLists {
-  /**
-   * One page of package summaries; `conditions` are on `p` (the head) with their `values`.
-   * The texts are fixed but for the optional parts, so nothing is built per call.
-   */
+  // A list's text depends only on which filters it has: a handful of shapes, each compiled once.
+  const statements = new Map<string, NamedStatement<ListParams>>();
+
+  /** One page of package summaries of `view`, narrowed by the filters given. */
   async function listPage(
     listTag: string,
     query: ListOptions,
-    conditions: string[],
-    values: unknown[],
-    view: ListView = STATE_VIEW,
+    filters: { stateCode?: string | undefined; status?: string | undefined },
+    view: ListView,
   ) {
     const { limit, order, programId, tag } = listPlan(listTag, query);
     const after = decodeCursor(tag, query.cursor, isListPosition);
-    const params = [...values];
-    const where = [...conditions];
+    const params: ListParams = { page_rows: limit + 1 };
+    const where = view.scope ? [view.scope] : [];
+    if (filters.stateCode) {
+      where.push('p.state_code = :state_code');
+      params.state_code = filters.stateCode;
+    }
+    if (filters.status) {
+      where.push('p.status = :status');
+      params.status = filters.status;
+    }
     // The revision the list shows (joined as r) names the program: checked per package through
     // UNIQUE (revision_id, program_id), or found from the program through revision_programs_by_program.
     if (programId) {
       where.push(
-        `exists (select 1 from revision_programs rp where rp.revision_id = r.id and rp.program_id = $${params.push(programId)}::uuid)`,
+        'exists (select 1 from revision_programs rp where rp.revision_id = r.id and rp.program_id = :program_id::uuid)',
       );
+      params.program_id = programId;
     }
     if (after) {
-      params.push(after.u, after.i);
       const beyond = order === 'oldest' ? '>' : '<';
-      where.push(
-        `(${view.sortColumn}, p.id) ${beyond} ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
-      );
+      where.push(`(${view.sortColumn}, p.id) ${beyond} (:after_at::timestamptz, :after_id::uuid)`);
+      params.after_at = after.u;
+      params.after_id = after.i;
     }
-    params.push(limit + 1);
     const sort = order === 'oldest' ? view.oldestFirst : view.newestFirst;
-    const text = `${view.summaries} where ${where.join(' and ')} ${sort} limit $${params.length}`;
-    const rows = await exec<SummaryRow>(db, text, params);
+    const text = `${view.summaries} where ${where.join(' and ')} ${sort} limit :page_rows`;
+    let statement = statements.get(text);
+    if (!statement) {
+      statement = named<ListParams>(text);
+      statements.set(text, statement);
+    }
+    const rows = await execNamed<SummaryRow, ListParams>(db, statement, params);
     const items = rows.slice(0, limit).map(view.fromRow);
     const last = items[items.length - 1];
     const cursor =
@@ -96,20 +118,14 @@ export function createPostgresLists(db: Kysely<Database>): PackageLists {
     listByState(stateCode, query: ListByStateQuery = {}) {
       const { status } = query;
       const tag = stateListTag(stateCode, status);
-      return status
-        ? listPage(tag, query, BY_STATE_STATUS, [stateCode, status])
-        : listPage(tag, query, BY_STATE, [stateCode]);
+      return listPage(tag, query, { stateCode, status }, STATE_VIEW);
     },
 
     async listSubmitted(query: ListSubmittedQuery = {}) {
       const empty = knownEmptyCmsPage(query);
       if (empty) return empty;
       const { stateCode, status } = query;
-      const where = ['p.cms_updated_at is not null'];
-      const values: unknown[] = [];
-      if (stateCode) where.push(`p.state_code = $${values.push(stateCode)}`);
-      if (status) where.push(`p.status = $${values.push(status)}`);
-      return listPage(cmsListTag(stateCode, status), query, where, values, CMS_VIEW);
+      return listPage(cmsListTag(stateCode, status), query, { stateCode, status }, CMS_VIEW);
     },
 
     async listAudit(packageId, request: PageRequest = {}) {

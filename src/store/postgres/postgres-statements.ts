@@ -4,8 +4,8 @@
  * Lists of ids are one `uuid[]` parameter, so the text never depends on how many there are.
  * bench/postgres-raw.ts sends the same texts; the postgres bench checks that they match.
  */
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import type { Database } from './postgres-schema.js';
+import { CompiledQuery, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Database, PackagesTable, RevisionsTable } from './postgres-schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -18,7 +18,40 @@ export async function exec<R = Record<string, unknown>>(
   return (await q.executeQuery<R>(CompiledQuery.raw(sql, parameters as unknown[]))).rows;
 }
 
-/** Insert column lists, in the order their values are sent. */
+/**
+ * A statement with named parameters (`:name`), compiled once to PostgreSQL's `$1…`: its
+ * parameters are an object typed against the schema (often a row as the marshal makes it),
+ * so a renamed column or a swapped value is a compile error, not a wrong write.
+ */
+export interface NamedStatement<P extends object> {
+  text: string;
+  names: readonly (keyof P & string)[];
+}
+
+export function named<P extends object>(source: string): NamedStatement<P> {
+  const names: string[] = [];
+  // `::type` casts are not parameters: a name follows a lone colon only.
+  const text = source.replace(/(?<!:):([a-z_]+)\b/g, (_, name: string) => {
+    const at = names.indexOf(name);
+    return `$${at >= 0 ? at + 1 : names.push(name)}`;
+  });
+  return { text, names: names as (keyof P & string)[] };
+}
+
+/** Runs a named statement; every name must be in `params` (undefined is sent as NULL). */
+export function execNamed<R = Record<string, unknown>, P extends object = object>(
+  q: Db,
+  statement: NamedStatement<P>,
+  params: P,
+): Promise<R[]> {
+  const values = statement.names.map((name) => {
+    if (!(name in params)) throw new Error(`parameter :${name} is missing`);
+    return (params as Record<string, unknown>)[name] ?? null;
+  });
+  return exec<R>(q, statement.text, values);
+}
+
+/** Insert column lists, in the order their values are sent; each a column of its table in the schema. */
 export const COLUMNS = {
   packages: [
     'id',
@@ -100,7 +133,7 @@ export const COLUMNS = {
     'scan_status',
   ],
   audit_events: ['id', 'package_id', 'at', 'actor_id', 'actor_email', 'actor_role', 'action', 'summary'],
-} as const;
+} as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
 export type InsertTable = keyof typeof COLUMNS;
 
 /** `($1, $2), ($3, $4)` for `rows` rows of `width` columns. */
@@ -241,11 +274,21 @@ export const SQL = {
   catchUpCounter: `insert into state_counters (state_code, last_number)
     select $1::char(2), coalesce(max(state_number), 0) from packages where state_code = $1::char(2)
     on conflict (state_code) do update set last_number = greatest(state_counters.last_number, excluded.last_number)`,
-  updateHead: `update packages set state_code = $1, state_number = $2, status = $3, version = $4,
-    created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8,
-    cms_updated_at = $9, cms_revision_count = $10 where id = $11`,
-  freeze: `update revisions set submitted_at = $1, submitted_by_id = $2, submitted_by_email = $3,
-    submitted_by_role = $4, submit_reason = $5 where id = $6`,
+  /** A head rewritten from its row (postgres-marshal `packageRow`). */
+  updateHead: named<Insertable<PackagesTable>>(`update packages set state_code = :state_code,
+    state_number = :state_number, status = :status, version = :version, created_at = :created_at,
+    updated_at = :updated_at, initially_submitted_at = :initially_submitted_at,
+    revision_count = :revision_count, cms_updated_at = :cms_updated_at,
+    cms_revision_count = :cms_revision_count where id = :id`),
+  /** A draft revision frozen by its submission: only the submit columns change. */
+  freeze: named<
+    Pick<
+      Insertable<RevisionsTable>,
+      'id' | 'submitted_at' | 'submitted_by_id' | 'submitted_by_email' | 'submitted_by_role' | 'submit_reason'
+    >
+  >(`update revisions set submitted_at = :submitted_at, submitted_by_id = :submitted_by_id,
+    submitted_by_email = :submitted_by_email, submitted_by_role = :submitted_by_role,
+    submit_reason = :submit_reason where id = :id`),
   deleteRevision: 'delete from revisions where id = $1',
   /** Package summaries: the head and its current revision's type and programs; add `where`, order and limit. */
   summaries: `select p.*, r.submission_type,

@@ -21,7 +21,7 @@ import { FOREIGN_KEY_VIOLATION, isPgCode, pgError, UNIQUE_VIOLATION } from './po
 import { auditRow, packageRow, revisionRows } from './postgres-marshal.js';
 import { insertRevisionRows, readPackages } from './postgres-rows.js';
 import type { Database } from './postgres-schema.js';
-import { type Db, exec, insertTogether, SQL } from './postgres-statements.js';
+import { type Db, exec, execNamed, insertTogether, SQL } from './postgres-statements.js';
 import { inTransaction } from './postgres-transaction.js';
 
 /** Number collisions tolerated in one creation; each raises the counter past the numbers in use. */
@@ -50,20 +50,7 @@ const insertAudit = (q: Db, event: AuditEvent) => insertTogether(q, [['audit_eve
 
 /** Writes what changed between `before` and `after`; the caller holds the package row lock. */
 async function persistChange(trx: Transaction<Database>, before: Package, after: Package) {
-  const h = packageRow(after);
-  await exec(trx, SQL.updateHead, [
-    h.state_code,
-    h.state_number,
-    h.status,
-    h.version,
-    h.created_at,
-    h.updated_at,
-    h.initially_submitted_at,
-    h.revision_count,
-    h.cms_updated_at,
-    h.cms_revision_count,
-    h.id,
-  ]);
+  await execNamed(trx, SQL.updateHead, packageRow(after));
   const old = new Map(before.revisions.map((r) => [r.number, r]));
   for (const rev of after.revisions) {
     const prev = old.get(rev.number);
@@ -72,8 +59,15 @@ async function persistChange(trx: Transaction<Database>, before: Package, after:
       await insertRevisionRows(trx, [revisionRows(after.id, rev)]);
     } else if (!prev.submitInfo && rev.submitInfo && onlySubmitInfoDiffers(prev, rev)) {
       // A submission only freezes the revision: set its submit columns, nothing else.
-      const s = rev.submitInfo;
-      await exec(trx, SQL.freeze, [s.at, s.by.id, s.by.email, s.by.role, s.reason, rev.id]);
+      const { at, by, reason } = rev.submitInfo;
+      await execNamed(trx, SQL.freeze, {
+        id: rev.id,
+        submitted_at: at,
+        submitted_by_id: by.id,
+        submitted_by_email: by.email,
+        submitted_by_role: by.role,
+        submit_reason: reason,
+      });
     } else if (!isDeepStrictEqual(prev, rev)) {
       // A draft edit rewrites the draft revision (the database refuses this for a submitted one).
       await exec(trx, SQL.deleteRevision, [rev.id]);
