@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FormDataInput } from '../../src/domain/index.js';
 import { type AuthHeaders, demo, json, MINIMAL_PDF, type TestApi, testApi } from '../support/api.js';
+import { completeForm } from '../support/complete-form.js';
 
 let api: TestApi;
 let mnState: AuthHeaders;
@@ -17,34 +17,6 @@ async function upload(id: string, name: string, category: string, rateId?: strin
     { category, ...(rateId ? { rateId } : {}) },
   );
   expect(res.statusCode, res.body).toBe(201);
-}
-
-function completeForm(rateId: string): FormDataInput {
-  return {
-    submissionType: 'CONTRACT_AND_RATES',
-    programIds: [pmap],
-    submissionDescription: 'CY2027 PMAP base contract and rates',
-    contractType: 'BASE',
-    contractDateStart: '2027-01-01',
-    contractDateEnd: '2027-12-31',
-    managedCareEntities: ['MCO'],
-    federalAuthorities: ['STATE_PLAN'],
-    rateCertifications: [
-      {
-        id: rateId,
-        rateType: 'NEW',
-        rateProgramIds: [pmap],
-        rateDateStart: '2027-01-01',
-        rateDateEnd: '2027-12-31',
-        rateDateCertified: '2026-11-01',
-        certifyingActuaries: [
-          { name: 'Ada', title: 'FSA', email: 'ada@milliman.example.com', actuarialFirm: 'MILLIMAN' },
-        ],
-      },
-    ],
-    stateContacts: [{ name: 'Mina Nelson', title: 'Lead', email: 'mina.nelson@mn.example.gov' }],
-    actuaryCommunicationPreference: 'OACT_TO_STATE',
-  };
 }
 
 beforeAll(async () => {
@@ -94,7 +66,7 @@ describe('a package from draft to resubmission over HTTP', () => {
       headers: mnState,
       payload: {
         expectedVersion: 1,
-        formData: completeForm(rateId),
+        formData: completeForm({ programIds: [pmap], rateId }),
       },
     });
     expect(updated.statusCode).toBe(200);

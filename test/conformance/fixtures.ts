@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Actor, FormData, PackageDocument, State } from '../../src/domain/index.js';
 import { FormDataSchema } from '../../src/domain/index.js';
 import type { Store } from '../../src/store/store.js';
+import { completeForm } from '../support/complete-form.js';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -65,35 +66,9 @@ export function document(
   };
 }
 
-/** A complete contract-and-rates form, as parsed (defaults filled). */
+/** A complete contract-and-rates form covering all the state's programs, as parsed (defaults filled). */
 export function fullFormData(state: State): FormData {
-  const programIds = state.programs.map((p) => p.id);
-  return FormDataSchema.parse({
-    submissionType: 'CONTRACT_AND_RATES',
-    programIds,
-    submissionDescription: 'Base contract for calendar year 2027 with capitation rates',
-    contractType: 'BASE',
-    contractDateStart: '2027-01-01',
-    contractDateEnd: '2027-12-31',
-    managedCareEntities: ['MCO'],
-    federalAuthorities: ['STATE_PLAN', 'WAIVER_1115'],
-    relatedToCovid19: false,
-    rateCertifications: [
-      {
-        id: randomUUID(),
-        rateType: 'NEW',
-        rateProgramIds: programIds.slice(0, 1),
-        rateDateStart: '2027-01-01',
-        rateDateEnd: '2027-12-31',
-        rateDateCertified: '2026-10-01',
-        certifyingActuaries: [
-          { name: 'Ada Actuary', title: 'FSA', email: 'ada@mercer.example.com', actuarialFirm: 'MERCER' },
-        ],
-      },
-    ],
-    stateContacts: [{ name: 'Sam State', title: 'Program lead', email: 'sam@state.example.gov' }],
-    actuaryCommunicationPreference: 'OACT_TO_ACTUARY',
-  });
+  return FormDataSchema.parse(completeForm({ programIds: state.programs.map((p) => p.id) }));
 }
 
 export function minimalFormData(state: State): FormData {

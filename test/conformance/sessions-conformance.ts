@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/domain/index.js';
 import type { Store } from '../../src/store/store.js';
 import { freshState } from './fixtures.js';
-import { expectStoreError } from './store-conformance.js';
+import { expectStoreError } from './suite-helpers.js';
 
 function cmsUser(): User {
   const id = randomUUID();

@@ -18,7 +18,7 @@ import {
   stateActor,
   submitted,
 } from './fixtures.js';
-import { expectStoreError } from './store-conformance.js';
+import { expectStoreError } from './suite-helpers.js';
 
 const UNSTORABLE = [
   ['a NUL character', 'before\u0000after'],

@@ -7,6 +7,7 @@ import type { Actor, Package, PackageDocument, Revision, State } from '../../src
 import { FormDataSchema } from '../../src/domain/index.js';
 import type { AuditEvent } from '../../src/store/store.js';
 import { document } from '../conformance/fixtures.js';
+import { completeForm } from './complete-form.js';
 
 const STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
 
@@ -30,32 +31,16 @@ function revision(
 ): Revision {
   const iso = at.toISOString();
   const rateId = randomUUID();
-  const formData = FormDataSchema.parse({
-    submissionType: 'CONTRACT_AND_RATES',
-    programIds: [state.programs[0]!.id],
-    submissionDescription: `Contract and rates, revision ${number}`,
-    contractType: number > 1 ? 'AMENDMENT' : 'BASE',
-    contractDateStart: '2027-01-01',
-    contractDateEnd: '2027-12-31',
-    managedCareEntities: ['MCO', 'PIHP'],
-    federalAuthorities: ['STATE_PLAN'],
-    itemsBeingAmended: number > 1 ? ['CAPITATION_RATES'] : [],
-    rateCertifications: [
+  const formData = FormDataSchema.parse(
+    completeForm(
+      { programIds: [state.programs[0]!.id], rateId },
       {
-        id: rateId,
-        rateType: 'NEW',
-        rateProgramIds: [state.programs[0]!.id],
-        rateDateStart: '2027-01-01',
-        rateDateEnd: '2027-12-31',
-        rateDateCertified: '2026-10-15',
-        certifyingActuaries: [
-          { name: 'Ada Actuary', title: 'FSA', email: 'ada@example.com', actuarialFirm: 'MERCER' },
-        ],
+        submissionDescription: `Contract and rates, revision ${number}`,
+        contractType: number > 1 ? 'AMENDMENT' : 'BASE',
+        itemsBeingAmended: number > 1 ? ['CAPITATION_RATES'] : [],
       },
-    ],
-    stateContacts: [{ name: 'Sam State', title: 'Lead', email: 'sam@state.example.gov' }],
-    actuaryCommunicationPreference: 'OACT_TO_ACTUARY',
-  });
+    ),
+  );
   const cms: Actor = {
     id: '00000000-0000-4000-8000-000000000010',
     email: 'cms@example.gov',

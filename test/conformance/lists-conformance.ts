@@ -1,0 +1,324 @@
+/**
+ * The lists on every store: a state's packages and CMS's, their opaque cursors, and the
+ * program filter and order options.
+ * Called from `runStoreConformance`, so every backend is held to it.
+ */
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { PackageSummary } from '../../src/domain/index.js';
+import type { ListOptions, Page, Store } from '../../src/store/store.js';
+import {
+  cmsActor,
+  draft,
+  formWithPrograms,
+  freshState,
+  fullFormData,
+  stateActor,
+  submitted,
+} from './fixtures.js';
+import { collect, expectStoreError, newestFirst, suiteStore } from './suite-helpers.js';
+
+export function runListsConformance(getStore: () => Store, nextCode: () => string) {
+  const store = suiteStore(getStore);
+
+  describe('lists', () => {
+    it("lists a state's packages newest first, drafts included, other states never", async () => {
+      const state = await freshState(store, nextCode);
+      const other = await freshState(store, nextCode);
+      const actor = stateActor();
+      const a = await draft(store, state, actor);
+      const b = await submitted(store, state, actor);
+      const c = await draft(store, state, actor);
+      await draft(store, other);
+      const touched = await store.updateDraft(a.id, {
+        expectedVersion: 1,
+        formData: fullFormData(state),
+        actor,
+      });
+      const page = await store.listByState(state.code);
+      expect(page.cursor).toBeUndefined();
+      expect(page.items.map((p) => p.id)).toEqual([touched.id, c.id, b.id]);
+      expect(page.items[0]).toMatchObject({
+        stateCode: state.code,
+        stateNumber: 1,
+        status: 'DRAFT',
+        version: 2,
+        revisionCount: 1,
+        submissionType: 'CONTRACT_AND_RATES',
+        programIds: state.programs.map((p) => p.id),
+        updatedAt: touched.updatedAt,
+      });
+      expect((await store.listByState(state.code, { status: 'SUBMITTED' })).items.map((p) => p.id)).toEqual([
+        b.id,
+      ]);
+      expect((await store.listByState(state.code, { status: 'UNLOCKED' })).items).toEqual([]);
+    });
+
+    it('pages through a long list with opaque cursors: every package once, in order, no empty last page', async () => {
+      const state = await freshState(store, nextCode);
+      const actor = stateActor();
+      const ids = new Set<string>();
+      for (let i = 0; i < 7; i++) ids.add((await draft(store, state, actor)).id);
+      const { items, pages } = await collect((cursor) => store.listByState(state.code, { limit: 3, cursor }));
+      expect(pages).toBe(3);
+      expect(items.map((p) => p.id).sort()).toEqual([...ids].sort());
+      expect(items).toEqual([...items].sort(newestFirst));
+      const exact = await collect((cursor) => store.listByState(state.code, { limit: 7, cursor }));
+      expect(exact.pages).toBe(1);
+    });
+
+    it('refuses bad page sizes and foreign or forged cursors', async () => {
+      const state = await freshState(store, nextCode);
+      const other = await freshState(store, nextCode);
+      for (let i = 0; i < 3; i++) await draft(store, state);
+      const first = await store.listByState(state.code, { limit: 1 });
+      expect(first.cursor).toBeDefined();
+      await expectStoreError(store.listByState(state.code, { limit: 0 }), 'InvalidInput');
+      await expectStoreError(store.listByState(state.code, { limit: 101 }), 'InvalidInput');
+      await expectStoreError(store.listByState(state.code, { cursor: 'not a cursor' }), 'InvalidInput');
+      await expectStoreError(store.listByState(other.code, { cursor: first.cursor }), 'InvalidInput');
+      await expectStoreError(store.listSubmitted({ cursor: first.cursor }), 'InvalidInput');
+    });
+
+    it('lists for CMS only packages submitted at least once, filtered by state and status', async () => {
+      const state = await freshState(store, nextCode);
+      const other = await freshState(store, nextCode);
+      const actor = stateActor();
+      const neverSubmitted = await draft(store, state, actor);
+      const sub = await submitted(store, state, actor);
+      const toUnlock = await submitted(store, state, actor);
+      const unlocked = await store.unlock(toUnlock.id, {
+        expectedVersion: toUnlock.version,
+        actor: cmsActor(),
+        reason: 'r',
+      });
+      const elsewhere = await submitted(store, other);
+
+      const all = await collect((cursor) => store.listSubmitted({ limit: 100, cursor }));
+      const allIds = all.items.map((p) => p.id);
+      expect(allIds).toEqual(expect.arrayContaining([sub.id, unlocked.id, elsewhere.id]));
+      expect(allIds).not.toContain(neverSubmitted.id);
+      expect(all.items).toEqual([...all.items].sort(newestFirst));
+      expect(all.items.every((p) => p.initiallySubmittedAt !== null)).toBe(true);
+
+      const inState = await store.listSubmitted({ stateCode: state.code });
+      expect(inState.items.map((p) => p.id)).toEqual([unlocked.id, sub.id]);
+      const unlockedOnly = await store.listSubmitted({ stateCode: state.code, status: 'UNLOCKED' });
+      expect(unlockedOnly.items.map((p) => p.id)).toEqual([unlocked.id]);
+      const byStatus = await collect((cursor) => store.listSubmitted({ status: 'SUBMITTED', cursor }));
+      expect(byStatus.items.map((p) => p.id)).toEqual(expect.arrayContaining([sub.id, elsewhere.id]));
+      expect(byStatus.items.every((p) => p.status === 'SUBMITTED')).toBe(true);
+      expect((await store.listSubmitted({ stateCode: state.code, status: 'DRAFT' })).items).toEqual([]);
+      expect((await store.listSubmitted({ status: 'DRAFT' })).items).toEqual([]);
+
+      const paged = await collect((cursor) =>
+        store.listSubmitted({ stateCode: state.code, limit: 1, cursor }),
+      );
+      expect(paged.items.map((p) => p.id)).toEqual([unlocked.id, sub.id]);
+      expect(paged.pages).toBe(2);
+    });
+  });
+
+  describe('list options: program filter and order', () => {
+    const ids = (items: PackageSummary[]) => items.map((p) => p.id);
+
+    it("filters a state's list by the current revision's programs: full pages, each match once, in order", async () => {
+      const state = await freshState(store, nextCode, ['PMAP', 'MSHO', 'SNBC']);
+      const [pmap, msho, snbc] = state.programs.map((p) => p.id) as [string, string, string];
+      const actor = stateActor();
+      const matching = new Set<string>();
+      // 20 packages, 7 of them naming MSHO now: one gained it in an edit; one lost it in an edit.
+      for (let i = 0; i < 20; i++) {
+        const match = i % 3 === 0;
+        const programs = match ? (i % 2 ? [msho] : [pmap, msho]) : i % 2 ? [pmap] : [snbc, pmap];
+        const start = i === 0 ? [pmap] : i === 1 ? [pmap, msho] : programs;
+        let pkg = await draft(store, state, actor, formWithPrograms(start));
+        if (start !== programs) {
+          pkg = await store.updateDraft(pkg.id, {
+            expectedVersion: pkg.version,
+            formData: formWithPrograms(programs),
+            actor,
+          });
+        }
+        if (match) matching.add(pkg.id);
+      }
+      expect(matching.size).toBe(7);
+
+      const newest = await collect((cursor) =>
+        store.listByState(state.code, { programId: msho, limit: 3, cursor }),
+      );
+      expect(newest.sizes).toEqual([3, 3, 1]);
+      expect(new Set(ids(newest.items)).size).toBe(7);
+      expect(ids(newest.items).sort()).toEqual([...matching].sort());
+      expect(newest.items).toEqual([...newest.items].sort(newestFirst));
+      expect(newest.items.every((p) => p.programIds.includes(msho))).toBe(true);
+
+      const oldest = await collect((cursor) =>
+        store.listByState(state.code, { programId: msho, order: 'oldest', limit: 3, cursor }),
+      );
+      expect(oldest.sizes).toEqual([3, 3, 1]);
+      expect(oldest.items).toEqual([...newest.items].reverse());
+
+      // Exactly a page of matches: one page, no cursor; one less: a last page of one.
+      expect(
+        (await collect((cursor) => store.listByState(state.code, { programId: msho, limit: 7, cursor })))
+          .sizes,
+      ).toEqual([7]);
+      expect(
+        (await collect((cursor) => store.listByState(state.code, { programId: msho, limit: 6, cursor })))
+          .sizes,
+      ).toEqual([6, 1]);
+      // Matches far apart in the index still fill a page.
+      expect(ids((await store.listByState(state.code, { programId: msho, limit: 100 })).items)).toEqual(
+        ids(newest.items),
+      );
+      expect(await store.listByState(state.code, { programId: randomUUID(), limit: 2 })).toEqual({
+        items: [],
+      });
+      // Upper-case ids name the same program.
+      expect(ids((await store.listByState(state.code, { programId: msho.toUpperCase() })).items)).toEqual(
+        ids(newest.items),
+      );
+
+      // With a status: the submitted matches only.
+      const toSubmit = newest.items.slice(1, 3);
+      for (const p of toSubmit) await store.submit(p.id, { expectedVersion: p.version, actor });
+      const submittedMatches = await collect((cursor) =>
+        store.listByState(state.code, { status: 'SUBMITTED', programId: msho, limit: 1, cursor }),
+      );
+      expect(submittedMatches.sizes).toEqual([1, 1]);
+      expect(ids(submittedMatches.items)).toEqual(ids(toSubmit).reverse()); // submitting re-dates them
+    });
+
+    it('filters the CMS lists by program, with and without a state and a status, never showing drafts', async () => {
+      const state = await freshState(store, nextCode, ['PMAP', 'MSHO']);
+      const other = await freshState(store, nextCode, ['PMAP', 'MSHO']);
+      const [pmap, msho] = state.programs.map((p) => p.id) as [string, string];
+      const actor = stateActor();
+      const make = async (programs: string[], submit: boolean, inState = state) => {
+        const pkg = await draft(store, inState, actor, formWithPrograms(programs));
+        return submit ? store.submit(pkg.id, { expectedVersion: pkg.version, actor }) : pkg;
+      };
+      const a = await make([msho], true);
+      await make([pmap], true);
+      const neverSubmitted = await make([msho], false);
+      const b = await make([pmap, msho], true);
+      await make([pmap], true);
+      const c = await make([msho], true);
+      await make([other.programs[1]!.id], true, other);
+      const unlocked = await store.unlock(a.id, {
+        expectedVersion: a.version,
+        actor: cmsActor(),
+        reason: 'r',
+      });
+      const expected = [unlocked.id, c.id, b.id];
+
+      const everywhere = await collect((cursor) =>
+        store.listSubmitted({ programId: msho, limit: 2, cursor }),
+      );
+      expect(everywhere.sizes).toEqual([2, 1]);
+      expect(ids(everywhere.items)).toEqual(expected);
+      expect(ids(everywhere.items)).not.toContain(neverSubmitted.id);
+      const inState = await collect((cursor) =>
+        store.listSubmitted({ stateCode: state.code, programId: msho, limit: 2, cursor }),
+      );
+      expect(ids(inState.items)).toEqual(expected);
+      const oldestInState = await collect((cursor) =>
+        store.listSubmitted({ stateCode: state.code, programId: msho, order: 'oldest', limit: 2, cursor }),
+      );
+      expect(ids(oldestInState.items)).toEqual([...expected].reverse());
+      expect((await store.listSubmitted({ stateCode: other.code, programId: msho })).items).toEqual([]);
+
+      const submittedOnly = await collect((cursor) =>
+        store.listSubmitted({ status: 'SUBMITTED', programId: msho, limit: 1, cursor }),
+      );
+      expect(ids(submittedOnly.items)).toEqual([c.id, b.id]);
+      expect(submittedOnly.sizes).toEqual([1, 1]);
+      const unlockedInState = await store.listSubmitted({
+        stateCode: state.code,
+        status: 'UNLOCKED',
+        programId: msho,
+      });
+      expect(ids(unlockedInState.items)).toEqual([unlocked.id]);
+      expect((await store.listSubmitted({ status: 'DRAFT', programId: msho })).items).toEqual([]);
+    });
+
+    it('lists oldest first as the exact reverse of newest first, across pages, on every list', async () => {
+      const state = await freshState(store, nextCode);
+      const actor = stateActor();
+      for (let i = 0; i < 7; i++) {
+        const pkg = await draft(store, state, actor);
+        if (i % 2) await store.submit(pkg.id, { expectedVersion: pkg.version, actor });
+      }
+      const lists: [string, (q: ListOptions) => Promise<Page<PackageSummary>>, number][] = [
+        ['state', (q) => store.listByState(state.code, q), 7],
+        ['state by status', (q) => store.listByState(state.code, { ...q, status: 'DRAFT' }), 4],
+        ['CMS in one state', (q) => store.listSubmitted({ ...q, stateCode: state.code }), 3],
+        ['CMS by status', (q) => store.listSubmitted({ ...q, status: 'SUBMITTED' }), -1],
+        ['CMS', (q) => store.listSubmitted(q), -1],
+      ];
+      for (const [name, list, count] of lists) {
+        const newest = await collect((cursor) => list({ limit: 3, cursor }));
+        const explicit = await collect((cursor) => list({ order: 'newest', limit: 3, cursor }));
+        const oldest = await collect((cursor) => list({ order: 'oldest', limit: 3, cursor }));
+        if (count >= 0) expect(newest.items, name).toHaveLength(count);
+        expect(newest.items, name).toEqual([...newest.items].sort(newestFirst));
+        expect(explicit.items, name).toEqual(newest.items);
+        expect(oldest.items, name).toEqual([...newest.items].reverse());
+        expect(oldest.sizes, name).toEqual(newest.sizes);
+      }
+    });
+
+    it('refuses a cursor of another order or program filter, and bad options', async () => {
+      const state = await freshState(store, nextCode);
+      const actor = stateActor();
+      for (let i = 0; i < 3; i++) await submitted(store, state, actor);
+      const program = state.programs[0]!.id;
+      const newest = (await store.listByState(state.code, { limit: 1 })).cursor;
+      const oldest = (await store.listByState(state.code, { order: 'oldest', limit: 1 })).cursor;
+      const filtered = (await store.listByState(state.code, { programId: program, limit: 1 })).cursor;
+      expect(newest && oldest && filtered).toBeTruthy();
+      await expectStoreError(
+        store.listByState(state.code, { order: 'oldest', cursor: newest }),
+        'InvalidInput',
+      );
+      await expectStoreError(
+        store.listByState(state.code, { order: 'newest', cursor: oldest }),
+        'InvalidInput',
+      );
+      await expectStoreError(store.listByState(state.code, { cursor: oldest }), 'InvalidInput');
+      await expectStoreError(store.listByState(state.code, { cursor: filtered }), 'InvalidInput');
+      await expectStoreError(
+        store.listByState(state.code, { programId: randomUUID(), cursor: filtered }),
+        'InvalidInput',
+      );
+      await expectStoreError(
+        store.listByState(state.code, { programId: program, order: 'oldest', cursor: filtered }),
+        'InvalidInput',
+      );
+      expect((await store.listByState(state.code, { order: 'newest', cursor: newest })).items).toHaveLength(
+        2,
+      );
+      expect(
+        (await store.listByState(state.code, { programId: program, cursor: filtered })).items,
+      ).toHaveLength(2);
+
+      const cms = (await store.listSubmitted({ stateCode: state.code, limit: 1 })).cursor;
+      await expectStoreError(
+        store.listSubmitted({ stateCode: state.code, order: 'oldest', cursor: cms }),
+        'InvalidInput',
+      );
+      const cmsOldest = (await store.listSubmitted({ stateCode: state.code, order: 'oldest', limit: 1 }))
+        .cursor;
+      await expectStoreError(
+        store.listSubmitted({ stateCode: state.code, cursor: cmsOldest }),
+        'InvalidInput',
+      );
+
+      await expectStoreError(store.listByState(state.code, { order: 'sideways' as never }), 'InvalidInput');
+      await expectStoreError(store.listByState(state.code, { programId: 'not-a-uuid' }), 'InvalidInput');
+      await expectStoreError(store.listSubmitted({ programId: 'not-a-uuid' }), 'InvalidInput');
+      await expectStoreError(store.listSubmitted({ status: 'DRAFT', order: 'up' as never }), 'InvalidInput');
+    });
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * One complete, submittable contract-and-rates form. The conformance fixtures, the package
+ * factory and the HTTP flow test all start from it; a test that needs a value of its own
+ * passes it as an override.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FormDataInput } from '../../src/domain/index.js';
+
+export interface CompleteFormOptions {
+  /** The programs the contract covers; its one rate certification certifies the first. */
+  programIds: string[];
+  /** The rate certification's id, for a test that ties a rate document to it. */
+  rateId?: string;
+}
+
+export function completeForm(
+  { programIds, rateId = randomUUID() }: CompleteFormOptions,
+  overrides: Partial<FormDataInput> = {},
+): FormDataInput {
+  return {
+    submissionType: 'CONTRACT_AND_RATES',
+    programIds,
+    submissionDescription: 'Base contract for calendar year 2027 with capitation rates',
+    contractType: 'BASE',
+    contractDateStart: '2027-01-01',
+    contractDateEnd: '2027-12-31',
+    managedCareEntities: ['MCO'],
+    federalAuthorities: ['STATE_PLAN', 'WAIVER_1115'],
+    relatedToCovid19: false,
+    rateCertifications: [
+      {
+        id: rateId,
+        rateType: 'NEW',
+        rateProgramIds: programIds.slice(0, 1),
+        rateDateStart: '2027-01-01',
+        rateDateEnd: '2027-12-31',
+        rateDateCertified: '2026-10-01',
+        certifyingActuaries: [
+          { name: 'Ada Actuary', title: 'FSA', email: 'ada@mercer.example.com', actuarialFirm: 'MERCER' },
+        ],
+      },
+    ],
+    stateContacts: [{ name: 'Sam State', title: 'Program lead', email: 'sam@state.example.gov' }],
+    actuaryCommunicationPreference: 'OACT_TO_ACTUARY',
+    ...overrides,
+  };
+}
