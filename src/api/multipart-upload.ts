@@ -5,6 +5,7 @@
  */
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { hasErrorCode } from '../domain/index.js';
 import { ApiError } from './problem.js';
 
 const malformed = (why: string) =>
@@ -13,8 +14,8 @@ const malformed = (why: string) =>
   ]);
 
 /** Errors the multipart parser (busboy) and its plugin raise about the request itself. */
-function asClientError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
+function asClientError(e: unknown): Error {
+  if (hasErrorCode(e)) return e as Error;
   const err = e as { code?: string; message?: string };
   if (err.code === 'FST_FILES_LIMIT') return malformed('send exactly one file per request');
   if (err.code === 'FST_PARTS_LIMIT' || err.code === 'FST_FIELDS_LIMIT')
@@ -73,7 +74,7 @@ export async function readUpload(req: FastifyRequest): Promise<UploadRequest> {
       }
     },
     blame(e) {
-      if (e instanceof ApiError) return e;
+      if (hasErrorCode(e)) return e;
       if (streamFailure !== undefined || part.file.truncated || isParserError(e))
         return asClientError(streamFailure ?? e);
       return e;

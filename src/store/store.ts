@@ -10,6 +10,7 @@ import type {
   NewAuditEvent,
   NewPackagePlan,
   Package,
+  PackageChangeEvent,
   PackageStatus,
   PackageSummary,
   State,
@@ -32,10 +33,11 @@ export interface PageRequest {
   cursor?: string;
 }
 
-/** What `changePackage` did: the package as read, and as written (null: deleted). */
+/** What `changePackage` did: the package as read, as written (null: deleted), and the event recorded. */
 export interface ChangeResult {
   before: Package;
   after: Package | null;
+  event: PackageChangeEvent;
 }
 
 /** `newest`: most recently updated first (the default); `oldest`: least recently updated first. */

@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { cmsActor, freshState, stateActor, submitted } from './fixtures.js';
 import { collect, suiteStore } from './suite-helpers.js';
 
-export function runAuditConformance(getStore: () => Store, nextCode: () => string) {
+export function runAuditConformance(getStore: () => DrivenStore, nextCode: () => string) {
   const store = suiteStore(getStore);
 
   describe('audit', () => {
@@ -18,6 +18,7 @@ export function runAuditConformance(getStore: () => Store, nextCode: () => strin
       const cms = cmsActor();
       const pkg = await submitted(store, state, actor);
       const event = await store.appendAudit({
+        at: new Date().toISOString(),
         packageId: pkg.id,
         actor: cms,
         action: 'DOWNLOAD',

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FormDataSchema, type Package, type PackageSummary, type State } from '../../src/domain/index.js';
-import type { ListSubmittedQuery, Page, Store } from '../../src/store/store.js';
+import type { ListSubmittedQuery, Page } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { cmsActor, formWithPrograms, freshState, stateActor } from './fixtures.js';
 
 async function everything(list: (cursor?: string) => Promise<Page<PackageSummary>>) {
@@ -22,7 +23,7 @@ async function everything(list: (cursor?: string) => Promise<Page<PackageSummary
 
 const ids = (items: PackageSummary[]) => items.map((p) => p.id);
 
-export function runCmsViewConformance(getStore: () => Store, nextCode: () => string) {
+export function runCmsViewConformance(getStore: () => DrivenStore, nextCode: () => string) {
   describe("CMS's view of an unlocked package", () => {
     /**
      * Every CMS list shape, all pages: two at a time (so cursors are used) where the list is this
@@ -182,7 +183,7 @@ export function runCmsViewConformance(getStore: () => Store, nextCode: () => str
         stateCode: target.code,
         revisions: edited.revisions.map((r) => ({ ...r, id: randomUUID() })),
       };
-      await store.importPackages([copy]);
+      await store.maintenance.importPackages([copy]);
       const [listed] = await cmsLists(target).inState();
       expect(listed).toMatchObject({
         id: copy.id,

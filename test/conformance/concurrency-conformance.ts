@@ -5,12 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Package } from '../../src/domain/index.js';
-import { isStoreError } from '../../src/store/errors.js';
-import type { Store } from '../../src/store/store.js';
+import { hasErrorCode } from '../../src/domain/index.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { cmsActor, draft, freshState, stateActor, submitted } from './fixtures.js';
 import { collect, suiteStore } from './suite-helpers.js';
 
-export function runConcurrencyConformance(getStore: () => Store, nextCode: () => string) {
+export function runConcurrencyConformance(getStore: () => DrivenStore, nextCode: () => string) {
   const store = suiteStore(getStore);
 
   describe('concurrency', () => {
@@ -50,7 +50,7 @@ export function runConcurrencyConformance(getStore: () => Store, nextCode: () =>
       const lost = outcomes.filter((o) => o.status === 'rejected') as PromiseRejectedResult[];
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
-      expect(isStoreError(lost[0]!.reason, 'VersionConflict')).toBe(true);
+      expect(hasErrorCode(lost[0]!.reason, 'VERSION_CONFLICT')).toBe(true);
       const now = await store.getPackage(pkg.id);
       expect(now.version).toBe(2);
       expect(now.revisions[0]!.formData.submissionDescription).toBe(
@@ -69,7 +69,7 @@ export function runConcurrencyConformance(getStore: () => Store, nextCode: () =>
       for (const o of outcomes) {
         if (o.status === 'rejected') {
           expect(
-            isStoreError(o.reason, 'VersionConflict') || isStoreError(o.reason, 'InvalidTransition'),
+            hasErrorCode(o.reason, 'VERSION_CONFLICT') || hasErrorCode(o.reason, 'INVALID_TRANSITION'),
           ).toBe(true);
         }
       }

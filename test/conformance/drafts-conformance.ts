@@ -4,11 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { document, draft, freshState, fullFormData, minimalFormData, stateActor } from './fixtures.js';
 import { expectStoreError, type RecordCount, suiteStore } from './suite-helpers.js';
 
-export function runDraftsConformance(getStore: () => Store, nextCode: () => string, records: RecordCount) {
+export function runDraftsConformance(
+  getStore: () => DrivenStore,
+  nextCode: () => string,
+  records: RecordCount,
+) {
   const store = suiteStore(getStore);
 
   describe('drafts', () => {
@@ -49,7 +53,7 @@ export function runDraftsConformance(getStore: () => Store, nextCode: () => stri
 
     it('refuses an unknown state, a taken id and invalid form data, burning no number on bad input', async () => {
       const state = await freshState(store, nextCode);
-      await expectStoreError(draft(store, { ...state, code: 'Q8' }), 'NotFound');
+      await expectStoreError(draft(store, { ...state, code: 'Q8' }), 'NOT_FOUND');
       await expectStoreError(
         store.createDraft({
           id: randomUUID(),
@@ -57,7 +61,7 @@ export function runDraftsConformance(getStore: () => Store, nextCode: () => stri
           formData: { ...minimalFormData(state), contractDateStart: '2025-02-30' },
           actor: stateActor(),
         }),
-        'InvalidInput',
+        'VALIDATION_FAILED',
       );
       const first = await draft(store, state);
       expect(first.stateNumber).toBe(1);
@@ -68,7 +72,7 @@ export function runDraftsConformance(getStore: () => Store, nextCode: () => stri
           formData: minimalFormData(state),
           actor: stateActor(),
         }),
-        'AlreadyExists',
+        'ALREADY_EXISTS',
       );
       expect(await store.getPackage(first.id)).toEqual(first);
     });
@@ -76,15 +80,21 @@ export function runDraftsConformance(getStore: () => Store, nextCode: () => stri
     it('reports an unknown package as NotFound for every operation', async () => {
       const id = randomUUID();
       const actor = stateActor();
-      await expectStoreError(store.getPackage(id), 'NotFound');
-      await expectStoreError(store.updateDraft(id, { expectedVersion: 1, actor }), 'NotFound');
-      await expectStoreError(store.deleteDraft(id, { expectedVersion: 1, actor }), 'NotFound');
-      await expectStoreError(store.submit(id, { expectedVersion: 1, actor }), 'NotFound');
-      await expectStoreError(store.unlock(id, { expectedVersion: 1, actor, reason: 'x' }), 'NotFound');
-      await expectStoreError(store.resubmit(id, { expectedVersion: 1, actor, reason: 'x' }), 'NotFound');
+      await expectStoreError(store.getPackage(id), 'NOT_FOUND');
+      await expectStoreError(store.updateDraft(id, { expectedVersion: 1, actor }), 'NOT_FOUND');
+      await expectStoreError(store.deleteDraft(id, { expectedVersion: 1, actor }), 'NOT_FOUND');
+      await expectStoreError(store.submit(id, { expectedVersion: 1, actor }), 'NOT_FOUND');
+      await expectStoreError(store.unlock(id, { expectedVersion: 1, actor, reason: 'x' }), 'NOT_FOUND');
+      await expectStoreError(store.resubmit(id, { expectedVersion: 1, actor, reason: 'x' }), 'NOT_FOUND');
       await expectStoreError(
-        store.appendAudit({ packageId: id, actor, action: 'DOWNLOAD', summary: 'x' }),
-        'NotFound',
+        store.appendAudit({
+          at: new Date().toISOString(),
+          packageId: id,
+          actor,
+          action: 'DOWNLOAD',
+          summary: 'x',
+        }),
+        'NOT_FOUND',
       );
     });
 
@@ -109,7 +119,7 @@ export function runDraftsConformance(getStore: () => Store, nextCode: () => stri
       expect(v3.revisions[0]!.formData).toEqual(formData);
       expect(await store.getPackage(pkg.id)).toEqual(v3);
       expect(v3.updatedAt >= pkg.updatedAt).toBe(true);
-      await expectStoreError(store.updateDraft(pkg.id, { expectedVersion: 2, actor }), 'VersionConflict');
+      await expectStoreError(store.updateDraft(pkg.id, { expectedVersion: 2, actor }), 'VERSION_CONFLICT');
       const v4 = await store.updateDraft(pkg.id, { expectedVersion: 3, documents: [], actor });
       expect((await store.getPackage(pkg.id)).revisions[0]!.documents).toEqual([]);
       expect(v4.version).toBe(4);
@@ -126,7 +136,7 @@ export function runDraftsConformance(getStore: () => Store, nextCode: () => stri
           documents: [doc, { ...document('same.pdf') }],
           actor,
         }),
-        'InvalidInput',
+        'VALIDATION_FAILED',
       );
       await expectStoreError(
         store.updateDraft(pkg.id, {
@@ -134,7 +144,7 @@ export function runDraftsConformance(getStore: () => Store, nextCode: () => stri
           formData: { ...minimalFormData(state), submissionType: 'NOPE' as never },
           actor,
         }),
-        'InvalidInput',
+        'VALIDATION_FAILED',
       );
       expect(await store.getPackage(pkg.id)).toEqual(pkg);
     });
@@ -150,9 +160,9 @@ export function runDraftsConformance(getStore: () => Store, nextCode: () => stri
         actor,
       });
       expect(await records(pkg.id)).toBeGreaterThan(0);
-      await expectStoreError(store.deleteDraft(pkg.id, { expectedVersion: 7, actor }), 'VersionConflict');
+      await expectStoreError(store.deleteDraft(pkg.id, { expectedVersion: 7, actor }), 'VERSION_CONFLICT');
       await store.deleteDraft(pkg.id, { expectedVersion: 1, actor });
-      await expectStoreError(store.getPackage(pkg.id), 'NotFound');
+      await expectStoreError(store.getPackage(pkg.id), 'NOT_FOUND');
       expect(await records(pkg.id)).toBe(0);
       expect((await draft(store, state)).stateNumber).toBe(2);
       const audit = await store.listAudit(pkg.id);

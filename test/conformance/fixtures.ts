@@ -2,8 +2,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Actor, FormData, PackageDocument, State } from '../../src/domain/index.js';
 import { FormDataSchema } from '../../src/domain/index.js';
-import type { Store } from '../../src/store/store.js';
 import { completeForm } from '../support/complete-form.js';
+import type { DrivenStore } from '../support/store-commands.js';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
@@ -82,7 +82,7 @@ export function formWithPrograms(programIds: string[]): FormData {
 
 /** A fresh state with its own numbering, seeded into the store. */
 export async function freshState(
-  store: Store,
+  store: DrivenStore,
   nextCode: () => string,
   programNames?: string[],
 ): Promise<State> {
@@ -92,7 +92,7 @@ export async function freshState(
 }
 
 export async function draft(
-  store: Store,
+  store: DrivenStore,
   state: State,
   actor = stateActor(),
   formData = minimalFormData(state),
@@ -100,7 +100,7 @@ export async function draft(
   return store.createDraft({ id: randomUUID(), stateCode: state.code, formData, actor });
 }
 
-export async function submitted(store: Store, state: State, actor = stateActor()) {
+export async function submitted(store: DrivenStore, state: State, actor = stateActor()) {
   const pkg = await draft(store, state, actor);
   return store.submit(pkg.id, { expectedVersion: pkg.version, actor });
 }

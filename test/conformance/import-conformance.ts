@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Package, State } from '../../src/domain/index.js';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { cmsActor, document, freshState, submitted } from './fixtures.js';
 
-export function runImportConformance(getStore: () => Store, nextCode: () => string) {
+export function runImportConformance(getStore: () => DrivenStore, nextCode: () => string) {
   describe('maintenance: version-guarded import', () => {
     /** A submitted-and-unlocked package as the store made it, copied under a new id and number. */
     async function importable(state: State, number: number): Promise<Package> {
@@ -43,16 +43,16 @@ export function runImportConformance(getStore: () => Store, nextCode: () => stri
       const state = await freshState(store, nextCode);
       const v1 = await importable(state, 50);
       const v3 = later(v1, 2);
-      await store.importPackages([v1]);
+      await store.maintenance.importPackages([v1]);
       expect(await store.getPackage(v1.id)).toEqual(v1);
-      await store.importPackages([v3]);
+      await store.maintenance.importPackages([v3]);
       expect(await store.getPackage(v1.id)).toEqual(v3);
 
       // An older copy (a backfill that read before the change) does not move it back.
-      await store.importPackages([v1], { mode: 'replace' });
+      await store.maintenance.importPackages([v1], { mode: 'replace' });
       expect(await store.getPackage(v1.id)).toEqual(v3);
       // The same version with other content: what is there stays.
-      await store.importPackages([later(v1, 2, ['other.pdf'])]);
+      await store.maintenance.importPackages([later(v1, 2, ['other.pdf'])]);
       expect(await store.getPackage(v1.id)).toEqual(v3);
     });
 
@@ -66,7 +66,7 @@ export function runImportConformance(getStore: () => Store, nextCode: () => stri
           later(v1, from + i, [`doc-${i}.pdf`, 'shared.pdf']),
         );
         const shuffled = [...versions].sort(() => Math.random() - 0.5);
-        const outcomes = await Promise.allSettled(shuffled.map((v) => store.importPackages([v])));
+        const outcomes = await Promise.allSettled(shuffled.map((v) => store.maintenance.importPackages([v])));
         expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
         expect(await store.getPackage(v1.id)).toEqual(versions[versions.length - 1]);
       }
@@ -76,7 +76,7 @@ export function runImportConformance(getStore: () => Store, nextCode: () => stri
       const store = getStore();
       const state = await freshState(store, nextCode);
       const v1 = await importable(state, 80);
-      await store.importPackages([
+      await store.maintenance.importPackages([
         later(
           v1,
           1,
@@ -88,7 +88,7 @@ export function runImportConformance(getStore: () => Store, nextCode: () => stri
         2,
         Array.from({ length: 130 }, (_, i) => `new-${i}.pdf`),
       );
-      await store.importPackages([big]);
+      await store.maintenance.importPackages([big]);
       expect(await store.getPackage(v1.id)).toEqual(big);
     });
 
@@ -96,21 +96,23 @@ export function runImportConformance(getStore: () => Store, nextCode: () => stri
       const store = getStore();
       const state = await freshState(store, nextCode);
       const holder = await importable(state, 90);
-      await store.importPackages([holder]);
+      await store.maintenance.importPackages([holder]);
       const intruder: Package = { ...later(holder, 1), id: randomUUID() };
       for (const mode of ['replace', 'force'] as const) {
-        const error = await store.importPackages([intruder], { mode }).catch((e: unknown) => e as Error);
+        const error = await store.maintenance
+          .importPackages([intruder], { mode })
+          .catch((e: unknown) => e as Error);
         expect(error, mode).toBeInstanceOf(Error);
         expect((error as Error).message).toContain(holder.id);
         expect((error as Error).message).toContain(intruder.id);
-        expect((error as { code?: string }).code).toBe('AlreadyExists');
+        expect((error as { code?: string }).code).toBe('ALREADY_EXISTS');
         await expect(store.getPackage(intruder.id)).rejects.toThrow(/not found/);
         expect(await store.getPackage(holder.id)).toEqual(holder);
       }
       // Two packages of one import with one number: refused as well, nothing written.
       const a = { ...later(holder, 1), id: randomUUID(), stateNumber: 91 };
       const b = { ...later(holder, 1), id: randomUUID(), stateNumber: 91 };
-      await expect(store.importPackages([a, b])).rejects.toThrow(/number 91/);
+      await expect(store.maintenance.importPackages([a, b])).rejects.toThrow(/number 91/);
       await expect(store.getPackage(a.id)).rejects.toThrow(/not found/);
       const mine = (await store.listByState(state.code)).items.map((p) => p.stateNumber).sort();
       expect(new Set(mine).size).toBe(mine.length);

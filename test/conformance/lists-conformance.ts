@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PackageSummary } from '../../src/domain/index.js';
-import type { ListOptions, Page, Store } from '../../src/store/store.js';
+import type { ListOptions, Page } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import {
   cmsActor,
   draft,
@@ -18,7 +19,7 @@ import {
 } from './fixtures.js';
 import { collect, expectStoreError, newestFirst, suiteStore } from './suite-helpers.js';
 
-export function runListsConformance(getStore: () => Store, nextCode: () => string) {
+export function runListsConformance(getStore: () => DrivenStore, nextCode: () => string) {
   const store = suiteStore(getStore);
 
   describe('lists', () => {
@@ -73,11 +74,11 @@ export function runListsConformance(getStore: () => Store, nextCode: () => strin
       for (let i = 0; i < 3; i++) await draft(store, state);
       const first = await store.listByState(state.code, { limit: 1 });
       expect(first.cursor).toBeDefined();
-      await expectStoreError(store.listByState(state.code, { limit: 0 }), 'InvalidInput');
-      await expectStoreError(store.listByState(state.code, { limit: 101 }), 'InvalidInput');
-      await expectStoreError(store.listByState(state.code, { cursor: 'not a cursor' }), 'InvalidInput');
-      await expectStoreError(store.listByState(other.code, { cursor: first.cursor }), 'InvalidInput');
-      await expectStoreError(store.listSubmitted({ cursor: first.cursor }), 'InvalidInput');
+      await expectStoreError(store.listByState(state.code, { limit: 0 }), 'VALIDATION_FAILED');
+      await expectStoreError(store.listByState(state.code, { limit: 101 }), 'VALIDATION_FAILED');
+      await expectStoreError(store.listByState(state.code, { cursor: 'not a cursor' }), 'INVALID_CURSOR');
+      await expectStoreError(store.listByState(other.code, { cursor: first.cursor }), 'INVALID_CURSOR');
+      await expectStoreError(store.listSubmitted({ cursor: first.cursor }), 'INVALID_CURSOR');
     });
 
     it('lists for CMS only packages submitted at least once, filtered by state and status', async () => {
@@ -280,21 +281,21 @@ export function runListsConformance(getStore: () => Store, nextCode: () => strin
       expect(newest && oldest && filtered).toBeTruthy();
       await expectStoreError(
         store.listByState(state.code, { order: 'oldest', cursor: newest }),
-        'InvalidInput',
+        'INVALID_CURSOR',
       );
       await expectStoreError(
         store.listByState(state.code, { order: 'newest', cursor: oldest }),
-        'InvalidInput',
+        'INVALID_CURSOR',
       );
-      await expectStoreError(store.listByState(state.code, { cursor: oldest }), 'InvalidInput');
-      await expectStoreError(store.listByState(state.code, { cursor: filtered }), 'InvalidInput');
+      await expectStoreError(store.listByState(state.code, { cursor: oldest }), 'INVALID_CURSOR');
+      await expectStoreError(store.listByState(state.code, { cursor: filtered }), 'INVALID_CURSOR');
       await expectStoreError(
         store.listByState(state.code, { programId: randomUUID(), cursor: filtered }),
-        'InvalidInput',
+        'INVALID_CURSOR',
       );
       await expectStoreError(
         store.listByState(state.code, { programId: program, order: 'oldest', cursor: filtered }),
-        'InvalidInput',
+        'INVALID_CURSOR',
       );
       expect((await store.listByState(state.code, { order: 'newest', cursor: newest })).items).toHaveLength(
         2,
@@ -306,19 +307,25 @@ export function runListsConformance(getStore: () => Store, nextCode: () => strin
       const cms = (await store.listSubmitted({ stateCode: state.code, limit: 1 })).cursor;
       await expectStoreError(
         store.listSubmitted({ stateCode: state.code, order: 'oldest', cursor: cms }),
-        'InvalidInput',
+        'INVALID_CURSOR',
       );
       const cmsOldest = (await store.listSubmitted({ stateCode: state.code, order: 'oldest', limit: 1 }))
         .cursor;
       await expectStoreError(
         store.listSubmitted({ stateCode: state.code, cursor: cmsOldest }),
-        'InvalidInput',
+        'INVALID_CURSOR',
       );
 
-      await expectStoreError(store.listByState(state.code, { order: 'sideways' as never }), 'InvalidInput');
-      await expectStoreError(store.listByState(state.code, { programId: 'not-a-uuid' }), 'InvalidInput');
-      await expectStoreError(store.listSubmitted({ programId: 'not-a-uuid' }), 'InvalidInput');
-      await expectStoreError(store.listSubmitted({ status: 'DRAFT', order: 'up' as never }), 'InvalidInput');
+      await expectStoreError(
+        store.listByState(state.code, { order: 'sideways' as never }),
+        'VALIDATION_FAILED',
+      );
+      await expectStoreError(store.listByState(state.code, { programId: 'not-a-uuid' }), 'VALIDATION_FAILED');
+      await expectStoreError(store.listSubmitted({ programId: 'not-a-uuid' }), 'VALIDATION_FAILED');
+      await expectStoreError(
+        store.listSubmitted({ status: 'DRAFT', order: 'up' as never }),
+        'VALIDATION_FAILED',
+      );
     });
   });
 }

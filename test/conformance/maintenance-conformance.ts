@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Package } from '../../src/domain/index.js';
-import type { Page, Store } from '../../src/store/store.js';
+import type { Page } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { cmsActor, document, draft, freshState, fullFormData, stateActor, submitted } from './fixtures.js';
 import { expectStoreError, type RecordCount, suiteStore } from './suite-helpers.js';
 
 export function runMaintenanceConformance(
-  getStore: () => Store,
+  getStore: () => DrivenStore,
   nextCode: () => string,
   records: RecordCount,
 ) {
@@ -61,7 +62,8 @@ export function runMaintenanceConformance(
     it('scans every package exactly once, whole, across partitions and pages', async () => {
       const { state, made } = await mixedPackages();
       const scanned = await scanAll(
-        (cursor, partition) => store.scanPackages({ partition: partition!, partitions: 3, cursor, limit: 2 }),
+        (cursor, partition) =>
+          store.maintenance.scanPackages({ partition: partition!, partitions: 3, cursor, limit: 2 }),
         3,
       );
       const ids = scanned.map((p) => p.id);
@@ -70,8 +72,11 @@ export function runMaintenanceConformance(
         .filter((p) => p.stateCode === state.code)
         .sort((a, b) => a.stateNumber - b.stateNumber);
       expect(mine).toEqual(made);
-      expect(await store.countPackages()).toBeGreaterThanOrEqual(made.length);
-      await expectStoreError(store.scanPackages({ partition: 3, partitions: 3 }), 'InvalidInput');
+      expect(await store.maintenance.countPackages()).toBeGreaterThanOrEqual(made.length);
+      await expectStoreError(
+        store.maintenance.scanPackages({ partition: 3, partitions: 3 }),
+        'VALIDATION_FAILED',
+      );
     });
 
     it('scans audit events, those of deleted drafts included', async () => {
@@ -80,7 +85,8 @@ export function runMaintenanceConformance(
       const gone = await draft(store, state, actor);
       await store.deleteDraft(gone.id, { expectedVersion: 1, actor });
       const events = await scanAll(
-        (cursor, partition) => store.scanAudit({ partition: partition!, partitions: 2, cursor, limit: 3 }),
+        (cursor, partition) =>
+          store.maintenance.scanAudit({ partition: partition!, partitions: 2, cursor, limit: 3 }),
         2,
       );
       expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
@@ -102,7 +108,7 @@ export function runMaintenanceConformance(
         stateNumber: 100 + i,
         revisions: p.revisions.map((r) => ({ ...structuredClone(r), id: randomUUID() })),
       }));
-      await store.importPackages(copies, { mode: 'overwrite' });
+      await store.maintenance.importPackages(copies, { mode: 'overwrite' });
       for (const c of copies) expect(await store.getPackage(c.id)).toEqual(c);
       const listed = (await store.listByState(target.code)).items.map((p) => p.id).sort();
       expect(listed).toEqual(copies.map((c) => c.id).sort());
@@ -119,19 +125,19 @@ export function runMaintenanceConformance(
       changed.revisions[0]!.documents = changed.revisions[0]!.documents.slice(0, 1);
       changed.revisions[1]!.documents = [];
       changed.version += 5;
-      await store.importPackages([changed]);
+      await store.maintenance.importPackages([changed]);
       expect(await store.getPackage(changed.id)).toEqual(changed);
-      await store.importPackages([changed]);
+      await store.maintenance.importPackages([changed]);
       expect(await store.getPackage(changed.id)).toEqual(changed);
     });
 
     it('reads and raises counters, never lowering one', async () => {
       const state = await freshState(store, nextCode);
       await draft(store, state);
-      expect((await store.getCounters())[state.code]).toBe(1);
-      await store.raiseCounters({ [state.code]: 10 });
+      expect((await store.maintenance.getCounters())[state.code]).toBe(1);
+      await store.maintenance.raiseCounters({ [state.code]: 10 });
       expect((await draft(store, state)).stateNumber).toBe(11);
-      await store.raiseCounters({ [state.code]: 3 });
+      await store.maintenance.raiseCounters({ [state.code]: 3 });
       expect((await draft(store, state)).stateNumber).toBe(12);
     });
 
@@ -146,8 +152,8 @@ export function runMaintenanceConformance(
         action: 'DOWNLOAD' as const,
         summary: `download ${i}`,
       }));
-      await store.importAudit(extra);
-      await store.importAudit(extra);
+      await store.maintenance.importAudit(extra);
+      await store.maintenance.importAudit(extra);
       const trail = (await store.listAudit(pkg.id)).items;
       expect(trail.map((e) => e.action)).toEqual(['CREATE', 'DOWNLOAD', 'DOWNLOAD']);
       expect(trail.slice(1)).toEqual(extra);
@@ -156,9 +162,9 @@ export function runMaintenanceConformance(
     it('removes a package of any status, keeping its number used and its audit trail', async () => {
       const state = await freshState(store, nextCode);
       const pkg = await submitted(store, state);
-      await store.removePackage(pkg.id);
-      await store.removePackage(pkg.id);
-      await expectStoreError(store.getPackage(pkg.id), 'NotFound');
+      await store.maintenance.removePackage(pkg.id);
+      await store.maintenance.removePackage(pkg.id);
+      await expectStoreError(store.getPackage(pkg.id), 'NOT_FOUND');
       expect(await records(pkg.id)).toBe(0);
       expect((await draft(store, state)).stateNumber).toBe(2);
       expect((await store.listAudit(pkg.id)).items.length).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Package, State } from '../../src/domain/index.js';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { draft, freshState, stateActor, submitted } from './fixtures.js';
 
 /** A creation that loops (as PostgreSQL's did) fails here instead of hanging the suite. */
@@ -26,7 +26,7 @@ async function within<T>(promise: Promise<T>, what: string): Promise<T> {
   }
 }
 
-export function runNumberingConformance(getStore: () => Store, nextCode: () => string) {
+export function runNumberingConformance(getStore: () => DrivenStore, nextCode: () => string) {
   describe('numbering after packages imported without their counter', () => {
     /** Packages made in another state, imported into `target` with these numbers (counters untouched). */
     async function importNumbered(target: State, numbers: number[]): Promise<Package[]> {
@@ -45,7 +45,7 @@ export function runNumberingConformance(getStore: () => Store, nextCode: () => s
           revisions: made.revisions.map((r) => ({ ...structuredClone(r), id: randomUUID() })),
         });
       }
-      await store.importPackages(copies);
+      await store.maintenance.importPackages(copies);
       return copies;
     }
 
@@ -57,7 +57,7 @@ export function runNumberingConformance(getStore: () => Store, nextCode: () => s
         await importNumbered(target, [1, 2, 5]);
         expect((await within(draft(store, target), 'createDraft')).stateNumber).toBe(6);
         expect((await within(draft(store, target), 'createDraft')).stateNumber).toBe(7);
-        expect((await store.getCounters([target.code]))[target.code]).toBe(7);
+        expect((await store.maintenance.getCounters([target.code]))[target.code]).toBe(7);
       },
       3 * ANSWER_WITHIN_MS,
     );

@@ -5,11 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/domain/index.js';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { freshState, makeState } from './fixtures.js';
 import { expectStoreError, suiteStore } from './suite-helpers.js';
 
-export function runReferenceConformance(getStore: () => Store, nextCode: () => string) {
+export function runReferenceConformance(getStore: () => DrivenStore, nextCode: () => string) {
   const store = suiteStore(getStore);
 
   describe('reference data', () => {
@@ -34,7 +34,7 @@ export function runReferenceConformance(getStore: () => Store, nextCode: () => s
     });
 
     it('reports an unknown state as NotFound', async () => {
-      await expectStoreError(store.getState('Q9'), 'NotFound');
+      await expectStoreError(store.getState('Q9'), 'NOT_FOUND');
     });
 
     it('upserts and reads users of every role', async () => {
@@ -62,7 +62,7 @@ export function runReferenceConformance(getStore: () => Store, nextCode: () => s
       expect(await store.listUsers()).toEqual(expect.arrayContaining(users));
       await store.upsertUsers([{ ...users[0]!, givenName: 'Renamed' }]);
       expect((await store.getUser(users[0]!.id)).givenName).toBe('Renamed');
-      await expectStoreError(store.getUser(randomUUID()), 'NotFound');
+      await expectStoreError(store.getUser(randomUUID()), 'NOT_FOUND');
     });
 
     it('refuses a state user of an unknown state, writing none of the batch', async () => {
@@ -82,9 +82,9 @@ export function runReferenceConformance(getStore: () => Store, nextCode: () => s
         role: 'STATE_USER',
         stateCode: state.code === 'Q7' ? 'Q6' : 'Q7',
       };
-      await expectStoreError(store.upsertUsers([ok, bad]), 'NotFound');
-      await expectStoreError(store.getUser(bad.id), 'NotFound');
-      await expectStoreError(store.getUser(ok.id), 'NotFound');
+      await expectStoreError(store.upsertUsers([ok, bad]), 'NOT_FOUND');
+      await expectStoreError(store.getUser(bad.id), 'NOT_FOUND');
+      await expectStoreError(store.getUser(ok.id), 'NOT_FOUND');
     });
   });
 }

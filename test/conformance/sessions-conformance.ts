@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/domain/index.js';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { freshState } from './fixtures.js';
 import { expectStoreError } from './suite-helpers.js';
 
@@ -20,14 +20,14 @@ function cmsUser(): User {
   };
 }
 
-export function sessionsConformance(getStore: () => Store, nextCode: () => string) {
+export function sessionsConformance(getStore: () => DrivenStore, nextCode: () => string) {
   describe('sessions', () => {
     it('starts every user at generation 0, read together with the user', async () => {
       const store = getStore();
       const user = cmsUser();
       await store.upsertUsers([user]);
       expect(await store.getSessionUser(user.id)).toEqual({ user, sessionGeneration: 0 });
-      await expectStoreError(store.getSessionUser(randomUUID()), 'NotFound');
+      await expectStoreError(store.getSessionUser(randomUUID()), 'NOT_FOUND');
     });
 
     it('ends sessions by raising the generation by one, and reports the new one', async () => {
@@ -45,8 +45,8 @@ export function sessionsConformance(getStore: () => Store, nextCode: () => strin
     it('refuses to end the sessions of an unknown user, creating nothing', async () => {
       const store = getStore();
       const id = randomUUID();
-      await expectStoreError(store.endSessions(id), 'NotFound');
-      await expectStoreError(store.getUser(id), 'NotFound');
+      await expectStoreError(store.endSessions(id), 'NOT_FOUND');
+      await expectStoreError(store.getUser(id), 'NOT_FOUND');
     });
 
     it('keeps the generation when the user is upserted again, also with another role', async () => {
@@ -84,16 +84,16 @@ export function sessionsConformance(getStore: () => Store, nextCode: () => strin
       const [signedOut, never, raised] = [cmsUser(), cmsUser(), cmsUser()];
       await store.upsertUsers([signedOut!, never!, raised!]);
       for (let i = 0; i < 3; i++) await store.endSessions(signedOut!.id);
-      const listed = await store.getSessionGenerations();
+      const listed = await store.maintenance.getSessionGenerations();
       expect(listed[signedOut!.id]).toBe(3);
       expect(never!.id in listed).toBe(false);
 
       const stranger = randomUUID();
-      await store.raiseSessionGenerations({ [signedOut!.id]: 1, [raised!.id]: 5, [stranger]: 7 });
+      await store.maintenance.raiseSessionGenerations({ [signedOut!.id]: 1, [raised!.id]: 5, [stranger]: 7 });
       expect((await store.getSessionUser(signedOut!.id)).sessionGeneration).toBe(3);
       expect((await store.getSessionUser(raised!.id)).sessionGeneration).toBe(5);
-      await expectStoreError(store.getUser(stranger), 'NotFound');
-      await store.raiseSessionGenerations({});
+      await expectStoreError(store.getUser(stranger), 'NOT_FOUND');
+      await store.maintenance.raiseSessionGenerations({});
       expect((await store.getSessionUser(raised!.id)).sessionGeneration).toBe(5);
     });
 
@@ -104,7 +104,9 @@ export function sessionsConformance(getStore: () => Store, nextCode: () => strin
       for (let i = 0; i < 7; i++) await store.endSessions(user.id);
       await Promise.all([
         ...Array.from({ length: 6 }, () => store.endSessions(user.id)),
-        ...Array.from({ length: 6 }, (_, i) => store.raiseSessionGenerations({ [user.id]: i + 1 })),
+        ...Array.from({ length: 6 }, (_, i) =>
+          store.maintenance.raiseSessionGenerations({ [user.id]: i + 1 }),
+        ),
         ...Array.from({ length: 3 }, () => store.upsertUsers([user])),
       ]);
       // Each raise names a number below the generation: only the six sign-outs count.

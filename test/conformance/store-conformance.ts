@@ -8,7 +8,7 @@
  * The tests live in one file per concern, each called here in the suite's order.
  */
 import { afterAll, beforeAll, describe } from 'vitest';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import { runAuditConformance } from './audit-conformance.js';
 import { runCmsViewConformance } from './cms-view-conformance.js';
 import { runConcurrencyConformance } from './concurrency-conformance.js';
@@ -27,17 +27,17 @@ import { runTransitionsConformance } from './transitions-conformance.js';
 export interface ConformanceOptions {
   name: string;
   /** A store on an empty, isolated database. Called once per suite run. */
-  createStore: () => Promise<Store>;
+  createStore: () => Promise<DrivenStore>;
   /** Backend-side reads of what is really stored. */
   inspect: {
     /** How many raw records (rows, items) hold the package's head, revisions and documents — audit excluded. */
-    packageRecordCount(store: Store, packageId: string): Promise<number>;
+    packageRecordCount(store: DrivenStore, packageId: string): Promise<number>;
   };
 }
 
 export function runStoreConformance(options: ConformanceOptions) {
   describe(`Store conformance: ${options.name}`, () => {
-    let store: Store;
+    let store: DrivenStore;
     const nextCode = stateCodes();
     const records = (id: string) => options.inspect.packageRecordCount(store, id);
 

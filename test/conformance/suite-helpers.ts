@@ -1,16 +1,19 @@
 /** Checks and paging shared by the conformance files. */
 import { expect } from 'vitest';
 import type { PackageSummary } from '../../src/domain/index.js';
-import { isStoreError, type StoreErrorCode } from '../../src/store/errors.js';
-import type { Page, Store } from '../../src/store/store.js';
+import { hasErrorCode } from '../../src/domain/index.js';
+import type { ErrorCode } from '../../src/store/errors.js';
+import type { Page } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 
-export async function expectStoreError(promise: Promise<unknown>, code: StoreErrorCode) {
+/** The call is refused with this code of the shared vocabulary (a domain rule or the store's own). */
+export async function expectStoreError(promise: Promise<unknown>, code: ErrorCode) {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error, `expected a ${code} StoreError`).toBeDefined();
-  expect(isStoreError(error), `expected a StoreError, got ${String(error)}`).toBe(true);
+  expect(error, `expected a ${code} error`).toBeDefined();
+  expect(hasErrorCode(error), `expected a Carepack error, got ${String(error)}`).toBe(true);
   expect((error as { code: string }).code).toBe(code);
 }
 
@@ -42,8 +45,8 @@ export type RecordCount = (packageId: string) => Promise<number>;
  * The suite's store as a conformance file names it: the suite makes the store in its beforeAll,
  * after the files declared their tests, so each use reads the current one.
  */
-export function suiteStore(getStore: () => Store): Store {
-  return new Proxy({} as Store, {
+export function suiteStore(getStore: () => DrivenStore): DrivenStore {
+  return new Proxy({} as DrivenStore, {
     get(_, key) {
       const store = getStore();
       const value: unknown = Reflect.get(store, key);

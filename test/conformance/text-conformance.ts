@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { User } from '../../src/domain/index.js';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import {
   cmsActor,
   document,
@@ -30,7 +30,7 @@ const UNSTORABLE = [
 /** Text that is awkward but valid: every store must keep it exactly. */
 const AWKWARD = 'émoji 😀 \u200b zero-width, \ufffd replacement, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢, \'"; drop';
 
-export function runTextConformance(getStore: () => Store, nextCode: () => string) {
+export function runTextConformance(getStore: () => DrivenStore, nextCode: () => string) {
   describe('text every store can keep', () => {
     for (const [what, text] of UNSTORABLE) {
       it(`refuses ${what} in a new draft's form data with InvalidInput, burning no number`, async () => {
@@ -39,7 +39,7 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
         const formData = { ...minimalFormData(state), submissionDescription: text };
         await expectStoreError(
           store.createDraft({ id: randomUUID(), stateCode: state.code, formData, actor: stateActor() }),
-          'InvalidInput',
+          'VALIDATION_FAILED',
         );
         expect((await draft(store, state)).stateNumber).toBe(1);
       });
@@ -67,7 +67,7 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
         ]) {
           await expectStoreError(
             store.updateDraft(pkg.id, { expectedVersion: pkg.version, formData, actor }),
-            'InvalidInput',
+            'VALIDATION_FAILED',
           );
         }
         await expectStoreError(
@@ -76,7 +76,7 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
             documents: [document(`contract${text}.pdf`)],
             actor,
           }),
-          'InvalidInput',
+          'VALIDATION_FAILED',
         );
         await expectStoreError(
           store.updateDraft(pkg.id, {
@@ -85,7 +85,7 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
             actor,
             event: { action: 'UPDATE', summary: text },
           }),
-          'InvalidInput',
+          'VALIDATION_FAILED',
         );
       }
       expect(await store.getPackage(pkg.id)).toEqual(pkg);
@@ -99,11 +99,17 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
       for (const [, text] of UNSTORABLE) {
         await expectStoreError(
           store.unlock(pkg.id, { expectedVersion: pkg.version, actor: cmsActor(), reason: text }),
-          'InvalidInput',
+          'VALIDATION_FAILED',
         );
         await expectStoreError(
-          store.appendAudit({ packageId: pkg.id, actor, action: 'DOWNLOAD', summary: text }),
-          'InvalidInput',
+          store.appendAudit({
+            at: new Date().toISOString(),
+            packageId: pkg.id,
+            actor,
+            action: 'DOWNLOAD',
+            summary: text,
+          }),
+          'VALIDATION_FAILED',
         );
       }
       const unlocked = await store.unlock(pkg.id, {
@@ -113,7 +119,7 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
       });
       await expectStoreError(
         store.resubmit(pkg.id, { expectedVersion: unlocked.version, actor, reason: UNSTORABLE[0][1] }),
-        'InvalidInput',
+        'VALIDATION_FAILED',
       );
       expect(await store.getPackage(pkg.id)).toEqual(unlocked);
       expect((await store.listAudit(pkg.id)).items.map((e) => e.action)).toEqual([
@@ -128,11 +134,11 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
       const state = await freshState(store, nextCode);
       for (const [, text] of UNSTORABLE) {
         const badState = { ...makeState(nextCode()), name: text };
-        await expectStoreError(store.upsertStates([badState]), 'InvalidInput');
-        await expectStoreError(store.getState(badState.code), 'NotFound');
+        await expectStoreError(store.upsertStates([badState]), 'VALIDATION_FAILED');
+        await expectStoreError(store.getState(badState.code), 'NOT_FOUND');
         const program = { ...makeState(nextCode()), programs: [{ ...state.programs[0]!, fullName: text }] };
-        await expectStoreError(store.upsertStates([program]), 'InvalidInput');
-        await expectStoreError(store.getState(program.code), 'NotFound');
+        await expectStoreError(store.upsertStates([program]), 'VALIDATION_FAILED');
+        await expectStoreError(store.getState(program.code), 'NOT_FOUND');
 
         const user: User = {
           id: randomUUID(),
@@ -142,18 +148,18 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
           role: 'STATE_USER',
           stateCode: state.code,
         };
-        await expectStoreError(store.upsertUsers([user]), 'InvalidInput');
-        await expectStoreError(store.getUser(user.id), 'NotFound');
+        await expectStoreError(store.upsertUsers([user]), 'VALIDATION_FAILED');
+        await expectStoreError(store.getUser(user.id), 'NOT_FOUND');
 
         const made = await draft(store, state);
         const copy = structuredClone(made);
         copy.id = randomUUID();
         copy.stateNumber += 1000;
         copy.revisions[0]!.formData.submissionDescription = text;
-        await expectStoreError(store.importPackages([copy]), 'InvalidInput');
-        await expectStoreError(store.getPackage(copy.id), 'NotFound');
+        await expectStoreError(store.maintenance.importPackages([copy]), 'VALIDATION_FAILED');
+        await expectStoreError(store.getPackage(copy.id), 'NOT_FOUND');
         await expectStoreError(
-          store.importAudit([
+          store.maintenance.importAudit([
             {
               id: randomUUID(),
               packageId: made.id,
@@ -163,7 +169,7 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
               summary: text,
             },
           ]),
-          'InvalidInput',
+          'VALIDATION_FAILED',
         );
         expect((await store.listAudit(made.id)).items.map((e) => e.action)).toEqual(['CREATE']);
       }
@@ -175,24 +181,30 @@ export function runTextConformance(getStore: () => Store, nextCode: () => string
       const actor = stateActor();
       for (const id of [`${randomUUID()}\u0000`, `${randomUUID().slice(0, 35)}\ud800`, 'not-a-uuid', '']) {
         const label = JSON.stringify(id);
-        await expectStoreError(store.getPackage(id), 'NotFound');
+        await expectStoreError(store.getPackage(id), 'NOT_FOUND');
         await expectStoreError(
           store.updateDraft(id, { expectedVersion: 1, formData: minimalFormData(state), actor }),
-          'NotFound',
+          'NOT_FOUND',
         );
-        await expectStoreError(store.submit(id, { expectedVersion: 1, actor }), 'NotFound');
-        await expectStoreError(store.deleteDraft(id, { expectedVersion: 1, actor }), 'NotFound');
-        await expectStoreError(store.getUser(id), 'NotFound');
+        await expectStoreError(store.submit(id, { expectedVersion: 1, actor }), 'NOT_FOUND');
+        await expectStoreError(store.deleteDraft(id, { expectedVersion: 1, actor }), 'NOT_FOUND');
+        await expectStoreError(store.getUser(id), 'NOT_FOUND');
         expect((await store.listAudit(id)).items, label).toEqual([]);
-        await store.removePackage(id);
+        await store.maintenance.removePackage(id);
         await expectStoreError(
           store.createDraft({ id, stateCode: state.code, formData: minimalFormData(state), actor }),
-          'InvalidInput',
+          'VALIDATION_FAILED',
         );
       }
       await expectStoreError(
-        store.appendAudit({ packageId: 'not-a-uuid', actor, action: 'DOWNLOAD', summary: 'x' }),
-        'NotFound',
+        store.appendAudit({
+          at: new Date().toISOString(),
+          packageId: 'not-a-uuid',
+          actor,
+          action: 'DOWNLOAD',
+          summary: 'x',
+        }),
+        'NOT_FOUND',
       );
       expect((await draft(store, state)).stateNumber).toBe(1);
     });

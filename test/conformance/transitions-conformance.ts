@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../support/store-commands.js';
 import {
   cmsActor,
   document,
@@ -18,7 +18,7 @@ import {
 } from './fixtures.js';
 import { expectStoreError, suiteStore } from './suite-helpers.js';
 
-export function runTransitionsConformance(getStore: () => Store, nextCode: () => string) {
+export function runTransitionsConformance(getStore: () => DrivenStore, nextCode: () => string) {
   const store = suiteStore(getStore);
 
   describe('submit, unlock, resubmit', () => {
@@ -39,15 +39,15 @@ export function runTransitionsConformance(getStore: () => Store, nextCode: () =>
       const actor = stateActor();
       const pkg = await submitted(store, state, actor);
       const v = pkg.version;
-      await expectStoreError(store.submit(pkg.id, { expectedVersion: v, actor }), 'InvalidTransition');
+      await expectStoreError(store.submit(pkg.id, { expectedVersion: v, actor }), 'INVALID_TRANSITION');
       await expectStoreError(
         store.updateDraft(pkg.id, { expectedVersion: v, formData: minimalFormData(state), actor }),
-        'InvalidTransition',
+        'INVALID_TRANSITION',
       );
-      await expectStoreError(store.deleteDraft(pkg.id, { expectedVersion: v, actor }), 'InvalidTransition');
+      await expectStoreError(store.deleteDraft(pkg.id, { expectedVersion: v, actor }), 'INVALID_TRANSITION');
       await expectStoreError(
         store.resubmit(pkg.id, { expectedVersion: v, actor, reason: 'x' }),
-        'InvalidTransition',
+        'INVALID_TRANSITION',
       );
       expect(await store.getPackage(pkg.id)).toEqual(pkg);
     });
@@ -58,16 +58,16 @@ export function runTransitionsConformance(getStore: () => Store, nextCode: () =>
       const pkg = await draft(store, state, actor);
       await expectStoreError(
         store.unlock(pkg.id, { expectedVersion: 1, actor: cmsActor(), reason: 'x' }),
-        'InvalidTransition',
+        'INVALID_TRANSITION',
       );
       await expectStoreError(
         store.resubmit(pkg.id, { expectedVersion: 1, actor, reason: 'x' }),
-        'InvalidTransition',
+        'INVALID_TRANSITION',
       );
       const sub = await store.submit(pkg.id, { expectedVersion: 1, actor });
       await expectStoreError(
         store.unlock(pkg.id, { expectedVersion: sub.version, actor: cmsActor(), reason: '  ' }),
-        'InvalidInput',
+        'VALIDATION_FAILED',
       );
       expect(await store.getPackage(pkg.id)).toEqual(sub);
     });
@@ -113,7 +113,7 @@ export function runTransitionsConformance(getStore: () => Store, nextCode: () =>
       expect(edited.revisions[1]).toEqual(frozen);
       await expectStoreError(
         store.resubmit(first.id, { expectedVersion: edited.version, actor, reason: '' }),
-        'InvalidInput',
+        'VALIDATION_FAILED',
       );
       const re = await store.resubmit(first.id, {
         expectedVersion: edited.version,

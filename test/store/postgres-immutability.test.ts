@@ -132,6 +132,6 @@ onEachPostgresBackend('submitted revisions are immutable with every row under th
     expect(await store.getPackage(pkg.id)).toEqual(replaced);
 
     await store.maintenance.removePackage(pkg.id);
-    await expect(store.getPackage(pkg.id)).rejects.toMatchObject({ code: 'NotFound' });
+    await expect(store.getPackage(pkg.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -57,7 +57,7 @@ export function storeCommands(store: Store, clock: Clock = steadyClock()): Store
   const kept = async (id: string, plan: Parameters<Store['changePackage']>[1]) =>
     (await store.changePackage(id, plan)).after!;
   const commands: StoreCommands = {
-    createDraft: (input) => store.createPackage(lifecycle.createDraft({ ...input, at: at() })),
+    createDraft: async (input) => store.createPackage(lifecycle.createDraft({ ...input, at: at() })),
     updateDraft: (id, { event, ...input }) =>
       kept(id, (pkg) => lifecycle.editDraft(pkg, { ...input, at: at(), ...(event ? { audit: event } : {}) })),
     submit: (id, input) => kept(id, (pkg) => lifecycle.submit(pkg, { ...input, at: at() })),

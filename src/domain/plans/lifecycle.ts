@@ -14,7 +14,7 @@ import { isUuid } from '../ids.js';
 import { lastSubmittedRevision, type Package, type Revision } from '../package.js';
 import { requireReason } from '../reasons.js';
 import type { Actor, StateCode } from '../reference.js';
-import { findUnstorableText } from '../text.js';
+import { assertStorableText } from '../text.js';
 import type { FieldError } from '../validate-submit.js';
 import {
   assertStatusAndVersion,
@@ -65,10 +65,8 @@ export function parseDocuments(documents: unknown): PackageDocument[] {
   return parsed.data;
 }
 
-function assertStorableActor(actor: Actor, path: string): void {
-  const found = findUnstorableText(actor, [path]);
-  if (found) throw invalidField(found.path.join('.'), found.message);
-}
+/** Every string of the request (form, documents, reason, actor, audit wording) must be storable. */
+const assertStorableStep = (step: Step) => assertStorableText(step);
 
 export interface CreateStep extends Step {
   /** Chosen by the caller (a uuid), so a retry is recognised: a repeat is ALREADY_EXISTS. */
@@ -88,8 +86,8 @@ export interface NewPackagePlan {
 }
 
 export function createDraft(step: CreateStep): NewPackagePlan {
+  assertStorableStep(step);
   if (!isUuid(step.id)) throw invalidField('id', 'must be a uuid');
-  assertStorableActor(step.actor, 'actor');
   const formData = parseFormData(step.formData);
   const documents = parseDocuments(step.documents ?? []);
   return {
@@ -134,7 +132,7 @@ export interface EditStep extends Step {
 
 /** Changes the current revision of a DRAFT or UNLOCKED package. */
 export function editDraft(pkg: Package, step: EditStep): KeptChange {
-  assertStorableActor(step.actor, 'actor');
+  assertStorableStep(step);
   assertStatusAndVersion(pkg, 'update', step.expectedVersion);
   const current = pkg.revisions[0]!;
   const next: Revision = {
@@ -154,7 +152,7 @@ function freeze(pkg: Package, step: Step, reason: string): Package {
 
 /** DRAFT → SUBMITTED: the revision is frozen for good. */
 export function submit(pkg: Package, step: VersionedStep): KeptChange {
-  assertStorableActor(step.actor, 'actor');
+  assertStorableStep(step);
   assertStatusAndVersion(pkg, 'submit', step.expectedVersion);
   return {
     after: freeze(pkg, step, INITIAL_SUBMISSION_REASON),
@@ -164,7 +162,7 @@ export function submit(pkg: Package, step: VersionedStep): KeptChange {
 
 /** UNLOCKED → RESUBMITTED, with the state's reason. */
 export function resubmit(pkg: Package, step: VersionedStep & { reason: string | undefined }): KeptChange {
-  assertStorableActor(step.actor, 'actor');
+  assertStorableStep(step);
   const reason = requireReason(step.reason, 'resubmit');
   assertStatusAndVersion(pkg, 'resubmit', step.expectedVersion);
   return {
@@ -175,7 +173,7 @@ export function resubmit(pkg: Package, step: VersionedStep & { reason: string | 
 
 /** SUBMITTED/RESUBMITTED → UNLOCKED: a new draft revision copied from the last submitted one, with CMS's reason. */
 export function unlock(pkg: Package, step: VersionedStep & { reason: string | undefined }): KeptChange {
-  assertStorableActor(step.actor, 'actor');
+  assertStorableStep(step);
   const reason = requireReason(step.reason, 'unlock');
   assertStatusAndVersion(pkg, 'unlock', step.expectedVersion);
   const source = lastSubmittedRevision(pkg)!;
@@ -196,7 +194,7 @@ export function unlock(pkg: Package, step: VersionedStep & { reason: string | un
 
 /** Deletes a never-submitted draft; its number is never reused and its audit trail stays. */
 export function deleteDraft(pkg: Package, step: VersionedStep): PackageChange {
-  assertStorableActor(step.actor, 'actor');
+  assertStorableStep(step);
   assertStatusAndVersion(pkg, 'delete', step.expectedVersion);
   return { after: null, event: event(step, 'DELETE', AUDIT_SUMMARIES.delete) };
 }

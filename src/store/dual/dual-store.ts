@@ -225,7 +225,12 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
       shadow<Package>('getPackage', pkg, () => secondary.getPackage(id), isDeepStrictEqual);
       return pkg;
     },
-    changePackage: (id, plan) => thenMirror('changePackage', id, () => primary.changePackage(id, plan)),
+    async changePackage(id, plan) {
+      const result = await primary.changePackage(id, plan);
+      // Named by what changed (changePackage:SUBMIT, …), so the journal tells an operator what was lost.
+      await mirrorOne(`changePackage:${result.event.action}`, id);
+      return result;
+    },
 
     async listByState(stateCode, query) {
       const page = await primary.listByState(stateCode, query);

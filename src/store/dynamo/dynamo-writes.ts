@@ -198,7 +198,7 @@ export function createDynamoWrites(
             ...(after ? changeWrites(before, after) : deleteWrites(before)),
             auditPut(id, event),
           ]);
-          return { before, after };
+          return { before, after, event };
         } catch (e) {
           if (!(e instanceof ConditionFailed)) throw e;
           if (!e.failedIndexes.includes(0)) {

@@ -80,9 +80,12 @@ interface WholePackageRow extends Selectable<PackagesTable> {
 
 /** One package in one round trip (SQL.wholePackage), or undefined when there is none. */
 async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<Package | undefined> {
-  const [row] = await exec<WholePackageRow>(q, forUpdate ? SQL.wholePackageForUpdate : SQL.wholePackage, [
-    id,
-  ]);
+  // Lock first, then read in a statement of its own. One statement that locks and reads would,
+  // after waiting for another change to commit, return that change's head but the children as
+  // they were before it (READ COMMITTED re-checks only the locked row, not the subqueries): a
+  // plan without an expected version (an upload) would then write over the other change.
+  if (forUpdate && (await exec(q, SQL.lockPackage, [id])).length === 0) return undefined;
+  const [row] = await exec<WholePackageRow>(q, SQL.wholePackage, [id]);
   if (!row) return undefined;
   const {
     revisions_rows,

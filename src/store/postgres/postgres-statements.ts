@@ -259,7 +259,7 @@ const WHOLE_PACKAGE = `select p.*, ${[
 
 export const SQL = {
   wholePackage: WHOLE_PACKAGE,
-  wholePackageForUpdate: `${WHOLE_PACKAGE} for update of p`,
+  lockPackage: 'select id from packages where id = $1 for update',
   heads: 'select * from packages where id = any($1::uuid[])',
   headsForUpdate: 'select * from packages where id = any($1::uuid[]) for update',
   revisions: 'select * from revisions where package_id = any($1::uuid[])',

@@ -135,7 +135,7 @@ export function createPostgresWrites(db: Kysely<Database>): PackageWrites {
         if (after) await persistChange(trx, before, after);
         else await trx.deleteFrom('packages').where('id', '=', id).execute();
         await insertAudit(trx, { id: randomUUID(), packageId: id, ...event });
-        return { before, after };
+        return { before, after, event };
       });
     },
 
