@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Package, State } from '../src/domain/index.js';
+import { inParallel } from '../src/lib/parallel.js';
 import { type CopyProgress, copyStore } from '../src/ops/copy.js';
 import { scanAll } from '../src/ops/scan-all.js';
 import { digestStore } from '../src/ops/verify.js';
@@ -26,7 +27,7 @@ import { generatePackages } from '../test/support/package-factory.js';
 import { bulkWriter, readCounters, readStates, scanTable } from './copy-raw.js';
 import { type BenchDatabase, checkServer, createBenchDatabase, rawPool } from './lib/pg.js';
 import type { BenchReport, BenchRow } from './lib/report.js';
-import { inParallel, median, round } from './lib/stats.js';
+import { median, round } from './lib/stats.js';
 
 const PACKAGES = Number(process.env.CAREPACK_BENCH_COPY_PACKAGES ?? 5000);
 /** copyStore's (and `carepack store copy`'s) defaults. */

@@ -2,6 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PackageStatus } from '../src/domain/index.js';
+import { inParallel } from '../src/lib/parallel.js';
 import { LOCAL_CREDENTIALS, startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
 import { headToItem, type Item, revisionToItem } from '../src/store/dynamo/dynamo-marshal.js';
 import { createDynamoStore } from '../src/store/dynamo/dynamo-store.js';
@@ -9,7 +10,7 @@ import { ensureTable } from '../src/store/dynamo/dynamo-tables.js';
 import type { Store } from '../src/store/store.js';
 import { type AB, type ABResult, compareAB, iqr } from './lib/compare.js';
 import type { BenchReport, BenchRow } from './lib/report.js';
-import { inParallel, median, round } from './lib/stats.js';
+import { median, round } from './lib/stats.js';
 import {
   type Comparison,
   compareFourOps,

@@ -1,11 +1,11 @@
 /** What the store-vs-raw benchmarks (DynamoDB and PostgreSQL) share: timing, rows, inputs. */
 import { randomUUID } from 'node:crypto';
-import type { PackageDocument } from '../../src/domain/index.js';
+import type { Actor, FormData, PackageDocument } from '../../src/domain/index.js';
+import { inParallel } from '../../src/lib/parallel.js';
 import type { CreateDraftInput, Store } from '../../src/store/store.js';
 import { ACTOR, documents, FORM_DATA } from '../store-fixtures.js';
 import { type AB, type ABResult, compareAB, summary } from './compare.js';
 import type { BenchRow } from './report.js';
-import { inParallel } from './stats.js';
 
 export const OVERHEAD_TARGET = 1.15;
 export const TIMING = { rounds: 101, warmupOps: 60, roundMs: 50, minOps: 3, maxOps: 100 };
