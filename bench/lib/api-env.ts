@@ -15,11 +15,8 @@ import { createDynamoClients } from '../../src/store/dynamo/dynamo-client.js';
 import { startDynamoLocal } from '../../src/store/dynamo/dynamo-local.js';
 import { createDynamoStore } from '../../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../../src/store/dynamo/dynamo-tables.js';
-import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
-import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
-import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
-import { checkServer, createBenchDatabase } from './pg.js';
+import { checkServer, createBenchDatabase, migratedPostgresStore } from './pg.js';
 
 export const BENCH_STORES = ['dynamodb', 'postgres'] as const;
 export type BenchStore = (typeof BENCH_STORES)[number];
@@ -88,9 +85,7 @@ async function openBenchStore(
     await checkServer();
     const db = await createBenchDatabase();
     undo.push(() => db.drop());
-    const handle = connectPostgres(db.url);
-    await migrateToLatest(handle.db);
-    const store = createPostgresStore({ db: handle.db, onClose: handle.close });
+    const store = await migratedPostgresStore(db.url);
     undo.push(() => store.close());
     return { store, childEnv: { BENCH_PG_URL: db.url } };
   }

@@ -1,11 +1,16 @@
 /**
- * PostgreSQL helpers shared by the benchmarks: throw-away databases on the server, a raw `pg`
- * pool configured like the store's, and a trace of the statements a piece of code sends.
+ * PostgreSQL helpers shared by the benchmarks: throw-away databases on the server, a migrated
+ * store on one, a raw `pg` pool configured like the store's, and a trace of the statements a
+ * piece of code sends.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
+import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 // The store's own type parsers, so both sides get the same values for the same work.
 import { PG_TYPES } from '../../src/store/postgres/postgres-types.js';
+import type { Store } from '../../src/store/store.js';
 
 export { PG_TYPES };
 
@@ -75,6 +80,18 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       }),
   };
+}
+
+/** A store on the database at `url`, migrated to the latest schema; closing the store closes its pool. */
+export async function migratedPostgresStore(url: string): Promise<Store> {
+  const handle = connectPostgres(url);
+  try {
+    await migrateToLatest(handle.db);
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  return createPostgresStore({ db: handle.db, onClose: handle.close });
 }
 
 /** Lower case, no identifier quotes, single spaces: the same statement written two ways compares equal. */
