@@ -7,7 +7,8 @@
  * CAREPACK_BENCH_LOAD_SECONDS and CAREPACK_BENCH_LOAD_CLIENTS make it shorter or smaller.
  */
 import { cpus, loadavg } from 'node:os';
-import { type BenchStore, benchStores, envNumber, startApiEnv } from './lib/api-env.js';
+import { type BenchStore, benchStores, startApiEnv } from './lib/api-env.js';
+import { envNumber } from './lib/env.js';
 import { benchUser } from './lib/http-fixtures.js';
 import { type KindFigures, Recorder } from './lib/http-recorder.js';
 import { type CheckCounts, checkAfterLoad } from './lib/load-checks.js';

@@ -1,6 +1,7 @@
 /** The copy benchmark's sizes, targets and names: one place to read what a run does. */
+import { envNumber } from '../lib/env.js';
 
-export const PACKAGES = Number(process.env.CAREPACK_BENCH_COPY_PACKAGES ?? 5000);
+export const PACKAGES = envNumber('CAREPACK_BENCH_COPY_PACKAGES', 5000);
 /** copyStore's (and `carepack store copy`'s) defaults. */
 export const PARTITIONS = 4;
 export const BATCH = 1000; // copyStore's default

@@ -35,15 +35,6 @@ export function benchStores(): BenchStore[] {
   return asked as BenchStore[];
 }
 
-/** A positive number from an environment variable, or the default. */
-export function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${raw}`);
-  return value;
-}
-
 /** What a signed-in browser sends: its cookies, and the CSRF token for changes. */
 export interface Session {
   userId: string;
