@@ -101,24 +101,37 @@ export const normalizeSql = (text: string) =>
 type QueryFn = (...args: unknown[]) => unknown;
 
 /**
- * Every statement `work` sends through any `pg` client (normalized, with its parameter count),
- * sorted so that statements sent in parallel compare equal whatever order they went in.
+ * Runs `work` with `observe` told of every statement any `pg` client sends meanwhile: the
+ * arguments of `query` and what it returned.
  */
-export async function traceStatements(work: () => Promise<unknown>): Promise<string[]> {
+export async function observeQueries(
+  observe: (args: unknown[], out: unknown) => void,
+  work: () => Promise<unknown>,
+): Promise<void> {
   const proto = pg.Client.prototype as unknown as { query: QueryFn };
   const original = proto.query;
-  const seen: string[] = [];
   proto.query = function (this: unknown, ...args: unknown[]) {
-    const [first, second] = args;
-    const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
-    const values = Array.isArray(second) ? second : (first as { values?: unknown[] } | undefined)?.values;
-    if (text) seen.push(`${normalizeSql(text)} [${values?.length ?? 0} params]`);
-    return original.apply(this, args);
+    const out = original.apply(this, args);
+    observe(args, out);
+    return out;
   };
   try {
     await work();
   } finally {
     proto.query = original;
   }
+}
+
+/**
+ * Every statement `work` sends through any `pg` client (normalized, with its parameter count),
+ * sorted so that statements sent in parallel compare equal whatever order they went in.
+ */
+export async function traceStatements(work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  await observeQueries(([first, second]) => {
+    const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
+    const values = Array.isArray(second) ? second : (first as { values?: unknown[] } | undefined)?.values;
+    if (text) seen.push(`${normalizeSql(text)} [${values?.length ?? 0} params]`);
+  }, work);
   return seen.sort();
 }
