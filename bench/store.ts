@@ -1,13 +1,15 @@
 import { cpus, loadavg } from 'node:os';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PackageStatus } from '../src/domain/index.js';
 import { inParallel } from '../src/lib/parallel.js';
-import { LOCAL_CREDENTIALS, startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
+import { createDynamoClients } from '../src/store/dynamo/dynamo-client.js';
+import { startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
 import { headToItem, type Item, revisionToItem } from '../src/store/dynamo/dynamo-marshal.js';
 import { createDynamoStore } from '../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../src/store/dynamo/dynamo-tables.js';
 import type { Store } from '../src/store/store.js';
+import { chunks } from './lib/chunks.js';
 import { type AB, type ABResult, compareAB, iqr } from './lib/compare.js';
 import type { BenchReport, BenchRow } from './lib/report.js';
 import { median, round } from './lib/stats.js';
@@ -44,13 +46,8 @@ interface Env {
 
 async function startEnv(): Promise<Env> {
   const local = await startDynamoLocal();
-  const client = new DynamoDBClient({
-    endpoint: local.endpoint,
-    region: 'us-east-1',
-    credentials: LOCAL_CREDENTIALS,
-  });
   // The same client serves store and raw calls, so both go through the same sockets and middleware.
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { client, doc } = createDynamoClients({ endpoint: local.endpoint, region: 'us-east-1' });
   return {
     client,
     doc,
@@ -153,10 +150,9 @@ function otherPackageItems(count: number, existing: number): Item[] {
 
 /** BatchWriteItem in chunks of 25, SEED_CONCURRENCY requests in flight; returns the seconds it took. */
 async function seed(doc: DynamoDBDocumentClient, TableName: string, items: Item[]): Promise<number> {
-  const chunks: Item[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  const batches = chunks(items, 25);
   const start = performance.now();
-  await inParallel(chunks, SEED_CONCURRENCY, async (chunk) => {
+  await inParallel(batches, SEED_CONCURRENCY, async (chunk) => {
     let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
     while (requests.length > 0) {
       const out = await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
