@@ -11,7 +11,7 @@ import type pg from 'pg';
 import type { State } from '../src/domain/index.js';
 import { connectPostgres, type PostgresHandle } from '../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../src/store/postgres/postgres-migrate.js';
-import type { Database } from '../src/store/postgres/postgres-schema.js';
+import { type Database, REVISION_CHILD_TABLES } from '../src/store/postgres/postgres-schema.js';
 import { createPostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { Store } from '../src/store/store.js';
 import { cannedPool, recordAnswers } from './lib/canned-pg.js';
@@ -26,14 +26,7 @@ import {
 } from './lib/pg.js';
 import type { BenchReport } from './lib/report.js';
 import { median, round } from './lib/stats.js';
-import {
-  type Comparison,
-  compareFourOps,
-  compare as compareWith,
-  createInput,
-  makeDrafts,
-  TIMING,
-} from './lib/store-vs-raw.js';
+import { type Comparison, compareFourOps, createInput, makeDrafts, TIMING } from './lib/store-vs-raw.js';
 import { type RawPostgresOps, rawPostgresOps } from './postgres-raw.js';
 import { ACTOR, state } from './store-fixtures.js';
 
@@ -56,17 +49,7 @@ interface Env {
   raw: RawPostgresOps;
 }
 
-const PACKAGE_TABLES = [
-  'packages',
-  'revisions',
-  'revision_programs',
-  'state_contacts',
-  'rate_certifications',
-  'rate_programs',
-  'certifying_actuaries',
-  'documents',
-  'audit_events',
-] as const;
+const PACKAGE_TABLES = ['packages', 'revisions', ...REVISION_CHILD_TABLES, 'audit_events'] as const;
 
 /** Per table: how many rows a package has and which columns are set in them. */
 async function shapeOf(pool: pg.Pool, id: string): Promise<string> {
@@ -329,9 +312,4 @@ export async function run(): Promise<BenchReport> {
   } finally {
     await close(env);
   }
-}
-
-/** Store vs raw, labelled with this benchmark's baseline. */
-function _compare(op: string, ab: AB): Promise<Comparison> {
-  return compareWith(op, ab, 'raw pg');
 }

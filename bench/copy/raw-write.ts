@@ -5,17 +5,24 @@
  */
 import type pg from 'pg';
 import type { State } from '../../src/domain/index.js';
-import { auditRow, packageRow, revisionRows } from '../../src/store/postgres/postgres-marshal.js';
+import {
+  auditRow,
+  packageRow,
+  type RevisionRows,
+  revisionRows,
+} from '../../src/store/postgres/postgres-marshal.js';
+import { REVISION_CHILD_TABLES } from '../../src/store/postgres/postgres-schema.js';
 import type { ScanSink } from './raw-scan.js';
 
-const CHILD_TABLES = {
+/** Which list of revisionRows fills each child table. */
+const CHILD_ROWS: Record<(typeof REVISION_CHILD_TABLES)[number], Exclude<keyof RevisionRows, 'revision'>> = {
   revision_programs: 'programs',
   state_contacts: 'contacts',
   rate_certifications: 'rates',
   rate_programs: 'ratePrograms',
   certifying_actuaries: 'actuaries',
   documents: 'documents',
-} as const;
+};
 
 const insertJson = (c: pg.PoolClient, table: string, rows: unknown[]) =>
   rows.length === 0
@@ -84,11 +91,12 @@ export function bulkWriter(pool: pg.Pool): ScanSink & {
           'revisions',
           revisions.map((r) => r.revision),
         );
-        for (const [table, key] of Object.entries(CHILD_TABLES)) {
+        // In the schema's insert order: a rate's programs and actuaries after the rate.
+        for (const table of REVISION_CHILD_TABLES) {
           await insertJson(
             c,
             table,
-            revisions.flatMap((r): unknown[] => r[key]),
+            revisions.flatMap((r): unknown[] => r[CHILD_ROWS[table]]),
           );
         }
       }),
