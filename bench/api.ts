@@ -13,7 +13,7 @@ import autocannon from 'autocannon';
 import { inParallel } from '../src/lib/parallel.js';
 import { DEMO_USERS } from '../src/seed/seed.js';
 import type { Store } from '../src/store/store.js';
-import { type ApiEnv, type BenchStore, benchStores, startApiEnv } from './lib/api-env.js';
+import { type ApiEnv, type BenchStore, onEachStore, startApiEnv } from './lib/api-env.js';
 import { iqr } from './lib/compare.js';
 import { envNumber } from './lib/env.js';
 import { contractOnly } from './lib/http-fixtures.js';
@@ -145,8 +145,7 @@ async function onStore(storeName: BenchStore): Promise<StoreResult> {
 }
 
 export async function run(): Promise<BenchReport> {
-  const results: Partial<Record<BenchStore, StoreResult>> = {};
-  for (const storeName of benchStores()) results[storeName] = await onStore(storeName);
+  const results = await onEachStore(onStore);
   const all = Object.values(results);
   const rounded = (rounds: Record<SideName, Side[]>) =>
     Object.fromEntries(

@@ -7,7 +7,7 @@
  * CAREPACK_BENCH_LOAD_SECONDS and CAREPACK_BENCH_LOAD_CLIENTS make it shorter or smaller.
  */
 import { cpus, loadavg } from 'node:os';
-import { type BenchStore, benchStores, startApiEnv } from './lib/api-env.js';
+import { type BenchStore, onEachStore, startApiEnv } from './lib/api-env.js';
 import { envNumber } from './lib/env.js';
 import { benchUser } from './lib/http-fixtures.js';
 import { type KindFigures, Recorder } from './lib/http-recorder.js';
@@ -115,8 +115,7 @@ async function onStore(storeName: BenchStore): Promise<StoreOutcome> {
 }
 
 export async function run(): Promise<BenchReport> {
-  const outcomes: Partial<Record<BenchStore, StoreOutcome>> = {};
-  for (const storeName of benchStores()) outcomes[storeName] = await onStore(storeName);
+  const outcomes = await onEachStore(onStore);
   const all = Object.values(outcomes);
   const rounded = (o: StoreOutcome) => ({
     ...o.details,

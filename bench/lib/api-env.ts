@@ -35,6 +35,15 @@ export function benchStores(): BenchStore[] {
   return asked as BenchStore[];
 }
 
+/** `onStore` on each store of the run (benchStores), one after another, by store name. */
+export async function onEachStore<T>(
+  onStore: (name: BenchStore) => Promise<T>,
+): Promise<Partial<Record<BenchStore, T>>> {
+  const out: Partial<Record<BenchStore, T>> = {};
+  for (const name of benchStores()) out[name] = await onStore(name);
+  return out;
+}
+
 /** What a signed-in browser sends: its cookies, and the CSRF token for changes. */
 export interface Session {
   userId: string;
