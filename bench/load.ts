@@ -8,6 +8,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { type BenchStore, onEachStore, startApiEnv } from './lib/api-env.js';
+import { sessionHeaders } from './lib/dev-login.js';
 import { envNumber } from './lib/env.js';
 import { benchUser } from './lib/http-fixtures.js';
 import { type KindFigures, Recorder } from './lib/http-recorder.js';
@@ -44,7 +45,7 @@ async function prepare(env: Awaited<ReturnType<typeof startApiEnv>>, users: Retu
     const st: LoadState = {
       code,
       programId: (await env.store.getState(code)).programs[0]!.id,
-      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf },
+      headers: sessionHeaders(session),
       packages: [],
     };
     for (let k = 0; k < SHARED_DRAFTS; k++)

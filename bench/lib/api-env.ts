@@ -3,12 +3,10 @@
  * table or a throw-away PostgreSQL database), an embedded S3, and the API in a child process
  * (bench/api-server.ts) listening on 127.0.0.1. Everything is removed again by `close()`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startEmbeddedS3 } from '../../src/files/s3-embedded.js';
 import { seedStore } from '../../src/seed/seed.js';
 import { createDynamoClients } from '../../src/store/dynamo/dynamo-client.js';
@@ -16,6 +14,8 @@ import { startDynamoLocal } from '../../src/store/dynamo/dynamo-local.js';
 import { createDynamoStore } from '../../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../../src/store/dynamo/dynamo-tables.js';
 import type { Store } from '../../src/store/store.js';
+import { startChildServer } from './child-server.js';
+import { devLogin, type Session } from './dev-login.js';
 import { checkServer, createBenchDatabase, migratedPostgresStore } from './pg.js';
 
 export const BENCH_STORES = ['dynamodb', 'postgres'] as const;
@@ -42,13 +42,6 @@ export async function onEachStore<T>(
   const out: Partial<Record<BenchStore, T>> = {};
   for (const name of benchStores()) out[name] = await onStore(name);
   return out;
-}
-
-/** What a signed-in browser sends: its cookies, and the CSRF token for changes. */
-export interface Session {
-  userId: string;
-  cookie: string;
-  csrf: string;
 }
 
 export interface ApiEnv {
@@ -100,33 +93,15 @@ async function openBenchStore(
 }
 
 /** Starts bench/api-server.ts and waits for its `READY <port> <port>` line. */
-async function startServer(env: Record<string, string>, undo: Cleanup[]) {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../api-server.ts', import.meta.url))],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+async function startServer(env: Record<string, string>, undo: Cleanup[]): Promise<[number, number]> {
+  const { child, ready } = startChildServer(new URL('../api-server.ts', import.meta.url), env);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   undo.push(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   });
-  return new Promise<[number, number]>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the API process did not start within 60 s')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\d+) (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve([Number(m[1]), Number(m[2])]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the API process exited (${code})`));
-    });
-  });
+  const [app = 0, bare = 0] = await ready;
+  return [app, bare];
 }
 
 /** Store, S3 and the API process, seeded; on failure whatever was started is stopped again. */
@@ -169,21 +144,4 @@ export async function startApiEnv(storeName: BenchStore, options: ApiEnvOptions 
     await close();
     throw e;
   }
-}
-
-async function devLogin(base: string, userId: string): Promise<Session> {
-  const res = await fetch(`${base}/api/auth/dev-login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId }),
-  });
-  if (res.status !== 200)
-    throw new Error(`dev login of ${userId} answered ${res.status}: ${await res.text()}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const csrf = res.headers.get('x-csrf-token');
-  if (!cookie || !csrf) throw new Error('dev login gave no session cookie or CSRF token');
-  return { userId, cookie, csrf };
 }
