@@ -11,11 +11,11 @@ import { close, open, targets } from './copy/env.js';
 import { interleavedRuns } from './copy/interleaved.js';
 import { measure, now } from './copy/measure.js';
 import { digestsAlone, scansAlone, storeScans } from './copy/read-side.js';
-import { loadAverage, report } from './copy/report.js';
+import { report } from './copy/report.js';
 import { secondaryCopies } from './copy/secondary.js';
 import { BATCH, BIG_BATCH, PACKAGES, REPS } from './copy/settings.js';
 import { writesAlone } from './copy/write-side.js';
-import type { BenchReport } from './lib/report.js';
+import { type BenchReport, loadAverage } from './lib/report.js';
 
 export async function run(): Promise<BenchReport> {
   const started = now();

@@ -5,7 +5,6 @@
  * the headline is the median per-round ratio, so the figures carry across machines.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { State } from '../src/domain/index.js';
@@ -24,7 +23,7 @@ import {
   STORE_POOL_SIZE,
   traceStatements,
 } from './lib/pg.js';
-import type { BenchReport } from './lib/report.js';
+import { type BenchReport, loadAverage, runNote } from './lib/report.js';
 import { median, round } from './lib/stats.js';
 import { type Comparison, compareFourOps, createInput, makeDrafts, TIMING } from './lib/store-vs-raw.js';
 import { type RawPostgresOps, rawPostgresOps } from './postgres-raw.js';
@@ -202,8 +201,6 @@ async function cannedOverhead(env: Env, live: Comparison[]): Promise<CannedRow[]
   return rows;
 }
 
-const loadAverage = () => loadavg()[0]!.toFixed(1);
-
 function perRound({ aMs, bMs, opsPerRound, aCpuMs, bCpuMs }: ABResult) {
   const r = (xs: number[]) => xs.map((x) => round(x));
   return { opsPerRound, storeMs: r(aMs), rawMs: r(bMs), storeCpuMs: r(aCpuMs), rawCpuMs: r(bCpuMs) };
@@ -291,7 +288,7 @@ export async function run(): Promise<BenchReport> {
           )
           .join('; ')}`,
         settings,
-        `bench took ${seconds.toFixed(0)} s; load average ${loadAtStart} at start, ${loadAverage()} at end on ${cpus().length} CPUs`,
+        runNote(seconds, loadAtStart),
       ],
       details: {
         timing: TIMING,

@@ -1,4 +1,3 @@
-import { cpus, loadavg } from 'node:os';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PackageStatus } from '../src/domain/index.js';
@@ -11,7 +10,7 @@ import { ensureTable } from '../src/store/dynamo/dynamo-tables.js';
 import type { Store } from '../src/store/store.js';
 import { chunks } from './lib/chunks.js';
 import { type AB, type ABResult, compareAB, iqr } from './lib/compare.js';
-import type { BenchReport, BenchRow } from './lib/report.js';
+import { type BenchReport, type BenchRow, loadAverage, runNote } from './lib/report.js';
 import { median, round } from './lib/stats.js';
 import {
   type Comparison,
@@ -229,8 +228,6 @@ function scalingRow({ small, large }: Scaling): BenchRow {
   };
 }
 
-const loadAverage = () => loadavg()[0]!.toFixed(1);
-
 /** Per-round ms of each side, for the JSON. */
 function perRound({ aMs, bMs, opsPerRound }: ABResult, [a, b]: [string, string]) {
   return { opsPerRound, [a]: aMs.map((x) => round(x)), [b]: bMs.map((x) => round(x)) };
@@ -246,7 +243,7 @@ function notes(scale: Scaling, seconds: number, loadAtStart: string): string[] {
     `${SIZES[1] / 1000}k/${SIZES[0] / 1000}k: each size relative to the same list on part 1's table (which does not grow), interleaved, to cancel load drift between sizes; plain ratios of medians: store ${plain('aMs')}, raw ${plain('bMs')}`,
     `package: CONTRACT_AND_RATES, 2 rate certifications, 2 contacts, 5 documents; lists read a page of ${PAGE_SIZE} from ${LISTED} packages in the state`,
     `scaling table: ${LISTED} packages in the listed state, the rest over ${OTHER_STATES.length} other states; seeded ${SEED_REVISIONS ? 'heads + current revisions' : 'head items only (all the list indexes hold)'} by BatchWriteItem ×${SEED_CONCURRENCY}: ${scale.seedItemsPerSecond.join(' / ')} items/s, ${scale.seedSeconds.toFixed(0)} s`,
-    `bench took ${seconds.toFixed(0)} s; load average ${loadAtStart} at start, ${loadAverage()} at end on ${cpus().length} CPUs (outside load widens the IQRs)`,
+    `${runNote(seconds, loadAtStart)} (outside load widens the IQRs)`,
   ];
 }
 

@@ -1,6 +1,5 @@
 /** The copy benchmark's report: headline rows (time ratios), notes and the figures kept in the JSON. */
-import { cpus, loadavg } from 'node:os';
-import type { BenchReport, BenchRow } from '../lib/report.js';
+import { type BenchReport, type BenchRow, runNote } from '../lib/report.js';
 import { median, round } from '../lib/stats.js';
 import { extraText, fmtRate, type Measure, rateOf } from './measure.js';
 import {
@@ -13,8 +12,6 @@ import {
   REPS,
   STATES,
 } from './settings.js';
-
-export const loadAverage = () => loadavg()[0]!.toFixed(1);
 
 const msPer1k = (m: Measure) => (m.seconds * 1e6) / m.packages;
 
@@ -72,7 +69,7 @@ function notes({ all, copies, raws, whatIf, seconds, loadAtStart }: Figures): st
         `${m.what}: ${m.seconds.toFixed(2)} s = ${fmtRate(m)}, node CPU ${m.nodeCpuS.toFixed(2)} s${extraText(m)}`,
     ),
     `${PACKAGES} packages (4 statuses, 1–2 revisions, 3 documents each) over ${STATES.length} states; ${PARTITIONS} partitions, batches of ${BATCH}; DynamoDB Local in memory, PostgreSQL server on the same machine`,
-    `bench took ${seconds.toFixed(0)} s; load average ${loadAtStart} at start, ${loadAverage()} at end on ${cpus().length} CPUs`,
+    runNote(seconds, loadAtStart),
   ];
 }
 
