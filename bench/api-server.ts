@@ -19,12 +19,7 @@ const { createDynamoClients } = await import('../src/store/dynamo/dynamo-client.
 const { createDynamoStore } = await import('../src/store/dynamo/dynamo-store.js');
 const { connectPostgres } = await import('../src/store/postgres/postgres-client.js');
 const { createPostgresStore } = await import('../src/store/postgres/postgres-store.js');
-
-const env = (name: string) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
+const { requiredEnv: env } = await import('./lib/env.js');
 
 function openStore() {
   if (env('BENCH_STORE') === 'postgres') {

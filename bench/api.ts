@@ -8,15 +8,16 @@
  * session's user (as the app does on every request), says how much of the gap is that read.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { inParallel } from '../src/lib/parallel.js';
 import { DEMO_USERS } from '../src/seed/seed.js';
 import type { Store } from '../src/store/store.js';
-import { type ApiEnv, type BenchStore, benchStores, envNumber, startApiEnv } from './lib/api-env.js';
+import { type ApiEnv, type BenchStore, onEachStore, startApiEnv } from './lib/api-env.js';
 import { iqr } from './lib/compare.js';
+import { envNumber } from './lib/env.js';
 import { contractOnly } from './lib/http-fixtures.js';
-import type { BenchReport, BenchRow } from './lib/report.js';
+import { type BenchReport, type BenchRow, loadAverage } from './lib/report.js';
 import { median, round } from './lib/stats.js';
 import { ACTOR } from './store-fixtures.js';
 
@@ -144,8 +145,7 @@ async function onStore(storeName: BenchStore): Promise<StoreResult> {
 }
 
 export async function run(): Promise<BenchReport> {
-  const results: Partial<Record<BenchStore, StoreResult>> = {};
-  for (const storeName of benchStores()) results[storeName] = await onStore(storeName);
+  const results = await onEachStore(onStore);
   const all = Object.values(results);
   const rounded = (rounds: Record<SideName, Side[]>) =>
     Object.fromEntries(
@@ -163,7 +163,7 @@ export async function run(): Promise<BenchReport> {
       'ratio: requests/s of the app ÷ requests/s of the bare route, median of the per-round ratios; the ms/op columns are mean latencies',
       `${CONNECTIONS} connections, ${ROUNDS} rounds × ${ROUND_SECONDS} s per side, interleaved, after ${WARMUP_SECONDS} s warm-up each; ` +
         `${LISTED} packages in ${LISTED_STATE} (half submitted), a page of 25 newest; the API runs in its own process; ` +
-        `load average at the end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+        `load average at the end ${loadAverage()} on ${cpus().length} cores`,
     ],
     details: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, rounded(r.rounds)])),
   };

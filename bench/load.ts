@@ -6,13 +6,15 @@
  * submit), or two packages of a state with one name; and reports requests, statuses and p50/p99.
  * CAREPACK_BENCH_LOAD_SECONDS and CAREPACK_BENCH_LOAD_CLIENTS make it shorter or smaller.
  */
-import { cpus, loadavg } from 'node:os';
-import { type BenchStore, benchStores, envNumber, startApiEnv } from './lib/api-env.js';
+import { cpus } from 'node:os';
+import { type BenchStore, onEachStore, startApiEnv } from './lib/api-env.js';
+import { sessionHeaders } from './lib/dev-login.js';
+import { envNumber } from './lib/env.js';
 import { benchUser } from './lib/http-fixtures.js';
 import { type KindFigures, Recorder } from './lib/http-recorder.js';
 import { type CheckCounts, checkAfterLoad } from './lib/load-checks.js';
 import { createDraft, type LoadState, MIX, runClient, runEachOnce } from './lib/load-mix.js';
-import type { BenchReport } from './lib/report.js';
+import { type BenchReport, loadAverage } from './lib/report.js';
 import { round } from './lib/stats.js';
 
 const CLIENTS = envNumber('CAREPACK_BENCH_LOAD_CLIENTS', 50);
@@ -43,7 +45,7 @@ async function prepare(env: Awaited<ReturnType<typeof startApiEnv>>, users: Retu
     const st: LoadState = {
       code,
       programId: (await env.store.getState(code)).programs[0]!.id,
-      headers: { cookie: session.cookie, 'x-csrf-token': session.csrf },
+      headers: sessionHeaders(session),
       packages: [],
     };
     for (let k = 0; k < SHARED_DRAFTS; k++)
@@ -114,8 +116,7 @@ async function onStore(storeName: BenchStore): Promise<StoreOutcome> {
 }
 
 export async function run(): Promise<BenchReport> {
-  const outcomes: Partial<Record<BenchStore, StoreOutcome>> = {};
-  for (const storeName of benchStores()) outcomes[storeName] = await onStore(storeName);
+  const outcomes = await onEachStore(onStore);
   const all = Object.values(outcomes);
   const rounded = (o: StoreOutcome) => ({
     ...o.details,
@@ -137,7 +138,7 @@ export async function run(): Promise<BenchReport> {
         .map(([op, w]) => `${op} ${w}%`)
         .join(', ')}; a submit is create + upload + get + submit, a 409 on update is followed by a get; ` +
         'figures are of the load phase, checks also cover the read-back; ' +
-        `load average at the end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+        `load average at the end ${loadAverage()} on ${cpus().length} cores`,
     ],
     details: Object.fromEntries(Object.entries(outcomes).map(([k, o]) => [k, rounded(o)])),
     failures: all.flatMap((o) => o.failures),

@@ -7,14 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { Actor, FormData, PackageDocument } from '../src/domain/index.js';
-
-export interface RawCreateInput {
-  id: string;
-  stateCode: string;
-  formData: FormData;
-  documents: PackageDocument[];
-  actor: Actor;
-}
+import type { RawCreateInput } from './lib/store-vs-raw.js';
 
 type Row = Record<string, unknown>;
 

@@ -5,13 +5,12 @@
  * the headline is the median per-round ratio, so the figures carry across machines.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus, loadavg } from 'node:os';
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { State } from '../src/domain/index.js';
 import { connectPostgres, type PostgresHandle } from '../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../src/store/postgres/postgres-migrate.js';
-import type { Database } from '../src/store/postgres/postgres-schema.js';
+import { type Database, REVISION_CHILD_TABLES } from '../src/store/postgres/postgres-schema.js';
 import { createPostgresStore } from '../src/store/postgres/postgres-store.js';
 import type { Store } from '../src/store/store.js';
 import { cannedPool, recordAnswers } from './lib/canned-pg.js';
@@ -24,16 +23,9 @@ import {
   STORE_POOL_SIZE,
   traceStatements,
 } from './lib/pg.js';
-import type { BenchReport } from './lib/report.js';
+import { type BenchReport, loadAverage, runNote } from './lib/report.js';
 import { median, round } from './lib/stats.js';
-import {
-  type Comparison,
-  compareFourOps,
-  compare as compareWith,
-  createInput,
-  makeDrafts,
-  TIMING,
-} from './lib/store-vs-raw.js';
+import { type Comparison, compareFourOps, createInput, makeDrafts, TIMING } from './lib/store-vs-raw.js';
 import { type RawPostgresOps, rawPostgresOps } from './postgres-raw.js';
 import { ACTOR, state } from './store-fixtures.js';
 
@@ -56,17 +48,7 @@ interface Env {
   raw: RawPostgresOps;
 }
 
-const PACKAGE_TABLES = [
-  'packages',
-  'revisions',
-  'revision_programs',
-  'state_contacts',
-  'rate_certifications',
-  'rate_programs',
-  'certifying_actuaries',
-  'documents',
-  'audit_events',
-] as const;
+const PACKAGE_TABLES = ['packages', 'revisions', ...REVISION_CHILD_TABLES, 'audit_events'] as const;
 
 /** Per table: how many rows a package has and which columns are set in them. */
 async function shapeOf(pool: pg.Pool, id: string): Promise<string> {
@@ -219,8 +201,6 @@ async function cannedOverhead(env: Env, live: Comparison[]): Promise<CannedRow[]
   return rows;
 }
 
-const loadAverage = () => loadavg()[0]!.toFixed(1);
-
 function perRound({ aMs, bMs, opsPerRound, aCpuMs, bCpuMs }: ABResult) {
   const r = (xs: number[]) => xs.map((x) => round(x));
   return { opsPerRound, storeMs: r(aMs), rawMs: r(bMs), storeCpuMs: r(aCpuMs), rawCpuMs: r(bCpuMs) };
@@ -308,7 +288,7 @@ export async function run(): Promise<BenchReport> {
           )
           .join('; ')}`,
         settings,
-        `bench took ${seconds.toFixed(0)} s; load average ${loadAtStart} at start, ${loadAverage()} at end on ${cpus().length} CPUs`,
+        runNote(seconds, loadAtStart),
       ],
       details: {
         timing: TIMING,
@@ -329,9 +309,4 @@ export async function run(): Promise<BenchReport> {
   } finally {
     await close(env);
   }
-}
-
-/** Store vs raw, labelled with this benchmark's baseline. */
-function _compare(op: string, ab: AB): Promise<Comparison> {
-  return compareWith(op, ab, 'raw pg');
 }

@@ -10,17 +10,10 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Actor, FormData, PackageDocument } from '../src/domain/index.js';
+import type { Actor } from '../src/domain/index.js';
+import type { RawCreateInput } from './lib/store-vs-raw.js';
 
 type Item = Record<string, unknown>;
-
-export interface RawCreateInput {
-  id: string;
-  stateCode: string;
-  formData: FormData;
-  documents: PackageDocument[];
-  actor: Actor;
-}
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 

@@ -1,15 +1,17 @@
-import { cpus, loadavg } from 'node:os';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { PackageStatus } from '../src/domain/index.js';
-import { LOCAL_CREDENTIALS, startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
+import { inParallel } from '../src/lib/parallel.js';
+import { createDynamoClients } from '../src/store/dynamo/dynamo-client.js';
+import { startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
 import { headToItem, type Item, revisionToItem } from '../src/store/dynamo/dynamo-marshal.js';
 import { createDynamoStore } from '../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../src/store/dynamo/dynamo-tables.js';
 import type { Store } from '../src/store/store.js';
+import { chunks } from './lib/chunks.js';
 import { type AB, type ABResult, compareAB, iqr } from './lib/compare.js';
-import type { BenchReport, BenchRow } from './lib/report.js';
-import { inParallel, median, round } from './lib/stats.js';
+import { type BenchReport, type BenchRow, loadAverage, runNote } from './lib/report.js';
+import { median, round } from './lib/stats.js';
 import {
   type Comparison,
   compareFourOps,
@@ -43,13 +45,8 @@ interface Env {
 
 async function startEnv(): Promise<Env> {
   const local = await startDynamoLocal();
-  const client = new DynamoDBClient({
-    endpoint: local.endpoint,
-    region: 'us-east-1',
-    credentials: LOCAL_CREDENTIALS,
-  });
   // The same client serves store and raw calls, so both go through the same sockets and middleware.
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  const { client, doc } = createDynamoClients({ endpoint: local.endpoint, region: 'us-east-1' });
   return {
     client,
     doc,
@@ -152,10 +149,9 @@ function otherPackageItems(count: number, existing: number): Item[] {
 
 /** BatchWriteItem in chunks of 25, SEED_CONCURRENCY requests in flight; returns the seconds it took. */
 async function seed(doc: DynamoDBDocumentClient, TableName: string, items: Item[]): Promise<number> {
-  const chunks: Item[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
+  const batches = chunks(items, 25);
   const start = performance.now();
-  await inParallel(chunks, SEED_CONCURRENCY, async (chunk) => {
+  await inParallel(batches, SEED_CONCURRENCY, async (chunk) => {
     let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
     while (requests.length > 0) {
       const out = await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
@@ -232,8 +228,6 @@ function scalingRow({ small, large }: Scaling): BenchRow {
   };
 }
 
-const loadAverage = () => loadavg()[0]!.toFixed(1);
-
 /** Per-round ms of each side, for the JSON. */
 function perRound({ aMs, bMs, opsPerRound }: ABResult, [a, b]: [string, string]) {
   return { opsPerRound, [a]: aMs.map((x) => round(x)), [b]: bMs.map((x) => round(x)) };
@@ -249,7 +243,7 @@ function notes(scale: Scaling, seconds: number, loadAtStart: string): string[] {
     `${SIZES[1] / 1000}k/${SIZES[0] / 1000}k: each size relative to the same list on part 1's table (which does not grow), interleaved, to cancel load drift between sizes; plain ratios of medians: store ${plain('aMs')}, raw ${plain('bMs')}`,
     `package: CONTRACT_AND_RATES, 2 rate certifications, 2 contacts, 5 documents; lists read a page of ${PAGE_SIZE} from ${LISTED} packages in the state`,
     `scaling table: ${LISTED} packages in the listed state, the rest over ${OTHER_STATES.length} other states; seeded ${SEED_REVISIONS ? 'heads + current revisions' : 'head items only (all the list indexes hold)'} by BatchWriteItem ×${SEED_CONCURRENCY}: ${scale.seedItemsPerSecond.join(' / ')} items/s, ${scale.seedSeconds.toFixed(0)} s`,
-    `bench took ${seconds.toFixed(0)} s; load average ${loadAtStart} at start, ${loadAverage()} at end on ${cpus().length} CPUs (outside load widens the IQRs)`,
+    `${runNote(seconds, loadAtStart)} (outside load widens the IQRs)`,
   ];
 }
 

@@ -9,12 +9,8 @@ const { createS3FileStore } = await import('../src/files/file-store.js');
 const { createS3Client } = await import('../src/files/s3-client.js');
 const { createDynamoClients } = await import('../src/store/dynamo/dynamo-client.js');
 const { createDynamoStore } = await import('../src/store/dynamo/dynamo-store.js');
+const { requiredEnv: env } = await import('./lib/env.js');
 
-const env = (name: string) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is required`);
-  return value;
-};
 const { doc } = createDynamoClients({ endpoint: env('BENCH_DYNAMO'), region: 'us-east-1' });
 const store = createDynamoStore({ client: doc, tableName: env('BENCH_TABLE') });
 const files = createS3FileStore({

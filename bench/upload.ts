@@ -3,11 +3,9 @@
  * Upload, same part size): throughput ratio (target ≥ 0.7×, i.e. time ratio ≤ 1.43) and the
  * process's RSS growth during the API upload (target < 64 MB: uploads stream, never buffer).
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { Upload } from '@aws-sdk/lib-storage';
 import { DEFAULT_PART_SIZE_BYTES, DEFAULT_QUEUE_SIZE } from '../src/files/file-store.js';
 import { createS3Client } from '../src/files/s3-client.js';
@@ -17,6 +15,8 @@ import { createDynamoClients } from '../src/store/dynamo/dynamo-client.js';
 import { startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
 import { createDynamoStore } from '../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../src/store/dynamo/dynamo-tables.js';
+import { startChildServer } from './lib/child-server.js';
+import { devLogin, sessionHeaders } from './lib/dev-login.js';
 import type { BenchReport } from './lib/report.js';
 
 const SIZE = 100 * 1024 * 1024;
@@ -75,30 +75,14 @@ export async function run(): Promise<BenchReport> {
   await ensureTable(client, 'carepack-bench-upload');
   const store = createDynamoStore({ client: doc, tableName: 'carepack-bench-upload' });
   await seedStore(store, { demoUsers: true });
-  const server = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('./upload-server.ts', import.meta.url))],
-    {
-      env: {
-        ...process.env,
-        BENCH_DYNAMO: dynamo.endpoint,
-        BENCH_TABLE: 'carepack-bench-upload',
-        BENCH_S3: s3.endpoint,
-        BENCH_BUCKET: BUCKET,
-        BENCH_MAX_BYTES: String(SIZE + 1024),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    server.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    server.on('exit', (code) => reject(new Error(`the API process exited (${code})`)));
+  const { child: server, ready } = startChildServer(new URL('./upload-server.ts', import.meta.url), {
+    BENCH_DYNAMO: dynamo.endpoint,
+    BENCH_TABLE: 'carepack-bench-upload',
+    BENCH_S3: s3.endpoint,
+    BENCH_BUCKET: BUCKET,
+    BENCH_MAX_BYTES: String(SIZE + 1024),
   });
+  const [port] = await ready;
   const base = `http://127.0.0.1:${port}`;
   /** The API process's resident memory, from the kernel. */
   const apiRss = () => {
@@ -107,16 +91,7 @@ export async function run(): Promise<BenchReport> {
   };
   try {
     const mn = DEMO_USERS.find((u) => u.role === 'STATE_USER' && u.stateCode === 'MN')!;
-    const login = await fetch(`${base}/api/auth/dev-login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ userId: mn.id }),
-    });
-    const cookie = login.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0])
-      .join('; ');
-    const headers = { cookie, 'x-csrf-token': login.headers.get('x-csrf-token')! };
+    const headers = sessionHeaders(await devLogin(base, mn.id));
     const pmap = (await store.getState('MN')).programs[0]!.id;
     const draft = (await (
       await fetch(`${base}/api/packages`, {

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { buildApp } from '../src/api/app.js';
 import { actorOf, FormDataSchema } from '../src/domain/index.js';
+import { inParallel } from '../src/lib/parallel.js';
 import { DEMO_USERS, seedStore } from '../src/seed/seed.js';
 import { createDynamoClients } from '../src/store/dynamo/dynamo-client.js';
 import { startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
@@ -20,7 +21,7 @@ import type { Store } from '../src/store/store.js';
 import { buildNeeded, buildWebClient, WEB_DIST } from '../src/web-build.js';
 import { launchBrowser } from '../test/support/browser.js';
 import type { BenchReport, BenchRow } from './lib/report.js';
-import { inParallel, median, quantile } from './lib/stats.js';
+import { median, quantile } from './lib/stats.js';
 
 const BUDGET_KB = 250;
 const ROUNDS = 25;

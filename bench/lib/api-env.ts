@@ -3,23 +3,20 @@
  * table or a throw-away PostgreSQL database), an embedded S3, and the API in a child process
  * (bench/api-server.ts) listening on 127.0.0.1. Everything is removed again by `close()`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startEmbeddedS3 } from '../../src/files/s3-embedded.js';
 import { seedStore } from '../../src/seed/seed.js';
 import { createDynamoClients } from '../../src/store/dynamo/dynamo-client.js';
 import { startDynamoLocal } from '../../src/store/dynamo/dynamo-local.js';
 import { createDynamoStore } from '../../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../../src/store/dynamo/dynamo-tables.js';
-import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
-import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
-import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/store.js';
-import { checkServer, createBenchDatabase } from './pg.js';
+import { startChildServer } from './child-server.js';
+import { devLogin, type Session } from './dev-login.js';
+import { checkServer, createBenchDatabase, migratedPostgresStore } from './pg.js';
 
 export const BENCH_STORES = ['dynamodb', 'postgres'] as const;
 export type BenchStore = (typeof BENCH_STORES)[number];
@@ -38,20 +35,13 @@ export function benchStores(): BenchStore[] {
   return asked as BenchStore[];
 }
 
-/** A positive number from an environment variable, or the default. */
-export function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${raw}`);
-  return value;
-}
-
-/** What a signed-in browser sends: its cookies, and the CSRF token for changes. */
-export interface Session {
-  userId: string;
-  cookie: string;
-  csrf: string;
+/** `onStore` on each store of the run (benchStores), one after another, by store name. */
+export async function onEachStore<T>(
+  onStore: (name: BenchStore) => Promise<T>,
+): Promise<Partial<Record<BenchStore, T>>> {
+  const out: Partial<Record<BenchStore, T>> = {};
+  for (const name of benchStores()) out[name] = await onStore(name);
+  return out;
 }
 
 export interface ApiEnv {
@@ -88,9 +78,7 @@ async function openBenchStore(
     await checkServer();
     const db = await createBenchDatabase();
     undo.push(() => db.drop());
-    const handle = connectPostgres(db.url);
-    await migrateToLatest(handle.db);
-    const store = createPostgresStore({ db: handle.db, onClose: handle.close });
+    const store = await migratedPostgresStore(db.url);
     undo.push(() => store.close());
     return { store, childEnv: { BENCH_PG_URL: db.url } };
   }
@@ -105,33 +93,15 @@ async function openBenchStore(
 }
 
 /** Starts bench/api-server.ts and waits for its `READY <port> <port>` line. */
-async function startServer(env: Record<string, string>, undo: Cleanup[]) {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(new URL('../api-server.ts', import.meta.url))],
-    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+async function startServer(env: Record<string, string>, undo: Cleanup[]): Promise<[number, number]> {
+  const { child, ready } = startChildServer(new URL('../api-server.ts', import.meta.url), env);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   undo.push(async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   });
-  return new Promise<[number, number]>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('the API process did not start within 60 s')), 60_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /READY (\d+) (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve([Number(m[1]), Number(m[2])]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the API process exited (${code})`));
-    });
-  });
+  const [app = 0, bare = 0] = await ready;
+  return [app, bare];
 }
 
 /** Store, S3 and the API process, seeded; on failure whatever was started is stopped again. */
@@ -174,21 +144,4 @@ export async function startApiEnv(storeName: BenchStore, options: ApiEnvOptions 
     await close();
     throw e;
   }
-}
-
-async function devLogin(base: string, userId: string): Promise<Session> {
-  const res = await fetch(`${base}/api/auth/dev-login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ userId }),
-  });
-  if (res.status !== 200)
-    throw new Error(`dev login of ${userId} answered ${res.status}: ${await res.text()}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  const csrf = res.headers.get('x-csrf-token');
-  if (!cookie || !csrf) throw new Error('dev login gave no session cookie or CSRF token');
-  return { userId, cookie, csrf };
 }

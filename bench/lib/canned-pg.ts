@@ -3,8 +3,8 @@
  * server, at once. Running the store and the raw baseline on it leaves only their own
  * JavaScript work (query building, validation, mapping), which is what the store adds.
  */
-import pg from 'pg';
-import { normalizeSql } from './pg.js';
+import type pg from 'pg';
+import { normalizeSql, observeQueries } from './pg.js';
 
 interface Answer {
   command: string;
@@ -12,14 +12,9 @@ interface Answer {
   rows: unknown[];
 }
 
-type QueryFn = (...args: unknown[]) => Promise<pg.QueryResult> | unknown;
-
 /** Runs `work` on the real server and keeps each statement's result (the last one wins). */
 export async function recordAnswers(work: () => Promise<unknown>, into = new Map<string, Answer>()) {
-  const proto = pg.Client.prototype as unknown as { query: QueryFn };
-  const original = proto.query;
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const out = original.apply(this, args);
+  await observeQueries((args, out) => {
     const text = typeof args[0] === 'string' ? args[0] : undefined;
     if (text && out instanceof Promise) {
       void out.then(
@@ -28,13 +23,7 @@ export async function recordAnswers(work: () => Promise<unknown>, into = new Map
         () => {},
       );
     }
-    return out;
-  };
-  try {
-    await work();
-  } finally {
-    proto.query = original;
-  }
+  }, work);
   return into;
 }
 

@@ -1,11 +1,16 @@
 /**
- * PostgreSQL helpers shared by the benchmarks: throw-away databases on the server, a raw `pg`
- * pool configured like the store's, and a trace of the statements a piece of code sends.
+ * PostgreSQL helpers shared by the benchmarks: throw-away databases on the server, a migrated
+ * store on one, a raw `pg` pool configured like the store's, and a trace of the statements a
+ * piece of code sends.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
+import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 // The store's own type parsers, so both sides get the same values for the same work.
 import { PG_TYPES } from '../../src/store/postgres/postgres-types.js';
+import type { Store } from '../../src/store/store.js';
 
 export { PG_TYPES };
 
@@ -77,6 +82,18 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   };
 }
 
+/** A store on the database at `url`, migrated to the latest schema; closing the store closes its pool. */
+export async function migratedPostgresStore(url: string): Promise<Store> {
+  const handle = connectPostgres(url);
+  try {
+    await migrateToLatest(handle.db);
+  } catch (e) {
+    await handle.close();
+    throw e;
+  }
+  return createPostgresStore({ db: handle.db, onClose: handle.close });
+}
+
 /** Lower case, no identifier quotes, single spaces: the same statement written two ways compares equal. */
 export const normalizeSql = (text: string) =>
   text.replaceAll('"', '').replace(/\s+/g, ' ').trim().toLowerCase();
@@ -84,24 +101,37 @@ export const normalizeSql = (text: string) =>
 type QueryFn = (...args: unknown[]) => unknown;
 
 /**
- * Every statement `work` sends through any `pg` client (normalized, with its parameter count),
- * sorted so that statements sent in parallel compare equal whatever order they went in.
+ * Runs `work` with `observe` told of every statement any `pg` client sends meanwhile: the
+ * arguments of `query` and what it returned.
  */
-export async function traceStatements(work: () => Promise<unknown>): Promise<string[]> {
+export async function observeQueries(
+  observe: (args: unknown[], out: unknown) => void,
+  work: () => Promise<unknown>,
+): Promise<void> {
   const proto = pg.Client.prototype as unknown as { query: QueryFn };
   const original = proto.query;
-  const seen: string[] = [];
   proto.query = function (this: unknown, ...args: unknown[]) {
-    const [first, second] = args;
-    const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
-    const values = Array.isArray(second) ? second : (first as { values?: unknown[] } | undefined)?.values;
-    if (text) seen.push(`${normalizeSql(text)} [${values?.length ?? 0} params]`);
-    return original.apply(this, args);
+    const out = original.apply(this, args);
+    observe(args, out);
+    return out;
   };
   try {
     await work();
   } finally {
     proto.query = original;
   }
+}
+
+/**
+ * Every statement `work` sends through any `pg` client (normalized, with its parameter count),
+ * sorted so that statements sent in parallel compare equal whatever order they went in.
+ */
+export async function traceStatements(work: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  await observeQueries(([first, second]) => {
+    const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
+    const values = Array.isArray(second) ? second : (first as { values?: unknown[] } | undefined)?.values;
+    if (text) seen.push(`${normalizeSql(text)} [${values?.length ?? 0} params]`);
+  }, work);
   return seen.sort();
 }

@@ -1,8 +1,16 @@
 /** The shape every benchmark reports, and how run.ts prints and saves it. */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { round } from './stats.js';
+
+/** The one-minute load average, one decimal: outside load moves the timings, so reports give it. */
+export const loadAverage = () => loadavg()[0]!.toFixed(1);
+
+/** The closing note of a bench: how long it took, and the machine's load at its start and end. */
+export const runNote = (seconds: number, loadAtStart: string) =>
+  `bench took ${seconds.toFixed(0)} s; load average ${loadAtStart} at start, ${loadAverage()} at end on ${cpus().length} CPUs`;
 
 export interface BenchRow {
   op: string;

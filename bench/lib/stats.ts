@@ -21,17 +21,4 @@ export async function msPerOp(count: number, op: (i: number) => Promise<unknown>
   return (performance.now() - start) / count;
 }
 
-/** Runs `work` over `items` with at most `concurrency` calls in flight. */
-export async function inParallel<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-}
-
 export const round = (x: number, digits = 3) => Number(x.toFixed(digits));

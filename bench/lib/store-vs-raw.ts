@@ -1,11 +1,11 @@
 /** What the store-vs-raw benchmarks (DynamoDB and PostgreSQL) share: timing, rows, inputs. */
 import { randomUUID } from 'node:crypto';
-import type { PackageDocument } from '../../src/domain/index.js';
+import type { Actor, FormData, PackageDocument } from '../../src/domain/index.js';
+import { inParallel } from '../../src/lib/parallel.js';
 import type { CreateDraftInput, Store } from '../../src/store/store.js';
 import { ACTOR, documents, FORM_DATA } from '../store-fixtures.js';
 import { type AB, type ABResult, compareAB, summary } from './compare.js';
 import type { BenchRow } from './report.js';
-import { inParallel } from './stats.js';
 
 export const OVERHEAD_TARGET = 1.15;
 export const TIMING = { rounds: 101, warmupOps: 60, roundMs: 50, minOps: 3, maxOps: 100 };
@@ -51,8 +51,17 @@ export function queues<T>(make: (count: number) => Promise<T[]> | T[]) {
   };
 }
 
-/** A create input whose documents are always present (the raw sides write them as given). */
-export const createInput = (stateCode: string): CreateDraftInput & { documents: PackageDocument[] } => ({
+/** A create as the raw sides take it: documents always present (they write them as given). */
+export interface RawCreateInput {
+  id: string;
+  stateCode: string;
+  formData: FormData;
+  documents: PackageDocument[];
+  actor: Actor;
+}
+
+/** A create input for both sides: the store's and the raw sides'. */
+export const createInput = (stateCode: string): CreateDraftInput & RawCreateInput => ({
   id: randomUUID(),
   stateCode,
   formData: FORM_DATA,
@@ -69,7 +78,7 @@ export async function makeDrafts(store: Store, stateCode: string, count: number)
 
 /** The hand-written counterpart of the four store operations a store-vs-raw benchmark times. */
 export interface RawStoreOps {
-  create(input: ReturnType<typeof createInput>): Promise<unknown>;
+  create(input: RawCreateInput): Promise<unknown>;
   get(id: string): Promise<unknown>;
   listByState(stateCode: string, pageSize: number): Promise<unknown>;
   submit(id: string, actor: typeof ACTOR): Promise<unknown>;

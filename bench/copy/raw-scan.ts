@@ -1,17 +1,13 @@
 /**
- * The raw bound of the copy benchmark: the same data moved from a DynamoDB table into a fresh
- * PostgreSQL database by the plainest fast code — one parallel Scan (same segments and page size
- * as the store) that reads packages and audit events in a single pass, rows built with the
- * store's own marshalling, and bulk INSERTs (one statement per table per batch, rows as one JSON
- * parameter) in a transaction per batch, overlapped with the scan. No Store, no checkpoints,
- * no verification.
+ * The read side of the copy benchmark's raw bound: one parallel Scan of the DynamoDB table (same
+ * segments and page size as the store) that reads packages and audit events in a single pass,
+ * built with the store's own marshalling, handed to a sink a batch at a time while the scan goes
+ * on. Also the two small reads the copy needs besides: the states and the counters.
  */
 import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type pg from 'pg';
-import type { Package, State } from '../src/domain/index.js';
-import { type Item, itemsToPackage, itemToAudit } from '../src/store/dynamo/dynamo-marshal.js';
-import { auditRow, packageRow, revisionRows } from '../src/store/postgres/postgres-marshal.js';
-import type { AuditEvent } from '../src/store/store.js';
+import type { Package, State } from '../../src/domain/index.js';
+import { type Item, itemsToPackage, itemToAudit } from '../../src/store/dynamo/dynamo-marshal.js';
+import type { AuditEvent } from '../../src/store/store.js';
 
 /** As the store scans: ConsistentRead pages of up to 1000 items. */
 const SCAN_PAGE_ITEMS = 1000;
@@ -27,15 +23,6 @@ export interface ScanSink {
   packages(batch: Package[]): Promise<void>;
   audit(batch: AuditEvent[]): Promise<void>;
 }
-
-const CHILD_TABLES = {
-  revision_programs: 'programs',
-  state_contacts: 'contacts',
-  rate_certifications: 'rates',
-  rate_programs: 'ratePrograms',
-  certifying_actuaries: 'actuaries',
-  documents: 'documents',
-} as const;
 
 /**
  * Scans every segment in parallel; groups each segment's items by partition key (a segment
@@ -160,84 +147,4 @@ export async function readCounters(
     if (typeof last === 'number') out[s.code] = last;
   }
   return out;
-}
-
-const insertJson = (c: pg.PoolClient, table: string, rows: unknown[]) =>
-  rows.length === 0
-    ? undefined
-    : c.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [
-        JSON.stringify(rows),
-      ]);
-
-async function inTransaction(pool: pg.Pool, work: (c: pg.PoolClient) => Promise<void>) {
-  const c = await pool.connect();
-  try {
-    await c.query('BEGIN');
-    await work(c);
-    await c.query('COMMIT');
-  } catch (e) {
-    await c.query('ROLLBACK').catch(() => {});
-    throw e;
-  } finally {
-    c.release();
-  }
-}
-
-/** Bulk writes into a migrated, empty database: one statement per table per batch. */
-export function bulkWriter(pool: pg.Pool): ScanSink & {
-  reference(states: readonly State[]): Promise<void>;
-  counters(counters: Record<string, number>): Promise<void>;
-} {
-  return {
-    reference: (states) =>
-      inTransaction(pool, async (c) => {
-        await insertJson(
-          c,
-          'states',
-          states.map((s) => ({ code: s.code, name: s.name })),
-        );
-        await insertJson(
-          c,
-          'programs',
-          states.flatMap((s) =>
-            s.programs.map((p, position) => ({
-              id: p.id,
-              state_code: s.code,
-              position,
-              name: p.name,
-              full_name: p.fullName,
-            })),
-          ),
-        );
-      }),
-    counters: (counters) =>
-      inTransaction(pool, async (c) => {
-        await insertJson(
-          c,
-          'state_counters',
-          Object.entries(counters).map(([state_code, last_number]) => ({ state_code, last_number })),
-        );
-      }),
-    packages: (batch) =>
-      inTransaction(pool, async (c) => {
-        // Submitted revisions and their rows: allowed in a transaction that says so, as the store's import does.
-        await c.query("SELECT set_config('carepack.allow_rewrite', 'on', true)");
-        const revisions = batch.flatMap((p) => p.revisions.map((r) => revisionRows(p.id, r)));
-        await insertJson(c, 'packages', batch.map(packageRow));
-        await insertJson(
-          c,
-          'revisions',
-          revisions.map((r) => r.revision),
-        );
-        for (const [table, key] of Object.entries(CHILD_TABLES)) {
-          await insertJson(
-            c,
-            table,
-            revisions.flatMap((r): unknown[] => r[key]),
-          );
-        }
-      }),
-    audit: (batch) =>
-      inTransaction(pool, async (c) => void (await insertJson(c, 'audit_events', batch.map(auditRow)))),
-  };
 }
