@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { inParallel } from '../src/lib/parallel.js';
 import { DEMO_USERS } from '../src/seed/seed.js';
-import type { Store } from '../src/store/store.js';
+import type { DrivenStore } from '../test/support/store-commands.js';
 import { type ApiEnv, type BenchStore, onEachStore, startApiEnv } from './lib/api-env.js';
 import { iqr } from './lib/compare.js';
 import { envNumber } from './lib/env.js';
@@ -48,7 +48,7 @@ interface StoreResult {
   rounds: Record<SideName, Side[]>;
 }
 
-async function seedListed(store: Store) {
+async function seedListed(store: DrivenStore) {
   const programId = (await store.getState(LISTED_STATE)).programs[0]!.id;
   const numbers = Array.from({ length: LISTED }, (_, i) => i);
   await inParallel(numbers, 8, async (i) => {

@@ -12,7 +12,7 @@ import { connectPostgres, type PostgresHandle } from '../src/store/postgres/post
 import { migrateToLatest } from '../src/store/postgres/postgres-migrate.js';
 import { type Database, REVISION_CHILD_TABLES } from '../src/store/postgres/postgres-schema.js';
 import { createPostgresStore } from '../src/store/postgres/postgres-store.js';
-import type { Store } from '../src/store/store.js';
+import { type DrivenStore, drive } from '../test/support/store-commands.js';
 import { cannedPool, recordAnswers } from './lib/canned-pg.js';
 import { type AB, type ABResult, compareAB, summary } from './lib/compare.js';
 import {
@@ -40,10 +40,10 @@ const SUBMIT_STATE = 'SB';
 interface Env {
   db: BenchDatabase;
   handle: PostgresHandle;
-  store: Store;
+  store: DrivenStore;
   /** A second store on its own pool, for untimed set-up. */
   preparerHandle: PostgresHandle;
-  preparer: Store;
+  preparer: DrivenStore;
   pool: pg.Pool;
   raw: RawPostgresOps;
 }
@@ -168,9 +168,11 @@ async function cannedOverhead(env: Env, live: Comparison[]): Promise<CannedRow[]
     await store.submit(id!, { expectedVersion: 1, actor: ACTOR });
   });
   const pool = cannedPool(answers);
-  const canned = createPostgresStore({
-    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
-  });
+  const canned = drive(
+    createPostgresStore({
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+    }),
+  );
   const raw = rawPostgresOps(pool);
   const pairs: [string, AB][] = [
     ['create', { a: () => canned.createDraft(input), b: () => raw.create(input) }],
@@ -231,9 +233,9 @@ async function open(): Promise<Env> {
       close: async () => {},
     };
     await migrateToLatest(handle.db);
-    const store = createPostgresStore({ db: handle.db });
+    const store = drive(createPostgresStore({ db: handle.db }));
     const preparerHandle = connectPostgres(db.url);
-    const preparer = createPostgresStore({ db: preparerHandle.db });
+    const preparer = drive(createPostgresStore({ db: preparerHandle.db }));
     return { db, handle, store, preparerHandle, preparer, pool, raw: rawPostgresOps(pool) };
   } catch (e) {
     await db.drop();

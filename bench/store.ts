@@ -7,7 +7,7 @@ import { startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
 import { headToItem, type Item, revisionToItem } from '../src/store/dynamo/dynamo-marshal.js';
 import { createDynamoStore } from '../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../src/store/dynamo/dynamo-tables.js';
-import type { Store } from '../src/store/store.js';
+import { type DrivenStore, drive } from '../test/support/store-commands.js';
 import { chunks } from './lib/chunks.js';
 import { type AB, type ABResult, compareAB, iqr } from './lib/compare.js';
 import { type BenchReport, type BenchRow, loadAverage, runNote } from './lib/report.js';
@@ -59,7 +59,10 @@ async function startEnv(): Promise<Env> {
 
 async function table(env: Env, name: string) {
   await ensureTable(env.client, name);
-  return { store: createDynamoStore({ client: env.doc, tableName: name }), raw: rawOps(env.doc, name) };
+  return {
+    store: drive(createDynamoStore({ client: env.doc, tableName: name })),
+    raw: rawOps(env.doc, name),
+  };
 }
 
 /** Attribute names of every item of a package (audit included). */
@@ -84,7 +87,7 @@ async function checkSameItems(doc: DynamoDBDocumentClient, storeId: string, rawI
 }
 
 /** Fails fast if the raw create or submit no longer writes the items the store writes. */
-async function checkBaseline(env: Env, store: Store, raw: RawOps) {
+async function checkBaseline(env: Env, store: DrivenStore, raw: RawOps) {
   const pair = [createInput('CR'), createInput('CR')] as const;
   await store.createDraft(pair[0]);
   await raw.create(pair[1]);
@@ -164,9 +167,9 @@ async function seed(doc: DynamoDBDocumentClient, TableName: string, items: Item[
 
 interface SizePoint {
   size: number;
-  /** Store vs raw on the grown table. */
+  /** DrivenStore vs raw on the grown table. */
   overhead: Comparison;
-  /** Store list on the grown table (a) vs the same list on part 1's table, which does not grow (b). */
+  /** DrivenStore list on the grown table (a) vs the same list on part 1's table, which does not grow (b). */
   vsControl: ABResult;
 }
 
@@ -284,7 +287,7 @@ export async function run(): Promise<BenchReport> {
   }
 }
 
-/** Store vs raw, labelled with this benchmark's baseline. */
+/** DrivenStore vs raw, labelled with this benchmark's baseline. */
 function compare(op: string, ab: AB): Promise<Comparison> {
   return compareWith(op, ab, 'raw SDK');
 }

@@ -17,9 +17,9 @@ import { createDynamoClients } from '../src/store/dynamo/dynamo-client.js';
 import { startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
 import { createDynamoStore } from '../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../src/store/dynamo/dynamo-tables.js';
-import type { Store } from '../src/store/store.js';
 import { buildNeeded, buildWebClient, WEB_DIST } from '../src/web-build.js';
 import { launchBrowser } from '../test/support/browser.js';
+import { type DrivenStore, drive } from '../test/support/store-commands.js';
 import type { BenchReport, BenchRow } from './lib/report.js';
 import { median, quantile } from './lib/stats.js';
 
@@ -57,7 +57,7 @@ function bundleRow(): { row: BenchRow; note: string } {
   };
 }
 
-async function seedPackages(store: Store, stateCode: string, count: number) {
+async function seedPackages(store: DrivenStore, stateCode: string, count: number) {
   const state = await store.getState(stateCode);
   const actor = actorOf(demoUserOf(stateCode));
   const ids = Array.from({ length: count }, () => randomUUID());
@@ -108,7 +108,7 @@ export async function run(): Promise<BenchReport> {
   const { client, doc } = createDynamoClients({ endpoint: dynamo.endpoint, region: 'us-east-1' });
   const tableName = `carepack-bench-web-${Date.now()}`;
   await ensureTable(client, tableName);
-  const store = createDynamoStore({ client: doc, tableName });
+  const store = drive(createDynamoStore({ client: doc, tableName }));
   await seedStore(store, { demoUsers: true });
   await seedPackages(store, BIG.stateCode, BIG.packages);
   await seedPackages(store, SMALL.stateCode, SMALL.packages);

@@ -32,9 +32,9 @@ export async function seed(env: Env): Promise<Seeded> {
     async () => {
       await env.source.upsertStates(states);
       for (const batch of chunks(data.packages, SEED_BATCH))
-        await env.source.importPackages(batch, { mode: 'overwrite' });
-      await env.source.importAudit(data.audit);
-      await env.source.raiseCounters(data.counters);
+        await env.source.maintenance.importPackages(batch, { mode: 'overwrite' });
+      await env.source.maintenance.importAudit(data.audit);
+      await env.source.maintenance.raiseCounters(data.counters);
       return { packages: PACKAGES, extra: { auditEvents: data.audit.length } };
     },
   );

@@ -10,19 +10,19 @@ import { createDynamoClients, type DynamoClients } from '../../src/store/dynamo/
 import { type DynamoLocal, startDynamoLocal } from '../../src/store/dynamo/dynamo-local.js';
 import { createDynamoStore } from '../../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../../src/store/dynamo/dynamo-tables.js';
-import type { Store } from '../../src/store/store.js';
+import { type DrivenStore, drive } from '../../test/support/store-commands.js';
 import { type BenchDatabase, checkServer, createBenchDatabase, migratedPostgresStore } from '../lib/pg.js';
 import { SOURCE_TABLE } from './settings.js';
 
 export interface PgTarget {
   db: BenchDatabase;
-  store: Store;
+  store: DrivenStore;
 }
 
 export interface Env {
   local: DynamoLocal;
   clients: DynamoClients;
-  source: Store;
+  source: DrivenStore;
   checkpoints: string;
   databases: Set<BenchDatabase>;
 }
@@ -68,7 +68,7 @@ export async function open(): Promise<Env> {
   const env: Env = {
     local,
     clients,
-    source: createDynamoStore({ client: clients.doc, tableName: SOURCE_TABLE }),
+    source: drive(createDynamoStore({ client: clients.doc, tableName: SOURCE_TABLE })),
     checkpoints: mkdtempSync(join(tmpdir(), 'carepack-bench-copy-')),
     databases: new Set(),
   };

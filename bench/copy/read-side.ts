@@ -1,7 +1,8 @@
 /** The read side alone: raw Scans, the store's scans (as copyStore reads), and each store's digest. */
 import { scanAll } from '../../src/ops/scan-all.js';
 import { digestStore } from '../../src/ops/verify.js';
-import type { Page, ScanRequest, Store } from '../../src/store/store.js';
+import type { Page, ScanRequest } from '../../src/store/store.js';
+import type { DrivenStore } from '../../test/support/store-commands.js';
 import type { Env } from './env.js';
 import { type Measure, measure, now } from './measure.js';
 import { scanTable } from './raw-scan.js';
@@ -21,11 +22,11 @@ async function countAll<T>(scan: (r: ScanRequest) => Promise<Page<T>>, batch: nu
 }
 
 /** Every package and audit event through the store's scans, as copyStore reads them. */
-export async function storeScans(store: Store, batch: number) {
+export async function storeScans(store: DrivenStore, batch: number) {
   const started = now();
-  const packages = await countAll((r) => store.scanPackages(r), batch);
+  const packages = await countAll((r) => store.maintenance.scanPackages(r), batch);
   const middle = now();
-  const audit = await countAll((r) => store.scanAudit(r), batch);
+  const audit = await countAll((r) => store.maintenance.scanAudit(r), batch);
   return {
     packages,
     extra: { scanPackagesS: middle - started, scanAuditS: now() - middle, auditEvents: audit },
@@ -61,7 +62,7 @@ export async function scansAlone(env: Env): Promise<Measure[]> {
 }
 
 /** Each store's digest alone (the verification runs both at once). */
-export async function digestsAlone(source: Store, target: Store): Promise<Measure[]> {
+export async function digestsAlone(source: DrivenStore, target: DrivenStore): Promise<Measure[]> {
   const out: Measure[] = [];
   for (const [what, store] of [
     ['digest DynamoDB source alone', source],

@@ -1,7 +1,7 @@
 /** The secondary copies, time allowing: PostgreSQL → PostgreSQL and PostgreSQL → DynamoDB. */
 import { createDynamoStore } from '../../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../../src/store/dynamo/dynamo-tables.js';
-import type { Store } from '../../src/store/store.js';
+import { type DrivenStore, drive } from '../../test/support/store-commands.js';
 import type { Env, Targets } from './env.js';
 import { type Measure, now } from './measure.js';
 import { BACK_TABLE, SECONDARY_BUDGET_S } from './settings.js';
@@ -11,7 +11,7 @@ import { timedCopy } from './timed-copy.js';
 export async function secondaryCopies(
   env: Env,
   pg: Targets,
-  source: Store,
+  source: DrivenStore,
   started: number,
 ): Promise<Measure[]> {
   const secondary: Measure[] = [];
@@ -29,7 +29,7 @@ export async function secondaryCopies(
   if (now() - started < SECONDARY_BUDGET_S.pgToDynamo) {
     console.log('PostgreSQL → DynamoDB');
     await ensureTable(env.clients.client, BACK_TABLE);
-    const back = createDynamoStore({ client: env.clients.doc, tableName: BACK_TABLE });
+    const back = drive(createDynamoStore({ client: env.clients.doc, tableName: BACK_TABLE }));
     secondary.push(
       await timedCopy(env, 'copyStore PostgreSQL → DynamoDB', source, back, ['postgres', 'dynamodb']),
     );

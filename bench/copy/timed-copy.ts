@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type CopyProgress, copyStore } from '../../src/ops/copy.js';
-import type { Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../../test/support/store-commands.js';
 import type { Env } from './env.js';
 import { cpuSince, type Measure, measure, now } from './measure.js';
 import { BATCH, PARTITIONS } from './settings.js';
@@ -20,8 +20,8 @@ class StopAtVerify extends Error {}
 export function timedCopy(
   env: Env,
   what: string,
-  source: Store,
-  target: Store,
+  source: DrivenStore,
+  target: DrivenStore,
   names: [string, string],
   options: { batchSize?: number; verify?: boolean } = {},
 ): Promise<Measure> {

@@ -41,8 +41,8 @@ export async function writesAlone(env: Env, data: Seeded): Promise<Measure[]> {
         `store importPackages + importAudit alone (×${BATCH}, ${PARTITIONS} in parallel)`,
         data,
         {
-          packages: (b) => t.store.importPackages(b, { mode: 'overwrite' }),
-          audit: (b) => t.store.importAudit(b),
+          packages: (b) => t.store.maintenance.importPackages(b, { mode: 'overwrite' }),
+          audit: (b) => t.store.maintenance.importAudit(b),
         },
       ),
     );

@@ -13,7 +13,7 @@ import { createDynamoClients } from '../../src/store/dynamo/dynamo-client.js';
 import { startDynamoLocal } from '../../src/store/dynamo/dynamo-local.js';
 import { createDynamoStore } from '../../src/store/dynamo/dynamo-store.js';
 import { ensureTable } from '../../src/store/dynamo/dynamo-tables.js';
-import type { Store } from '../../src/store/store.js';
+import { type DrivenStore, drive } from '../../test/support/store-commands.js';
 import { startChildServer } from './child-server.js';
 import { devLogin, type Session } from './dev-login.js';
 import { checkServer, createBenchDatabase, migratedPostgresStore } from './pg.js';
@@ -47,7 +47,7 @@ export async function onEachStore<T>(
 export interface ApiEnv {
   storeName: BenchStore;
   /** A store instance of the bench's own on the same data, for seeding (the API has its own). */
-  store: Store;
+  store: DrivenStore;
   /** `http://127.0.0.1:<port>` of the app. */
   base: string;
   /** The bare Fastify route's server, when asked for. */
@@ -63,7 +63,7 @@ export interface ApiEnvOptions {
   /** …and the bare route that reads this user first. */
   bareUser?: string;
   /** Untimed set-up after the states and demo users are seeded, before the API starts. */
-  seed?: (store: Store) => Promise<void>;
+  seed?: (store: DrivenStore) => Promise<void>;
 }
 
 const BUCKET = 'carepack-bench-api';
@@ -73,7 +73,7 @@ type Cleanup = () => Promise<unknown> | unknown;
 async function openBenchStore(
   name: BenchStore,
   undo: Cleanup[],
-): Promise<{ store: Store; childEnv: Record<string, string> }> {
+): Promise<{ store: DrivenStore; childEnv: Record<string, string> }> {
   if (name === 'postgres') {
     await checkServer();
     const db = await createBenchDatabase();
@@ -87,7 +87,9 @@ async function openBenchStore(
   const { client, doc } = createDynamoClients({ endpoint: local.endpoint, region: 'us-east-1' });
   const table = 'carepack-bench-api';
   await ensureTable(client, table);
-  const store = createDynamoStore({ client: doc, tableName: table, onClose: async () => client.destroy() });
+  const store = drive(
+    createDynamoStore({ client: doc, tableName: table, onClose: async () => client.destroy() }),
+  );
   undo.push(() => store.close());
   return { store, childEnv: { BENCH_DYNAMO: local.endpoint, BENCH_TABLE: table } };
 }
@@ -104,7 +106,7 @@ async function startServer(env: Record<string, string>, undo: Cleanup[]): Promis
   return [app, bare];
 }
 
-/** Store, S3 and the API process, seeded; on failure whatever was started is stopped again. */
+/** DrivenStore, S3 and the API process, seeded; on failure whatever was started is stopped again. */
 export async function startApiEnv(storeName: BenchStore, options: ApiEnvOptions = {}): Promise<ApiEnv> {
   const undo: Cleanup[] = [];
   const close = async () => {

@@ -10,7 +10,7 @@ import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 // The store's own type parsers, so both sides get the same values for the same work.
 import { PG_TYPES } from '../../src/store/postgres/postgres-types.js';
-import type { Store } from '../../src/store/store.js';
+import { type DrivenStore, drive } from '../../test/support/store-commands.js';
 
 export { PG_TYPES };
 
@@ -83,7 +83,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 }
 
 /** A store on the database at `url`, migrated to the latest schema; closing the store closes its pool. */
-export async function migratedPostgresStore(url: string): Promise<Store> {
+export async function migratedPostgresStore(url: string): Promise<DrivenStore> {
   const handle = connectPostgres(url);
   try {
     await migrateToLatest(handle.db);
@@ -91,7 +91,7 @@ export async function migratedPostgresStore(url: string): Promise<Store> {
     await handle.close();
     throw e;
   }
-  return createPostgresStore({ db: handle.db, onClose: handle.close });
+  return drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
 }
 
 /** Lower case, no identifier quotes, single spaces: the same statement written two ways compares equal. */

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor, FormData, PackageDocument } from '../../src/domain/index.js';
 import { inParallel } from '../../src/lib/parallel.js';
-import type { CreateDraftInput, Store } from '../../src/store/store.js';
+import type { DrivenStore } from '../../test/support/store-commands.js';
 import { ACTOR, documents, FORM_DATA } from '../store-fixtures.js';
 import { type AB, type ABResult, compareAB, summary } from './compare.js';
 import type { BenchRow } from './report.js';
@@ -15,7 +15,7 @@ export interface Comparison {
   result: ABResult;
 }
 
-/** Store (a) vs raw (b), interleaved; logs and returns the row. */
+/** DrivenStore (a) vs raw (b), interleaved; logs and returns the row. */
 export async function compare(op: string, ab: AB, baseline: string): Promise<Comparison> {
   const result = await compareAB(ab, TIMING);
   const s = summary(result);
@@ -61,7 +61,7 @@ export interface RawCreateInput {
 }
 
 /** A create input for both sides: the store's and the raw sides'. */
-export const createInput = (stateCode: string): CreateDraftInput & RawCreateInput => ({
+export const createInput = (stateCode: string): RawCreateInput => ({
   id: randomUUID(),
   stateCode,
   formData: FORM_DATA,
@@ -70,7 +70,7 @@ export const createInput = (stateCode: string): CreateDraftInput & RawCreateInpu
 });
 
 /** `count` drafts made through the store, a few at a time (set-up, never timed). */
-export async function makeDrafts(store: Store, stateCode: string, count: number): Promise<string[]> {
+export async function makeDrafts(store: DrivenStore, stateCode: string, count: number): Promise<string[]> {
   const inputs = Array.from({ length: count }, () => createInput(stateCode));
   await inParallel(inputs, 4, async (input) => void (await store.createDraft(input)));
   return inputs.map((i) => i.id);
@@ -97,11 +97,15 @@ export interface FourOpsSetup {
    * Who makes the drafts to submit (untimed). A store of its own keeps that work off the timed
    * store's connections, as the raw side's connections are kept off it; default: the timed store.
    */
-  preparer?: Store;
+  preparer?: DrivenStore;
 }
 
 /** create, get, list-by-state and submit: store (a) vs raw (b), one row each. */
-export async function compareFourOps(store: Store, raw: RawStoreOps, s: FourOpsSetup): Promise<Comparison[]> {
+export async function compareFourOps(
+  store: DrivenStore,
+  raw: RawStoreOps,
+  s: FourOpsSetup,
+): Promise<Comparison[]> {
   let g = 0;
   const nextListed = () => s.listed[g++ % s.listed.length]!;
   // Creates and submits use up their inputs: each batch gets fresh ones, made untimed.

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { invalidField } from './errors.js';
 import { storableString } from './text.js';
 

@@ -4,7 +4,6 @@
  */
 import {
   type ActionInfo,
-  type ChangePlan,
   cmsFacts,
   currentRevision,
   type DocumentChange,

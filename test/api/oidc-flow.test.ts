@@ -15,7 +15,7 @@ import { seedStore } from '../../src/seed/seed.js';
 import { demo } from '../support/api.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { type FakeIdp, startFakeIdp } from '../support/fake-idp.js';
-import { type DrivenStore, drive } from '../support/store-commands.js';
+import type { DrivenStore } from '../support/store-commands.js';
 
 const REDIRECT = 'http://carepack.test/api/auth/oidc/callback';
 const SECRET = 'confidential: client/secret';

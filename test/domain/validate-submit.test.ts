@@ -34,7 +34,6 @@ import {
   arbContact,
   arbEmail,
   arbIsoDate,
-  arbNonBlank,
   arbValidCase,
   contractAndRatesDraft,
   contractOnlyDraft,

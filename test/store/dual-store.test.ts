@@ -139,7 +139,12 @@ describe('dual-write with a secondary that hangs or answers late', () => {
       // A create mirrors the package and the counter: both within one timeout, not one after the other.
       expect(ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
     }
-    expect(journaled(id)).toEqual(['createPackage', 'changePackage:UPDATE', 'changePackage:SUBMIT', 'appendAudit']);
+    expect(journaled(id)).toEqual([
+      'createPackage',
+      'changePackage:UPDATE',
+      'changePackage:SUBMIT',
+      'appendAudit',
+    ]);
     expect(journal.entries.find((f) => f.kind === 'reference')?.error).toBe(
       `mirror write took longer than ${TIMEOUT_MS} ms`,
     );

@@ -15,7 +15,7 @@ import { counterKey } from '../../src/store/dynamo/dynamo-keys.js';
 import { revisionToItem } from '../../src/store/dynamo/dynamo-marshal.js';
 import { cmsActor, document, draft, makeState, stateActor } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
-import { type DrivenStore, drive } from '../support/store-commands.js';
+import type { DrivenStore } from '../support/store-commands.js';
 
 let store: DrivenStore;
 let tableName: string;
