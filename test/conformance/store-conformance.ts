@@ -19,6 +19,7 @@ import { runImportConformance } from './import-conformance.js';
 import { runListsConformance } from './lists-conformance.js';
 import { runMaintenanceConformance } from './maintenance-conformance.js';
 import { runNumberingConformance } from './numbering-conformance.js';
+import { runPlansConformance } from './plans-conformance.js';
 import { runReferenceConformance } from './reference-conformance.js';
 import { sessionsConformance } from './sessions-conformance.js';
 import { runTextConformance } from './text-conformance.js';
@@ -61,5 +62,6 @@ export function runStoreConformance(options: ConformanceOptions) {
     runCountersConformance(() => store, nextCode);
     runMaintenanceConformance(() => store, nextCode, records);
     runConcurrencyConformance(() => store, nextCode);
+    runPlansConformance(() => store, nextCode);
   });
 }
