@@ -8,6 +8,7 @@ import type { State } from '../../src/domain/index.js';
 import {
   auditRow,
   packageRow,
+  programRows,
   type RevisionRows,
   revisionRows,
 } from '../../src/store/postgres/postgres-marshal.js';
@@ -58,19 +59,7 @@ export function bulkWriter(pool: pg.Pool): ScanSink & {
           'states',
           states.map((s) => ({ code: s.code, name: s.name })),
         );
-        await insertJson(
-          c,
-          'programs',
-          states.flatMap((s) =>
-            s.programs.map((p, position) => ({
-              id: p.id,
-              state_code: s.code,
-              position,
-              name: p.name,
-              full_name: p.fullName,
-            })),
-          ),
-        );
+        await insertJson(c, 'programs', states.flatMap(programRows));
       }),
     counters: (counters) =>
       inTransaction(pool, async (c) => {

@@ -5,8 +5,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DomainError, type DomainErrorCode, type FieldError } from '../domain/index.js';
-import { StoreError, type StoreErrorCode } from '../store/errors.js';
+import { CodedError, type DomainErrorCode, type FieldError } from '../domain/index.js';
+import type { StoreErrorCode } from '../store/errors.js';
 
 export const ERROR_CODES = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
@@ -61,15 +61,8 @@ type Mapped<T extends ErrorCode> = T;
 export type RaisedErrorCode = Mapped<DomainErrorCode | StoreErrorCode>;
 
 /** The API's own refusals, about the request rather than a rule of the domain (sign-in, CSRF, request shape). */
-export class ApiError extends Error {
+export class ApiError extends CodedError<ErrorCode> {
   override readonly name = 'ApiError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly fields: FieldError[] = [],
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -97,14 +90,10 @@ export function problem(code: ErrorCode, detail: string, errors: FieldError[] = 
   };
 }
 
-const storeFields = (e: StoreError): FieldError[] =>
-  typeof e.details.field === 'string' ? [{ path: e.details.field, message: e.message }] : [];
-
 /** Maps anything thrown into a problem; the one place that decides statuses. */
 export function toProblem(error: unknown, requestId: string): Problem {
-  if (error instanceof DomainError || error instanceof ApiError)
-    return problem(error.code, error.message, error.fields, requestId);
-  if (error instanceof StoreError) return problem(error.code, error.message, storeFields(error), requestId);
+  if (error instanceof CodedError && error.code in ERROR_CODES)
+    return problem(error.code as ErrorCode, error.message, error.fields, requestId);
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'body';
     const fields = error.validation.flatMap((v) => {

@@ -19,17 +19,27 @@ export const DOMAIN_ERROR_CODES = [
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
-export class DomainError extends Error {
-  override readonly name = 'DomainError';
+/**
+ * An error Carepack raises on purpose, with a code of the shared vocabulary and the fields it
+ * names. The domain, the stores and the API each have their own subclass (who refused); the API
+ * maps every code to one status in one table.
+ */
+export abstract class CodedError<C extends string = string> extends Error {
   constructor(
-    readonly code: DomainErrorCode,
+    readonly code: C,
     message: string,
     /** Which fields of the request break the rule, for field-level messages. */
     readonly fields: FieldError[] = [],
     readonly details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
   }
+}
+
+/** A rule of a package's life refused the request. */
+export class DomainError extends CodedError<DomainErrorCode> {
+  override readonly name = 'DomainError';
 }
 
 export const invalidFields = (message: string, fields: FieldError[]) =>
@@ -59,14 +69,9 @@ export const versionConflict = (id: string, expected: number, actual?: number) =
     { id, expectedVersion: expected, actualVersion: actual },
   );
 
-/** Names of the error classes that carry a code of the shared vocabulary (domain, store, API). */
-const CODED_ERRORS = new Set(['DomainError', 'StoreError', 'ApiError']);
-
 /** The code of an error Carepack raised on purpose (domain, store or API), else undefined. */
 export function errorCode(e: unknown): string | undefined {
-  if (e instanceof Error && CODED_ERRORS.has(e.name) && 'code' in e && typeof e.code === 'string')
-    return e.code;
-  return undefined;
+  return e instanceof CodedError ? e.code : undefined;
 }
 
 /** True when `e` is a Carepack error with this code (with any code, when none is given). */

@@ -3,7 +3,7 @@
  * `DomainError` (src/domain/errors.ts); a store adds these, and backends map their native
  * errors into them. Codes share one vocabulary with the domain's, so the API maps both in one table.
  */
-import type { DomainErrorCode } from '../domain/index.js';
+import { CodedError, type DomainErrorCode } from '../domain/index.js';
 
 export type StoreErrorCode =
   /** No such record. */
@@ -20,15 +20,17 @@ export type StoreErrorCode =
 /** Every code a caller may meet: the domain's and the store's own. */
 export type ErrorCode = DomainErrorCode | StoreErrorCode;
 
-export class StoreError extends Error {
+/** Refused by the store itself; `details.field` names the request field at fault, if any. */
+export class StoreError extends CodedError<StoreErrorCode> {
   override readonly name = 'StoreError';
   constructor(
-    readonly code: StoreErrorCode,
+    code: StoreErrorCode,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    details: Record<string, unknown> = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    const field = typeof details.field === 'string' ? [{ path: details.field, message }] : [];
+    super(code, message, field, details, options);
   }
 }
 

@@ -64,7 +64,7 @@ export type PackageLists = Pick<Store, 'listByState' | 'listSubmitted' | 'listAu
 
 export function createPostgresLists(db: Kysely<Database>): PackageLists {
   // A list's text depends only on which filters it has: a handful of shapes, each compiled once.
-  const statements = new Map<string, NamedStatement<ListParams>>();
+  const statements = new Map<string, NamedStatement<ListParams, SummaryRow>>();
 
   /** One page of package summaries of `view`, narrowed by the filters given. */
   async function listPage(
@@ -103,10 +103,10 @@ export function createPostgresLists(db: Kysely<Database>): PackageLists {
     const text = `${view.summaries} where ${where.join(' and ')} ${sort} limit :page_rows`;
     let statement = statements.get(text);
     if (!statement) {
-      statement = named<ListParams>(text);
+      statement = named<ListParams, SummaryRow>(text);
       statements.set(text, statement);
     }
-    const rows = await execNamed<SummaryRow, ListParams>(db, statement, params);
+    const rows = await execNamed(db, statement, params);
     const items = rows.slice(0, limit).map(view.fromRow);
     const last = items[items.length - 1];
     const cursor =

@@ -11,6 +11,7 @@ import {
   type RateCertification,
   type Revision,
   type Role,
+  type State,
 } from '../../domain/index.js';
 import type { AuditEvent } from '../store.js';
 import type {
@@ -18,6 +19,7 @@ import type {
   CertifyingActuariesTable,
   DocumentsTable,
   PackagesTable,
+  ProgramsTable,
   RateCertificationsTable,
   RateProgramsTable,
   RevisionProgramsTable,
@@ -29,6 +31,17 @@ type Row<T> = Selectable<T>;
 
 /** Timestamps arrive as ISO strings already (postgres-types.ts). */
 const iso = (d: string) => d;
+
+/** A state's programs as rows, in their order. */
+export function programRows(state: State): Insertable<ProgramsTable>[] {
+  return state.programs.map((p, position) => ({
+    id: p.id,
+    state_code: state.code,
+    position,
+    name: p.name,
+    full_name: p.fullName,
+  }));
+}
 
 export function packageRow(pkg: Package): Insertable<PackagesTable> {
   const cms = cmsFacts(pkg);

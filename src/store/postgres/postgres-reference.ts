@@ -1,9 +1,10 @@
 /** PostgreSQL's reference data (states, programs), users and their session generations. */
-import { type Insertable, type Kysely, sql } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import { assertStorableText, isUuid, type State, type StateCode, type User } from '../../domain/index.js';
 import { notFound } from '../errors.js';
 import type { Store } from '../store.js';
 import { FOREIGN_KEY_VIOLATION, isPgCode, pgError } from './postgres-errors.js';
+import { programRows } from './postgres-marshal.js';
 import type { Database, UsersTable } from './postgres-schema.js';
 import { inTransaction } from './postgres-transaction.js';
 
@@ -52,18 +53,7 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
           // Programs are reference data nothing else points at: replace the state's list.
           await trx.deleteFrom('programs').where('state_code', '=', s.code).execute();
           if (s.programs.length) {
-            await trx
-              .insertInto('programs')
-              .values(
-                s.programs.map((p, position) => ({
-                  id: p.id,
-                  state_code: s.code,
-                  position,
-                  name: p.name,
-                  full_name: p.fullName,
-                })),
-              )
-              .execute();
+            await trx.insertInto('programs').values(programRows(s)).execute();
           }
         }
       });
@@ -160,14 +150,7 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
   };
 }
 
-function userFromRow(r: {
-  id: string;
-  email: string;
-  given_name: string;
-  family_name: string;
-  role: string;
-  state_code: string | null;
-}): User {
+function userFromRow(r: Omit<Selectable<UsersTable>, 'session_generation'>): User {
   const base = { id: r.id, email: r.email, givenName: r.given_name, familyName: r.family_name };
   if (r.role === 'STATE_USER') return { ...base, role: 'STATE_USER', stateCode: r.state_code! };
   return { ...base, role: r.role as 'CMS_USER' | 'ADMIN_USER' };

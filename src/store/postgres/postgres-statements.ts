@@ -23,12 +23,14 @@ export async function exec<R = Record<string, unknown>>(
  * parameters are an object typed against the schema (often a row as the marshal makes it),
  * so a renamed column or a swapped value is a compile error, not a wrong write.
  */
-export interface NamedStatement<P extends object> {
+export interface NamedStatement<P extends object, R = Record<string, unknown>> {
   text: string;
   names: readonly (keyof P & string)[];
+  /** Never set: carries the type of the rows the statement returns. */
+  rows?: R;
 }
 
-export function named<P extends object>(source: string): NamedStatement<P> {
+export function named<P extends object, R = Record<string, unknown>>(source: string): NamedStatement<P, R> {
   const names: string[] = [];
   // `::type` casts are not parameters: a name follows a lone colon only.
   const text = source.replace(/(?<!:):([a-z_]+)\b/g, (_, name: string) => {
@@ -39,9 +41,9 @@ export function named<P extends object>(source: string): NamedStatement<P> {
 }
 
 /** Runs a named statement; every name must be in `params` (undefined is sent as NULL). */
-export function execNamed<R = Record<string, unknown>, P extends object = object>(
+export function execNamed<P extends object, R>(
   q: Db,
-  statement: NamedStatement<P>,
+  statement: NamedStatement<P, R>,
   params: P,
 ): Promise<R[]> {
   const values = statement.names.map((name) => {
@@ -265,15 +267,20 @@ export const SQL = {
   revisions: 'select * from revisions where package_id = any($1::uuid[])',
   /** Rows of one child table by revision ids. */
   children: (table: string) => `select * from ${table} where revision_id = any($1::uuid[])`,
-  counter: `insert into state_counters (state_code, last_number) values ($1, $2)
-    on conflict (state_code) do update set last_number = state_counters.last_number + 1 returning last_number`,
+  /** The state's next number: its counter raised by one (created at 1), locked until commit. */
+  counter: named<
+    { state_code: string },
+    { last_number: number }
+  >(`insert into state_counters (state_code, last_number)
+    values (:state_code, 1)
+    on conflict (state_code) do update set last_number = state_counters.last_number + 1 returning last_number`),
   /**
    * The counter raised to the highest number in use in the state, inserted when missing (packages
    * imported without their counter): after it, the next `counter` hands out a free number.
    */
-  catchUpCounter: `insert into state_counters (state_code, last_number)
-    select $1::char(2), coalesce(max(state_number), 0) from packages where state_code = $1::char(2)
-    on conflict (state_code) do update set last_number = greatest(state_counters.last_number, excluded.last_number)`,
+  catchUpCounter: named<{ state_code: string }>(`insert into state_counters (state_code, last_number)
+    select :state_code::char(2), coalesce(max(state_number), 0) from packages where state_code = :state_code::char(2)
+    on conflict (state_code) do update set last_number = greatest(state_counters.last_number, excluded.last_number)`),
   /** A head rewritten from its row (postgres-marshal `packageRow`). */
   updateHead: named<Insertable<PackagesTable>>(`update packages set state_code = :state_code,
     state_number = :state_number, status = :status, version = :version, created_at = :created_at,

@@ -89,7 +89,9 @@ export function createPostgresWrites(db: Kysely<Database>): PackageWrites {
         try {
           return await inTransaction(db, async (trx) => {
             // The counter row stays locked until commit, so numbers of a state are handed out one at a time.
-            const [counter] = await exec<{ last_number: number }>(trx, SQL.counter, [plan.stateCode, 1]);
+            const [counter] = await execNamed(trx, SQL.counter, {
+              state_code: plan.stateCode,
+            });
             const { after: pkg, event } = plan.build(counter!.last_number);
             const rows = revisionRows(pkg.id, pkg.revisions[0]!);
             // The package, its first revision with everything under it, and its audit event: one statement.
@@ -121,7 +123,7 @@ export function createPostgresWrites(db: Kysely<Database>): PackageWrites {
           }
           // The counter is behind the numbers in use, or missing (its insert was rolled back with
           // the failed creation): raise or create it at the highest number in use, try again.
-          await exec(db, SQL.catchUpCounter, [plan.stateCode]);
+          await execNamed(db, SQL.catchUpCounter, { state_code: plan.stateCode });
         }
       }
     },
