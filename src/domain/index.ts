@@ -1,3 +1,21 @@
+/**
+ * The domain: every rule of a package's life, pure (no I/O), and where each lives.
+ *
+ * - Life cycle (plans/lifecycle.ts): create → DRAFT; edit while DRAFT or UNLOCKED; submit a DRAFT;
+ *   CMS unlocks a SUBMITTED/RESUBMITTED package (with a reason), which opens a new draft revision
+ *   copied from the last submitted one; the state resubmits it (with a reason); only a
+ *   never-submitted draft is deleted. Every change names the version it read (package.ts:
+ *   ACTION_FROM, deriveStatus). A submitted revision is never changed again.
+ * - Who may (access.ts, plans/user-plans.ts): a state user sees and authors its own state's
+ *   packages; CMS sees packages submitted at least once and unlocks them; others get 404, not 403.
+ * - What a submission must hold (validate-submit.ts), what the form may hold (form-data.ts), what
+ *   documents may be and how a draft may change them (document.ts, document-changes.ts), the one
+ *   reason rule (reasons.ts), which text is storable (text.ts), the package name (naming.ts),
+ *   what CMS sees of an unlocked package (package.ts: cmsFacts), the audit wording (audit.ts).
+ * - Refusals (errors.ts): a DomainError with a code the API maps to one HTTP status.
+ * - Guaranteed by every store, not by a plan (src/store/store.ts): per-state package numbers are
+ *   unique and never reused; a change and its audit event are written together or not at all.
+ */
 export * from './access.js';
 export * from './audit.js';
 export * from './document.js';
