@@ -27,7 +27,7 @@ import {
 } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
-import { type DrivenStore, drive } from '../support/store-commands.js';
+import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
 const PACKAGES = 60;
 
@@ -241,12 +241,9 @@ describe('backupStore', () => {
   });
 
   it('leaves neither the file nor a .partial behind when the store fails mid-way', async () => {
-    const failing = new Proxy(source, {
-      get(target, key, receiver) {
-        if (key === 'scanAudit') return () => Promise.reject(new Error('scan failed'));
-        return Reflect.get(target, key, receiver);
-      },
-    });
+    const failing = withMaintenance(source, () => ({
+      scanAudit: () => Promise.reject(new Error('scan failed')),
+    }));
     const out = join(dir, 'failed.jsonl.gz');
     await expect(backupStore(failing, { out })).rejects.toThrow('scan failed');
     expect((await readdir(dir)).filter((f) => f.startsWith('failed'))).toEqual([]);
