@@ -117,6 +117,10 @@ export type Status = keyof typeof PACKAGES_BY_STATUS;
 export const STATUSES = Object.keys(PACKAGES_BY_STATUS) as Status[];
 export const otherStatuses = (...allowed: Status[]) => STATUSES.filter((s) => !allowed.includes(s));
 
+/** Every pair of an `a` and a `b`, for tables of tests. */
+export const cross = <A, B>(as: readonly A[], bs: readonly B[]) =>
+  as.flatMap((a) => bs.map((b) => [a, b] as [A, B]));
+
 /** The DomainError `fn` throws; fails the test when it throws nothing or something else. */
 export function refusal(fn: () => unknown): DomainError {
   try {

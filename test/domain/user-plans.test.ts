@@ -38,6 +38,7 @@ import {
 } from './fixtures.js';
 import {
   counterIds,
+  cross,
   draftPackage,
   NOW,
   otherStatuses,
@@ -79,7 +80,6 @@ const PLANS = {
 type PlanName = keyof typeof PLANS;
 const ALL_PLANS = Object.keys(PLANS) as PlanName[];
 const AUTHORING_PLANS = ALL_PLANS.filter((p) => p !== 'unlock');
-const cross = <A, B>(as: A[], bs: B[]) => as.flatMap((a) => bs.map((b) => [a, b] as [A, B]));
 
 describe('who may see a package', () => {
   it.each(cross(ALL_PLANS, STATUSES))(
