@@ -153,7 +153,7 @@ export class DocumentService {
     );
     const removed = before.revisions[0]!.documents.find((d) => d.id === documentId)!;
     // A document copied from a submitted revision keeps its file: that revision still needs it.
-    const stillUsed = after!.revisions.some((r) => r.documents.some((d) => d.key === removed.key));
+    const stillUsed = after.revisions.some((r) => r.documents.some((d) => d.key === removed.key));
     if (!stillUsed) await this.options.files.delete(removed.key);
   }
 

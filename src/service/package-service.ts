@@ -145,8 +145,8 @@ export class PackageService {
     const { before, after } = await this.store.changePackage(id, (pkg) =>
       planUpdate(pkg, { user, at: isoNow(this.clock), expectedVersion, programs, ...changes }),
     );
-    await this.deleteUnreferencedFiles(currentRevision(before).documents, after!.revisions);
-    return this.view(user, after!);
+    await this.deleteUnreferencedFiles(currentRevision(before).documents, after.revisions);
+    return this.view(user, after);
   }
 
   async remove(user: User, id: string, expectedVersion: number): Promise<void> {
@@ -178,8 +178,8 @@ export class PackageService {
     const { after } = await this.store.changePackage(id, (pkg) =>
       planSubmit(pkg, { user, at: isoNow(this.clock), expectedVersion, programs }),
     );
-    await this.announce('SUBMIT', after!);
-    return this.view(user, after!);
+    await this.announce('SUBMIT', after);
+    return this.view(user, after);
   }
 
   async resubmit(user: User, id: string, expectedVersion: number, reason: string) {
@@ -187,16 +187,16 @@ export class PackageService {
     const { after } = await this.store.changePackage(id, (pkg) =>
       planResubmit(pkg, { user, at: isoNow(this.clock), expectedVersion, programs, reason }),
     );
-    await this.announce('RESUBMIT', after!);
-    return this.view(user, after!);
+    await this.announce('RESUBMIT', after);
+    return this.view(user, after);
   }
 
   async unlock(user: User, id: string, expectedVersion: number, reason: string) {
     const { after } = await this.store.changePackage(id, (pkg) =>
       planUnlock(pkg, { user, at: isoNow(this.clock), expectedVersion, reason }),
     );
-    await this.announce('UNLOCK', after!);
-    return this.view(user, after!);
+    await this.announce('UNLOCK', after);
+    return this.view(user, after);
   }
 
   /** A state user's programs; nobody else authors, and the plan refuses them before using these. */

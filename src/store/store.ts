@@ -6,10 +6,10 @@
  */
 import type {
   AuditEvent,
-  ChangePlan,
   NewAuditEvent,
   NewPackagePlan,
   Package,
+  PackageChange,
   PackageChangeEvent,
   PackageStatus,
   PackageSummary,
@@ -34,9 +34,9 @@ export interface PageRequest {
 }
 
 /** What `changePackage` did: the package as read, as written (null: deleted), and the event recorded. */
-export interface ChangeResult {
+export interface ChangeResult<After extends Package | null = Package | null> {
   before: Package;
-  after: Package | null;
+  after: After;
   event: PackageChangeEvent;
 }
 
@@ -166,7 +166,10 @@ export interface Store {
    * never rewritten, whatever the plan says.
    * @throws NOT_FOUND; VERSION_CONFLICT when the retries run out
    */
-  changePackage(id: string, plan: ChangePlan): Promise<ChangeResult>;
+  changePackage<C extends PackageChange>(
+    id: string,
+    plan: (before: Package) => C,
+  ): Promise<ChangeResult<C['after']>>;
 
   /**
    * A state's packages, drafts included, most recently updated first (`order: 'oldest'` reverses).

@@ -8,6 +8,7 @@
 import {
   type Actor,
   type FormData,
+  type KeptChange,
   lifecycle,
   type Package,
   type PackageDocument,
@@ -54,8 +55,8 @@ export function steadyClock(start = Date.now()): Clock {
 
 export function storeCommands(store: Store, clock: Clock = steadyClock()): StoreCommands {
   const at = () => clock().toISOString();
-  const kept = async (id: string, plan: Parameters<Store['changePackage']>[1]) =>
-    (await store.changePackage(id, plan)).after!;
+  const kept = async (id: string, plan: (before: Package) => KeptChange) =>
+    (await store.changePackage(id, plan)).after;
   const commands: StoreCommands = {
     createDraft: async (input) => store.createPackage(lifecycle.createDraft({ ...input, at: at() })),
     updateDraft: (id, { event, ...input }) =>

@@ -29,8 +29,6 @@ export interface KeptChange extends PackageChange {
   after: Package;
 }
 
-/** A plan bound to its request, ready for `Store.changePackage`. */
-export type ChangePlan = (before: Package) => PackageChange;
 
 /** Refuses a user who may not know the package exists: 404, so nothing leaks across states. */
 export function assertVisible(pkg: Package, user: User): void {

@@ -6,7 +6,7 @@
  * secondary in the background, and any difference is logged.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Package } from '../../domain/index.js';
+import type { Package, PackageChange } from '../../domain/index.js';
 import type { MaintainedStore, Page, ScanRequest, StoreMaintenance } from '../store.js';
 import { mirrorAudit, mirrorCounter, mirrorPackage, mirrorReference } from './mirror.js';
 import { type MirrorFailure, type MirrorJournal, memoryJournal } from './mirror-journal.js';
@@ -225,7 +225,7 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
       shadow<Package>('getPackage', pkg, () => secondary.getPackage(id), isDeepStrictEqual);
       return pkg;
     },
-    async changePackage(id, plan) {
+    async changePackage<C extends PackageChange>(id: string, plan: (before: Package) => C) {
       const result = await primary.changePackage(id, plan);
       // Named by what changed (changePackage:SUBMIT, …), so the journal tells an operator what was lost.
       await mirrorOne(`changePackage:${result.event.action}`, id);

@@ -9,10 +9,10 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type AuditEvent,
   assertStorableText,
-  type ChangePlan,
   type NewAuditEvent,
   type NewPackagePlan,
   type Package,
+  type PackageChange,
   type PackageChangeEvent,
   type StateCode,
 } from '../../domain/index.js';
@@ -189,7 +189,10 @@ export function createDynamoWrites(
       }
     },
 
-    async changePackage(id: string, plan: ChangePlan): Promise<ChangeResult> {
+    async changePackage<C extends PackageChange>(
+      id: string,
+      plan: (before: Package) => C,
+    ): Promise<ChangeResult<C['after']>> {
       for (let attempt = 1; ; attempt++) {
         const before = await mustRead(id);
         const { after, event } = plan(before);

@@ -9,10 +9,10 @@ import type { Kysely, Transaction } from 'kysely';
 import {
   type AuditEvent,
   assertStorableText,
-  type ChangePlan,
   isUuid,
   type NewPackagePlan,
   type Package,
+  type PackageChange,
   type Revision,
 } from '../../domain/index.js';
 import { alreadyExists, notFound } from '../errors.js';
@@ -129,7 +129,10 @@ export function createPostgresWrites(db: Kysely<Database>): PackageWrites {
     },
 
     /** The row lock serialises changes of one package: no lost race to retry. */
-    async changePackage(id: string, plan: ChangePlan): Promise<ChangeResult> {
+    async changePackage<C extends PackageChange>(
+      id: string,
+      plan: (before: Package) => C,
+    ): Promise<ChangeResult<C['after']>> {
       return inTransaction(db, async (trx) => {
         const before = await readPackage(trx, id, true);
         if (!before) throw notFound('package', id);
