@@ -29,7 +29,6 @@ export interface KeptChange extends PackageChange {
   after: Package;
 }
 
-
 /** Refuses a user who may not know the package exists: 404, so nothing leaks across states. */
 export function assertVisible(pkg: Package, user: User): void {
   if (!canView(user, pkg))
