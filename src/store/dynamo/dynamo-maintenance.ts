@@ -194,13 +194,7 @@ export function createDynamoMaintenance(table: DynamoTable): PackageMaintenance 
     async getCounters(only) {
       const codes =
         only ??
-        (
-          await table.queryAll({
-            KeyConditionExpression: 'PK = :pk',
-            ExpressionAttributeValues: { ':pk': STATES_PK },
-            ProjectionExpression: 'code',
-          })
-        ).map((s) => s.code as string);
+        (await table.partition(STATES_PK, { ProjectionExpression: 'code' })).map((s) => s.code as string);
       const counters: Record<StateCode, number> = {};
       const keys = codes.map((code) => counterKey(code));
       for (let i = 0; i < keys.length; i += 100) {

@@ -21,11 +21,7 @@ export function createDynamoReference(table: DynamoTable): ReferenceOperations {
       await table.batchWrite(states.map((st) => ({ PutRequest: { Item: stateToItem(st) } })));
     },
     async listStates() {
-      const items = await table.queryAll({
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': STATES_PK },
-      });
-      return items.map(itemToState);
+      return (await table.partition(STATES_PK)).map(itemToState);
     },
     async getState(code) {
       const out = await client.send(new GetCommand({ TableName, Key: stateKey(code) }));

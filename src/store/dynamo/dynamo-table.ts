@@ -67,6 +67,18 @@ export class DynamoTable {
     return items;
   }
 
+  /** Every item of one partition (states, users), optionally only some attributes. */
+  partition(
+    pk: string,
+    projection?: Pick<QueryCommandInput, 'ProjectionExpression' | 'ExpressionAttributeNames'>,
+  ) {
+    return this.queryAll({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ...projection,
+    });
+  }
+
   /** A package's head, revision and document items (HEAD sorts after AUDIT#…, before REV#…). */
   packageItems(id: string, projectKeysOnly = false): Promise<Item[]> {
     return this.queryAll({

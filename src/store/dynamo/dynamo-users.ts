@@ -78,11 +78,7 @@ export function createDynamoUsers(
       });
     },
     async listUsers() {
-      const items = await table.queryAll({
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': USERS_PK },
-      });
-      return items.map(itemToUser);
+      return (await table.partition(USERS_PK)).map(itemToUser);
     },
     async getUser(id) {
       return itemToUser(await readUserItem(id));
@@ -112,9 +108,7 @@ export function createDynamoUsers(
       }
     },
     async getSessionGenerations() {
-      const items = await table.queryAll({
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': USERS_PK },
+      const items = await table.partition(USERS_PK, {
         ProjectionExpression: '#id, #g',
         ExpressionAttributeNames: { '#id': 'id', '#g': SESSION_GENERATION_ATTRIBUTE },
       });
