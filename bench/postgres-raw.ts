@@ -22,7 +22,8 @@ function tuples(rows: number, width: number, offset = 0): string {
   return out.join(', ');
 }
 
-const COUNTER = `insert into state_counters (state_code, last_number) values ($1, $2)
+const COUNTER = `insert into state_counters (state_code, last_number)
+  values ($1, 1)
   on conflict (state_code) do update set last_number = state_counters.last_number + 1 returning last_number`;
 const AUDIT = `insert into audit_events (id, package_id, at, actor_id, actor_email, actor_role, action, summary)
   values ($1, $2, $3, $4, $5, $6, $7, $8)`;
@@ -65,6 +66,7 @@ const LIST = `select p.*, r.submission_type,
   (SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id) as program_ids
   from packages as p inner join revisions as r on r.package_id = p.id and r.number = p.revision_count
   where p.state_code = $1 order by p.updated_at desc, p.id desc limit $2`;
+const LOCK = 'select id from packages where id = $1 for update';
 const UPDATE_HEAD = `update packages set state_code = $1, state_number = $2, status = $3, version = $4,
   created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8,
   cms_updated_at = $9, cms_revision_count = $10 where id = $11`;
@@ -155,7 +157,7 @@ export function rawPostgresOps(pool: pg.Pool) {
     create(input: RawCreateInput): Promise<void> {
       const { id, stateCode, formData: f, documents, actor } = input;
       return inTransaction(pool, async (c) => {
-        const counter = await c.query(COUNTER, [stateCode, 1]);
+        const counter = await c.query(COUNTER, [stateCode]);
         const n = (counter.rows[0] as { last_number: number }).last_number;
         const at = new Date().toISOString();
         const revisionId = randomUUID();
@@ -226,10 +228,11 @@ export function rawPostgresOps(pool: pg.Pool) {
       return (await pool.query(LIST, [stateCode, pageSize + 1])).rows;
     },
 
-    /** Locked read of the package, head update, revision frozen, audit event: one transaction. */
+    /** The package locked, then read, head update, revision frozen, audit event: one transaction. */
     submit(id: string, actor: Actor): Promise<void> {
       return inTransaction(pool, async (c) => {
-        const head = (await c.query(`${WHOLE} for update of p`, [id])).rows[0] as Row | undefined;
+        await c.query(LOCK, [id]);
+        const head = (await c.query(WHOLE, [id])).rows[0] as Row | undefined;
         if (!head) throw new Error(`no package ${id}`);
         const revisions = head.revisions_rows as Row[];
         const current = revisions.find((r) => r.number === head.revision_count)!;
