@@ -1,4 +1,6 @@
 /** Maps DynamoDB's native failures onto what a store caller can act on. */
+import { unavailable } from '../errors.js';
+import { isUnreachable, mapErrors } from '../map-errors.js';
 
 /** A transaction was refused because a condition on one of its items did not hold. */
 export class ConditionFailed extends Error {
@@ -28,4 +30,13 @@ export function isRetryableTransactionError(e: unknown): boolean {
 
 export function isConditionalCheckFailed(e: unknown): boolean {
   return (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+/** The SDK gave up reaching DynamoDB (after its own retries): UNAVAILABLE (503), not a 500. */
+export function mapDynamoErrors<T extends object>(target: T): T {
+  return mapErrors(target, (e) =>
+    isUnreachable(e) || (e as { name?: string })?.name === 'TimeoutError'
+      ? unavailable('DynamoDB', e)
+      : undefined,
+  );
 }

@@ -5,6 +5,7 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MaintainedStore } from '../store.js';
+import { mapDynamoErrors } from './dynamo-errors.js';
 import { createDynamoLists } from './dynamo-lists.js';
 import { createDynamoMaintenance } from './dynamo-maintenance.js';
 import { createDynamoReference } from './dynamo-reference.js';
@@ -24,16 +25,22 @@ export function createDynamoStore(options: DynamoStoreOptions): MaintainedStore 
   const table = new DynamoTable(options.client, options.tableName);
   const { ensureState, ...reference } = createDynamoReference(table);
   const { getSessionGenerations, raiseSessionGenerations, ...users } = createDynamoUsers(table, ensureState);
-  const maintenance = { ...createDynamoMaintenance(table), getSessionGenerations, raiseSessionGenerations };
+  const maintenance = mapDynamoErrors({
+    ...createDynamoMaintenance(table),
+    getSessionGenerations,
+    raiseSessionGenerations,
+  });
   return {
-    backend: 'dynamodb',
-    ...reference,
-    ...users,
-    ...createDynamoWrites(table, ensureState, maintenance.raiseCounters),
-    ...createDynamoLists(table),
+    ...mapDynamoErrors({
+      backend: 'dynamodb',
+      ...reference,
+      ...users,
+      ...createDynamoWrites(table, ensureState, maintenance.raiseCounters),
+      ...createDynamoLists(table),
+      async close() {
+        await options.onClose?.();
+      },
+    }),
     maintenance,
-    async close() {
-      await options.onClose?.();
-    },
   };
 }

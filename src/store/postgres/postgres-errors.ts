@@ -1,5 +1,6 @@
 import { DomainError } from '../../domain/index.js';
 import { unavailable } from '../errors.js';
+import { isUnreachable, mapErrors } from '../map-errors.js';
 
 /** PostgreSQL's error codes that the store turns into its own errors or retries. */
 export const UNIQUE_VIOLATION = '23505';
@@ -25,43 +26,23 @@ export const isRetryable = (e: unknown) => RETRYABLE.has(pgError(e).code ?? '');
 const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 export const isUnstorableText = (e: unknown) => UNSTORABLE_TEXT.has(pgError(e).code ?? '');
 
-/** The server is gone or refuses connections: the caller gets UNAVAILABLE (503), not a 500. */
-const CONNECTION_FAILURES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  '57P01',
-  '57P03',
-  '08001',
-  '08006',
-]);
-export const isConnectionFailure = (e: unknown) => CONNECTION_FAILURES.has(pgError(e).code ?? '');
+/** The server is gone, shutting down or refusing connections: UNAVAILABLE (503), not a 500. */
+const SERVER_GONE = new Set(['57P01', '57P03', '08001', '08006']);
+export const isConnectionFailure = (e: unknown) => isUnreachable(e) || SERVER_GONE.has(pgError(e).code ?? '');
 
 /**
  * `target` with each method's native failures mapped into the shared vocabulary: text the
  * server cannot hold → VALIDATION_FAILED; a lost connection → UNAVAILABLE.
  */
 export function mapNativeErrors<T extends object>(target: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(target)) {
-    if (typeof value !== 'function') {
-      out[name] = value;
-      continue;
-    }
-    out[name] = async (...args: unknown[]) => {
-      try {
-        return await value(...args);
-      } catch (e) {
-        if (isConnectionFailure(e)) throw unavailable('the PostgreSQL server', e);
-        if (!isUnstorableText(e)) throw e;
-        throw new DomainError(
-          'VALIDATION_FAILED',
-          `text must not contain the NUL character (U+0000) or unpaired surrogates (${(e as Error).message})`,
-          [],
-          { pgCode: pgError(e).code },
-        );
-      }
-    };
-  }
-  return out as T;
+  return mapErrors(target, (e) => {
+    if (isConnectionFailure(e)) return unavailable('the PostgreSQL server', e);
+    if (!isUnstorableText(e)) return undefined;
+    return new DomainError(
+      'VALIDATION_FAILED',
+      `text must not contain the NUL character (U+0000) or unpaired surrogates (${(e as Error).message})`,
+      [],
+      { pgCode: pgError(e).code },
+    );
+  });
 }
