@@ -98,8 +98,9 @@ export function createDraft(step: CreateStep): NewPackagePlan {
         id: idOf(step),
         number: 1,
         createdAt: step.at,
-        formData: structuredClone(formData),
-        documents: structuredClone(documents),
+        // Parsing made fresh objects that only this plan holds: no copy needed.
+        formData,
+        documents,
         submitInfo: null,
         unlockInfo: null,
       };
