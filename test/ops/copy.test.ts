@@ -24,7 +24,7 @@ import { generatePackages } from '../support/package-factory.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
-const PACKAGES = 2000;
+const PACKAGES = 1000;
 const work = mkdtempSync(join(tmpdir(), 'carepack-copy-'));
 let source: DrivenStore;
 let sourceTable: string;
