@@ -115,8 +115,9 @@ export class PackageService {
     return { ...page, items };
   }
 
-  private get clock(): Clock {
-    return this.effects.clock ?? systemClock;
+  /** The server's time, as every record carries it. */
+  private now(): string {
+    return isoNow(this.effects.clock ?? systemClock);
   }
 
   /** The programs of a state, which its forms may name (reference data, kept in memory). */
@@ -126,8 +127,8 @@ export class PackageService {
 
   /** A new draft holds form data only: documents are recorded by uploading them to it. */
   async create(user: User, input: { formData: FormData }, id: string) {
-    const programs = user.role === 'STATE_USER' ? await this.programsOf(user.stateCode) : [];
-    const plan = planCreate({ user, at: isoNow(this.clock), id, formData: input.formData, programs });
+    const programs = await this.ownPrograms(user);
+    const plan = planCreate({ user, at: this.now(), id, formData: input.formData, programs });
     return this.view(user, await this.store.createPackage(plan));
   }
 
@@ -143,7 +144,7 @@ export class PackageService {
   async update(user: User, id: string, expectedVersion: number, changes: DraftChanges) {
     const programs = await this.ownPrograms(user);
     const { before, after } = await this.store.changePackage(id, (pkg) =>
-      planUpdate(pkg, { user, at: isoNow(this.clock), expectedVersion, programs, ...changes }),
+      planUpdate(pkg, { user, at: this.now(), expectedVersion, programs, ...changes }),
     );
     await this.deleteUnreferencedFiles(currentRevision(before).documents, after.revisions);
     return this.view(user, after);
@@ -151,7 +152,7 @@ export class PackageService {
 
   async remove(user: User, id: string, expectedVersion: number): Promise<void> {
     const { before } = await this.store.changePackage(id, (pkg) =>
-      planDelete(pkg, { user, at: isoNow(this.clock), expectedVersion }),
+      planDelete(pkg, { user, at: this.now(), expectedVersion }),
     );
     await this.deleteUnreferencedFiles(currentRevision(before).documents, []);
   }
@@ -176,7 +177,7 @@ export class PackageService {
   async submit(user: User, id: string, expectedVersion: number) {
     const programs = await this.ownPrograms(user);
     const { after } = await this.store.changePackage(id, (pkg) =>
-      planSubmit(pkg, { user, at: isoNow(this.clock), expectedVersion, programs }),
+      planSubmit(pkg, { user, at: this.now(), expectedVersion, programs }),
     );
     await this.announce('SUBMIT', after);
     return this.view(user, after);
@@ -185,7 +186,7 @@ export class PackageService {
   async resubmit(user: User, id: string, expectedVersion: number, reason: string) {
     const programs = await this.ownPrograms(user);
     const { after } = await this.store.changePackage(id, (pkg) =>
-      planResubmit(pkg, { user, at: isoNow(this.clock), expectedVersion, programs, reason }),
+      planResubmit(pkg, { user, at: this.now(), expectedVersion, programs, reason }),
     );
     await this.announce('RESUBMIT', after);
     return this.view(user, after);
@@ -193,7 +194,7 @@ export class PackageService {
 
   async unlock(user: User, id: string, expectedVersion: number, reason: string) {
     const { after } = await this.store.changePackage(id, (pkg) =>
-      planUnlock(pkg, { user, at: isoNow(this.clock), expectedVersion, reason }),
+      planUnlock(pkg, { user, at: this.now(), expectedVersion, reason }),
     );
     await this.announce('UNLOCK', after);
     return this.view(user, after);
