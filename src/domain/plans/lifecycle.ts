@@ -81,6 +81,8 @@ export interface CreateStep extends Step {
 export interface NewPackagePlan {
   id: string;
   stateCode: StateCode;
+  /** The form as parsed (defaults filled), for rules the caller adds before creating. */
+  formData: FormData;
   /** The package with its first draft revision and its CREATE event, under the given number. */
   build(stateNumber: number): KeptChange;
 }
@@ -93,6 +95,7 @@ export function createDraft(step: CreateStep): NewPackagePlan {
   return {
     id: step.id,
     stateCode: step.stateCode,
+    formData,
     build(stateNumber) {
       const revision: Revision = {
         id: idOf(step),

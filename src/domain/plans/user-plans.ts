@@ -73,9 +73,14 @@ export function assertStatePrograms(
 export function planCreate(step: UserStep & WithPrograms & { id: string; formData: unknown }) {
   const { user } = step;
   if (user.role !== 'STATE_USER') throw forbidden('only state users create packages');
-  const formData = lifecycle.parseFormData(step.formData);
-  assertStatePrograms(user.stateCode, formData, step.programs);
-  return lifecycle.createDraft({ ...stepOf(step), id: step.id, stateCode: user.stateCode, formData });
+  const plan = lifecycle.createDraft({
+    ...stepOf(step),
+    id: step.id,
+    stateCode: user.stateCode,
+    formData: step.formData,
+  });
+  assertStatePrograms(user.stateCode, plan.formData, step.programs);
+  return plan;
 }
 
 export interface UpdateRequest extends VersionedUserStep, WithPrograms {
