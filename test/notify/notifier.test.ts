@@ -7,24 +7,11 @@ import {
   createNotifier,
   type MailTransport,
   type NotificationFailure,
-  type NotifyLogger,
   type OutgoingMail,
   outboxTransport,
 } from '../../src/notify/index.js';
 import { event, PACKAGE_ID, SETTINGS, submitted, unlocked } from './fixtures.js';
-
-type Line = { level: string; details: Record<string, unknown>; message: string };
-
-function recordingLogger() {
-  const lines: Line[] = [];
-  const at =
-    (level: string) =>
-    (details: object, message: string): void => {
-      lines.push({ level, details: details as Record<string, unknown>, message });
-    };
-  const logger: NotifyLogger = { info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, lines };
-}
+import { recordingLogger } from './recording-logger.js';
 
 /** A transport that fails its first `failures` calls per message, then succeeds; records every call. */
 function flakyTransport(failures: number) {

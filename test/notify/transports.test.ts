@@ -2,27 +2,11 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildMessages,
-  type NotifyLogger,
-  outboxFileName,
-  outboxTransport,
-  smtpTransport,
-} from '../../src/notify/index.js';
+import { buildMessages, outboxFileName, outboxTransport, smtpTransport } from '../../src/notify/index.js';
 import { parseEml, textPart } from './eml.js';
 import { event, LINK, SETTINGS } from './fixtures.js';
+import { recordingLogger } from './recording-logger.js';
 import { startTinySmtpServer, type TinySmtpServer } from './tiny-smtp-server.js';
-
-function recordingLogger() {
-  const lines: { level: string; details: Record<string, unknown>; message: string }[] = [];
-  const at =
-    (level: string) =>
-    (details: object, message: string): void => {
-      lines.push({ level, details: details as Record<string, unknown>, message });
-    };
-  const logger: NotifyLogger = { info: at('info'), warn: at('warn'), error: at('error') };
-  return { logger, lines };
-}
 
 const [stateEmail, cmsEmail] = buildMessages(event('UNLOCK'), SETTINGS);
 
