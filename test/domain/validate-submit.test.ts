@@ -72,14 +72,11 @@ const withRate = (draft: SubmitDraft, i: number, patch: Partial<RateCertificatio
   edit(draft, (f) => void Object.assign(rate(f, i), patch));
 
 describe('complete drafts', () => {
-  test('the contract-only fixture is what the schemas accept', () => {
-    const d = contractOnlyDraft();
-    expect(FormDataSchema.parse(d.formData)).toEqual(d.formData);
-    expect(DocumentListSchema.parse(d.documents)).toEqual(d.documents);
-  });
-
-  test('the contract-and-rates fixture is what the schemas accept', () => {
-    const d = contractAndRatesDraft();
+  test.each([
+    ['contract-only', contractOnlyDraft],
+    ['contract-and-rates', contractAndRatesDraft],
+  ])('the %s fixture is what the schemas accept', (_, draft) => {
+    const d = draft();
     expect(FormDataSchema.parse(d.formData)).toEqual(d.formData);
     expect(DocumentListSchema.parse(d.documents)).toEqual(d.documents);
   });
@@ -350,13 +347,7 @@ describe('CONTRACT_AND_RATES', () => {
     ['rateDateEnd', 'formData.rateCertifications.0.rateDateEnd'],
     ['rateDateCertified', 'formData.rateCertifications.0.rateDateCertified'],
   ] as const)('each rate certification has its %s', (field, path) => {
-    expect(
-      paths(
-        edit(car(), (f) => {
-          rate(f, 0)[field] = undefined;
-        }),
-      ),
-    ).toEqual([path]);
+    expect(paths(withRate(car(), 0, { [field]: undefined }))).toEqual([path]);
   });
 
   test.each([
@@ -374,13 +365,7 @@ describe('CONTRACT_AND_RATES', () => {
     ['effectiveDateStart', 'formData.rateCertifications.1.effectiveDateStart'],
     ['effectiveDateEnd', 'formData.rateCertifications.1.effectiveDateEnd'],
   ] as const)('a rate amendment has its %s', (field, path) => {
-    expect(
-      paths(
-        edit(car(), (f) => {
-          rate(f, 1)[field] = undefined;
-        }),
-      ),
-    ).toEqual([path]);
+    expect(paths(withRate(car(), 1, { [field]: undefined }))).toEqual([path]);
   });
 
   test("a rate amendment's effective dates are in order", () => {
@@ -498,44 +483,28 @@ describe('resubmit', () => {
 });
 
 describe('all broken rules are reported at once', () => {
-  test('a mostly empty contract-and-rates draft', () => {
-    const d: SubmitDraft = {
-      formData: FormDataSchema.parse({ submissionType: 'CONTRACT_AND_RATES' }),
-      documents: [],
-    };
-    expect(paths(d, mnContext())).toEqual(
-      [
-        'formData.programIds',
-        'formData.contractType',
-        'formData.contractDateStart',
-        'formData.contractDateEnd',
-        'formData.managedCareEntities',
-        'formData.federalAuthorities',
-        'formData.stateContacts',
-        'documents',
-        'formData.rateCertifications',
-        'formData.actuaryCommunicationPreference',
-      ].sort(),
-    );
-  });
+  /** What an empty draft of either type misses: the contract part every submission has. */
+  const CONTRACT_PATHS = [
+    'formData.programIds',
+    'formData.contractType',
+    'formData.contractDateStart',
+    'formData.contractDateEnd',
+    'formData.managedCareEntities',
+    'formData.federalAuthorities',
+    'formData.stateContacts',
+    'documents',
+  ];
 
-  test('a mostly empty contract-only draft', () => {
-    const d: SubmitDraft = {
-      formData: FormDataSchema.parse({ submissionType: 'CONTRACT_ONLY' }),
-      documents: [],
-    };
-    expect(paths(d)).toEqual(
-      [
-        'formData.programIds',
-        'formData.contractType',
-        'formData.contractDateStart',
-        'formData.contractDateEnd',
-        'formData.managedCareEntities',
-        'formData.federalAuthorities',
-        'formData.stateContacts',
-        'documents',
-      ].sort(),
-    );
+  test.each([
+    [
+      'contract-and-rates',
+      'CONTRACT_AND_RATES',
+      ['formData.rateCertifications', 'formData.actuaryCommunicationPreference'],
+    ],
+    ['contract-only', 'CONTRACT_ONLY', []],
+  ])('a mostly empty %s draft', (_, submissionType, ratePaths) => {
+    const d: SubmitDraft = { formData: FormDataSchema.parse({ submissionType }), documents: [] };
+    expect(paths(d, mnContext())).toEqual([...CONTRACT_PATHS, ...ratePaths].sort());
   });
 
   test('several problems across contract, rates, documents and reason', () => {
@@ -580,43 +549,30 @@ interface Mutation {
   apply: (f: FormData, docs: PackageDocument[], ctx: SubmitContext) => void;
 }
 
+/** The mutation that sets form field `field` to `value` (unset or emptied), reported at that field. */
+function setField<K extends keyof FormData>(name: string, field: K, value: FormData[K]): Mutation {
+  return {
+    name,
+    path: `formData.${field}`,
+    apply: (f) => {
+      f[field] = structuredClone(value);
+    },
+  };
+}
+
 /** Every way to remove (or break) one required thing of this complete draft. */
 function mutationsFor({ draft }: ValidCase): Mutation[] {
   const f = draft.formData;
   const m: Mutation[] = [
-    {
-      name: 'no programs',
-      path: 'formData.programIds',
-      apply: (f) => {
-        f.programIds = [];
-      },
-    },
+    setField('no programs', 'programIds', []),
     {
       name: 'program of another state',
       path: `formData.programIds.${f.programIds.length}`,
       apply: (f) => void f.programIds.push(FOREIGN_PROGRAM_ID),
     },
-    {
-      name: 'no contract type',
-      path: 'formData.contractType',
-      apply: (f) => {
-        f.contractType = undefined;
-      },
-    },
-    {
-      name: 'no contract start',
-      path: 'formData.contractDateStart',
-      apply: (f) => {
-        f.contractDateStart = undefined;
-      },
-    },
-    {
-      name: 'no contract end',
-      path: 'formData.contractDateEnd',
-      apply: (f) => {
-        f.contractDateEnd = undefined;
-      },
-    },
+    setField('no contract type', 'contractType', undefined),
+    setField('no contract start', 'contractDateStart', undefined),
+    setField('no contract end', 'contractDateEnd', undefined),
     {
       name: 'contract dates swapped',
       path: 'formData.contractDateEnd',
@@ -631,27 +587,9 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
         f.contractDateEnd = f.contractDateStart;
       },
     },
-    {
-      name: 'no entities',
-      path: 'formData.managedCareEntities',
-      apply: (f) => {
-        f.managedCareEntities = [];
-      },
-    },
-    {
-      name: 'no authorities',
-      path: 'formData.federalAuthorities',
-      apply: (f) => {
-        f.federalAuthorities = [];
-      },
-    },
-    {
-      name: 'no contacts',
-      path: 'formData.stateContacts',
-      apply: (f) => {
-        f.stateContacts = [];
-      },
-    },
+    setField('no entities', 'managedCareEntities', []),
+    setField('no authorities', 'federalAuthorities', []),
+    setField('no contacts', 'stateContacts', []),
     {
       name: 'no contract document',
       path: 'documents',
@@ -718,42 +656,29 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
     });
   } else {
     m.push(
-      {
-        name: 'no rates',
-        path: 'formData.rateCertifications',
-        apply: (f) => {
-          f.rateCertifications = [];
-        },
-      },
-      {
-        name: 'no communication preference',
-        path: 'formData.actuaryCommunicationPreference',
-        apply: (f) => {
-          f.actuaryCommunicationPreference = undefined;
-        },
-      },
+      setField('no rates', 'rateCertifications', []),
+      setField('no communication preference', 'actuaryCommunicationPreference', undefined),
     );
     f.rateCertifications.forEach((r, i) => {
       const at = `formData.rateCertifications.${i}`;
-      const unset = (field: 'rateType' | 'rateDateStart' | 'rateDateEnd' | 'rateDateCertified') => ({
-        name: `rate without ${field}`,
+      /** Rate field `field` set to `value` (unset or emptied), reported at that field. */
+      const setRateField = <K extends keyof RateCertification>(
+        field: K,
+        value: RateCertification[K],
+        name = `rate without ${field}`,
+      ): Mutation => ({
+        name,
         path: `${at}.${field}`,
-        apply: (f: FormData) => {
-          f.rateCertifications[i]![field] = undefined;
+        apply: (f) => {
+          f.rateCertifications[i]![field] = structuredClone(value);
         },
       });
       m.push(
-        unset('rateType'),
-        unset('rateDateStart'),
-        unset('rateDateEnd'),
-        unset('rateDateCertified'),
-        {
-          name: 'rate without programs',
-          path: `${at}.rateProgramIds`,
-          apply: (f) => {
-            f.rateCertifications[i]!.rateProgramIds = [];
-          },
-        },
+        setRateField('rateType', undefined),
+        setRateField('rateDateStart', undefined),
+        setRateField('rateDateEnd', undefined),
+        setRateField('rateDateCertified', undefined),
+        setRateField('rateProgramIds', [], 'rate without programs'),
         {
           name: 'rate dates swapped',
           path: `${at}.rateDateEnd`,
@@ -762,13 +687,7 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
             [x.rateDateStart, x.rateDateEnd] = [x.rateDateEnd, x.rateDateStart];
           },
         },
-        {
-          name: 'rate without actuaries',
-          path: `${at}.certifyingActuaries`,
-          apply: (f) => {
-            f.rateCertifications[i]!.certifyingActuaries = [];
-          },
-        },
+        setRateField('certifyingActuaries', [], 'rate without actuaries'),
         {
           name: 'rate without RATE documents',
           path: `${at}.documents`,
@@ -790,20 +709,8 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
       });
       if (r.rateType === 'AMENDMENT') {
         m.push(
-          {
-            name: 'rate amendment without effective start',
-            path: `${at}.effectiveDateStart`,
-            apply: (f) => {
-              f.rateCertifications[i]!.effectiveDateStart = undefined;
-            },
-          },
-          {
-            name: 'rate amendment without effective end',
-            path: `${at}.effectiveDateEnd`,
-            apply: (f) => {
-              f.rateCertifications[i]!.effectiveDateEnd = undefined;
-            },
-          },
+          setRateField('effectiveDateStart', undefined, 'rate amendment without effective start'),
+          setRateField('effectiveDateEnd', undefined, 'rate amendment without effective end'),
         );
       }
       r.certifyingActuaries.forEach((a, j) => {
