@@ -14,6 +14,7 @@ import { MINIMAL_PDF } from '../support/api.js';
 import { browserAvailable, expectAccessible, launchBrowser, screenshot } from '../support/browser.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
 import { type RunningServer, startServer, stopServer } from '../support/server-process.js';
+import { readyContractOnlyForm } from './ready-contract-form.js';
 
 const RATE_PDF = Buffer.from(MINIMAL_PDF.toString().replace('%%EOF', '% rate certification\n%%EOF'));
 
@@ -404,17 +405,7 @@ for (const backend of BACKENDS) {
         const pmap = ((await api('GET', '/api/states/MN')).programs as { id: string; name: string }[]).find(
           (p) => p.name === 'PMAP',
         )!.id;
-        const formData = {
-          submissionType: 'CONTRACT_ONLY',
-          programIds: [pmap],
-          submissionDescription: 'As loaded',
-          contractType: 'BASE',
-          contractDateStart: '2027-01-01',
-          contractDateEnd: '2027-12-31',
-          managedCareEntities: ['MCO'],
-          federalAuthorities: ['STATE_PLAN'],
-          stateContacts: [{ name: 'Mina Nelson', title: 'Lead', email: 'mina.nelson@mn.example.gov' }],
-        };
+        const formData = { ...readyContractOnlyForm(pmap), submissionDescription: 'As loaded' };
         const id = (await api('POST', '/api/packages', { formData })).id as string;
         const description = async () =>
           (

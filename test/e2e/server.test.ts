@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../src/seed/seed.js';
 import { startServer, stopServer } from '../support/server-process.js';
+import { readyContractOnlyForm } from './ready-contract-form.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'carepack-e2e-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -51,16 +52,7 @@ function filesUnder(dir: string): string[] {
  * outbox and the snapshot in S3; CMS downloads the PDF and unlocks; Florida sees nothing.
  */
 async function documentRoundTrip(url: string, mn: Auth, pmap: string) {
-  const formData = {
-    submissionType: 'CONTRACT_ONLY',
-    programIds: [pmap],
-    contractType: 'BASE',
-    contractDateStart: '2027-01-01',
-    contractDateEnd: '2027-12-31',
-    managedCareEntities: ['MCO'],
-    federalAuthorities: ['STATE_PLAN'],
-    stateContacts: [{ name: 'Mina Nelson', title: 'Lead', email: 'mina.nelson@mn.example.gov' }],
-  };
+  const formData = readyContractOnlyForm(pmap);
   const pkg = await call(url, '/api/packages', {
     method: 'POST',
     auth: mn,
