@@ -131,36 +131,31 @@ describe('currentRevision / lastSubmittedRevision', () => {
 });
 
 describe('summarize', () => {
+  /** The package's head record: everything but its revisions. */
+  const HEAD = {
+    id: uid(ID_KIND.package, 1),
+    stateCode: 'MN',
+    stateNumber: 3,
+    status: 'UNLOCKED',
+    version: 4,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-02-01T00:00:00.000Z',
+    initiallySubmittedAt: '2025-01-10T00:00:00.000Z',
+  } as const;
+
   function unlockedPackage(): Package {
     // Revision 1 (submitted) was contract-only with PMAP; the unlocked revision 2 moved to
     // contract-and-rates with two programs.
     const r1 = revision(1, true, contractOnlyDraft().formData);
     const r2 = revision(2, false, contractAndRatesDraft().formData);
-    return PackageSchema.parse({
-      id: uid(ID_KIND.package, 1),
-      stateCode: 'MN',
-      stateNumber: 3,
-      status: 'UNLOCKED',
-      version: 4,
-      createdAt: '2025-01-01T00:00:00.000Z',
-      updatedAt: '2025-02-01T00:00:00.000Z',
-      initiallySubmittedAt: '2025-01-10T00:00:00.000Z',
-      revisions: [r2, r1],
-    });
+    return PackageSchema.parse({ ...HEAD, revisions: [r2, r1] });
   }
 
   test('is the head record without revisions, plus what a list shows', () => {
     const p = unlockedPackage();
     const s = summarize(p);
     expect(s).toEqual({
-      id: p.id,
-      stateCode: 'MN',
-      stateNumber: 3,
-      status: 'UNLOCKED',
-      version: 4,
-      createdAt: '2025-01-01T00:00:00.000Z',
-      updatedAt: '2025-02-01T00:00:00.000Z',
-      initiallySubmittedAt: '2025-01-10T00:00:00.000Z',
+      ...HEAD,
       revisionCount: 2,
       submissionType: 'CONTRACT_AND_RATES',
       programIds: [PMAP.id, MSHO.id],
