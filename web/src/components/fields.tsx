@@ -258,3 +258,23 @@ export function ChoiceGroup(
     </FormGroup>
   );
 }
+
+/** One choice (radios): the chosen value, or none yet; `onChange` gets the value picked. */
+export function RadioGroup<V extends string>({
+  value,
+  onChange,
+  ...props
+}: Common & {
+  options: readonly { value: V; label: string }[];
+  value: V | undefined;
+  onChange: (value: V) => void;
+}) {
+  return (
+    <ChoiceGroup
+      {...props}
+      single
+      selected={value === undefined ? [] : [value]}
+      onChange={([picked]) => onChange(picked as V)}
+    />
+  );
+}

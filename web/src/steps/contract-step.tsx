@@ -1,5 +1,5 @@
 import type { FormData } from '../api/types.js';
-import { ChoiceGroup, DateField, TextField } from '../components/fields.js';
+import { ChoiceGroup, DateField, RadioGroup, TextField } from '../components/fields.js';
 import {
   CONTRACT_TYPES,
   FEDERAL_AUTHORITIES,
@@ -11,15 +11,14 @@ import type { StepProps } from './step-props.js';
 export function ContractStep({ form, update, errors }: StepProps) {
   return (
     <>
-      <ChoiceGroup
+      <RadioGroup
         path="formData.contractType"
         label="Contract action type"
         required
-        single
         errors={errors}
         options={CONTRACT_TYPES}
-        selected={form.contractType ? [form.contractType] : []}
-        onChange={([v]) => update({ contractType: v as FormData['contractType'] })}
+        value={form.contractType}
+        onChange={(contractType) => update({ contractType })}
       />
       <DateField
         path="formData.contractDateStart"

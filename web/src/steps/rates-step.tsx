@@ -1,6 +1,13 @@
 import { Button, Fieldset } from '@trussworks/react-uswds';
-import type { FormData, RateCertification } from '../api/types.js';
-import { ChoiceGroup, DateField, PersonFields, SelectField, TextField } from '../components/fields.js';
+import type { RateCertification } from '../api/types.js';
+import {
+  ChoiceGroup,
+  DateField,
+  PersonFields,
+  RadioGroup,
+  SelectField,
+  TextField,
+} from '../components/fields.js';
 import { fieldId } from '../form/fields.js';
 import { ACTUARIAL_FIRMS, COMMUNICATION_PREFERENCES, RATE_TYPES } from '../form/labels.js';
 import type { StepProps } from './step-props.js';
@@ -33,15 +40,14 @@ function RateFields({
     set({ certifyingActuaries: rate.certifyingActuaries.map((a, j) => (j === i ? { ...a, ...patch } : a)) });
   return (
     <Fieldset legend={`Rate certification ${index + 1}`} legendStyle="large" className="margin-bottom-4">
-      <ChoiceGroup
+      <RadioGroup
         path={`${at}.rateType`}
         label="Rate certification type"
         required
-        single
         errors={errors}
         options={RATE_TYPES}
-        selected={rate.rateType ? [rate.rateType] : []}
-        onChange={([v]) => set({ rateType: v as RateCertification['rateType'] })}
+        value={rate.rateType}
+        onChange={(rateType) => set({ rateType })}
       />
       <ChoiceGroup
         path={`${at}.rateProgramIds`}
@@ -185,17 +191,14 @@ export function RatesStep(props: StepProps) {
           {rates.length ? 'Add another rate certification' : 'Add a rate certification'}
         </Button>
       )}
-      <ChoiceGroup
+      <RadioGroup
         path="formData.actuaryCommunicationPreference"
         label="Actuaries' communication preference"
         required
-        single
         errors={errors}
         options={COMMUNICATION_PREFERENCES}
-        selected={form.actuaryCommunicationPreference ? [form.actuaryCommunicationPreference] : []}
-        onChange={([v]) =>
-          update({ actuaryCommunicationPreference: v as FormData['actuaryCommunicationPreference'] })
-        }
+        value={form.actuaryCommunicationPreference}
+        onChange={(actuaryCommunicationPreference) => update({ actuaryCommunicationPreference })}
       />
     </>
   );

@@ -1,4 +1,4 @@
-import { ChoiceGroup, TextField } from '../components/fields.js';
+import { ChoiceGroup, RadioGroup, TextField } from '../components/fields.js';
 import { SUBMISSION_TYPES } from '../form/labels.js';
 import type { StepProps } from './step-props.js';
 
@@ -15,15 +15,14 @@ export function SubmissionStep({ form, update, errors, state }: StepProps) {
         selected={form.programIds}
         onChange={(programIds) => update({ programIds })}
       />
-      <ChoiceGroup
+      <RadioGroup
         path="formData.submissionType"
         label="What is this submission?"
         required
-        single
         errors={errors}
         options={SUBMISSION_TYPES}
-        selected={[form.submissionType]}
-        onChange={([value]) =>
+        value={form.submissionType}
+        onChange={(value) =>
           update(
             value === 'CONTRACT_ONLY'
               ? // A contract-only package carries no rates: drop them rather than submit stale ones.
@@ -36,17 +35,16 @@ export function SubmissionStep({ form, update, errors, state }: StepProps) {
           )
         }
       />
-      <ChoiceGroup
+      <RadioGroup
         path="formData.relatedToCovid19"
         label="Is this submission related to the COVID-19 public health emergency?"
-        single
         errors={errors}
         options={[
           { value: 'yes', label: 'Yes' },
           { value: 'no', label: 'No' },
         ]}
-        selected={form.relatedToCovid19 === undefined ? [] : [form.relatedToCovid19 ? 'yes' : 'no']}
-        onChange={([v]) => update({ relatedToCovid19: v === 'yes' })}
+        value={form.relatedToCovid19 === undefined ? undefined : form.relatedToCovid19 ? 'yes' : 'no'}
+        onChange={(v) => update({ relatedToCovid19: v === 'yes' })}
       />
       <TextField
         path="formData.submissionDescription"
