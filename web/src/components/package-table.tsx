@@ -2,6 +2,7 @@ import { Button, ButtonGroup, Table } from '@trussworks/react-uswds';
 import { Link } from 'react-router';
 import type { PackageSummaryView, State } from '../api/types.js';
 import { SUBMISSION_TYPE_LABELS } from '../form/labels.js';
+import { ColumnHeads } from './column-heads.js';
 import { formatDateTime } from './format.js';
 import { StatusTag } from './status-tag.js';
 
@@ -29,16 +30,9 @@ export function PackageTable({
     <div data-testid="package-table">
       <Table bordered fullWidth className="carepack-table">
         <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            {showState && <th scope="col">State</th>}
-            <th scope="col">Programs</th>
-            <th scope="col">Type</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last updated</th>
-          </tr>
-        </thead>
+        <ColumnHeads
+          names={['Name', ...(showState ? ['State'] : []), 'Programs', 'Type', 'Status', 'Last updated']}
+        />
         <tbody>
           {items.map((p) => (
             <tr key={p.id}>

@@ -6,6 +6,7 @@ import { isApiError } from '../api/client.js';
 import { useDeletePackage, useUnlockPackage } from '../api/mutations.js';
 import { downloadLinkQuery, useHistory, usePackage, useStateInfo } from '../api/queries.js';
 import type { FieldError, PackageDocument, PackageView, User } from '../api/types.js';
+import { ColumnHeads } from '../components/column-heads.js';
 import { TextField } from '../components/fields.js';
 import { formatDateTime } from '../components/format.js';
 import { Loading } from '../components/loading.js';
@@ -117,13 +118,7 @@ function History({ id }: { id: string }) {
     <div data-testid="history">
       <Table bordered fullWidth>
         <caption>Change history</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['When', 'Who', 'What']} />
         <tbody>
           {history.data.items.map((e) => (
             <tr key={e.id}>

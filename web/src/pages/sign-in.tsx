@@ -5,6 +5,7 @@ import { useDevLogin } from '../api/mutations.js';
 import { useAuthConfig, useDevUsers } from '../api/queries.js';
 import { safeReturnTo } from '../api/return-to.js';
 import type { User } from '../api/types.js';
+import { ColumnHeads } from '../components/column-heads.js';
 import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
 import { ProblemAlert } from '../components/problem-alert.js';
@@ -43,16 +44,7 @@ function DevLogin({ returnTo }: { returnTo: string }) {
       <p className="usa-intro">Development sign-in: choose a demo user.</p>
       <Table bordered fullWidth>
         <caption>Demo users</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">
-              <span className="usa-sr-only">Action</span>
-            </th>
-          </tr>
-        </thead>
+        <ColumnHeads names={['Name', 'Email', 'Role']} action />
         <tbody>
           {users.data.map((u) => (
             <tr key={u.id}>

@@ -2,6 +2,7 @@ import { Button, ErrorMessage, FormGroup, Label, Table } from '@trussworks/react
 import { useId, useState } from 'react';
 import { useRemoveDocument, useUploadDocument } from '../api/mutations.js';
 import type { FieldError, PackageDocument, PackageView } from '../api/types.js';
+import { ColumnHeads } from '../components/column-heads.js';
 import { formatSize } from '../components/format.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { ScanTag } from '../components/status-tag.js';
@@ -111,16 +112,7 @@ function DocumentSection({
       {documents.length > 0 && (
         <Table bordered fullWidth>
           <caption className="usa-sr-only">{title} files</caption>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col">Size</th>
-              <th scope="col">Virus scan</th>
-              <th scope="col">
-                <span className="usa-sr-only">Action</span>
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['File', 'Size', 'Virus scan']} action />
           <tbody>
             {documents.map((d) => (
               <tr key={d.id} id={fieldId(`documents.${d.index}`)}>
