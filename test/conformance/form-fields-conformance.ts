@@ -18,7 +18,8 @@ import type { DrivenStore } from '../support/store-commands.js';
 import { cmsActor, freshState, makeState, stateActor } from './fixtures.js';
 import { suiteStore } from './suite-helpers.js';
 
-const NEW_CONTRACT_FIELDS = [
+/** The contract's new questions, each absent until answered. */
+export const NEW_CONTRACT_FIELDS = [
   'populationCovered',
   'riskBasedContract',
   'contractExecutionStatus',

@@ -1,0 +1,95 @@
+/**
+ * Existing data meets the review's form questions: a PostgreSQL database of the version before
+ * migration 0006 keeps its packages and programs readable exactly as they were, with none of
+ * the new answers, and takes forms answering them once migrated.
+ */
+import { randomUUID } from 'node:crypto';
+import { Migrator, sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { openPglite } from '../../src/store/postgres/postgres-client.js';
+import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
+import { migrationProvider } from '../../src/store/postgres/postgres-migrations/index.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { cmsActor, draft, fullFormData, makeState, stateActor, submitted } from '../conformance/fixtures.js';
+import { NEW_CONTRACT_FIELDS } from '../conformance/form-fields-conformance.js';
+import { drive } from '../support/store-commands.js';
+
+const NEW_COLUMNS = [
+  'is_rate_program',
+  'population_covered',
+  'risk_based_contract',
+  'contract_execution_status',
+  'dsnp_contract',
+  'modified_provisions',
+  'unmodified_provisions',
+  'capitation_type',
+  'medicaid_populations',
+];
+
+describe('PostgreSQL migration 0006-review-form-fields', () => {
+  it('keeps packages of the previous version readable, then stores the new answers', async () => {
+    const handle = await openPglite();
+    try {
+      await migrateToLatest(handle.db);
+      const migrator = new Migrator({
+        db: handle.db,
+        provider: migrationProvider,
+        migrationTableName: 'carepack_migrations',
+      });
+      const columns = async () =>
+        (
+          await sql<{ column_name: string }>`select column_name from information_schema.columns
+            where column_name in (${sql.join(NEW_COLUMNS)})`.execute(handle.db)
+        ).rows.map((r) => r.column_name);
+
+      // Packages as the previous version wrote them: none of the new answers (NULL columns).
+      const store = drive(createPostgresStore({ db: handle.db }));
+      const state = makeState('MV', ['PMAP', 'MSHO']);
+      await store.upsertStates([state]);
+      const form = fullFormData(state);
+      const old = { ...form, rateCertifications: form.rateCertifications.map(withoutRateAnswers) };
+      for (const field of NEW_CONTRACT_FIELDS) delete old[field];
+      const actor = stateActor();
+      const sent = await submitted(store, state, actor);
+      const held = await store.createDraft({ id: randomUUID(), stateCode: state.code, formData: old, actor });
+      const before = [await store.getPackage(sent.id), await store.getPackage(held.id)];
+      expect(before[1]!.revisions[0]!.formData).toEqual(old);
+      const statesBefore = await store.listStates();
+
+      // Back to the previous version's schema (the columns dropped), then the upgrade.
+      const down = await migrator.migrateTo('0005-user-session-generation');
+      expect(down.results?.map((r) => [r.migrationName, r.status])).toEqual([
+        ['0006-review-form-fields', 'Success'],
+      ]);
+      expect(await columns()).toEqual([]);
+      expect((await migrateToLatest(handle.db)).applied).toEqual(['0006-review-form-fields']);
+      expect((await columns()).sort()).toEqual([...NEW_COLUMNS].sort());
+      expect([await store.getPackage(sent.id), await store.getPackage(held.id)]).toEqual(before);
+      expect(await store.listStates()).toEqual(statesBefore);
+
+      // The upgraded database takes the new answers, on an old draft and through an unlock.
+      const answered = await store.updateDraft(held.id, {
+        expectedVersion: held.version,
+        formData: form,
+        actor,
+      });
+      expect((await store.getPackage(answered.id)).revisions[0]!.formData).toEqual(form);
+      const unlocked = await store.unlock(sent.id, {
+        expectedVersion: sent.version,
+        actor: cmsActor(),
+        reason: 'r',
+      });
+      expect(unlocked.revisions[1]!.formData).toEqual(before[0]!.revisions[0]!.formData);
+      await draft(store, state, actor);
+    } finally {
+      await handle.close();
+    }
+  }, 180_000); // PGlite starts and migrates slowly on a busy machine
+});
+
+function withoutRateAnswers<T extends { capitationType?: unknown; medicaidPopulations?: unknown }>(
+  rate: T,
+): T {
+  const { capitationType: _c, medicaidPopulations: _m, ...rest } = rate;
+  return rest as T;
+}
