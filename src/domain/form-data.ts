@@ -35,6 +35,11 @@ export const ITEMS_BEING_AMENDED = [
   'OTHER',
 ] as const;
 export const RATE_TYPES = ['NEW', 'AMENDMENT'] as const;
+
+/** The codes of a code → label list, typed as a non-empty tuple (as `z.enum` takes them). */
+function keysOf<K extends string>(labels: Record<K, string>): [K, ...K[]] {
+  return Object.keys(labels) as [K, ...K[]];
+}
 export const POPULATIONS_COVERED = ['MEDICAID', 'CHIP', 'MEDICAID_AND_CHIP'] as const;
 export const CONTRACT_EXECUTION_STATUSES = ['EXECUTED', 'UNEXECUTED'] as const;
 export const CAPITATION_TYPES = ['RATE_CELL', 'RATE_RANGE'] as const;
@@ -69,10 +74,7 @@ export const MODIFIED_PROVISIONS = {
   MEDICAL_LOSS_RATIO: 'Medical loss ratio standards (42 CFR 438.8)',
 } as const;
 export type ModifiedProvision = keyof typeof MODIFIED_PROVISIONS;
-export const MODIFIED_PROVISION_KEYS = Object.keys(MODIFIED_PROVISIONS) as [
-  ModifiedProvision,
-  ...ModifiedProvision[],
-];
+export const MODIFIED_PROVISION_KEYS = keysOf(MODIFIED_PROVISIONS);
 
 /**
  * The Medicaid populations a rate certification covers where D-SNP applies, as CMS lists them:
@@ -84,10 +86,8 @@ export const MEDICAID_POPULATIONS = {
   MEDICARE_MEDICAID_WITHOUT_DSNP: 'Medicare-Medicaid dual eligible individuals not enrolled through a D-SNP',
 } as const;
 export type MedicaidPopulation = keyof typeof MEDICAID_POPULATIONS;
-export const MEDICAID_POPULATION_KEYS = Object.keys(MEDICAID_POPULATIONS) as [
-  MedicaidPopulation,
-  ...MedicaidPopulation[],
-];
+export const MEDICAID_POPULATION_KEYS = keysOf(MEDICAID_POPULATIONS);
+
 export const ACTUARIAL_FIRMS = [
   'MERCER',
   'MILLIMAN',
@@ -114,25 +114,18 @@ export const IsoDateSchema = z
   }, 'is not a real calendar date');
 
 /** A list of enum values without repeats. */
-function setOf<T extends readonly [string, ...string[]]>(values: T) {
+function distinctOf<T extends readonly [string, ...string[]]>(values: T) {
   return z
     .array(z.enum(values))
     .max(values.length)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a value')
-    .default([]);
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
 }
-
+const setOf = <T extends readonly [string, ...string[]]>(values: T) => distinctOf(values).default([]);
 /**
  * Like `setOf`, but absent until answered: for questions added after drafts existed, so a
  * draft made before them reads back as it was written, on every store.
  */
-function optionalSetOf<T extends readonly [string, ...string[]]>(values: T) {
-  return z
-    .array(z.enum(values))
-    .max(values.length)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a value')
-    .optional();
-}
+const optionalSetOf = <T extends readonly [string, ...string[]]>(values: T) => distinctOf(values).optional();
 
 const shortText = storableString().max(200);
 
