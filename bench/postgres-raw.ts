@@ -32,7 +32,7 @@ const CHILDREN = {
   revision_programs: 'revision_id, position, program_id',
   state_contacts: 'revision_id, position, name, title, email',
   rate_certifications:
-    'revision_id, id, position, rate_type, rate_date_start, rate_date_end, rate_date_certified, effective_date_start, effective_date_end',
+    'revision_id, id, position, rate_type, rate_date_start, rate_date_end, rate_date_certified, effective_date_start, effective_date_end, capitation_type, medicaid_populations',
   rate_programs: 'revision_id, rate_id, position, program_id',
   certifying_actuaries:
     'revision_id, rate_id, position, name, title, email, actuarial_firm, actuarial_firm_other',
@@ -46,7 +46,8 @@ const COLUMN_LISTS: Record<string, string> = {
     'id, state_code, state_number, status, version, created_at, updated_at, initially_submitted_at, revision_count, cms_updated_at, cms_revision_count',
   revisions: `id, package_id, number, created_at, submission_type, submission_description, contract_type,
     contract_date_start, contract_date_end, managed_care_entities, federal_authorities, items_being_amended,
-    other_item_being_amended, related_to_covid19, actuary_communication_preference, submitted_at,
+    other_item_being_amended, related_to_covid19, actuary_communication_preference, population_covered,
+    risk_based_contract, contract_execution_status, dsnp_contract, modified_provisions, unmodified_provisions, submitted_at,
     submitted_by_id, submitted_by_email, submitted_by_role, submit_reason, unlocked_at, unlocked_by_id,
     unlocked_by_email, unlocked_by_role, unlock_reason`,
   ...CHILDREN,
@@ -93,6 +94,8 @@ function childValues(
       rc.rateDateCertified ?? null,
       rc.effectiveDateStart ?? null,
       rc.effectiveDateEnd ?? null,
+      rc.capitationType ?? null,
+      rc.medicaidPopulations ?? null,
     ]),
     rate_programs: rates.flatMap((rc) => rc.rateProgramIds.map((p, i) => [revisionId, rc.id, i, p])),
     certifying_actuaries: rates.flatMap((rc) =>
@@ -161,6 +164,9 @@ export function rawPostgresOps(pool: pg.Pool) {
         const n = (counter.rows[0] as { last_number: number }).last_number;
         const at = new Date().toISOString();
         const revisionId = randomUUID();
+        // Modified provisions: the ones answered yes, then no (NULL when unanswered).
+        const answers = f.modifiedProvisions && Object.entries(f.modifiedProvisions);
+        const answered = (yes: boolean) => answers?.filter(([, a]) => a === yes).map(([p]) => p) ?? null;
         // Package, revision, child rows and audit event in one statement of WITH parts.
         const parts: [string, unknown[][]][] = [
           ['packages', [[id, stateCode, n, 'DRAFT', 1, at, at, null, 1, null, null]]],
@@ -183,6 +189,12 @@ export function rawPostgresOps(pool: pg.Pool) {
                 f.otherItemBeingAmended ?? null,
                 f.relatedToCovid19 ?? null,
                 f.actuaryCommunicationPreference ?? null,
+                f.populationCovered ?? null,
+                f.riskBasedContract ?? null,
+                f.contractExecutionStatus ?? null,
+                f.dsnpContract ?? null,
+                answered(true),
+                answered(false),
                 ...Array.from({ length: 10 }, () => null),
               ],
             ],

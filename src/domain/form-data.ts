@@ -35,6 +35,59 @@ export const ITEMS_BEING_AMENDED = [
   'OTHER',
 ] as const;
 export const RATE_TYPES = ['NEW', 'AMENDMENT'] as const;
+
+/** The codes of a code → label list, typed as a non-empty tuple (as `z.enum` takes them). */
+function keysOf<K extends string>(labels: Record<K, string>): [K, ...K[]] {
+  return Object.keys(labels) as [K, ...K[]];
+}
+export const POPULATIONS_COVERED = ['MEDICAID', 'CHIP', 'MEDICAID_AND_CHIP'] as const;
+export const CONTRACT_EXECUTION_STATUSES = ['EXECUTED', 'UNEXECUTED'] as const;
+export const CAPITATION_TYPES = ['RATE_CELL', 'RATE_RANGE'] as const;
+
+/**
+ * The provisions CMS asks about, yes or no, when a managed-care contract is amended: the
+ * areas its contract review checks, then the 42 CFR 438 payment and oversight items a reviewer
+ * triages by (each label names its section). One list, so the form, the stores' CHECK
+ * constraints and the review page never disagree.
+ */
+export const MODIFIED_PROVISIONS = {
+  BENEFITS_PROVIDED: 'Benefits provided',
+  CAPITATION_RATES: 'Capitation rates',
+  ENCOUNTER_DATA: 'Encounter data',
+  ENROLLEE_ACCESS: 'Enrollee access',
+  ENROLLMENT_PROCESS: 'Enrollment process',
+  FINANCIAL_INCENTIVES: 'Financial incentives',
+  GEO_AREA_SERVED: 'Geographic area served',
+  GRIEVANCES_AND_APPEALS: 'Grievances and appeals system',
+  LENGTH_OF_CONTRACT_PERIOD: 'Length of the contract period',
+  NON_RISK_PAYMENTS: 'Non-risk payment arrangements',
+  PROGRAM_INTEGRITY: 'Program integrity',
+  QUALITY_STANDARDS: 'Quality standards',
+  RISK_SHARING_MECHANISM: 'Risk-sharing mechanism',
+  INCENTIVE_ARRANGEMENTS: 'Incentive arrangements (42 CFR 438.6(b)(2))',
+  WITHHOLD_ARRANGEMENTS: 'Withhold arrangements (42 CFR 438.6(b)(3))',
+  STATE_DIRECTED_PAYMENTS: 'State directed payments (42 CFR 438.6(c))',
+  PASS_THROUGH_PAYMENTS: 'Pass-through payments (42 CFR 438.6(d))',
+  PAYMENTS_FOR_IMD_STAYS: 'Payments to MCOs and PIHPs for enrollees in an IMD (42 CFR 438.6(e))',
+  IN_LIEU_OF_SERVICES: 'In lieu of services and settings (42 CFR 438.3(e)(2))',
+  NETWORK_ADEQUACY: 'Network adequacy standards (42 CFR 438.68)',
+  MEDICAL_LOSS_RATIO: 'Medical loss ratio standards (42 CFR 438.8)',
+} as const;
+export type ModifiedProvision = keyof typeof MODIFIED_PROVISIONS;
+export const MODIFIED_PROVISION_KEYS = keysOf(MODIFIED_PROVISIONS);
+
+/**
+ * The Medicaid populations a rate certification covers where D-SNP applies, as CMS lists them:
+ * dual eligibles enrolled in a D-SNP, Medicaid-only enrollees, and dual eligibles not in a D-SNP.
+ */
+export const MEDICAID_POPULATIONS = {
+  MEDICARE_MEDICAID_WITH_DSNP: 'Medicare-Medicaid dual eligible individuals enrolled through a D-SNP',
+  MEDICAID_ONLY: 'Medicaid-only',
+  MEDICARE_MEDICAID_WITHOUT_DSNP: 'Medicare-Medicaid dual eligible individuals not enrolled through a D-SNP',
+} as const;
+export type MedicaidPopulation = keyof typeof MEDICAID_POPULATIONS;
+export const MEDICAID_POPULATION_KEYS = keysOf(MEDICAID_POPULATIONS);
+
 export const ACTUARIAL_FIRMS = [
   'MERCER',
   'MILLIMAN',
@@ -61,13 +114,18 @@ export const IsoDateSchema = z
   }, 'is not a real calendar date');
 
 /** A list of enum values without repeats. */
-function setOf<T extends readonly [string, ...string[]]>(values: T) {
+function distinctOf<T extends readonly [string, ...string[]]>(values: T) {
   return z
     .array(z.enum(values))
     .max(values.length)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a value')
-    .default([]);
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
 }
+const setOf = <T extends readonly [string, ...string[]]>(values: T) => distinctOf(values).default([]);
+/**
+ * Like `setOf`, but absent until answered: for questions added after drafts existed, so a
+ * draft made before them reads back as it was written, on every store.
+ */
+const optionalSetOf = <T extends readonly [string, ...string[]]>(values: T) => distinctOf(values).optional();
 
 const shortText = storableString().max(200);
 
@@ -97,6 +155,8 @@ export const RateCertificationSchema = z.object({
   effectiveDateStart: IsoDateSchema.optional(),
   effectiveDateEnd: IsoDateSchema.optional(),
   certifyingActuaries: z.array(ActuarySchema).max(MAX_ACTUARIES).default([]),
+  capitationType: z.enum(CAPITATION_TYPES).optional(),
+  medicaidPopulations: optionalSetOf(MEDICAID_POPULATION_KEYS),
 });
 export type RateCertification = z.infer<typeof RateCertificationSchema>;
 
@@ -116,6 +176,13 @@ export const FormDataSchema = z.object({
   itemsBeingAmended: setOf(ITEMS_BEING_AMENDED),
   otherItemBeingAmended: storableString().max(1000).optional(),
   relatedToCovid19: z.boolean().optional(),
+  // Added with the review (issue 11): optional, so drafts made before them stay valid as stored.
+  populationCovered: z.enum(POPULATIONS_COVERED).optional(),
+  riskBasedContract: z.boolean().optional(),
+  contractExecutionStatus: z.enum(CONTRACT_EXECUTION_STATUSES).optional(),
+  dsnpContract: z.boolean().optional(),
+  /** For an amendment: each provision answered yes (modified) or no; unanswered ones are absent. */
+  modifiedProvisions: z.partialRecord(z.enum(MODIFIED_PROVISION_KEYS), z.boolean()).optional(),
   rateCertifications: z
     .array(RateCertificationSchema)
     .max(MAX_RATE_CERTIFICATIONS)

@@ -10,6 +10,8 @@ export const ProgramSchema = z.object({
   /** Short name used in package names, e.g. `PMAP`. */
   name: storableString().min(1).max(100),
   fullName: storableString().min(1).max(300),
+  /** A program that exists only for rate certifications: it never renames a package. */
+  isRateProgram: z.boolean().optional(),
 });
 export type Program = z.infer<typeof ProgramSchema>;
 

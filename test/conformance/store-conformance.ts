@@ -15,6 +15,7 @@ import { runConcurrencyConformance } from './concurrency-conformance.js';
 import { runCountersConformance } from './counters-conformance.js';
 import { runDraftsConformance } from './drafts-conformance.js';
 import { stateCodes } from './fixtures.js';
+import { runFormFieldsConformance } from './form-fields-conformance.js';
 import { runImportConformance } from './import-conformance.js';
 import { runListsConformance } from './lists-conformance.js';
 import { runMaintenanceConformance } from './maintenance-conformance.js';
@@ -56,6 +57,7 @@ export function runStoreConformance(options: ConformanceOptions) {
     runImportConformance(() => store, nextCode);
     runReferenceConformance(() => store, nextCode);
     runDraftsConformance(() => store, nextCode, records);
+    runFormFieldsConformance(() => store, nextCode);
     runTransitionsConformance(() => store, nextCode);
     runListsConformance(() => store, nextCode);
     runAuditConformance(() => store, nextCode);

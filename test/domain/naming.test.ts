@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { formatStateNumber, packageName, programNamePart } from '../../src/domain/index.js';
+import {
+  formatStateNumber,
+  packageName,
+  programNamePart,
+  rateCertificationName,
+} from '../../src/domain/index.js';
 
 const p = (...names: string[]) => names.map((name) => ({ name }));
 
@@ -70,6 +75,67 @@ describe('packageName: program part', () => {
     expect(programNamePart('Dental Plus')).toBe('DENTAL-PLUS');
     expect(programNamePart(' EBCI/Tribal Option ')).toBe('EBCITRIBAL-OPTION');
     expect(programNamePart('ß')).toBe('');
+  });
+});
+
+describe('packageName: rate-only programs', () => {
+  test('a rate-only program never names the package', () => {
+    const programs = [{ name: 'Acute' }, { name: 'MLTSS', isRateProgram: true }];
+    expect(packageName('NJ', programs, 5)).toBe('NJ-ACUTE-0005');
+  });
+
+  test('a package of rate-only programs only is named by state and number', () => {
+    expect(packageName('NM', [{ name: 'BH', isRateProgram: true }], 2)).toBe('NM-0002');
+  });
+
+  test('isRateProgram false or absent names the package as before', () => {
+    expect(packageName('MN', [{ name: 'PMAP', isRateProgram: false }, { name: 'MSHO' }], 3)).toBe(
+      'MN-MSHO-PMAP-0003',
+    );
+  });
+});
+
+describe('rateCertificationName', () => {
+  const base = {
+    rateType: 'NEW' as const,
+    rateDateStart: '2027-01-01',
+    rateDateEnd: '2027-12-31',
+    rateDateCertified: '2026-10-01',
+  };
+
+  test('a new rate: MCR-{STATE}-{PROGRAMS}-{start}-{end}-CERTIFICATION-{certified}', () => {
+    expect(rateCertificationName('MN', p('PMAP', 'MSHO'), base)).toBe(
+      'MCR-MN-MSHO-PMAP-20270101-20271231-CERTIFICATION-20261001',
+    );
+  });
+
+  test('an amendment is dated by its effective period', () => {
+    const amendment = {
+      ...base,
+      rateType: 'AMENDMENT' as const,
+      effectiveDateStart: '2027-04-01',
+      effectiveDateEnd: '2027-12-31',
+    };
+    expect(rateCertificationName('MN', p('PMAP'), amendment)).toBe(
+      'MCR-MN-PMAP-20270401-20271231-AMENDMENT-20261001',
+    );
+  });
+
+  test('programs are joined as the package name joins them, rate-only programs kept', () => {
+    const programs = [
+      { name: 'Dental Plus' },
+      { name: 'MLTSS', isRateProgram: true },
+      { name: 'dental plus' },
+    ];
+    expect(rateCertificationName('NJ', programs, base)).toBe(
+      'MCR-NJ-DENTAL-PLUS-MLTSS-20270101-20271231-CERTIFICATION-20261001',
+    );
+  });
+
+  test('a date not yet given reads UNKNOWN, never a shifted name', () => {
+    expect(rateCertificationName('MN', p('PMAP'), { rateType: 'NEW', rateDateStart: '2027-01-01' })).toBe(
+      'MCR-MN-PMAP-20270101-UNKNOWN-CERTIFICATION-UNKNOWN',
+    );
   });
 });
 

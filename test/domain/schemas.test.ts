@@ -17,6 +17,10 @@ import {
   MAX_DOCUMENTS_PER_REVISION,
   MAX_PROGRAMS,
   MAX_RATE_CERTIFICATIONS,
+  MEDICAID_POPULATION_KEYS,
+  MEDICAID_POPULATIONS,
+  MODIFIED_PROVISION_KEYS,
+  MODIFIED_PROVISIONS,
   UserSchema,
 } from '../../src/domain/index.js';
 import {
@@ -193,6 +197,69 @@ describe('FormDataSchema', () => {
     expect(
       issuePaths(FormDataSchema.safeParse({ submissionType: 'CONTRACT_ONLY', [field]: values })),
     ).toContain(field);
+  });
+
+  test('the review questions stay absent until answered: a draft made before them parses unchanged', () => {
+    const parsed = FormDataSchema.parse({
+      submissionType: 'CONTRACT_AND_RATES',
+      rateCertifications: [{ id: RATE_1 }],
+    });
+    for (const field of [
+      'populationCovered',
+      'riskBasedContract',
+      'contractExecutionStatus',
+      'dsnpContract',
+      'modifiedProvisions',
+    ])
+      expect(parsed).not.toHaveProperty(field);
+    expect(parsed.rateCertifications[0]).not.toHaveProperty('capitationType');
+    expect(parsed.rateCertifications[0]).not.toHaveProperty('medicaidPopulations');
+  });
+
+  test('every provision and population is accepted, answered either way', () => {
+    const input = {
+      submissionType: 'CONTRACT_AND_RATES' as const,
+      populationCovered: 'CHIP' as const,
+      riskBasedContract: true,
+      contractExecutionStatus: 'EXECUTED' as const,
+      dsnpContract: false,
+      modifiedProvisions: Object.fromEntries(MODIFIED_PROVISION_KEYS.map((p, i) => [p, i % 3 === 0])),
+      rateCertifications: [
+        {
+          id: RATE_1,
+          capitationType: 'RATE_CELL' as const,
+          medicaidPopulations: [...MEDICAID_POPULATION_KEYS],
+        },
+      ],
+    };
+    expect(FormDataSchema.parse(input)).toMatchObject(input);
+    expect(Object.keys(MODIFIED_PROVISIONS)).toEqual(MODIFIED_PROVISION_KEYS);
+    expect(Object.keys(MEDICAID_POPULATIONS)).toEqual(MEDICAID_POPULATION_KEYS);
+  });
+
+  test.each([
+    [{ populationCovered: 'MEDICARE' }, 'populationCovered'],
+    [{ riskBasedContract: 'yes' }, 'riskBasedContract'],
+    [{ contractExecutionStatus: 'SIGNED' }, 'contractExecutionStatus'],
+    [{ dsnpContract: 1 }, 'dsnpContract'],
+    [{ modifiedProvisions: { EVERYTHING: true } }, 'modifiedProvisions'],
+    [{ modifiedProvisions: { BENEFITS_PROVIDED: 'yes' } }, 'modifiedProvisions.BENEFITS_PROVIDED'],
+    [
+      { rateCertifications: [{ id: RATE_1, capitationType: 'RATE_BAND' }] },
+      'rateCertifications.0.capitationType',
+    ],
+    [
+      { rateCertifications: [{ id: RATE_1, medicaidPopulations: ['MEDICARE_ONLY'] }] },
+      'rateCertifications.0.medicaidPopulations.0',
+    ],
+    [
+      { rateCertifications: [{ id: RATE_1, medicaidPopulations: ['MEDICAID_ONLY', 'MEDICAID_ONLY'] }] },
+      'rateCertifications.0.medicaidPopulations',
+    ],
+  ])('rejects the review answer %j at %s', (answer, path) => {
+    expect(
+      issuePaths(FormDataSchema.safeParse({ submissionType: 'CONTRACT_AND_RATES', ...answer })),
+    ).toContain(path);
   });
 
   test('rejects a program picked twice', () => {

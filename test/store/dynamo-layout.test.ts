@@ -10,6 +10,8 @@ import {
   MAX_CONTACTS,
   MAX_PROGRAMS,
   MAX_RATE_CERTIFICATIONS,
+  MEDICAID_POPULATION_KEYS,
+  MODIFIED_PROVISION_KEYS,
 } from '../../src/domain/index.js';
 import { counterKey } from '../../src/store/dynamo/dynamo-keys.js';
 import { revisionToItem } from '../../src/store/dynamo/dynamo-marshal.js';
@@ -85,9 +87,16 @@ describe('DynamoDB layout', () => {
       contractType: 'AMENDMENT',
       itemsBeingAmended: ['OTHER'],
       otherItemBeingAmended: long(1000),
+      populationCovered: 'MEDICAID_AND_CHIP',
+      riskBasedContract: true,
+      contractExecutionStatus: 'UNEXECUTED',
+      dsnpContract: true,
+      modifiedProvisions: Object.fromEntries(MODIFIED_PROVISION_KEYS.map((p) => [p, true])),
       rateCertifications: Array.from({ length: MAX_RATE_CERTIFICATIONS }, () => ({
         id: randomUUID(),
         rateProgramIds: programIds,
+        capitationType: 'RATE_RANGE',
+        medicaidPopulations: [...MEDICAID_POPULATION_KEYS],
         certifyingActuaries: Array.from({ length: MAX_ACTUARIES }, () => ({
           name: long(200),
           title: long(200),

@@ -27,6 +27,11 @@ export function completeForm(
     managedCareEntities: ['MCO'],
     federalAuthorities: ['STATE_PLAN', 'WAIVER_1115'],
     relatedToCovid19: false,
+    populationCovered: 'MEDICAID',
+    riskBasedContract: true,
+    contractExecutionStatus: 'EXECUTED',
+    dsnpContract: true,
+    modifiedProvisions: { BENEFITS_PROVIDED: true, CAPITATION_RATES: false, STATE_DIRECTED_PAYMENTS: true },
     rateCertifications: [
       {
         id: rateId,
@@ -35,6 +40,8 @@ export function completeForm(
         rateDateStart: '2027-01-01',
         rateDateEnd: '2027-12-31',
         rateDateCertified: '2026-10-01',
+        capitationType: 'RATE_CELL',
+        medicaidPopulations: ['MEDICARE_MEDICAID_WITH_DSNP', 'MEDICAID_ONLY'],
         certifyingActuaries: [
           { name: 'Ada Actuary', title: 'FSA', email: 'ada@mercer.example.com', actuarialFirm: 'MERCER' },
         ],

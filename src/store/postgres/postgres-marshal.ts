@@ -8,6 +8,7 @@ import {
   type Package,
   type PackageDocument,
   type PackageSummary,
+  type Program,
   type RateCertification,
   type Revision,
   type Role,
@@ -40,7 +41,15 @@ export function programRows(state: State): Insertable<ProgramsTable>[] {
     position,
     name: p.name,
     full_name: p.fullName,
+    is_rate_program: p.isRateProgram ?? null,
   }));
+}
+
+/** A program row as the domain's program (the flag absent when it was never set). */
+export function programFromRow(p: Row<ProgramsTable>): Program {
+  const program: Program = { id: p.id, name: p.name, fullName: p.full_name };
+  setIf(program, 'isRateProgram', p.is_rate_program);
+  return program;
 }
 
 export function packageRow(pkg: Package): Insertable<PackagesTable> {
@@ -80,6 +89,26 @@ function actionColumns(prefix: 'submitted' | 'unlocked', reasonColumn: string, i
   };
 }
 
+type ModifiedProvisions = NonNullable<FormData['modifiedProvisions']>;
+
+/** Yes/no answers per provision as two sets: the provisions answered yes, those answered no. */
+export function provisionColumns(answers: ModifiedProvisions | undefined) {
+  if (!answers) return { modified_provisions: null, unmodified_provisions: null };
+  const entries = Object.entries(answers) as [keyof ModifiedProvisions, boolean][];
+  return {
+    modified_provisions: entries.filter(([, yes]) => yes).map(([provision]) => provision),
+    unmodified_provisions: entries.filter(([, yes]) => !yes).map(([provision]) => provision),
+  };
+}
+
+function provisionsFrom(modified: string[] | null, unmodified: string[] | null): ModifiedProvisions | null {
+  if (modified === null || unmodified === null) return null;
+  const answers: Record<string, boolean> = {};
+  for (const provision of modified) answers[provision] = true;
+  for (const provision of unmodified) answers[provision] = false;
+  return answers as ModifiedProvisions;
+}
+
 export function revisionRows(packageId: string, r: Revision): RevisionRows {
   const f = r.formData;
   const revision_id = r.id;
@@ -100,6 +129,11 @@ export function revisionRows(packageId: string, r: Revision): RevisionRows {
       other_item_being_amended: f.otherItemBeingAmended ?? null,
       related_to_covid19: f.relatedToCovid19 ?? null,
       actuary_communication_preference: f.actuaryCommunicationPreference ?? null,
+      population_covered: f.populationCovered ?? null,
+      risk_based_contract: f.riskBasedContract ?? null,
+      contract_execution_status: f.contractExecutionStatus ?? null,
+      dsnp_contract: f.dsnpContract ?? null,
+      ...provisionColumns(f.modifiedProvisions),
       ...actionColumns('submitted', 'submit_reason', r.submitInfo),
       ...actionColumns('unlocked', 'unlock_reason', r.unlockInfo),
     } as Insertable<RevisionsTable>,
@@ -115,6 +149,8 @@ export function revisionRows(packageId: string, r: Revision): RevisionRows {
       rate_date_certified: rc.rateDateCertified ?? null,
       effective_date_start: rc.effectiveDateStart ?? null,
       effective_date_end: rc.effectiveDateEnd ?? null,
+      capitation_type: rc.capitationType ?? null,
+      medicaid_populations: rc.medicaidPopulations ?? null,
     })),
     ratePrograms: f.rateCertifications.flatMap((rc) =>
       rc.rateProgramIds.map((program_id, position) => ({
@@ -226,6 +262,8 @@ export function assemblePackage(
     setIf(rate, 'rateDateCertified', rc.rate_date_certified);
     setIf(rate, 'effectiveDateStart', rc.effective_date_start);
     setIf(rate, 'effectiveDateEnd', rc.effective_date_end);
+    setIf(rate, 'capitationType', rc.capitation_type as RateCertification['capitationType']);
+    setIf(rate, 'medicaidPopulations', rc.medicaid_populations as RateCertification['medicaidPopulations']);
     rate.certifyingActuaries = (actuaries.get(key) ?? EMPTY).map((a) => {
       const actuary = {
         name: a.name,
@@ -270,6 +308,11 @@ export function assemblePackage(
     f.itemsBeingAmended = r.items_being_amended as FormData['itemsBeingAmended'];
     setIf(f, 'otherItemBeingAmended', r.other_item_being_amended);
     setIf(f, 'relatedToCovid19', r.related_to_covid19);
+    setIf(f, 'populationCovered', r.population_covered as FormData['populationCovered']);
+    setIf(f, 'riskBasedContract', r.risk_based_contract);
+    setIf(f, 'contractExecutionStatus', r.contract_execution_status as FormData['contractExecutionStatus']);
+    setIf(f, 'dsnpContract', r.dsnp_contract);
+    setIf(f, 'modifiedProvisions', provisionsFrom(r.modified_provisions, r.unmodified_provisions));
     f.rateCertifications = (rates.get(r.id) ?? EMPTY).map((rc) => rateFrom(r.id, rc));
     f.stateContacts = (contacts.get(r.id) ?? EMPTY).map((s) => ({
       name: s.name,

@@ -4,7 +4,7 @@ import { assertStorableText, isUuid, type State, type StateCode, type User } fro
 import { notFound } from '../errors.js';
 import type { Store } from '../store.js';
 import { FOREIGN_KEY_VIOLATION, isPgCode, pgError } from './postgres-errors.js';
-import { programRows } from './postgres-marshal.js';
+import { programFromRow, programRows } from './postgres-marshal.js';
 import type { Database, UsersTable } from './postgres-schema.js';
 import { inTransaction } from './postgres-transaction.js';
 
@@ -66,9 +66,7 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
       return states.map((s) => ({
         code: s.code,
         name: s.name,
-        programs: programs
-          .filter((p) => p.state_code === s.code)
-          .map((p) => ({ id: p.id, name: p.name, fullName: p.full_name })),
+        programs: programs.filter((p) => p.state_code === s.code).map(programFromRow),
       }));
     },
     async getState(code: StateCode) {
@@ -83,7 +81,7 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
       return {
         code: state.code,
         name: state.name,
-        programs: programs.map((p) => ({ id: p.id, name: p.name, fullName: p.full_name })),
+        programs: programs.map(programFromRow),
       };
     },
     async upsertUsers(users: readonly User[]) {

@@ -17,6 +17,7 @@ export interface ProgramsTable {
   position: number;
   name: string;
   full_name: string;
+  is_rate_program: boolean | null;
 }
 export interface UsersTable {
   id: string;
@@ -62,6 +63,13 @@ export interface RevisionsTable {
   other_item_being_amended: string | null;
   related_to_covid19: boolean | null;
   actuary_communication_preference: string | null;
+  population_covered: string | null;
+  risk_based_contract: boolean | null;
+  contract_execution_status: string | null;
+  dsnp_contract: boolean | null;
+  /** The provisions answered yes, and those answered no; both NULL until answered (migration 0006). */
+  modified_provisions: string[] | null;
+  unmodified_provisions: string[] | null;
   submitted_at: NullableTimestamp;
   submitted_by_id: string | null;
   submitted_by_email: string | null;
@@ -95,6 +103,8 @@ export interface RateCertificationsTable {
   rate_date_certified: string | null;
   effective_date_start: string | null;
   effective_date_end: string | null;
+  capitation_type: string | null;
+  medicaid_populations: string[] | null;
 }
 export interface RateProgramsTable {
   revision_id: string;

@@ -4,6 +4,7 @@ import * as revisionProgramsByProgram from './0002-revision-programs-by-program.
 import * as submittedRevisionChildrenImmutable from './0003-submitted-revision-children-immutable.js';
 import * as cmsView from './0004-cms-view.js';
 import * as userSessionGeneration from './0005-user-session-generation.js';
+import * as reviewFormFields from './0006-review-form-fields.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-submitted-revision-children-immutable': submittedRevisionChildrenImmutable,
   '0004-cms-view': cmsView,
   '0005-user-session-generation': userSessionGeneration,
+  '0006-review-form-fields': reviewFormFields,
 };
 
 export const migrationProvider: MigrationProvider = {
