@@ -18,22 +18,6 @@ export const FEDERAL_AUTHORITIES = [
   'BENCHMARK',
   'TITLE_XXI',
 ] as const;
-export const ITEMS_BEING_AMENDED = [
-  'BENEFITS_PROVIDED',
-  'CAPITATION_RATES',
-  'ENCOUNTER_DATA',
-  'ENROLLEE_ACCESS',
-  'ENROLLMENT_PROCESS',
-  'FINANCIAL_INCENTIVES',
-  'GEO_AREA_SERVED',
-  'GRIEVANCES_AND_APPEALS_SYSTEM',
-  'LENGTH_OF_CONTRACT_PERIOD',
-  'NON_RISK_PAYMENT',
-  'PROGRAM_INTEGRITY',
-  'QUALITY_STANDARDS',
-  'RISK_SHARING_MECHANISM',
-  'OTHER',
-] as const;
 export const RATE_TYPES = ['NEW', 'AMENDMENT'] as const;
 
 /** The codes of a code → label list, typed as a non-empty tuple (as `z.enum` takes them). */
@@ -45,12 +29,11 @@ export const CONTRACT_EXECUTION_STATUSES = ['EXECUTED', 'UNEXECUTED'] as const;
 export const CAPITATION_TYPES = ['RATE_CELL', 'RATE_RANGE'] as const;
 
 /**
- * The provisions CMS asks about, yes or no, when a managed-care contract is amended: the
- * areas its contract review checks, then the 42 CFR 438 payment and oversight items a reviewer
- * triages by (each label names its section). One list, so the form, the stores' CHECK
- * constraints and the review page never disagree.
+ * The provisions of a managed-care contract that CMS's contract review checks. The amendment
+ * checklist (`itemsBeingAmended`) and the yes/no answers (`modifiedProvisions`) share these
+ * codes, so the two never disagree on what a provision is called.
  */
-export const MODIFIED_PROVISIONS = {
+const CONTRACT_REVIEW_PROVISIONS = {
   BENEFITS_PROVIDED: 'Benefits provided',
   CAPITATION_RATES: 'Capitation rates',
   ENCOUNTER_DATA: 'Encounter data',
@@ -58,12 +41,29 @@ export const MODIFIED_PROVISIONS = {
   ENROLLMENT_PROCESS: 'Enrollment process',
   FINANCIAL_INCENTIVES: 'Financial incentives',
   GEO_AREA_SERVED: 'Geographic area served',
-  GRIEVANCES_AND_APPEALS: 'Grievances and appeals system',
+  GRIEVANCES_AND_APPEALS_SYSTEM: 'Grievances and appeals system',
   LENGTH_OF_CONTRACT_PERIOD: 'Length of the contract period',
-  NON_RISK_PAYMENTS: 'Non-risk payment arrangements',
+  NON_RISK_PAYMENT: 'Non-risk payment arrangements',
   PROGRAM_INTEGRITY: 'Program integrity',
   QUALITY_STANDARDS: 'Quality standards',
   RISK_SHARING_MECHANISM: 'Risk-sharing mechanism',
+} as const;
+type ContractReviewProvision = keyof typeof CONTRACT_REVIEW_PROVISIONS;
+
+/** What an amendment changes, as a checklist: the contract-review provisions, or something else. */
+export const ITEMS_BEING_AMENDED = [...keysOf(CONTRACT_REVIEW_PROVISIONS), 'OTHER'] as [
+  ContractReviewProvision | 'OTHER',
+  ...(ContractReviewProvision | 'OTHER')[],
+];
+
+/**
+ * The provisions CMS asks about, yes or no, when a managed-care contract is amended: the
+ * contract-review provisions above, then the 42 CFR 438 payment and oversight items a reviewer
+ * triages by (each label names its section). One list, so the form, the stores' CHECK
+ * constraints and the review page never disagree.
+ */
+export const MODIFIED_PROVISIONS = {
+  ...CONTRACT_REVIEW_PROVISIONS,
   INCENTIVE_ARRANGEMENTS: 'Incentive arrangements (42 CFR 438.6(b)(2))',
   WITHHOLD_ARRANGEMENTS: 'Withhold arrangements (42 CFR 438.6(b)(3))',
   STATE_DIRECTED_PAYMENTS: 'State directed payments (42 CFR 438.6(c))',
