@@ -17,15 +17,12 @@ import {
 import type { AuditEvent } from '../store.js';
 import type {
   AuditEventsTable,
-  CertifyingActuariesTable,
+  Database,
   DocumentsTable,
   PackagesTable,
   ProgramsTable,
   RateCertificationsTable,
-  RateProgramsTable,
-  RevisionProgramsTable,
   RevisionsTable,
-  StateContactsTable,
 } from './postgres-schema.js';
 
 type Row<T> = Selectable<T>;
@@ -69,15 +66,22 @@ export function packageRow(pkg: Package): Insertable<PackagesTable> {
   };
 }
 
-export interface RevisionRows {
-  revision: Insertable<RevisionsTable>;
-  programs: Insertable<RevisionProgramsTable>[];
-  contacts: Insertable<StateContactsTable>[];
-  rates: Insertable<RateCertificationsTable>[];
-  ratePrograms: Insertable<RateProgramsTable>[];
-  actuaries: Insertable<CertifyingActuariesTable>[];
-  documents: Insertable<DocumentsTable>[];
-}
+/** Each list under a revision, by the name the marshal gives it, and the table that holds it. */
+export const CHILD_TABLES = {
+  programs: 'revision_programs',
+  contacts: 'state_contacts',
+  rates: 'rate_certifications',
+  ratePrograms: 'rate_programs',
+  actuaries: 'certifying_actuaries',
+  documents: 'documents',
+} as const satisfies Record<string, keyof Database>;
+type ChildList = keyof typeof CHILD_TABLES;
+type ChildTable<K extends ChildList> = Database[(typeof CHILD_TABLES)[K]];
+
+/** A revision as rows to insert: its own row and the rows of each list under it. */
+export type RevisionRows = { revision: Insertable<RevisionsTable> } & {
+  [K in ChildList]: Insertable<ChildTable<K>>[];
+};
 
 function actionColumns(prefix: 'submitted' | 'unlocked', reasonColumn: string, info: ActionInfo | null) {
   return {
@@ -191,14 +195,7 @@ export function revisionRows(packageId: string, r: Revision): RevisionRows {
 }
 
 /** The rows of a package's revisions, read in one pass per table. */
-export interface ChildRows {
-  programs: Row<RevisionProgramsTable>[];
-  contacts: Row<StateContactsTable>[];
-  rates: Row<RateCertificationsTable>[];
-  ratePrograms: Row<RateProgramsTable>[];
-  actuaries: Row<CertifyingActuariesTable>[];
-  documents: Row<DocumentsTable>[];
-}
+export type ChildRows = { [K in ChildList]: Row<ChildTable<K>>[] };
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();

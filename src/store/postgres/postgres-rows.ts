@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Package } from '../../domain/index.js';
 import {
   assemblePackage,
+  CHILD_TABLES,
   type ChildRows,
   groupChildRows,
   packageRow,
@@ -15,14 +16,10 @@ import { jsonTimestamp } from './postgres-types.js';
 
 export type { Db } from './postgres-statements.js';
 
-const CHILD_SQL = {
-  programs: SQL.children('revision_programs'),
-  contacts: SQL.children('state_contacts'),
-  rates: SQL.children('rate_certifications'),
-  ratePrograms: SQL.children('rate_programs'),
-  actuaries: SQL.children('certifying_actuaries'),
-  documents: SQL.children('documents'),
-} as const;
+/** Each child list's read by revision ids. */
+const CHILD_SQL = Object.fromEntries(
+  Object.entries(CHILD_TABLES).map(([list, table]) => [list, SQL.children(table)]),
+) as Record<keyof typeof CHILD_TABLES, string>;
 
 /** The packages with these ids (missing ones are simply absent), optionally row-locked. */
 export async function readPackages(
