@@ -19,12 +19,7 @@ import {
   SUBMISSION_TYPES,
 } from '../../../domain/index.js';
 import { AUDIT_ACTIONS } from '../../store.js';
-
-// Values are our own constants, never user input, so inlining them in DDL is safe.
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-const oneOf = (column: string, values: readonly string[]) => `CHECK (${column} IN (${list(values)}))`;
-const subsetOf = (column: string, values: readonly string[]) =>
-  `CHECK (${column} <@ ARRAY[${list(values)}]::text[])`;
+import { oneOf, subsetOf } from './check-constraints.js';
 
 const STATEMENTS = [
   `CREATE TABLE states (

@@ -14,12 +14,7 @@ import {
   MODIFIED_PROVISION_KEYS,
   POPULATIONS_COVERED,
 } from '../../../domain/index.js';
-
-// Values are our own constants, never user input, so inlining them in DDL is safe.
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-const oneOf = (column: string, values: readonly string[]) => `CHECK (${column} IN (${list(values)}))`;
-const subsetOf = (column: string, values: readonly string[]) =>
-  `CHECK (${column} <@ ARRAY[${list(values)}]::text[])`;
+import { oneOf, subsetOf } from './check-constraints.js';
 
 const UP = [
   'ALTER TABLE programs ADD COLUMN is_rate_program boolean',

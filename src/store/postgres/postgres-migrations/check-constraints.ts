@@ -1,0 +1,12 @@
+/**
+ * CHECK constraints over the domain's closed lists, for migrations. Values are our own
+ * constants, never user input, so inlining them in DDL is safe.
+ */
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+/** The column holds one of `values`. */
+export const oneOf = (column: string, values: readonly string[]) => `CHECK (${column} IN (${list(values)}))`;
+
+/** The array column holds only `values`. */
+export const subsetOf = (column: string, values: readonly string[]) =>
+  `CHECK (${column} <@ ARRAY[${list(values)}]::text[])`;
