@@ -117,5 +117,7 @@ export function syntheticPackage(
     updatedAt: at,
     initiallySubmittedAt: status === 'DRAFT' ? null : at,
     revisions,
+    reviewStatus: status === 'DRAFT' ? null : 'UNDER_REVIEW',
+    reviewActions: [],
   };
 }

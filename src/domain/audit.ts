@@ -1,6 +1,6 @@
 import type { Actor } from './reference.js';
 
-/** What an audit event records. Package changes make the first eight; a download is the ninth. */
+/** What an audit event records: package changes, a download, and CMS's review decisions. */
 export const AUDIT_ACTIONS = [
   'CREATE',
   'UPDATE',
@@ -11,6 +11,11 @@ export const AUDIT_ACTIONS = [
   'UPLOAD',
   'REMOVE_DOCUMENT',
   'DOWNLOAD',
+  'APPROVE',
+  'UNDO_APPROVAL',
+  'WITHDRAW',
+  'UNDO_WITHDRAWAL',
+  'UNDO_UNLOCK',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -39,4 +44,10 @@ export const AUDIT_SUMMARIES = {
     `Uploaded ${name} (${category}, ${scanStatus})`,
   removeDocument: 'Removed a document',
   download: (name: string) => `Downloaded ${name}`,
+  approve: (releasedOn: string, reason: string) =>
+    `Approved, released to the state on ${releasedOn}${reason ? `: ${reason}` : ''}`,
+  undoApproval: (reason: string) => `Approval undone: ${reason}`,
+  withdraw: (reason: string) => `Withdrawn: ${reason}`,
+  undoWithdrawal: (reason: string) => `Withdrawal undone: ${reason}`,
+  undoUnlock: (reason: string) => `Unlock undone, the state's unsubmitted edits discarded: ${reason}`,
 } as const;

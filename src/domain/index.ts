@@ -12,6 +12,10 @@
  *   documents may be and how a draft may change them (document.ts, document-changes.ts), the one
  *   reason rule (reasons.ts), which text is storable (text.ts), the package name (naming.ts),
  *   what CMS sees of an unlocked package (package.ts: cmsFacts), the audit wording (audit.ts).
+ * - CMS's review (review.ts, plans/review-plans.ts): a review status beside the submission status
+ *   (UNDER_REVIEW or NOT_SUBJECT_TO_REVIEW on submit, APPROVED, WITHDRAWN), derived from the last
+ *   submitted revision and CMS's decisions (approve, withdraw, their undoing, undo unlock), each a
+ *   versioned plan with a reason; what users see combines both (review.ts: displayStatus).
  * - Refusals (errors.ts): a DomainError with a code the API maps to one HTTP status.
  * - Guaranteed by every store, not by a plan (src/store/store.ts): per-state package numbers are
  *   unique and never reused; a change and its audit event are written together or not at all.
@@ -35,8 +39,10 @@ export {
   type VersionedStep,
 } from './plans/lifecycle.js';
 export * from './plans/package-change.js';
+export * from './plans/review-plans.js';
 export * from './plans/user-plans.js';
 export * from './reasons.js';
 export * from './reference.js';
+export * from './review.js';
 export * from './text.js';
 export * from './validate-submit.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DocumentListSchema } from './document.js';
 import { FormDataSchema } from './form-data.js';
 import { ActorSchema, StateCodeSchema } from './reference.js';
+import { deriveReviewStatus, type ReviewAction, ReviewActionSchema, ReviewStatusSchema } from './review.js';
 import { storableString } from './text.js';
 
 export const PACKAGE_STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
@@ -43,11 +44,15 @@ export const PackageSchema = z.object({
   initiallySubmittedAt: z.iso.datetime().nullable(),
   /** Newest first. */
   revisions: z.array(RevisionSchema).min(1),
+  /** CMS's review (review.ts): null until first submitted; derived from the revisions and the actions. */
+  reviewStatus: ReviewStatusSchema.nullable().default(null),
+  /** CMS's review decisions, newest first (absent in records made before reviews existed). */
+  reviewActions: z.array(ReviewActionSchema).default([]),
 });
 export type Package = z.infer<typeof PackageSchema>;
 
-/** What a list shows of a package: the head record without its revisions. */
-export const PackageSummarySchema = PackageSchema.omit({ revisions: true }).extend({
+/** What a list shows of a package: the head record without its revisions and review actions. */
+export const PackageSummarySchema = PackageSchema.omit({ revisions: true, reviewActions: true }).extend({
   revisionCount: z.number().int().positive(),
   submissionType: FormDataSchema.shape.submissionType,
   programIds: z.array(z.uuid()),
@@ -99,16 +104,21 @@ export interface CmsFacts {
 }
 
 /**
- * What CMS sees: the last submitted revision, and the time of the last submit, unlock or
- * resubmit — never the state's work on an unlocked draft. Null until the first submission.
- * Derived from the revisions alone, so every backend writes it with a head and recomputes it
- * on import (copy, restore) without a format change.
+ * What CMS sees: the last submitted revision, and the time of the last submit, unlock, resubmit
+ * or review action — never the state's work on an unlocked draft. Null until the first
+ * submission. Derived from the revisions and review actions alone, so every backend writes it
+ * with a head and recomputes it on import (copy, restore) without a format change.
  */
-export function cmsFacts(pkg: Pick<Package, 'revisions'>): CmsFacts | null {
+export function cmsFacts(
+  pkg: Pick<Package, 'revisions'> & { reviewActions?: readonly ReviewAction[] },
+): CmsFacts | null {
   const submitted = lastSubmittedRevision(pkg);
   if (!submitted) return null;
   const current = currentRevision(pkg);
-  const updatedAt = current.submitInfo?.at ?? current.unlockInfo?.at ?? submitted.submitInfo!.at;
+  const revisionAt = current.submitInfo?.at ?? current.unlockInfo?.at ?? submitted.submitInfo!.at;
+  // A review decision (approve, withdraw, an undo) is news to CMS too: it moves the package up.
+  const decidedAt = pkg.reviewActions?.[0]?.at;
+  const updatedAt = decidedAt !== undefined && decidedAt > revisionAt ? decidedAt : revisionAt;
   return {
     updatedAt,
     revisionCount: pkg.revisions.filter((r) => r.submitInfo !== null).length,
@@ -117,8 +127,13 @@ export function cmsFacts(pkg: Pick<Package, 'revisions'>): CmsFacts | null {
   };
 }
 
+/** `pkg` with its derived statuses recomputed: what every writer stores (plans, imports). */
+export function withDerivedStatuses(pkg: Package): Package {
+  return { ...pkg, status: deriveStatus(pkg.revisions), reviewStatus: deriveReviewStatus(pkg) };
+}
+
 export function summarize(pkg: Package): PackageSummary {
-  const { revisions, ...head } = pkg;
+  const { revisions, reviewActions: _actions, ...head } = pkg;
   const current = currentRevision(pkg);
   return {
     ...head,

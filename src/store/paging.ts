@@ -1,4 +1,11 @@
-import { invalidField, isUuid, type PackageStatus, type StateCode } from '../domain/index.js';
+import {
+  invalidField,
+  isUuid,
+  type PackageStatus,
+  REVIEW_STATUSES,
+  type ReviewStatus,
+  type StateCode,
+} from '../domain/index.js';
 import { invalidCursor } from './errors.js';
 import { LIST_ORDERS, type ListOptions, type ListOrder, type Page } from './store.js';
 
@@ -88,16 +95,35 @@ export function scanPageSize(request: {
   return limit;
 }
 
+/** A review status filter's part of a cursor tag (none: nothing, so older cursors stay valid). */
+const reviewPart = (reviewStatus?: ReviewStatus) => (reviewStatus ? `:review:${reviewStatus}` : '');
+
 /** The cursor tag of a state's list (with a status filter: its own list). */
-export const stateListTag = (stateCode: StateCode, status?: PackageStatus) =>
-  status ? `state:${stateCode}:${status}` : `state:${stateCode}`;
+export const stateListTag = (stateCode: StateCode, status?: PackageStatus, reviewStatus?: ReviewStatus) =>
+  (status ? `state:${stateCode}:${status}` : `state:${stateCode}`) + reviewPart(reviewStatus);
 
 /** The cursor tag of CMS's list, by the filters it has. */
-export function cmsListTag(stateCode?: StateCode, status?: PackageStatus): string {
+export function cmsListTag(
+  stateCode?: StateCode,
+  status?: PackageStatus,
+  reviewStatus?: ReviewStatus,
+): string {
+  return cmsBaseTag(stateCode, status) + reviewPart(reviewStatus);
+}
+
+function cmsBaseTag(stateCode?: StateCode, status?: PackageStatus): string {
   if (stateCode && status) return `cms:state:${stateCode}:status:${status}`;
   if (stateCode) return `cms:state:${stateCode}`;
   if (status) return `cms:status:${status}`;
   return 'cms';
+}
+
+/** Checks a review status filter: VALIDATION_FAILED on `reviewStatus` when it is not one. */
+export function reviewStatusFilter(reviewStatus: unknown): ReviewStatus | undefined {
+  if (reviewStatus === undefined) return undefined;
+  if (!(REVIEW_STATUSES as readonly unknown[]).includes(reviewStatus))
+    throw invalidField('reviewStatus', `must be one of ${REVIEW_STATUSES.join(', ')}`);
+  return reviewStatus as ReviewStatus;
 }
 
 /**

@@ -13,6 +13,7 @@ import type {
   PackageChangeEvent,
   PackageStatus,
   PackageSummary,
+  ReviewStatus,
   State,
   StateCode,
   User,
@@ -54,12 +55,16 @@ export interface ListOptions extends PageRequest {
 
 export interface ListByStateQuery extends ListOptions {
   status?: PackageStatus;
+  /** Only packages with this review status (never-submitted drafts have none, so never match). */
+  reviewStatus?: ReviewStatus;
 }
 
 export interface ListSubmittedQuery extends ListOptions {
   stateCode?: StateCode;
   /** A status CMS can see: SUBMITTED, UNLOCKED or RESUBMITTED (DRAFT gives an empty page). */
   status?: PackageStatus;
+  /** Only packages with this review status; combines with `status` and `stateCode`. */
+  reviewStatus?: ReviewStatus;
 }
 
 /** A share of a full scan: `partition` of `partitions` (0-based), for readers working in parallel. */

@@ -87,6 +87,8 @@ describe('createDraft', () => {
       createdAt: NOW,
       updatedAt: NOW,
       initiallySubmittedAt: null,
+      reviewStatus: null,
+      reviewActions: [],
       revisions: [
         {
           id: uid(ID_KIND.revision, 900),
@@ -200,6 +202,7 @@ describe('submit', () => {
       version: 2,
       updatedAt: NOW,
       initiallySubmittedAt: NOW,
+      reviewStatus: 'UNDER_REVIEW',
       revisions: [
         { ...pkg.revisions[0], submitInfo: { at: NOW, by: STATE, reason: INITIAL_SUBMISSION_REASON } },
       ],

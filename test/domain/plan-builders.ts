@@ -61,6 +61,8 @@ function pkg(head: Pick<Package, 'status' | 'version' | 'updatedAt'>, revisions:
     initiallySubmittedAt: head.status === 'DRAFT' ? null : SUBMITTED_AT,
     ...head,
     revisions,
+    reviewStatus: head.status === 'DRAFT' ? null : 'UNDER_REVIEW',
+    reviewActions: [],
   });
 }
 

@@ -141,6 +141,7 @@ describe('summarize', () => {
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-02-01T00:00:00.000Z',
     initiallySubmittedAt: '2025-01-10T00:00:00.000Z',
+    reviewStatus: 'UNDER_REVIEW',
   } as const;
 
   function unlockedPackage(): Package {

@@ -65,6 +65,8 @@ function pkg(status: Package['status'], revisions: Revision[]): Package {
     updatedAt: revisions[0]!.createdAt,
     initiallySubmittedAt: '2025-01-15T12:00:00.000Z',
     revisions,
+    reviewStatus: 'UNDER_REVIEW',
+    reviewActions: [],
   };
 }
 

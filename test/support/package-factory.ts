@@ -114,6 +114,8 @@ export function generatePackages(
       updatedAt,
       initiallySubmittedAt: first.submitInfo?.at ?? null,
       revisions,
+      reviewStatus: first.submitInfo ? 'UNDER_REVIEW' : null,
+      reviewActions: [],
     });
     audit.push({
       id: randomUUID(),

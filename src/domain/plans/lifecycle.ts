@@ -5,10 +5,11 @@
  *
  *   create → DRAFT ─submit→ SUBMITTED ─unlock→ UNLOCKED ─resubmit→ RESUBMITTED ─unlock→ …
  *   A DRAFT or UNLOCKED package is edited; only a never-submitted DRAFT is deleted.
+ *   An approved or withdrawn package is not unlocked. CMS's review decisions: review-plans.ts.
  */
 import { AUDIT_SUMMARIES, type AuditAction } from '../audit.js';
 import { DocumentListSchema, type PackageDocument } from '../document.js';
-import { invalidField, invalidFields } from '../errors.js';
+import { invalidField, invalidFields, invalidTransition } from '../errors.js';
 import { type FormData, FormDataSchema } from '../form-data.js';
 import { isUuid } from '../ids.js';
 import { lastSubmittedRevision, type Package, type Revision } from '../package.js';
@@ -117,6 +118,8 @@ export function createDraft(step: CreateStep): NewPackagePlan {
         updatedAt: step.at,
         initiallySubmittedAt: null,
         revisions: [revision],
+        reviewStatus: null,
+        reviewActions: [],
       };
       return { after, event: event(step, 'CREATE', AUDIT_SUMMARIES.create(stateNumber)) };
     },
@@ -180,6 +183,9 @@ export function unlock(pkg: Package, step: VersionedStep & { reason: string | un
   assertStorableStep(step);
   const reason = requireReason(step.reason, 'unlock');
   assertStatusAndVersion(pkg, 'unlock', step.expectedVersion);
+  // A decided package is not sent back: an approval or a withdrawal must be undone first.
+  if (pkg.reviewStatus === 'APPROVED' || pkg.reviewStatus === 'WITHDRAWN')
+    throw invalidTransition(pkg.id, 'unlock', pkg.reviewStatus);
   const source = lastSubmittedRevision(pkg)!;
   const draft: Revision = {
     id: idOf(step),

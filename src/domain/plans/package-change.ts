@@ -8,8 +8,15 @@
 import { canView } from '../access.js';
 import type { AuditAction } from '../audit.js';
 import { DomainError, invalidTransition, versionConflict } from '../errors.js';
-import { canTransition, deriveStatus, type Package, type PackageAction, type Revision } from '../package.js';
+import {
+  canTransition,
+  type Package,
+  type PackageAction,
+  type Revision,
+  withDerivedStatuses,
+} from '../package.js';
 import type { Actor, User } from '../reference.js';
+import type { ReviewAction } from '../review.js';
 
 export interface PackageChangeEvent {
   actor: Actor;
@@ -44,12 +51,23 @@ export function assertStatusAndVersion(pkg: Package, action: PackageAction, expe
 
 /** `pkg` with its current (newest) revision replaced, one version on, dated `at`. */
 export function withCurrentRevision(pkg: Package, current: Revision, at: string): Package {
-  const revisions = [current, ...pkg.revisions.slice(1)];
-  return { ...pkg, revisions, status: deriveStatus(revisions), version: pkg.version + 1, updatedAt: at };
+  return changed(pkg, { revisions: [current, ...pkg.revisions.slice(1)] }, at);
 }
 
 /** `pkg` with a new revision on top, one version on, dated `at`. */
 export function withNewRevision(pkg: Package, revision: Revision, at: string): Package {
-  const revisions = [revision, ...pkg.revisions];
-  return { ...pkg, revisions, status: deriveStatus(revisions), version: pkg.version + 1, updatedAt: at };
+  return changed(pkg, { revisions: [revision, ...pkg.revisions] }, at);
+}
+
+/**
+ * `pkg` with a review action recorded on top, one version on, dated by the action. With
+ * `dropCurrentRevision` (undo unlock) the unsubmitted current revision goes too, in the same change.
+ */
+export function withReviewAction(pkg: Package, action: ReviewAction, dropCurrentRevision = false): Package {
+  const revisions = dropCurrentRevision ? pkg.revisions.slice(1) : pkg.revisions;
+  return changed(pkg, { revisions, reviewActions: [action, ...pkg.reviewActions] }, action.at);
+}
+
+function changed(pkg: Package, parts: Partial<Pick<Package, 'revisions' | 'reviewActions'>>, at: string) {
+  return withDerivedStatuses({ ...pkg, ...parts, version: pkg.version + 1, updatedAt: at });
 }

@@ -8,6 +8,7 @@ import {
   type Revision,
   type State,
   type User,
+  withDerivedStatuses,
 } from '../../domain/index.js';
 import type { AuditEvent } from '../store.js';
 import {
@@ -96,6 +97,10 @@ export function itemToSummary(i: Item): PackageSummary {
     revisionCount: i.revisionCount as number,
     submissionType: i.submissionType as PackageSummary['submissionType'],
     programIds: (i.programIds as string[]) ?? [],
+    // A head written before reviews existed has no review status: submitted means under review.
+    reviewStatus:
+      (i.reviewStatus as PackageSummary['reviewStatus'] | undefined) ??
+      (i.initiallySubmittedAt ? 'UNDER_REVIEW' : null),
   };
 }
 
@@ -159,7 +164,7 @@ export function itemsToPackage(items: readonly Item[]): Package | undefined {
     }))
     .sort((a, b) => b.number - a.number);
   const { revisionCount: _c, submissionType: _s, programIds: _p, ...summary } = itemToSummary(head);
-  return { ...summary, revisions };
+  return withDerivedStatuses({ ...summary, revisions, reviewActions: [] });
 }
 
 export const auditToItem = (e: AuditEvent): Item => ({

@@ -4,6 +4,7 @@ import {
   type ActionInfo,
   type Actor,
   cmsFacts,
+  deriveReviewStatus,
   type FormData,
   type Package,
   type PackageDocument,
@@ -346,6 +347,8 @@ export function assemblePackage(
 
   const pkg: Package = headFields(head) as Package;
   pkg.revisions = revisions.map(revisionFrom).sort((a, b) => b.number - a.number);
+  pkg.reviewActions = [];
+  pkg.reviewStatus = deriveReviewStatus(pkg);
   return pkg;
 }
 
@@ -370,6 +373,7 @@ export function summaryFromRow(r: SummaryRow): PackageSummary {
   summary.revisionCount = r.revision_count;
   summary.submissionType = r.submission_type as PackageSummary['submissionType'];
   summary.programIds = r.program_ids ?? [];
+  summary.reviewStatus = r.initially_submitted_at ? 'UNDER_REVIEW' : null;
   return summary;
 }
 
