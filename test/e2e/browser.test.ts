@@ -59,6 +59,25 @@ async function next(page: Page) {
   await page.getByRole('button', { name: 'Continue' }).click();
 }
 
+/** The API as the page's signed-in user (another tab, a colleague): the JSON answer. */
+async function apiAs(page: Page, method: string, path: string, body?: unknown) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const token = ((await (await fetch('/api/auth/csrf')).json()) as { token: string }).token;
+      const res = await fetch(path, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': token },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    },
+    { method, path, body },
+  );
+}
+
+/** The CMS decision dialog: open (USWDS modal) or not. */
+const dialog = (page: Page) => page.getByRole('dialog');
+
 for (const backend of BACKENDS) {
   describe.skipIf(!browserAvailable || !backend.available)(
     `the portal in Chromium on ${backend.name}`,
@@ -285,6 +304,135 @@ for (const backend of BACKENDS) {
           await expect.poll(history).toContain(word);
         await expectAccessible(page, 'package with two revisions and its history');
         await shot('package-history');
+      });
+
+      it("CMS approves with a release date (dialog by keyboard, the API's field errors on the fields); the state sees Approved and can no longer edit", async () => {
+        await signOut(page);
+        await signIn(page, server.url, 'Cora Reed');
+        await page.goto(`${server.url}/packages/${packageId}`);
+        await page.getByTestId('package-name').waitFor();
+        // Keyboard: Enter opens the dialog, focus stays inside it, Escape closes it and returns focus.
+        const approve = page.getByRole('button', { name: 'Approve', exact: true });
+        await approve.focus();
+        await page.keyboard.press('Enter');
+        await dialog(page).waitFor();
+        await expect
+          .poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]'))))
+          .toBe(true);
+        await expectAccessible(page, 'approve dialog');
+        await shot('cms-action-dialog');
+        await page.keyboard.press('Escape');
+        await dialog(page).waitFor({ state: 'hidden' });
+        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
+
+        // A release date in the future: the server's rule comes back on the date field.
+        await approve.click();
+        const future = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+        await page.getByLabel('Date the approval was released to the state').fill(future);
+        await page.getByRole('button', { name: 'Approve package' }).click();
+        await expect
+          .poll(() => page.locator('#releasedOn-error').textContent())
+          .toContain('cannot be in the future');
+        await expectAccessible(page, 'approve dialog with a field error');
+        await page.getByLabel('Date the approval was released to the state').fill('2026-11-20');
+        await page.getByRole('button', { name: 'Approve package' }).click();
+        await dialog(page).waitFor({ state: 'hidden' });
+        await expect
+          .poll(() => page.getByTestId('banner').textContent())
+          .toContain(`${packageName} was approved`);
+        await expect.poll(() => page.getByTestId('approved-banner').textContent()).toContain('Nov 20, 2026');
+        expect(await page.getByTestId('status-tag').first().textContent()).toBe('Approved');
+        // Approved: no unlock, no second approval; the approval can be undone.
+        expect(await page.getByRole('button', { name: 'Unlock package' }).count()).toBe(0);
+        expect(await approve.count()).toBe(0);
+        await page.getByRole('button', { name: 'Undo approval' }).waitFor();
+        expect(await page.getByTestId('review-history').textContent()).toContain('cora.reed@cms.example.gov');
+
+        await signOut(page);
+        await signIn(page, server.url, 'Mina Nelson');
+        await page.getByLabel('Review status').selectOption('APPROVED');
+        await expect.poll(() => page.url()).toContain('reviewStatus=APPROVED');
+        const row = page.getByRole('row', { name: new RegExp(packageName) });
+        await expect.poll(() => row.textContent()).toContain('Approved');
+        await page.getByRole('link', { name: packageName }).click();
+        await expect.poll(() => page.getByTestId('approved-banner').textContent()).toContain('Nov 20, 2026');
+        expect(await page.getByRole('link', { name: /Edit and resubmit/ }).count()).toBe(0);
+        expect(await page.getByTestId('review-decisions').count()).toBe(0);
+        await expectAccessible(page, 'approved package as the state sees it');
+        await shot('approved-package-state');
+      });
+
+      it('CMS undoes the approval, withdraws (another reviewer got there first), the state sees why, CMS undoes the withdrawal', async () => {
+        await signOut(page);
+        await signIn(page, server.url, 'Cora Reed');
+        await page.goto(`${server.url}/packages/${packageId}`);
+        await page.getByRole('button', { name: 'Undo approval' }).click();
+        await page.getByRole('button', { name: 'Undo the approval' }).click();
+        await expect.poll(() => page.locator('#reason-error').textContent()).toContain('give a reason');
+        await page.getByLabel('Reason for undoing the approval').fill('Approved by mistake.');
+        await page.getByRole('button', { name: 'Undo the approval' }).click();
+        await expect.poll(() => page.getByTestId('banner').textContent()).toContain('was undone');
+        expect(await page.getByTestId('status-tag').first().textContent()).toBe('Resubmitted');
+
+        // The dialog is open on the version the page showed when another reviewer withdraws it.
+        await page.getByRole('button', { name: 'Withdraw package' }).click();
+        await page.getByLabel('Reason for withdrawing').fill('The state asked to withdraw it.');
+        const before = await apiAs(page, 'GET', `/api/packages/${packageId}`);
+        const other = await apiAs(page, 'POST', `/api/packages/${packageId}/withdraw`, {
+          expectedVersion: before.body.version,
+          reason: 'Withdrawn in another tab at the state’s request.',
+        });
+        expect(other.status).toBe(200);
+        await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
+        await dialog(page).getByText('after you opened this dialog').waitFor();
+        await expectAccessible(page, 'decision dialog after a conflict');
+        await page.getByRole('button', { name: 'Load the latest version' }).click();
+        await dialog(page).waitFor({ state: 'hidden' });
+        await expect
+          .poll(() => page.getByTestId('withdrawn-banner').textContent())
+          .toContain('Withdrawn in another tab');
+
+        await signOut(page);
+        await signIn(page, server.url, 'Mina Nelson');
+        await page.getByRole('link', { name: packageName }).click();
+        await expect
+          .poll(() => page.getByTestId('withdrawn-banner').textContent())
+          .toContain('Withdrawn in another tab');
+        expect(await page.getByTestId('status-tag').first().textContent()).toBe('Withdrawn');
+        await expectAccessible(page, 'withdrawn package as the state sees it');
+
+        await signOut(page);
+        await signIn(page, server.url, 'Cora Reed');
+        await page.getByLabel('Review status').selectOption('WITHDRAWN');
+        await page.getByRole('link', { name: packageName }).click();
+        await page.getByRole('button', { name: 'Undo withdrawal' }).click();
+        await page
+          .getByLabel('Reason for undoing the withdrawal')
+          .fill('The state wants it reviewed after all.');
+        await page.getByRole('button', { name: 'Undo the withdrawal' }).click();
+        await expect.poll(() => page.getByTestId('banner').textContent()).toContain('withdrawal');
+        expect(await page.getByTestId('withdrawn-banner').count()).toBe(0);
+        expect(await page.getByTestId('status-tag').first().textContent()).toBe('Resubmitted');
+        const decisions = await page.getByTestId('review-history').textContent();
+        for (const word of ['Approved', 'Approval undone', 'Withdrawn', 'Withdrawal undone'])
+          expect(decisions).toContain(word);
+      });
+
+      it('CMS unlocks and then undoes the unlock: the last submission is current again', async () => {
+        await page.getByRole('button', { name: 'Unlock package' }).click();
+        await page.getByLabel('Reason for unlocking').fill('Unlocked the wrong package.');
+        await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+        await expect.poll(() => page.getByTestId('banner').textContent()).toContain('was unlocked');
+        await expect.poll(() => page.getByTestId('revision').count()).toBe(3);
+        await page.getByRole('button', { name: 'Undo unlock' }).click();
+        await page.getByLabel('Reason for undoing the unlock').fill('Unlocked by mistake.');
+        await page.getByRole('button', { name: 'Undo the unlock' }).click();
+        await expect.poll(() => page.getByTestId('banner').textContent()).toContain('unlock');
+        await expect.poll(() => page.getByTestId('revision').count()).toBe(2);
+        expect(await page.getByTestId('status-tag').first().textContent()).toBe('Resubmitted');
+        await expect.poll(() => page.getByTestId('review-history').textContent()).toContain('Unlock undone');
+        await expect.poll(() => page.getByTestId('history').textContent()).toContain('Unlocked by mistake.');
+        await expectAccessible(page, 'package after an undone unlock');
       });
 
       it('a user of another state gets no access, and an ended session says so', async () => {

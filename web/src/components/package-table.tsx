@@ -4,7 +4,7 @@ import type { PackageSummaryView, State } from '../api/types.js';
 import { SUBMISSION_TYPE_LABELS } from '../form/labels.js';
 import { ColumnHeads } from './column-heads.js';
 import { formatDateTime } from './format.js';
-import { StatusTag } from './status-tag.js';
+import { reviewStatusLabel, StatusTag, shownStatus } from './status-tag.js';
 
 export function programNames(
   states: readonly State[] | undefined,
@@ -31,7 +31,15 @@ export function PackageTable({
       <Table bordered fullWidth className="carepack-table">
         <caption>{caption}</caption>
         <ColumnHeads
-          names={['Name', ...(showState ? ['State'] : []), 'Programs', 'Type', 'Status', 'Last updated']}
+          names={[
+            'Name',
+            ...(showState ? ['State'] : []),
+            'Programs',
+            'Type',
+            'Status',
+            'Review status',
+            'Last updated',
+          ]}
         />
         <tbody>
           {items.map((p) => (
@@ -43,8 +51,9 @@ export function PackageTable({
               <td>{programNames(states, p.stateCode, p.programIds) || '—'}</td>
               <td>{SUBMISSION_TYPE_LABELS[p.submissionType]}</td>
               <td>
-                <StatusTag status={p.status} />
+                <StatusTag status={shownStatus(p)} />
               </td>
+              <td>{reviewStatusLabel(p.reviewStatus)}</td>
               <td>
                 <time dateTime={p.updatedAt}>{formatDateTime(p.updatedAt)}</time>
               </td>

@@ -1,6 +1,7 @@
+import { REVIEW_STATUSES } from '@carepack/domain/review.js';
 import { Label, Select } from '@trussworks/react-uswds';
 import type { State } from '../api/types.js';
-import { statusLabel } from '../components/status-tag.js';
+import { reviewStatusLabel, statusLabel } from '../components/status-tag.js';
 import type { Filters } from './use-paged-list.js';
 
 const STATE_STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
@@ -81,11 +82,19 @@ export function ListFilters({
       />
       <FilterSelect
         id="filter-status"
-        label="Status"
+        label="Submission status"
         value={filters.status}
         onChange={(v) => setFilter('status', v)}
         all="All statuses"
         options={statuses.map((s) => ({ value: s, label: statusLabel(s) }))}
+      />
+      <FilterSelect
+        id="filter-review-status"
+        label="Review status"
+        value={filters.reviewStatus}
+        onChange={(v) => setFilter('reviewStatus', v)}
+        all="Any review status"
+        options={REVIEW_STATUSES.map((s) => ({ value: s, label: reviewStatusLabel(s) }))}
       />
       <FilterSelect
         id="filter-order"

@@ -3,76 +3,20 @@ import { Accordion, Button, ButtonGroup, Table } from '@trussworks/react-uswds';
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/client.js';
-import { useDeletePackage, useUnlockPackage } from '../api/mutations.js';
+import { useDeletePackage } from '../api/mutations.js';
 import { downloadLinkQuery, useHistory, usePackage, useStateInfo } from '../api/queries.js';
-import type { FieldError, PackageDocument, PackageView, User } from '../api/types.js';
+import type { PackageDocument, PackageView, User } from '../api/types.js';
 import { ColumnHeads } from '../components/column-heads.js';
-import { TextField } from '../components/fields.js';
-import { formatDateTime } from '../components/format.js';
+import { formatDate, formatDateTime } from '../components/format.js';
 import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { ReviewBanner } from '../components/review-banner.js';
+import { ReviewDecisions } from '../components/review-decisions.js';
 import { RevisionSummary } from '../components/revision-summary.js';
-import { StatusTag } from '../components/status-tag.js';
+import { reviewStatusLabel, StatusTag, shownStatus } from '../components/status-tag.js';
 import { SUBMISSION_TYPE_LABELS } from '../form/labels.js';
 import { ErrorPage } from './error-page.js';
-
-function UnlockForm({ pkg, onDone }: { pkg: PackageView; onDone: (message: string) => void }) {
-  const unlockPackage = useUnlockPackage();
-  const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState('');
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<unknown>(null);
-  if (!open) {
-    return (
-      <Button type="button" secondary onClick={() => setOpen(true)}>
-        Unlock package
-      </Button>
-    );
-  }
-  const unlock = async () => {
-    setFailure(null);
-    if (!reason.trim()) {
-      setErrors([{ path: 'reason', message: 'give a reason for unlocking' }]);
-      return;
-    }
-    try {
-      const done = await unlockPackage.mutateAsync({ id: pkg.id, expectedVersion: pkg.version, reason });
-      setOpen(false);
-      onDone(`${done.name} was unlocked; the state has been told why.`);
-    } catch (e) {
-      if (isApiError(e)) setErrors(e.fieldErrors);
-      setFailure(e);
-    }
-  };
-  return (
-    <form
-      className="usa-form usa-form--large"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void unlock();
-      }}
-    >
-      <ProblemAlert error={failure} heading="The package was not unlocked" />
-      <TextField
-        path="reason"
-        label="Reason for unlocking"
-        hint="The state sees this and must address it before resubmitting."
-        required
-        multiline
-        errors={errors}
-        value={reason}
-        onChange={setReason}
-      />
-      <Button type="submit" secondary className="margin-top-2">
-        Unlock
-      </Button>
-      <Button type="button" unstyled className="margin-left-2" onClick={() => setOpen(false)}>
-        Cancel
-      </Button>
-    </form>
-  );
-}
 
 /** Deleting a never-submitted draft: asked twice, since it cannot be undone. */
 function DeleteDraft({ pkg }: { pkg: PackageView }) {
@@ -106,6 +50,42 @@ function DeleteDraft({ pkg }: { pkg: PackageView }) {
           Delete this draft
         </Button>
       )}
+    </div>
+  );
+}
+
+const DECISION_LABELS: Record<PackageView['reviewActions'][number]['action'], string> = {
+  APPROVE: 'Approved',
+  UNDO_APPROVAL: 'Approval undone',
+  WITHDRAW: 'Withdrawn',
+  UNDO_WITHDRAWAL: 'Withdrawal undone',
+  UNDO_UNLOCK: 'Unlock undone',
+};
+
+/** CMS's review decisions, newest first: what, who, when and why (an approval: when it was released). */
+function ReviewDecisionHistory({ pkg }: { pkg: PackageView }) {
+  if (pkg.reviewActions.length === 0) return null;
+  return (
+    <div data-testid="review-history">
+      <Table bordered fullWidth>
+        <caption>Review decisions</caption>
+        <ColumnHeads names={['When', 'Who', 'Decision', 'Reason']} />
+        <tbody>
+          {pkg.reviewActions.map((a) => (
+            <tr key={a.id}>
+              <td>
+                <time dateTime={a.at}>{formatDateTime(a.at)}</time>
+              </td>
+              <td>{a.by.email}</td>
+              <td>
+                {DECISION_LABELS[a.action]}
+                {a.releasedOn && `, released to the state on ${formatDate(a.releasedOn)}`}
+              </td>
+              <td>{a.reason || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
     </div>
   );
 }
@@ -162,7 +142,6 @@ export function PackageDetail({ user }: { user: User }) {
     }
   };
   const editable = user.role === 'STATE_USER' && (pkg.status === 'DRAFT' || pkg.status === 'UNLOCKED');
-  const unlockable = user.role === 'CMS_USER' && (pkg.status === 'SUBMITTED' || pkg.status === 'RESUBMITTED');
   return (
     <div className="margin-y-3">
       {banner && (
@@ -172,11 +151,15 @@ export function PackageDetail({ user }: { user: User }) {
       )}
       <h1 data-testid="package-name">{pkg.name}</h1>
       <p>
-        <StatusTag status={pkg.status} /> {SUBMISSION_TYPE_LABELS[pkg.revisions[0]!.formData.submissionType]}{' '}
-        · {state?.name ?? pkg.stateCode}
+        <StatusTag status={shownStatus(pkg)} />{' '}
+        {pkg.reviewStatus && (
+          <span data-testid="review-status">{reviewStatusLabel(pkg.reviewStatus)} · </span>
+        )}
+        {SUBMISSION_TYPE_LABELS[pkg.revisions[0]!.formData.submissionType]} · {state?.name ?? pkg.stateCode}
         {pkg.initiallySubmittedAt && ` · first submitted ${formatDateTime(pkg.initiallySubmittedAt)}`} · last
         updated {formatDateTime(pkg.updatedAt)}
       </p>
+      <ReviewBanner pkg={pkg} />
       {pkg.status === 'UNLOCKED' && pkg.unlockInfo && (
         <Notice type="warning" level="h2" heading="Unlocked by CMS">
           {pkg.unlockInfo.by.email} on {formatDateTime(pkg.unlockInfo.at)}: {pkg.unlockInfo.reason}
@@ -188,7 +171,7 @@ export function PackageDetail({ user }: { user: User }) {
         </Link>
       )}
       {user.role === 'STATE_USER' && pkg.status === 'DRAFT' && <DeleteDraft pkg={pkg} />}
-      {unlockable && <UnlockForm pkg={pkg} onDone={setBanner} />}
+      <ReviewDecisions pkg={pkg} user={user} onDone={setBanner} />
       <ProblemAlert error={downloadError} heading="The document could not be downloaded" />
       <h2>Revisions</h2>
       {/* The newest revision open, earlier ones folded: each holds the whole form as it was then. */}
@@ -231,6 +214,7 @@ export function PackageDetail({ user }: { user: User }) {
         }))}
       />
       <h2>History</h2>
+      <ReviewDecisionHistory pkg={pkg} />
       <History id={pkg.id} />
     </div>
   );

@@ -4,7 +4,7 @@ import { usePackages } from '../api/queries.js';
 import type { ListPackagesQuery } from '../api/types.js';
 
 export const PAGE_SIZE = 20;
-const FILTERS = ['status', 'stateCode', 'programId', 'order'] as const;
+const FILTERS = ['status', 'reviewStatus', 'stateCode', 'programId', 'order'] as const;
 export type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
 
 /** A dashboard's list: filters live in the address (shareable, back button works), the page in state. */
