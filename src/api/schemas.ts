@@ -6,11 +6,15 @@ import { z } from 'zod';
 import {
   ActionInfoSchema,
   AUDIT_ACTIONS,
+  DISPLAY_STATUSES,
   DocumentChangesSchema,
   FormDataSchema,
+  IsoDateSchema,
+  MAX_REASON_LENGTH,
   PACKAGE_STATUSES,
   PackageSchema,
   PackageSummarySchema,
+  REVIEW_STATUSES,
   ReasonSchema,
   RevisionSchema,
   StateCodeSchema,
@@ -53,10 +57,23 @@ export const ReasonBody = z.object({
   expectedVersion,
   reason: ReasonSchema,
 });
+/** An approval: the release date is required; the reason only from an administrator (approving on CMS's behalf). */
+export const ApproveBody = z.object({
+  expectedVersion,
+  releasedOn: IsoDateSchema.describe(
+    'YYYY-MM-DD: the date the approval was released to the state; not in the future',
+  ),
+  reason: z
+    .string()
+    .max(MAX_REASON_LENGTH)
+    .optional()
+    .describe('Optional for a CMS reviewer; an administrator must say why they approve'),
+});
 export const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().positive() });
 
 export const ListPackagesQuery = z.object({
   status: z.enum(PACKAGE_STATUSES).optional(),
+  reviewStatus: z.enum(REVIEW_STATUSES).optional(),
   stateCode: StateCodeSchema.optional(),
   programId: z.uuid().optional(),
   order: z.enum(LIST_ORDERS).optional(),
@@ -68,12 +85,16 @@ export const PageQuery = z.object({
   cursor: z.string().max(2000).optional(),
 });
 
+/** What users are shown of a package's status: Approved or Withdrawn outrank Submitted or Resubmitted. */
+const displayStatus = z.enum(DISPLAY_STATUSES);
+
 export const PackageViewSchema = PackageSchema.omit({ revisions: true }).extend({
   name: z.string(),
+  displayStatus,
   revisions: z.array(RevisionSchema),
   unlockInfo: ActionInfoSchema.nullable(),
 });
-export const PackageSummaryViewSchema = PackageSummarySchema.extend({ name: z.string() });
+export const PackageSummaryViewSchema = PackageSummarySchema.extend({ name: z.string(), displayStatus });
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), cursor: z.string().optional() });

@@ -6,8 +6,27 @@ import {
   type Revision,
 } from '../domain/index.js';
 
-export const PACKAGE_EVENT_TYPES = ['SUBMIT', 'UNLOCK', 'RESUBMIT'] as const;
+export const PACKAGE_EVENT_TYPES = [
+  'SUBMIT',
+  'UNLOCK',
+  'RESUBMIT',
+  'APPROVE',
+  'WITHDRAW',
+  'UNDO_WITHDRAWAL',
+  'UNDO_UNLOCK',
+] as const;
 export type PackageEventType = (typeof PACKAGE_EVENT_TYPES)[number];
+
+/**
+ * CMS's review decisions that send email; each is the newest of the package's review actions.
+ * (An undone approval sends none: the issue asks for none, and the package is simply under review again.)
+ */
+export const REVIEW_EVENT_TYPES = ['APPROVE', 'WITHDRAW', 'UNDO_WITHDRAWAL', 'UNDO_UNLOCK'] as const;
+export type ReviewEventType = (typeof REVIEW_EVENT_TYPES)[number];
+
+export function isReviewEvent(type: PackageEventType): type is ReviewEventType {
+  return (REVIEW_EVENT_TYPES as readonly string[]).includes(type);
+}
 
 /** What happened to a package, as the service saw it right after the store accepted the action. */
 export interface PackageEvent {
@@ -21,8 +40,9 @@ export interface PackageEvent {
 }
 
 /**
- * The revision the event is about: the one just (re)submitted, or for an unlock the one CMS
- * sent back (the new draft is a copy of it, so names and contacts agree).
+ * The revision the event is about: the one just (re)submitted, for an unlock the one CMS sent
+ * back (the new draft is a copy of it, so names and contacts agree), for a review decision the
+ * last submitted one (after an undone unlock, the one current again).
  */
 export function subjectRevision(pkg: Package): Revision {
   return lastSubmittedRevision(pkg) ?? pkg.revisions[0]!;

@@ -1,10 +1,10 @@
 /**
  * The emails each package event sends, as pure data: who gets what. One message goes to the
- * state side (contacts and submitters), one to the CMS review list; either is left out when it
- * would have no valid recipient.
+ * state side (contacts and submitters), one to the CMS review list (except for an approval,
+ * which is news for the state only); either is left out when it would have no valid recipient.
  */
 import type { ActionInfo } from '../domain/index.js';
-import { type PackageEvent, type PackageEventType, subjectRevision } from './event.js';
+import { isReviewEvent, type PackageEvent, type PackageEventType, subjectRevision } from './event.js';
 import { uniqueAddresses } from './recipients.js';
 import { type MessageContent, renderHtml, renderText } from './render.js';
 
@@ -42,7 +42,7 @@ export function buildMessages(event: PackageEvent, settings: MessageSettings): N
   const action = actionOf(event);
   const audiences: [Audience, string[]][] = [
     ['STATE', stateRecipients(event)],
-    ['CMS', uniqueAddresses(settings.cmsReviewList)],
+    ['CMS', event.type === 'APPROVE' ? [] : uniqueAddresses(settings.cmsReviewList)],
   ];
   return audiences
     .filter(([, to]) => to.length > 0)
@@ -70,8 +70,20 @@ export function buildMessages(event: PackageEvent, settings: MessageSettings): N
     });
 }
 
-/** Who did it, when and why: the submit info of the newest revision, or the unlock info of the draft an unlock made. */
+/**
+ * Who did it, when and why: the submit info of the newest revision, the unlock info of the draft
+ * an unlock made, or for a review decision the newest review action (which must be that decision).
+ */
 export function actionOf(event: PackageEvent): ActionInfo {
+  if (isReviewEvent(event.type)) {
+    const decision = event.package.reviewActions[0];
+    if (decision?.action !== event.type) {
+      throw new Error(
+        `package ${event.package.id} has no ${event.type.toLowerCase()} as its newest review action`,
+      );
+    }
+    return { at: decision.at, by: decision.by, reason: decision.reason };
+  }
   const newest = event.package.revisions[0];
   const info = event.type === 'UNLOCK' ? newest?.unlockInfo : newest?.submitInfo;
   if (!info) {
@@ -83,12 +95,13 @@ export function actionOf(event: PackageEvent): ActionInfo {
 }
 
 /**
- * The state side: the contacts of the revision acted on, plus the (re)submitter; an unlock goes
- * to everyone who ever submitted the package, since any of them may have to act on it.
+ * The state side: the contacts of the revision acted on, plus the (re)submitter; an unlock or a
+ * review decision goes to everyone who ever submitted the package, since any of them may have to
+ * act on it (or answer for it).
  */
 export function stateRecipients(event: PackageEvent): string[] {
   const contacts = subjectRevision(event.package).formData.stateContacts.map((c) => c.email);
-  if (event.type === 'UNLOCK') {
+  if (event.type === 'UNLOCK' || isReviewEvent(event.type)) {
     return uniqueAddresses([...contacts, ...event.package.revisions.map((r) => r.submitInfo?.by.email)]);
   }
   return uniqueAddresses([...contacts, actionOf(event).by.email]);
@@ -108,6 +121,20 @@ const ACTION_LABEL: Record<PackageEventType, string> = {
   SUBMIT: 'Submitted to CMS',
   UNLOCK: 'Unlocked by CMS',
   RESUBMIT: 'Resubmitted to CMS',
+  APPROVE: 'Approved by CMS',
+  WITHDRAW: 'Withdrawn by CMS',
+  UNDO_WITHDRAWAL: 'Withdrawal undone by CMS',
+  UNDO_UNLOCK: 'Unlock undone by CMS',
+};
+
+/** How each action's reason is introduced; an initial submission's is boilerplate and left out. */
+const REASON_LABEL: Partial<Record<PackageEventType, string>> = {
+  UNLOCK: 'Reason for unlocking',
+  RESUBMIT: 'Reason for resubmitting',
+  APPROVE: 'Note from CMS',
+  WITHDRAW: 'Reason for withdrawing',
+  UNDO_WITHDRAWAL: 'Reason for undoing the withdrawal',
+  UNDO_UNLOCK: 'Reason for undoing the unlock',
 };
 
 function subjectFor(event: PackageEvent, audience: Audience): string {
@@ -120,7 +147,24 @@ function subjectFor(event: PackageEvent, audience: Audience): string {
       return audience === 'STATE' ? `${name} was unlocked by CMS` : `${name} was unlocked`;
     case 'RESUBMIT':
       return audience === 'STATE' ? `${name} was resubmitted to CMS` : `${name} was resubmitted by ${state}`;
+    case 'APPROVE':
+      return `${name} was approved by CMS`;
+    case 'WITHDRAW':
+      return audience === 'STATE' ? `${name} was withdrawn by CMS` : `${name} was withdrawn`;
+    case 'UNDO_WITHDRAWAL':
+      return audience === 'STATE'
+        ? `CMS undid the withdrawal of ${name}`
+        : `The withdrawal of ${name} was undone`;
+    case 'UNDO_UNLOCK':
+      return audience === 'STATE' ? `CMS undid the unlock of ${name}` : `The unlock of ${name} was undone`;
   }
+}
+
+/** What the review status is once a withdrawal is undone, in words. */
+function reviewAgain(event: PackageEvent): string {
+  return event.package.reviewStatus === 'NOT_SUBJECT_TO_REVIEW'
+    ? 'it is again not subject to review'
+    : 'it is under review again';
 }
 
 function leadFor(event: PackageEvent, audience: Audience): string {
@@ -139,6 +183,20 @@ function leadFor(event: PackageEvent, audience: Audience): string {
       return audience === 'STATE'
         ? `${name} was resubmitted to CMS.`
         : `${state} resubmitted ${name} to CMS for review.`;
+    case 'APPROVE':
+      return `CMS approved ${name}.`;
+    case 'WITHDRAW':
+      return audience === 'STATE'
+        ? `CMS withdrew ${name} from review.`
+        : `${name} from ${state} was withdrawn from review.`;
+    case 'UNDO_WITHDRAWAL':
+      return audience === 'STATE'
+        ? `CMS undid the withdrawal of ${name}: ${reviewAgain(event)}.`
+        : `The withdrawal of ${name} from ${state} was undone: ${reviewAgain(event)}.`;
+    case 'UNDO_UNLOCK':
+      return audience === 'STATE'
+        ? `CMS undid the unlock of ${name}. The changes made since the unlock were discarded, and the last submitted version is current again.`
+        : `The unlock of ${name} was undone: the last submission from ${state} is current again, and the state's unsubmitted changes were discarded.`;
   }
 }
 
@@ -153,21 +211,21 @@ function contentFor(
     revision.formData.submissionType === 'CONTRACT_AND_RATES'
       ? 'Contract action and rate certification'
       : 'Contract action only';
-  const content: MessageContent = {
-    lead: leadFor(event, audience),
-    facts: [
-      ['Package', event.name],
-      ['State', event.package.stateCode],
-      ['Programs', event.programNames.length > 0 ? event.programNames.join(', ') : '(none)'],
-      ['Submission type', submission],
-      ['Action', ACTION_LABEL[event.type]],
-      ['By', action.by.email],
-      ['When', formatWhen(action.at)],
-    ],
-    link,
-  };
-  // An initial submission's reason is boilerplate ("Initial submission"); the others are CMS's or the state's words.
-  if (event.type === 'UNLOCK') content.reason = { label: 'Reason for unlocking', text: action.reason };
-  if (event.type === 'RESUBMIT') content.reason = { label: 'Reason for resubmitting', text: action.reason };
+  const facts: [string, string][] = [
+    ['Package', event.name],
+    ['State', event.package.stateCode],
+    ['Programs', event.programNames.length > 0 ? event.programNames.join(', ') : '(none)'],
+    ['Submission type', submission],
+    ['Action', ACTION_LABEL[event.type]],
+    ['By', action.by.email],
+    ['When', formatWhen(action.at)],
+  ];
+  const releasedOn = event.type === 'APPROVE' ? event.package.reviewActions[0]?.releasedOn : undefined;
+  if (releasedOn) facts.push(['Released to the state', releasedOn]);
+  const content: MessageContent = { lead: leadFor(event, audience), facts, link };
+  // An initial submission's reason is boilerplate ("Initial submission"); the others are CMS's or
+  // the state's words (a CMS reviewer may approve without one).
+  const label = REASON_LABEL[event.type];
+  if (label && action.reason.trim() !== '') content.reason = { label, text: action.reason };
   return content;
 }

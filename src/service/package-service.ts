@@ -6,7 +6,10 @@ import {
   type ActionInfo,
   cmsFacts,
   currentRevision,
+  type DisplayStatus,
   type DocumentChange,
+  discardedFileKeys,
+  displayStatus,
   type FormData,
   invalidFields,
   lastSubmittedRevision,
@@ -15,12 +18,18 @@ import {
   type PackageStatus,
   type PackageSummary,
   packageName,
+  planApprove,
   planCreate,
   planDelete,
   planResubmit,
   planSubmit,
+  planUndoApproval,
+  planUndoUnlock,
+  planUndoWithdrawal,
   planUnlock,
   planUpdate,
+  planWithdraw,
+  type ReviewStatus,
   type Revision,
   type StateCode,
   type User,
@@ -34,10 +43,16 @@ import { visibleEvents, visiblePackage, visibleRevisions } from './access.js';
 import { filteredPage } from './filtered-page.js';
 import type { ReferenceData } from './reference-data.js';
 
-export type PackageSummaryView = PackageSummary & { name: string };
+export type PackageSummaryView = PackageSummary & {
+  name: string;
+  /** What the user is shown: Approved or Withdrawn outrank Submitted/Resubmitted (domain displayStatus). */
+  displayStatus: DisplayStatus;
+};
 
 export type PackageView = Omit<Package, 'revisions'> & {
   name: string;
+  /** What the user is shown: Approved or Withdrawn outrank Submitted/Resubmitted (domain displayStatus). */
+  displayStatus: DisplayStatus;
   /** Newest first. CMS sees only submitted revisions, never a state's work in progress. */
   revisions: Revision[];
   /** Why CMS sent the package back, while it is unlocked. */
@@ -46,12 +61,25 @@ export type PackageView = Omit<Package, 'revisions'> & {
 
 export interface ListQuery extends PageRequest {
   status?: PackageStatus;
+  /** Only packages with this review status (never-submitted drafts have none). */
+  reviewStatus?: ReviewStatus;
   /** CMS only: one state's packages. */
   stateCode?: StateCode;
   /** Only packages whose current revision names this program (for CMS: the last submitted one). */
   programId?: string;
   /** `newest` (default): most recently updated first; `oldest`: the reverse. */
   order?: ListOrder;
+}
+
+/** A CMS decision: the version it was made on, and why (an approval by a CMS reviewer may leave it out). */
+export interface ReviewInput {
+  expectedVersion: number;
+  reason?: string | undefined;
+}
+
+export interface ApproveInput extends ReviewInput {
+  /** `YYYY-MM-DD`, not after today: when the approval was released to the state. */
+  releasedOn: string;
 }
 
 export interface DraftChanges {
@@ -110,7 +138,11 @@ export class PackageService {
       page = await this.store.listSubmitted(inState ? { ...rest, stateCode: inState } : rest);
     }
     const items = await Promise.all(
-      page.items.map(async (s) => ({ ...s, name: await this.nameOf(s, s.programIds) })),
+      page.items.map(async (s) => ({
+        ...s,
+        name: await this.nameOf(s, s.programIds),
+        displayStatus: displayStatus(s.status, s.reviewStatus),
+      })),
     );
     return { ...page, items };
   }
@@ -163,13 +195,17 @@ export class PackageService {
    * and a file left behind loses nothing.
    */
   private async deleteUnreferencedFiles(dropped: readonly PackageDocument[], kept: readonly Revision[]) {
+    const inUse = new Set(kept.flatMap((r) => r.documents.map((d) => d.key)));
+    await this.deleteFiles(dropped.map((d) => d.key).filter((key) => !inUse.has(key)));
+  }
+
+  /** Deletes these files, best effort: a failure is logged, never raised (the change is committed). */
+  private async deleteFiles(keys: readonly string[]) {
     const { files, log } = this.effects;
     if (!files) return;
-    const inUse = new Set(kept.flatMap((r) => r.documents.map((d) => d.key)));
-    for (const doc of dropped) {
-      if (inUse.has(doc.key)) continue;
-      await files.delete(doc.key).catch((err: unknown) => {
-        log?.error({ err, key: doc.key }, 'could not delete the file of a removed document');
+    for (const key of keys) {
+      await files.delete(key).catch((err: unknown) => {
+        log?.error({ err, key }, 'could not delete the file of a removed document');
       });
     }
   }
@@ -200,6 +236,56 @@ export class PackageService {
     return this.view(user, after);
   }
 
+  /*
+   * CMS's review decisions: each is the domain's plan, bound to the server's clock, run by the
+   * store under its version guard; then the emails, which can neither fail nor undo it.
+   */
+
+  async approve(user: User, id: string, input: ApproveInput) {
+    const { after } = await this.store.changePackage(id, (pkg) =>
+      planApprove(pkg, { user, at: this.now(), ...input }),
+    );
+    await this.announce('APPROVE', after);
+    return this.view(user, after);
+  }
+
+  /** Back under review; no email (the issue asks for none: nothing is expected of anyone). */
+  async undoApproval(user: User, id: string, input: ReviewInput) {
+    const { after } = await this.store.changePackage(id, (pkg) =>
+      planUndoApproval(pkg, { user, at: this.now(), ...input }),
+    );
+    return this.view(user, after);
+  }
+
+  async withdraw(user: User, id: string, input: ReviewInput) {
+    const { after } = await this.store.changePackage(id, (pkg) =>
+      planWithdraw(pkg, { user, at: this.now(), ...input }),
+    );
+    await this.announce('WITHDRAW', after);
+    return this.view(user, after);
+  }
+
+  async undoWithdrawal(user: User, id: string, input: ReviewInput) {
+    const { after } = await this.store.changePackage(id, (pkg) =>
+      planUndoWithdrawal(pkg, { user, at: this.now(), ...input }),
+    );
+    await this.announce('UNDO_WITHDRAWAL', after);
+    return this.view(user, after);
+  }
+
+  /**
+   * The last submitted revision is current again; the state's unsubmitted draft goes, and with
+   * it (once that is written) the files only the draft held.
+   */
+  async undoUnlock(user: User, id: string, input: ReviewInput) {
+    const { before, after } = await this.store.changePackage(id, (pkg) =>
+      planUndoUnlock(pkg, { user, at: this.now(), ...input }),
+    );
+    await this.deleteFiles(discardedFileKeys(before, after));
+    await this.announce('UNDO_UNLOCK', after);
+    return this.view(user, after);
+  }
+
   /** A state user's programs; nobody else authors, and the plan refuses them before using these. */
   private async ownPrograms(user: User) {
     return user.role === 'STATE_USER' ? this.programsOf(user.stateCode) : [];
@@ -207,14 +293,14 @@ export class PackageService {
 
   /**
    * After a submission: an immutable JSON snapshot of the submitted revision beside its files,
-   * so the record survives without the database; then the emails. Neither may undo or fail
-   * the action, which is already committed.
+   * so the record survives without the database; then (after any action that mails) the emails.
+   * Neither may undo or fail the action, which is already committed.
    */
   private async announce(type: PackageEventType, pkg: Package) {
     try {
       await this.snapshotAndNotify(type, pkg);
     } catch (e) {
-      this.effects.log?.error({ err: e, packageId: pkg.id, type }, 'after-submission effects failed');
+      this.effects.log?.error({ err: e, packageId: pkg.id, type }, 'after-action effects failed');
     }
   }
 
@@ -225,7 +311,7 @@ export class PackageService {
       lastSubmittedRevision(pkg)?.formData.programIds ?? [],
     );
     const name = packageName(pkg.stateCode, programs, pkg.stateNumber);
-    if (files && type !== 'UNLOCK') {
+    if (files && (type === 'SUBMIT' || type === 'RESUBMIT')) {
       const key = snapshotKey(pkg.id, revision.number);
       const snapshot = {
         format: 'carepack-submission',
@@ -282,6 +368,7 @@ export class PackageService {
       ...(cms ? { updatedAt: cms.updatedAt } : {}),
       revisions,
       name: await this.nameOf(pkg, shown.formData.programIds),
+      displayStatus: displayStatus(pkg.status, pkg.reviewStatus),
       unlockInfo: pkg.status === 'UNLOCKED' ? newest.unlockInfo : null,
     };
   }

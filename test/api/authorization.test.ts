@@ -5,12 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormData, Package, User } from '../../src/domain/index.js';
-import { actorOf, FormDataSchema } from '../../src/domain/index.js';
+import { actorOf, FormDataSchema, planApprove, planWithdraw } from '../../src/domain/index.js';
 import { type AuthHeaders, demo, MINIMAL_PDF, multipartBody, type TestApi, testApi } from '../support/api.js';
 
 type Caller = 'anonymous' | 'mnState' | 'flState' | 'cms' | 'admin';
 const CALLERS: Caller[] = ['anonymous', 'mnState', 'flState', 'cms', 'admin'];
-type Fixture = 'none' | 'draft' | 'submitted' | 'unlocked';
+type Fixture = 'none' | 'draft' | 'submitted' | 'unlocked' | 'approved' | 'withdrawn';
 
 interface RouteCase {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -65,12 +65,24 @@ async function fixture(kind: Fixture): Promise<Package> {
   if (kind === 'draft') return pkg;
   pkg = await api.store.submit(pkg.id, { expectedVersion: pkg.version, actor });
   if (kind === 'submitted') return pkg;
+  if (kind === 'approved' || kind === 'withdrawn') {
+    const decision = { user: users.cms, at: new Date().toISOString(), expectedVersion: pkg.version };
+    const plan =
+      kind === 'approved'
+        ? (p: Package) => planApprove(p, { ...decision, releasedOn: today() })
+        : (p: Package) => planWithdraw(p, { ...decision, reason: 'State asked' });
+    return (await api.store.changePackage(pkg.id, plan)).after;
+  }
   return api.store.unlock(pkg.id, {
     expectedVersion: pkg.version,
     actor: actorOf(users.cms),
     reason: 'fix it',
   });
 }
+
+const today = () => new Date().toISOString().slice(0, 10);
+/** CMS's decisions: a state user who sees the package may not make them (403), another state does not see it (404). */
+const cmsDecides = { anonymous: 401, mnState: 403, flState: 404, cms: 200, admin: 200 };
 
 const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/api/auth/me', fixture: 'none', expect: everyoneSignedIn(200) },
@@ -139,6 +151,57 @@ const ROUTES: RouteCase[] = [
     fixture: 'unlocked',
     body: (p) => ({ expectedVersion: p.version, reason: 'Fixed' }),
     expect: { anonymous: 401, mnState: 200, flState: 404, cms: 403, admin: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/approve',
+    fixture: 'submitted',
+    body: (p) => ({ expectedVersion: p.version, releasedOn: today(), reason: 'Approved for the reviewer' }),
+    expect: cmsDecides,
+  },
+  {
+    // Without a reason: a CMS reviewer may approve; an administrator must say why (400 on reason).
+    method: 'POST',
+    path: '/api/packages/{id}/approve',
+    fixture: 'submitted',
+    body: (p) => ({ expectedVersion: p.version, releasedOn: today() }),
+    expect: { anonymous: 401, mnState: 403, flState: 404, cms: 200, admin: 400 },
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/undo-approval',
+    fixture: 'approved',
+    body: (p) => ({ expectedVersion: p.version, reason: 'Approved by mistake' }),
+    expect: cmsDecides,
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/withdraw',
+    fixture: 'submitted',
+    body: (p) => ({ expectedVersion: p.version, reason: 'State asked' }),
+    expect: cmsDecides,
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/undo-withdrawal',
+    fixture: 'withdrawn',
+    body: (p) => ({ expectedVersion: p.version, reason: 'Withdrawn by mistake' }),
+    expect: cmsDecides,
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/undo-unlock',
+    fixture: 'unlocked',
+    body: (p) => ({ expectedVersion: p.version, reason: 'Unlocked by mistake' }),
+    expect: cmsDecides,
+  },
+  {
+    // An approved package cannot be unlocked: the state's 403 and 404 come first, CMS gets 409.
+    method: 'POST',
+    path: '/api/packages/{id}/unlock',
+    fixture: 'approved',
+    body: (p) => ({ expectedVersion: p.version, reason: 'Please fix' }),
+    expect: { anonymous: 401, mnState: 403, flState: 404, cms: 409, admin: 409 },
   },
   {
     method: 'POST',

@@ -1,5 +1,5 @@
 /** Packages in each state an event leaves them in, built directly (no store). */
-import type { Actor, Contact, Package, Revision } from '../../src/domain/index.js';
+import type { Actor, Contact, Package, ReviewAction, Revision } from '../../src/domain/index.js';
 import { FormDataSchema } from '../../src/domain/index.js';
 import type { PackageEvent, PackageEventType } from '../../src/notify/index.js';
 
@@ -119,8 +119,73 @@ export function resubmitted(): Package {
   ]);
 }
 
+export const WITHDRAW_REASON = 'The state asked to <withdraw> it & start over.';
+export const UNDO_REASON = 'Recorded on the wrong package.';
+
+const decision = (
+  n: number,
+  action: ReviewAction['action'],
+  at: string,
+  reason: string,
+  releasedOn?: string,
+): ReviewAction => ({
+  id: `00000000-0000-4000-8000-0000000003${String(n).padStart(2, '0')}`,
+  action,
+  at,
+  by: CAROL_CMS,
+  reason,
+  ...(releasedOn ? { releasedOn } : {}),
+});
+
+/** Resubmitted by Bob, then approved by Carol (no note), released to the state on 2025-02-20. */
+export function approved(reason = ''): Package {
+  return {
+    ...resubmitted(),
+    reviewStatus: 'APPROVED',
+    reviewActions: [decision(1, 'APPROVE', '2025-02-21T15:00:00.000Z', reason, '2025-02-20')],
+  };
+}
+
+/** Resubmitted by Bob, then withdrawn by Carol. */
+export function withdrawn(): Package {
+  return {
+    ...resubmitted(),
+    reviewStatus: 'WITHDRAWN',
+    reviewActions: [decision(1, 'WITHDRAW', '2025-02-22T09:15:00.000Z', WITHDRAW_REASON)],
+  };
+}
+
+/** Withdrawn, then the withdrawal undone: under review again. */
+export function withdrawalUndone(): Package {
+  const w = withdrawn();
+  return {
+    ...w,
+    reviewStatus: 'UNDER_REVIEW',
+    reviewActions: [
+      decision(2, 'UNDO_WITHDRAWAL', '2025-02-23T10:00:00.000Z', UNDO_REASON),
+      ...w.reviewActions,
+    ],
+  };
+}
+
+/** Resubmitted by Bob, unlocked again, and the unlock undone: revision 2 is current again. */
+export function unlockUndone(): Package {
+  return {
+    ...resubmitted(),
+    reviewActions: [decision(1, 'UNDO_UNLOCK', '2025-03-02T11:20:00.000Z', UNDO_REASON)],
+  };
+}
+
 export function event(type: PackageEventType, p?: Package): PackageEvent {
-  const byType = { SUBMIT: submitted, UNLOCK: unlocked, RESUBMIT: resubmitted };
+  const byType: Record<PackageEventType, () => Package> = {
+    SUBMIT: submitted,
+    UNLOCK: unlocked,
+    RESUBMIT: resubmitted,
+    APPROVE: approved,
+    WITHDRAW: withdrawn,
+    UNDO_WITHDRAWAL: withdrawalUndone,
+    UNDO_UNLOCK: unlockUndone,
+  };
   return {
     type,
     package: p ?? byType[type](),

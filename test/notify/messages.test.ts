@@ -8,6 +8,7 @@ import {
   uniqueAddresses,
 } from '../../src/notify/index.js';
 import {
+  approved,
   BOB,
   CAROL_CMS,
   event,
@@ -18,8 +19,10 @@ import {
   SAM,
   SETTINGS,
   submitted,
+  UNDO_REASON,
   UNLOCK_REASON,
   unlocked,
+  WITHDRAW_REASON,
 } from './fixtures.js';
 
 const CMS_TO = ['review@cms.example.gov', 'oact@cms.example.gov'];
@@ -121,6 +124,77 @@ describe('resubmit messages', () => {
       expect(e.mail.html).toContain('Added the &quot;rate&quot; tables');
       expect(e.mail.text).not.toContain(UNLOCK_REASON);
     }
+  });
+});
+
+describe('review decision messages', () => {
+  /** Everyone on the state side who ever submitted, and the contacts of the last submitted revision. */
+  const STATE_TO = ['dee@mn.example.gov', BOB.email, SAM.email];
+
+  it('approval: tells the state only, with the release date, who approved and when', () => {
+    const emails = buildMessages(event('APPROVE'), SETTINGS);
+    expect(emails.map((e) => e.audience)).toEqual(['STATE']);
+    const state = emails[0]!;
+    expect(state.mail.to).toEqual(STATE_TO);
+    expect(state.mail.subject).toBe('MN-PMAP-0001 was approved by CMS');
+    expect(state.mail.text).toContain('CMS approved MN-PMAP-0001.');
+    expect(state.mail.text).toMatch(/^Released to the state: *2025-02-20$/m);
+    expect(state.mail.html).toContain('<th align="left">Released to the state</th><td>2025-02-20</td>');
+    expectCommon(state, 'Approved by CMS', CAROL_CMS.email, '2025-02-21 15:00 UTC');
+    expect(state.mail.headers['X-Carepack-Event']).toBe('APPROVE');
+    // A reviewer's approval without a note shows no empty reason; an admin's reason is shown.
+    expect(state.mail.text).not.toContain('Note from CMS');
+    const noted = buildMessages(event('APPROVE', approved('Approved on behalf of Carol.')), SETTINGS)[0]!;
+    expect(noted.mail.text).toContain('Note from CMS:\n  Approved on behalf of Carol.');
+  });
+
+  it("withdrawal: tells the state contacts, every submitter and the CMS list, with CMS's reason", () => {
+    const { state, cms } = byAudience(buildMessages(event('WITHDRAW'), SETTINGS));
+    expect(state.mail.to).toEqual(STATE_TO);
+    expect(cms.mail.to).toEqual(CMS_TO);
+    expect(state.mail.subject).toBe('MN-PMAP-0001 was withdrawn by CMS');
+    expect(cms.mail.subject).toBe('MN-PMAP-0001 was withdrawn');
+    expect(state.mail.text).toContain('CMS withdrew MN-PMAP-0001 from review.');
+    expect(cms.mail.text).toContain('MN-PMAP-0001 from MN was withdrawn from review.');
+    for (const e of [state, cms]) {
+      expectCommon(e, 'Withdrawn by CMS', CAROL_CMS.email, '2025-02-22 09:15 UTC');
+      expect(e.mail.text).toContain(`Reason for withdrawing:\n  ${WITHDRAW_REASON}`);
+      expect(e.mail.html).toContain('asked to &lt;withdraw&gt; it &amp; start over');
+      expect(e.mail.html).not.toContain('<withdraw>');
+    }
+  });
+
+  it('undone withdrawal: tells both sides the package is under review again, and why', () => {
+    const { state, cms } = byAudience(buildMessages(event('UNDO_WITHDRAWAL'), SETTINGS));
+    expect(state.mail.to).toEqual(STATE_TO);
+    expect(cms.mail.to).toEqual(CMS_TO);
+    expect(state.mail.subject).toBe('CMS undid the withdrawal of MN-PMAP-0001');
+    expect(cms.mail.subject).toBe('The withdrawal of MN-PMAP-0001 was undone');
+    expect(state.mail.text).toContain('CMS undid the withdrawal of MN-PMAP-0001: it is under review again.');
+    for (const e of [state, cms]) {
+      expectCommon(e, 'Withdrawal undone by CMS', CAROL_CMS.email, '2025-02-23 10:00 UTC');
+      expect(e.mail.text).toContain(`Reason for undoing the withdrawal:\n  ${UNDO_REASON}`);
+      expect(e.mail.text).not.toContain(WITHDRAW_REASON);
+    }
+  });
+
+  it('undone unlock: tells both sides the last submission is current again and the edits are gone', () => {
+    const { state, cms } = byAudience(buildMessages(event('UNDO_UNLOCK'), SETTINGS));
+    expect(state.mail.to).toEqual(STATE_TO);
+    expect(cms.mail.to).toEqual(CMS_TO);
+    expect(state.mail.subject).toBe('CMS undid the unlock of MN-PMAP-0001');
+    expect(cms.mail.subject).toBe('The unlock of MN-PMAP-0001 was undone');
+    expect(state.mail.text).toContain('The changes made since the unlock were discarded');
+    for (const e of [state, cms]) {
+      expectCommon(e, 'Unlock undone by CMS', CAROL_CMS.email, '2025-03-02 11:20 UTC');
+      expect(e.mail.text).toContain(`Reason for undoing the unlock:\n  ${UNDO_REASON}`);
+    }
+  });
+
+  it('refuses a review event whose package does not carry that decision on top', () => {
+    const p: Package = { ...approved(), reviewActions: [] };
+    expect(() => buildMessages(event('APPROVE', p), SETTINGS)).toThrow(/no approve as its newest/);
+    expect(() => buildMessages(event('WITHDRAW', approved()), SETTINGS)).toThrow(/no withdraw/);
   });
 });
 

@@ -5,6 +5,7 @@ import type { PackageService } from '../../service/package-service.js';
 import { type CursorSeal, sealPage } from '../cursor-seal.js';
 import { COMMON_PROBLEMS, ProblemSchema } from '../problem.js';
 import {
+  ApproveBody,
   AuditEventSchema,
   CreatePackageBody,
   DeleteQuery,
@@ -33,7 +34,8 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
         description:
           'CMS sees each package as last submitted (type, programs, name, revision count), dated and ordered ' +
           'by its last submit, unlock or resubmit, whatever the state is editing. ' +
-          '`status`, `stateCode` (CMS only) and `programId` narrow the list; `programId` keeps the packages ' +
+          '`status`, `reviewStatus` (UNDER_REVIEW, NOT_SUBJECT_TO_REVIEW, APPROVED, WITHDRAWN; never-submitted ' +
+          'drafts have none), `stateCode` (CMS only) and `programId` narrow the list; `programId` keeps the packages ' +
           'whose current revision (for CMS: last submitted revision) names the program, and a program of another state than the one listed is a 400 ' +
           'on `programId` (an unknown program id is filtered on and usually matches nothing). `order` is ' +
           '`newest` (default: most recently updated first) or `oldest`. Pages hold `limit` items (default 25); ' +
@@ -153,6 +155,71 @@ export const packageRoutes: FastifyPluginAsyncZod<{ packages: PackageService; cu
     },
     (req) => packages.resubmit(currentUser(req), req.params.id, req.body.expectedVersion, req.body.reason),
   );
+
+  /*
+   * CMS's review decisions (CMS reviewers and admins). Each names the version it was made on and
+   * answers the package as the caller sees it; a state user who may see the package gets 403.
+   */
+  app.post(
+    '/packages/:id/approve',
+    {
+      schema: {
+        summary: 'CMS: approve a submitted or resubmitted package under review',
+        description:
+          '`releasedOn` is the date the approval was released to the state (not in the future). A CMS reviewer ' +
+          'may leave out `reason`; an administrator must give one. The state is emailed. Once approved, the ' +
+          'package cannot be unlocked until the approval is undone.',
+        tags: ['review'],
+        params: IdParams,
+        body: ApproveBody,
+        response: { 200: PackageViewSchema, ...COMMON_PROBLEMS },
+      },
+    },
+    (req) => packages.approve(currentUser(req), req.params.id, req.body),
+  );
+
+  const decisions = [
+    {
+      path: '/packages/:id/undo-approval',
+      summary: 'CMS: undo an approval; the package is under review again (or not subject to review)',
+      run: packages.undoApproval,
+    },
+    {
+      path: '/packages/:id/withdraw',
+      summary:
+        'CMS: withdraw a submitted or resubmitted package that is under review or not subject to review, ' +
+        'with a reason (the state and the CMS review list are emailed)',
+      run: packages.withdraw,
+    },
+    {
+      path: '/packages/:id/undo-withdrawal',
+      summary:
+        'CMS: undo a withdrawal, with a reason; the review status is determined again from the last submission',
+      run: packages.undoWithdrawal,
+    },
+    {
+      path: '/packages/:id/undo-unlock',
+      summary:
+        "CMS: undo an unlock, with a reason: the last submitted revision is current again, the state's " +
+        'unsubmitted edits and the files only they held are discarded',
+      run: packages.undoUnlock,
+    },
+  ] as const;
+  for (const { path, summary, run } of decisions) {
+    app.post(
+      path,
+      {
+        schema: {
+          summary,
+          tags: ['review'],
+          params: IdParams,
+          body: ReasonBody,
+          response: { 200: PackageViewSchema, ...COMMON_PROBLEMS },
+        },
+      },
+      (req) => run.call(packages, currentUser(req), req.params.id, req.body),
+    );
+  }
 
   app.get(
     '/packages/:id/history',

@@ -22,6 +22,11 @@ export interface Endpoints {
   'POST /api/packages/{id}/submit': { body: T.TransitionBody; response: T.PackageView };
   'POST /api/packages/{id}/unlock': { body: T.ReasonBody; response: T.PackageView };
   'POST /api/packages/{id}/resubmit': { body: T.ReasonBody; response: T.PackageView };
+  'POST /api/packages/{id}/approve': { body: T.ApproveBody; response: T.PackageView };
+  'POST /api/packages/{id}/undo-approval': { body: T.ReasonBody; response: T.PackageView };
+  'POST /api/packages/{id}/withdraw': { body: T.ReasonBody; response: T.PackageView };
+  'POST /api/packages/{id}/undo-withdrawal': { body: T.ReasonBody; response: T.PackageView };
+  'POST /api/packages/{id}/undo-unlock': { body: T.ReasonBody; response: T.PackageView };
   'GET /api/packages/{id}/history': { query: T.PageQuery; response: T.Page<T.AuditEvent> };
   'POST /api/packages/{id}/documents': { response: T.PackageDocument };
   'GET /api/packages/{id}/documents/{documentId}/download': { response: T.DownloadLink };
@@ -46,6 +51,11 @@ export const ENDPOINTS = [
   'POST /api/packages/{id}/submit',
   'POST /api/packages/{id}/unlock',
   'POST /api/packages/{id}/resubmit',
+  'POST /api/packages/{id}/approve',
+  'POST /api/packages/{id}/undo-approval',
+  'POST /api/packages/{id}/withdraw',
+  'POST /api/packages/{id}/undo-withdrawal',
+  'POST /api/packages/{id}/undo-unlock',
   'GET /api/packages/{id}/history',
   'POST /api/packages/{id}/documents',
   'GET /api/packages/{id}/documents/{documentId}/download',

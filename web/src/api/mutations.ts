@@ -52,6 +52,30 @@ export const useUnlockPackage = () =>
     call('POST /api/packages/{id}/unlock', { params: { id }, body }),
   );
 
+/*
+ * CMS's review decisions. Each is a plain call (approvePackage…) for whoever needs one, and a
+ * mutation (useApprovePackage…) that updates the cached package and makes lists and history stale.
+ */
+
+/** `releasedOn` is `YYYY-MM-DD`, not in the future; `reason` is optional for a CMS reviewer, required for an admin. */
+export const approvePackage = ({ id, ...body }: Change & { releasedOn: string; reason?: string }) =>
+  call('POST /api/packages/{id}/approve', { params: { id }, body });
+export const undoApproval = ({ id, ...body }: WithReason) =>
+  call('POST /api/packages/{id}/undo-approval', { params: { id }, body });
+export const withdrawPackage = ({ id, ...body }: WithReason) =>
+  call('POST /api/packages/{id}/withdraw', { params: { id }, body });
+export const undoWithdrawal = ({ id, ...body }: WithReason) =>
+  call('POST /api/packages/{id}/undo-withdrawal', { params: { id }, body });
+/** Discards the state's unsubmitted edits: the last submitted revision is current again. */
+export const undoUnlock = ({ id, ...body }: WithReason) =>
+  call('POST /api/packages/{id}/undo-unlock', { params: { id }, body });
+
+export const useApprovePackage = () => usePackageChange(approvePackage);
+export const useUndoApproval = () => usePackageChange(undoApproval);
+export const useWithdrawPackage = () => usePackageChange(withdrawPackage);
+export const useUndoWithdrawal = () => usePackageChange(undoWithdrawal);
+export const useUndoUnlock = () => usePackageChange(undoUnlock);
+
 /** Deleting a draft: its own entry goes, the lists are refetched before the answer is final. */
 export function useDeletePackage() {
   const client = useQueryClient();

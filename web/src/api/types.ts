@@ -26,6 +26,8 @@ export type PageQuery = z.input<typeof S.PageQuery>;
 export type CreatePackageBody = z.input<typeof S.CreatePackageBody>;
 export type UpdatePackageBody = z.input<typeof S.UpdatePackageBody>;
 export type ReasonBody = z.input<typeof S.ReasonBody>;
+export type ApproveBody = z.input<typeof S.ApproveBody>;
+export type { DisplayStatus, ReviewAction, ReviewStatus } from '@carepack/domain/index.js';
 export type TransitionBody = z.input<typeof S.TransitionBody>;
 export type DevLoginBody = z.input<typeof S.DevLoginBody>;
 export type { Problem };
