@@ -75,8 +75,14 @@ async function apiAs(page: Page, method: string, path: string, body?: unknown) {
   );
 }
 
-/** The CMS decision dialog: open (USWDS modal) or not. */
+/** The CMS decision dialog (a USWDS modal). */
 const dialog = (page: Page) => page.getByRole('dialog');
+
+/** The dialog is open and done fading in (axe would measure contrast mid-fade). */
+async function dialogShown(page: Page) {
+  await dialog(page).waitFor();
+  await expect.poll(() => dialog(page).evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+}
 
 for (const backend of BACKENDS) {
   describe.skipIf(!browserAvailable || !backend.available)(
@@ -259,7 +265,8 @@ for (const backend of BACKENDS) {
         await page.getByRole('button', { name: 'Unlock', exact: true }).click();
         await expect.poll(() => page.locator('#reason-error').textContent()).toContain('give a reason');
         await page.getByLabel('Reason for unlocking').fill('The rating period must match the contract year.');
-        await expectAccessible(page, 'unlock form');
+        await dialogShown(page);
+        await expectAccessible(page, 'unlock dialog');
         await page.getByRole('button', { name: 'Unlock', exact: true }).click();
         await expect
           .poll(() => page.getByTestId('banner').textContent())
@@ -315,7 +322,7 @@ for (const backend of BACKENDS) {
         const approve = page.getByRole('button', { name: 'Approve', exact: true });
         await approve.focus();
         await page.keyboard.press('Enter');
-        await dialog(page).waitFor();
+        await dialogShown(page);
         await expect
           .poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]'))))
           .toBe(true);
@@ -333,6 +340,7 @@ for (const backend of BACKENDS) {
         await expect
           .poll(() => page.locator('#releasedOn-error').textContent())
           .toContain('cannot be in the future');
+        await dialogShown(page);
         await expectAccessible(page, 'approve dialog with a field error');
         await page.getByLabel('Date the approval was released to the state').fill('2026-11-20');
         await page.getByRole('button', { name: 'Approve package' }).click();
@@ -385,6 +393,7 @@ for (const backend of BACKENDS) {
         expect(other.status).toBe(200);
         await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
         await dialog(page).getByText('after you opened this dialog').waitFor();
+        await dialogShown(page);
         await expectAccessible(page, 'decision dialog after a conflict');
         await page.getByRole('button', { name: 'Load the latest version' }).click();
         await dialog(page).waitFor({ state: 'hidden' });
