@@ -75,12 +75,16 @@ async function apiAs(page: Page, method: string, path: string, body?: unknown) {
   );
 }
 
-/** The CMS decision dialog (a USWDS modal). */
+/**
+ * The CMS decision dialog (a USWDS modal). Its role="dialog" wrapper has no size of its own, so
+ * whether it is open is read from its heading.
+ */
 const dialog = (page: Page) => page.getByRole('dialog');
+const dialogHeading = (page: Page) => page.locator('#review-decision-heading');
 
 /** The dialog is open and done fading in (axe would measure contrast mid-fade). */
 async function dialogShown(page: Page) {
-  await dialog(page).waitFor();
+  await dialogHeading(page).waitFor();
   await expect.poll(() => dialog(page).evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
 }
 
@@ -329,7 +333,7 @@ for (const backend of BACKENDS) {
         await expectAccessible(page, 'approve dialog');
         await shot('cms-action-dialog');
         await page.keyboard.press('Escape');
-        await dialog(page).waitFor({ state: 'hidden' });
+        await dialogHeading(page).waitFor({ state: 'hidden' });
         expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
 
         // A release date in the future: the server's rule comes back on the date field.
@@ -344,7 +348,7 @@ for (const backend of BACKENDS) {
         await expectAccessible(page, 'approve dialog with a field error');
         await page.getByLabel('Date the approval was released to the state').fill('2026-11-20');
         await page.getByRole('button', { name: 'Approve package' }).click();
-        await dialog(page).waitFor({ state: 'hidden' });
+        await dialogHeading(page).waitFor({ state: 'hidden' });
         await expect
           .poll(() => page.getByTestId('banner').textContent())
           .toContain(`${packageName} was approved`);
@@ -396,7 +400,7 @@ for (const backend of BACKENDS) {
         await dialogShown(page);
         await expectAccessible(page, 'decision dialog after a conflict');
         await page.getByRole('button', { name: 'Load the latest version' }).click();
-        await dialog(page).waitFor({ state: 'hidden' });
+        await dialogHeading(page).waitFor({ state: 'hidden' });
         await expect
           .poll(() => page.getByTestId('withdrawn-banner').textContent())
           .toContain('Withdrawn in another tab');
