@@ -98,7 +98,8 @@ for (const backend of BACKENDS) {
       let page: Page;
       let cleanup: () => Promise<void>;
       const dataDir = mkdtempSync(join(tmpdir(), 'carepack-browser-'));
-      const shot = (name: string) => screenshot(page, `${backend.name.toLowerCase()}-${name}`);
+      const shot = (name: string, options?: { fullPage: boolean }) =>
+        screenshot(page, `${backend.name.toLowerCase()}-${name}`, options);
 
       beforeAll(async () => {
         const setup = await backend.env();
@@ -331,7 +332,7 @@ for (const backend of BACKENDS) {
           .poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]'))))
           .toBe(true);
         await expectAccessible(page, 'approve dialog');
-        await shot('cms-action-dialog');
+        await shot('cms-action-dialog', { fullPage: false });
         await page.keyboard.press('Escape');
         await dialogHeading(page).waitFor({ state: 'hidden' });
         expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');

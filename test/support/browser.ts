@@ -57,7 +57,8 @@ export async function expectAccessible(page: Page, what: string) {
 
 export const SCREENSHOT_DIR = join('dist', 'screenshots');
 
-export async function screenshot(page: Page, name: string) {
+/** The whole page; `fullPage: false` for what the window shows (a dialog over the page). */
+export async function screenshot(page: Page, name: string, { fullPage = true } = {}) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage });
 }

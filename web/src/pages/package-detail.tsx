@@ -152,7 +152,8 @@ export function PackageDetail({ user }: { user: User }) {
       <h1 data-testid="package-name">{pkg.name}</h1>
       <p>
         <StatusTag status={shownStatus(pkg)} />{' '}
-        {pkg.reviewStatus && (
+        {/* Under review, or not subject to it, beside the tag; a decision (Approved…) is the tag itself. */}
+        {pkg.reviewStatus && pkg.reviewStatus !== shownStatus(pkg) && (
           <span data-testid="review-status">{reviewStatusLabel(pkg.reviewStatus)} · </span>
         )}
         {SUBMISSION_TYPE_LABELS[pkg.revisions[0]!.formData.submissionType]} · {state?.name ?? pkg.stateCode}
