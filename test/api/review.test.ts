@@ -9,7 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/api/app.js';
 import { actorOf, type FormData, FormDataSchema, type Package } from '../../src/domain/index.js';
 import type { PackageView } from '../../src/service/package-service.js';
 import {
@@ -18,6 +20,7 @@ import {
   demo,
   json,
   MINIMAL_PDF,
+  TEST_SESSION_SECRET,
   type TestApi,
   testApi,
 } from '../support/api.js';
@@ -429,6 +432,74 @@ describe('list filter', () => {
     for (const headers of [mn, cms]) {
       const res = await api.app.inject({ url: '/api/packages?reviewStatus=PENDING', headers });
       expectProblem(res, 400, 'VALIDATION_FAILED', 'reviewStatus');
+    }
+  });
+});
+
+describe('a mail system that fails', () => {
+  it('neither fails nor rolls back a decision: the failure is logged', async () => {
+    const lines: string[] = [];
+    const broken = await buildApp({
+      store: api.store,
+      sessionSecret: TEST_SESSION_SECRET,
+      devLogin: true,
+      notifier: {
+        notify() {
+          throw new Error('the mail system is down');
+        },
+        drain: async () => {},
+      },
+      logger: pino({ level: 'error' }, { write: (line: string) => void lines.push(line) }),
+    });
+    try {
+      const { pkg } = await submittedPackage();
+      const res = await broken.inject({
+        method: 'POST',
+        url: `/api/packages/${pkg.id}/withdraw`,
+        headers: cms,
+        payload: { expectedVersion: pkg.version, reason: 'State asked' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(json<PackageView>(res).displayStatus).toBe('WITHDRAWN');
+      expect(await view(mn, pkg.id)).toMatchObject({ reviewStatus: 'WITHDRAWN', version: pkg.version + 1 });
+      expect(lines.some((l) => l.includes('the mail system is down'))).toBe(true);
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('describes each decision with its body, its answer and its refusals', async () => {
+    const doc = (await api.app.inject({ url: '/openapi.json' })).json() as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content: Record<string, { schema: { required?: string[] } }> };
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
+    };
+    const required = (path: string) =>
+      doc.paths[`/api/packages/{id}/${path}`]?.post?.requestBody?.content['application/json']?.schema
+        .required;
+    expect(required('approve')).toEqual(expect.arrayContaining(['expectedVersion', 'releasedOn']));
+    expect(required('approve')).not.toContain('reason');
+    for (const path of ['undo-approval', 'withdraw', 'undo-withdrawal', 'undo-unlock']) {
+      expect(required(path), path).toEqual(expect.arrayContaining(['expectedVersion', 'reason']));
+    }
+    for (const path of ['approve', 'undo-approval', 'withdraw', 'undo-withdrawal', 'undo-unlock']) {
+      expect(Object.keys(doc.paths[`/api/packages/{id}/${path}`]!.post!.responses).sort(), path).toEqual([
+        '200',
+        '400',
+        '401',
+        '403',
+        '404',
+        '409',
+      ]);
     }
   });
 });
