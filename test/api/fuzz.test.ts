@@ -199,7 +199,7 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
       const cms = sessions.get('CMS')!;
       const pmap = (await api.store.getState('MN')).programs[0]!.id;
       const form = { submissionType: 'CONTRACT_ONLY', programIds: [pmap], ...CONTRACT_ONLY_READY };
-      const make = async (fate: 'draft' | 'submitted' | 'unlocked') => {
+      const make = async (fate: 'draft' | 'submitted' | 'unlocked' | 'approved' | 'withdrawn') => {
         const pkg = (await inject('POST', '/api/packages', mn, { formData: form })).json();
         const docId = await upload(pkg.id, `${fate}.pdf`);
         if (fate !== 'draft') {
@@ -213,6 +213,20 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
             reason: 'fix',
           });
         }
+        // Decided packages, so the undo routes meet a package they could act on.
+        if (fate === 'approved' || fate === 'withdrawn') {
+          const { version } = await api.store.getPackage(pkg.id);
+          await inject(
+            'POST',
+            `/api/packages/${pkg.id}/${fate === 'approved' ? 'approve' : 'withdraw'}`,
+            cms,
+            {
+              expectedVersion: version,
+              releasedOn: new Date().toISOString().slice(0, 10),
+              reason: 'decided',
+            },
+          );
+        }
         return { id: pkg.id as string, docId };
       };
       const fixtures = [
@@ -220,6 +234,8 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
         await make('submitted'),
         await make('unlocked'),
         await make('submitted'),
+        await make('approved'),
+        await make('withdrawn'),
       ];
       fixtureIds = fixtures.map((f) => f.id);
       for (const f of fixtures)
