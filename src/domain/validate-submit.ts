@@ -196,7 +196,8 @@ function checkRate(
   });
   checkDateRange(fail, `${at}.rateDateStart`, r.rateDateStart, `${at}.rateDateEnd`, r.rateDateEnd);
   if (!r.rateDateCertified) fail(`${at}.rateDateCertified`, 'enter the date the rates were certified');
-  else if (r.rateDateCertified > today) fail(`${at}.rateDateCertified`, 'cannot be in the future');
+  else if (r.rateDateCertified > today)
+    fail(`${at}.rateDateCertified`, 'the date certified cannot be in the future');
   if (!r.capitationType) fail(`${at}.capitationType`, 'choose rate cells or rate ranges');
   if (f.dsnpContract === true && (r.medicaidPopulations ?? []).length === 0) {
     fail(`${at}.medicaidPopulations`, 'choose the Medicaid populations this rate covers (D-SNP contract)');
