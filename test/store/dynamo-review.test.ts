@@ -13,6 +13,7 @@ import {
   planUndoApproval,
   planUndoUnlock,
   planWithdraw,
+  type ReviewAction,
   type User,
 } from '../../src/domain/index.js';
 import { createDynamoClients } from '../../src/store/dynamo/dynamo-client.js';
@@ -175,6 +176,30 @@ describe('DynamoDB review', () => {
       'REVIEW#000001',
     ]);
   }, 60_000);
+});
+
+describe('DynamoDB review history', () => {
+  it('is never rewritten: a change that alters a recorded action or adds two is refused, nothing written', async () => {
+    const { store, tableName } = await newStore();
+    const state = makeState('RH');
+    await store.upsertStates([state]);
+    const pkg = await approve(store, await submitted(store, state));
+    const before = await packageSks(tableName, pkg.id);
+    const [recorded] = pkg.reviewActions as [ReviewAction];
+    const rewrite = (actions: ReviewAction[]) =>
+      store.changePackage(pkg.id, (p) => ({
+        after: { ...p, version: p.version + 1, reviewActions: actions },
+        event: { actor: recorded.by, action: 'APPROVE', summary: 's', at: recorded.at },
+      }));
+    await expect(rewrite([{ ...recorded, reason: 'changed' }])).rejects.toThrow(/review history/);
+    await expect(rewrite([])).rejects.toThrow(/review history/);
+    const again = { ...recorded, id: randomUUID() };
+    await expect(rewrite([again, { ...again, id: randomUUID() }, recorded])).rejects.toThrow(
+      /review history/,
+    );
+    expect(await packageSks(tableName, pkg.id)).toEqual(before);
+    expect(await store.getPackage(pkg.id)).toEqual(pkg);
+  });
 });
 
 const sortById = (ps: Package[]) => [...ps].sort((a, b) => a.id.localeCompare(b.id));
