@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import {
   type Package,
@@ -17,7 +17,13 @@ import {
   type User,
 } from '../../src/domain/index.js';
 import { createDynamoClients } from '../../src/store/dynamo/dynamo-client.js';
-import { INDEX_PARTITION_ATTRIBUTE, packagePk, REVIEW_INDEXES } from '../../src/store/dynamo/dynamo-keys.js';
+import {
+  INDEX_PARTITION_ATTRIBUTE,
+  packagePk,
+  REVIEW_INDEXES,
+  upgradeKey,
+} from '../../src/store/dynamo/dynamo-keys.js';
+import { backfillReviewKeys, REVIEW_BACKFILL } from '../../src/store/dynamo/dynamo-review-backfill.js';
 import { createDynamoStore } from '../../src/store/dynamo/dynamo-store.js';
 import { ensureTable, tableDefinition } from '../../src/store/dynamo/dynamo-tables.js';
 import { document, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
@@ -204,39 +210,46 @@ describe('DynamoDB review history', () => {
 
 const sortById = (ps: Package[]) => [...ps].sort((a, b) => a.id.localeCompare(b.id));
 
-describe('DynamoDB table from before reviews', () => {
-  it('gets the review indexes in place, and its heads the review keys, so old packages list as under review', async () => {
-    const tableName = `carepack-pre-review-${randomUUID()}`;
-    tables.push(tableName);
-    const current = tableDefinition(tableName);
-    const reviewKeys = REVIEW_INDEXES.map((i) => INDEX_PARTITION_ATTRIBUTE[i]);
-    await clients.client.send(
-      new CreateTableCommand({
-        ...current,
-        AttributeDefinitions: current.AttributeDefinitions!.filter(
-          (a) => !reviewKeys.includes(a.AttributeName!),
-        ),
-        GlobalSecondaryIndexes: current.GlobalSecondaryIndexes!.filter(
-          (i) => !(REVIEW_INDEXES as string[]).includes(i.IndexName!),
-        ),
+/** A table of the layout before reviews, with heads as that version wrote them. */
+async function preReviewTable(stateCode: string, submittedCount: number) {
+  const tableName = `carepack-pre-review-${randomUUID()}`;
+  tables.push(tableName);
+  const current = tableDefinition(tableName);
+  const reviewKeys = REVIEW_INDEXES.map((i) => INDEX_PARTITION_ATTRIBUTE[i]);
+  await clients.client.send(
+    new CreateTableCommand({
+      ...current,
+      AttributeDefinitions: current.AttributeDefinitions!.filter(
+        (a) => !reviewKeys.includes(a.AttributeName!),
+      ),
+      GlobalSecondaryIndexes: current.GlobalSecondaryIndexes!.filter(
+        (i) => !(REVIEW_INDEXES as string[]).includes(i.IndexName!),
+      ),
+    }),
+  );
+  // Packages as the version before wrote them: heads without the review status or its keys.
+  const store = storeOn(tableName);
+  const state = makeState(stateCode);
+  await store.upsertStates([state]);
+  const subs: Package[] = [];
+  for (let i = 0; i < submittedCount; i++) subs.push(await submitted(store, state));
+  const d = await draft(store, state);
+  for (const id of [...subs.map((p) => p.id), d.id]) {
+    await clients.doc.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { PK: packagePk(id), SK: 'HEAD' },
+        UpdateExpression: `REMOVE reviewStatus, ${reviewKeys.join(', ')}`,
       }),
     );
-    // Packages as the version before wrote them: heads without the review status or its keys.
-    const store = storeOn(tableName);
-    const state = makeState('PR');
-    await store.upsertStates([state]);
-    const a = await submitted(store, state);
-    const b = await submitted(store, state);
-    const d = await draft(store, state);
-    for (const id of [a.id, b.id, d.id]) {
-      await clients.doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { PK: packagePk(id), SK: 'HEAD' },
-          UpdateExpression: `REMOVE reviewStatus, ${reviewKeys.join(', ')}`,
-        }),
-      );
-    }
+  }
+  return { tableName, store, state, subs, draft: d };
+}
+
+describe('DynamoDB table from before reviews', () => {
+  it('gets the review indexes in place, and its heads the review keys, so old packages list as under review', async () => {
+    const { tableName, store, state, subs, draft: d } = await preReviewTable('PR', 2);
+    const [a, b] = subs as [Package, Package];
     // Read as under review before the upgrade, too.
     expect((await store.listByState(state.code)).items.map((p) => p.reviewStatus)).toEqual([
       null,
@@ -269,4 +282,32 @@ describe('DynamoDB table from before reviews', () => {
       approvedA.id,
     ]);
   }, 60_000);
+
+  it('resumes an interrupted backfill where it stopped, and finishes it once', async () => {
+    const { tableName, store, state, subs } = await preReviewTable('PQ', 4);
+    // Where the scan would be had it stopped right after the first old head: the saved position.
+    const scan = await clients.doc.send(new ScanCommand({ TableName: tableName, ConsistentRead: true }));
+    const order = scan.Items!;
+    const stopAt = order.findIndex((i) => i.SK === 'HEAD' && subs.some((p) => p.id === i.id));
+    const skipped = order[stopAt]!;
+    await clients.doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...upgradeKey(REVIEW_BACKFILL), next: { PK: skipped.PK, SK: skipped.SK } },
+      }),
+    );
+    expect(await ensureTable(clients.client, tableName, { pollMs: 50 })).toBe('upgraded');
+    const listed = (await store.listByState(state.code, { reviewStatus: 'UNDER_REVIEW' })).items.map(
+      (p) => p.id,
+    );
+    // The head before the saved position was done by the interrupted run (here: left as it was).
+    expect(listed).not.toContain(skipped.id);
+    expect(listed.sort()).toEqual(
+      subs
+        .map((p) => p.id)
+        .filter((id) => id !== skipped.id)
+        .sort(),
+    );
+    expect(await backfillReviewKeys(clients.client, tableName)).toEqual({ heads: 0, ran: false });
+  });
 });
