@@ -141,8 +141,7 @@ export async function ensureTable(
           'after deleting this one), which writes every package head in the current layout. See docs/dynamodb.md.',
       );
     }
-    if (table.TableStatus !== 'ACTIVE') await waitActive(client, tableName);
-    const added = await addMissingIndexes(client, tableName, options);
+    const added = await addMissingIndexes(client, tableName, options, table);
     const backfill = await backfillReviewKeys(client, tableName);
     return added > 0 || backfill.heads > 0 ? 'upgraded' : 'exists';
   }
@@ -166,12 +165,13 @@ async function addMissingIndexes(
   client: DynamoDBClient,
   tableName: string,
   { pollMs = 1000, maxWaitMs = 3_600_000 }: { pollMs?: number; maxWaitMs?: number },
+  described: TableDescription,
 ): Promise<number> {
   const deadline = Date.now() + maxWaitMs;
   const definition = tableDefinition(tableName);
   let created = 0;
-  for (;;) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  let Table: TableDescription | undefined = described;
+  for (; ; Table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table) {
     const indexes = Table?.GlobalSecondaryIndexes ?? [];
     const busy =
       Table?.TableStatus !== 'ACTIVE' || indexes.some((i) => i.IndexStatus && i.IndexStatus !== 'ACTIVE');
