@@ -34,6 +34,10 @@ export const FORM_DATA: FormData = {
   federalAuthorities: ['STATE_PLAN', 'WAIVER_1915B'],
   itemsBeingAmended: [],
   relatedToCovid19: false,
+  populationCovered: 'MEDICAID',
+  riskBasedContract: true,
+  contractExecutionStatus: 'EXECUTED',
+  dsnpContract: true,
   rateCertifications: RATE_IDS.map((id, i) => ({
     id,
     rateType: 'NEW' as const,
@@ -41,6 +45,8 @@ export const FORM_DATA: FormData = {
     rateDateStart: '2026-01-01',
     rateDateEnd: '2026-12-31',
     rateDateCertified: '2025-10-15',
+    capitationType: 'RATE_CELL' as const,
+    medicaidPopulations: ['MEDICARE_MEDICAID_WITH_DSNP' as const, 'MEDICAID_ONLY' as const],
     certifyingActuaries: [
       {
         name: `Actuary ${i + 1}`,

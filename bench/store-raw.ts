@@ -158,6 +158,11 @@ export function rawOps(client: DynamoDBDocumentClient, TableName: string) {
         submittedByStatePK: `SUBMITTED#STATE#${stateCode}`,
         submittedByStatusPK: 'SUBMITTED#STATUS#SUBMITTED',
         submittedByStateStatusPK: `SUBMITTED#STATE#${stateCode}#SUBMITTED`,
+        // The bench's forms cover Medicaid, so a first submission is under review.
+        reviewStatus: 'UNDER_REVIEW',
+        byStateReviewPK: `STATE#${stateCode}#REVIEW#UNDER_REVIEW`,
+        submittedByReviewPK: 'SUBMITTED#REVIEW#UNDER_REVIEW',
+        submittedByStateReviewPK: `SUBMITTED#STATE#${stateCode}#REVIEW#UNDER_REVIEW`,
       };
       const frozen: Item = { ...current, submitInfo: { at, by: actor, reason: 'Initial submission' } };
       await client.send(

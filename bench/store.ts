@@ -35,6 +35,10 @@ const SEED_CONCURRENCY = 16;
 /** Heads only: they are all the list indexes hold; revisions as well would double seeding time. */
 const SEED_REVISIONS = false;
 const OVERHEAD_TABLE = 'bench-overhead';
+/** Seeded into part 1's table too, so CMS's list by review status has a page there (the control). */
+const REVIEWED_STATE = 'RV';
+/** The review status listed by review status: most packages of a live system are under review. */
+const LISTED_REVIEW = 'UNDER_REVIEW';
 const SCALING_TABLE = 'bench-scaling';
 
 interface Env {
@@ -171,6 +175,8 @@ interface SizePoint {
   overhead: Comparison;
   /** DrivenStore list on the grown table (a) vs the same list on part 1's table, which does not grow (b). */
   vsControl: ABResult;
+  /** CMS's list by review status (index submittedByReview), grown table (a) vs part 1's (b). */
+  reviewVsControl: ABResult;
 }
 
 interface Scaling {
@@ -192,6 +198,7 @@ async function scaling(env: Env): Promise<Scaling> {
     rates.push(items.length / seconds);
   };
   await timedSeed(packageItems(LISTED_STATE, LISTED, 1));
+  await seed(env.doc, OVERHEAD_TABLE, packageItems(REVIEWED_STATE, LISTED, 1));
   let packages = LISTED;
   const points: SizePoint[] = [];
   for (const size of SIZES) {
@@ -207,7 +214,12 @@ async function scaling(env: Env): Promise<Scaling> {
       { a: list, b: () => control.listByState(LISTED_STATE, { limit: PAGE_SIZE }) },
       TIMING,
     );
-    points.push({ size, overhead, vsControl });
+    const reviewQuery = { reviewStatus: LISTED_REVIEW, limit: PAGE_SIZE } as const;
+    const reviewVsControl = await compareAB(
+      { a: () => store.listSubmitted(reviewQuery), b: () => control.listSubmitted(reviewQuery) },
+      TIMING,
+    );
+    points.push({ size, overhead, vsControl, reviewVsControl });
   }
   return { small: points[0]!, large: points[1]!, seedItemsPerSecond: rates.map(Math.round), seedSeconds };
 }
@@ -217,14 +229,20 @@ async function scaling(env: Env): Promise<Scaling> {
  * apart, so each is first taken relative to the same list on a table that does not grow,
  * interleaved: outside load that comes and goes then cancels out of the ratio.
  */
-function scalingRow({ small, large }: Scaling): BenchRow {
-  const base = median(small.vsControl.ratios);
-  const [q1, q3] = iqr(large.vsControl.ratios);
+function scalingRow(
+  scale: Scaling,
+  op = 'list-by-state',
+  side: 'vsControl' | 'reviewVsControl' = 'vsControl',
+): BenchRow {
+  const small = scale.small[side];
+  const large = scale.large[side];
+  const base = median(small.ratios);
+  const [q1, q3] = iqr(large.ratios);
   return {
-    op: `list-by-state ${SIZES[1] / 1000}k/${SIZES[0] / 1000}k`,
-    subjectMs: median(large.vsControl.aMs),
-    baselineMs: median(small.vsControl.aMs),
-    ratio: median(large.vsControl.ratios) / base,
+    op: `${op} ${SIZES[1] / 1000}k/${SIZES[0] / 1000}k`,
+    subjectMs: median(large.aMs),
+    baselineMs: median(small.aMs),
+    ratio: median(large.ratios) / base,
     ratioIqr: [q1 / base, q3 / base],
     target: SCALING_TARGET,
     baseline: `store @${SIZES[0] / 1000}k`,
@@ -244,6 +262,7 @@ function notes(scale: Scaling, seconds: number, loadAtStart: string): string[] {
   return [
     `ratio: median over ${TIMING.rounds} rounds of the per-round ratio; each round one ~${TIMING.roundMs} ms batch of sequential ops per side, order flipped every round, after ${TIMING.warmupOps} warm-up ops per side; IQR: middle half of the per-round ratios`,
     `${SIZES[1] / 1000}k/${SIZES[0] / 1000}k: each size relative to the same list on part 1's table (which does not grow), interleaved, to cancel load drift between sizes; plain ratios of medians: store ${plain('aMs')}, raw ${plain('bMs')}`,
+    `list-by-review-status: CMS's list of every ${LISTED_REVIEW} package (index submittedByReview, a page of ${PAGE_SIZE}); it grows with the table, the control (part 1's table, ${LISTED} more seeded packages) does not`,
     `package: CONTRACT_AND_RATES, 2 rate certifications, 2 contacts, 5 documents; lists read a page of ${PAGE_SIZE} from ${LISTED} packages in the state`,
     `scaling table: ${LISTED} packages in the listed state, the rest over ${OTHER_STATES.length} other states; seeded ${SEED_REVISIONS ? 'heads + current revisions' : 'head items only (all the list indexes hold)'} by BatchWriteItem ×${SEED_CONCURRENCY}: ${scale.seedItemsPerSecond.join(' / ')} items/s, ${scale.seedSeconds.toFixed(0)} s`,
     `${runNote(seconds, loadAtStart)} (outside load widens the IQRs)`,
@@ -257,7 +276,7 @@ export async function run(): Promise<BenchReport> {
   try {
     console.log('part 1: store vs raw SDK');
     const ops = await overhead(env);
-    console.log('part 2: list-by-state as the table grows');
+    console.log('part 2: list-by-state and list-by-review-status as the table grows');
     const scale = await scaling(env);
     const compared = [...ops, scale.small.overhead, scale.large.overhead];
     const sides: [string, string] = ['storeMs', 'rawMs'];
@@ -265,7 +284,11 @@ export async function run(): Promise<BenchReport> {
     return {
       name: 'store',
       columns: { subject: 'store', baseline: 'raw' },
-      rows: [...compared.map((c) => c.row), scalingRow(scale)],
+      rows: [
+        ...compared.map((c) => c.row),
+        scalingRow(scale),
+        scalingRow(scale, `list-by-review-status (CMS, ${LISTED_REVIEW})`, 'reviewVsControl'),
+      ],
       notes: notes(scale, (performance.now() - started) / 1000, loadAtStart),
       details: {
         timing: TIMING,
@@ -275,6 +298,12 @@ export async function run(): Promise<BenchReport> {
             [scale.small, scale.large].map((p) => [
               `list-by-state @${p.size / 1000}k vs control`,
               perRound(p.vsControl, controlSides),
+            ]),
+          ),
+          ...Object.fromEntries(
+            [scale.small, scale.large].map((p) => [
+              `list-by-review-status @${p.size / 1000}k vs control`,
+              perRound(p.reviewVsControl, controlSides),
             ]),
           ),
         },

@@ -10,6 +10,7 @@ import {
   packageRow,
   programRows,
   type RevisionRows,
+  reviewActionRows,
   revisionRows,
 } from '../../src/store/postgres/postgres-marshal.js';
 import { REVISION_CHILD_TABLES } from '../../src/store/postgres/postgres-schema.js';
@@ -88,6 +89,11 @@ export function bulkWriter(pool: pg.Pool): ScanSink & {
             revisions.flatMap((r): unknown[] => r[CHILD_ROWS[table]]),
           );
         }
+        await insertJson(
+          c,
+          'review_actions',
+          batch.flatMap((p) => reviewActionRows(p)),
+        );
       }),
     audit: (batch) =>
       inTransaction(pool, async (c) => void (await insertJson(c, 'audit_events', batch.map(auditRow)))),

@@ -13,6 +13,10 @@ export function contractOnly(programId: string, submissionDescription: string): 
     contractDateEnd: '2027-12-31',
     managedCareEntities: ['MCO'],
     federalAuthorities: ['STATE_PLAN'],
+    populationCovered: 'MEDICAID',
+    riskBasedContract: true,
+    contractExecutionStatus: 'EXECUTED',
+    dsnpContract: false,
     stateContacts: [{ name: 'Load Tester', title: 'Analyst', email: 'load.tester@state.example.gov' }],
   });
 }

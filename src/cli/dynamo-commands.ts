@@ -40,12 +40,16 @@ export function registerDynamoCommands(program: Command, config: () => Config) {
           ? `embedded DynamoDB (${dynamodb.dataDir ?? 'in memory'})`
           : (dynamodb.endpoint ?? `AWS ${dynamodb.region}`);
         const result = await ensureTable(client, dynamodb.tableName);
-        console.log(
-          `table ${dynamodb.tableName} ${result === 'created' ? 'created' : 'already exists'} in ${where}`,
-        );
+        console.log(`table ${dynamodb.tableName} ${TABLE_RESULT[result]} in ${where}`);
       } finally {
         client.destroy();
         await local?.stop();
       }
     });
 }
+
+const TABLE_RESULT = {
+  created: 'created',
+  exists: 'already exists',
+  upgraded: 'upgraded (review-status indexes added, package heads backfilled)',
+} as const;

@@ -8,7 +8,9 @@
  *   ACTION_FROM, deriveStatus). A submitted revision is never changed again.
  * - Who may (access.ts, plans/user-plans.ts): a state user sees and authors its own state's
  *   packages; CMS sees packages submitted at least once and unlocks them; others get 404, not 403.
- * - What a submission must hold (validate-submit.ts), what the form may hold (form-data.ts), what
+ * - What a submission must hold (validate-submit.ts; its header lists CMS's rules, the ones kept
+ *   stricter on purpose, and how an amendment's yes/no provision answers replaced the checklist of
+ *   items being amended), what the form may hold (form-data.ts), what
  *   documents may be and how a draft may change them (document.ts, document-changes.ts), the one
  *   reason rule (reasons.ts), which text is storable (text.ts), the package name (naming.ts),
  *   what CMS sees of an unlocked package (package.ts: cmsFacts), the audit wording (audit.ts).

@@ -132,6 +132,16 @@ export function withDerivedStatuses(pkg: Package): Package {
   return { ...pkg, status: deriveStatus(pkg.revisions), reviewStatus: deriveReviewStatus(pkg) };
 }
 
+/**
+ * A package record as any version of Carepack wrote it (in a backup, a copy's source), in
+ * today's shape: one written before reviews existed has no review history, so it is under review.
+ */
+export function currentPackageRecord(
+  record: Package | Omit<Package, 'reviewStatus' | 'reviewActions'>,
+): Package {
+  return withDerivedStatuses({ reviewActions: [], ...record } as Package);
+}
+
 export function summarize(pkg: Package): PackageSummary {
   const { revisions, reviewActions: _actions, ...head } = pkg;
   const current = currentRevision(pkg);

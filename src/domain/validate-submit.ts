@@ -1,7 +1,33 @@
 import { z } from 'zod';
 import type { PackageDocument } from './document.js';
-import type { FormData, RateCertification } from './form-data.js';
+import {
+  type FormData,
+  MODIFIED_PROVISION_KEYS,
+  MODIFIED_PROVISIONS,
+  type RateCertification,
+} from './form-data.js';
 import type { Program } from './reference.js';
+
+/**
+ * The rules below, and where they differ from CMS's own managed-care review:
+ *
+ * - As CMS asks (issue 11): the description (at most 1,500 characters on submit; a draft may hold
+ *   10,000), population covered, risk-based contract, execution status, D-SNP contract, a title or
+ *   role for every state contact and certifying actuary, a capitation type for every rate, the
+ *   Medicaid populations of every rate of a D-SNP contract, a date certified that is not in the
+ *   future, exactly one rate certification document (category RATE) per rate certification
+ *   (RATE_SUPPORTING documents stay many), and no rate certifications in a CHIP-only package.
+ * - Amendments: the yes/no answers on every provision of `MODIFIED_PROVISIONS` replace the
+ *   earlier checklist (`itemsBeingAmended`, `otherItemBeingAmended`), which is no longer required
+ *   nor checked. Drafts and revisions that hold a checklist keep it and still read as written
+ *   (the pages show it); the two share provision codes. A base contract answers no provisions.
+ * - Stricter than CMS on purpose, kept: a rate certification's programs must be programs of the
+ *   package (so the package name and the rates never disagree); a document still being scanned,
+ *   infected or unscannable blocks the submission; a contract-only package carries no leftover
+ *   rate documents, and every rate document belongs to a rate certification of the package; a
+ *   contract or rating period ends strictly after it starts; a base contract carries no
+ *   provision answers.
+ */
 
 /** One broken rule: where (dotted path into the submission) and what is wrong. */
 export interface FieldError {
@@ -12,7 +38,17 @@ export interface FieldError {
 export interface SubmitContext {
   /** The programs of the package's state. */
   programs: readonly Pick<Program, 'id'>[];
+  /**
+   * Today's date (`YYYY-MM-DD`, UTC) from the step's clock, never read here: a date certified after
+   * it is refused. UTC is never behind a US state's own date, so no state's today is refused.
+   */
+  today: string;
 }
+
+/** The longest submission description CMS takes on submit (a draft may hold more, see form-data). */
+export const MAX_SUBMIT_DESCRIPTION = 1_500;
+/** How long a description counts: characters (code points) of the text without surrounding blanks. */
+export const descriptionLength = (s: string) => [...s.trim()].length;
 
 export interface SubmitDraft {
   formData: FormData;
@@ -33,6 +69,13 @@ export function validateForSubmit(draft: SubmitDraft, ctx: SubmitContext): Field
   const statePrograms = new Set(ctx.programs.map((p) => p.id));
 
   if (f.programIds.length === 0) fail('formData.programIds', 'choose at least one program');
+  if (blank(f.submissionDescription)) fail('formData.submissionDescription', 'describe the submission');
+  else if (descriptionLength(f.submissionDescription) > MAX_SUBMIT_DESCRIPTION) {
+    fail(
+      'formData.submissionDescription',
+      `use at most ${MAX_SUBMIT_DESCRIPTION.toLocaleString('en-US')} characters (now ${descriptionLength(f.submissionDescription).toLocaleString('en-US')})`,
+    );
+  }
   f.programIds.forEach((id, i) => {
     if (!statePrograms.has(id)) fail(`formData.programIds.${i}`, "is not a program of the package's state");
   });
@@ -50,19 +93,32 @@ export function validateForSubmit(draft: SubmitDraft, ctx: SubmitContext): Field
   }
   if (f.federalAuthorities.length === 0)
     fail('formData.federalAuthorities', 'choose at least one federal authority');
+  if (!f.populationCovered) fail('formData.populationCovered', 'choose the population the contract covers');
+  if (f.riskBasedContract === undefined)
+    fail('formData.riskBasedContract', 'say whether the contract is risk-based');
+  if (!f.contractExecutionStatus)
+    fail('formData.contractExecutionStatus', 'say whether the contract is executed');
+  if (f.dsnpContract === undefined) fail('formData.dsnpContract', 'say whether this is a D-SNP contract');
+  const answers = f.modifiedProvisions ?? {};
   if (f.contractType === 'AMENDMENT') {
-    if (f.itemsBeingAmended.length === 0) {
-      fail('formData.itemsBeingAmended', 'an amendment must say at least one item being amended');
-    }
-    if (f.itemsBeingAmended.includes('OTHER') && blank(f.otherItemBeingAmended)) {
-      fail('formData.otherItemBeingAmended', 'describe the other item being amended');
-    }
+    // The yes/no answers replace the checklist (itemsBeingAmended), which is kept but not required.
+    // None answered yet: one error for the list; some: one for each provision still unanswered.
+    if (Object.keys(answers).length === 0)
+      fail('formData.modifiedProvisions', 'answer yes or no for each provision');
+    else
+      for (const p of MODIFIED_PROVISION_KEYS) {
+        if (answers[p] === undefined)
+          fail(`formData.modifiedProvisions.${p}`, `answer yes or no for "${MODIFIED_PROVISIONS[p]}"`);
+      }
+  } else if (f.contractType === 'BASE' && Object.keys(answers).length > 0) {
+    fail('formData.modifiedProvisions', 'only an amendment says which provisions it modifies');
   }
 
   if (f.stateContacts.length === 0) fail('formData.stateContacts', 'add at least one state contact');
   f.stateContacts.forEach((c, i) => {
     const at = `formData.stateContacts.${i}`;
     if (blank(c.name)) fail(`${at}.name`, 'enter the contact name');
+    if (blank(c.title)) fail(`${at}.title`, 'enter the contact title or role');
     if (!isEmail(c.email)) fail(`${at}.email`, 'enter a valid email address');
   });
 
@@ -88,10 +144,16 @@ export function validateForSubmit(draft: SubmitDraft, ctx: SubmitContext): Field
       }
     });
   } else {
+    if (f.populationCovered === 'CHIP') {
+      fail(
+        'formData.submissionType',
+        'a CHIP-only package carries no rate certifications: choose contract only',
+      );
+    }
     if (f.rateCertifications.length === 0)
       fail('formData.rateCertifications', 'add at least one rate certification');
     f.rateCertifications.forEach((r, i) => {
-      checkRate(fail, `formData.rateCertifications.${i}`, r, new Set(f.programIds), docs);
+      checkRate(fail, `formData.rateCertifications.${i}`, r, { f, docs, today: ctx.today });
     });
     if (!f.actuaryCommunicationPreference) {
       fail(
@@ -123,9 +185,9 @@ function checkRate(
   fail: Fail,
   at: string,
   r: RateCertification,
-  packagePrograms: ReadonlySet<string>,
-  docs: readonly PackageDocument[],
+  { f, docs, today }: { f: FormData; docs: readonly PackageDocument[]; today: string },
 ) {
+  const packagePrograms = new Set(f.programIds);
   if (!r.rateType) fail(`${at}.rateType`, 'choose new rate or amendment');
   if (r.rateProgramIds.length === 0) fail(`${at}.rateProgramIds`, 'choose at least one program');
   r.rateProgramIds.forEach((id, i) => {
@@ -134,6 +196,12 @@ function checkRate(
   });
   checkDateRange(fail, `${at}.rateDateStart`, r.rateDateStart, `${at}.rateDateEnd`, r.rateDateEnd);
   if (!r.rateDateCertified) fail(`${at}.rateDateCertified`, 'enter the date the rates were certified');
+  else if (r.rateDateCertified > today)
+    fail(`${at}.rateDateCertified`, 'the date certified cannot be in the future');
+  if (!r.capitationType) fail(`${at}.capitationType`, 'choose rate cells or rate ranges');
+  if (f.dsnpContract === true && (r.medicaidPopulations ?? []).length === 0) {
+    fail(`${at}.medicaidPopulations`, 'choose the Medicaid populations this rate covers (D-SNP contract)');
+  }
   if (r.rateType === 'AMENDMENT') {
     checkDateRange(
       fail,
@@ -148,12 +216,18 @@ function checkRate(
   r.certifyingActuaries.forEach((a, i) => {
     const ap = `${at}.certifyingActuaries.${i}`;
     if (blank(a.name)) fail(`${ap}.name`, 'enter the actuary name');
+    if (blank(a.title)) fail(`${ap}.title`, 'enter the actuary title or role');
     if (!isEmail(a.email)) fail(`${ap}.email`, 'enter a valid email address');
     if (!a.actuarialFirm) fail(`${ap}.actuarialFirm`, 'choose the actuarial firm');
     if (a.actuarialFirm === 'OTHER' && blank(a.actuarialFirmOther))
       fail(`${ap}.actuarialFirmOther`, 'name the firm');
   });
-  if (!docs.some((d) => d.category === 'RATE' && d.rateId === r.id)) {
-    fail(`${at}.documents`, 'attach at least one rate certification document');
+  const certifications = docs.filter((d) => d.category === 'RATE' && d.rateId === r.id).length;
+  if (certifications === 0) fail(`${at}.documents`, 'attach the rate certification document');
+  else if (certifications > 1) {
+    fail(
+      `${at}.documents`,
+      `attach exactly one rate certification document (now ${certifications}); other files are supporting documents`,
+    );
   }
 }

@@ -24,6 +24,7 @@ import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import {
   ActorSchema,
+  currentPackageRecord,
   type Package,
   PackageSchema,
   type State,
@@ -265,7 +266,7 @@ async function writeBackup(
     const record = JSON.parse(text) as { type: string; data: unknown };
     if (record.type === 'package') {
       if (packages.length === 0) firstLine = n;
-      packages.push(record.data as Package);
+      packages.push(currentPackageRecord(record.data as Package));
       if (packages.length >= batchSize) await flushPackages(n);
     } else if (record.type === 'audit') {
       audit.push(record.data as AuditEvent);

@@ -23,6 +23,7 @@ export const ENTITIES = [
   'packages',
   'revisions',
   'documents',
+  'reviewActions',
   'auditEvents',
 ] as const;
 export type Entity = (typeof ENTITIES)[number];
@@ -32,6 +33,7 @@ interface PackageSum {
   sum: string;
   revisions: number;
   documents: number;
+  reviewActions: number;
 }
 interface AuditSum {
   sum: string;
@@ -94,6 +96,7 @@ const packageSum = (p: Package): PackageSum => ({
   sum: checksum(p),
   revisions: p.revisions.length,
   documents: p.revisions.reduce((n, r) => n + r.documents.length, 0),
+  reviewActions: p.reviewActions.length,
 });
 
 const auditSum = (eventSums: string[]): AuditSum => ({
@@ -127,11 +130,13 @@ function countsOf(d: Omit<StoreDigest, 'counts'>): Counts {
     packages: d.packages.size,
     revisions: 0,
     documents: 0,
+    reviewActions: 0,
     auditEvents: 0,
   };
   for (const p of d.packages.values()) {
     counts.revisions += p.revisions;
     counts.documents += p.documents;
+    counts.reviewActions += p.reviewActions;
   }
   for (const a of d.audit.values()) counts.auditEvents += a.events;
   return counts;

@@ -1,6 +1,6 @@
 /** Builders for the conformance suite: every test makes its own states, ids and packages. */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Actor, FormData, PackageDocument, State } from '../../src/domain/index.js';
+import type { Actor, FormData, PackageDocument, State, User } from '../../src/domain/index.js';
 import { FormDataSchema } from '../../src/domain/index.js';
 import { completeForm } from '../support/complete-form.js';
 import type { DrivenStore } from '../support/store-commands.js';
@@ -43,6 +43,12 @@ export function cmsActor(): Actor {
     email: `reviewer-${randomUUID().slice(0, 8)}@cms.example.gov`,
     role: 'CMS_USER',
   };
+}
+
+/** A CMS reviewer as a user (review decisions check the role of a user, not an actor). */
+export function cmsUser(role: 'CMS_USER' | 'ADMIN_USER' = 'CMS_USER'): User {
+  const actor = cmsActor();
+  return { id: actor.id, email: actor.email, givenName: 'Rita', familyName: 'Reviewer', role };
 }
 
 export function document(

@@ -22,6 +22,7 @@ import { runMaintenanceConformance } from './maintenance-conformance.js';
 import { runNumberingConformance } from './numbering-conformance.js';
 import { runPlansConformance } from './plans-conformance.js';
 import { runReferenceConformance } from './reference-conformance.js';
+import { runReviewConformance } from './review-conformance.js';
 import { sessionsConformance } from './sessions-conformance.js';
 import { runTextConformance } from './text-conformance.js';
 import { runTransitionsConformance } from './transitions-conformance.js';
@@ -65,5 +66,6 @@ export function runStoreConformance(options: ConformanceOptions) {
     runMaintenanceConformance(() => store, nextCode, records);
     runConcurrencyConformance(() => store, nextCode);
     runPlansConformance(() => store, nextCode);
+    runReviewConformance(() => store, nextCode, records);
   });
 }

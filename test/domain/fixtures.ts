@@ -18,11 +18,17 @@ import type {
 import {
   ACTUARIAL_FIRMS,
   ACTUARY_COMMUNICATION_PREFERENCES,
+  CAPITATION_TYPES,
+  CONTRACT_EXECUTION_STATUSES,
   CONTRACT_TYPES,
   FEDERAL_AUTHORITIES,
   ITEMS_BEING_AMENDED,
   MANAGED_CARE_ENTITIES,
   MAX_ACTUARIES,
+  MEDICAID_POPULATION_KEYS,
+  MODIFIED_PROVISION_KEYS,
+  type ModifiedProvision,
+  POPULATIONS_COVERED,
   RATE_TYPES,
 } from '../../src/domain/index.js';
 
@@ -56,6 +62,15 @@ export const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slic
 
 export const sha = (n: number) => n.toString(16).padStart(64, '0');
 export const AT = '2025-01-15T12:00:00.000Z';
+/** The submit context's today in the fixtures: after every date certified they hold. */
+export const TODAY = '2025-12-01';
+
+/** Every provision answered: yes for those in `modified`, no for the others. */
+export const answeredProvisions = (...modified: ModifiedProvision[]) =>
+  Object.fromEntries(MODIFIED_PROVISION_KEYS.map((p) => [p, modified.includes(p)])) as Record<
+    ModifiedProvision,
+    boolean
+  >;
 
 // ---------------------------------------------------------------- reference data and users
 
@@ -159,6 +174,10 @@ export function contractOnlyDraft(): SubmitDraft {
       federalAuthorities: ['STATE_PLAN', 'WAIVER_1915B'],
       itemsBeingAmended: [],
       relatedToCovid19: false,
+      populationCovered: 'MEDICAID',
+      riskBasedContract: true,
+      contractExecutionStatus: 'EXECUTED',
+      dsnpContract: false,
       rateCertifications: [],
       stateContacts: [contact(1)],
     },
@@ -167,8 +186,8 @@ export function contractOnlyDraft(): SubmitDraft {
 }
 
 /**
- * A complete contract amendment with two rate certifications (one new, one amendment), two programs,
- * two contacts and not-scanned documents: `validateForSubmit` finds nothing.
+ * A complete contract amendment of a D-SNP contract with two rate certifications (one new, one
+ * amendment), two programs, two contacts and not-scanned documents: `validateForSubmit` finds nothing.
  * Documents: 0 CONTRACT, 1 CONTRACT_SUPPORTING, 2 RATE (rate 0), 3 RATE_SUPPORTING (rate 0), 4 RATE (rate 1).
  */
 export function contractAndRatesDraft(): SubmitDraft {
@@ -180,6 +199,8 @@ export function contractAndRatesDraft(): SubmitDraft {
       rateDateStart: '2026-01-01',
       rateDateEnd: '2026-12-31',
       rateDateCertified: '2025-10-01',
+      capitationType: 'RATE_CELL',
+      medicaidPopulations: ['MEDICARE_MEDICAID_WITH_DSNP'],
       certifyingActuaries: [actuary(1)],
     },
     {
@@ -191,6 +212,8 @@ export function contractAndRatesDraft(): SubmitDraft {
       rateDateCertified: '2025-11-15',
       effectiveDateStart: '2026-03-01',
       effectiveDateEnd: '2026-12-31',
+      capitationType: 'RATE_RANGE',
+      medicaidPopulations: ['MEDICAID_ONLY', 'MEDICARE_MEDICAID_WITHOUT_DSNP'],
       certifyingActuaries: [
         { ...actuary(2, 'OTHER'), actuarialFirmOther: 'Acme Actuaries LLC' },
         actuary(3, 'STATE_IN_HOUSE'),
@@ -207,9 +230,13 @@ export function contractAndRatesDraft(): SubmitDraft {
       contractDateEnd: '2026-12-31',
       managedCareEntities: ['MCO', 'PIHP'],
       federalAuthorities: ['WAIVER_1115'],
-      itemsBeingAmended: ['CAPITATION_RATES', 'OTHER'],
-      otherItemBeingAmended: 'Dental carve-out',
+      itemsBeingAmended: [],
       relatedToCovid19: false,
+      populationCovered: 'MEDICAID_AND_CHIP',
+      riskBasedContract: false,
+      contractExecutionStatus: 'UNEXECUTED',
+      dsnpContract: true,
+      modifiedProvisions: answeredProvisions('CAPITATION_RATES', 'STATE_DIRECTED_PAYMENTS'),
       rateCertifications: rates,
       stateContacts: [contact(1), contact(2)],
       actuaryCommunicationPreference: 'OACT_TO_ACTUARY',
@@ -226,6 +253,7 @@ export function contractAndRatesDraft(): SubmitDraft {
 
 export const mnContext = (extra: Partial<SubmitContext> = {}): SubmitContext => ({
   programs: MN.programs,
+  today: TODAY,
   ...extra,
 });
 
@@ -282,14 +310,14 @@ export const arbDateRange = fc
 
 export const arbContact: fc.Arbitrary<Contact> = fc.record({
   name: arbNonBlank(),
-  title: fc.string({ maxLength: 40 }),
+  title: arbNonBlank(),
   email: arbEmail,
 });
 
 export const arbActuary: fc.Arbitrary<Actuary> = fc
   .record({
     name: arbNonBlank(),
-    title: fc.string({ maxLength: 40 }),
+    title: arbNonBlank(),
     email: arbEmail,
     actuarialFirm: fc.constantFrom(...ACTUARIAL_FIRMS),
     other: arbNonBlank(),
@@ -307,7 +335,12 @@ interface RateShape {
   /** Give a NEW rate effective dates anyway (they are ignored). */
   effectiveOnNew: boolean;
   actuaries: Actuary[];
-  rateDocs: ScanStatus[];
+  capitationType: RateCertification['capitationType'];
+  medicaidPopulations: RateCertification['medicaidPopulations'];
+  /** Give populations to a rate of a non-D-SNP contract anyway (they are not asked, and ignored). */
+  populationsAnyway: boolean;
+  /** The one rate certification document's scan status. */
+  rateDoc: ScanStatus;
   supportingDocs: ScanStatus[];
 }
 
@@ -320,7 +353,10 @@ const arbRateShape = (programIds: readonly string[]): fc.Arbitrary<RateShape> =>
     effective: arbDateRange,
     effectiveOnNew: fc.boolean(),
     actuaries: fc.array(arbActuary, { minLength: 1, maxLength: Math.min(3, MAX_ACTUARIES) }),
-    rateDocs: fc.array(arbCleanScan, { minLength: 1, maxLength: 2 }),
+    capitationType: fc.constantFrom(...CAPITATION_TYPES),
+    medicaidPopulations: fc.shuffledSubarray([...MEDICAID_POPULATION_KEYS], { minLength: 1 }),
+    populationsAnyway: fc.boolean(),
+    rateDoc: arbCleanScan,
     supportingDocs: fc.array(arbCleanScan, { maxLength: 2 }),
   });
 
@@ -333,9 +369,10 @@ export interface ValidCase {
 }
 
 /**
- * Complete drafts of every shape: either submission type, base or amendment, 1–8 state programs,
- * 1–3 rate certifications, any number of contacts, actuaries and documents (clean or not scanned)
- * in any order; sometimes a resubmission with its reason.
+ * Complete drafts of every shape: either submission type, base or amendment (sometimes with an
+ * earlier form's checklist of items being amended), D-SNP or not, 1–8 state programs, 1–3 rate
+ * certifications, any number of contacts, actuaries and documents (clean or not scanned) in any order.
+ * Today is the last day dates are drawn from, so every date certified is in the past or today.
  */
 export const arbValidCase: fc.Arbitrary<ValidCase> = fc
   .record({
@@ -351,9 +388,16 @@ export const arbValidCase: fc.Arbitrary<ValidCase> = fc
           contractDates: arbDateRange,
           managedCareEntities: fc.shuffledSubarray([...MANAGED_CARE_ENTITIES], { minLength: 1 }),
           federalAuthorities: fc.shuffledSubarray([...FEDERAL_AUTHORITIES], { minLength: 1 }),
-          itemsBeingAmended: fc.shuffledSubarray([...ITEMS_BEING_AMENDED], { minLength: 1 }),
-          otherItem: arbNonBlank(),
-          description: fc.string({ maxLength: 200 }),
+          itemsBeingAmended: fc.shuffledSubarray([...ITEMS_BEING_AMENDED]),
+          otherItem: fc.option(arbNonBlank(), { nil: undefined }),
+          provisions: fc.tuple(...MODIFIED_PROVISION_KEYS.map(() => fc.boolean())),
+          populationCovered: fc.constantFrom(
+            ...POPULATIONS_COVERED.filter((p) => !withRates || p !== 'CHIP'),
+          ),
+          riskBasedContract: fc.boolean(),
+          contractExecutionStatus: fc.constantFrom(...CONTRACT_EXECUTION_STATUSES),
+          dsnpContract: fc.boolean(),
+          description: arbNonBlank(200),
           covid: fc.option(fc.boolean(), { nil: undefined }),
           contacts: fc.array(arbContact, { minLength: 1, maxLength: 5 }),
           rates: withRates
@@ -372,7 +416,7 @@ export const arbValidCase: fc.Arbitrary<ValidCase> = fc
           }
           const rateCertifications: RateCertification[] = p.rates.map((r, i) => {
             const id = uid(ID_KIND.rate, 1000 + i);
-            for (const s of r.rateDocs) documents.push(doc(n++, 'RATE', { rateId: id, scanStatus: s }));
+            documents.push(doc(n++, 'RATE', { rateId: id, scanStatus: r.rateDoc }));
             for (const s of r.supportingDocs) {
               documents.push(doc(n++, 'RATE_SUPPORTING', { rateId: id, scanStatus: s }));
             }
@@ -388,6 +432,11 @@ export const arbValidCase: fc.Arbitrary<ValidCase> = fc
                 ? { effectiveDateStart: r.effective[0], effectiveDateEnd: r.effective[1] }
                 : {}),
               certifyingActuaries: r.actuaries,
+              capitationType: r.capitationType,
+              // Populations are asked only of a D-SNP contract; a non-D-SNP one may still hold some.
+              ...(p.dsnpContract || r.populationsAnyway
+                ? { medicaidPopulations: r.medicaidPopulations }
+                : {}),
             };
           });
           const amendment = p.contractType === 'AMENDMENT';
@@ -400,16 +449,29 @@ export const arbValidCase: fc.Arbitrary<ValidCase> = fc
             contractDateEnd: p.contractDates[1],
             managedCareEntities: p.managedCareEntities,
             federalAuthorities: p.federalAuthorities,
+            // An earlier form's checklist is kept as written and checked no more.
             itemsBeingAmended: amendment ? p.itemsBeingAmended : [],
-            ...(amendment && p.itemsBeingAmended.includes('OTHER')
-              ? { otherItemBeingAmended: p.otherItem }
-              : {}),
+            ...(amendment && p.otherItem !== undefined ? { otherItemBeingAmended: p.otherItem } : {}),
             ...(p.covid === undefined ? {} : { relatedToCovid19: p.covid }),
+            populationCovered: p.populationCovered,
+            riskBasedContract: p.riskBasedContract,
+            contractExecutionStatus: p.contractExecutionStatus,
+            dsnpContract: p.dsnpContract,
+            ...(amendment
+              ? {
+                  modifiedProvisions: Object.fromEntries(
+                    MODIFIED_PROVISION_KEYS.map((k, i) => [k, p.provisions[i]!]),
+                  ) as FormData['modifiedProvisions'],
+                }
+              : {}),
             rateCertifications,
             stateContacts: p.contacts,
             ...(withRates ? { actuaryCommunicationPreference: p.acp } : {}),
           };
-          const ctx: SubmitContext = { programs: statePrograms.map((id) => ({ id })) };
+          const ctx: SubmitContext = {
+            programs: statePrograms.map((id) => ({ id })),
+            today: isoDay(DAY_MAX),
+          };
           return { draft: { formData, documents }, ctx, statePrograms };
         }),
     );

@@ -12,6 +12,8 @@ import type {
 import {
   ACTUARIAL_FIRMS,
   ACTUARY_COMMUNICATION_PREFERENCES,
+  CAPITATION_TYPES,
+  CONTRACT_EXECUTION_STATUSES,
   CONTRACT_TYPES,
   canAuthor,
   canTransition,
@@ -23,6 +25,10 @@ import {
   MANAGED_CARE_ENTITIES,
   MAX_ACTUARIES,
   MAX_CONTACTS,
+  MAX_SUBMIT_DESCRIPTION,
+  MEDICAID_POPULATION_KEYS,
+  MODIFIED_PROVISION_KEYS,
+  POPULATIONS_COVERED,
   RATE_TYPES,
   requireReason,
   SCAN_STATUSES,
@@ -30,10 +36,12 @@ import {
   validateForSubmit,
 } from '../../src/domain/index.js';
 import {
+  answeredProvisions,
   arbActuary,
   arbContact,
   arbEmail,
   arbIsoDate,
+  arbNonBlank,
   arbValidCase,
   contractAndRatesDraft,
   contractOnlyDraft,
@@ -49,6 +57,7 @@ import {
   range,
   SNBC,
   stateUser,
+  TODAY,
   uid,
   type ValidCase,
 } from './fixtures.js';
@@ -129,8 +138,10 @@ describe('always: programs', () => {
   });
 
   test('the state programs come from the context, not a fixed list', () => {
-    expect(paths(contractOnlyDraft(), { programs: [{ id: MSHO.id }] })).toEqual(['formData.programIds.0']);
-    expect(paths(contractOnlyDraft(), { programs: [] })).toEqual(['formData.programIds.0']);
+    expect(paths(contractOnlyDraft(), mnContext({ programs: [{ id: MSHO.id }] }))).toEqual([
+      'formData.programIds.0',
+    ]);
+    expect(paths(contractOnlyDraft(), mnContext({ programs: [] }))).toEqual(['formData.programIds.0']);
   });
 });
 
@@ -195,35 +206,142 @@ describe('always: contract', () => {
   });
 });
 
-describe('always: amendment', () => {
+describe('always: submission description', () => {
+  test.each(['', '  \n '])('is required (given %j)', (text) => {
+    expect(paths(withForm(contractOnlyDraft(), { submissionDescription: text }))).toEqual([
+      'formData.submissionDescription',
+    ]);
+  });
+
+  test('holds at most 1,500 characters on submit, though a draft may hold more', () => {
+    const at = (n: number) => withForm(contractOnlyDraft(), { submissionDescription: 'é'.repeat(n) });
+    expect(MAX_SUBMIT_DESCRIPTION).toBe(1500);
+    expect(paths(at(1500))).toEqual([]);
+    expect(validateForSubmit(at(1501), mnContext())).toEqual([
+      { path: 'formData.submissionDescription', message: expect.stringContaining('1,500') },
+    ]);
+    expect(FormDataSchema.safeParse(at(1501).formData).success).toBe(true);
+  });
+
+  test('counts characters, not UTF-16 units, and not the surrounding blanks', () => {
+    // 1,500 emoji are 3,000 UTF-16 code units.
+    expect(paths(withForm(contractOnlyDraft(), { submissionDescription: '🩺'.repeat(1500) }))).toEqual([]);
+    const padded = `  ${'x'.repeat(1500)}\n\n`;
+    expect(paths(withForm(contractOnlyDraft(), { submissionDescription: padded }))).toEqual([]);
+  });
+});
+
+describe('always: the contract questions CMS triages by', () => {
+  test.each(['populationCovered', 'riskBasedContract', 'contractExecutionStatus', 'dsnpContract'] as const)(
+    '%s is required on submit',
+    (field) => {
+      expect(paths(withForm(contractOnlyDraft(), { [field]: undefined }))).toEqual([`formData.${field}`]);
+    },
+  );
+
+  test('a draft made before the questions existed parses, and submit names each missing one', () => {
+    const { populationCovered, riskBasedContract, contractExecutionStatus, dsnpContract, ...old } =
+      contractOnlyDraft().formData;
+    const d = { formData: FormDataSchema.parse(old), documents: contractOnlyDraft().documents };
+    expect(paths(d)).toEqual([
+      'formData.contractExecutionStatus',
+      'formData.dsnpContract',
+      'formData.populationCovered',
+      'formData.riskBasedContract',
+    ]);
+  });
+
+  test('"no" is an answer', () => {
+    expect(paths(withForm(contractOnlyDraft(), { riskBasedContract: false, dsnpContract: false }))).toEqual(
+      [],
+    );
+  });
+
+  test.each(['MEDICAID', 'MEDICAID_AND_CHIP'] as const)(
+    'a %s package may carry rates',
+    (populationCovered) => {
+      expect(paths(withForm(contractAndRatesDraft(), { populationCovered }))).toEqual([]);
+    },
+  );
+
+  test('a CHIP-only package carries no rate certifications: it is contract only', () => {
+    expect(paths(withForm(contractAndRatesDraft(), { populationCovered: 'CHIP' }))).toEqual([
+      'formData.submissionType',
+    ]);
+    expect(paths(withForm(contractOnlyDraft(), { populationCovered: 'CHIP' }))).toEqual([]);
+    const chipWithRates = withForm(contractOnlyDraft(), {
+      populationCovered: 'CHIP',
+      rateCertifications: structuredClone(contractAndRatesDraft().formData.rateCertifications),
+    });
+    expect(paths(chipWithRates)).toEqual(['formData.rateCertifications']);
+  });
+});
+
+describe('always: amendment provisions', () => {
   const amendment = () =>
     edit(contractOnlyDraft(), (f) => {
       f.contractType = 'AMENDMENT';
-      f.itemsBeingAmended = ['BENEFITS_PROVIDED'];
+      f.modifiedProvisions = answeredProvisions('BENEFITS_PROVIDED');
     });
 
   test('a complete amendment has no errors', () => {
     expect(paths(amendment())).toEqual([]);
   });
 
-  test('an amendment names at least one item being amended', () => {
-    expect(paths(withForm(amendment(), { itemsBeingAmended: [] }))).toEqual(['formData.itemsBeingAmended']);
+  test('every provision answered "no" is a complete answer', () => {
+    expect(paths(withForm(amendment(), { modifiedProvisions: answeredProvisions() }))).toEqual([]);
   });
 
-  test.each([undefined, '', '   \n'])('OTHER needs its text (given %j)', (text) => {
+  test('each unanswered provision is reported at its own answer', () => {
     const d = edit(amendment(), (f) => {
-      f.itemsBeingAmended = ['OTHER'];
-      f.otherItemBeingAmended = text;
+      delete f.modifiedProvisions!.CAPITATION_RATES;
+      delete f.modifiedProvisions!.MEDICAL_LOSS_RATIO;
     });
-    expect(paths(d)).toEqual(['formData.otherItemBeingAmended']);
+    expect(validateForSubmit(d, mnContext())).toEqual([
+      {
+        path: 'formData.modifiedProvisions.CAPITATION_RATES',
+        message: expect.stringContaining('Capitation'),
+      },
+      {
+        path: 'formData.modifiedProvisions.MEDICAL_LOSS_RATIO',
+        message: expect.stringContaining('Medical loss ratio'),
+      },
+    ]);
   });
 
-  test('OTHER with its text is fine', () => {
-    const d = edit(amendment(), (f) => {
-      f.itemsBeingAmended = ['OTHER'];
-      f.otherItemBeingAmended = 'Dental carve-out';
-    });
+  test.each([undefined, {}])(
+    'an amendment with no answers at all (%j): one error for the list',
+    (answers) => {
+      expect(paths(withForm(amendment(), { modifiedProvisions: answers }))).toEqual([
+        'formData.modifiedProvisions',
+      ]);
+    },
+  );
+
+  test('the answers replace the checklist: an amendment needs no items being amended', () => {
+    expect(amendment().formData.itemsBeingAmended).toEqual([]);
+    expect(paths(amendment())).toEqual([]);
+  });
+
+  test("an earlier form's checklist is kept as written and no longer checked", () => {
+    const d = withForm(amendment(), { itemsBeingAmended: ['CAPITATION_RATES', 'OTHER'] });
+    expect(FormDataSchema.parse(d.formData).itemsBeingAmended).toEqual(['CAPITATION_RATES', 'OTHER']);
     expect(paths(d)).toEqual([]);
+  });
+
+  test('the checklist does not stand in for the answers', () => {
+    const d = withForm(amendment(), {
+      itemsBeingAmended: ['BENEFITS_PROVIDED'],
+      modifiedProvisions: undefined,
+    });
+    expect(paths(d)).toEqual(['formData.modifiedProvisions']);
+  });
+
+  test('a base contract answers no provisions', () => {
+    expect(paths(withForm(contractOnlyDraft(), { modifiedProvisions: {} }))).toEqual([]);
+    expect(
+      paths(withForm(contractOnlyDraft(), { modifiedProvisions: { BENEFITS_PROVIDED: false } })),
+    ).toEqual(['formData.modifiedProvisions']);
   });
 
   test('a base contract needs no items being amended', () => {
@@ -262,6 +380,13 @@ describe('always: state contacts', () => {
       expect(paths(d)).toEqual(['formData.stateContacts.1.email']);
     },
   );
+
+  test.each(['', '  '])('a contact needs a title or role (given %j)', (title) => {
+    const d = edit(contractAndRatesDraft(), (f) => {
+      f.stateContacts[1]!.title = title;
+    });
+    expect(paths(d)).toEqual(['formData.stateContacts.1.title']);
+  });
 
   test('a contact needs a name', () => {
     const d = edit(contractAndRatesDraft(), (f) => {
@@ -418,6 +543,61 @@ describe('CONTRACT_AND_RATES', () => {
     ]);
   });
 
+  test('each actuary has a title or role', () => {
+    const d = edit(car(), (f) => {
+      rate(f, 1).certifyingActuaries[1]!.title = ' ';
+    });
+    expect(paths(d)).toEqual(['formData.rateCertifications.1.certifyingActuaries.1.title']);
+  });
+
+  test('each rate certification has a capitation type', () => {
+    expect(paths(withRate(car(), 1, { capitationType: undefined }))).toEqual([
+      'formData.rateCertifications.1.capitationType',
+    ]);
+  });
+
+  test.each([undefined, []])(
+    'a rate of a D-SNP contract names its Medicaid populations (given %j)',
+    (pops) => {
+      expect(paths(withRate(car(), 0, { medicaidPopulations: pops }))).toEqual([
+        'formData.rateCertifications.0.medicaidPopulations',
+      ]);
+    },
+  );
+
+  test('a rate of a contract that is not D-SNP needs no Medicaid populations', () => {
+    const d = edit(car(), (f) => {
+      f.dsnpContract = false;
+      rate(f, 0).medicaidPopulations = undefined;
+      rate(f, 1).medicaidPopulations = [];
+    });
+    expect(paths(d)).toEqual([]);
+  });
+
+  test('the date certified may be today but not later; today comes from the context', () => {
+    expect(paths(withRate(car(), 0, { rateDateCertified: TODAY }))).toEqual([]);
+    expect(paths(withRate(car(), 0, { rateDateCertified: '2025-12-02' }))).toEqual([
+      'formData.rateCertifications.0.rateDateCertified',
+    ]);
+    expect(paths(car(), mnContext({ today: '2025-10-31' }))).toEqual([
+      'formData.rateCertifications.1.rateDateCertified',
+    ]);
+  });
+
+  test('each rate certification has exactly one rate certification document; supporting ones stay many', () => {
+    const twoCertifications = edit(car(), (_f, docs) => void docs.push(doc(9, 'RATE', { rateId: RATE_2 })));
+    expect(validateForSubmit(twoCertifications, mnContext())).toEqual([
+      { path: 'formData.rateCertifications.1.documents', message: expect.stringContaining('exactly one') },
+    ]);
+    const moreSupporting = edit(car(), (_f, docs) => {
+      docs.push(
+        doc(9, 'RATE_SUPPORTING', { rateId: RATE_1 }),
+        doc(10, 'RATE_SUPPORTING', { rateId: RATE_2 }),
+      );
+    });
+    expect(paths(moreSupporting)).toEqual([]);
+  });
+
   test('each rate certification has at least one RATE document of its own', () => {
     // Rate 0 keeps only its supporting document; rate 1's RATE document does not count for it.
     const d = edit(car(), (_f, docs) => void docs.splice(2, 1));
@@ -486,6 +666,11 @@ describe('all broken rules are reported at once', () => {
   /** What an empty draft of either type misses: the contract part every submission has. */
   const CONTRACT_PATHS = [
     'formData.programIds',
+    'formData.submissionDescription',
+    'formData.populationCovered',
+    'formData.riskBasedContract',
+    'formData.contractExecutionStatus',
+    'formData.dsnpContract',
     'formData.contractType',
     'formData.contractDateStart',
     'formData.contractDateEnd',
@@ -511,9 +696,11 @@ describe('all broken rules are reported at once', () => {
     const d = edit(contractAndRatesDraft(), (f, docs) => {
       f.contractDateEnd = '2025-01-01';
       f.federalAuthorities = [];
-      f.otherItemBeingAmended = '';
+      delete f.modifiedProvisions!.ENCOUNTER_DATA;
       f.stateContacts[0]!.email = 'nope';
+      f.stateContacts[1]!.title = '';
       rate(f, 0).rateDateCertified = undefined;
+      rate(f, 0).capitationType = undefined;
       rate(f, 1).certifyingActuaries = [];
       rate(f, 1).rateProgramIds.push(MSC_PLUS.id);
       docs[1]!.scanStatus = 'PENDING';
@@ -523,9 +710,11 @@ describe('all broken rules are reported at once', () => {
       [
         'formData.contractDateEnd',
         'formData.federalAuthorities',
-        'formData.otherItemBeingAmended',
+        'formData.modifiedProvisions.ENCOUNTER_DATA',
         'formData.stateContacts.0.email',
+        'formData.stateContacts.1.title',
         'formData.rateCertifications.0.rateDateCertified',
+        'formData.rateCertifications.0.capitationType',
         'formData.rateCertifications.1.certifyingActuaries',
         'formData.rateCertifications.1.rateProgramIds.2',
         'formData.rateCertifications.1.documents',
@@ -590,6 +779,12 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
     setField('no entities', 'managedCareEntities', []),
     setField('no authorities', 'federalAuthorities', []),
     setField('no contacts', 'stateContacts', []),
+    setField('no description', 'submissionDescription', ' '),
+    setField('description too long', 'submissionDescription', 'x'.repeat(1501)),
+    setField('no population covered', 'populationCovered', undefined),
+    setField('no risk-based answer', 'riskBasedContract', undefined),
+    setField('no execution status', 'contractExecutionStatus', undefined),
+    setField('no D-SNP answer', 'dsnpContract', undefined),
     {
       name: 'no contract document',
       path: 'documents',
@@ -614,6 +809,13 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
           f.stateContacts[i]!.name = '';
         },
       },
+      {
+        name: 'contact without title',
+        path: `formData.stateContacts.${i}.title`,
+        apply: (f) => {
+          f.stateContacts[i]!.title = '';
+        },
+      },
     );
   });
   draft.documents.forEach((_, i) => {
@@ -628,22 +830,23 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
     }
   });
   if (f.contractType === 'AMENDMENT') {
-    m.push({
-      name: 'amendment without items',
-      path: 'formData.itemsBeingAmended',
-      apply: (f) => {
-        f.itemsBeingAmended = [];
-      },
-    });
-    if (f.itemsBeingAmended.includes('OTHER')) {
+    for (const p of MODIFIED_PROVISION_KEYS) {
       m.push({
-        name: 'OTHER item without text',
-        path: 'formData.otherItemBeingAmended',
+        name: 'amendment provision unanswered',
+        path: `formData.modifiedProvisions.${p}`,
         apply: (f) => {
-          f.otherItemBeingAmended = undefined;
+          delete f.modifiedProvisions![p];
         },
       });
     }
+  } else {
+    m.push({
+      name: 'base contract with a provision answered',
+      path: 'formData.modifiedProvisions',
+      apply: (f) => {
+        f.modifiedProvisions = { QUALITY_STANDARDS: true };
+      },
+    });
   }
   if (f.submissionType === 'CONTRACT_ONLY') {
     m.push({
@@ -658,6 +861,13 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
     m.push(
       setField('no rates', 'rateCertifications', []),
       setField('no communication preference', 'actuaryCommunicationPreference', undefined),
+      {
+        name: 'CHIP-only with rates',
+        path: 'formData.submissionType',
+        apply: (f) => {
+          f.populationCovered = 'CHIP';
+        },
+      },
     );
     f.rateCertifications.forEach((r, i) => {
       const at = `formData.rateCertifications.${i}`;
@@ -688,6 +898,27 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
           },
         },
         setRateField('certifyingActuaries', [], 'rate without actuaries'),
+        setRateField('capitationType', undefined),
+        {
+          name: 'D-SNP rate without populations',
+          path: `${at}.medicaidPopulations`,
+          apply: (f) => {
+            f.dsnpContract = true;
+            f.rateCertifications[i]!.medicaidPopulations = [];
+          },
+        },
+        {
+          name: 'rate certified after today',
+          path: `${at}.rateDateCertified`,
+          apply: (_f, _docs, ctx) => {
+            ctx.today = '1999-12-31';
+          },
+        },
+        {
+          name: 'rate with two certification documents',
+          path: `${at}.documents`,
+          apply: (_f, docs) => void docs.push(doc(900 + i, 'RATE', { rateId: r.id })),
+        },
         {
           name: 'rate without RATE documents',
           path: `${at}.documents`,
@@ -721,6 +952,13 @@ function mutationsFor({ draft }: ValidCase): Mutation[] {
             path: `${ap}.actuarialFirm`,
             apply: (f) => {
               f.rateCertifications[i]!.certifyingActuaries[j]!.actuarialFirm = undefined;
+            },
+          },
+          {
+            name: 'actuary without title',
+            path: `${ap}.title`,
+            apply: (f) => {
+              f.rateCertifications[i]!.certifyingActuaries[j]!.title = ' ';
             },
           },
           {
@@ -801,7 +1039,7 @@ describe('validateForSubmit: properties', () => {
         const errors = validateForSubmit(draft, ctx);
         expect(validateForSubmit(draft, ctx)).toEqual(errors);
         for (const e of errors) {
-          expect(e.path).toMatch(/^(reason|formData(\.[A-Za-z0-9]+)+|documents(\.[A-Za-z0-9]+)*)$/);
+          expect(e.path).toMatch(/^(reason|formData(\.[A-Za-z0-9_]+)+|documents(\.[A-Za-z0-9]+)*)$/);
           expect(e.message.trim()).not.toBe('');
           expect(pointsIntoDraft(draft, e.path), e.path).toBe(true);
         }
@@ -856,8 +1094,22 @@ function expectSubmittable(draft: SubmitDraft, ctx: SubmitContext) {
   expect(f.contractDateStart! < f.contractDateEnd!).toBe(true);
   expect(f.managedCareEntities.length).toBeGreaterThan(0);
   expect(f.federalAuthorities.length).toBeGreaterThan(0);
+  expect(f.submissionDescription.trim()).not.toBe('');
+  expect([...f.submissionDescription.trim()].length).toBeLessThanOrEqual(1500);
+  expect(f.populationCovered).toBeDefined();
+  expect(f.riskBasedContract).toBeDefined();
+  expect(f.contractExecutionStatus).toBeDefined();
+  expect(f.dsnpContract).toBeDefined();
+  if (f.contractType === 'AMENDMENT') {
+    for (const p of MODIFIED_PROVISION_KEYS) expect(typeof f.modifiedProvisions?.[p]).toBe('boolean');
+  } else {
+    expect(Object.keys(f.modifiedProvisions ?? {})).toEqual([]);
+  }
   expect(f.stateContacts.length).toBeGreaterThan(0);
-  for (const c of f.stateContacts) expect(c.email.trim()).toMatch(/^[^@\s]+@[^@\s]+\.[^@\s]+$/);
+  for (const c of f.stateContacts) {
+    expect(c.email.trim()).toMatch(/^[^@\s]+@[^@\s]+\.[^@\s]+$/);
+    expect(c.title.trim()).not.toBe('');
+  }
   expect(draft.documents.some((d) => d.category === 'CONTRACT')).toBe(true);
   for (const d of draft.documents) expect(['CLEAN', 'NOT_SCANNED']).toContain(d.scanStatus);
   if (f.submissionType === 'CONTRACT_ONLY') {
@@ -865,9 +1117,14 @@ function expectSubmittable(draft: SubmitDraft, ctx: SubmitContext) {
   } else {
     expect(f.rateCertifications.length).toBeGreaterThan(0);
     expect(f.actuaryCommunicationPreference).toBeDefined();
+    expect(f.populationCovered).not.toBe('CHIP');
     for (const r of f.rateCertifications) {
       expect(r.certifyingActuaries.length).toBeGreaterThan(0);
-      expect(draft.documents.some((d) => d.category === 'RATE' && d.rateId === r.id)).toBe(true);
+      for (const a of r.certifyingActuaries) expect(a.title.trim()).not.toBe('');
+      expect(r.capitationType).toBeDefined();
+      expect(r.rateDateCertified! <= ctx.today).toBe(true);
+      if (f.dsnpContract) expect(r.medicaidPopulations?.length).toBeGreaterThan(0);
+      expect(draft.documents.filter((d) => d.category === 'RATE' && d.rateId === r.id)).toHaveLength(1);
     }
   }
 }
@@ -895,6 +1152,8 @@ const arbRateInput = fc.record(
     rateDateCertified: opt(arbIsoDate),
     effectiveDateStart: opt(arbIsoDate),
     effectiveDateEnd: opt(arbIsoDate),
+    capitationType: opt(fc.constantFrom(...CAPITATION_TYPES)),
+    medicaidPopulations: opt(fc.shuffledSubarray([...MEDICAID_POPULATION_KEYS])),
     certifyingActuaries: fc.array(
       fc.record(
         {
@@ -925,6 +1184,13 @@ const arbFormInput: fc.Arbitrary<FormDataInput> = fc.record(
     itemsBeingAmended: fc.shuffledSubarray([...ITEMS_BEING_AMENDED], { maxLength: 3 }),
     otherItemBeingAmended: opt(arbText),
     relatedToCovid19: opt(fc.boolean()),
+    populationCovered: opt(fc.constantFrom(...POPULATIONS_COVERED)),
+    riskBasedContract: opt(fc.boolean()),
+    contractExecutionStatus: opt(fc.constantFrom(...CONTRACT_EXECUTION_STATUSES)),
+    dsnpContract: opt(fc.boolean()),
+    modifiedProvisions: opt(
+      fc.dictionary(fc.constantFrom(...MODIFIED_PROVISION_KEYS), fc.boolean(), { maxKeys: 30 }),
+    ),
     rateCertifications: fc.uniqueArray(arbRateInput, { maxLength: 3, selector: (r) => r.id }),
     stateContacts: fc.array(
       fc.record({ name: arbText, title: arbText, email: arbMaybeEmail }, { requiredKeys: [] }),
@@ -962,8 +1228,9 @@ const arbAnyCase: fc.Arbitrary<AnyCase> = fc.oneof(
     ctx: fc.record(
       {
         programs: fc.constant(STATE_PROGRAMS.map((id) => ({ id }))),
+        today: arbIsoDate,
       },
-      { requiredKeys: ['programs'] },
+      { requiredKeys: ['programs', 'today'] },
     ),
   }),
   arbValidCase.map((c) => ({ input: c.draft.formData, documents: [...c.draft.documents], ctx: c.ctx })),
@@ -984,7 +1251,7 @@ function withExtras(c: ValidCase): fc.Arbitrary<ValidCase> {
       actuaries: fc.array(arbActuary, {
         maxLength: MAX_ACTUARIES - (f.rateCertifications[0]?.certifyingActuaries.length ?? 0),
       }),
-      description: fc.string({ maxLength: 500 }),
+      description: fc.oneof(arbNonBlank(500), fc.constant('d'.repeat(MAX_SUBMIT_DESCRIPTION))),
       covid: fc.boolean(),
     })
     .map((x): ValidCase => {

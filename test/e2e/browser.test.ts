@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MODIFIED_PROVISIONS } from '../../src/domain/index.js';
 import { MINIMAL_PDF } from '../support/api.js';
 import { browserAvailable, expectAccessible, launchBrowser, screenshot } from '../support/browser.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
@@ -38,6 +39,9 @@ const BACKENDS: Backend[] = [
 
 /** Clicks a USWDS checkbox or radio by its label (the input itself is drawn by the label). */
 const choose = (page: Page, label: string) => page.getByText(label, { exact: true }).click();
+/** Picks the answer `label` of the question (fieldset) `question`, where answers repeat (Yes, No). */
+const answer = (page: Page, question: string, label: string) =>
+  page.getByRole('group', { name: question, exact: true }).getByText(label, { exact: true }).click();
 
 async function signIn(page: Page, url: string, who: string) {
   await page.context().clearCookies();
@@ -138,10 +142,21 @@ for (const backend of BACKENDS) {
         await choose(page, 'Managed Care Organization (MCO)');
         await choose(page, '1115 Waiver Authority');
         await next(page);
-        // End before start is refused where it was entered.
+        // End before start is refused where it was entered; so is each question left unanswered.
         await expect
           .poll(() => page.locator('#formData-contractDateEnd-error').textContent())
           .toContain('must be after the start date');
+        await expect
+          .poll(() => page.locator('#formData-dsnpContract-error').textContent())
+          .toContain('D-SNP');
+        await choose(page, 'Fully executed');
+        await choose(page, 'Medicaid');
+        await answer(page, 'Is this a risk-based contract?', 'Yes');
+        await answer(
+          page,
+          'Is this contract associated with a Dual-Eligible Special Needs Plan (D-SNP)?',
+          'Yes',
+        );
         await expectAccessible(page, 'contract step with errors');
         await page.getByLabel('Contract end date').fill('2027-12-31');
         await next(page);
@@ -152,17 +167,30 @@ for (const backend of BACKENDS) {
         await choose(page, 'PMAP');
         await page.getByLabel('Rating period start date').fill('2027-01-01');
         await page.getByLabel('Rating period end date').fill('2027-12-31');
-        await page.getByLabel('Date certified').fill('2026-10-15');
+        await page.getByLabel('Date certified').fill('2099-10-15');
+        await choose(page, 'Certification of capitation rates specific to each rate cell');
+        await choose(page, 'Medicaid-only');
         await page.getByLabel('Name', { exact: true }).fill('Ada Actuary');
+        await page.getByLabel('Title/role', { exact: true }).fill('FSA, MAAA');
         await page.getByLabel('Email', { exact: true }).fill('ada@actuaries.example.com');
         await page.getByLabel('Actuarial firm').selectOption('MERCER');
         await choose(page, 'OACT can communicate directly with the certifying actuaries');
+        // A date certified in the future is refused on its field.
+        await next(page);
+        await expect
+          .poll(() => page.locator('#formData-rateCertifications-0-rateDateCertified-error').textContent())
+          .toContain('cannot be in the future');
+        await page.getByLabel('Date certified').fill('2026-10-15');
+        expect(await page.getByTestId('rate-certification-name-0').textContent()).toBe(
+          'MCR-MN-PMAP-20270101-20271231-CERTIFICATION-20261015',
+        );
         await expectAccessible(page, 'rates step');
         await shot('form-rates');
         await next(page);
 
         await onStep(page, 'Contacts');
         await page.getByLabel('Name', { exact: true }).fill('Mina Nelson');
+        await page.getByLabel('Title/role', { exact: true }).fill('Managed care contract manager');
         await page.getByLabel('Email', { exact: true }).fill('mina.nelson@mn.example.gov');
         await expectAccessible(page, 'contacts step');
         await next(page);
@@ -196,6 +224,17 @@ for (const backend of BACKENDS) {
 
         await onStep(page, 'Review and submit');
         await expect(await page.getByTestId('review-problems').count()).toBe(0);
+        const review = await page.locator('form').textContent();
+        for (const shown of [
+          'Populations coveredMedicaid',
+          'Risk-based contractYes',
+          'D-SNP contractYes',
+          'Contract execution statusFully executed',
+          'MCR-MN-PMAP-20270101-20271231-CERTIFICATION-20261015',
+          'Medicaid populations: Medicaid-only',
+          'Ada Actuary (FSA, MAAA)',
+        ])
+          expect(review).toContain(shown);
         await expectAccessible(page, 'review');
         await shot('form-review');
         await page.getByRole('button', { name: 'Submit', exact: true }).click();
@@ -256,13 +295,18 @@ for (const backend of BACKENDS) {
         await onStep(page, 'Submission details');
         await expectAccessible(page, 'editing an unlocked package');
         await page.getByLabel('Submission description').fill('PMAP contract for 2027, rating period aligned');
-        for (const step of [
-          'Contract details',
-          'Rate details',
-          'Contacts',
-          'Documents',
-          'Review and submit',
-        ]) {
+        await next(page);
+        await onStep(page, 'Contract details');
+        // Now an amendment: it answers yes or no on every provision instead.
+        await choose(page, 'Amendment to base contract');
+        await next(page);
+        await expect
+          .poll(() => page.locator('#formData-modifiedProvisions-error').textContent())
+          .toContain('answer yes or no for each provision');
+        for (const provision of Object.values(MODIFIED_PROVISIONS))
+          await answer(page, provision, provision === MODIFIED_PROVISIONS.CAPITATION_RATES ? 'Yes' : 'No');
+        await expectAccessible(page, 'amendment provisions');
+        for (const step of ['Rate details', 'Contacts', 'Documents', 'Review and submit']) {
           await next(page);
           await onStep(page, step);
         }
@@ -276,6 +320,9 @@ for (const backend of BACKENDS) {
           .poll(() => page.getByTestId('banner').textContent())
           .toContain(`${packageName} was resubmitted`);
         await expect.poll(() => page.getByTestId('revision').count()).toBe(2);
+        await expect
+          .poll(() => page.getByTestId('revision').first().textContent())
+          .toContain('Provisions this amendment modifiesCapitation rates');
         const history = () =>
           page
             .getByTestId('history')
@@ -302,6 +349,7 @@ for (const backend of BACKENDS) {
         await page.getByRole('link', { name: 'Go to the dashboard' }).click();
         await page.getByRole('link', { name: 'Start new submission' }).click();
         await choose(page, 'MMA – Managed Medical Assistance Program');
+        await page.getByLabel('Submission description').fill('MMA contract for 2027');
         await context.clearCookies();
         await next(page);
         await page.getByTestId('session-expired').waitFor();
@@ -475,6 +523,7 @@ for (const backend of BACKENDS) {
           // The other browser's page learns it at its next request, and says so.
           await other.getByRole('link', { name: 'New submission', exact: true }).click();
           await choose(other, 'CCMC – Cardinal Care Managed Care');
+          await other.getByLabel('Submission description').fill('CCMC contract for 2027');
           await next(other);
           await other.getByTestId('session-expired').waitFor();
         } finally {
@@ -511,6 +560,13 @@ for (const backend of BACKENDS) {
           await kp.keyboard.press('Tab');
           await kp.keyboard.press('Space');
           expect(await kp.evaluate(() => (document.activeElement as HTMLInputElement).checked)).toBe(true);
+          // The description is required before the draft is made: typed into its field.
+          for (let i = 0; i < 60; i++) {
+            await kp.keyboard.press('Tab');
+            if (await kp.evaluate(() => document.activeElement?.id === 'formData-submissionDescription'))
+              break;
+          }
+          await kp.keyboard.type('Typed by keyboard');
           await tabTo('Continue');
           await kp.keyboard.press('Enter');
           await kp.locator('#step-heading', { hasText: 'Contract details' }).waitFor();

@@ -11,6 +11,11 @@ export function readyContractOnlyForm(pmap: string) {
     contractDateEnd: '2027-12-31',
     managedCareEntities: ['MCO'],
     federalAuthorities: ['STATE_PLAN'],
+    populationCovered: 'MEDICAID',
+    riskBasedContract: true,
+    contractExecutionStatus: 'EXECUTED',
+    dsnpContract: false,
+    submissionDescription: 'Calendar year 2027 PMAP base contract',
     stateContacts: [{ name: 'Mina Nelson', title: 'Lead', email: 'mina.nelson@mn.example.gov' }],
   };
 }

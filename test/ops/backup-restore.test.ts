@@ -19,6 +19,7 @@ import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import {
   cmsActor,
+  cmsUser,
   document,
   fullFormData,
   makeState,
@@ -121,7 +122,11 @@ async function seed(store: DrivenStore) {
         action: 'DOWNLOAD',
         summary: 'contract',
       });
-      if (kind === 1) return;
+      // Review history rides along: some approved, some withdrawn, one unlock undone.
+      if (kind === 1) {
+        if (i % 8 === 1) await store.approve(pkg.id, { ...decision(pkg), releasedOn: today() });
+        return;
+      }
       pkg = await store.unlock(pkg.id, {
         expectedVersion: pkg.version,
         actor: cmsActor(),
@@ -132,8 +137,12 @@ async function seed(store: DrivenStore) {
         documents: [...pkg.revisions[0]!.documents, document(`amendment-${i}.pdf`)],
         actor,
       });
-      if (kind === 2) return;
-      await store.resubmit(pkg.id, { expectedVersion: pkg.version, actor, reason: 'Rates fixed' });
+      if (kind === 2) {
+        if (i % 8 === 6) await store.undoUnlock(pkg.id, decision(pkg));
+        return;
+      }
+      pkg = await store.resubmit(pkg.id, { expectedVersion: pkg.version, actor, reason: 'Rates fixed' });
+      if (i % 8 === 7) await store.withdraw(pkg.id, decision(pkg));
     },
   );
 
@@ -147,6 +156,13 @@ async function seed(store: DrivenStore) {
   await store.deleteDraft(doomed.id, { expectedVersion: doomed.version, actor: stateActor() });
   deletedDraftId = doomed.id;
 }
+
+const today = () => new Date().toISOString().slice(0, 10);
+const decision = (pkg: Package) => ({
+  expectedVersion: pkg.version,
+  user: cmsUser(),
+  reason: 'Review decision',
+});
 
 const readLines = async (file: string) =>
   gunzipSync(await readFile(file))
@@ -342,6 +358,29 @@ describe('restoreStore', () => {
     expect(after.target.auditEvents).toBe(after.source.auditEvents + 1);
     expect(after.target.documents).toBe(after.source.documents);
     expect(await target.getPackage(drifted.id)).toEqual(await source.getPackage(drifted.id));
+  });
+
+  it('restores a backup made before reviews (packages without review fields): they read as under review', async () => {
+    const old = join(dir, 'before-reviews.jsonl.gz');
+    let stripped = 0;
+    await writeLines(
+      old,
+      (await readLines(backupFile)).map((l) => {
+        const record = JSON.parse(l) as { type: string; data?: Record<string, unknown> };
+        if (record.type === 'header') Object.assign(record, { version: 1 });
+        if (record.type === 'footer') delete (record as { sha256?: string }).sha256;
+        const data = record.data as { reviewActions?: unknown[] } | undefined;
+        if (record.type !== 'package' || data?.reviewActions?.length) return JSON.stringify(record);
+        stripped++;
+        delete record.data!.reviewStatus;
+        delete record.data!.reviewActions;
+        return JSON.stringify(record);
+      }),
+    );
+    expect(stripped).toBeGreaterThan(10);
+    const target = await freshPglite();
+    await restoreStore(target, { in: old });
+    expect(await digestStore(target)).toEqual(sourceDigest);
   });
 
   it('restores a backup made before session generations (no sessions record), and never lowers one', async () => {

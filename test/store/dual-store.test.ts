@@ -16,19 +16,22 @@ import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { draft, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
-import { freshDynamoStore } from '../support/dynamo.js';
+import { dynamoPackageRecordCount, freshDynamoStore } from '../support/dynamo.js';
 import { type DrivenStore, drive } from '../support/store-commands.js';
 import { type SwitchableStore, switchable } from '../support/switchable-store.js';
 
 let primary: DrivenStore;
 let secondary: DrivenStore;
+let primaryTable: Awaited<ReturnType<typeof freshDynamoStore>>;
 const journal = memoryJournal();
 const warnings: string[] = [];
 
 runStoreConformance({
   name: 'dual (DynamoDB primary, PostgreSQL secondary)',
   async createStore() {
-    primary = (await freshDynamoStore('carepack-dual')).store;
+    const fresh = await freshDynamoStore('carepack-dual');
+    primary = fresh.store;
+    primaryTable = fresh;
     const pg = await openPglite();
     await migrateToLatest(pg.db);
     secondary = drive(createPostgresStore({ db: pg.db }));
@@ -45,7 +48,9 @@ runStoreConformance({
     return drive({ ...dual, close: async () => {} });
   },
   inspect: {
-    packageRecordCount: async (_s, id) => ((await primary.getPackage(id).catch(() => undefined)) ? 1 : 0),
+    // The primary's raw items: what a half-written change would leave behind.
+    packageRecordCount: (_s, id) =>
+      dynamoPackageRecordCount(primaryTable.clients, primaryTable.tableName, id),
   },
 });
 

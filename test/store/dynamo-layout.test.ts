@@ -12,9 +12,11 @@ import {
   MAX_RATE_CERTIFICATIONS,
   MEDICAID_POPULATION_KEYS,
   MODIFIED_PROVISION_KEYS,
+  planApprove,
+  type User,
 } from '../../src/domain/index.js';
 import { counterKey } from '../../src/store/dynamo/dynamo-keys.js';
-import { revisionToItem } from '../../src/store/dynamo/dynamo-marshal.js';
+import { reviewActionToItem, revisionToItem } from '../../src/store/dynamo/dynamo-marshal.js';
 import { cmsActor, document, draft, makeState, stateActor } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import type { DrivenStore } from '../support/store-commands.js';
@@ -23,6 +25,13 @@ let store: DrivenStore;
 let tableName: string;
 let clients: Awaited<ReturnType<typeof freshDynamoStore>>['clients'];
 const commands: string[] = [];
+const reviewer: User = {
+  id: randomUUID(),
+  email: 'reviewer@cms.example.gov',
+  givenName: 'R',
+  familyName: 'V',
+  role: 'CMS_USER',
+};
 
 beforeAll(async () => {
   ({ store, tableName, clients } = await freshDynamoStore('carepack-layout'));
@@ -47,7 +56,15 @@ describe('DynamoDB layout', () => {
     await store.updateDraft(pkg.id, { expectedVersion: 1, documents: [document('a.pdf')], actor });
     const sub = await store.submit(pkg.id, { expectedVersion: 2, actor });
     const un = await store.unlock(pkg.id, { expectedVersion: sub.version, actor: cmsActor(), reason: 'r' });
-    await store.resubmit(pkg.id, { expectedVersion: un.version, actor, reason: 'r' });
+    const re = await store.resubmit(pkg.id, { expectedVersion: un.version, actor, reason: 'r' });
+    const at = new Date().toISOString();
+    await store.changePackage(pkg.id, (p) =>
+      planApprove(p, { user: reviewer, at, expectedVersion: re.version, releasedOn: at.slice(0, 10) }),
+    );
+    await store.listByState(state.code, { reviewStatus: 'APPROVED' });
+    await store.listByState(state.code, { reviewStatus: 'APPROVED', status: 'RESUBMITTED' });
+    await store.listSubmitted({ reviewStatus: 'APPROVED' });
+    await store.listSubmitted({ stateCode: state.code, reviewStatus: 'APPROVED', status: 'RESUBMITTED' });
     await store.listByState(state.code);
     await store.listByState(state.code, { status: 'RESUBMITTED' });
     await store.listSubmitted();
@@ -124,5 +141,21 @@ describe('DynamoDB layout', () => {
     expect(bytes).toBeLessThan(200_000);
     // And DynamoDB itself accepts it.
     await clients.doc.send(new PutCommand({ TableName: tableName, Item: item }));
+  });
+
+  it('keeps the largest possible review action item small (the reason is bounded)', () => {
+    const action = reviewActionToItem(
+      randomUUID(),
+      {
+        id: randomUUID(),
+        action: 'APPROVE',
+        at: new Date().toISOString(),
+        by: { ...cmsActor(), email: `${'x'.repeat(300)}@cms.example.gov` },
+        reason: '\u{1F600}'.repeat(5000), // 4 bytes each in UTF-8
+        releasedOn: '2026-01-01',
+      },
+      999_999,
+    );
+    expect(Buffer.byteLength(JSON.stringify(marshall(action)))).toBeLessThan(25_000);
   });
 });

@@ -189,6 +189,11 @@ export const CONTRACT_ONLY_READY = {
   contractDateEnd: '2027-12-31',
   managedCareEntities: ['MCO'],
   federalAuthorities: ['STATE_PLAN'],
+  populationCovered: 'MEDICAID',
+  riskBasedContract: true,
+  contractExecutionStatus: 'EXECUTED',
+  dsnpContract: false,
+  submissionDescription: 'Calendar year 2027 base contract',
   stateContacts: [{ name: 'Mina', title: 'Lead', email: 'contact@mn.example.gov' }],
 };
 

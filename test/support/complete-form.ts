@@ -1,10 +1,15 @@
 /**
- * One complete, submittable contract-and-rates form. The conformance fixtures, the package
+ * One complete, submittable contract-and-rates form (a base contract of a D-SNP plan: an
+ * amendment also answers every provision, see `amendmentProvisions`). The conformance fixtures, the package
  * factory and the HTTP flow test all start from it; a test that needs a value of its own
  * passes it as an override.
  */
 import { randomUUID } from 'node:crypto';
-import type { FormDataInput } from '../../src/domain/index.js';
+import { type FormDataInput, MODIFIED_PROVISION_KEYS } from '../../src/domain/index.js';
+
+/** What an amendment answers about every provision: yes for the capitation rates, no otherwise. */
+export const amendmentProvisions = (): NonNullable<FormDataInput['modifiedProvisions']> =>
+  Object.fromEntries(MODIFIED_PROVISION_KEYS.map((p) => [p, p === 'CAPITATION_RATES']));
 
 export interface CompleteFormOptions {
   /** The programs the contract covers; its one rate certification certifies the first. */
@@ -31,7 +36,6 @@ export function completeForm(
     riskBasedContract: true,
     contractExecutionStatus: 'EXECUTED',
     dsnpContract: true,
-    modifiedProvisions: { BENEFITS_PROVIDED: true, CAPITATION_RATES: false, STATE_DIRECTED_PAYMENTS: true },
     rateCertifications: [
       {
         id: rateId,

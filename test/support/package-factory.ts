@@ -7,7 +7,7 @@ import type { Actor, Package, PackageDocument, Revision, State } from '../../src
 import { FormDataSchema } from '../../src/domain/index.js';
 import type { AuditEvent } from '../../src/store/store.js';
 import { document } from '../conformance/fixtures.js';
-import { completeForm } from './complete-form.js';
+import { amendmentProvisions, completeForm } from './complete-form.js';
 
 const STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
 
@@ -37,7 +37,7 @@ function revision(
       {
         submissionDescription: `Contract and rates, revision ${number}`,
         contractType: number > 1 ? 'AMENDMENT' : 'BASE',
-        itemsBeingAmended: number > 1 ? ['CAPITATION_RATES'] : [],
+        ...(number > 1 ? { modifiedProvisions: amendmentProvisions() } : {}),
       },
     ),
   );

@@ -12,7 +12,13 @@ import {
   lifecycle,
   type Package,
   type PackageDocument,
+  planApprove,
+  planUndoApproval,
+  planUndoUnlock,
+  planUndoWithdrawal,
+  planWithdraw,
   type StateCode,
+  type User,
 } from '../../src/domain/index.js';
 import type { Clock } from '../../src/lib/clock.js';
 import type { MaintainedStore, Store, StoreMaintenance } from '../../src/store/store.js';
@@ -39,6 +45,18 @@ export interface StoreCommands {
   unlock(id: string, input: { expectedVersion: number; actor: Actor; reason: string }): Promise<Package>;
   resubmit(id: string, input: { expectedVersion: number; actor: Actor; reason: string }): Promise<Package>;
   deleteDraft(id: string, input: { expectedVersion: number; actor: Actor }): Promise<void>;
+  /** CMS's review decisions (domain review-plans), by a CMS user. */
+  approve(id: string, input: ReviewInput & { releasedOn: string }): Promise<Package>;
+  undoApproval(id: string, input: ReviewInput): Promise<Package>;
+  withdraw(id: string, input: ReviewInput): Promise<Package>;
+  undoWithdrawal(id: string, input: ReviewInput): Promise<Package>;
+  undoUnlock(id: string, input: ReviewInput): Promise<Package>;
+}
+
+export interface ReviewInput {
+  expectedVersion: number;
+  user: User;
+  reason?: string;
 }
 
 /**
@@ -67,6 +85,11 @@ export function storeCommands(store: Store, clock: Clock = steadyClock()): Store
     async deleteDraft(id, input) {
       await store.changePackage(id, (pkg) => lifecycle.deleteDraft(pkg, { ...input, at: at() }));
     },
+    approve: (id, input) => kept(id, (pkg) => planApprove(pkg, { ...input, at: at() })),
+    undoApproval: (id, input) => kept(id, (pkg) => planUndoApproval(pkg, { ...input, at: at() })),
+    withdraw: (id, input) => kept(id, (pkg) => planWithdraw(pkg, { ...input, at: at() })),
+    undoWithdrawal: (id, input) => kept(id, (pkg) => planUndoWithdrawal(pkg, { ...input, at: at() })),
+    undoUnlock: (id, input) => kept(id, (pkg) => planUndoUnlock(pkg, { ...input, at: at() })),
   };
   return commands;
 }

@@ -23,6 +23,7 @@ function everythingMissing(): FormData {
         rateType: 'AMENDMENT',
         rateProgramIds: [PROGRAM],
         certifyingActuaries: [{ actuarialFirm: 'OTHER' }],
+        rateDateCertified: '2027-01-01',
       },
     ],
     stateContacts: [{}],
@@ -33,15 +34,24 @@ describe('form steps', () => {
   it('puts each broken rule on the step that edits it', () => {
     const errors = validateForSubmit(
       { formData: everythingMissing(), documents: [] },
-      { programs: [{ id: PROGRAM }] },
+      { programs: [{ id: PROGRAM }], today: '2026-12-01' },
     );
     const byStep = Object.fromEntries(errors.map((e) => [e.path, stepOf(e.path)]));
     expect(byStep).toMatchObject({
       'formData.programIds': 'submission',
       'formData.contractDateStart': 'contract',
       'formData.managedCareEntities': 'contract',
-      'formData.otherItemBeingAmended': 'contract',
+      'formData.submissionDescription': 'submission',
+      'formData.populationCovered': 'contract',
+      'formData.riskBasedContract': 'contract',
+      'formData.contractExecutionStatus': 'contract',
+      'formData.dsnpContract': 'contract',
+      'formData.modifiedProvisions': 'contract',
+      'formData.rateCertifications.0.capitationType': 'rates',
+      'formData.rateCertifications.0.certifyingActuaries.0.title': 'rates',
+      'formData.stateContacts.0.title': 'contacts',
       'formData.rateCertifications.0.rateDateStart': 'rates',
+      'formData.rateCertifications.0.rateDateCertified': 'rates',
       'formData.rateCertifications.0.effectiveDateEnd': 'rates',
       'formData.rateCertifications.0.certifyingActuaries.0.actuarialFirmOther': 'rates',
       'formData.rateCertifications.0.documents': 'documents',

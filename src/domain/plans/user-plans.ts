@@ -11,7 +11,7 @@ import { DomainError, forbidden, invalidFields } from '../errors.js';
 import type { FormData } from '../form-data.js';
 import { currentRevision, type Package } from '../package.js';
 import { actorOf, type Program, type StateCode, type User } from '../reference.js';
-import { type FieldError, validateForSubmit } from '../validate-submit.js';
+import { type FieldError, type SubmitContext, validateForSubmit } from '../validate-submit.js';
 import * as lifecycle from './lifecycle.js';
 import {
   assertStatusAndVersion,
@@ -111,8 +111,8 @@ export function planUpdate(pkg: Package, request: UpdateRequest): KeptChange {
   });
 }
 
-function assertComplete(pkg: Package, programs: WithPrograms['programs'], action: 'submit' | 'resubmit') {
-  const errors = validateForSubmit(currentRevision(pkg), { programs });
+function assertComplete(pkg: Package, ctx: SubmitContext, action: 'submit' | 'resubmit') {
+  const errors = validateForSubmit(currentRevision(pkg), ctx);
   if (errors.length > 0)
     throw new DomainError('SUBMISSION_INCOMPLETE', `the package cannot be ${action}ted yet`, errors);
 }
@@ -120,7 +120,7 @@ function assertComplete(pkg: Package, programs: WithPrograms['programs'], action
 export function planSubmit(pkg: Package, request: VersionedUserStep & WithPrograms): KeptChange {
   assertMayAuthor(pkg, request.user);
   assertStatusAndVersion(pkg, 'submit', request.expectedVersion);
-  assertComplete(pkg, request.programs, 'submit');
+  assertComplete(pkg, { programs: request.programs, today: request.at.slice(0, 10) }, 'submit');
   return lifecycle.submit(pkg, { ...stepOf(request), expectedVersion: request.expectedVersion });
 }
 
@@ -130,7 +130,7 @@ export function planResubmit(
 ): KeptChange {
   assertMayAuthor(pkg, request.user);
   assertStatusAndVersion(pkg, 'resubmit', request.expectedVersion);
-  assertComplete(pkg, request.programs, 'resubmit');
+  assertComplete(pkg, { programs: request.programs, today: request.at.slice(0, 10) }, 'resubmit');
   return lifecycle.resubmit(pkg, {
     ...stepOf(request),
     expectedVersion: request.expectedVersion,

@@ -2,7 +2,7 @@
  * The single-table layout: every key and index value is built here and nowhere else.
  * See docs/dynamodb.md for the access pattern each one serves.
  */
-import type { PackageStatus, StateCode } from '../../domain/index.js';
+import type { PackageStatus, ReviewStatus, StateCode } from '../../domain/index.js';
 
 export const STATES_PK = 'STATES';
 export const USERS_PK = 'USERS';
@@ -21,11 +21,23 @@ export const documentKey = (id: string, n: number, docId: string) => ({
   PK: packagePk(id),
   SK: `${documentSkPrefix(n)}${docId}`,
 });
+/**
+ * CMS's review actions, oldest `000001`: `REVIEW#` sorts after `REV#…` (`#` before `I`), so the
+ * package Query (`SK >= HEAD`) reads them with the head; audit items (`AUDIT#`) sort before `HEAD`.
+ */
+export const REVIEW_SK_PREFIX = 'REVIEW#';
+export const reviewActionKey = (id: string, n: number) => ({
+  PK: packagePk(id),
+  SK: `${REVIEW_SK_PREFIX}${pad(n, 6)}`,
+});
 export const AUDIT_SK_PREFIX = 'AUDIT#';
 export const auditKey = (packageId: string, at: string, eventId: string) => ({
   PK: packagePk(packageId),
   SK: `${AUDIT_SK_PREFIX}${at}#${eventId}`,
 });
+
+/** Where the table's one-off upgrades keep their progress (see dynamo-review-backfill.ts). */
+export const upgradeKey = (name: string) => ({ PK: 'UPGRADES', SK: `UPGRADE#${name}` });
 
 /** The per-state counter that `UpdateItem ADD` increments to allocate package numbers. */
 export const counterKey = (code: StateCode) => ({ PK: `STATE#${code}`, SK: 'COUNTER' });
@@ -46,6 +58,9 @@ export const INDEXES = {
   submittedByState: 'submittedByState',
   submittedByStatus: 'submittedByStatus',
   submittedByStateStatus: 'submittedByStateStatus',
+  byStateReview: 'byStateReview',
+  submittedByReview: 'submittedByReview',
+  submittedByStateReview: 'submittedByStateReview',
 } as const;
 export type IndexName = (typeof INDEXES)[keyof typeof INDEXES];
 
@@ -63,6 +78,9 @@ export const INDEX_PARTITION_ATTRIBUTE: Record<IndexName, string> = {
   submittedByState: 'submittedByStatePK',
   submittedByStatus: 'submittedByStatusPK',
   submittedByStateStatus: 'submittedByStateStatusPK',
+  byStateReview: 'byStateReviewPK',
+  submittedByReview: 'submittedByReviewPK',
+  submittedByStateReview: 'submittedByStateReviewPK',
 };
 export const INDEX_SORT_ATTRIBUTE: Record<IndexName, string> = {
   byState: LIST_SORT_ATTRIBUTE,
@@ -71,7 +89,18 @@ export const INDEX_SORT_ATTRIBUTE: Record<IndexName, string> = {
   submittedByState: CMS_LIST_SORT_ATTRIBUTE,
   submittedByStatus: CMS_LIST_SORT_ATTRIBUTE,
   submittedByStateStatus: CMS_LIST_SORT_ATTRIBUTE,
+  byStateReview: LIST_SORT_ATTRIBUTE,
+  submittedByReview: CMS_LIST_SORT_ATTRIBUTE,
+  submittedByStateReview: CMS_LIST_SORT_ATTRIBUTE,
 };
+/** The indexes by review status, added to tables of the layout before reviews (see dynamo-tables.ts). */
+export const REVIEW_INDEXES: readonly IndexName[] = [
+  'byStateReview',
+  'submittedByReview',
+  'submittedByStateReview',
+];
+/** The head attribute holding the review status (domain `deriveReviewStatus`), set once submitted. */
+export const REVIEW_STATUS_ATTRIBUTE = 'reviewStatus';
 /** Every attribute the indexes use, which a read hands back only as a cursor position. */
 export const INDEX_ATTRIBUTES: readonly string[] = [
   LIST_SORT_ATTRIBUTE,
@@ -92,7 +121,14 @@ export interface HeadIndexFacts {
   stateCode: StateCode;
   status: PackageStatus;
   updatedAt: string;
+  /** Null until first submitted (domain `deriveReviewStatus`). */
+  reviewStatus: ReviewStatus | null;
 }
+
+export const byStateReviewPartition = (code: StateCode, rs: ReviewStatus) => `STATE#${code}#REVIEW#${rs}`;
+export const submittedByReviewPartition = (rs: ReviewStatus) => `SUBMITTED#REVIEW#${rs}`;
+export const submittedByStateReviewPartition = (code: StateCode, rs: ReviewStatus) =>
+  `SUBMITTED#STATE#${code}#REVIEW#${rs}`;
 
 /**
  * The index attributes of a package head, derived from its state; `cmsUpdatedAt` is given once
@@ -110,6 +146,13 @@ export function headIndexAttributes(h: HeadIndexFacts, cmsUpdatedAt: string | nu
     attrs.submittedByStatePK = `SUBMITTED#STATE#${h.stateCode}`;
     attrs.submittedByStatusPK = `SUBMITTED#STATUS#${h.status}`;
     attrs.submittedByStateStatusPK = `SUBMITTED#STATE#${h.stateCode}#${h.status}`;
+  }
+  if (h.reviewStatus !== null) {
+    attrs.byStateReviewPK = byStateReviewPartition(h.stateCode, h.reviewStatus);
+    if (cmsUpdatedAt !== null) {
+      attrs.submittedByReviewPK = submittedByReviewPartition(h.reviewStatus);
+      attrs.submittedByStateReviewPK = submittedByStateReviewPartition(h.stateCode, h.reviewStatus);
+    }
   }
   return attrs;
 }

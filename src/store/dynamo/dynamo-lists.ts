@@ -1,6 +1,6 @@
 /** DynamoDB's package lists (one index each) and audit trails (one Query of the package's partition). */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { PackageSummary } from '../../domain/index.js';
+import type { PackageStatus, PackageSummary } from '../../domain/index.js';
 import {
   cmsListTag,
   decodeCursor,
@@ -9,6 +9,7 @@ import {
   knownEmptyCmsPage,
   listPlan,
   pageSize,
+  reviewStatusFilter,
   stateListTag,
 } from '../paging.js';
 import type {
@@ -21,11 +22,14 @@ import type {
 } from '../store.js';
 import {
   AUDIT_SK_PREFIX,
+  byStateReviewPartition,
   CMS_FACT_ATTRIBUTES,
   INDEX_PARTITION_ATTRIBUTE,
   INDEX_SORT_ATTRIBUTE,
   type IndexName,
   packagePk,
+  submittedByReviewPartition,
+  submittedByStateReviewPartition,
 } from './dynamo-keys.js';
 import { type Item, itemToAudit, itemToCmsSummary, itemToSummary } from './dynamo-marshal.js';
 import type { DynamoTable } from './dynamo-table.js';
@@ -54,10 +58,26 @@ export function createDynamoLists(table: DynamoTable): PackageLists {
     query: ListOptions,
     listTag: string,
     view: ListView,
+    /** A status the index's key does not hold (lists by review status): filtered like a program. */
+    status?: PackageStatus,
   ): Promise<Page<PackageSummary>> {
     const { limit, order, programId, tag } = listPlan(listTag, query);
     const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
     const sortAttr = INDEX_SORT_ATTRIBUTE[index];
+    const filters: string[] = [];
+    const names: Record<string, string> = { '#pk': pkAttr };
+    const values: Record<string, unknown> = { ':pk': partition };
+    if (programId) {
+      filters.push('contains(#programs, :program)');
+      names['#programs'] = view.programs;
+      values[':program'] = programId;
+    }
+    if (status) {
+      filters.push('#status = :status');
+      names['#status'] = 'status';
+      values[':status'] = status;
+    }
+    const filtered = filters.length > 0;
     let start = decodeCursor(tag, query.cursor, isStringRecord);
     const items: Item[] = [];
     // Ask for one more than a page: whether it exists decides whether there is a next page.
@@ -66,22 +86,15 @@ export function createDynamoLists(table: DynamoTable): PackageLists {
     let readSize = 0;
     do {
       const wanted = limit + 1 - items.length;
-      readSize = programId ? Math.min(MAX_FILTERED_READ, Math.max(wanted, readSize * 2)) : wanted;
+      readSize = filtered ? Math.min(MAX_FILTERED_READ, Math.max(wanted, readSize * 2)) : wanted;
       const out = await client.send(
         new QueryCommand({
           TableName,
           IndexName: index,
           KeyConditionExpression: '#pk = :pk',
-          ...(programId
-            ? {
-                FilterExpression: 'contains(#programs, :program)',
-                ExpressionAttributeNames: { '#pk': pkAttr, '#programs': view.programs },
-                ExpressionAttributeValues: { ':pk': partition, ':program': programId },
-              }
-            : {
-                ExpressionAttributeNames: { '#pk': pkAttr },
-                ExpressionAttributeValues: { ':pk': partition },
-              }),
+          ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ScanIndexForward: order === 'oldest',
           Limit: readSize,
           ExclusiveStartKey: start,
@@ -104,7 +117,12 @@ export function createDynamoLists(table: DynamoTable): PackageLists {
   return {
     listByState(stateCode, query: ListByStateQuery = {}) {
       const { status } = query;
-      const tag = stateListTag(stateCode, status);
+      const reviewStatus = reviewStatusFilter(query.reviewStatus);
+      const tag = stateListTag(stateCode, status, reviewStatus);
+      if (reviewStatus) {
+        const partition = byStateReviewPartition(stateCode, reviewStatus);
+        return listIndex('byStateReview', partition, query, tag, STATE_VIEW, status);
+      }
       return status
         ? listIndex('byStateStatus', `STATE#${stateCode}#${status}`, query, tag, STATE_VIEW)
         : listIndex('byState', `STATE#${stateCode}`, query, tag, STATE_VIEW);
@@ -114,7 +132,28 @@ export function createDynamoLists(table: DynamoTable): PackageLists {
       const empty = knownEmptyCmsPage(query);
       if (empty) return empty;
       const { stateCode, status } = query;
-      const tag = cmsListTag(stateCode, status);
+      const reviewStatus = reviewStatusFilter(query.reviewStatus);
+      const tag = cmsListTag(stateCode, status, reviewStatus);
+      if (reviewStatus) {
+        // One index per review status (and state); a status as well is filtered, like a program.
+        return stateCode
+          ? listIndex(
+              'submittedByStateReview',
+              submittedByStateReviewPartition(stateCode, reviewStatus),
+              query,
+              tag,
+              CMS_VIEW,
+              status,
+            )
+          : listIndex(
+              'submittedByReview',
+              submittedByReviewPartition(reviewStatus),
+              query,
+              tag,
+              CMS_VIEW,
+              status,
+            );
+      }
       if (stateCode && status) {
         return listIndex(
           'submittedByStateStatus',

@@ -31,6 +31,7 @@ import {
   type Item,
   itemsToPackage,
   itemToAudit,
+  reviewActionItems,
   revisionToItem,
 } from './dynamo-marshal.js';
 import type { DynamoTable, WriteRequest } from './dynamo-table.js';
@@ -38,7 +39,7 @@ import type { DynamoTable, WriteRequest } from './dynamo-table.js';
 const SCAN_PAGE_ITEMS = 1000;
 const WRITE_CONCURRENCY = 8;
 
-/** Every item a package consists of, including the claim on its number. */
+/** Every item a package consists of (review actions included), and the claim on its number. */
 export function packageToItems(pkg: Package): Item[] {
   return [
     headToItem(pkg),
@@ -47,6 +48,7 @@ export function packageToItems(pkg: Package): Item[] {
       revisionToItem(pkg.id, r),
       ...r.documents.map((d, i) => documentToItem(pkg.id, r.number, d, i)),
     ]),
+    ...reviewActionItems(pkg),
   ];
 }
 

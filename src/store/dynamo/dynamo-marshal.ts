@@ -1,10 +1,12 @@
 /** Conversions between domain records and the items of the single table. */
 import {
   cmsFacts,
+  deriveReviewStatus,
   type FormData,
   type Package,
   type PackageDocument,
   type PackageSummary,
+  type ReviewAction,
   type Revision,
   type State,
   type User,
@@ -19,6 +21,8 @@ import {
   headIndexAttributes,
   headKey,
   INDEX_ATTRIBUTES,
+  REVIEW_STATUS_ATTRIBUTE,
+  reviewActionKey,
   revisionKey,
   stateKey,
   userKey,
@@ -47,6 +51,11 @@ export function headToItem(pkg: Package): Item {
   const current = pkg.revisions[0]!;
   // CMS's lists read these, never the current revision's, so an unlocked draft stays private.
   const cms = cmsFacts(pkg);
+  // Derived from the revisions and actions, never taken from the record handed in (an import's).
+  const reviewStatus = deriveReviewStatus({
+    revisions: pkg.revisions,
+    reviewActions: pkg.reviewActions ?? [],
+  });
   return {
     ...headKey(pkg.id),
     kind: 'head',
@@ -62,6 +71,7 @@ export function headToItem(pkg: Package): Item {
     currentRevisionNumber: current.number,
     submissionType: current.formData.submissionType,
     programIds: current.formData.programIds,
+    ...(reviewStatus ? { [REVIEW_STATUS_ATTRIBUTE]: reviewStatus } : {}),
     ...(cms
       ? {
           [CMS_FACT_ATTRIBUTES.updatedAt]: cms.updatedAt,
@@ -70,7 +80,7 @@ export function headToItem(pkg: Package): Item {
           [CMS_FACT_ATTRIBUTES.programIds]: cms.programIds,
         }
       : {}),
-    ...headIndexAttributes(pkg, cms?.updatedAt ?? null),
+    ...headIndexAttributes({ ...pkg, reviewStatus }, cms?.updatedAt ?? null),
   };
 }
 
@@ -137,7 +147,23 @@ function documentFromItem(i: Item): PackageDocument {
   return doc as PackageDocument;
 }
 
-/** Rebuilds a package from its head, revision and document items (in any order). */
+/**
+ * One review action of a package. `n` numbers a package's actions from its oldest (1), so the
+ * items are never rewritten: a new action is a new item.
+ */
+export function reviewActionToItem(packageId: string, action: ReviewAction, n: number): Item {
+  return { ...reviewActionKey(packageId, n), kind: 'review', ...action };
+}
+
+/** The items of a package's review actions (newest first, as the domain keeps them). */
+export function reviewActionItems(pkg: Pick<Package, 'id' | 'reviewActions'>): Item[] {
+  const actions = pkg.reviewActions ?? [];
+  return actions.map((a, i) => reviewActionToItem(pkg.id, a, actions.length - i));
+}
+
+const itemToReviewAction = (i: Item): ReviewAction => withoutKeys(i) as ReviewAction;
+
+/** Rebuilds a package from its head, revision, document and review action items (in any order). */
 export function itemsToPackage(items: readonly Item[]): Package | undefined {
   const head = items.find((i) => i.SK === HEAD_SK);
   if (!head) return undefined;
@@ -164,7 +190,11 @@ export function itemsToPackage(items: readonly Item[]): Package | undefined {
     }))
     .sort((a, b) => b.number - a.number);
   const { revisionCount: _c, submissionType: _s, programIds: _p, ...summary } = itemToSummary(head);
-  return withDerivedStatuses({ ...summary, revisions, reviewActions: [] });
+  const reviewActions = items
+    .filter((i) => i.kind === 'review')
+    .sort((a, b) => (String(a.SK) < String(b.SK) ? 1 : -1))
+    .map(itemToReviewAction);
+  return withDerivedStatuses({ ...summary, revisions, reviewActions });
 }
 
 export const auditToItem = (e: AuditEvent): Item => ({

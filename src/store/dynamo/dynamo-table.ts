@@ -79,7 +79,7 @@ export class DynamoTable {
     });
   }
 
-  /** A package's head, revision and document items (HEAD sorts after AUDIT#…, before REV#…). */
+  /** A package's head, revision, document and review items (HEAD sorts after AUDIT#…, before REV#… and REVIEW#…). */
   packageItems(id: string, projectKeysOnly = false): Promise<Item[]> {
     return this.queryAll({
       KeyConditionExpression: 'PK = :pk AND SK >= :head',

@@ -4,6 +4,8 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceNotFoundException,
+  type TableDescription,
+  UpdateTableCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -12,7 +14,10 @@ import {
   INDEX_SORT_ATTRIBUTE,
   type IndexName,
   LIST_SORT_ATTRIBUTE,
+  REVIEW_INDEXES,
 } from './dynamo-keys.js';
+import { backfillReviewKeys, markReviewBackfillDone } from './dynamo-review-backfill.js';
+import { sleep } from './dynamo-table.js';
 
 /** The one table Carepack needs, as CreateTable input (also printed for CloudFormation users). */
 export function tableDefinition(tableName: string): CreateTableCommandInput {
@@ -66,9 +71,13 @@ export function cloudFormationTemplate(tableName: string) {
   };
 }
 
-export type EnsureTableResult = 'created' | 'exists';
+/** `upgraded`: indexes this version added were created and the heads backfilled (see ensureTable). */
+export type EnsureTableResult = 'created' | 'exists' | 'upgraded';
 
 type IndexDescription = { IndexName?: string; KeySchema?: { AttributeName?: string; KeyType?: string }[] };
+
+/** The indexes an older table may lack and get in place: added by UpdateTable, heads backfilled. */
+const ADDITIVE_INDEXES: ReadonlySet<string> = new Set(REVIEW_INDEXES);
 
 /**
  * How an existing table's indexes differ from the definition, one line each (empty: none).
@@ -89,15 +98,42 @@ export function layoutDifferences(tableName: string, existing: readonly IndexDes
   return out;
 }
 
+/** The indexes of the definition an existing table lacks, which can be added in place. */
+function missingAdditiveIndexes(tableName: string, existing: readonly IndexDescription[]) {
+  const have = new Set(existing.map((i) => i.IndexName));
+  return (tableDefinition(tableName).GlobalSecondaryIndexes ?? []).filter(
+    (i) => !have.has(i.IndexName) && ADDITIVE_INDEXES.has(i.IndexName!),
+  );
+}
+
 /**
- * Creates the table unless it exists; waits until it is active. Safe to run any number of times.
- * Refuses, naming the differences, an existing table whose indexes are not this version's.
+ * Creates the table unless it exists; waits until it is active. Safe to run any number of times,
+ * by several processes at once.
+ *
+ * An existing table that lacks only the review-status indexes (a table from before CMS's review)
+ * is upgraded in place: each missing index is added by UpdateTable (one per call, as DynamoDB
+ * requires), waiting until it is ACTIVE, then the heads written before are given the review keys
+ * (dynamo-review-backfill.ts; resumable, safe while the portal writes). A table whose indexes
+ * differ otherwise (other keys, another missing index) is refused, naming every difference.
  */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<EnsureTableResult> {
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  options: { pollMs?: number; maxWaitMs?: number } = {},
+): Promise<EnsureTableResult> {
+  let table: TableDescription | undefined;
   try {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const differences = layoutDifferences(tableName, Table?.GlobalSecondaryIndexes ?? []);
-    if (differences.length > 0) {
+    table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException)) throw e;
+  }
+  if (table) {
+    const existing = table.GlobalSecondaryIndexes ?? [];
+    const differences = layoutDifferences(tableName, existing);
+    const additive = new Set(
+      missingAdditiveIndexes(tableName, existing).map((i) => `index ${i.IndexName} is missing`),
+    );
+    if (differences.some((d) => !additive.has(d))) {
       throw new Error(
         `DynamoDB table ${tableName} has an older layout than this version of Carepack: ${differences.join('; ')}. ` +
           'Its indexes cannot be changed in place: back it up (CAREPACK_CREATE_TABLES=false carepack backup --out <file>), ' +
@@ -105,10 +141,9 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           'after deleting this one), which writes every package head in the current layout. See docs/dynamodb.md.',
       );
     }
-    if (Table?.TableStatus !== 'ACTIVE') await waitActive(client, tableName);
-    return 'exists';
-  } catch (e) {
-    if (!(e instanceof ResourceNotFoundException)) throw e;
+    const added = await addMissingIndexes(client, tableName, options, table);
+    const backfill = await backfillReviewKeys(client, tableName);
+    return added > 0 || backfill.heads > 0 ? 'upgraded' : 'exists';
   }
   try {
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
@@ -117,7 +152,77 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     if ((e as { name?: string }).name !== 'ResourceInUseException') throw e;
   }
   await waitActive(client, tableName);
+  // Created in the current layout: no head needs the review keys.
+  await markReviewBackfillDone(client, tableName);
   return 'created';
+}
+
+/**
+ * Adds the review indexes the table lacks, one UpdateTable each, and waits until every index
+ * is ACTIVE (including one another process is adding). Returns how many this call created.
+ */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  { pollMs = 1000, maxWaitMs = 3_600_000 }: { pollMs?: number; maxWaitMs?: number },
+  described: TableDescription,
+): Promise<number> {
+  const deadline = Date.now() + maxWaitMs;
+  const definition = tableDefinition(tableName);
+  let created = 0;
+  let Table: TableDescription | undefined = described;
+  for (; ; Table = (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table) {
+    const indexes = Table?.GlobalSecondaryIndexes ?? [];
+    const busy =
+      Table?.TableStatus !== 'ACTIVE' || indexes.some((i) => i.IndexStatus && i.IndexStatus !== 'ACTIVE');
+    const missing = missingAdditiveIndexes(tableName, indexes);
+    if (!busy && missing.length === 0) return created;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `DynamoDB table ${tableName}: indexes still being created after ${maxWaitMs / 1000} s; start again to go on waiting`,
+      );
+    }
+    if (!busy) {
+      const index = missing[0]!;
+      const attributes = new Set(index.KeySchema!.map((k) => k.AttributeName));
+      try {
+        await client.send(
+          new UpdateTableCommand({
+            TableName: tableName,
+            AttributeDefinitions: definition.AttributeDefinitions!.filter((a) =>
+              attributes.has(a.AttributeName),
+            ),
+            GlobalSecondaryIndexUpdates: [
+              {
+                Create: {
+                  IndexName: index.IndexName,
+                  KeySchema: index.KeySchema,
+                  Projection: index.Projection,
+                },
+              },
+            ],
+          }),
+        );
+        created++;
+        continue; // describe again: wait until it is ACTIVE before the next one
+      } catch (e) {
+        // Another process is changing the table (or just added this index): wait and look again.
+        const name = (e as { name?: string }).name;
+        if (
+          name !== 'ResourceInUseException' &&
+          name !== 'LimitExceededException' &&
+          name !== 'ValidationException'
+        )
+          throw e;
+        if (
+          name === 'ValidationException' &&
+          !/already exists|being (created|updated)/i.test(String((e as Error).message))
+        )
+          throw e;
+      }
+    }
+    await sleep(pollMs);
+  }
 }
 
 async function waitActive(client: DynamoDBClient, tableName: string) {

@@ -27,9 +27,17 @@ import {
   headKey,
   NUMBER_CLAIM_SK_PREFIX,
   numberClaimKey,
+  reviewActionKey,
   revisionKey,
 } from './dynamo-keys.js';
-import { auditToItem, documentToItem, headToItem, itemsToPackage, revisionToItem } from './dynamo-marshal.js';
+import {
+  auditToItem,
+  documentToItem,
+  headToItem,
+  itemsToPackage,
+  reviewActionToItem,
+  revisionToItem,
+} from './dynamo-marshal.js';
 import type { DynamoTable, TransactItem } from './dynamo-table.js';
 
 /** Number collisions tolerated in one creation; each raises the counter past the claimed numbers. */
@@ -91,7 +99,52 @@ export function createDynamoWrites(
         writes.push({ Delete: { TableName, Key: documentKey(after.id, rev.number, goneId) } });
       }
     }
+    // A revision the change drops (undo unlock: the unlocked draft) goes with its documents; a
+    // submitted one never can.
+    const kept = new Set(after.revisions.map((r) => r.number));
+    for (const rev of before.revisions) {
+      if (kept.has(rev.number)) continue;
+      writes.push(
+        {
+          Delete: {
+            TableName,
+            Key: revisionKey(after.id, rev.number),
+            ConditionExpression: 'attribute_not_exists(submitInfo)',
+          },
+        },
+        ...rev.documents.map((d) => ({
+          Delete: { TableName, Key: documentKey(after.id, rev.number, d.id) },
+        })),
+      );
+    }
+    writes.push(...reviewActionWrites(before, after));
     return writes;
+  }
+
+  /**
+   * The review action a change adds, as a new item: the history is never rewritten, so a change
+   * that alters or drops a recorded action, or adds more than one, is refused before any write.
+   */
+  function reviewActionWrites(before: Package, after: Package): TransactItem[] {
+    const added = after.reviewActions.length - before.reviewActions.length;
+    if (
+      added < 0 ||
+      added > 1 ||
+      !isDeepStrictEqual(after.reviewActions.slice(added), before.reviewActions)
+    ) {
+      throw new Error(`refused: the change of package ${after.id} would rewrite its review history`);
+    }
+    if (added === 0) return [];
+    const n = after.reviewActions.length;
+    return [
+      {
+        Put: {
+          TableName,
+          Item: reviewActionToItem(after.id, after.reviewActions[0]!, n),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    ];
   }
 
   /** The writes that delete `before` (a draft: its head, revisions and documents), guarded by its version. */
@@ -111,6 +164,9 @@ export function createDynamoWrites(
           Delete: { TableName, Key: documentKey(before.id, rev.number, d.id) },
         })),
       ]),
+      ...before.reviewActions.map((_, i) => ({
+        Delete: { TableName, Key: reviewActionKey(before.id, i + 1) },
+      })),
     ];
   }
 
@@ -205,9 +261,12 @@ export function createDynamoWrites(
         } catch (e) {
           if (!(e instanceof ConditionFailed)) throw e;
           if (!e.failedIndexes.includes(0)) {
-            throw new Error(`refused: the change of package ${id} would rewrite a submitted revision`, {
-              cause: e,
-            });
+            throw new Error(
+              `refused: the change of package ${id} would rewrite a submitted revision or review action`,
+              {
+                cause: e,
+              },
+            );
           }
           if (attempt >= CHANGE_ATTEMPTS) throw changedMeanwhile(id, before.version);
         }

@@ -9,6 +9,7 @@ import {
   knownEmptyCmsPage,
   listPlan,
   pageSize,
+  reviewStatusFilter,
   stateListTag,
 } from '../paging.js';
 import type { ListByStateQuery, ListOptions, ListSubmittedQuery, PageRequest, Store } from '../store.js';
@@ -54,6 +55,7 @@ const CMS_VIEW: ListView = {
 interface ListParams {
   state_code?: string;
   status?: string;
+  review_status?: string;
   program_id?: string;
   after_at?: string;
   after_id?: string;
@@ -70,7 +72,11 @@ export function createPostgresLists(db: Kysely<Database>): PackageLists {
   async function listPage(
     listTag: string,
     query: ListOptions,
-    filters: { stateCode?: string | undefined; status?: string | undefined },
+    filters: {
+      stateCode?: string | undefined;
+      status?: string | undefined;
+      reviewStatus?: string | undefined;
+    },
     view: ListView,
   ) {
     const { limit, order, programId, tag } = listPlan(listTag, query);
@@ -84,6 +90,11 @@ export function createPostgresLists(db: Kysely<Database>): PackageLists {
     if (filters.status) {
       where.push('p.status = :status');
       params.status = filters.status;
+    }
+    // The head's review status (written with it from domain deriveReviewStatus); drafts have none.
+    if (filters.reviewStatus) {
+      where.push('p.review_status = :review_status');
+      params.review_status = filters.reviewStatus;
     }
     // The revision the list shows (joined as r) names the program: checked per package through
     // UNIQUE (revision_id, program_id), or found from the program through revision_programs_by_program.
@@ -115,17 +126,24 @@ export function createPostgresLists(db: Kysely<Database>): PackageLists {
   }
 
   return {
-    listByState(stateCode, query: ListByStateQuery = {}) {
+    async listByState(stateCode, query: ListByStateQuery = {}) {
       const { status } = query;
-      const tag = stateListTag(stateCode, status);
-      return listPage(tag, query, { stateCode, status }, STATE_VIEW);
+      const reviewStatus = reviewStatusFilter(query.reviewStatus);
+      const tag = stateListTag(stateCode, status, reviewStatus);
+      return listPage(tag, query, { stateCode, status, reviewStatus }, STATE_VIEW);
     },
 
     async listSubmitted(query: ListSubmittedQuery = {}) {
+      const reviewStatus = reviewStatusFilter(query.reviewStatus);
       const empty = knownEmptyCmsPage(query);
       if (empty) return empty;
       const { stateCode, status } = query;
-      return listPage(cmsListTag(stateCode, status), query, { stateCode, status }, CMS_VIEW);
+      return listPage(
+        cmsListTag(stateCode, status, reviewStatus),
+        query,
+        { stateCode, status, reviewStatus },
+        CMS_VIEW,
+      );
     },
 
     async listAudit(packageId, request: PageRequest = {}) {

@@ -11,6 +11,8 @@ import {
   type PackageSummary,
   type Program,
   type RateCertification,
+  type ReviewAction,
+  type ReviewStatus,
   type Revision,
   type Role,
   type State,
@@ -23,6 +25,7 @@ import type {
   PackagesTable,
   ProgramsTable,
   RateCertificationsTable,
+  ReviewActionsTable,
   RevisionsTable,
 } from './postgres-schema.js';
 
@@ -64,7 +67,54 @@ export function packageRow(pkg: Package): Insertable<PackagesTable> {
     revision_count: pkg.revisions.length,
     cms_updated_at: cms?.updatedAt ?? null,
     cms_revision_count: cms?.revisionCount ?? null,
+    // Derived from the revisions and the actions, never taken from the record as given.
+    review_status: deriveReviewStatus(pkg),
   };
+}
+
+/**
+ * A package's review actions as rows, numbered from 1 (the oldest; the record lists them
+ * newest first). `written` leaves out the actions of these ids (those already written).
+ */
+export function reviewActionRows(
+  pkg: Pick<Package, 'id' | 'reviewActions'>,
+  written?: ReadonlySet<string>,
+): Insertable<ReviewActionsTable>[] {
+  const count = pkg.reviewActions.length;
+  const rows: Insertable<ReviewActionsTable>[] = [];
+  pkg.reviewActions.forEach((a, index) => {
+    if (written?.has(a.id)) return;
+    rows.push({
+      package_id: pkg.id,
+      position: count - index,
+      id: a.id,
+      action: a.action,
+      at: a.at,
+      actor_id: a.by.id,
+      actor_email: a.by.email,
+      actor_role: a.by.role,
+      reason: a.reason,
+      released_on: a.releasedOn ?? null,
+    });
+  });
+  return rows;
+}
+
+/** Review action rows (any order) as the record's list, newest first. */
+export function reviewActionsFromRows(rows: readonly Row<ReviewActionsTable>[]): ReviewAction[] {
+  return [...rows]
+    .sort((a, b) => b.position - a.position)
+    .map((r) => {
+      const action: ReviewAction = {
+        id: r.id,
+        action: r.action as ReviewAction['action'],
+        at: iso(r.at),
+        by: { id: r.actor_id, email: r.actor_email, role: r.actor_role as Role },
+        reason: r.reason,
+      };
+      setIf(action, 'releasedOn', r.released_on);
+      return action;
+    });
 }
 
 /** Each list under a revision, by the name the marshal gives it, and the table that holds it. */
@@ -247,6 +297,7 @@ export function assemblePackage(
   head: Row<PackagesTable>,
   revisions: Row<RevisionsTable>[],
   grouped: GroupedChildRows,
+  actions: readonly Row<ReviewActionsTable>[],
 ): Package {
   const { programs, contacts, rates, ratePrograms, actuaries, documents } = grouped;
 
@@ -347,8 +398,9 @@ export function assemblePackage(
 
   const pkg: Package = headFields(head) as Package;
   pkg.revisions = revisions.map(revisionFrom).sort((a, b) => b.number - a.number);
-  pkg.reviewActions = [];
-  pkg.reviewStatus = deriveReviewStatus(pkg);
+  pkg.reviewActions = actions.length === 0 ? [] : reviewActionsFromRows(actions);
+  // As written with the head (domain deriveReviewStatus), so a package and its summary agree.
+  pkg.reviewStatus = head.review_status as ReviewStatus | null;
   return pkg;
 }
 
@@ -373,7 +425,7 @@ export function summaryFromRow(r: SummaryRow): PackageSummary {
   summary.revisionCount = r.revision_count;
   summary.submissionType = r.submission_type as PackageSummary['submissionType'];
   summary.programIds = r.program_ids ?? [];
-  summary.reviewStatus = r.initially_submitted_at ? 'UNDER_REVIEW' : null;
+  summary.reviewStatus = r.review_status as ReviewStatus | null;
   return summary;
 }
 

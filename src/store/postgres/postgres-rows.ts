@@ -8,9 +8,10 @@ import {
   groupChildRows,
   packageRow,
   type RevisionRows,
+  reviewActionRows,
   revisionRows,
 } from './postgres-marshal.js';
-import type { PackagesTable, RevisionsTable } from './postgres-schema.js';
+import type { PackagesTable, ReviewActionsTable, RevisionsTable } from './postgres-schema.js';
 import { type Db, exec, insertRows, SQL } from './postgres-statements.js';
 import { jsonTimestamp } from './postgres-types.js';
 
@@ -20,6 +21,8 @@ export type { Db } from './postgres-statements.js';
 const CHILD_SQL = Object.fromEntries(
   Object.entries(CHILD_TABLES).map(([list, table]) => [list, SQL.children(table)]),
 ) as Record<keyof typeof CHILD_TABLES, string>;
+
+const NO_ACTIONS: never[] = [];
 
 /** The packages with these ids (missing ones are simply absent), optionally row-locked. */
 export async function readPackages(
@@ -37,9 +40,11 @@ export async function readPackages(
   // A page of them (scans): one statement per table, with one array parameter.
   const heads = await exec<Selectable<PackagesTable>>(q, forUpdate ? SQL.headsForUpdate : SQL.heads, [ids]);
   if (heads.length === 0) return out;
-  const revisions = await exec<Selectable<RevisionsTable>>(q, SQL.revisions, [heads.map((h) => h.id)]);
+  const headIds = [heads.map((h) => h.id)];
+  const revisions = await exec<Selectable<RevisionsTable>>(q, SQL.revisions, headIds);
   const revIds = [revisions.map((r) => r.id)];
-  const [programs, contacts, rates, ratePrograms, actuaries, documents] = await Promise.all([
+  const [actions, programs, contacts, rates, ratePrograms, actuaries, documents] = await Promise.all([
+    exec<Selectable<ReviewActionsTable>>(q, SQL.reviewActions, headIds),
     exec(q, CHILD_SQL.programs, revIds),
     exec(q, CHILD_SQL.contacts, revIds),
     exec(q, CHILD_SQL.rates, revIds),
@@ -61,7 +66,22 @@ export async function readPackages(
     if (list) list.push(r);
     else byPackage.set(r.package_id, [r]);
   }
-  for (const head of heads) out.set(head.id, assemblePackage(head, byPackage.get(head.id) ?? [], children));
+  const actionsByPackage = new Map<string, typeof actions>();
+  for (const a of actions) {
+    const list = actionsByPackage.get(a.package_id);
+    if (list) list.push(a);
+    else actionsByPackage.set(a.package_id, [a]);
+  }
+  for (const head of heads)
+    out.set(
+      head.id,
+      assemblePackage(
+        head,
+        byPackage.get(head.id) ?? [],
+        children,
+        actionsByPackage.get(head.id) ?? NO_ACTIONS,
+      ),
+    );
   return out;
 }
 
@@ -73,6 +93,7 @@ interface WholePackageRow extends Selectable<PackagesTable> {
   rate_programs_rows: ChildRows['ratePrograms'];
   actuaries_rows: ChildRows['actuaries'];
   documents_rows: ChildRows['documents'];
+  review_actions_rows: Selectable<ReviewActionsTable>[];
 }
 
 /** One package in one round trip (SQL.wholePackage), or undefined when there is none. */
@@ -92,6 +113,7 @@ async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<
     rate_programs_rows,
     actuaries_rows,
     documents_rows,
+    review_actions_rows,
     ...head
   } = row;
   for (const r of revisions_rows) {
@@ -100,6 +122,7 @@ async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<
     r.unlocked_at = jsonTimestamp(r.unlocked_at);
   }
   for (const d of documents_rows) d.added_at = jsonTimestamp(d.added_at)!;
+  for (const a of review_actions_rows) a.at = jsonTimestamp(a.at)!;
   const children = groupChildRows({
     programs: programs_rows,
     contacts: contacts_rows,
@@ -108,7 +131,7 @@ async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<
     actuaries: actuaries_rows,
     documents: documents_rows,
   });
-  return assemblePackage(head, revisions_rows, children);
+  return assemblePackage(head, revisions_rows, children, review_actions_rows);
 }
 
 /** Inserts revisions with everything under them, for one or many packages. */
@@ -135,11 +158,16 @@ const CHILD_KEYS = [
   ['documents', 'documents'],
 ] as const;
 
-/** Inserts whole packages (heads, revisions and all below) in one pass per table. */
+/** Inserts whole packages (heads, revisions and all below, review actions) in one pass per table. */
 export async function insertPackages(q: Db, packages: readonly Package[]) {
   await insertRows(q, 'packages', packages.map(packageRow));
   await insertRevisionRows(
     q,
     packages.flatMap((p) => p.revisions.map((r) => revisionRows(p.id, r))),
+  );
+  await insertRows(
+    q,
+    'review_actions',
+    packages.flatMap((p) => reviewActionRows(p)),
   );
 }

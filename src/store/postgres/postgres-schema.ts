@@ -46,6 +46,8 @@ export interface PackagesTable {
   /** What CMS sees (domain `cmsFacts`); NULL until the first submission. */
   cms_updated_at: NullableTimestamp;
   cms_revision_count: number | null;
+  /** Domain `deriveReviewStatus`; NULL until the first submission (migration 0007). */
+  review_status: string | null;
 }
 export interface RevisionsTable {
   id: string;
@@ -137,6 +139,19 @@ export interface DocumentsTable {
   added_at: Timestamp;
   scan_status: string;
 }
+/** CMS's review decisions, numbered per package from 1 (the oldest); history (migration 0007). */
+export interface ReviewActionsTable {
+  package_id: string;
+  position: number;
+  id: string;
+  action: string;
+  at: Timestamp;
+  actor_id: string;
+  actor_email: string;
+  actor_role: string;
+  reason: string;
+  released_on: string | null;
+}
 export interface AuditEventsTable {
   id: string;
   package_id: string;
@@ -161,6 +176,7 @@ export interface Database {
   rate_programs: RateProgramsTable;
   certifying_actuaries: CertifyingActuariesTable;
   documents: DocumentsTable;
+  review_actions: ReviewActionsTable;
   audit_events: AuditEventsTable;
 }
 

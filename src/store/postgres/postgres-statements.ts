@@ -67,6 +67,7 @@ export const COLUMNS = {
     'revision_count',
     'cms_updated_at',
     'cms_revision_count',
+    'review_status',
   ],
   revisions: [
     'id',
@@ -141,6 +142,18 @@ export const COLUMNS = {
     'rate_id',
     'added_at',
     'scan_status',
+  ],
+  review_actions: [
+    'package_id',
+    'position',
+    'id',
+    'action',
+    'at',
+    'actor_id',
+    'actor_email',
+    'actor_role',
+    'reason',
+    'released_on',
   ],
   audit_events: ['id', 'package_id', 'at', 'actor_id', 'actor_email', 'actor_role', 'action', 'summary'],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
@@ -265,6 +278,7 @@ const WHOLE_PACKAGE = `select p.*, ${[
   rowsOf('rate_programs', 'rate_programs', true),
   rowsOf('certifying_actuaries', 'actuaries', true),
   rowsOf('documents', 'documents', true),
+  rowsOf('review_actions', 'review_actions', false),
 ].join(', ')} from packages p where p.id = $1`;
 
 export const SQL = {
@@ -294,7 +308,7 @@ export const SQL = {
     state_number = :state_number, status = :status, version = :version, created_at = :created_at,
     updated_at = :updated_at, initially_submitted_at = :initially_submitted_at,
     revision_count = :revision_count, cms_updated_at = :cms_updated_at,
-    cms_revision_count = :cms_revision_count where id = :id`),
+    cms_revision_count = :cms_revision_count, review_status = :review_status where id = :id`),
   /** A draft revision frozen by its submission: only the submit columns change. */
   freeze: named<
     Pick<
@@ -305,6 +319,8 @@ export const SQL = {
     submitted_by_email = :submitted_by_email, submitted_by_role = :submitted_by_role,
     submit_reason = :submit_reason where id = :id`),
   deleteRevision: 'delete from revisions where id = $1',
+  /** The review actions of packages, by package ids. */
+  reviewActions: 'select * from review_actions where package_id = any($1::uuid[])',
   /** Package summaries: the head and its current revision's type and programs; add `where`, order and limit. */
   summaries: `select p.*, r.submission_type,
     (SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id) as program_ids

@@ -18,10 +18,10 @@ import {
 import { alreadyExists, notFound } from '../errors.js';
 import type { ChangeResult, Store } from '../store.js';
 import { FOREIGN_KEY_VIOLATION, isPgCode, pgError, UNIQUE_VIOLATION } from './postgres-errors.js';
-import { auditRow, packageRow, revisionRows } from './postgres-marshal.js';
+import { auditRow, packageRow, reviewActionRows, revisionRows } from './postgres-marshal.js';
 import { insertRevisionRows, readPackages } from './postgres-rows.js';
 import type { Database } from './postgres-schema.js';
-import { type Db, exec, execNamed, insertTogether, SQL } from './postgres-statements.js';
+import { type Db, exec, execNamed, insertRows, insertTogether, SQL } from './postgres-statements.js';
 import { inTransaction } from './postgres-transaction.js';
 
 /** Number collisions tolerated in one creation; each raises the counter past the numbers in use. */
@@ -51,6 +51,14 @@ const insertAudit = (q: Db, event: AuditEvent) => insertTogether(q, [['audit_eve
 /** Writes what changed between `before` and `after`; the caller holds the package row lock. */
 async function persistChange(trx: Transaction<Database>, before: Package, after: Package) {
   await execNamed(trx, SQL.updateHead, packageRow(after));
+  // A revision the change dropped (undo unlock: the unlocked draft); the database refuses this for a submitted one.
+  const kept = new Set(after.revisions.map((r) => r.id));
+  for (const prev of before.revisions) if (!kept.has(prev.id)) await exec(trx, SQL.deleteRevision, [prev.id]);
+  // A review decision (at most one per change): only the new action rows; the old ones are history.
+  if (after.reviewActions !== before.reviewActions) {
+    const added = reviewActionRows(after, new Set(before.reviewActions.map((a) => a.id)));
+    if (added.length > 0) await insertRows(trx, 'review_actions', added);
+  }
   const old = new Map(before.revisions.map((r) => [r.number, r]));
   for (const rev of after.revisions) {
     const prev = old.get(rev.number);

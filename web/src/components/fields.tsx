@@ -190,6 +190,7 @@ export function PersonFields<P extends { name: string; title: string; email: str
       <TextField
         path={`${path}.title`}
         label="Title/role"
+        required
         errors={errors}
         value={person.title}
         onChange={(title) => set({ title } as Partial<P>)}

@@ -1,18 +1,25 @@
+import { rateCertificationName } from '@carepack/domain/naming.js';
 import { Button } from '@trussworks/react-uswds';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { FormData, PackageDocument, State } from '../api/types.js';
 import {
   ACTUARIAL_FIRMS,
+  CAPITATION_TYPES,
   COMMUNICATION_PREFERENCES,
+  CONTRACT_EXECUTION_STATUSES,
   CONTRACT_TYPES,
   DOCUMENT_CATEGORIES,
   FEDERAL_AUTHORITIES,
   ITEMS_BEING_AMENDED,
   labelOf,
   MANAGED_CARE_ENTITIES,
+  MEDICAID_POPULATION_OPTIONS,
+  MODIFIED_PROVISION_OPTIONS,
+  POPULATIONS_COVERED,
   RATE_TYPES,
   SUBMISSION_TYPES,
+  yesNoLabel,
 } from '../form/labels.js';
 import { formatSize } from './format.js';
 import { ScanTag } from './status-tag.js';
@@ -76,6 +83,11 @@ export function RevisionSummary({
   onDownload?: (doc: PackageDocument) => void;
 }) {
   const programName = (id: string) => state?.programs.find((p) => p.id === id)?.name ?? 'unknown program';
+  const answers = form.modifiedProvisions ?? {};
+  const provisions = (answer: boolean | undefined) =>
+    MODIFIED_PROVISION_OPTIONS.filter((o) => answers[o.value] === answer)
+      .map((o) => o.label)
+      .join('; ');
   const edit = (step: string) => (editBase ? `${editBase}/${step}` : undefined);
   return (
     <div>
@@ -89,13 +101,29 @@ export function RevisionSummary({
       </Section>
       <Section title="Contract details" level={headingLevel} editTo={edit('contract')}>
         <Item term="Contract action type">{labelOf(CONTRACT_TYPES, form.contractType)}</Item>
+        <Item term="Contract execution status">
+          {labelOf(CONTRACT_EXECUTION_STATUSES, form.contractExecutionStatus)}
+        </Item>
         <Item term="Contract dates">
           {form.contractDateStart && `${form.contractDateStart} to ${form.contractDateEnd ?? '?'}`}
         </Item>
         <Item term="Managed care entities">{many(MANAGED_CARE_ENTITIES, form.managedCareEntities)}</Item>
         <Item term="Federal authorities">{many(FEDERAL_AUTHORITIES, form.federalAuthorities)}</Item>
+        <Item term="Populations covered">{labelOf(POPULATIONS_COVERED, form.populationCovered)}</Item>
+        <Item term="Risk-based contract">{yesNoLabel(form.riskBasedContract)}</Item>
+        <Item term="D-SNP contract">{yesNoLabel(form.dsnpContract)}</Item>
         {form.contractType === 'AMENDMENT' && (
-          <Item term="Items being amended">
+          <>
+            <Item term="Provisions this amendment modifies">{provisions(true)}</Item>
+            <Item term="Provisions this amendment does not modify">{provisions(false)}</Item>
+            {MODIFIED_PROVISION_OPTIONS.some((o) => answers[o.value] === undefined) && (
+              <Item term="Provisions not answered yet">{provisions(undefined)}</Item>
+            )}
+          </>
+        )}
+        {form.itemsBeingAmended.length > 0 && (
+          // Forms before the yes/no answers listed the items being amended; such revisions keep them.
+          <Item term="Items being amended (earlier form)">
             {many(ITEMS_BEING_AMENDED, form.itemsBeingAmended)}
             {form.otherItemBeingAmended ? ` (${form.otherItemBeingAmended})` : ''}
           </Item>
@@ -105,17 +133,36 @@ export function RevisionSummary({
         <Section title="Rate details" level={headingLevel} editTo={edit('rates')}>
           {form.rateCertifications.map((r, i) => (
             <Item key={r.id} term={`Rate certification ${i + 1}`}>
-              {labelOf(RATE_TYPES, r.rateType)}; programs{' '}
+              {state && (
+                <>
+                  <strong>
+                    {rateCertificationName(
+                      state.code,
+                      state.programs.filter((p) => r.rateProgramIds.includes(p.id)),
+                      r,
+                    )}
+                  </strong>
+                  <br />
+                </>
+              )}
+              {labelOf(RATE_TYPES, r.rateType)}; {labelOf(CAPITATION_TYPES, r.capitationType)}; programs{' '}
               {r.rateProgramIds.map(programName).join(', ') || '—'}; rating period {r.rateDateStart ?? '?'} to{' '}
               {r.rateDateEnd ?? '?'}; certified {r.rateDateCertified ?? '?'}
               {r.rateType === 'AMENDMENT' &&
                 `; effective ${r.effectiveDateStart ?? '?'} to ${r.effectiveDateEnd ?? '?'}`}
+              {(form.dsnpContract || (r.medicaidPopulations ?? []).length > 0) && (
+                <>
+                  <br />
+                  Medicaid populations:{' '}
+                  {many(MEDICAID_POPULATION_OPTIONS, r.medicaidPopulations ?? []) || '—'}
+                </>
+              )}
               <br />
               Actuaries:{' '}
               {r.certifyingActuaries
                 .map(
                   (a) =>
-                    `${a.name || '?'} <${a.email || '?'}>, ${a.actuarialFirm === 'OTHER' ? a.actuarialFirmOther : labelOf(ACTUARIAL_FIRMS, a.actuarialFirm)}`,
+                    `${a.name || '?'}${a.title ? ` (${a.title})` : ''} <${a.email || '?'}>, ${a.actuarialFirm === 'OTHER' ? a.actuarialFirmOther : labelOf(ACTUARIAL_FIRMS, a.actuarialFirm)}`,
                 )
                 .join('; ')}
             </Item>

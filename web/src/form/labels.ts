@@ -3,6 +3,7 @@
  * keyed by the domain's own type, so a value added to or dropped from the domain fails to compile
  * here rather than going missing on screen.
  */
+import { MEDICAID_POPULATIONS, MODIFIED_PROVISIONS } from '@carepack/domain/form-data.js';
 import type { FormData, PackageDocument, RateCertification, User } from '../api/types.js';
 
 type Labels<K extends string> = Readonly<Record<K, string>>;
@@ -36,6 +37,30 @@ export const FEDERAL_AUTHORITIES = optionsOf<FormData['federalAuthorities'][numb
   BENCHMARK: '1937 Benchmark Authority',
   TITLE_XXI: 'Title XXI Separate CHIP State Plan Authority',
 });
+export const POPULATIONS_COVERED = optionsOf<NonNullable<FormData['populationCovered']>>({
+  MEDICAID: 'Medicaid',
+  CHIP: 'CHIP only',
+  MEDICAID_AND_CHIP: 'Medicaid and CHIP',
+});
+export const CONTRACT_EXECUTION_STATUSES = optionsOf<NonNullable<FormData['contractExecutionStatus']>>({
+  EXECUTED: 'Fully executed',
+  UNEXECUTED: 'Unexecuted by some or all parties',
+});
+/** The provisions an amendment answers yes or no about: the domain's one list and its labels. */
+export const MODIFIED_PROVISION_OPTIONS = optionsOf(MODIFIED_PROVISIONS);
+export const CAPITATION_TYPES = optionsOf<NonNullable<RateCertification['capitationType']>>({
+  RATE_CELL: 'Certification of capitation rates specific to each rate cell',
+  RATE_RANGE: 'Certification of rate ranges of capitation rates per rate cell',
+});
+export const MEDICAID_POPULATION_OPTIONS = optionsOf(MEDICAID_POPULATIONS);
+/** A yes/no question's answer as a radio value, and back. */
+export const YES_NO = optionsOf({ yes: 'Yes', no: 'No' });
+export const yesNo = (answer: boolean | undefined) =>
+  answer === undefined ? undefined : answer ? ('yes' as const) : ('no' as const);
+export const yesNoLabel = (answer: boolean | undefined) =>
+  answer === undefined ? '' : answer ? 'Yes' : 'No';
+
+/** The checklist of items being amended, as forms before the yes/no provision answers had it. */
 export const ITEMS_BEING_AMENDED = optionsOf<FormData['itemsBeingAmended'][number]>({
   BENEFITS_PROVIDED: 'Benefits provided',
   CAPITATION_RATES: 'Capitation rates',

@@ -27,6 +27,11 @@ const CONTRACT_FIELDS = [
   'federalAuthorities',
   'itemsBeingAmended',
   'otherItemBeingAmended',
+  'populationCovered',
+  'riskBasedContract',
+  'contractExecutionStatus',
+  'dsnpContract',
+  'modifiedProvisions',
 ];
 
 export function stepOf(path: string): StepId {

@@ -102,7 +102,12 @@ function Editor({
   );
   const documents = pkg?.revisions[0]?.documents ?? [];
   const ruleErrors = useMemo(
-    () => validateForSubmit({ formData: form, documents }, { programs: state.programs }),
+    // Today as the server will see it (UTC), so the form and the submit agree on "in the future".
+    () =>
+      validateForSubmit(
+        { formData: form, documents },
+        { programs: state.programs, today: new Date().toISOString().slice(0, 10) },
+      ),
     [form, documents, state],
   );
 

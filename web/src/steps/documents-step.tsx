@@ -168,7 +168,7 @@ export function DocumentsStep({ pkg, form, errors }: PackageStepProps) {
             <DocumentSection
               pkg={pkg}
               title={`Rate certification ${i + 1}`}
-              hint="The signed rate certification; at least one is required."
+              hint="The signed rate certification: exactly one file (anything else goes under its supporting documents)."
               category="RATE"
               rateId={r.id}
               errorPath={`formData.rateCertifications.${i}.documents`}

@@ -1,3 +1,4 @@
+import { rateCertificationName } from '@carepack/domain/naming.js';
 import { Button, Fieldset } from '@trussworks/react-uswds';
 import type { RateCertification } from '../api/types.js';
 import {
@@ -9,7 +10,13 @@ import {
   TextField,
 } from '../components/fields.js';
 import { fieldId } from '../form/fields.js';
-import { ACTUARIAL_FIRMS, COMMUNICATION_PREFERENCES, RATE_TYPES } from '../form/labels.js';
+import {
+  ACTUARIAL_FIRMS,
+  CAPITATION_TYPES,
+  COMMUNICATION_PREFERENCES,
+  MEDICAID_POPULATION_OPTIONS,
+  RATE_TYPES,
+} from '../form/labels.js';
 import type { StepProps } from './step-props.js';
 
 type Actuary = RateCertification['certifyingActuaries'][number];
@@ -36,10 +43,19 @@ function RateFields({
   remove?: () => void;
 }) {
   const programs = state.programs.filter((p) => form.programIds.includes(p.id));
+  const name = rateCertificationName(
+    state.code,
+    state.programs.filter((p) => rate.rateProgramIds.includes(p.id)),
+    rate,
+  );
   const setActuary = (i: number, patch: Partial<Actuary>) =>
     set({ certifyingActuaries: rate.certifyingActuaries.map((a, j) => (j === i ? { ...a, ...patch } : a)) });
   return (
     <Fieldset legend={`Rate certification ${index + 1}`} legendStyle="large" className="margin-bottom-4">
+      <p className="margin-y-1">
+        Rate certification name: <strong data-testid={`rate-certification-name-${index}`}>{name}</strong>
+        <span className="usa-hint display-block">Made from the state, programs and dates below.</span>
+      </p>
       <RadioGroup
         path={`${at}.rateType`}
         label="Rate certification type"
@@ -48,6 +64,15 @@ function RateFields({
         options={RATE_TYPES}
         value={rate.rateType}
         onChange={(rateType) => set({ rateType })}
+      />
+      <RadioGroup
+        path={`${at}.capitationType`}
+        label="Does the actuary certify capitation rates specific to each rate cell or a rate range?"
+        required
+        errors={errors}
+        options={CAPITATION_TYPES}
+        value={rate.capitationType}
+        onChange={(capitationType) => set({ capitationType })}
       />
       <ChoiceGroup
         path={`${at}.rateProgramIds`}
@@ -102,6 +127,18 @@ function RateFields({
             onChange={(v) => set({ effectiveDateEnd: v })}
           />
         </>
+      )}
+      {form.dsnpContract && (
+        <ChoiceGroup
+          path={`${at}.medicaidPopulations`}
+          label="Which Medicaid populations does this rate certification cover?"
+          hint="Asked because the contract is associated with a D-SNP."
+          required
+          errors={errors}
+          options={MEDICAID_POPULATION_OPTIONS}
+          selected={rate.medicaidPopulations ?? []}
+          onChange={(v) => set({ medicaidPopulations: v as RateCertification['medicaidPopulations'] })}
+        />
       )}
       <h2 id={fieldId(`${at}.certifyingActuaries`)} tabIndex={-1}>
         Certifying actuaries

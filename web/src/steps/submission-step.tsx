@@ -1,3 +1,4 @@
+import { descriptionLength, MAX_SUBMIT_DESCRIPTION } from '@carepack/domain/validate-submit.js';
 import { ChoiceGroup, RadioGroup, TextField } from '../components/fields.js';
 import { SUBMISSION_TYPES } from '../form/labels.js';
 import type { StepProps } from './step-props.js';
@@ -49,7 +50,8 @@ export function SubmissionStep({ form, update, errors, state }: StepProps) {
       <TextField
         path="formData.submissionDescription"
         label="Submission description"
-        hint="What the contract action and any rate certifications do, in a few sentences."
+        hint={`What the contract action and any rate certifications do, in a few sentences: at most ${MAX_SUBMIT_DESCRIPTION.toLocaleString('en-US')} characters (${descriptionLength(form.submissionDescription).toLocaleString('en-US')} used).`}
+        required
         multiline
         errors={errors}
         value={form.submissionDescription}

@@ -5,6 +5,7 @@ import * as submittedRevisionChildrenImmutable from './0003-submitted-revision-c
 import * as cmsView from './0004-cms-view.js';
 import * as userSessionGeneration from './0005-user-session-generation.js';
 import * as reviewFormFields from './0006-review-form-fields.js';
+import * as reviewActions from './0007-review-actions.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-cms-view': cmsView,
   '0005-user-session-generation': userSessionGeneration,
   '0006-review-form-fields': reviewFormFields,
+  '0007-review-actions': reviewActions,
 };
 
 export const migrationProvider: MigrationProvider = {
