@@ -268,7 +268,9 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
         const approval = mails.find((m) => m.what === 'APPROVE STATE')!;
         expect(approval.to).toContain('contact@mn.example.gov');
         expect(approval.text).toContain(day(-3));
-        expect(mails.find((m) => m.what === 'UNDO_APPROVAL STATE')!.text).toContain('Approved the wrong package');
+        expect(mails.find((m) => m.what === 'UNDO_APPROVAL STATE')!.text).toContain(
+          'Approved the wrong package',
+        );
       });
     });
 
