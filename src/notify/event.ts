@@ -11,6 +11,7 @@ export const PACKAGE_EVENT_TYPES = [
   'UNLOCK',
   'RESUBMIT',
   'APPROVE',
+  'UNDO_APPROVAL',
   'WITHDRAW',
   'UNDO_WITHDRAWAL',
   'UNDO_UNLOCK',
@@ -19,9 +20,15 @@ export type PackageEventType = (typeof PACKAGE_EVENT_TYPES)[number];
 
 /**
  * CMS's review decisions that send email; each is the newest of the package's review actions.
- * (An undone approval sends none: the issue asks for none, and the package is simply under review again.)
+ * An undone approval tells whoever the approval told (the state): it must not go on believing it.
  */
-export const REVIEW_EVENT_TYPES = ['APPROVE', 'WITHDRAW', 'UNDO_WITHDRAWAL', 'UNDO_UNLOCK'] as const;
+export const REVIEW_EVENT_TYPES = [
+  'APPROVE',
+  'UNDO_APPROVAL',
+  'WITHDRAW',
+  'UNDO_WITHDRAWAL',
+  'UNDO_UNLOCK',
+] as const;
 export type ReviewEventType = (typeof REVIEW_EVENT_TYPES)[number];
 
 export function isReviewEvent(type: PackageEventType): type is ReviewEventType {

@@ -38,11 +38,14 @@ export interface MessageSettings {
   baseUrl: string;
 }
 
+const stateOnly = (event: PackageEvent) => event.type === 'APPROVE' || event.type === 'UNDO_APPROVAL';
+
 export function buildMessages(event: PackageEvent, settings: MessageSettings): NotificationEmail[] {
   const action = actionOf(event);
   const audiences: [Audience, string[]][] = [
     ['STATE', stateRecipients(event)],
-    ['CMS', event.type === 'APPROVE' ? [] : uniqueAddresses(settings.cmsReviewList)],
+    // An approval and its undoing are news for the state; CMS made them.
+    ['CMS', stateOnly(event) ? [] : uniqueAddresses(settings.cmsReviewList)],
   ];
   return audiences
     .filter(([, to]) => to.length > 0)
@@ -122,6 +125,7 @@ const ACTION_LABEL: Record<PackageEventType, string> = {
   UNLOCK: 'Unlocked by CMS',
   RESUBMIT: 'Resubmitted to CMS',
   APPROVE: 'Approved by CMS',
+  UNDO_APPROVAL: 'Approval undone by CMS',
   WITHDRAW: 'Withdrawn by CMS',
   UNDO_WITHDRAWAL: 'Withdrawal undone by CMS',
   UNDO_UNLOCK: 'Unlock undone by CMS',
@@ -132,6 +136,7 @@ const REASON_LABEL: Partial<Record<PackageEventType, string>> = {
   UNLOCK: 'Reason for unlocking',
   RESUBMIT: 'Reason for resubmitting',
   APPROVE: 'Note from CMS',
+  UNDO_APPROVAL: 'Reason for undoing the approval',
   WITHDRAW: 'Reason for withdrawing',
   UNDO_WITHDRAWAL: 'Reason for undoing the withdrawal',
   UNDO_UNLOCK: 'Reason for undoing the unlock',
@@ -149,6 +154,8 @@ function subjectFor(event: PackageEvent, audience: Audience): string {
       return audience === 'STATE' ? `${name} was resubmitted to CMS` : `${name} was resubmitted by ${state}`;
     case 'APPROVE':
       return `${name} was approved by CMS`;
+    case 'UNDO_APPROVAL':
+      return `CMS undid the approval of ${name}`;
     case 'WITHDRAW':
       return audience === 'STATE' ? `${name} was withdrawn by CMS` : `${name} was withdrawn`;
     case 'UNDO_WITHDRAWAL':
@@ -185,6 +192,8 @@ function leadFor(event: PackageEvent, audience: Audience): string {
         : `${state} resubmitted ${name} to CMS for review.`;
     case 'APPROVE':
       return `CMS approved ${name}.`;
+    case 'UNDO_APPROVAL':
+      return `CMS undid the approval of ${name}: ${reviewAgain(event)}. Disregard the earlier approval notice.`;
     case 'WITHDRAW':
       return audience === 'STATE'
         ? `CMS withdrew ${name} from review.`

@@ -249,11 +249,12 @@ export class PackageService {
     return this.view(user, after);
   }
 
-  /** Back under review; no email (the issue asks for none: nothing is expected of anyone). */
+  /** Back under review; the state, told of the approval, is told it no longer holds. */
   async undoApproval(user: User, id: string, input: ReviewInput) {
     const { after } = await this.store.changePackage(id, (pkg) =>
       planUndoApproval(pkg, { user, at: this.now(), ...input }),
     );
+    await this.announce('UNDO_APPROVAL', after);
     return this.view(user, after);
   }
 

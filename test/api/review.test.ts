@@ -262,11 +262,15 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
         expect(summaries).toContain(`Approved, released to the state on ${day(-3)}`);
         expect(summaries).toContain('Approval undone: Approved the wrong package');
 
-        // The approval emailed the state only, with the release date; its undoing emails nobody.
+        // The approval emailed the state only, with the release date; its undoing tells the state too.
         const mails = await mailsAbout(pkg.id);
-        expect(mails.map((m) => m.what).sort()).toEqual(['APPROVE STATE']);
-        expect(mails[0]!.to).toContain('contact@mn.example.gov');
-        expect(mails[0]!.text).toContain(day(-3));
+        expect(mails.map((m) => m.what).sort()).toEqual(['APPROVE STATE', 'UNDO_APPROVAL STATE']);
+        const approval = mails.find((m) => m.what === 'APPROVE STATE')!;
+        expect(approval.to).toContain('contact@mn.example.gov');
+        expect(approval.text).toContain(day(-3));
+        expect(mails.find((m) => m.what === 'UNDO_APPROVAL STATE')!.text).toContain(
+          'Approved the wrong package',
+        );
       });
     });
 

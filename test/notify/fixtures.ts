@@ -168,6 +168,19 @@ export function withdrawalUndone(): Package {
   };
 }
 
+/** Approved, then the approval undone: under review again. */
+export function approvalUndone(): Package {
+  const a = approved();
+  return {
+    ...a,
+    reviewStatus: 'UNDER_REVIEW',
+    reviewActions: [
+      decision(2, 'UNDO_APPROVAL', '2025-02-24T08:30:00.000Z', UNDO_REASON),
+      ...a.reviewActions,
+    ],
+  };
+}
+
 /** Resubmitted by Bob, unlocked again, and the unlock undone: revision 2 is current again. */
 export function unlockUndone(): Package {
   return {
@@ -182,6 +195,7 @@ export function event(type: PackageEventType, p?: Package): PackageEvent {
     UNLOCK: unlocked,
     RESUBMIT: resubmitted,
     APPROVE: approved,
+    UNDO_APPROVAL: approvalUndone,
     WITHDRAW: withdrawn,
     UNDO_WITHDRAWAL: withdrawalUndone,
     UNDO_UNLOCK: unlockUndone,

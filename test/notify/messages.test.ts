@@ -148,6 +148,18 @@ describe('review decision messages', () => {
     expect(noted.mail.text).toContain('Note from CMS:\n  Approved on behalf of Carol.');
   });
 
+  it('undone approval: tells the state (whom the approval told) that it no longer holds, and why', () => {
+    const emails = buildMessages(event('UNDO_APPROVAL'), SETTINGS);
+    expect(emails.map((e) => e.audience)).toEqual(['STATE']);
+    const state = emails[0]!;
+    expect(state.mail.to).toEqual(STATE_TO);
+    expect(state.mail.subject).toBe('CMS undid the approval of MN-PMAP-0001');
+    expect(state.mail.text).toContain('CMS undid the approval of MN-PMAP-0001: it is under review again.');
+    expect(state.mail.text).not.toContain('Released to the state');
+    expectCommon(state, 'Approval undone by CMS', CAROL_CMS.email, '2025-02-24 08:30 UTC');
+    expect(state.mail.text).toContain(`Reason for undoing the approval:\n  ${UNDO_REASON}`);
+  });
+
   it("withdrawal: tells the state contacts, every submitter and the CMS list, with CMS's reason", () => {
     const { state, cms } = byAudience(buildMessages(event('WITHDRAW'), SETTINGS));
     expect(state.mail.to).toEqual(STATE_TO);
