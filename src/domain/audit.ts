@@ -1,4 +1,5 @@
 import type { Actor } from './reference.js';
+import { REVIEW_ACTIONS } from './review.js';
 
 /** What an audit event records: package changes, a download, and CMS's review decisions. */
 export const AUDIT_ACTIONS = [
@@ -11,11 +12,7 @@ export const AUDIT_ACTIONS = [
   'UPLOAD',
   'REMOVE_DOCUMENT',
   'DOWNLOAD',
-  'APPROVE',
-  'UNDO_APPROVAL',
-  'WITHDRAW',
-  'UNDO_WITHDRAWAL',
-  'UNDO_UNLOCK',
+  ...REVIEW_ACTIONS,
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

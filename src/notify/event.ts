@@ -3,32 +3,18 @@ import {
   type Package,
   type Program,
   packageName,
+  REVIEW_ACTIONS,
   type Revision,
 } from '../domain/index.js';
 
-export const PACKAGE_EVENT_TYPES = [
-  'SUBMIT',
-  'UNLOCK',
-  'RESUBMIT',
-  'APPROVE',
-  'UNDO_APPROVAL',
-  'WITHDRAW',
-  'UNDO_WITHDRAWAL',
-  'UNDO_UNLOCK',
-] as const;
+export const PACKAGE_EVENT_TYPES = ['SUBMIT', 'UNLOCK', 'RESUBMIT', ...REVIEW_ACTIONS] as const;
 export type PackageEventType = (typeof PACKAGE_EVENT_TYPES)[number];
 
 /**
- * CMS's review decisions that send email; each is the newest of the package's review actions.
- * An undone approval tells whoever the approval told (the state): it must not go on believing it.
+ * Every review decision sends email (each is the newest of the package's review actions); an
+ * undone approval tells whoever the approval told (the state): it must not go on believing it.
  */
-export const REVIEW_EVENT_TYPES = [
-  'APPROVE',
-  'UNDO_APPROVAL',
-  'WITHDRAW',
-  'UNDO_WITHDRAWAL',
-  'UNDO_UNLOCK',
-] as const;
+export const REVIEW_EVENT_TYPES = REVIEW_ACTIONS;
 export type ReviewEventType = (typeof REVIEW_EVENT_TYPES)[number];
 
 export function isReviewEvent(type: PackageEventType): type is ReviewEventType {

@@ -5,13 +5,12 @@
 
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoClients } from '../../src/store/dynamo/dynamo-client.js';
 import { ensureTable, tableDefinition } from '../../src/store/dynamo/dynamo-tables.js';
 import { openPglite } from '../../src/store/postgres/postgres-client.js';
-import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
-import { migrationProvider } from '../../src/store/postgres/postgres-migrations/index.js';
+import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import {
   cmsActor,
@@ -55,11 +54,7 @@ describe('PostgreSQL migration 0004-cms-view', () => {
       });
 
       // Back to the schema before 0004 (the columns dropped), then forward again: the backfill.
-      const migrator = new Migrator({
-        db: handle.db,
-        provider: migrationProvider,
-        migrationTableName: 'carepack_migrations',
-      });
+      const migrator = carepackMigrator(handle.db);
       const down = await migrator.migrateTo('0003-submitted-revision-children-immutable');
       expect(down.results?.map((r) => [r.migrationName, r.status])).toContainEqual([
         '0004-cms-view',

@@ -4,12 +4,11 @@
  * (a CHIP-only one as not subject to review), list under that filter, and take decisions.
  */
 import { randomUUID } from 'node:crypto';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { FormDataSchema, planApprove, planWithdraw } from '../../src/domain/index.js';
 import { openPglite } from '../../src/store/postgres/postgres-client.js';
-import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
-import { migrationProvider } from '../../src/store/postgres/postgres-migrations/index.js';
+import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { cmsActor, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
 import { drive } from '../support/store-commands.js';
@@ -27,11 +26,7 @@ describe('PostgreSQL migration 0007-review-actions', () => {
     const handle = await openPglite();
     try {
       await migrateToLatest(handle.db);
-      const migrator = new Migrator({
-        db: handle.db,
-        provider: migrationProvider,
-        migrationTableName: 'carepack_migrations',
-      });
+      const migrator = carepackMigrator(handle.db);
       const store = drive(createPostgresStore({ db: handle.db }));
       const state = makeState('MR', ['PMAP', 'MSHO']);
       await store.upsertStates([state]);

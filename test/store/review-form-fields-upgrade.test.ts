@@ -4,11 +4,10 @@
  * the new answers, and takes forms answering them once migrated.
  */
 import { randomUUID } from 'node:crypto';
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openPglite } from '../../src/store/postgres/postgres-client.js';
-import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
-import { migrationProvider } from '../../src/store/postgres/postgres-migrations/index.js';
+import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { cmsActor, draft, fullFormData, makeState, stateActor, submitted } from '../conformance/fixtures.js';
 import { NEW_CONTRACT_FIELDS } from '../conformance/form-fields-conformance.js';
@@ -19,11 +18,7 @@ describe('PostgreSQL migration 0006-review-form-fields', () => {
     const handle = await openPglite();
     try {
       await migrateToLatest(handle.db);
-      const migrator = new Migrator({
-        db: handle.db,
-        provider: migrationProvider,
-        migrationTableName: 'carepack_migrations',
-      });
+      const migrator = carepackMigrator(handle.db);
       // Every column of the tables 0006 touches, as `table.column`.
       const columns = async () =>
         (
