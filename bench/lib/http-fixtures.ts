@@ -1,24 +1,16 @@
 /** Inputs of the HTTP benchmarks: form data a state user would send, and a small document. */
 import { randomUUID } from 'node:crypto';
 import { type FormData, FormDataSchema, type User } from '../../src/domain/index.js';
+import { contractOnlyReady } from '../../test/support/complete-form.js';
 
 /** A contract-only submission that passes every submit rule once it has a CONTRACT document. */
 export function contractOnly(programId: string, submissionDescription: string): FormData {
-  return FormDataSchema.parse({
-    submissionType: 'CONTRACT_ONLY',
-    programIds: [programId],
-    submissionDescription,
-    contractType: 'BASE',
-    contractDateStart: '2027-01-01',
-    contractDateEnd: '2027-12-31',
-    managedCareEntities: ['MCO'],
-    federalAuthorities: ['STATE_PLAN'],
-    populationCovered: 'MEDICAID',
-    riskBasedContract: true,
-    contractExecutionStatus: 'EXECUTED',
-    dsnpContract: false,
-    stateContacts: [{ name: 'Load Tester', title: 'Analyst', email: 'load.tester@state.example.gov' }],
-  });
+  return FormDataSchema.parse(
+    contractOnlyReady([programId], {
+      submissionDescription,
+      stateContacts: [{ name: 'Load Tester', title: 'Analyst', email: 'load.tester@state.example.gov' }],
+    }),
+  );
 }
 
 /** A state user of `stateCode` made for a benchmark. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormData, Package, User } from '../../src/domain/index.js';
 import { actorOf, FormDataSchema, planApprove, planWithdraw } from '../../src/domain/index.js';
 import { type AuthHeaders, demo, MINIMAL_PDF, multipartBody, type TestApi, testApi } from '../support/api.js';
+import { contractOnlyReady } from '../support/complete-form.js';
 
 type Caller = 'anonymous' | 'mnState' | 'flState' | 'cms' | 'admin';
 const CALLERS: Caller[] = ['anonymous', 'mnState', 'flState', 'cms', 'admin'];
@@ -264,21 +265,7 @@ beforeAll(async () => {
   users.admin = demo('ADMIN_USER');
   for (const c of CALLERS) cookies[c] = c === 'anonymous' ? undefined : await api.login(users[c]);
   const mn = await api.store.getState('MN');
-  mnForm = FormDataSchema.parse({
-    submissionType: 'CONTRACT_ONLY',
-    programIds: [mn.programs[0]!.id],
-    contractType: 'BASE',
-    contractDateStart: '2027-01-01',
-    contractDateEnd: '2027-12-31',
-    managedCareEntities: ['MCO'],
-    federalAuthorities: ['STATE_PLAN'],
-    populationCovered: 'MEDICAID',
-    riskBasedContract: true,
-    contractExecutionStatus: 'EXECUTED',
-    dsnpContract: false,
-    submissionDescription: 'Calendar year 2027 base contract',
-    stateContacts: [{ name: 'Mina', title: 'Lead', email: 'mina@mn.example.gov' }],
-  });
+  mnForm = FormDataSchema.parse(contractOnlyReady([mn.programs[0]!.id]));
 });
 afterAll(() => api.close());
 

@@ -182,20 +182,7 @@ export function multipartBody(
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** Every answer a contract-only submission needs but its programs and its contract document. */
-export const CONTRACT_ONLY_READY = {
-  contractType: 'BASE',
-  contractDateStart: '2027-01-01',
-  contractDateEnd: '2027-12-31',
-  managedCareEntities: ['MCO'],
-  federalAuthorities: ['STATE_PLAN'],
-  populationCovered: 'MEDICAID',
-  riskBasedContract: true,
-  contractExecutionStatus: 'EXECUTED',
-  dsnpContract: false,
-  submissionDescription: 'Calendar year 2027 base contract',
-  stateContacts: [{ name: 'Mina', title: 'Lead', email: 'contact@mn.example.gov' }],
-};
+export { CONTRACT_ONLY_READY } from './complete-form.js';
 
 /** A small but real PDF. */
 export const MINIMAL_PDF = Buffer.from(

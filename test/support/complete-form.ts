@@ -56,3 +56,26 @@ export function completeForm(
     ...overrides,
   };
 }
+
+/** Every answer a contract-only submission needs but its programs and its contract document. */
+export const CONTRACT_ONLY_READY = {
+  contractType: 'BASE',
+  contractDateStart: '2027-01-01',
+  contractDateEnd: '2027-12-31',
+  managedCareEntities: ['MCO'],
+  federalAuthorities: ['STATE_PLAN'],
+  populationCovered: 'MEDICAID',
+  riskBasedContract: true,
+  contractExecutionStatus: 'EXECUTED',
+  dsnpContract: false,
+  submissionDescription: 'Calendar year 2027 base contract',
+  stateContacts: [{ name: 'Mina', title: 'Lead', email: 'contact@mn.example.gov' }],
+} satisfies Partial<FormDataInput>;
+
+/** A contract-only form naming these programs that passes every submit rule once it has a CONTRACT document. */
+export const contractOnlyReady = (programIds: string[], overrides: Partial<FormDataInput> = {}) => ({
+  submissionType: 'CONTRACT_ONLY' as const,
+  programIds,
+  ...CONTRACT_ONLY_READY,
+  ...overrides,
+});
