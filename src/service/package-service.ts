@@ -101,6 +101,10 @@ export interface PackageEffects {
 export const snapshotKey = (packageId: string, revisionNumber: number) =>
   `packages/${packageId}/submissions/revision-${String(revisionNumber).padStart(4, '0')}.json`;
 
+/** Where the record of a package's n-th review decision (1 = the oldest) lives, beside its submissions. */
+export const decisionKey = (packageId: string, position: number) =>
+  `packages/${packageId}/reviews/decision-${String(position).padStart(4, '0')}.json`;
+
 export class PackageService {
   constructor(
     private readonly store: Store,
@@ -306,37 +310,53 @@ export class PackageService {
   }
 
   private async snapshotAndNotify(type: PackageEventType, pkg: Package) {
-    const { files, notifier, log } = this.effects;
+    const { notifier } = this.effects;
     const revision = pkg.revisions[0]!;
     const programs = await this.reference.programsByIds(
       lastSubmittedRevision(pkg)?.formData.programIds ?? [],
     );
     const name = packageName(pkg.stateCode, programs, pkg.stateNumber);
-    if (files && (type === 'SUBMIT' || type === 'RESUBMIT')) {
-      const key = snapshotKey(pkg.id, revision.number);
-      const snapshot = {
+    const head = {
+      id: pkg.id,
+      stateCode: pkg.stateCode,
+      stateNumber: pkg.stateNumber,
+      initiallySubmittedAt: pkg.initiallySubmittedAt,
+    };
+    if (type === 'SUBMIT' || type === 'RESUBMIT') {
+      await this.writeOnce(snapshotKey(pkg.id, revision.number), {
         format: 'carepack-submission',
         version: 1,
         name,
-        package: {
-          id: pkg.id,
-          stateCode: pkg.stateCode,
-          stateNumber: pkg.stateNumber,
-          initiallySubmittedAt: pkg.initiallySubmittedAt,
-        },
+        package: head,
         revision,
-      };
-      for (let attempt = 1; attempt <= 3; attempt++) {
-        try {
-          await files.putJson(key, snapshot);
-          break;
-        } catch (e) {
-          if (e instanceof FileAlreadyExists) break;
-          log?.error({ err: e, key, attempt }, 'could not write the submission snapshot');
-        }
-      }
+      });
+    } else if (type !== 'UNLOCK') {
+      // A review decision is part of the record too: the newest action, with the status it made.
+      const decision = pkg.reviewActions[0]!;
+      await this.writeOnce(decisionKey(pkg.id, pkg.reviewActions.length), {
+        format: 'carepack-review-decision',
+        version: 1,
+        name,
+        package: { ...head, reviewStatus: pkg.reviewStatus },
+        decision,
+      });
     }
     notifier?.notify(packageEvent(type, pkg, programs));
+  }
+
+  /** Writes a record beside the package's files, never over an existing one; a failure is logged. */
+  private async writeOnce(key: string, record: unknown) {
+    const { files, log } = this.effects;
+    if (!files) return;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      try {
+        await files.putJson(key, record);
+        return;
+      } catch (e) {
+        if (e instanceof FileAlreadyExists) return;
+        log?.error({ err: e, key, attempt }, 'could not write the record beside the package');
+      }
+    }
   }
 
   /** The audit trail, oldest first; CMS does not see a state's work on an unlocked package. */

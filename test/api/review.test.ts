@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
 import { actorOf, type FormData, FormDataSchema, type Package } from '../../src/domain/index.js';
-import type { PackageView } from '../../src/service/package-service.js';
+import { decisionKey, type PackageView } from '../../src/service/package-service.js';
 import {
   type AuthHeaders,
   CONTRACT_ONLY_READY,
@@ -258,6 +258,17 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
 
         const actions = (await history(mn, pkg.id)).map((e) => e.action);
         expect(actions).toEqual(['CREATE', 'UPLOAD', 'SUBMIT', 'APPROVE', 'UNDO_APPROVAL']);
+
+        // Each decision also lies beside the package's files, write-once: the record outlives the database.
+        expect(await api.files.getJson(decisionKey(pkg.id, 1))).toMatchObject({
+          format: 'carepack-review-decision',
+          package: { id: pkg.id, reviewStatus: 'APPROVED' },
+          decision: { action: 'APPROVE', releasedOn: day(-3) },
+        });
+        expect(await api.files.getJson(decisionKey(pkg.id, 2))).toMatchObject({
+          package: { reviewStatus: 'UNDER_REVIEW' },
+          decision: { action: 'UNDO_APPROVAL', reason: 'Approved the wrong package' },
+        });
         const summaries = (await history(cms, pkg.id)).map((e) => e.summary);
         expect(summaries).toContain(`Approved, released to the state on ${day(-3)}`);
         expect(summaries).toContain('Approval undone: Approved the wrong package');
