@@ -26,6 +26,14 @@ export const ROLES = ['STATE_USER', 'CMS_USER', 'ADMIN_USER'] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
+/**
+ * The CMS divisions that take part in a review: managed-care operations (DMCO), managed-care
+ * policy (DMCP) and the actuaries (OACT). A CMS user asks questions on behalf of one.
+ */
+export const CMS_DIVISIONS = ['DMCO', 'DMCP', 'OACT'] as const;
+export const CmsDivisionSchema = z.enum(CMS_DIVISIONS);
+export type CmsDivision = z.infer<typeof CmsDivisionSchema>;
+
 const userBase = {
   id: z.uuid(),
   email: z.email().max(320),
@@ -36,7 +44,8 @@ const userBase = {
 /** A state user is bound to exactly one state; CMS and admin users to none. */
 export const UserSchema = z.discriminatedUnion('role', [
   z.object({ ...userBase, role: z.literal('STATE_USER'), stateCode: StateCodeSchema }),
-  z.object({ ...userBase, role: z.literal('CMS_USER') }),
+  // A CMS user without a division can read but not ask questions (issue 12).
+  z.object({ ...userBase, role: z.literal('CMS_USER'), division: CmsDivisionSchema.optional() }),
   z.object({ ...userBase, role: z.literal('ADMIN_USER') }),
 ]);
 export type User = z.infer<typeof UserSchema>;

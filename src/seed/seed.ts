@@ -46,6 +46,7 @@ export const DEMO_USERS: readonly User[] = [
     givenName: 'Cora',
     familyName: 'Reed',
     role: 'CMS_USER',
+    division: 'DMCO',
   },
   {
     id: '6f1c1e52-3b5a-4a8e-9d7e-0c1a2b3c4d20',

@@ -65,6 +65,26 @@ export function runReferenceConformance(getStore: () => DrivenStore, nextCode: (
       await expectStoreError(store.getUser(randomUUID()), 'NOT_FOUND');
     });
 
+    it("keeps a CMS user's division, changes it, and takes it away (absent again, not empty)", async () => {
+      const reviewer: User = {
+        id: randomUUID(),
+        email: `oact-${randomUUID().slice(0, 8)}@cms.gov`,
+        givenName: 'Olu',
+        familyName: 'Actuary',
+        role: 'CMS_USER',
+        division: 'OACT',
+      };
+      await store.upsertUsers([reviewer]);
+      expect(await store.getUser(reviewer.id)).toEqual(reviewer);
+      expect((await store.getSessionUser(reviewer.id)).user).toEqual(reviewer);
+      await store.upsertUsers([{ ...reviewer, division: 'DMCP' }]);
+      expect(await store.getUser(reviewer.id)).toEqual({ ...reviewer, division: 'DMCP' });
+      const { division: _dropped, ...readerOnly } = reviewer;
+      await store.upsertUsers([readerOnly]);
+      expect(await store.getUser(reviewer.id)).toEqual(readerOnly);
+      expect(await store.listUsers()).toContainEqual(readerOnly);
+    });
+
     it('refuses a state user of an unknown state, writing none of the batch', async () => {
       const state = await freshState(store, nextCode);
       const ok: User = {

@@ -11,6 +11,7 @@ import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { cmsActor, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
+import { migrationsAfter } from '../support/postgres.js';
 import { drive } from '../support/store-commands.js';
 
 const reviewer = {
@@ -66,16 +67,19 @@ describe('PostgreSQL migration 0007-review-actions', () => {
 
       // The previous version's schema: no review status, no review actions.
       const down = await migrator.migrateTo('0006-review-form-fields');
-      expect(down.results?.map((r) => [r.migrationName, r.status])).toEqual([
-        ['0007-review-actions', 'Success'],
-      ]);
+      const undone = (await migrationsAfter('0006-review-form-fields')).reverse();
+      expect(down.results?.map((r) => [r.migrationName, r.status])).toEqual(
+        undone.map((n) => [n, 'Success']),
+      );
       const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns
         where table_name = 'review_actions' or column_name = 'review_status'`.execute(handle.db);
       expect(tables.rows[0]!.n).toBe(0);
       expect((await store.listAudit(toApprove.id)).items.map((e) => e.action)).toContain('APPROVE');
 
       // The upgrade: the packages read as before, and the approval's package as never decided.
-      expect((await migrateToLatest(handle.db)).applied).toEqual(['0007-review-actions']);
+      expect((await migrateToLatest(handle.db)).applied).toEqual(
+        await migrationsAfter('0006-review-form-fields'),
+      );
       expect(await Promise.all(before.map((p) => store.getPackage(p.id)))).toEqual(before);
       expect((await store.getPackage(toApprove.id)).reviewStatus).toBe('UNDER_REVIEW');
       const underReview = [unlocked.id, sent.id, toApprove.id].sort();

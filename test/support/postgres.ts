@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { migrationProvider } from '../../src/store/postgres/postgres-migrations/index.js';
 
 export const ADMIN_URL = process.env.CAREPACK_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const required = process.env.CAREPACK_REQUIRE_PG === '1';
@@ -74,4 +75,11 @@ export async function createTestDatabase(prefix = 'carepack_test'): Promise<Test
       }
     },
   };
+}
+
+/** The names of every migration after `name`, oldest first: what an upgrade from it applies. */
+export async function migrationsAfter(name: string): Promise<string[]> {
+  return Object.keys(await migrationProvider.getMigrations())
+    .filter((n) => n > name)
+    .sort();
 }

@@ -1,6 +1,13 @@
 /** PostgreSQL's reference data (states, programs), users and their session generations. */
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
-import { assertStorableText, isUuid, type State, type StateCode, type User } from '../../domain/index.js';
+import {
+  assertStorableText,
+  type CmsDivision,
+  isUuid,
+  type State,
+  type StateCode,
+  type User,
+} from '../../domain/index.js';
 import { notFound } from '../errors.js';
 import type { Store } from '../store.js';
 import { FOREIGN_KEY_VIOLATION, isPgCode, pgError } from './postgres-errors.js';
@@ -35,6 +42,7 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
           family_name: eb.ref('excluded.family_name'),
           role: eb.ref('excluded.role'),
           state_code: eb.ref('excluded.state_code'),
+          division: eb.ref('excluded.division'),
         })),
       )
       .execute();
@@ -94,6 +102,7 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
         family_name: u.familyName,
         role: u.role,
         state_code: u.role === 'STATE_USER' ? u.stateCode : null,
+        division: u.role === 'CMS_USER' ? (u.division ?? null) : null,
       }));
       try {
         await upsertUserRows(rows);
@@ -151,5 +160,7 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
 function userFromRow(r: Omit<Selectable<UsersTable>, 'session_generation'>): User {
   const base = { id: r.id, email: r.email, givenName: r.given_name, familyName: r.family_name };
   if (r.role === 'STATE_USER') return { ...base, role: 'STATE_USER', stateCode: r.state_code! };
-  return { ...base, role: r.role as 'CMS_USER' | 'ADMIN_USER' };
+  if (r.role === 'CMS_USER')
+    return { ...base, role: 'CMS_USER', ...(r.division ? { division: r.division as CmsDivision } : {}) };
+  return { ...base, role: 'ADMIN_USER' };
 }

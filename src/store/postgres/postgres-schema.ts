@@ -26,6 +26,8 @@ export interface UsersTable {
   family_name: string;
   role: string;
   state_code: string | null;
+  /** A CMS user's division (migration 0008); NULL for everyone else and for CMS users without one. */
+  division: ColumnType<string | null, string | null | undefined, string | null>;
   /** Raised by each sign-out; never written by an upsert of the user (migration 0003). */
   session_generation: ColumnType<number, number | undefined, number>;
 }

@@ -6,6 +6,7 @@ import * as cmsView from './0004-cms-view.js';
 import * as userSessionGeneration from './0005-user-session-generation.js';
 import * as reviewFormFields from './0006-review-form-fields.js';
 import * as reviewActions from './0007-review-actions.js';
+import * as cmsUserDivision from './0008-cms-user-division.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-user-session-generation': userSessionGeneration,
   '0006-review-form-fields': reviewFormFields,
   '0007-review-actions': reviewActions,
+  '0008-cms-user-division': cmsUserDivision,
 };
 
 export const migrationProvider: MigrationProvider = {
