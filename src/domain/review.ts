@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type FormData, IsoDateSchema } from './form-data.js';
+import type { PackageStatus } from './package.js';
 import { ActorSchema } from './reference.js';
 import { storableString } from './text.js';
 
@@ -88,10 +89,7 @@ export function deriveReviewStatus(pkg: ReviewFacts): ReviewStatus | null {
 }
 
 /** An approved package shows Approved, a withdrawn one Withdrawn; otherwise its submission status. */
-export function displayStatus(
-  status: (typeof DISPLAY_STATUSES)[number] & ('DRAFT' | 'SUBMITTED' | 'UNLOCKED' | 'RESUBMITTED'),
-  reviewStatus: ReviewStatus | null,
-): DisplayStatus {
+export function displayStatus(status: PackageStatus, reviewStatus: ReviewStatus | null): DisplayStatus {
   if (status === 'DRAFT' || status === 'UNLOCKED') return status;
   if (reviewStatus === 'APPROVED' || reviewStatus === 'WITHDRAWN') return reviewStatus;
   return status;

@@ -135,6 +135,12 @@ for (const backend of BACKENDS) {
 
       let packageId = '';
       let packageName = '';
+      /** Signs the demo CMS reviewer in (whoever was signed in before) and opens the package. */
+      const openPackageAsReviewer = async () => {
+        await signOut(page);
+        await signIn(page, server.url, 'Cora Reed');
+        await page.goto(`${server.url}/packages/${packageId}`);
+      };
 
       it('a state user drafts, fills every step, uploads and submits a contract-and-rates package', async () => {
         await page.goto(server.url);
@@ -372,9 +378,7 @@ for (const backend of BACKENDS) {
       });
 
       it("CMS approves with a release date (dialog by keyboard, the API's field errors on the fields); the state sees Approved and can no longer edit", async () => {
-        await signOut(page);
-        await signIn(page, server.url, 'Cora Reed');
-        await page.goto(`${server.url}/packages/${packageId}`);
+        await openPackageAsReviewer();
         await page.getByTestId('package-name').waitFor();
         // Keyboard: Enter opens the dialog, focus stays inside it, Escape closes it and returns focus.
         const approve = page.getByRole('button', { name: 'Approve', exact: true });
@@ -430,9 +434,7 @@ for (const backend of BACKENDS) {
       });
 
       it('CMS undoes the approval, withdraws (another reviewer got there first), the state sees why, CMS undoes the withdrawal', async () => {
-        await signOut(page);
-        await signIn(page, server.url, 'Cora Reed');
-        await page.goto(`${server.url}/packages/${packageId}`);
+        await openPackageAsReviewer();
         await page.getByRole('button', { name: 'Undo approval' }).click();
         await page.getByRole('button', { name: 'Undo the approval' }).click();
         await expect.poll(() => page.locator('#reason-error').textContent()).toContain('give a reason');
