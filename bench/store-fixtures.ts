@@ -125,5 +125,6 @@ export function syntheticPackage(
     revisions,
     reviewStatus: status === 'DRAFT' ? null : 'UNDER_REVIEW',
     reviewActions: [],
+    questions: [],
   };
 }

@@ -1,7 +1,7 @@
 import type { Actor } from './reference.js';
 import { REVIEW_ACTIONS } from './review.js';
 
-/** What an audit event records: package changes, a download, and CMS's review decisions. */
+/** What an audit event records: package changes, a download, CMS's review decisions, questions and responses. */
 export const AUDIT_ACTIONS = [
   'CREATE',
   'UPDATE',
@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'REMOVE_DOCUMENT',
   'DOWNLOAD',
   ...REVIEW_ACTIONS,
+  'ASK_QUESTION',
+  'RESPOND_QUESTION',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -47,4 +49,8 @@ export const AUDIT_SUMMARIES = {
   withdraw: (reason: string) => `Withdrawn: ${reason}`,
   undoWithdrawal: (reason: string) => `Withdrawal undone: ${reason}`,
   undoUnlock: (reason: string) => `Unlock undone, the state's unsubmitted edits discarded: ${reason}`,
+  askQuestion: (division: string, round: number, documents: number) =>
+    `${division} asked its round ${round} question (${documents} document${documents === 1 ? '' : 's'})`,
+  respondQuestion: (division: string, round: number, documents: number) =>
+    `Responded to ${division}'s round ${round} question (${documents} document${documents === 1 ? '' : 's'})`,
 } as const;

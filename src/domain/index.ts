@@ -18,6 +18,9 @@
  *   (UNDER_REVIEW or NOT_SUBJECT_TO_REVIEW on submit, APPROVED, WITHDRAWN), derived from the last
  *   submitted revision and CMS's decisions (approve, withdraw, their undoing, undo unlock), each a
  *   versioned plan with a reason; what users see combines both (review.ts: displayStatus).
+ * - Questions and answers (questions.ts, plans/question-plans.ts): a CMS reviewer with a division
+ *   asks, with documents, in rounds per division; no new question while one is open; only the
+ *   package's own state responds, once per question. Records of the package, never rewritten.
  * - Refusals (errors.ts): a DomainError with a code the API maps to one HTTP status.
  * - Guaranteed by every store, not by a plan (src/store/store.ts): per-state package numbers are
  *   unique and never reused; a change and its audit event are written together or not at all.
@@ -41,10 +44,13 @@ export {
   type VersionedStep,
 } from './plans/lifecycle.js';
 export * from './plans/package-change.js';
+export * from './plans/question-plans.js';
 export * from './plans/review-plans.js';
 export * from './plans/user-plans.js';
+export * from './questions.js';
 export * from './reasons.js';
 export * from './reference.js';
 export * from './review.js';
 export * from './text.js';
+export * from './user-audit.js';
 export * from './validate-submit.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DocumentListSchema } from './document.js';
 import { FormDataSchema } from './form-data.js';
+import { latestQuestionActivity, openQuestionCount, type Question, QuestionListSchema } from './questions.js';
 import { ActorSchema, StateCodeSchema } from './reference.js';
 import { deriveReviewStatus, type ReviewAction, ReviewActionSchema, ReviewStatusSchema } from './review.js';
 import { storableString } from './text.js';
@@ -48,12 +49,20 @@ export const PackageSchema = z.object({
   reviewStatus: ReviewStatusSchema.nullable().default(null),
   /** CMS's review decisions, newest first (absent in records made before reviews existed). */
   reviewActions: z.array(ReviewActionSchema).default([]),
+  /** CMS's questions and the state's responses (questions.ts), newest first (absent in older records). */
+  questions: QuestionListSchema.default([]),
 });
 export type Package = z.infer<typeof PackageSchema>;
 
-/** What a list shows of a package: the head record without its revisions and review actions. */
-export const PackageSummarySchema = PackageSchema.omit({ revisions: true, reviewActions: true }).extend({
+/** What a list shows of a package: the head record without its revisions, review actions and questions. */
+export const PackageSummarySchema = PackageSchema.omit({
+  revisions: true,
+  reviewActions: true,
+  questions: true,
+}).extend({
   revisionCount: z.number().int().positive(),
+  /** Questions waiting for the state's response: the dashboards' badge (0 or 1 under the rules). */
+  openQuestions: z.number().int().nonnegative(),
   submissionType: FormDataSchema.shape.submissionType,
   programIds: z.array(z.uuid()),
 });
@@ -104,21 +113,28 @@ export interface CmsFacts {
 }
 
 /**
- * What CMS sees: the last submitted revision, and the time of the last submit, unlock, resubmit
- * or review action — never the state's work on an unlocked draft. Null until the first
- * submission. Derived from the revisions and review actions alone, so every backend writes it
+ * What CMS sees: the last submitted revision, and the time of the last submit, unlock, resubmit,
+ * review action, question or response — never the state's work on an unlocked draft. Null until the first
+ * submission. Derived from the revisions, review actions and questions alone, so every backend writes it
  * with a head and recomputes it on import (copy, restore) without a format change.
  */
 export function cmsFacts(
-  pkg: Pick<Package, 'revisions'> & { reviewActions?: readonly ReviewAction[] },
+  pkg: Pick<Package, 'revisions'> & {
+    reviewActions?: readonly ReviewAction[];
+    questions?: readonly Question[];
+  },
 ): CmsFacts | null {
   const submitted = lastSubmittedRevision(pkg);
   if (!submitted) return null;
   const current = currentRevision(pkg);
   const revisionAt = current.submitInfo?.at ?? current.unlockInfo?.at ?? submitted.submitInfo!.at;
   // A review decision (approve, withdraw, an undo) is news to CMS too: it moves the package up.
-  const decidedAt = pkg.reviewActions?.[0]?.at;
-  const updatedAt = decidedAt !== undefined && decidedAt > revisionAt ? decidedAt : revisionAt;
+  // So is a question asked or answered.
+  const newsAt = [pkg.reviewActions?.[0]?.at, latestQuestionActivity(pkg.questions ?? [])];
+  const updatedAt = newsAt.reduce<string>(
+    (latest, at) => (at !== undefined && at > latest ? at : latest),
+    revisionAt,
+  );
   return {
     updatedAt,
     revisionCount: pkg.revisions.filter((r) => r.submitInfo !== null).length,
@@ -134,20 +150,22 @@ export function withDerivedStatuses(pkg: Package): Package {
 
 /**
  * A package record as any version of Carepack wrote it (in a backup, a copy's source), in
- * today's shape: one written before reviews existed has no review history, so it is under review.
+ * today's shape: one written before reviews existed has no review history, so it is under
+ * review; one written before questions existed has none.
  */
 export function currentPackageRecord(
-  record: Package | Omit<Package, 'reviewStatus' | 'reviewActions'>,
+  record: Package | Omit<Package, 'reviewStatus' | 'reviewActions' | 'questions'>,
 ): Package {
-  return withDerivedStatuses({ reviewActions: [], ...record } as Package);
+  return withDerivedStatuses({ reviewActions: [], questions: [], ...record } as Package);
 }
 
 export function summarize(pkg: Package): PackageSummary {
-  const { revisions, reviewActions: _actions, ...head } = pkg;
+  const { revisions, reviewActions: _actions, questions, ...head } = pkg;
   const current = currentRevision(pkg);
   return {
     ...head,
     revisionCount: revisions.length,
+    openQuestions: openQuestionCount(questions),
     submissionType: current.formData.submissionType,
     programIds: current.formData.programIds,
   };

@@ -17,6 +17,8 @@ import type {
   State,
   StateCode,
   User,
+  UserAuditEvent,
+  UserChange,
 } from '../domain/index.js';
 
 export type { AuditAction, AuditEvent, NewAuditEvent } from '../domain/index.js';
@@ -141,6 +143,18 @@ export interface Store {
   listUsers(): Promise<User[]>;
   /** @throws NOT_FOUND */
   getUser(id: string): Promise<User>;
+  /**
+   * Reads the user, runs `plan` on it, and writes the user after with the plan's user-audit event,
+   * atomically (both or neither). When the user changed between read and write (a sign-in, another
+   * administrator), reads and plans again (bounded). A plan's error passes through; nothing is written.
+   * @throws NOT_FOUND
+   */
+  changeUser(
+    id: string,
+    plan: (before: User) => UserChange,
+  ): Promise<{ before: User; after: User; event: UserAuditEvent }>;
+  /** Every user-audit event, newest first. */
+  listUserAudit(page?: PageRequest): Promise<Page<UserAuditEvent>>;
 
   // Sessions: a per-user generation kept with the user, so checking a session cookie costs the
   // one read of the user that every request makes anyway.
@@ -233,6 +247,10 @@ export interface StoreMaintenance {
   importPackages(packages: readonly Package[], options?: ImportOptions): Promise<void>;
   /** Writes audit events as given; an event already there (same id) is left alone. */
   importAudit(events: readonly AuditEvent[]): Promise<void>;
+  /** Every user-audit event (copies, backups and mirroring carry them), one partition at a time. */
+  scanUserAudit(request: ScanRequest): Promise<Page<UserAuditEvent>>;
+  /** Writes user-audit events as given; one already there (same id) is left alone. */
+  importUserAudit(events: readonly UserAuditEvent[]): Promise<void>;
   /** Removes a package and everything under it, whatever its status (mirrors a deleted draft). */
   removePackage(id: string): Promise<void>;
   /**
@@ -247,5 +265,8 @@ export interface MaintainedStore extends Store {
   readonly maintenance: StoreMaintenance;
 }
 
-/** The maintenance of packages, counters and audit: each backend's maintenance module (sessions come with users). */
-export type PackageMaintenance = Omit<StoreMaintenance, 'getSessionGenerations' | 'raiseSessionGenerations'>;
+/** The maintenance of packages, counters and audit: each backend's maintenance module (sessions and user audit come with users). */
+export type PackageMaintenance = Omit<
+  StoreMaintenance,
+  'getSessionGenerations' | 'raiseSessionGenerations' | 'scanUserAudit' | 'importUserAudit'
+>;

@@ -89,6 +89,7 @@ describe('createDraft', () => {
       initiallySubmittedAt: null,
       reviewStatus: null,
       reviewActions: [],
+      questions: [],
       revisions: [
         {
           id: uid(ID_KIND.revision, 900),

@@ -63,6 +63,7 @@ function pkg(head: Pick<Package, 'status' | 'version' | 'updatedAt'>, revisions:
     revisions,
     reviewStatus: head.status === 'DRAFT' ? null : 'UNDER_REVIEW',
     reviewActions: [],
+    questions: [],
   });
 }
 

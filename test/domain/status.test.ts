@@ -158,10 +158,12 @@ describe('summarize', () => {
     expect(s).toEqual({
       ...HEAD,
       revisionCount: 2,
+      openQuestions: 0,
       submissionType: 'CONTRACT_AND_RATES',
       programIds: [PMAP.id, MSHO.id],
     });
     expect(s).not.toHaveProperty('revisions');
+    expect(s).not.toHaveProperty('questions');
     expect(PackageSummarySchema.parse(s)).toEqual(s);
   });
 

@@ -67,6 +67,7 @@ function pkg(status: Package['status'], revisions: Revision[]): Package {
     revisions,
     reviewStatus: 'UNDER_REVIEW',
     reviewActions: [],
+    questions: [],
   };
 }
 

@@ -116,6 +116,7 @@ export function generatePackages(
       revisions,
       reviewStatus: first.submitInfo ? 'UNDER_REVIEW' : null,
       reviewActions: [],
+      questions: [],
     });
     audit.push({
       id: randomUUID(),

@@ -120,6 +120,7 @@ export function createDraft(step: CreateStep): NewPackagePlan {
         revisions: [revision],
         reviewStatus: null,
         reviewActions: [],
+        questions: [],
       };
       return { after, event: event(step, 'CREATE', AUDIT_SUMMARIES.create(stateNumber)) };
     },

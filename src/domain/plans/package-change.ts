@@ -15,6 +15,7 @@ import {
   type Revision,
   withDerivedStatuses,
 } from '../package.js';
+import type { Question } from '../questions.js';
 import type { Actor, User } from '../reference.js';
 import type { ReviewAction } from '../review.js';
 
@@ -68,6 +69,15 @@ export function withReviewAction(pkg: Package, action: ReviewAction, dropCurrent
   return changed(pkg, { revisions, reviewActions: [action, ...pkg.reviewActions] }, action.at);
 }
 
-function changed(pkg: Package, parts: Partial<Pick<Package, 'revisions' | 'reviewActions'>>, at: string) {
+/** `pkg` with its questions replaced (one asked or answered), one version on, dated `at`. */
+export function withQuestions(pkg: Package, questions: Question[], at: string): Package {
+  return changed(pkg, { questions }, at);
+}
+
+function changed(
+  pkg: Package,
+  parts: Partial<Pick<Package, 'revisions' | 'reviewActions' | 'questions'>>,
+  at: string,
+) {
   return withDerivedStatuses({ ...pkg, ...parts, version: pkg.version + 1, updatedAt: at });
 }

@@ -172,6 +172,9 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
       }
     },
     removePackage: (id) => thenMirror('removePackage', id, () => fromPrimary.removePackage(id)),
+    scanUserAudit: (request) => fromPrimary.scanUserAudit(request),
+    // Issue 12 in progress: mirrored with the dual store's next commit.
+    importUserAudit: (events) => fromPrimary.importUserAudit(events),
   };
 
   return {
@@ -189,6 +192,9 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
     },
     listUsers: () => primary.listUsers(),
     getUser: (id) => primary.getUser(id),
+    // Issue 12 in progress: mirrored with the dual store's next commit.
+    changeUser: (id, plan) => primary.changeUser(id, plan),
+    listUserAudit: (page) => primary.listUserAudit(page),
     getSessionUser: (id) => primary.getSessionUser(id),
     async endSessions(userId) {
       const generation = await primary.endSessions(userId);

@@ -29,6 +29,8 @@ const FORWARDED: Record<Forwarded, true> = {
   upsertUsers: true,
   listUsers: true,
   getUser: true,
+  changeUser: true,
+  listUserAudit: true,
   getSessionUser: true,
   endSessions: true,
   createPackage: true,
@@ -51,6 +53,8 @@ const FORWARDED_MAINTENANCE: Record<ForwardedMaintenance, true> = {
   raiseSessionGenerations: true,
   importPackages: true,
   importAudit: true,
+  scanUserAudit: true,
+  importUserAudit: true,
   removePackage: true,
 };
 

@@ -107,6 +107,8 @@ export function itemToSummary(i: Item): PackageSummary {
     revisionCount: i.revisionCount as number,
     submissionType: i.submissionType as PackageSummary['submissionType'],
     programIds: (i.programIds as string[]) ?? [],
+    // A head written before questions existed has none open.
+    openQuestions: (i.openQuestions as number | undefined) ?? 0,
     // A head written before reviews existed has no review status: submitted means under review.
     reviewStatus:
       (i.reviewStatus as PackageSummary['reviewStatus'] | undefined) ??
@@ -194,7 +196,9 @@ export function itemsToPackage(items: readonly Item[]): Package | undefined {
     .filter((i) => i.kind === 'review')
     .sort((a, b) => (String(a.SK) < String(b.SK) ? 1 : -1))
     .map(itemToReviewAction);
-  return withDerivedStatuses({ ...summary, revisions, reviewActions });
+  // Questions are not stored on DynamoDB yet (issue 12 in progress): none read back.
+  const { openQuestions: _o, ...fields } = summary;
+  return withDerivedStatuses({ ...fields, revisions, reviewActions, questions: [] });
 }
 
 export const auditToItem = (e: AuditEvent): Item => ({

@@ -399,6 +399,7 @@ export function assemblePackage(
   const pkg: Package = headFields(head) as Package;
   pkg.revisions = revisions.map(revisionFrom).sort((a, b) => b.number - a.number);
   pkg.reviewActions = actions.length === 0 ? [] : reviewActionsFromRows(actions);
+  pkg.questions = []; // not stored on PostgreSQL yet (issue 12 in progress)
   // As written with the head (domain deriveReviewStatus), so a package and its summary agree.
   pkg.reviewStatus = head.review_status as ReviewStatus | null;
   return pkg;
@@ -426,6 +427,8 @@ export function summaryFromRow(r: SummaryRow): PackageSummary {
   summary.submissionType = r.submission_type as PackageSummary['submissionType'];
   summary.programIds = r.program_ids ?? [];
   summary.reviewStatus = r.review_status as ReviewStatus | null;
+  // Questions are not stored on PostgreSQL yet (issue 12 in progress).
+  summary.openQuestions = 0;
   return summary;
 }
 

@@ -19,6 +19,10 @@ export interface PostgresStoreOptions {
   onClose?: () => Promise<void>;
 }
 
+/** Issue 12 in progress: user changes and their audit land with the backend's next commit. */
+const notYet = (what: string) => () =>
+  Promise.reject(new Error(`${what} is not implemented on this backend yet`));
+
 export function createPostgresStore(options: PostgresStoreOptions): MaintainedStore {
   const { db } = options;
   const { getSessionGenerations, raiseSessionGenerations, ...reference } = createPostgresReference(db);
@@ -26,6 +30,8 @@ export function createPostgresStore(options: PostgresStoreOptions): MaintainedSt
     ...createPostgresMaintenance(db),
     getSessionGenerations,
     raiseSessionGenerations,
+    scanUserAudit: notYet('scanUserAudit'),
+    importUserAudit: notYet('importUserAudit'),
   });
   return {
     ...mapNativeErrors({
@@ -33,6 +39,8 @@ export function createPostgresStore(options: PostgresStoreOptions): MaintainedSt
       ...reference,
       ...createPostgresWrites(db),
       ...createPostgresLists(db),
+      changeUser: notYet('changeUser'),
+      listUserAudit: notYet('listUserAudit'),
       async close() {
         await options.onClose?.();
       },
