@@ -31,6 +31,9 @@ export interface Endpoints {
   'POST /api/packages/{id}/documents': { response: T.PackageDocument };
   'GET /api/packages/{id}/documents/{documentId}/download': { response: T.DownloadLink };
   'DELETE /api/packages/{id}/documents/{documentId}': { response: null };
+  // Multipart uploads (upload.ts): `text`, `rateId`, then the files.
+  'POST /api/packages/{id}/questions': { response: T.Question };
+  'POST /api/packages/{id}/questions/{questionId}/response': { response: T.Question };
 }
 
 /** The same list at run time (for the contract test); `satisfies` keeps it complete. */
@@ -60,6 +63,8 @@ export const ENDPOINTS = [
   'POST /api/packages/{id}/documents',
   'GET /api/packages/{id}/documents/{documentId}/download',
   'DELETE /api/packages/{id}/documents/{documentId}',
+  'POST /api/packages/{id}/questions',
+  'POST /api/packages/{id}/questions/{questionId}/response',
 ] as const satisfies readonly (keyof Endpoints)[];
 
 type Missing = Exclude<keyof Endpoints, (typeof ENDPOINTS)[number]>;

@@ -6,8 +6,8 @@
 import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
 import { call, setCsrfToken } from './client.js';
 import { keys } from './queries.js';
-import type { FormData, PackageView } from './types.js';
-import { uploadDocument } from './upload.js';
+import type { FormData, PackageView, Question } from './types.js';
+import { askQuestion, respondToQuestion, uploadDocument } from './upload.js';
 
 /** The answer is the new package; lists and history are out of date. */
 function packageChanged(client: QueryClient, pkg: PackageView) {
@@ -113,6 +113,27 @@ export const useRemoveDocument = () =>
       params: { id: v.packageId, documentId: v.documentId },
     }),
   );
+
+/**
+ * Questions and responses answer with the question, not the package: on success the package is
+ * refetched before the answer is final, and lists and history go stale. A refused one changed
+ * nothing (the API deletes whatever it stored), so the page keeps the user's words and offers to
+ * load the latest package itself.
+ */
+function useQaChange<V extends { packageId: string }>(change: (variables: V) => Promise<Question>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: change,
+    onSuccess: async (_question, { packageId }) => {
+      void client.invalidateQueries({ queryKey: keys.allPackages });
+      void client.invalidateQueries({ queryKey: keys.history(packageId) });
+      await client.invalidateQueries({ queryKey: keys.pkg(packageId) });
+    },
+  });
+}
+
+export const useAskQuestion = () => useQaChange(askQuestion);
+export const useRespondToQuestion = () => useQaChange(respondToQuestion);
 
 /** Development sign-in: the answer is the signed-in user. */
 export function useDevLogin() {

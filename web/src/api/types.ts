@@ -9,16 +9,22 @@ import type * as S from '@carepack/api-types/schemas.js';
 import type { z } from 'zod';
 
 export type {
+  CmsDivision,
   FieldError,
   FormData,
   FormDataInput,
   PackageDocument,
   Program,
+  QaDocument,
+  Question,
+  QuestionResponse,
   RateCertification,
   State,
   User,
 } from '@carepack/domain/index.js';
+/** A package as its page shows it; `questions` holds CMS's questions and the state's responses, newest first. */
 export type PackageView = z.output<typeof S.PackageViewSchema>;
+/** A list row; `openQuestions` counts the questions waiting for the state (the dashboards' badge). */
 export type PackageSummaryView = z.output<typeof S.PackageSummaryViewSchema>;
 export type AuditEvent = z.output<typeof S.AuditEventSchema>;
 export type ListPackagesQuery = z.input<typeof S.ListPackagesQuery>;

@@ -1,9 +1,10 @@
-import { Button, ButtonGroup, Table } from '@trussworks/react-uswds';
+import { Button, ButtonGroup, Table, Tag } from '@trussworks/react-uswds';
 import { Link } from 'react-router';
 import type { PackageSummaryView, State } from '../api/types.js';
 import { SUBMISSION_TYPE_LABELS } from '../form/labels.js';
 import { ColumnHeads } from './column-heads.js';
 import { formatDateTime } from './format.js';
+import { openQuestionBadge, type Side } from './questions.js';
 import { reviewStatusLabel, StatusTag, shownStatus } from './status-tag.js';
 
 export function programNames(
@@ -15,17 +16,33 @@ export function programNames(
   return ids.map((id) => programs.find((p) => p.id === id)?.name ?? 'unknown program').join(', ');
 }
 
+/** A question waits for the state: in words, on the row (not a colour alone). */
+function OpenQuestionTag({ count, side }: { count: number; side: Side }) {
+  const badge = openQuestionBadge(count, side);
+  if (!badge) return null;
+  return (
+    <>
+      {' '}
+      <Tag className="bg-emergency text-no-wrap" data-testid="open-question-tag">
+        {badge}
+      </Tag>
+    </>
+  );
+}
+
 export function PackageTable({
   items,
   states,
-  showState,
+  side,
   caption,
 }: {
   items: readonly PackageSummaryView[];
   states: readonly State[] | undefined;
-  showState: boolean;
+  /** CMS sees every state's packages (a State column) and waits for the state's responses. */
+  side: Side;
   caption: string;
 }) {
+  const showState = side === 'cms';
   return (
     <div data-testid="package-table">
       <Table bordered fullWidth className="carepack-table">
@@ -46,6 +63,7 @@ export function PackageTable({
             <tr key={p.id}>
               <th scope="row">
                 <Link to={`/packages/${p.id}`}>{p.name}</Link>
+                <OpenQuestionTag count={p.openQuestions} side={side} />
               </th>
               {showState && <td>{p.stateCode}</td>}
               <td>{programNames(states, p.stateCode, p.programIds) || '—'}</td>

@@ -115,5 +115,9 @@ export function labelOf(list: readonly { value: string; label: string }[], value
 /** Who a user is, in a few words: "MN state user", "CMS reviewer", "Administrator". */
 export function roleLabel(user: User): string {
   if (user.role === 'STATE_USER') return `${user.stateCode} state user`;
-  return user.role === 'CMS_USER' ? 'CMS reviewer' : 'Administrator';
+  if (user.role === 'CMS_USER') return user.division ? `CMS reviewer, ${user.division}` : 'CMS reviewer';
+  return 'Administrator';
 }
+
+/** The files a document input offers to pick (the server checks the content, not the name). */
+export const DOCUMENT_ACCEPT = '.pdf,.doc,.docx,.xls,.xlsx,.csv,.txt';

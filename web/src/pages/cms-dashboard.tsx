@@ -25,7 +25,7 @@ export function CmsDashboard() {
           <PackageTable
             items={list.data.items}
             states={states.data}
-            showState
+            side="cms"
             caption={`Submitted packages, page ${page}`}
           />
         ))}

@@ -1,20 +1,24 @@
+import { openQuestionCount } from '@carepack/domain/questions.js';
 import { useQueryClient } from '@tanstack/react-query';
-import { Accordion, Button, ButtonGroup, Table } from '@trussworks/react-uswds';
+import { Accordion, Button, ButtonGroup, Table, Tag } from '@trussworks/react-uswds';
 import { useState } from 'react';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { isApiError } from '../api/client.js';
 import { useDeletePackage } from '../api/mutations.js';
 import { downloadLinkQuery, useHistory, usePackage, useStateInfo } from '../api/queries.js';
-import type { PackageDocument, PackageView, User } from '../api/types.js';
+import type { PackageDocument, PackageView, State, User } from '../api/types.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { formatDate, formatDateTime } from '../components/format.js';
 import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { openQuestionBadge, sideOf } from '../components/questions.js';
+import { QuestionsPanel } from '../components/questions-panel.js';
 import { ReviewBanner } from '../components/review-banner.js';
 import { ReviewDecisions } from '../components/review-decisions.js';
 import { RevisionSummary } from '../components/revision-summary.js';
 import { reviewStatusLabel, StatusTag, shownStatus } from '../components/status-tag.js';
+import { Tabs } from '../components/tabs.js';
 import { SUBMISSION_TYPE_LABELS } from '../form/labels.js';
 import { ErrorPage } from './error-page.js';
 
@@ -115,6 +119,81 @@ function History({ id }: { id: string }) {
   );
 }
 
+/** The package's revisions and its history. */
+function PackageDetails({
+  pkg,
+  state,
+  onDownload,
+}: {
+  pkg: PackageView;
+  state: State | undefined;
+  onDownload: (doc: PackageDocument) => void;
+}) {
+  return (
+    <>
+      <h2>Revisions</h2>
+      {/* The newest revision open, earlier ones folded: each holds the whole form as it was then. */}
+      <Accordion
+        bordered
+        multiselectable
+        className="margin-bottom-4"
+        items={pkg.revisions.map((r, index) => ({
+          id: `revision-${r.number}`,
+          headingLevel: 'h3' as const,
+          expanded: index === 0,
+          title: `Revision ${r.number}${
+            r.submitInfo
+              ? ` · ${r.number === 1 ? 'submitted' : 'resubmitted'} ${formatDateTime(r.submitInfo.at)}`
+              : ' · not submitted yet'
+          }`,
+          content: (
+            <section aria-label={`Revision ${r.number}`} data-testid="revision">
+              {r.unlockInfo && (
+                <p>
+                  <strong>Unlocked</strong> by {r.unlockInfo.by.email} on {formatDateTime(r.unlockInfo.at)}.
+                  Reason: {r.unlockInfo.reason}
+                </p>
+              )}
+              {r.submitInfo && (
+                <p>
+                  <strong>{r.number === 1 ? 'Submitted' : 'Resubmitted'}</strong> by {r.submitInfo.by.email}.{' '}
+                  {r.number > 1 && `Reason: ${r.submitInfo.reason}`}
+                </p>
+              )}
+              <RevisionSummary
+                headingLevel="h4"
+                form={r.formData}
+                documents={r.documents}
+                state={state}
+                onDownload={onDownload}
+              />
+            </section>
+          ),
+        }))}
+      />
+      <h2>History</h2>
+      <ReviewDecisionHistory pkg={pkg} />
+      <History id={pkg.id} />
+    </>
+  );
+}
+
+/** The tab's name, with the dashboards' badge when a question waits for the state. */
+function QuestionsTabLabel({ pkg, user }: { pkg: PackageView; user: User }) {
+  const badge = openQuestionBadge(openQuestionCount(pkg.questions), sideOf(user));
+  return (
+    <>
+      Questions and answers
+      {badge && (
+        <>
+          {' '}
+          <Tag className="bg-emergency">{badge}</Tag>
+        </>
+      )}
+    </>
+  );
+}
+
 export function PackageDetail({ user }: { user: User }) {
   const { id } = useParams();
   const location = useLocation();
@@ -124,6 +203,9 @@ export function PackageDetail({ user }: { user: User }) {
     (location.state as { banner?: string } | null)?.banner,
   );
   const [downloadError, setDownloadError] = useState<unknown>(null);
+  // The tab is in the address (`?tab=questions`), so a link or an email can open it.
+  const [search, setSearch] = useSearchParams();
+  const tab = search.get('tab') === 'questions' ? 'questions' : 'details';
   const state = useStateInfo(pkgQuery.data?.stateCode);
   if (pkgQuery.isPending) return <Loading what="the package" />;
   if (pkgQuery.isError) {
@@ -132,7 +214,8 @@ export function PackageDetail({ user }: { user: User }) {
     return <ProblemAlert error={pkgQuery.error} />;
   }
   const pkg = pkgQuery.data;
-  const download = async (doc: PackageDocument) => {
+  /** Package, question and response documents alike: the API finds each by its id. */
+  const download = async (doc: Pick<PackageDocument, 'id'>) => {
     setDownloadError(null);
     try {
       const link = await client.fetchQuery(downloadLinkQuery(pkg.id, doc.id));
@@ -174,49 +257,26 @@ export function PackageDetail({ user }: { user: User }) {
       {user.role === 'STATE_USER' && pkg.status === 'DRAFT' && <DeleteDraft pkg={pkg} />}
       <ReviewDecisions pkg={pkg} user={user} onDone={setBanner} />
       <ProblemAlert error={downloadError} heading="The document could not be downloaded" />
-      <h2>Revisions</h2>
-      {/* The newest revision open, earlier ones folded: each holds the whole form as it was then. */}
-      <Accordion
-        bordered
-        multiselectable
-        className="margin-bottom-4"
-        items={pkg.revisions.map((r, index) => ({
-          id: `revision-${r.number}`,
-          headingLevel: 'h3' as const,
-          expanded: index === 0,
-          title: `Revision ${r.number}${
-            r.submitInfo
-              ? ` · ${r.number === 1 ? 'submitted' : 'resubmitted'} ${formatDateTime(r.submitInfo.at)}`
-              : ' · not submitted yet'
-          }`,
-          content: (
-            <section aria-label={`Revision ${r.number}`} data-testid="revision">
-              {r.unlockInfo && (
-                <p>
-                  <strong>Unlocked</strong> by {r.unlockInfo.by.email} on {formatDateTime(r.unlockInfo.at)}.
-                  Reason: {r.unlockInfo.reason}
-                </p>
-              )}
-              {r.submitInfo && (
-                <p>
-                  <strong>{r.number === 1 ? 'Submitted' : 'Resubmitted'}</strong> by {r.submitInfo.by.email}.{' '}
-                  {r.number > 1 && `Reason: ${r.submitInfo.reason}`}
-                </p>
-              )}
-              <RevisionSummary
-                headingLevel="h4"
-                form={r.formData}
-                documents={r.documents}
-                state={state}
-                onDownload={(d) => void download(d)}
-              />
-            </section>
-          ),
-        }))}
+      <Tabs
+        id="package-tabs"
+        label="Package"
+        selected={tab}
+        onSelect={(key) => setSearch(key === 'details' ? {} : { tab: key }, { replace: true })}
+        items={[
+          {
+            key: 'details',
+            label: 'Package details',
+            panel: <PackageDetails pkg={pkg} state={state} onDownload={(d) => void download(d)} />,
+          },
+          {
+            key: 'questions',
+            label: <QuestionsTabLabel pkg={pkg} user={user} />,
+            panel: (
+              <QuestionsPanel pkg={pkg} user={user} state={state} onDownload={(d) => void download(d)} />
+            ),
+          },
+        ]}
       />
-      <h2>History</h2>
-      <ReviewDecisionHistory pkg={pkg} />
-      <History id={pkg.id} />
     </div>
   );
 }

@@ -40,7 +40,7 @@ export function StateDashboard({ user }: { user: Extract<User, { role: 'STATE_US
           <PackageTable
             items={list.data.items}
             states={states.data}
-            showState={false}
+            side="state"
             caption={`${user.stateCode} packages, page ${page}`}
           />
         ))}

@@ -7,9 +7,8 @@ import { formatSize } from '../components/format.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { ScanTag } from '../components/status-tag.js';
 import { fieldId, messagesFor } from '../form/fields.js';
+import { DOCUMENT_ACCEPT } from '../form/labels.js';
 import type { PackageStepProps } from './step-props.js';
-
-const ACCEPT = '.pdf,.doc,.docx,.xls,.xlsx,.csv,.txt';
 
 interface Upload {
   name: string;
@@ -87,7 +86,7 @@ function DocumentSection({
           className="usa-file-input"
           type="file"
           multiple
-          accept={ACCEPT}
+          accept={DOCUMENT_ACCEPT}
           aria-describedby={[hintId, messages.length ? `${inputId}-error` : ''].filter(Boolean).join(' ')}
           onChange={(e) => {
             void upload(e.target.files);
