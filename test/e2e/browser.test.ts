@@ -2,7 +2,8 @@
  * The portal in a real browser, as its users work: Chromium (playwright-core) against
  * `npm start`'s server on the embedded DynamoDB + S3 — and again on the PostgreSQL server.
  * A state user fills and submits a contract-and-rates package; CMS finds it, downloads its
- * contract and unlocks it; the state resubmits; another state gets no access. Every page
+ * contract and unlocks it; the state resubmits; CMS asks questions and the state responds,
+ * each with documents; another state gets no access. Every page
  * passes axe-core, and one walk is done by keyboard alone.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -375,6 +376,175 @@ for (const backend of BACKENDS) {
           await expect.poll(history).toContain(word);
         await expectAccessible(page, 'package with two revisions and its history');
         await shot('package-history');
+      });
+
+      /** The package's "Questions and answers" tab, and the text of its division's section. */
+      const questionsTab = () => page.getByRole('tab', { name: /Questions and answers/ });
+      const dmcoSection = () => page.getByTestId('division-DMCO').textContent();
+      const row = () => page.getByRole('row', { name: new RegExp(packageName) });
+
+      it('CMS (Cora Reed, DMCO) asks questions about a rate with two documents, by keyboard to the form; the refusals land on the fields', async () => {
+        await openPackageAsReviewer();
+        await page.getByTestId('package-name').waitFor();
+        // Keyboard: the tabs are one tab stop; the arrow keys move between them and select.
+        await page.getByRole('tab', { name: 'Package details' }).focus();
+        await page.keyboard.press('ArrowRight');
+        await expect.poll(() => questionsTab().getAttribute('aria-selected')).toBe('true');
+        expect(await page.evaluate(() => document.activeElement?.textContent)).toContain(
+          'Questions and answers',
+        );
+        await expect.poll(() => page.url()).toContain('tab=questions');
+        expect(await page.getByTestId('no-questions').textContent()).toContain('No questions');
+        expect(await page.getByTestId('revision').first().isVisible()).toBe(false);
+        await expectAccessible(page, 'questions tab, nothing asked yet (CMS)');
+
+        // Tab from the tablist into the form: the text, the rate, the files, the button.
+        const focusedId = () => page.evaluate(() => document.activeElement?.id);
+        await page.keyboard.press('Tab');
+        expect(await focusedId()).toBe('text');
+        await page.keyboard.type('Please explain the trend assumptions.');
+        await page.keyboard.press('Tab');
+        expect(await focusedId()).toBe('rateId');
+        await page.keyboard.press('Tab');
+        expect(await focusedId()).toBe('file');
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Send questions');
+        await page.keyboard.press('Enter');
+        // No document: refused before any upload, on the field, and the summary takes focus.
+        await expect
+          .poll(() => page.locator('#file-error').textContent())
+          .toContain('attach at least one document');
+        await expect
+          .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+          .toBe('error-summary');
+        await expectAccessible(page, 'ask form with an error');
+
+        const files = [
+          { name: 'dmco-questions.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF },
+          { name: 'dmco-trend-table.pdf', mimeType: 'application/pdf', buffer: RATE_PDF },
+        ];
+        // Too long a text: the API's rule comes back on the text field.
+        await page.getByLabel('Questions').fill('x'.repeat(5001));
+        await page.getByLabel('Documents').setInputFiles(files);
+        await page.getByRole('button', { name: 'Send questions' }).click();
+        await expect.poll(() => page.locator('#text-error').textContent()).not.toBe('');
+        expect(await page.locator('#text').getAttribute('aria-invalid')).toBe('true');
+
+        await page.getByLabel('Questions').fill('Please explain the trend assumptions in section 3.');
+        await page.getByLabel('Rate certification these questions are about').selectOption({ index: 1 });
+        await page.getByLabel('Documents').setInputFiles(files);
+        await expect
+          .poll(() => page.getByTestId('chosen-files').textContent())
+          .toContain('dmco-trend-table.pdf');
+        await shot('questions-cms');
+        await page.getByRole('button', { name: 'Send questions' }).click();
+        await expect
+          .poll(() => page.getByTestId('qa-sent').textContent())
+          .toContain('Your DMCO round 1 questions were sent to the state.');
+        // The form gives way to a note: nothing more until the state responds.
+        await page.getByTestId('waiting').waitFor();
+        expect(await page.getByRole('button', { name: 'Send questions' }).count()).toBe(0);
+        const section = await dmcoSection();
+        for (const shown of [
+          'Round 1',
+          'Awaiting response',
+          'cora.reed@cms.example.gov',
+          'MCR-MN-PMAP-20270101-20271231-CERTIFICATION-20261015',
+          'Please explain the trend assumptions in section 3.',
+          'Awaiting the state’s response',
+        ])
+          expect(section).toContain(shown);
+        expect(await questionsTab().textContent()).toContain('Question open');
+        await expectAccessible(page, 'questions tab, question open (CMS)');
+
+        // Its documents download through the package's download route.
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Download dmco-trend-table.pdf' }).click(),
+        ]);
+        expect(readFileSync(await download.path())).toEqual(RATE_PDF);
+
+        await page.getByRole('link', { name: 'Dashboard' }).click();
+        await expect.poll(() => row().textContent()).toContain('Question open');
+      });
+
+      it('the state sees "Response needed", responds with a document, and the badge is gone', async () => {
+        await signOut(page);
+        await signIn(page, server.url, 'Mina Nelson');
+        await expect.poll(() => row().textContent()).toContain('Response needed');
+        await expectAccessible(page, 'state dashboard with a question to answer');
+        await shot('state-dashboard');
+        await page.getByRole('link', { name: packageName }).click();
+        await questionsTab().click();
+        await expect
+          .poll(() => page.getByTestId('response-needed').textContent())
+          .toContain('DMCO asked round 1 questions');
+        // A state user asks nothing.
+        expect(await page.getByRole('button', { name: 'Send questions' }).count()).toBe(0);
+        await expectAccessible(page, 'questions tab, response needed (state)');
+
+        await page.getByRole('button', { name: 'Send response' }).click();
+        await expect
+          .poll(() => page.locator('#file-error').textContent())
+          .toContain('attach at least one document');
+        await page.getByLabel('Response').fill('The trend is explained in the attached memo.');
+        await page
+          .getByLabel('Documents')
+          .setInputFiles({ name: 'mn-trend-memo.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF });
+        await page.getByRole('button', { name: 'Send response' }).click();
+        await expect
+          .poll(() => page.getByTestId('qa-sent').textContent())
+          .toContain('Your response to DMCO round 1 was sent to CMS.');
+        const response = await page.getByTestId('response').textContent();
+        for (const shown of ['mina.nelson@mn.example.gov', 'The trend is explained', 'mn-trend-memo.pdf'])
+          expect(response).toContain(shown);
+        expect(await page.getByTestId('response-needed').count()).toBe(0);
+        expect(await questionsTab().textContent()).not.toContain('Response needed');
+        await expectAccessible(page, 'questions tab, answered (state)');
+        await shot('questions-state');
+
+        await page.getByRole('link', { name: 'Dashboard' }).click();
+        await expect.poll(() => row().textContent()).toContain(packageName);
+        expect(await row().textContent()).not.toContain('Response needed');
+      });
+
+      it('CMS sees the response, the badge gone, and may ask again; a CMS user without a division only reads', async () => {
+        await openPackageAsReviewer();
+        // The tab is in the address: a link opens it.
+        await page.goto(`${server.url}/packages/${packageId}?tab=questions`);
+        await expect.poll(() => dmcoSection()).toContain('The trend is explained in the attached memo.');
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Download mn-trend-memo.pdf' }).click(),
+        ]);
+        expect(download.suggestedFilename()).toBe('mn-trend-memo.pdf');
+        await page.getByRole('button', { name: 'Send questions' }).waitFor();
+        await expectAccessible(page, 'questions tab, answered (CMS)');
+        await expect
+          .poll(() => page.getByTestId('history').textContent())
+          .toContain('DMCO asked its round 1 question (2 documents)');
+        await page.getByRole('link', { name: 'Dashboard' }).click();
+        await page.getByLabel('State', { exact: true }).selectOption('MN');
+        await expect.poll(() => row().textContent()).toContain(packageName);
+        expect(await row().textContent()).not.toContain('Question open');
+
+        // An administrator takes Cora's division away: she reads, and is told why she cannot ask.
+        const cora = ((await apiAs(page, 'GET', '/api/auth/me')).body as { id: string }).id;
+        const setDivision = async (division: string | null) => {
+          await signOut(page);
+          await signIn(page, server.url, 'Adam Ines');
+          expect((await apiAs(page, 'PUT', `/api/users/${cora}/division`, { division })).status).toBe(200);
+        };
+        await setDivision(null);
+        await openPackageAsReviewer();
+        await questionsTab().click();
+        await expect
+          .poll(() => page.getByTestId('no-division').textContent())
+          .toContain('Your account has no CMS division');
+        expect(await page.getByRole('button', { name: 'Send questions' }).count()).toBe(0);
+        expect(await dmcoSection()).toContain('Round 1');
+        await expectAccessible(page, 'questions tab, CMS user without a division');
+        await setDivision('DMCO');
       });
 
       it("CMS approves with a release date (dialog by keyboard, the API's field errors on the fields); the state sees Approved and can no longer edit", async () => {

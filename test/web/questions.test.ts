@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FormDataSchema, type Question, type User } from '../../src/domain/index.js';
-import type { PackageView } from '../../web/src/api/types.js';
+import type { PackageView, State } from '../../web/src/api/types.js';
 import {
   asking,
   onQaFields,
@@ -17,12 +17,14 @@ import {
   respondable,
 } from '../../web/src/components/questions.js';
 
-const cora = {
+const cora: User = {
   id: randomUUID(),
   email: 'cora.reed@cms.example.gov',
+  givenName: 'Cora',
+  familyName: 'Reed',
   role: 'CMS_USER',
   division: 'DMCO',
-} as const;
+};
 const actor = { id: cora.id, email: cora.email, role: cora.role };
 const doc = {
   id: randomUUID(),
@@ -65,7 +67,7 @@ const formWith = (rates: object[]) => ({
 });
 const submitted = { at: '2026-10-30T00:00:00Z', by: actor, reason: '' };
 
-/** Only what the tab reads of a package; revisions newest first, the newest not submitted when `unlocked`. */
+/** Only what the tab reads of a package: revisions newest first, with an unsubmitted one on top when `draftRates`. */
 function pkg({
   questions = [] as Question[],
   reviewStatus = 'UNDER_REVIEW' as PackageView['reviewStatus'],
@@ -77,19 +79,15 @@ function pkg({
   return { stateCode: 'MN', reviewStatus, questions, revisions } as unknown as PackageView;
 }
 
-const mnUser = {
-  id: randomUUID(),
-  email: 'mina@mn.example.gov',
-  role: 'STATE_USER',
-  stateCode: 'MN',
-} as User;
-const flUser = { ...mnUser, stateCode: 'FL' } as User;
-const admin = { id: randomUUID(), email: 'adam@cms.example.gov', role: 'ADMIN_USER' } as User;
+const person = { email: 'someone@example.gov', givenName: 'Some', familyName: 'One' };
+const mnUser: User = { ...person, id: randomUUID(), role: 'STATE_USER', stateCode: 'MN' };
+const flUser: User = { ...person, id: randomUUID(), role: 'STATE_USER', stateCode: 'FL' };
+const admin: User = { ...person, id: randomUUID(), role: 'ADMIN_USER' };
 const minnesota = {
   code: 'MN',
   name: 'Minnesota',
-  programs: [{ id: 'p1', name: 'PMAP', isRateProgram: false }],
-};
+  programs: [{ id: 'p1', name: 'PMAP', fullName: 'Prepaid Medical Assistance Program' }],
+} satisfies State;
 
 describe('questionsByDivision', () => {
   it('groups rounds under DMCO, DMCP, OACT in that order, oldest round first, leaving out divisions that asked nothing', () => {
@@ -115,7 +113,7 @@ describe('who may ask now', () => {
 
   it('not a CMS reviewer without a division: the page says why', () => {
     const { division: _none, ...noDivision } = cora;
-    expect(asking(pkg(), noDivision as User)).toEqual({ kind: 'NO_DIVISION' });
+    expect(asking(pkg(), noDivision)).toEqual({ kind: 'NO_DIVISION' });
   });
 
   it('not while a question waits for the state, and it names that question', () => {

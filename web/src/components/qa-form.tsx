@@ -141,7 +141,8 @@ export function QaForm({
         />
       </FormGroup>
       {files.length > 0 && (
-        <ul className="usa-list margin-top-1" aria-label="Documents chosen" data-testid="chosen-files">
+        // The file input's own preview is hidden from screen readers: this list says what was chosen.
+        <ul className="usa-sr-only" aria-label="Documents chosen" data-testid="chosen-files">
           {files.map((f) => (
             <li key={f.name}>
               {f.name} ({formatSize(f.size)})

@@ -196,7 +196,7 @@ export function QuestionsPanel({
       <QaForm
         words={{
           textLabel: 'Questions',
-          textHint: 'Optional when the documents hold the questions.',
+          textHint: 'The state reads this beside the documents.',
           submit: 'Send questions',
           failed: 'The questions were not sent',
           conflict:
@@ -214,7 +214,7 @@ export function QuestionsPanel({
       <QaForm
         words={{
           textLabel: 'Response',
-          textHint: 'Optional when the documents hold the answers.',
+          textHint: 'CMS reads this beside the documents.',
           submit: 'Send response',
           failed: 'The response was not sent',
           conflict:
