@@ -42,8 +42,10 @@ describe('the web client calls only what the API publishes', () => {
     const NOT_FETCHED = [
       // The client loads every state once and looks one up in that list.
       'GET /api/states/{code}',
-      // An administrator's operation; the client has no user administration (yet).
+      // Administrators' operations; the client has no user administration (yet).
       'POST /api/users/{userId}/sessions/revoke',
+      'PUT /api/users/{userId}/division',
+      'GET /api/admin/audit',
     ];
     // The OIDC routes are page navigations (redirects), not fetches.
     expect(unused.filter((p) => !p.includes('/auth/oidc/') && !NOT_FETCHED.includes(p))).toEqual([]);
