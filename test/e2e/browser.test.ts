@@ -424,19 +424,20 @@ for (const backend of BACKENDS) {
           { name: 'dmco-trend-table.pdf', mimeType: 'application/pdf', buffer: RATE_PDF },
         ];
         // Too long a text: the API's rule comes back on the text field.
-        await page.getByLabel('Questions').fill('x'.repeat(5001));
-        await page.getByLabel('Documents').setInputFiles(files);
+        await page.getByLabel('Questions (optional)', { exact: true }).fill('x'.repeat(5001));
+        await page.getByLabel('Documents', { exact: true }).setInputFiles(files);
         await page.getByRole('button', { name: 'Send questions' }).click();
         await expect.poll(() => page.locator('#text-error').textContent()).not.toBe('');
         expect(await page.locator('#text').getAttribute('aria-invalid')).toBe('true');
 
-        await page.getByLabel('Questions').fill('Please explain the trend assumptions in section 3.');
+        await page
+          .getByLabel('Questions (optional)', { exact: true })
+          .fill('Please explain the trend assumptions in section 3.');
         await page.getByLabel('Rate certification these questions are about').selectOption({ index: 1 });
-        await page.getByLabel('Documents').setInputFiles(files);
+        await page.getByLabel('Documents', { exact: true }).setInputFiles(files);
         await expect
           .poll(() => page.getByTestId('chosen-files').textContent())
           .toContain('dmco-trend-table.pdf');
-        await shot('questions-cms');
         await page.getByRole('button', { name: 'Send questions' }).click();
         await expect
           .poll(() => page.getByTestId('qa-sent').textContent())
@@ -464,7 +465,7 @@ for (const backend of BACKENDS) {
         ]);
         expect(readFileSync(await download.path())).toEqual(RATE_PDF);
 
-        await page.getByRole('link', { name: 'Dashboard' }).click();
+        await page.getByRole('link', { name: 'Submissions', exact: true }).click();
         await expect.poll(() => row().textContent()).toContain('Question open');
       });
 
@@ -487,9 +488,11 @@ for (const backend of BACKENDS) {
         await expect
           .poll(() => page.locator('#file-error').textContent())
           .toContain('attach at least one document');
-        await page.getByLabel('Response').fill('The trend is explained in the attached memo.');
         await page
-          .getByLabel('Documents')
+          .getByLabel('Response (optional)', { exact: true })
+          .fill('The trend is explained in the attached memo.');
+        await page
+          .getByLabel('Documents', { exact: true })
           .setInputFiles({ name: 'mn-trend-memo.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF });
         await page.getByRole('button', { name: 'Send response' }).click();
         await expect
@@ -501,11 +504,12 @@ for (const backend of BACKENDS) {
         expect(await page.getByTestId('response-needed').count()).toBe(0);
         expect(await questionsTab().textContent()).not.toContain('Response needed');
         await expectAccessible(page, 'questions tab, answered (state)');
+        // The confirmation keeps focus; the picture shows the page without the focus ring.
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
         await shot('questions-state');
 
         await page.getByRole('link', { name: 'Dashboard' }).click();
-        await expect.poll(() => row().textContent()).toContain(packageName);
-        expect(await row().textContent()).not.toContain('Response needed');
+        await expect.poll(() => row().textContent()).not.toContain('Response needed');
       });
 
       it('CMS sees the response, the badge gone, and may ask again; a CMS user without a division only reads', async () => {
@@ -520,13 +524,21 @@ for (const backend of BACKENDS) {
         expect(download.suggestedFilename()).toBe('mn-trend-memo.pdf');
         await page.getByRole('button', { name: 'Send questions' }).waitFor();
         await expectAccessible(page, 'questions tab, answered (CMS)');
+        // The README's picture: round 1 answered, round 2 being written (not sent).
+        await page
+          .getByLabel('Questions (optional)', { exact: true })
+          .fill('Please send the final rate tables.');
+        await page
+          .getByLabel('Documents', { exact: true })
+          .setInputFiles({ name: 'dmco-round-2.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF });
+        await page.getByTestId('chosen-files').waitFor({ state: 'attached' });
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        await shot('questions-cms');
         await expect
           .poll(() => page.getByTestId('history').textContent())
           .toContain('DMCO asked its round 1 question (2 documents)');
-        await page.getByRole('link', { name: 'Dashboard' }).click();
-        await page.getByLabel('State', { exact: true }).selectOption('MN');
-        await expect.poll(() => row().textContent()).toContain(packageName);
-        expect(await row().textContent()).not.toContain('Question open');
+        await page.getByRole('link', { name: 'Submissions', exact: true }).click();
+        await expect.poll(() => row().textContent()).not.toContain('Question open');
 
         // An administrator takes Cora's division away: she reads, and is told why she cannot ask.
         const cora = ((await apiAs(page, 'GET', '/api/auth/me')).body as { id: string }).id;

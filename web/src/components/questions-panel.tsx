@@ -253,7 +253,12 @@ export function QuestionsPanel({
         <p data-testid="no-questions">No questions have been asked about this package.</p>
       )}
       {divisions.map(({ division, rounds }) => (
-        <section key={division} aria-labelledby={`division-${division}`} data-testid={`division-${division}`}>
+        <section
+          key={division}
+          className="margin-top-4"
+          aria-labelledby={`division-${division}`}
+          data-testid={`division-${division}`}
+        >
           <h3 id={`division-${division}`}>
             {division} <span className="text-normal font-body-sm">{DIVISION_NAMES[division]}</span>
           </h3>
