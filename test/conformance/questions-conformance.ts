@@ -34,7 +34,7 @@ export function runQuestionsConformance(getStore: () => DrivenStore, nextCode: (
   const respond = (pkg: Package, user: User, questionId = pkg.questions[0]!.id) =>
     store.respond(pkg.id, { user, questionId, documents: [qaDocument()] });
 
-  /** A submitted package with two rate certifications, and a user of its state. */
+  /** A submitted package with a rate certification, and a user of its state. */
   async function withRates(state: State) {
     const actor = stateActor();
     const made = await draft(store, state, actor, fullFormData(state));
@@ -80,7 +80,7 @@ export function runQuestionsConformance(getStore: () => DrivenStore, nextCode: (
     it('a question about a rate and its response read back exactly: text, documents, who, when', async () => {
       const state = await freshState(store, nextCode);
       const { pkg, analyst } = await withRates(state);
-      const rateId = pkg.revisions[0]!.formData.rateCertifications[1]!.id;
+      const rateId = pkg.revisions[0]!.formData.rateCertifications[0]!.id;
       const documents = [qaDocument('Rate questions.pdf'), qaDocument('Actuarial memo.xlsx')];
       const questionId = randomUUID();
 
