@@ -283,7 +283,7 @@ async function writeBackup(
   };
   options.onProgress?.(0, total);
   for await (const { n, text } of readLines(options.in)) {
-    // Already checked line by line: only the two streamed kinds matter here.
+    // Already checked line by line: only the streamed kinds matter here.
     const record = JSON.parse(text) as { type: string; data: unknown };
     if (record.type === 'package') {
       if (packages.length === 0) firstLine = n;
