@@ -243,6 +243,25 @@ export function runQuestionsConformance(getStore: () => DrivenStore, nextCode: (
       });
     }
 
+    it('a new question racing the response to the open one: the response lands; the question only after it', async () => {
+      const state = await freshState(store, nextCode);
+      const { pkg, analyst } = await asked(state);
+      const [response, question] = await Promise.allSettled([respond(pkg, analyst), ask(pkg, oact)]);
+      expect(response.status).toBe('fulfilled');
+      const after = await store.getPackage(pkg.id);
+      if (question.status === 'fulfilled') {
+        expect(after.questions.map((q) => [q.division, q.response === null])).toEqual([
+          ['OACT', true],
+          ['DMCO', false],
+        ]);
+        expect(after.questions[0]!.at >= after.questions[1]!.response!.at).toBe(true);
+      } else {
+        expect((question.reason as { code?: string }).code).toBe('INVALID_TRANSITION');
+        expect(after.questions).toHaveLength(1);
+        expect(after.questions[0]!.response).not.toBeNull();
+      }
+    });
+
     it('two responses to one question at once: one lands, the other is refused', async () => {
       const state = await freshState(store, nextCode);
       const { pkg, analyst } = await asked(state);
