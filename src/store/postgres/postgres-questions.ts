@@ -25,10 +25,13 @@ export function refuseQuestionsWithoutDocuments(packageId: string, questions: re
     throw invalidFields(`package ${packageId}: a question or response without a document`, problems);
 }
 
+/** The question without its response: what must not change when the response comes. */
+const asked = (q: Question) => ({ ...q, response: null });
+
 /**
  * A new question with its documents, or an open question's response with its documents: the
- * rows the change adds. Anything else differing in a question already written is sent as an
- * update the database refuses (questions are history, migration 0009).
+ * rows the change adds. Anything else (a question rewritten or removed, one inserted already
+ * answered) is sent as is, for the database to refuse: questions are history (migration 0009).
  */
 export async function persistQuestions(trx: Transaction<Database>, before: Package, after: Package) {
   refuseQuestionsWithoutDocuments(after.id, after.questions);
@@ -37,19 +40,13 @@ export async function persistQuestions(trx: Transaction<Database>, before: Packa
   for (const [index, q] of after.questions.entries()) {
     const prev = old.get(q.id);
     if (prev === q) continue;
+    const position = count - index;
     if (!prev) {
-      const documents = qaDocumentRows(after.id, q.id, null, q.documents);
       await insertTogether(trx, [
-        ['questions', [questionRow(after.id, count - index, q)]],
-        ['qa_documents', documents],
+        ['questions', [questionRow(after.id, position, q)]],
+        ['qa_documents', qaDocumentRows(after.id, q.id, null, q.documents)],
       ]);
-      if (q.response)
-        await insertRows(
-          trx,
-          'qa_documents',
-          qaDocumentRows(after.id, q.id, q.response.id, q.response.documents, q.documents.length + 1),
-        );
-    } else if (prev.response === null && q.response !== null) {
+    } else if (prev.response === null && q.response !== null && isDeepStrictEqual(asked(prev), asked(q))) {
       await execNamed(trx, SQL.respond, { id: q.id, ...responseColumns(q) });
       await insertRows(
         trx,
@@ -57,7 +54,7 @@ export async function persistQuestions(trx: Transaction<Database>, before: Packa
         qaDocumentRows(after.id, q.id, q.response.id, q.response.documents, q.documents.length + 1),
       );
     } else if (!isDeepStrictEqual(prev, q)) {
-      await execNamed(trx, SQL.rewriteQuestion, questionRow(after.id, count - index, q));
+      await execNamed(trx, SQL.rewriteQuestion, questionRow(after.id, position, q));
     }
   }
   const kept = new Set(after.questions.map((q) => q.id));
