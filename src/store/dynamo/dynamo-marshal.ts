@@ -12,6 +12,7 @@ import {
   type Revision,
   type State,
   type User,
+  type UserAuditEvent,
   withDerivedStatuses,
 } from '../../domain/index.js';
 import type { AuditEvent } from '../store.js';
@@ -28,6 +29,7 @@ import {
   reviewActionKey,
   revisionKey,
   stateKey,
+  userAuditKey,
   userKey,
 } from './dynamo-keys.js';
 
@@ -44,11 +46,18 @@ function withoutKeys(item: Item): Item {
 export const stateToItem = (s: State): Item => ({ ...stateKey(s.code), kind: 'state', ...s });
 export const itemToState = (i: Item): State => withoutKeys(i) as State;
 export const userToItem = (u: User): Item => ({ ...userKey(u.id), kind: 'user', ...u });
-/** The user alone: its session generation (see dynamo-users.ts) is not part of the domain record. */
+/** The user alone: its session generation and version (see dynamo-users.ts) are not part of the domain record. */
 export function itemToUser(i: Item): User {
-  const { sessionGeneration: _generation, ...user } = withoutKeys(i);
+  const { sessionGeneration: _generation, userVersion: _version, ...user } = withoutKeys(i);
   return user as User;
 }
+
+export const userAuditToItem = (e: UserAuditEvent): Item => ({
+  ...userAuditKey(e.at, e.id),
+  kind: 'user-audit',
+  ...e,
+});
+export const itemToUserAudit = (i: Item): UserAuditEvent => withoutKeys(i) as unknown as UserAuditEvent;
 
 export function headToItem(pkg: Package): Item {
   const current = pkg.revisions[0]!;
