@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MAX_QA_DOCUMENTS,
   MAX_QA_TEXT_LENGTH,
+  MAX_QUESTIONS_PER_PACKAGE,
   type Package,
   planAskQuestion,
   planRespond,
@@ -199,6 +200,49 @@ describe('DynamoDB questions', () => {
       await target.store.maintenance.removePackage(pkg.id);
       expect(await sortKeys(target.tableName, target.clients, pkg.id)).toEqual([]);
     }
+  }, 60_000);
+
+  it('imports a package whose questions weigh more than one transaction holds (4 MB), in every mode', async () => {
+    const state = makeState('QB');
+    await store.upsertStates([state]);
+    const pkg = await submitted(store, state);
+    const heavy = (n: number): Question => {
+      const at = new Date(Date.parse(pkg.updatedAt) + n * 1000).toISOString();
+      const documents = Array.from({ length: MAX_QA_DOCUMENTS }, (_, i) => ({
+        ...qaDocument(`${'n'.repeat(200)}${i}`),
+        key: 'k'.repeat(1000),
+      }));
+      const by = asker('DMCO');
+      return {
+        id: randomUUID(),
+        division: 'DMCO',
+        round: n,
+        at,
+        by: { id: by.id, email: by.email, role: 'CMS_USER' },
+        text: '\u{1F600}'.repeat(MAX_QA_TEXT_LENGTH),
+        documents,
+        response: {
+          id: randomUUID(),
+          at,
+          by: { ...by, role: 'STATE_USER' },
+          text: '\u{1F600}'.repeat(MAX_QA_TEXT_LENGTH),
+          documents,
+        },
+      };
+    };
+    const questions = Array.from({ length: MAX_QUESTIONS_PER_PACKAGE }, (_, i) => heavy(i + 1)).reverse();
+    const big: Package = { ...pkg, version: pkg.version + 1, questions };
+    expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(4_500_000);
+    for (const mode of ['force', 'overwrite'] as const) {
+      const target = await freshDynamoStore('carepack-questions-big');
+      others.push(target);
+      await target.store.upsertStates([state]);
+      await target.store.maintenance.importPackages([big], { mode });
+      expect(await target.store.getPackage(pkg.id)).toEqual(big);
+    }
+    // replace, over the package as it was: the new question items come in chunks, then the head.
+    await store.maintenance.importPackages([big]);
+    expect(await store.getPackage(pkg.id)).toEqual(big);
   }, 60_000);
 
   it('keeps the largest possible question item far below the 400 KB item limit', () => {
