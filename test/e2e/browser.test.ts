@@ -80,6 +80,21 @@ async function apiAs(page: Page, method: string, path: string, body?: unknown) {
   );
 }
 
+/** A question or response sent as the page's user from another tab: multipart, its text and one PDF. */
+async function postQaAs(page: Page, path: string, text: string) {
+  return page.evaluate(
+    async ({ path, text, pdf }) => {
+      const token = ((await (await fetch('/api/auth/csrf')).json()) as { token: string }).token;
+      const form = new FormData();
+      form.set('text', text);
+      form.append('file', new File([pdf], 'from-another-tab.pdf', { type: 'application/pdf' }));
+      const res = await fetch(path, { method: 'POST', headers: { 'x-csrf-token': token }, body: form });
+      return { status: res.status, body: (await res.json()) as { id: string } };
+    },
+    { path, text, pdf: MINIMAL_PDF.toString() },
+  );
+}
+
 /**
  * The CMS decision dialog (a USWDS modal). Its role="dialog" wrapper has no size of its own, so
  * whether it is open is read from its heading.
@@ -512,7 +527,7 @@ for (const backend of BACKENDS) {
         await expect.poll(() => row().textContent()).not.toContain('Response needed');
       });
 
-      it('CMS sees the response, the badge gone, and may ask again; a CMS user without a division only reads', async () => {
+      it('CMS sees the response, the badge gone, and may ask again (refused when another question came first); a CMS user without a division only reads', async () => {
         await openPackageAsReviewer();
         // The tab is in the address: a link opens it.
         await page.goto(`${server.url}/packages/${packageId}?tab=questions`);
@@ -534,6 +549,19 @@ for (const backend of BACKENDS) {
         await page.getByTestId('chosen-files').waitFor({ state: 'attached' });
         await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
         await shot('questions-cms');
+
+        // Meanwhile a question is asked in another tab: this one is refused, and its words are kept.
+        const other = await postQaAs(page, `/api/packages/${packageId}/questions`, 'Asked in another tab.');
+        expect(other.status).toBe(201);
+        await page.getByRole('button', { name: 'Send questions' }).click();
+        await page.getByText('The package changed while you wrote').waitFor();
+        expect(await page.getByLabel('Questions (optional)', { exact: true }).inputValue()).toBe(
+          'Please send the final rate tables.',
+        );
+        await expectAccessible(page, 'ask form refused after a question asked elsewhere');
+        await page.getByRole('button', { name: 'Load the latest version' }).click();
+        await page.getByTestId('waiting').waitFor();
+        await expect.poll(() => dmcoSection()).toContain('Asked in another tab.');
         await expect
           .poll(() => page.getByTestId('history').textContent())
           .toContain('DMCO asked its round 1 question (2 documents)');
@@ -557,6 +585,11 @@ for (const backend of BACKENDS) {
         expect(await dmcoSection()).toContain('Round 1');
         await expectAccessible(page, 'questions tab, CMS user without a division');
         await setDivision('DMCO');
+        // The state answers round 2 (through the API), so the review goes on with no question open.
+        await signOut(page);
+        await signIn(page, server.url, 'Mina Nelson');
+        const response = `/api/packages/${packageId}/questions/${other.body.id}/response`;
+        expect((await postQaAs(page, response, 'Answered in another tab.')).status).toBe(201);
       });
 
       it("CMS approves with a release date (dialog by keyboard, the API's field errors on the fields); the state sees Approved and can no longer edit", async () => {
