@@ -539,6 +539,13 @@ for (const backend of BACKENDS) {
         expect(download.suggestedFilename()).toBe('mn-trend-memo.pdf');
         await page.getByRole('button', { name: 'Send questions' }).waitFor();
         await expectAccessible(page, 'questions tab, answered (CMS)');
+        await expect
+          .poll(() => page.getByTestId('history').textContent())
+          .toContain('DMCO asked its round 1 question (2 documents)');
+        await page.getByRole('link', { name: 'Submissions', exact: true }).click();
+        await expect.poll(() => row().textContent()).not.toContain('Question open');
+
+        await page.goto(`${server.url}/packages/${packageId}?tab=questions`);
         // The README's picture: round 1 answered, round 2 being written (not sent).
         await page
           .getByLabel('Questions (optional)', { exact: true })
@@ -562,11 +569,6 @@ for (const backend of BACKENDS) {
         await page.getByRole('button', { name: 'Load the latest version' }).click();
         await page.getByTestId('waiting').waitFor();
         await expect.poll(() => dmcoSection()).toContain('Asked in another tab.');
-        await expect
-          .poll(() => page.getByTestId('history').textContent())
-          .toContain('DMCO asked its round 1 question (2 documents)');
-        await page.getByRole('link', { name: 'Submissions', exact: true }).click();
-        await expect.poll(() => row().textContent()).not.toContain('Question open');
 
         // An administrator takes Cora's division away: she reads, and is told why she cannot ask.
         const cora = ((await apiAs(page, 'GET', '/api/auth/me')).body as { id: string }).id;
