@@ -5,6 +5,7 @@
  * tab's `aria-controls` names an element that exists.
  */
 import { type KeyboardEvent, type ReactNode, useRef } from 'react';
+import { tabAfterKey } from './tab-keys.js';
 
 export interface TabItem<K extends string> {
   key: K;
@@ -28,21 +29,7 @@ export function Tabs<K extends string>({
 }) {
   const buttons = useRef(new Map<K, HTMLButtonElement>());
   const onKeyDown = (e: KeyboardEvent, index: number) => {
-    const last = items.length - 1;
-    const target =
-      e.key === 'ArrowRight'
-        ? index === last
-          ? 0
-          : index + 1
-        : e.key === 'ArrowLeft'
-          ? index === 0
-            ? last
-            : index - 1
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? last
-              : undefined;
+    const target = tabAfterKey(e.key, index, items.length);
     if (target === undefined) return;
     e.preventDefault();
     const key = items[target]!.key;
