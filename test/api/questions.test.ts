@@ -170,7 +170,8 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
         .filter((m) => m.includes(`X-Carepack-Package: ${id}`))
         .map((m) => ({
           what: `${/^X-Carepack-Event: (.+)$/m.exec(m)?.[1]} ${/^X-Carepack-Audience: (.+)$/m.exec(m)?.[1]}`,
-          to: /^To: (.+)$/m.exec(m)?.[1] ?? '',
+          // The To header may be folded over several lines.
+          to: /^To: ((?:.+)(?:\r?\n[ \t].+)*)$/m.exec(m)?.[1] ?? '',
           subject: /^Subject: (.+)$/m.exec(m)?.[1] ?? '',
         }));
     }
