@@ -349,6 +349,12 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
         'VALIDATION_FAILED',
         'text',
       );
+      expectProblem(
+        await ask(dmco, pkg.id, [pdf('q.pdf')], [['text', 'a NUL \u0000 is no text']]),
+        400,
+        'VALIDATION_FAILED',
+        'text',
+      );
 
       // A draft CMS never received does not exist for CMS; an approved package takes no questions.
       const actor = actorOf(demo('STATE_USER', 'MN'));
@@ -371,6 +377,24 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
       expectProblem(await ask(dmco, approved.id, [pdf('q.pdf')]), 409, 'INVALID_TRANSITION');
       for (const id of [pkg.id, draft.id, approved.id]) expect(await qaFiles(id)).toEqual([]);
       expect((await api.store.getPackage(pkg.id)).questions).toEqual([]);
+    });
+
+    it('is described in /openapi.json: multipart forms of fields, then the files', async () => {
+      type Op = {
+        tags: string[];
+        requestBody: { content: Record<string, { schema: { properties: object } }> };
+      };
+      const doc = json<{ paths: Record<string, { post: Op }> }>(
+        await api.app.inject({ url: '/openapi.json' }),
+      );
+      for (const [path, fields] of [
+        ['/api/packages/{id}/questions', ['text', 'rateId', 'file']],
+        ['/api/packages/{id}/questions/{questionId}/response', ['text', 'file']],
+      ] as const) {
+        const op = doc.paths[path]!.post;
+        expect(op.tags).toEqual(['questions']);
+        expect(Object.keys(op.requestBody.content['multipart/form-data']!.schema.properties)).toEqual(fields);
+      }
     });
 
     it('refuses a new question while one is open, and responses from anyone but the state, once', async () => {

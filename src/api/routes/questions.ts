@@ -6,7 +6,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { MAX_QA_DOCUMENTS, MAX_QA_TEXT_LENGTH, QuestionSchema } from '../../domain/index.js';
+import { MAX_QA_DOCUMENTS, MAX_QA_TEXT_LENGTH, QaTextSchema, QuestionSchema } from '../../domain/index.js';
 import type { QuestionService } from '../../service/question-service.js';
 import { readFilesUpload, requireMultipart, streamedBodyValidator } from '../multipart-upload.js';
 import { ApiError, COMMON_PROBLEMS, ProblemSchema } from '../problem.js';
@@ -15,7 +15,10 @@ import { currentUser } from '../session.js';
 
 const QuestionParams = IdParams.extend({ questionId: z.uuid() });
 
-const text = z.string().max(MAX_QA_TEXT_LENGTH).optional().describe('Optional words beside the documents');
+// Checked before any file is stored (the plan checks it again, trimmed).
+const text = QaTextSchema.optional().describe(
+  `Optional words beside the documents, at most ${MAX_QA_TEXT_LENGTH} characters`,
+);
 const RespondFields = z.object({ text });
 const AskFields = RespondFields.extend({
   rateId: z.uuid().optional().describe('When the question is about one rate certification of the package'),
