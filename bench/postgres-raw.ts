@@ -43,7 +43,7 @@ type ChildTable = keyof typeof CHILDREN;
 /** Every table a new package writes, with its insert columns. */
 const COLUMN_LISTS: Record<string, string> = {
   packages:
-    'id, state_code, state_number, status, version, created_at, updated_at, initially_submitted_at, revision_count, cms_updated_at, cms_revision_count, review_status',
+    'id, state_code, state_number, status, version, created_at, updated_at, initially_submitted_at, revision_count, cms_updated_at, cms_revision_count, review_status, open_questions',
   revisions: `id, package_id, number, created_at, submission_type, submission_description, contract_type,
     contract_date_start, contract_date_end, managed_care_entities, federal_authorities, items_being_amended,
     other_item_being_amended, related_to_covid19, actuary_communication_preference, population_covered,
@@ -62,7 +62,9 @@ const WHOLE = `select p.*,
   ${childRows('revision_programs', 'programs')}, ${childRows('state_contacts', 'contacts')},
   ${childRows('rate_certifications', 'rates')}, ${childRows('rate_programs', 'rate_programs')},
   ${childRows('certifying_actuaries', 'actuaries')}, ${childRows('documents', 'documents')},
-  (select coalesce(json_agg(t), '[]'::json) from review_actions t where t.package_id = p.id) as review_actions_rows
+  (select coalesce(json_agg(t), '[]'::json) from review_actions t where t.package_id = p.id) as review_actions_rows,
+  (select coalesce(json_agg(t), '[]'::json) from questions t where t.package_id = p.id) as questions_rows,
+  (select coalesce(json_agg(t), '[]'::json) from qa_documents t where t.package_id = p.id) as qa_documents_rows
   from packages p where p.id = $1`;
 const LIST = `select p.*, r.submission_type,
   (SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id) as program_ids
@@ -71,7 +73,7 @@ const LIST = `select p.*, r.submission_type,
 const LOCK = 'select id from packages where id = $1 for update';
 const UPDATE_HEAD = `update packages set state_code = $1, state_number = $2, status = $3, version = $4,
   created_at = $5, updated_at = $6, initially_submitted_at = $7, revision_count = $8,
-  cms_updated_at = $9, cms_revision_count = $10, review_status = $11 where id = $12`;
+  cms_updated_at = $9, cms_revision_count = $10, review_status = $11, open_questions = $12 where id = $13`;
 const FREEZE = `update revisions set submitted_at = $1, submitted_by_id = $2, submitted_by_email = $3,
   submitted_by_role = $4, submit_reason = $5 where id = $6`;
 
@@ -170,7 +172,7 @@ export function rawPostgresOps(pool: pg.Pool) {
         const answered = (yes: boolean) => answers?.filter(([, a]) => a === yes).map(([p]) => p) ?? null;
         // Package, revision, child rows and audit event in one statement of WITH parts.
         const parts: [string, unknown[][]][] = [
-          ['packages', [[id, stateCode, n, 'DRAFT', 1, at, at, null, 1, null, null, null]]],
+          ['packages', [[id, stateCode, n, 'DRAFT', 1, at, at, null, 1, null, null, null, 0]]],
           [
             'revisions',
             [
@@ -262,6 +264,7 @@ export function rawPostgresOps(pool: pg.Pool) {
           at,
           1,
           current.population_covered === 'CHIP' ? 'NOT_SUBJECT_TO_REVIEW' : 'UNDER_REVIEW',
+          head.open_questions,
           id,
         ]);
         await c.query(FREEZE, [at, actor.id, actor.email, actor.role, 'Initial submission', current.id]);

@@ -9,6 +9,7 @@ import { latestOfEach, numberTaken, refuseSharedNumbers } from '../import-checks
 import { decodeCursor, encodeCursor, scanPageSize } from '../paging.js';
 import type { AuditEvent, PackageMaintenance, Page, ScanRequest } from '../store.js';
 import { auditFromRow, auditRow } from './postgres-marshal.js';
+import { refuseQuestionsWithoutDocuments } from './postgres-questions.js';
 import { insertPackages, readPackages } from './postgres-rows.js';
 import type { Database } from './postgres-schema.js';
 
@@ -145,6 +146,7 @@ export function createPostgresMaintenance(db: Kysely<Database>): PackageMaintena
       const mode = options.mode ?? 'replace';
       const given = new Map(latestOfEach(packages).map((p) => [p.id, p]));
       refuseSharedNumbers([...given.values()]);
+      for (const p of given.values()) refuseQuestionsWithoutDocuments(p.id, p.questions);
       const write = async (trx: Kysely<Database>) => {
         // Imports of the same package wait for each other (the mirror racing a copy), so the
         // version check below and the write are one step and no insert meets a duplicate key.

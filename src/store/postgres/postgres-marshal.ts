@@ -6,10 +6,13 @@ import {
   cmsFacts,
   deriveReviewStatus,
   type FormData,
+  openQuestionCount,
   type Package,
   type PackageDocument,
   type PackageSummary,
   type Program,
+  type QaDocument,
+  type Question,
   type RateCertification,
   type ReviewAction,
   type ReviewStatus,
@@ -24,6 +27,8 @@ import type {
   DocumentsTable,
   PackagesTable,
   ProgramsTable,
+  QaDocumentsTable,
+  QuestionsTable,
   RateCertificationsTable,
   ReviewActionsTable,
   RevisionsTable,
@@ -69,6 +74,8 @@ export function packageRow(pkg: Package): Insertable<PackagesTable> {
     cms_revision_count: cms?.revisionCount ?? null,
     // Derived from the revisions and the actions, never taken from the record as given.
     review_status: deriveReviewStatus(pkg),
+    // The lists' badge, read from the head they read anyway (migration 0009).
+    open_questions: openQuestionCount(pkg.questions),
   };
 }
 
@@ -114,6 +121,127 @@ export function reviewActionsFromRows(rows: readonly Row<ReviewActionsTable>[]):
       };
       setIf(action, 'releasedOn', r.released_on);
       return action;
+    });
+}
+
+/** A question's row: its response columns NULL while it is open. */
+export function questionRow(packageId: string, position: number, q: Question): Insertable<QuestionsTable> {
+  return {
+    id: q.id,
+    package_id: packageId,
+    position,
+    division: q.division,
+    round: q.round,
+    asked_at: q.at,
+    asked_by_id: q.by.id,
+    asked_by_email: q.by.email,
+    asked_by_role: q.by.role,
+    text: q.text,
+    rate_id: q.rateId ?? null,
+    ...responseColumns(q),
+  };
+}
+
+/** The columns a response sets on its question's row. */
+export function responseColumns(q: Question) {
+  const r = q.response;
+  return {
+    response_id: r?.id ?? null,
+    responded_at: r?.at ?? null,
+    responded_by_id: r?.by.id ?? null,
+    responded_by_email: r?.by.email ?? null,
+    responded_by_role: r?.by.role ?? null,
+    response_text: r?.text ?? null,
+  };
+}
+
+/**
+ * Document rows of a question's list (`responseId` null) or of its response's, numbered from
+ * `first`: a question's documents come first, its response's after them.
+ */
+export function qaDocumentRows(
+  packageId: string,
+  questionId: string,
+  responseId: string | null,
+  documents: readonly QaDocument[],
+  first = 1,
+): Insertable<QaDocumentsTable>[] {
+  return documents.map((d, i) => ({
+    package_id: packageId,
+    question_id: questionId,
+    response_id: responseId,
+    position: first + i,
+    id: d.id,
+    name: d.name,
+    bucket: d.bucket,
+    key: d.key,
+    size: d.size,
+    content_type: d.contentType,
+    sha256: d.sha256,
+    added_at: d.addedAt,
+    scan_status: d.scanStatus,
+  }));
+}
+
+/** A package's questions as rows, numbered from 1 (the oldest; the record lists them newest first). */
+export function questionRows(pkg: Pick<Package, 'id' | 'questions'>) {
+  const count = pkg.questions.length;
+  const questions: Insertable<QuestionsTable>[] = [];
+  const documents: Insertable<QaDocumentsTable>[] = [];
+  pkg.questions.forEach((q, index) => {
+    questions.push(questionRow(pkg.id, count - index, q));
+    documents.push(...qaDocumentRows(pkg.id, q.id, null, q.documents));
+    if (q.response)
+      documents.push(
+        ...qaDocumentRows(pkg.id, q.id, q.response.id, q.response.documents, q.documents.length + 1),
+      );
+  });
+  return { questions, documents };
+}
+
+const qaDocumentFrom = (d: Row<QaDocumentsTable>): QaDocument => ({
+  id: d.id,
+  name: d.name,
+  bucket: d.bucket,
+  key: d.key,
+  size: Number(d.size),
+  contentType: d.content_type,
+  sha256: d.sha256,
+  addedAt: iso(d.added_at),
+  scanStatus: d.scan_status as QaDocument['scanStatus'],
+});
+
+/** Question rows and their documents' rows (any order) as the record's list, newest first. */
+export function questionsFromRows(
+  rows: readonly Row<QuestionsTable>[],
+  documentRows: readonly Row<QaDocumentsTable>[],
+): Question[] {
+  const documents = groupBy(documentRows, (d) => d.question_id);
+  return [...rows]
+    .sort((a, b) => b.position - a.position)
+    .map((r) => {
+      const docs = documents.get(r.id) ?? EMPTY;
+      const question = {
+        id: r.id,
+        division: r.division as Question['division'],
+        round: r.round,
+        at: iso(r.asked_at),
+        by: { id: r.asked_by_id, email: r.asked_by_email, role: r.asked_by_role as Role },
+        text: r.text,
+      } as Question;
+      setIf(question, 'rateId', r.rate_id);
+      question.documents = docs.filter((d) => d.response_id === null).map(qaDocumentFrom);
+      question.response =
+        r.response_id === null
+          ? null
+          : {
+              id: r.response_id,
+              at: iso(r.responded_at!),
+              by: { id: r.responded_by_id!, email: r.responded_by_email!, role: r.responded_by_role as Role },
+              text: r.response_text!,
+              documents: docs.filter((d) => d.response_id !== null).map(qaDocumentFrom),
+            };
+      return question;
     });
 }
 
@@ -298,6 +426,8 @@ export function assemblePackage(
   revisions: Row<RevisionsTable>[],
   grouped: GroupedChildRows,
   actions: readonly Row<ReviewActionsTable>[],
+  questions: readonly Row<QuestionsTable>[],
+  qaDocuments: readonly Row<QaDocumentsTable>[],
 ): Package {
   const { programs, contacts, rates, ratePrograms, actuaries, documents } = grouped;
 
@@ -399,7 +529,7 @@ export function assemblePackage(
   const pkg: Package = headFields(head) as Package;
   pkg.revisions = revisions.map(revisionFrom).sort((a, b) => b.number - a.number);
   pkg.reviewActions = actions.length === 0 ? [] : reviewActionsFromRows(actions);
-  pkg.questions = []; // not stored on PostgreSQL yet (issue 12 in progress)
+  pkg.questions = questions.length === 0 ? [] : questionsFromRows(questions, qaDocuments);
   // As written with the head (domain deriveReviewStatus), so a package and its summary agree.
   pkg.reviewStatus = head.review_status as ReviewStatus | null;
   return pkg;
@@ -427,8 +557,7 @@ export function summaryFromRow(r: SummaryRow): PackageSummary {
   summary.submissionType = r.submission_type as PackageSummary['submissionType'];
   summary.programIds = r.program_ids ?? [];
   summary.reviewStatus = r.review_status as ReviewStatus | null;
-  // Questions are not stored on PostgreSQL yet (issue 12 in progress).
-  summary.openQuestions = 0;
+  summary.openQuestions = r.open_questions;
   return summary;
 }
 

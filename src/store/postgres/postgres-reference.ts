@@ -95,15 +95,7 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
     async upsertUsers(users: readonly User[]) {
       if (users.length === 0) return;
       assertStorableText(users, ['users']);
-      const rows = users.map((u) => ({
-        id: u.id,
-        email: u.email,
-        given_name: u.givenName,
-        family_name: u.familyName,
-        role: u.role,
-        state_code: u.role === 'STATE_USER' ? u.stateCode : null,
-        division: u.role === 'CMS_USER' ? (u.division ?? null) : null,
-      }));
+      const rows = users.map(userRow);
       try {
         await upsertUserRows(rows);
       } catch (e) {
@@ -157,7 +149,20 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
   };
 }
 
-function userFromRow(r: Omit<Selectable<UsersTable>, 'session_generation'>): User {
+/** A user as its row (the session generation is never written from a user). */
+export function userRow(u: User): Insertable<UsersTable> {
+  return {
+    id: u.id,
+    email: u.email,
+    given_name: u.givenName,
+    family_name: u.familyName,
+    role: u.role,
+    state_code: u.role === 'STATE_USER' ? u.stateCode : null,
+    division: u.role === 'CMS_USER' ? (u.division ?? null) : null,
+  };
+}
+
+export function userFromRow(r: Omit<Selectable<UsersTable>, 'session_generation'>): User {
   const base = { id: r.id, email: r.email, givenName: r.given_name, familyName: r.family_name };
   if (r.role === 'STATE_USER') return { ...base, role: 'STATE_USER', stateCode: r.state_code! };
   if (r.role === 'CMS_USER')

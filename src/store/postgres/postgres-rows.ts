@@ -7,11 +7,18 @@ import {
   type ChildRows,
   groupChildRows,
   packageRow,
+  questionRows,
   type RevisionRows,
   reviewActionRows,
   revisionRows,
 } from './postgres-marshal.js';
-import type { PackagesTable, ReviewActionsTable, RevisionsTable } from './postgres-schema.js';
+import type {
+  PackagesTable,
+  QaDocumentsTable,
+  QuestionsTable,
+  ReviewActionsTable,
+  RevisionsTable,
+} from './postgres-schema.js';
 import { type Db, exec, insertRows, SQL } from './postgres-statements.js';
 import { jsonTimestamp } from './postgres-types.js';
 
@@ -22,7 +29,18 @@ const CHILD_SQL = Object.fromEntries(
   Object.entries(CHILD_TABLES).map(([list, table]) => [list, SQL.children(table)]),
 ) as Record<keyof typeof CHILD_TABLES, string>;
 
-const NO_ACTIONS: never[] = [];
+const NONE: never[] = [];
+
+/** Rows by their package id. */
+function byPackageId<T extends { package_id: string }>(rows: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = out.get(row.package_id);
+    if (list) list.push(row);
+    else out.set(row.package_id, [row]);
+  }
+  return out;
+}
 
 /** The packages with these ids (missing ones are simply absent), optionally row-locked. */
 export async function readPackages(
@@ -43,15 +61,18 @@ export async function readPackages(
   const headIds = [heads.map((h) => h.id)];
   const revisions = await exec<Selectable<RevisionsTable>>(q, SQL.revisions, headIds);
   const revIds = [revisions.map((r) => r.id)];
-  const [actions, programs, contacts, rates, ratePrograms, actuaries, documents] = await Promise.all([
-    exec<Selectable<ReviewActionsTable>>(q, SQL.reviewActions, headIds),
-    exec(q, CHILD_SQL.programs, revIds),
-    exec(q, CHILD_SQL.contacts, revIds),
-    exec(q, CHILD_SQL.rates, revIds),
-    exec(q, CHILD_SQL.ratePrograms, revIds),
-    exec(q, CHILD_SQL.actuaries, revIds),
-    exec(q, CHILD_SQL.documents, revIds),
-  ]);
+  const [actions, questions, qaDocuments, programs, contacts, rates, ratePrograms, actuaries, documents] =
+    await Promise.all([
+      exec<Selectable<ReviewActionsTable>>(q, SQL.reviewActions, headIds),
+      exec<Selectable<QuestionsTable>>(q, SQL.questions, headIds),
+      exec<Selectable<QaDocumentsTable>>(q, SQL.qaDocuments, headIds),
+      exec(q, CHILD_SQL.programs, revIds),
+      exec(q, CHILD_SQL.contacts, revIds),
+      exec(q, CHILD_SQL.rates, revIds),
+      exec(q, CHILD_SQL.ratePrograms, revIds),
+      exec(q, CHILD_SQL.actuaries, revIds),
+      exec(q, CHILD_SQL.documents, revIds),
+    ]);
   const children = groupChildRows({
     programs,
     contacts,
@@ -60,18 +81,10 @@ export async function readPackages(
     actuaries,
     documents,
   } as ChildRows);
-  const byPackage = new Map<string, typeof revisions>();
-  for (const r of revisions) {
-    const list = byPackage.get(r.package_id);
-    if (list) list.push(r);
-    else byPackage.set(r.package_id, [r]);
-  }
-  const actionsByPackage = new Map<string, typeof actions>();
-  for (const a of actions) {
-    const list = actionsByPackage.get(a.package_id);
-    if (list) list.push(a);
-    else actionsByPackage.set(a.package_id, [a]);
-  }
+  const byPackage = byPackageId(revisions);
+  const actionsByPackage = byPackageId(actions);
+  const questionsByPackage = byPackageId(questions);
+  const qaDocumentsByPackage = byPackageId(qaDocuments);
   for (const head of heads)
     out.set(
       head.id,
@@ -79,7 +92,9 @@ export async function readPackages(
         head,
         byPackage.get(head.id) ?? [],
         children,
-        actionsByPackage.get(head.id) ?? NO_ACTIONS,
+        actionsByPackage.get(head.id) ?? NONE,
+        questionsByPackage.get(head.id) ?? NONE,
+        qaDocumentsByPackage.get(head.id) ?? NONE,
       ),
     );
   return out;
@@ -94,6 +109,8 @@ interface WholePackageRow extends Selectable<PackagesTable> {
   actuaries_rows: ChildRows['actuaries'];
   documents_rows: ChildRows['documents'];
   review_actions_rows: Selectable<ReviewActionsTable>[];
+  questions_rows: Selectable<QuestionsTable>[];
+  qa_documents_rows: Selectable<QaDocumentsTable>[];
 }
 
 /** One package in one round trip (SQL.wholePackage), or undefined when there is none. */
@@ -114,6 +131,8 @@ async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<
     actuaries_rows,
     documents_rows,
     review_actions_rows,
+    questions_rows,
+    qa_documents_rows,
     ...head
   } = row;
   for (const r of revisions_rows) {
@@ -123,6 +142,11 @@ async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<
   }
   for (const d of documents_rows) d.added_at = jsonTimestamp(d.added_at)!;
   for (const a of review_actions_rows) a.at = jsonTimestamp(a.at)!;
+  for (const x of questions_rows) {
+    x.asked_at = jsonTimestamp(x.asked_at)!;
+    x.responded_at = jsonTimestamp(x.responded_at);
+  }
+  for (const d of qa_documents_rows) d.added_at = jsonTimestamp(d.added_at)!;
   const children = groupChildRows({
     programs: programs_rows,
     contacts: contacts_rows,
@@ -131,7 +155,14 @@ async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<
     actuaries: actuaries_rows,
     documents: documents_rows,
   });
-  return assemblePackage(head, revisions_rows, children, review_actions_rows);
+  return assemblePackage(
+    head,
+    revisions_rows,
+    children,
+    review_actions_rows,
+    questions_rows,
+    qa_documents_rows,
+  );
 }
 
 /** Inserts revisions with everything under them, for one or many packages. */
@@ -158,7 +189,7 @@ const CHILD_KEYS = [
   ['documents', 'documents'],
 ] as const;
 
-/** Inserts whole packages (heads, revisions and all below, review actions) in one pass per table. */
+/** Inserts whole packages (heads, revisions and all below, review actions, questions) in one pass per table. */
 export async function insertPackages(q: Db, packages: readonly Package[]) {
   await insertRows(q, 'packages', packages.map(packageRow));
   await insertRevisionRows(
@@ -169,5 +200,16 @@ export async function insertPackages(q: Db, packages: readonly Package[]) {
     q,
     'review_actions',
     packages.flatMap((p) => reviewActionRows(p)),
+  );
+  const questions = packages.map(questionRows);
+  await insertRows(
+    q,
+    'questions',
+    questions.flatMap((x) => x.questions),
+  );
+  await insertRows(
+    q,
+    'qa_documents',
+    questions.flatMap((x) => x.documents),
   );
 }

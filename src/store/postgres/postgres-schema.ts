@@ -50,6 +50,8 @@ export interface PackagesTable {
   cms_revision_count: number | null;
   /** Domain `deriveReviewStatus`; NULL until the first submission (migration 0007). */
   review_status: string | null;
+  /** Domain `openQuestionCount`, written with every head (migration 0009). */
+  open_questions: ColumnType<number, number | undefined, number>;
 }
 export interface RevisionsTable {
   id: string;
@@ -154,6 +156,59 @@ export interface ReviewActionsTable {
   reason: string;
   released_on: string | null;
 }
+/**
+ * CMS's questions, numbered per package from 1 (the oldest), each with the state's one response
+ * in the `response_*` columns (all NULL while open); history (migration 0009).
+ */
+export interface QuestionsTable {
+  id: string;
+  package_id: string;
+  position: number;
+  division: string;
+  round: number;
+  asked_at: Timestamp;
+  asked_by_id: string;
+  asked_by_email: string;
+  asked_by_role: string;
+  text: string;
+  rate_id: string | null;
+  response_id: string | null;
+  responded_at: NullableTimestamp;
+  responded_by_id: string | null;
+  responded_by_email: string | null;
+  responded_by_role: string | null;
+  response_text: string | null;
+}
+/** A question's documents (response_id NULL) and its response's, numbered per question across both. */
+export interface QaDocumentsTable {
+  package_id: string;
+  question_id: string;
+  response_id: string | null;
+  position: number;
+  id: string;
+  name: string;
+  bucket: string;
+  key: string;
+  size: BigInt;
+  content_type: string;
+  sha256: string;
+  added_at: Timestamp;
+  scan_status: string;
+}
+/** Who changed which user, with the user before and after as JSON (migration 0009). */
+export interface UserAuditTable {
+  id: string;
+  at: Timestamp;
+  actor_id: string;
+  actor_email: string;
+  actor_role: string;
+  user_id: string;
+  action: string;
+  /** The domain's User; sent as JSON text, read back parsed. */
+  before: ColumnType<unknown, string, string>;
+  after: ColumnType<unknown, string, string>;
+  summary: string;
+}
 export interface AuditEventsTable {
   id: string;
   package_id: string;
@@ -179,7 +234,10 @@ export interface Database {
   certifying_actuaries: CertifyingActuariesTable;
   documents: DocumentsTable;
   review_actions: ReviewActionsTable;
+  questions: QuestionsTable;
+  qa_documents: QaDocumentsTable;
   audit_events: AuditEventsTable;
+  user_audit: UserAuditTable;
 }
 
 /** The package-owned tables below `revisions`, in an order safe for inserts. */

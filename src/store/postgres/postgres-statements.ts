@@ -5,7 +5,7 @@
  * bench/postgres-raw.ts sends the same texts; the postgres bench checks that they match.
  */
 import { CompiledQuery, type Insertable, type Kysely, type Transaction } from 'kysely';
-import type { Database, PackagesTable, RevisionsTable } from './postgres-schema.js';
+import type { Database, PackagesTable, QuestionsTable, RevisionsTable } from './postgres-schema.js';
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
@@ -68,6 +68,7 @@ export const COLUMNS = {
     'cms_updated_at',
     'cms_revision_count',
     'review_status',
+    'open_questions',
   ],
   revisions: [
     'id',
@@ -154,6 +155,40 @@ export const COLUMNS = {
     'actor_role',
     'reason',
     'released_on',
+  ],
+  questions: [
+    'id',
+    'package_id',
+    'position',
+    'division',
+    'round',
+    'asked_at',
+    'asked_by_id',
+    'asked_by_email',
+    'asked_by_role',
+    'text',
+    'rate_id',
+    'response_id',
+    'responded_at',
+    'responded_by_id',
+    'responded_by_email',
+    'responded_by_role',
+    'response_text',
+  ],
+  qa_documents: [
+    'package_id',
+    'question_id',
+    'response_id',
+    'position',
+    'id',
+    'name',
+    'bucket',
+    'key',
+    'size',
+    'content_type',
+    'sha256',
+    'added_at',
+    'scan_status',
   ],
   audit_events: ['id', 'package_id', 'at', 'actor_id', 'actor_email', 'actor_role', 'action', 'summary'],
 } as const satisfies { [T in keyof Database]?: readonly (keyof Database[T] & string)[] };
@@ -279,6 +314,8 @@ const WHOLE_PACKAGE = `select p.*, ${[
   rowsOf('certifying_actuaries', 'actuaries', true),
   rowsOf('documents', 'documents', true),
   rowsOf('review_actions', 'review_actions', false),
+  rowsOf('questions', 'questions', false),
+  rowsOf('qa_documents', 'qa_documents', false),
 ].join(', ')} from packages p where p.id = $1`;
 
 export const SQL = {
@@ -308,7 +345,23 @@ export const SQL = {
     state_number = :state_number, status = :status, version = :version, created_at = :created_at,
     updated_at = :updated_at, initially_submitted_at = :initially_submitted_at,
     revision_count = :revision_count, cms_updated_at = :cms_updated_at,
-    cms_revision_count = :cms_revision_count, review_status = :review_status where id = :id`),
+    cms_revision_count = :cms_revision_count, review_status = :review_status,
+    open_questions = :open_questions where id = :id`),
+  /** An open question gains its one response (the database refuses any other change of a question). */
+  respond: named<
+    Pick<
+      Insertable<QuestionsTable>,
+      | 'id'
+      | 'response_id'
+      | 'responded_at'
+      | 'responded_by_id'
+      | 'responded_by_email'
+      | 'responded_by_role'
+      | 'response_text'
+    >
+  >(`update questions set response_id = :response_id, responded_at = :responded_at,
+    responded_by_id = :responded_by_id, responded_by_email = :responded_by_email,
+    responded_by_role = :responded_by_role, response_text = :response_text where id = :id`),
   /** A draft revision frozen by its submission: only the submit columns change. */
   freeze: named<
     Pick<
@@ -319,8 +372,22 @@ export const SQL = {
     submitted_by_email = :submitted_by_email, submitted_by_role = :submitted_by_role,
     submit_reason = :submit_reason where id = :id`),
   deleteRevision: 'delete from revisions where id = $1',
+  /**
+   * A question rewritten or removed: no plan does either, and the database refuses both (they
+   * are history); sent so that the refusal is the database's, as for a submitted revision.
+   */
+  rewriteQuestion: named<Insertable<QuestionsTable>>(`update questions set package_id = :package_id,
+    position = :position, division = :division, round = :round, asked_at = :asked_at,
+    asked_by_id = :asked_by_id, asked_by_email = :asked_by_email, asked_by_role = :asked_by_role,
+    text = :text, rate_id = :rate_id, response_id = :response_id, responded_at = :responded_at,
+    responded_by_id = :responded_by_id, responded_by_email = :responded_by_email,
+    responded_by_role = :responded_by_role, response_text = :response_text where id = :id`),
+  deleteQuestion: 'delete from questions where id = $1',
   /** The review actions of packages, by package ids. */
   reviewActions: 'select * from review_actions where package_id = any($1::uuid[])',
+  /** The questions of packages, and their documents, by package ids. */
+  questions: 'select * from questions where package_id = any($1::uuid[])',
+  qaDocuments: 'select * from qa_documents where package_id = any($1::uuid[])',
   /** Package summaries: the head and its current revision's type and programs; add `where`, order and limit. */
   summaries: `select p.*, r.submission_type,
     (SELECT array_agg(rp.program_id::text ORDER BY rp.position) FROM revision_programs rp WHERE rp.revision_id = r.id) as program_ids

@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL backend (a server through `pg`, or embedded PGlite), one module per concern:
- * reference data, users and sessions (postgres-reference), package writes (postgres-writes),
- * lists and audit trails (postgres-lists), and maintenance (postgres-maintenance).
+ * reference data, users and sessions (postgres-reference), user changes and their audit
+ * (postgres-user-audit), package writes (postgres-writes, postgres-questions), lists and audit
+ * trails (postgres-lists), and maintenance (postgres-maintenance).
  */
 import type { Kysely } from 'kysely';
 import type { MaintainedStore, StoreMaintenance } from '../store.js';
@@ -10,6 +11,7 @@ import { createPostgresLists } from './postgres-lists.js';
 import { createPostgresMaintenance } from './postgres-maintenance.js';
 import { createPostgresReference } from './postgres-reference.js';
 import type { Database } from './postgres-schema.js';
+import { createPostgresUserAudit } from './postgres-user-audit.js';
 import { createPostgresWrites } from './postgres-writes.js';
 
 export interface PostgresStoreOptions {
@@ -19,19 +21,16 @@ export interface PostgresStoreOptions {
   onClose?: () => Promise<void>;
 }
 
-/** Issue 12 in progress: user changes and their audit land with the backend's next commit. */
-const notYet = (what: string) => () =>
-  Promise.reject(new Error(`${what} is not implemented on this backend yet`));
-
 export function createPostgresStore(options: PostgresStoreOptions): MaintainedStore {
   const { db } = options;
   const { getSessionGenerations, raiseSessionGenerations, ...reference } = createPostgresReference(db);
+  const { scanUserAudit, importUserAudit, ...userChanges } = createPostgresUserAudit(db);
   const maintenance = mapNativeErrors<StoreMaintenance>({
     ...createPostgresMaintenance(db),
     getSessionGenerations,
     raiseSessionGenerations,
-    scanUserAudit: notYet('scanUserAudit'),
-    importUserAudit: notYet('importUserAudit'),
+    scanUserAudit,
+    importUserAudit,
   });
   return {
     ...mapNativeErrors({
@@ -39,8 +38,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MaintainedSt
       ...reference,
       ...createPostgresWrites(db),
       ...createPostgresLists(db),
-      changeUser: notYet('changeUser'),
-      listUserAudit: notYet('listUserAudit'),
+      ...userChanges,
       async close() {
         await options.onClose?.();
       },

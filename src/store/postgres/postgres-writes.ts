@@ -19,6 +19,7 @@ import { alreadyExists, notFound } from '../errors.js';
 import type { ChangeResult, Store } from '../store.js';
 import { FOREIGN_KEY_VIOLATION, isPgCode, pgError, UNIQUE_VIOLATION } from './postgres-errors.js';
 import { auditRow, packageRow, reviewActionRows, revisionRows } from './postgres-marshal.js';
+import { persistQuestions } from './postgres-questions.js';
 import { insertRevisionRows, readPackages } from './postgres-rows.js';
 import type { Database } from './postgres-schema.js';
 import { type Db, exec, execNamed, insertRows, insertTogether, SQL } from './postgres-statements.js';
@@ -59,6 +60,7 @@ async function persistChange(trx: Transaction<Database>, before: Package, after:
     const added = reviewActionRows(after, new Set(before.reviewActions.map((a) => a.id)));
     if (added.length > 0) await insertRows(trx, 'review_actions', added);
   }
+  if (after.questions !== before.questions) await persistQuestions(trx, before, after);
   const old = new Map(before.revisions.map((r) => [r.number, r]));
   for (const rev of after.revisions) {
     const prev = old.get(rev.number);

@@ -7,6 +7,7 @@ import * as userSessionGeneration from './0005-user-session-generation.js';
 import * as reviewFormFields from './0006-review-form-fields.js';
 import * as reviewActions from './0007-review-actions.js';
 import * as cmsUserDivision from './0008-cms-user-division.js';
+import * as questions from './0009-questions.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-review-form-fields': reviewFormFields,
   '0007-review-actions': reviewActions,
   '0008-cms-user-division': cmsUserDivision,
+  '0009-questions': questions,
 };
 
 export const migrationProvider: MigrationProvider = {
