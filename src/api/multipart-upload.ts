@@ -161,7 +161,7 @@ export async function readFilesUpload(
           `is not a field of this form: send ${options.fields.join(', ')}, then the files`,
           name,
         );
-      if (name in fields) throw malformed('is sent twice', name);
+      if (Object.hasOwn(fields, name)) throw malformed('is sent twice', name);
       if (field.valueTruncated) throw malformed(`is longer than ${options.maxFieldBytes} bytes`, name);
       if (typeof field.value !== 'string') throw malformed('must be plain text', name);
       fields[name] = field.value;
