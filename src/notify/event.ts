@@ -48,6 +48,8 @@ export interface PackageEvent {
   programNames: readonly string[];
   /** For a question event: the question asked or answered. */
   questionId?: string;
+  /** For a question about a rate certification: the name CMS and actuaries know it by. */
+  rateName?: string;
 }
 
 /**

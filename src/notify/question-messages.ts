@@ -63,7 +63,7 @@ export function questionFacts(event: PackageEvent): [string, string][] {
     ['Division', question.division],
     ['Round', String(question.round)],
   ];
-  if (question.rateId !== undefined) facts.push(['Rate certification', question.rateId]);
+  if (question.rateId !== undefined) facts.push(['Rate certification', event.rateName ?? question.rateId]);
   facts.push(['Documents', documents.map((d) => d.name).join(', ')]);
   return facts;
 }

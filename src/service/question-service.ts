@@ -13,12 +13,14 @@ import {
   assertMayRespond,
   invalidFields,
   type KeptChange,
+  lastSubmittedRevision,
   MAX_QA_DOCUMENTS,
   type Package,
   planAskQuestion,
   planRespond,
   type QaDocument,
   type Question,
+  rateCertificationName,
   type User,
 } from '../domain/index.js';
 import { type Clock, isoNow, systemClock } from '../lib/clock.js';
@@ -137,6 +139,14 @@ export class QuestionService {
     }
   }
 
+  /** The name of the rate certification a question is about, as the last submission holds it. */
+  private async rateName(pkg: Package, rateId: string | undefined): Promise<string | undefined> {
+    const rate = lastSubmittedRevision(pkg)?.formData.rateCertifications.find((r) => r.id === rateId);
+    if (!rate) return undefined;
+    const programs = await this.options.reference.programsByIds(rate.rateProgramIds);
+    return rateCertificationName(pkg.stateCode, programs, rate);
+  }
+
   /**
    * After the question or response is recorded: its write-once record beside the package's
    * files, then the emails. Neither may fail the action, which is committed.
@@ -152,7 +162,9 @@ export class QuestionService {
         package: head,
         question,
       });
-      this.options.notifier?.notify(packageEvent(type, pkg, programs, questionId));
+      const event = packageEvent(type, pkg, programs, questionId);
+      const rateName = await this.rateName(pkg, question.rateId);
+      this.options.notifier?.notify(rateName ? { ...event, rateName } : event);
     } catch (e) {
       this.options.log?.error({ err: e, packageId: pkg.id, type }, 'after-action effects failed');
     }

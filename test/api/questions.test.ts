@@ -173,6 +173,7 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
           // The To header may be folded over several lines.
           to: /^To: ((?:.+)(?:\r?\n[ \t].+)*)$/m.exec(m)?.[1] ?? '',
           subject: /^Subject: (.+)$/m.exec(m)?.[1] ?? '',
+          text: m,
         }));
     }
 
@@ -267,7 +268,10 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
       expect(mails.filter((m) => m.what === 'QUESTION_ASKED CMS')).toHaveLength(3);
       expect(mails.filter((m) => m.what === 'QUESTION_RESPONDED CMS')).toHaveLength(2);
       expect(mails.filter((m) => m.what === 'QUESTION_RESPONDED STATE')).toHaveLength(2);
-      expect(mails.filter((m) => m.to.includes(ACTUARY))).toHaveLength(1);
+      const toActuary = mails.filter((m) => m.to.includes(ACTUARY));
+      expect(toActuary).toHaveLength(1);
+      expect(toActuary[0]!.text).toContain('Rate certification:');
+      expect(toActuary[0]!.text).toContain('MCR-MN-');
       expect(mails.map((m) => m.subject)).toEqual(
         expect.arrayContaining([
           expect.stringMatching(/^New questions about MN-/),

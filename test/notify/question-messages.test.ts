@@ -58,6 +58,17 @@ describe('question messages', () => {
     const direct = buildMessages(event('QUESTION_ASKED', asked({ preference: 'OACT_TO_ACTUARY' })), SETTINGS);
     expect(byAudience(direct).state.mail.to).toEqual([...STATE_TO, ACTUARY_EMAIL]);
     expect(byAudience(direct).cms.mail.to).not.toContain(ACTUARY_EMAIL);
+    // The rate by the name CMS and actuaries know it by, when the service gave it.
+    const named = byAudience(
+      buildMessages(
+        {
+          ...event('QUESTION_ASKED', asked()),
+          rateName: 'MCR-MN-0001-PMAP-20250101-20251231-CERTIFICATION-20241201',
+        },
+        SETTINGS,
+      ),
+    );
+    expect(named.state.mail.text).toMatch(/^Rate certification: +MCR-MN-0001-PMAP-/m);
     for (const pkg of [
       asked({ preference: 'OACT_TO_STATE' }),
       asked(),
