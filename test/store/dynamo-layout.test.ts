@@ -13,6 +13,10 @@ import {
   MEDICAID_POPULATION_KEYS,
   MODIFIED_PROVISION_KEYS,
   planApprove,
+  planAskQuestion,
+  planRespond,
+  planSetDivision,
+  type QaDocument,
   type User,
 } from '../../src/domain/index.js';
 import { counterKey } from '../../src/store/dynamo/dynamo-keys.js';
@@ -20,6 +24,11 @@ import { reviewActionToItem, revisionToItem } from '../../src/store/dynamo/dynam
 import { cmsActor, document, draft, makeState, stateActor } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import type { DrivenStore } from '../support/store-commands.js';
+
+function qaDocument(): QaDocument {
+  const { category: _c, rateId: _r, ...doc } = document('q.pdf');
+  return doc;
+}
 
 let store: DrivenStore;
 let tableName: string;
@@ -56,10 +65,24 @@ describe('DynamoDB layout', () => {
     await store.updateDraft(pkg.id, { expectedVersion: 1, documents: [document('a.pdf')], actor });
     const sub = await store.submit(pkg.id, { expectedVersion: 2, actor });
     const un = await store.unlock(pkg.id, { expectedVersion: sub.version, actor: cmsActor(), reason: 'r' });
-    const re = await store.resubmit(pkg.id, { expectedVersion: un.version, actor, reason: 'r' });
+    await store.resubmit(pkg.id, { expectedVersion: un.version, actor, reason: 'r' });
     const at = new Date().toISOString();
+    const documents = [qaDocument()];
+    const asked = await store.changePackage(pkg.id, (p) =>
+      planAskQuestion(p, { user: { ...reviewer, division: 'DMCO' }, at, id: randomUUID(), documents }),
+    );
+    const responder: User = { ...reviewer, role: 'STATE_USER', stateCode: state.code };
+    const questionId = asked.after.questions[0]!.id;
+    const answered = await store.changePackage(pkg.id, (p) =>
+      planRespond(p, { user: responder, at, id: randomUUID(), questionId, documents }),
+    );
     await store.changePackage(pkg.id, (p) =>
-      planApprove(p, { user: reviewer, at, expectedVersion: re.version, releasedOn: at.slice(0, 10) }),
+      planApprove(p, {
+        user: reviewer,
+        at,
+        expectedVersion: answered.after.version,
+        releasedOn: at.slice(0, 10),
+      }),
     );
     await store.listByState(state.code, { reviewStatus: 'APPROVED' });
     await store.listByState(state.code, { reviewStatus: 'APPROVED', status: 'RESUBMITTED' });
@@ -74,6 +97,11 @@ describe('DynamoDB layout', () => {
     await store.listAudit(pkg.id);
     await store.listStates();
     await store.listUsers();
+    await store.upsertUsers([reviewer]);
+    await store.changeUser(reviewer.id, (before) =>
+      planSetDivision(before, { admin: { ...reviewer, role: 'ADMIN_USER' }, at, division: 'OACT' }),
+    );
+    await store.listUserAudit();
     const gone = await draft(store, state, actor);
     await store.deleteDraft(gone.id, { expectedVersion: 1, actor });
     expect(commands.length).toBeGreaterThan(10);

@@ -55,7 +55,7 @@ export async function importPackageItems(
       : { ConditionExpression: 'attribute_not_exists(PK)' };
     const changes = differences(existing, children, head);
     try {
-      if (changes.length + 2 <= TRANSACTION_ITEMS) {
+      if (changes.length + 2 <= TRANSACTION_ITEMS && weight(changes) + weight([head]) <= TRANSACTION_BYTES) {
         await table.transact([{ Put: { TableName, Item: head, ...headAsRead } }, claimPut(), ...changes]);
         return;
       }
@@ -87,15 +87,28 @@ export async function importPackageItems(
     ];
   }
 
-  /** Writes `changes` in transactions that each hold only while the head is as `check` says. */
+  /**
+   * Writes `changes` in transactions that each hold only while the head is as `check` says, each
+   * within DynamoDB's limits of items and bytes (many revisions or questions may exceed 4 MB).
+   */
   async function writeInChunks(
     changes: TransactItem[],
     check: { Key: Item; ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
   ) {
-    const size = TRANSACTION_ITEMS - 1;
-    for (let i = 0; i < changes.length; i += size) {
-      await table.transact([{ ConditionCheck: { TableName, ...check } }, ...changes.slice(i, i + size)]);
+    let chunk: TransactItem[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.length > 0) await table.transact([{ ConditionCheck: { TableName, ...check } }, ...chunk]);
+      chunk = [];
+      bytes = 0;
+    };
+    for (const change of changes) {
+      const size = weight([change]);
+      if (chunk.length >= TRANSACTION_ITEMS - 1 || bytes + size > TRANSACTION_BYTES) await flush();
+      chunk.push(change);
+      bytes += size;
     }
+    await flush();
   }
 
   /**
@@ -132,6 +145,9 @@ function numberClaimValues(p: Package) {
 
 /** Rough ceiling on a transaction's size in bytes (DynamoDB allows 4 MB). */
 const TRANSACTION_BYTES = 3_000_000;
+/** An upper bound of what items or writes weigh in a transaction (UTF-16 length × 2 ≥ UTF-8 bytes). */
+const weight = (values: readonly unknown[]) =>
+  values.reduce<number>((n, v) => n + JSON.stringify(v).length * 2, 0);
 
 /**
  * Imports many packages: one BatchGet of their heads decides which are new, which are older
@@ -162,12 +178,12 @@ export async function importPackagesGuarded(
   let bytes = 0;
   for (const p of fresh) {
     const size = itemsOf(p).length;
-    const weight = JSON.stringify(p).length * 2;
-    if (size > TRANSACTION_ITEMS) {
+    const packageBytes = weight([p]);
+    if (size > TRANSACTION_ITEMS || packageBytes > TRANSACTION_BYTES) {
       older.push(p); // too big to share: written alone, in chunks
       continue;
     }
-    if (group.length > 0 && (items + size > TRANSACTION_ITEMS || bytes + weight > TRANSACTION_BYTES)) {
+    if (group.length > 0 && (items + size > TRANSACTION_ITEMS || bytes + packageBytes > TRANSACTION_BYTES)) {
       groups.push(group);
       group = [];
       items = 0;
@@ -175,7 +191,7 @@ export async function importPackagesGuarded(
     }
     group.push(p);
     items += size;
-    bytes += weight;
+    bytes += packageBytes;
   }
   if (group.length > 0) groups.push(group);
 

@@ -30,10 +30,32 @@ export const reviewActionKey = (id: string, n: number) => ({
   PK: packagePk(id),
   SK: `${REVIEW_SK_PREFIX}${pad(n, 6)}`,
 });
+/**
+ * CMS's questions (each holding its response once given), by position, oldest `0001` (as the S3
+ * record names them: `question-0001.json`). `QUESTION#` sorts after `HEAD` and before `REV#`, so
+ * the package Query reads them with the head.
+ */
+export const QUESTION_SK_PREFIX = 'QUESTION#';
+export const questionKey = (id: string, n: number) => ({
+  PK: packagePk(id),
+  SK: `${QUESTION_SK_PREFIX}${pad(n, 4)}`,
+});
 export const AUDIT_SK_PREFIX = 'AUDIT#';
 export const auditKey = (packageId: string, at: string, eventId: string) => ({
   PK: packagePk(packageId),
   SK: `${AUDIT_SK_PREFIX}${at}#${eventId}`,
+});
+
+/**
+ * Administrators' changes to users (user audit), all in one partition, newest last in sort-key
+ * order: `listUserAudit` reads it backwards. Admin changes are rare, far below one partition's
+ * throughput (1,000 writes, 3,000 reads a second).
+ */
+export const USER_AUDIT_PK = 'USERAUDIT';
+export const USER_AUDIT_SK_PREFIX = 'EVENT#';
+export const userAuditKey = (at: string, eventId: string) => ({
+  PK: USER_AUDIT_PK,
+  SK: `${USER_AUDIT_SK_PREFIX}${at}#${eventId}`,
 });
 
 /** Where the table's one-off upgrades keep their progress (see dynamo-review-backfill.ts). */

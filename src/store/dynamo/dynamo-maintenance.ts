@@ -31,6 +31,7 @@ import {
   type Item,
   itemsToPackage,
   itemToAudit,
+  questionItems,
   reviewActionItems,
   revisionToItem,
 } from './dynamo-marshal.js';
@@ -39,7 +40,7 @@ import type { DynamoTable, WriteRequest } from './dynamo-table.js';
 const SCAN_PAGE_ITEMS = 1000;
 const WRITE_CONCURRENCY = 8;
 
-/** Every item a package consists of (review actions included), and the claim on its number. */
+/** Every item a package consists of (review actions and questions included), and the claim on its number. */
 export function packageToItems(pkg: Package): Item[] {
   return [
     headToItem(pkg),
@@ -49,6 +50,7 @@ export function packageToItems(pkg: Package): Item[] {
       ...r.documents.map((d, i) => documentToItem(pkg.id, r.number, d, i)),
     ]),
     ...reviewActionItems(pkg),
+    ...questionItems(pkg),
   ];
 }
 

@@ -3,13 +3,16 @@ import {
   cmsFacts,
   deriveReviewStatus,
   type FormData,
+  openQuestionCount,
   type Package,
   type PackageDocument,
   type PackageSummary,
+  type Question,
   type ReviewAction,
   type Revision,
   type State,
   type User,
+  type UserAuditEvent,
   withDerivedStatuses,
 } from '../../domain/index.js';
 import type { AuditEvent } from '../store.js';
@@ -21,10 +24,12 @@ import {
   headIndexAttributes,
   headKey,
   INDEX_ATTRIBUTES,
+  questionKey,
   REVIEW_STATUS_ATTRIBUTE,
   reviewActionKey,
   revisionKey,
   stateKey,
+  userAuditKey,
   userKey,
 } from './dynamo-keys.js';
 
@@ -41,11 +46,18 @@ function withoutKeys(item: Item): Item {
 export const stateToItem = (s: State): Item => ({ ...stateKey(s.code), kind: 'state', ...s });
 export const itemToState = (i: Item): State => withoutKeys(i) as State;
 export const userToItem = (u: User): Item => ({ ...userKey(u.id), kind: 'user', ...u });
-/** The user alone: its session generation (see dynamo-users.ts) is not part of the domain record. */
+/** The user alone: its session generation and version (see dynamo-users.ts) are not part of the domain record. */
 export function itemToUser(i: Item): User {
-  const { sessionGeneration: _generation, ...user } = withoutKeys(i);
+  const { sessionGeneration: _generation, userVersion: _version, ...user } = withoutKeys(i);
   return user as User;
 }
+
+export const userAuditToItem = (e: UserAuditEvent): Item => ({
+  ...userAuditKey(e.at, e.id),
+  kind: 'user-audit',
+  ...e,
+});
+export const itemToUserAudit = (i: Item): UserAuditEvent => withoutKeys(i) as unknown as UserAuditEvent;
 
 export function headToItem(pkg: Package): Item {
   const current = pkg.revisions[0]!;
@@ -71,6 +83,8 @@ export function headToItem(pkg: Package): Item {
     currentRevisionNumber: current.number,
     submissionType: current.formData.submissionType,
     programIds: current.formData.programIds,
+    // The lists' badge; the questions themselves are their own items.
+    openQuestions: openQuestionCount(pkg.questions),
     ...(reviewStatus ? { [REVIEW_STATUS_ATTRIBUTE]: reviewStatus } : {}),
     ...(cms
       ? {
@@ -165,7 +179,27 @@ export function reviewActionItems(pkg: Pick<Package, 'id' | 'reviewActions'>): I
 
 const itemToReviewAction = (i: Item): ReviewAction => withoutKeys(i) as ReviewAction;
 
-/** Rebuilds a package from its head, revision, document and review action items (in any order). */
+/**
+ * One question of a package with its documents and, once given, its response. `n` is the
+ * question's position from the package's oldest (1): asking adds an item, responding rewrites
+ * that one item, and nothing else ever changes it.
+ */
+export function questionToItem(packageId: string, question: Question, n: number): Item {
+  return { ...questionKey(packageId, n), kind: 'question', ...question };
+}
+
+/** The items of a package's questions (newest first, as the domain keeps them). */
+export function questionItems(pkg: Pick<Package, 'id' | 'questions'>): Item[] {
+  return pkg.questions.map((q, i) => questionToItem(pkg.id, q, pkg.questions.length - i));
+}
+
+const itemToQuestion = (i: Item): Question => withoutKeys(i) as Question;
+
+/** Items of one kind, newest (highest sort key) first. */
+const newestFirst = (items: readonly Item[], kind: string) =>
+  items.filter((i) => i.kind === kind).sort((a, b) => (String(a.SK) < String(b.SK) ? 1 : -1));
+
+/** Rebuilds a package from its head, revision, document, review action and question items (in any order). */
 export function itemsToPackage(items: readonly Item[]): Package | undefined {
   const head = items.find((i) => i.SK === HEAD_SK);
   if (!head) return undefined;
@@ -192,13 +226,11 @@ export function itemsToPackage(items: readonly Item[]): Package | undefined {
     }))
     .sort((a, b) => b.number - a.number);
   const { revisionCount: _c, submissionType: _s, programIds: _p, ...summary } = itemToSummary(head);
-  const reviewActions = items
-    .filter((i) => i.kind === 'review')
-    .sort((a, b) => (String(a.SK) < String(b.SK) ? 1 : -1))
-    .map(itemToReviewAction);
-  // Questions are not stored on DynamoDB yet (issue 12 in progress): none read back.
+  const reviewActions = newestFirst(items, 'review').map(itemToReviewAction);
+  const questions = newestFirst(items, 'question').map(itemToQuestion);
+  // The head's count is for the lists; the package counts its questions itself.
   const { openQuestions: _o, ...fields } = summary;
-  return withDerivedStatuses({ ...fields, revisions, reviewActions, questions: [] });
+  return withDerivedStatuses({ ...fields, revisions, reviewActions, questions });
 }
 
 export const auditToItem = (e: AuditEvent): Item => ({

@@ -1,7 +1,8 @@
 /**
  * The DynamoDB backend, one module per concern: reference data (dynamo-reference), users and
- * sessions (dynamo-users), package writes (dynamo-writes), lists and audit trails
- * (dynamo-lists), and maintenance (dynamo-maintenance). Single-table layout: docs/dynamodb.md.
+ * sessions (dynamo-users), administrators' changes to users with their audit (dynamo-user-audit),
+ * package writes (dynamo-writes), lists and audit trails (dynamo-lists), and maintenance
+ * (dynamo-maintenance). Single-table layout: docs/dynamodb.md.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MaintainedStore } from '../store.js';
@@ -10,6 +11,7 @@ import { createDynamoLists } from './dynamo-lists.js';
 import { createDynamoMaintenance } from './dynamo-maintenance.js';
 import { createDynamoReference } from './dynamo-reference.js';
 import { DynamoTable } from './dynamo-table.js';
+import { createDynamoUserAudit } from './dynamo-user-audit.js';
 import { createDynamoUsers } from './dynamo-users.js';
 import { createDynamoWrites } from './dynamo-writes.js';
 
@@ -21,20 +23,17 @@ export interface DynamoStoreOptions {
   onClose?: () => Promise<void>;
 }
 
-/** Issue 12 in progress: user changes and their audit land with the backend's next commit. */
-const notYet = (what: string) => () =>
-  Promise.reject(new Error(`${what} is not implemented on this backend yet`));
-
 export function createDynamoStore(options: DynamoStoreOptions): MaintainedStore {
   const table = new DynamoTable(options.client, options.tableName);
   const { ensureState, ...reference } = createDynamoReference(table);
   const { getSessionGenerations, raiseSessionGenerations, ...users } = createDynamoUsers(table, ensureState);
+  const { scanUserAudit, importUserAudit, ...userAudit } = createDynamoUserAudit(table, ensureState);
   const maintenance = mapDynamoErrors({
     ...createDynamoMaintenance(table),
     getSessionGenerations,
     raiseSessionGenerations,
-    scanUserAudit: notYet('scanUserAudit'),
-    importUserAudit: notYet('importUserAudit'),
+    scanUserAudit,
+    importUserAudit,
   });
   return {
     ...mapDynamoErrors({
@@ -43,8 +42,7 @@ export function createDynamoStore(options: DynamoStoreOptions): MaintainedStore 
       ...users,
       ...createDynamoWrites(table, ensureState, maintenance.raiseCounters),
       ...createDynamoLists(table),
-      changeUser: notYet('changeUser'),
-      listUserAudit: notYet('listUserAudit'),
+      ...userAudit,
       async close() {
         await options.onClose?.();
       },

@@ -79,7 +79,7 @@ export class DynamoTable {
     });
   }
 
-  /** A package's head, revision, document and review items (HEAD sorts after AUDIT#…, before REV#… and REVIEW#…). */
+  /** A package's head, question, revision, document and review items (HEAD sorts after AUDIT#…, before QUESTION#…, REV#… and REVIEW#…). */
   packageItems(id: string, projectKeysOnly = false): Promise<Item[]> {
     return this.queryAll({
       KeyConditionExpression: 'PK = :pk AND SK >= :head',

@@ -14,10 +14,40 @@ import { type Item, itemToUser, userToItem } from './dynamo-marshal.js';
 import type { DynamoTable } from './dynamo-table.js';
 
 export const SESSION_GENERATION_ATTRIBUTE = 'sessionGeneration';
+/**
+ * Raised by every write of the user's attributes (sign-in upserts and administrators' changes),
+ * so `changeUser` can write only over the user as it read it (see dynamo-user-audit.ts). Neither
+ * part of the domain record nor raised by sign-out.
+ */
+export const USER_VERSION_ATTRIBUTE = 'userVersion';
 
 /** Every attribute any kind of user may have: those a user does not have are removed on upsert. */
 const USER_ATTRIBUTES = [...new Set(UserSchema.options.flatMap((o) => Object.keys(o.shape)))];
 const WRITES_IN_PARALLEL = 16;
+
+/**
+ * The update that sets every attribute of the user, removes those it no longer has and raises
+ * its version; the session generation is left alone. Names `#version` (for a condition on it).
+ */
+export function userUpdate(user: User) {
+  const { PK: _pk, SK: _sk, ...attributes } = userToItem(user);
+  const names: Record<string, string> = { '#version': USER_VERSION_ATTRIBUTE };
+  const values: Record<string, unknown> = { ':one': 1 };
+  const sets = Object.entries(attributes).map(([name, value], i) => {
+    names[`#s${i}`] = name;
+    values[`:s${i}`] = value;
+    return `#s${i} = :s${i}`;
+  });
+  const removes = USER_ATTRIBUTES.filter((name) => !(name in attributes)).map((name, i) => {
+    names[`#r${i}`] = name;
+    return `#r${i}`;
+  });
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''} ADD #version :one`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
 
 type UserOperations = Pick<
   Store,
@@ -34,27 +64,7 @@ export function createDynamoUsers(
 
   /** Sets every attribute of the user and removes those it no longer has; the generation is left alone. */
   function upsertOne(user: User) {
-    const { PK: _pk, SK: _sk, ...attributes } = userToItem(user);
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const sets = Object.entries(attributes).map(([name, value], i) => {
-      names[`#s${i}`] = name;
-      values[`:s${i}`] = value;
-      return `#s${i} = :s${i}`;
-    });
-    const removes = USER_ATTRIBUTES.filter((name) => !(name in attributes)).map((name, i) => {
-      names[`#r${i}`] = name;
-      return `#r${i}`;
-    });
-    return client.send(
-      new UpdateCommand({
-        TableName,
-        Key: userKey(user.id),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    return client.send(new UpdateCommand({ TableName, Key: userKey(user.id), ...userUpdate(user) }));
   }
 
   async function readUserItem(id: string, consistent = false): Promise<Item> {

@@ -27,6 +27,7 @@ import {
   headKey,
   NUMBER_CLAIM_SK_PREFIX,
   numberClaimKey,
+  questionKey,
   reviewActionKey,
   revisionKey,
 } from './dynamo-keys.js';
@@ -35,6 +36,7 @@ import {
   documentToItem,
   headToItem,
   itemsToPackage,
+  questionToItem,
   reviewActionToItem,
   revisionToItem,
 } from './dynamo-marshal.js';
@@ -117,7 +119,7 @@ export function createDynamoWrites(
         })),
       );
     }
-    writes.push(...reviewActionWrites(before, after));
+    writes.push(...reviewActionWrites(before, after), ...questionWrites(before, after));
     return writes;
   }
 
@@ -147,6 +149,51 @@ export function createDynamoWrites(
     ];
   }
 
+  /**
+   * The question a change adds, or the response it gives, as the one item written: a new question
+   * is a new item (`attribute_not_exists`), a response rewrites its question's item only while
+   * that has none. A change that drops or alters a question otherwise is refused before any write.
+   */
+  function questionWrites(before: Package, after: Package): TransactItem[] {
+    const added = after.questions.length - before.questions.length;
+    const kept = after.questions.slice(added);
+    const rewritesHistory =
+      added < 0 ||
+      added > 1 ||
+      kept.some((q, i) => {
+        const was = before.questions[i]!;
+        // Gaining its one response is the only change a question may see.
+        return !isDeepStrictEqual(was.response === null ? { ...q, response: null } : q, was);
+      });
+    if (rewritesHistory) {
+      throw new Error(`refused: the change of package ${after.id} would rewrite its questions`);
+    }
+    const writes: TransactItem[] = [];
+    const n = after.questions.length;
+    if (added === 1) {
+      writes.push({
+        Put: {
+          TableName,
+          Item: questionToItem(after.id, after.questions[0]!, n),
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      });
+    }
+    kept.forEach((q, i) => {
+      if (q.response === null || before.questions[i]!.response !== null) return;
+      writes.push({
+        Put: {
+          TableName,
+          Item: questionToItem(after.id, q, n - added - i),
+          ConditionExpression: 'attribute_type(#response, :null)',
+          ExpressionAttributeNames: { '#response': 'response' },
+          ExpressionAttributeValues: { ':null': 'NULL' },
+        },
+      });
+    });
+    return writes;
+  }
+
   /** The writes that delete `before` (a draft: its head, revisions and documents), guarded by its version. */
   function deleteWrites(before: Package): TransactItem[] {
     return [
@@ -166,6 +213,9 @@ export function createDynamoWrites(
       ]),
       ...before.reviewActions.map((_, i) => ({
         Delete: { TableName, Key: reviewActionKey(before.id, i + 1) },
+      })),
+      ...before.questions.map((_, i) => ({
+        Delete: { TableName, Key: questionKey(before.id, i + 1) },
       })),
     ];
   }
@@ -262,7 +312,7 @@ export function createDynamoWrites(
           if (!(e instanceof ConditionFailed)) throw e;
           if (!e.failedIndexes.includes(0)) {
             throw new Error(
-              `refused: the change of package ${id} would rewrite a submitted revision or review action`,
+              `refused: the change of package ${id} would rewrite a submitted revision, a review action or a question`,
               {
                 cause: e,
               },
