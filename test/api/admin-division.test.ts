@@ -5,8 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { User, UserAuditEvent } from '../../src/domain/index.js';
-import { type AuthHeaders, demo, json, type TestApi, testApi } from '../support/api.js';
+import { actorOf, FormDataSchema, type User, type UserAuditEvent } from '../../src/domain/index.js';
+import {
+  type AuthHeaders,
+  demo,
+  json,
+  MINIMAL_PDF,
+  multipartBody,
+  type TestApi,
+  testApi,
+} from '../support/api.js';
 import { STORE_BACKENDS } from '../support/store-backends.js';
 
 const reviewer = (n: number): User => ({
@@ -93,13 +101,34 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
       });
 
       it('decides who may ask: a CMS user without a division can read but not ask', async () => {
+        const actor = actorOf(demo('STATE_USER', 'MN'));
+        const formData = FormDataSchema.parse({
+          submissionType: 'CONTRACT_ONLY',
+          programIds: [(await api.store.getState('MN')).programs[0]!.id],
+        });
+        const draft = await api.store.createDraft({ id: randomUUID(), stateCode: 'MN', formData, actor });
+        const pkg = await api.store.submit(draft.id, { expectedVersion: draft.version, actor });
         const user = reviewer(2);
         const headers = await api.login(user);
-        expect((await api.app.inject({ url: '/api/packages', headers })).statusCode).toBe(200);
+        const ask = () => {
+          const body = multipartBody({ text: 'Why?' }, { name: 'q.pdf', content: MINIMAL_PDF });
+          return api.app.inject({
+            method: 'POST',
+            url: `/api/packages/${pkg.id}/questions`,
+            headers: { ...headers, 'content-type': body.contentType },
+            payload: body.payload,
+          });
+        };
+        expect((await api.app.inject({ url: `/api/packages/${pkg.id}`, headers })).statusCode).toBe(200);
+        expectProblem(await ask(), 403, 'FORBIDDEN');
         expect(json<User>(await setDivision(admin, user.id, 'DMCO'))).toMatchObject({ division: 'DMCO' });
+        // At once, on the next request of the same session.
         expect(json<User>(await api.app.inject({ url: '/api/auth/me', headers }))).toMatchObject({
           division: 'DMCO',
         });
+        const asked = await ask();
+        expect(asked.statusCode, asked.body).toBe(201);
+        expect(asked.json()).toMatchObject({ division: 'DMCO', round: 1 });
       });
 
       it('is for administrators only, and only about CMS users', async () => {
