@@ -29,6 +29,8 @@ interface RouteCase {
   upload?: Record<string, string>;
   /** Whom `{userId}` names (default: a user who is none of the callers). */
   userId?: () => string;
+  /** Which document `{documentId}` names (default: the first of the newest revision). */
+  documentId?: (pkg: Package) => string;
   query?: (pkg: Package) => string;
   /** The route ends the caller's sessions: the caller signs in again after it. */
   endsSessions?: true;
@@ -104,6 +106,8 @@ async function fixture(kind: Fixture): Promise<Package> {
 const today = () => new Date().toISOString().slice(0, 10);
 /** CMS's decisions: a state user who sees the package may not make them (403), another state does not see it (404). */
 const cmsDecides = { anonymous: 401, mnState: 403, flState: 404, cms: 200, admin: 200 };
+
+const firstDocument = (pkg: Package) => pkg.revisions[0]!.documents[0]!.id;
 
 const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/api/auth/me', fixture: 'none', expect: everyoneSignedIn(200) },
@@ -296,6 +300,14 @@ const ROUTES: RouteCase[] = [
     expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
   },
   {
+    // A question's document: both sides download it, another state does not see it.
+    method: 'GET',
+    path: '/api/packages/{id}/documents/{documentId}/download',
+    fixture: 'asked',
+    documentId: (pkg) => pkg.questions[0]!.documents[0]!.id,
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 200, admin: 200 },
+  },
+  {
     method: 'DELETE',
     path: '/api/packages/{id}/documents/{documentId}',
     fixture: 'draft',
@@ -358,7 +370,7 @@ describe('authorization over every route', () => {
         const url =
           route.path
             .replace('{id}', pkg?.id ?? '')
-            .replace('{documentId}', pkg ? pkg.revisions[0]!.documents[0]!.id : '')
+            .replace('{documentId}', pkg ? (route.documentId ?? firstDocument)(pkg) : '')
             .replace('{questionId}', pkg?.questions[0]?.id ?? '')
             .replace('{code}', caller === 'flState' ? 'FL' : 'MN')
             .replace('{userId}', route.userId?.() ?? demo('STATE_USER', 'VA').id) +
