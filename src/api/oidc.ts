@@ -1,10 +1,10 @@
 /**
  * Production sign-in: the agency's identity provider issues JWTs; each request carries one
  * as `Authorization: Bearer …`. Signature (JWKS), issuer, audience and expiry are checked
- * with `jose`; configurable claims give the role, the state and a CMS user's division. A user is
- * upserted into the store the first time it is seen (and whenever its claims change). A CMS
- * user's token without a division keeps the division an administrator set in Carepack. The browser sign-in
- * (src/api/oidc-flow.ts) checks its ID tokens here too, adding the nonce.
+ * with `jose`; configurable claims give the role, the state and a CMS user's division. A user
+ * is upserted into the store the first time it is seen (and whenever its claims change); a CMS
+ * user's token without a division keeps the division an administrator set in Carepack. The
+ * browser sign-in (src/api/oidc-flow.ts) checks its ID tokens here too, adding the nonce.
  */
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';

@@ -1,8 +1,9 @@
 /**
  * Documents of a package: uploads streamed to S3 (type sniffed, size capped, sha256 computed
- * on the way, virus-scanned), their metadata added to the draft revision, downloads through
- * short-lived links after an access check (the documents of questions and responses too). Nothing half-done is left: a file whose metadata
- * could not be saved is deleted again.
+ * on the way, virus-scanned; see file-intake.ts), their metadata added to the draft revision,
+ * downloads through short-lived links after an access check (the documents of questions and
+ * responses too). Nothing half-done is left: a file whose metadata could not be saved is deleted
+ * again.
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
