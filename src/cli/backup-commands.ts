@@ -134,5 +134,5 @@ function progressBar() {
 const isEmpty = (counts: BackupCounts) => Object.values(counts).every((n) => n === 0);
 
 function summary(c: BackupCounts): string {
-  return `${c.states} states, ${c.users} users, ${c.packages} packages, ${c.auditEvents} audit events, ${c.counters} state counters`;
+  return `${c.states} states, ${c.users} users, ${c.packages} packages, ${c.auditEvents} audit events, ${c.userAuditEvents} user-audit events, ${c.counters} state counters`;
 }

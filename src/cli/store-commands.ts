@@ -102,7 +102,7 @@ export function registerStoreCommands(program: Command, config: () => Config) {
           for (const bar of bars.values()) bar.stop();
           const seconds = (Date.now() - started) / 1000;
           console.log(
-            `copied ${result.packages} packages and ${result.auditEvents} audit events in ${seconds.toFixed(1)} s` +
+            `copied ${result.packages} packages, ${result.auditEvents} audit events and ${result.userAuditEvents} user-audit events in ${seconds.toFixed(1)} s` +
               ` (${Math.round(result.packages / Math.max(seconds, 0.001))} packages/s)${result.resumed ? ', resumed from a checkpoint' : ''}`,
           );
           if (result.pruned > 0)

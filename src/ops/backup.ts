@@ -9,15 +9,17 @@
  *   {"type":"user","data":User}
  *   {"type":"sessions","data":{"<user id>":2,…}} — session generations above 0 (signed-out sessions stay
  *                                              ended after a restore); optional, at most one
- *   {"type":"package","data":Package}        — every package, whole
+ *   {"type":"package","data":Package}        — every package, whole (its questions and responses too)
  *   {"type":"counters","data":{"MN":3,…}}    — read AFTER the packages, so that every number in
  *                                              the file is covered even if the store is in use
  *   {"type":"audit","data":AuditEvent}       — also the trails of deleted drafts
+ *   {"type":"userAudit","data":UserAuditEvent} — administrators' changes of users (since version 3)
  *   {"type":"footer","counts":{…},"sha256":…} — how many of each, and the SHA-256 of every line
  *                                              before the footer (each with its "\n"); restore
  *                                              refuses a file without it, or whose lines do not
  *                                              match it (an edited line, however well-formed)
- * Version 1 files (no sha256) are still read.
+ * Older files are still read: version 1 (no sha256), version 2 (no user-audit events, no
+ * `userAuditEvents` count; packages may lack `questions`, read as none).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -28,12 +30,21 @@ import type { MaintainedStore, Page, ScanRequest } from '../store/store.js';
 import { scanAll } from './scan-all.js';
 
 export const BACKUP_FORMAT = 'carepack-backup';
-export const BACKUP_VERSION = 2;
-/** Versions restore reads: 1 had no content checksum. */
-export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2];
+export const BACKUP_VERSION = 3;
+/** Versions restore reads: 1 had no content checksum, 1 and 2 no user-audit events. */
+export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2, 3];
 
 /** What the footer counts (and restore checks): records of each kind in the file. */
-export const BACKUP_COUNT_KEYS = ['states', 'users', 'counters', 'packages', 'auditEvents'] as const;
+export const BACKUP_COUNT_KEYS = [
+  'states',
+  'users',
+  'counters',
+  'packages',
+  'auditEvents',
+  'userAuditEvents',
+] as const;
+/** Counts a footer of an older version does not hold (read as 0). */
+export const BACKUP_COUNT_KEYS_SINCE_V3: readonly BackupCountKey[] = ['userAuditEvents'];
 export type BackupCountKey = (typeof BACKUP_COUNT_KEYS)[number];
 export type BackupCounts = Record<BackupCountKey, number>;
 
@@ -64,6 +75,7 @@ export const emptyCounts = (): BackupCounts => ({
   counters: 0,
   packages: 0,
   auditEvents: 0,
+  userAuditEvents: 0,
 });
 
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
@@ -115,6 +127,11 @@ export async function backupStore(store: MaintainedStore, options: BackupOptions
     for await (const page of pagesOf((r) => store.maintenance.scanAudit(r), partitions)) {
       yield page.map((data) => line({ type: 'audit', data })).join('');
       counts.auditEvents += page.length;
+    }
+
+    for await (const page of pagesOf((r) => store.maintenance.scanUserAudit(r), partitions)) {
+      yield page.map((data) => line({ type: 'userAudit', data })).join('');
+      counts.userAuditEvents += page.length;
     }
   }
 

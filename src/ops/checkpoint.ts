@@ -32,7 +32,13 @@ export interface CopyCheckpoint {
   combined?: boolean;
   packages: PartitionProgress[];
   audit: PartitionProgress[];
+  /** The user-audit trail, copied after the audit events. Absent in checkpoints of earlier versions. */
+  userAudit?: PartitionProgress[];
 }
+
+/** Progress of a scan not begun, one per partition. */
+export const freshProgress = (partitions: number): PartitionProgress[] =>
+  Array.from({ length: partitions }, () => ({ done: false, copied: 0 }));
 
 export function newCheckpoint(
   from: string,
@@ -40,7 +46,6 @@ export function newCheckpoint(
   partitions: number,
   combined = false,
 ): CopyCheckpoint {
-  const fresh = () => Array.from({ length: partitions }, () => ({ done: false, copied: 0 }));
   return {
     version: 1,
     from,
@@ -50,8 +55,9 @@ export function newCheckpoint(
     referenceCopied: false,
     combined,
     recent: [],
-    packages: fresh(),
-    audit: fresh(),
+    packages: freshProgress(partitions),
+    audit: freshProgress(partitions),
+    userAudit: freshProgress(partitions),
   };
 }
 

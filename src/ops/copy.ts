@@ -1,7 +1,8 @@
 /**
  * `carepack store copy`: every record of one store into another, resumable. Reference data
- * and counters first, then packages and audit events partition by partition in parallel,
- * each batch written idempotently and then checkpointed; at the end, a full verification.
+ * and counters first, then packages (with their questions and responses) and audit events
+ * partition by partition in parallel, then the user-audit trail, each batch written
+ * idempotently and then checkpointed; at the end, a full verification.
  *
  * Safe with the portal live (dual-write mode mirroring into the target meanwhile): packages
  * are imported version-guarded, so a copy that read a package before a change never writes
@@ -15,6 +16,7 @@ import { inParallel } from '../lib/parallel.js';
 import type { MaintainedStore, Page, ScanRequest } from '../store/store.js';
 import {
   type CopyCheckpoint,
+  freshProgress,
   newCheckpoint,
   type PartitionProgress,
   readCheckpoint,
@@ -24,7 +26,7 @@ import {
 import { type VerifyReport, verifyInDetail } from './verify.js';
 
 export interface CopyProgress {
-  phase: 'reference' | 'packages' | 'audit' | 'verify';
+  phase: 'reference' | 'packages' | 'audit' | 'userAudit' | 'verify';
   /** Records copied so far in this phase (including those of an earlier, interrupted run). */
   done: number;
   /** Expected total, when known. */
@@ -51,6 +53,7 @@ export interface CopyResult {
   resumed: boolean;
   packages: number;
   auditEvents: number;
+  userAuditEvents: number;
   /** Packages removed from the target because the source no longer has them. */
   pruned: number;
   /** Packages the source lacks that were created or changed in the target after the copy began: kept. */
@@ -148,6 +151,15 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
       (items) => target.maintenance.importAudit(items),
     );
   }
+  // Administrators' changes of users; a checkpoint of an earlier version has no progress for them yet.
+  cp.userAudit ??= freshProgress(cp.partitions);
+  await copyPhase(
+    cp.userAudit,
+    'userAudit',
+    undefined,
+    (r) => source.maintenance.scanUserAudit(r),
+    (items) => target.maintenance.importUserAudit(items),
+  );
   // Numbers handed out while the copy ran must not be handed out again by the target.
   await target.maintenance.raiseCounters(await source.maintenance.getCounters());
 
@@ -167,7 +179,15 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   if (pruned > 0) ({ report } = await verify());
   if (report.ok) removeCheckpoint(checkpointFile);
   const sum = (list: PartitionProgress[]) => list.reduce((n, p) => n + p.copied, 0);
-  return { resumed, packages: sum(cp.packages), auditEvents: sum(cp.audit), pruned, kept, report };
+  return {
+    resumed,
+    packages: sum(cp.packages),
+    auditEvents: sum(cp.audit),
+    userAuditEvents: sum(cp.userAudit),
+    pruned,
+    kept,
+    report,
+  };
 
   /** Version-guarded (never over a newer mirrored change); remembers what changed since the start. */
   async function importPackages(packages: Package[]) {
@@ -197,7 +217,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
    */
   async function copyPhase<T>(
     parts: PartitionProgress[],
-    phase: 'packages' | 'audit',
+    phase: 'packages' | 'audit' | 'userAudit',
     total: number | undefined,
     scan: (request: ScanRequest) => Promise<Page<T>>,
     write: (items: T[]) => Promise<void>,

@@ -1,11 +1,12 @@
 /**
  * `carepack store repair`: brings the secondary up to the primary for every package whose
- * mirror write failed in dual-write mode, then re-copies reference data and counters.
+ * mirror write failed in dual-write mode, after re-copying reference data and counters; when
+ * a user change's mirror failed, the user-audit trail too.
  * It works on a claim of the journal: failures journaled while it runs stay in the journal
  * for the next run, what it could not fix goes back into it, and a repair that stops
  * half-way leaves its claim for the next run to take over.
  */
-import { mirrorPackage, mirrorReference } from '../store/dual/mirror.js';
+import { mirrorPackage, mirrorReference, mirrorUserAudit } from '../store/dual/mirror.js';
 import type { MirrorFailure, MirrorJournal } from '../store/dual/mirror-journal.js';
 import type { MaintainedStore } from '../store/store.js';
 
@@ -33,6 +34,16 @@ export async function repairMirror(
   } catch (e) {
     errors.push(`reference data: ${(e as Error).message}`);
     stillFailing.push(...pending.filter((f) => !f.packageId));
+  }
+  const userAudit = pending.filter((f) => f.kind === 'user-audit');
+  // The users came with the reference data; their events are few: copy the whole trail (idempotent).
+  if (userAudit.length > 0 && !stillFailing.includes(userAudit[0]!)) {
+    try {
+      await mirrorUserAudit(primary, secondary);
+    } catch (e) {
+      errors.push(`user audit: ${(e as Error).message}`);
+      stillFailing.push(...userAudit);
+    }
   }
   for (const id of packageIds) {
     try {

@@ -8,14 +8,16 @@
  * a package of the backup whose state number another package of the target holds would give
  * two packages one name, so the restore is refused, naming both. The second pass writes:
  * states and users first (packages reference states), then packages and audit events in
- * batches, then the counters (raised to at least each state's highest package number).
+ * batches, the user-audit events, then the counters (raised to at least each state's highest
+ * package number). A package of a backup made before questions existed has none.
  *
  * All or nothing: where the store can (PostgreSQL: `importAtomically`, one transaction) every
  * write commits together or none does. Where it cannot (DynamoDB), everything that can be
  * checked is checked before the first write; a failure after that (the network, a package
  * created meanwhile with a colliding number) names the package and leaves a partial restore
  * that running the same restore again with --force completes.
- * States, users and counters are few and kept in memory; packages and audit events stream.
+ * States, users and counters are few and kept in memory; packages and audit events stream,
+ * and user-audit events too.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -32,6 +34,8 @@ import {
   StateCodeSchema,
   StateSchema,
   type User,
+  type UserAuditEvent,
+  UserAuditEventSchema,
   UserSchema,
 } from '../domain/index.js';
 import {
@@ -42,6 +46,7 @@ import {
 } from '../store/store.js';
 import {
   BACKUP_COUNT_KEYS,
+  BACKUP_COUNT_KEYS_SINCE_V3,
   BACKUP_FORMAT,
   type BackupCounts,
   type BackupHeader,
@@ -98,7 +103,15 @@ const HeaderSchema = z.object({
 
 const FooterSchema = z.object({
   type: z.literal('footer'),
-  counts: z.object(Object.fromEntries(BACKUP_COUNT_KEYS.map((k) => [k, z.number().int().nonnegative()]))),
+  counts: z.object(
+    Object.fromEntries(
+      BACKUP_COUNT_KEYS.map((k) => {
+        const count = z.number().int().nonnegative();
+        // Absent from older footers: those files hold none of it.
+        return [k, BACKUP_COUNT_KEYS_SINCE_V3.includes(k) ? count.default(0) : count];
+      }),
+    ),
+  ),
   /** Since version 2: the SHA-256 (hex) of every line before the footer, each with its newline. */
   sha256: z
     .string()
@@ -111,6 +124,7 @@ const DATA_SCHEMAS = {
   user: UserSchema,
   package: PackageSchema,
   audit: AuditEventSchema,
+  userAudit: UserAuditEventSchema,
   counters: CountersSchema,
   sessions: SessionGenerationsSchema,
 } as const;
@@ -260,9 +274,16 @@ async function writeBackup(
     written.auditEvents += audit.length;
     audit = [];
   };
+  let userAudit: UserAuditEvent[] = [];
+  const flushUserAudit = async () => {
+    if (userAudit.length === 0) return;
+    await store.maintenance.importUserAudit(userAudit);
+    written.userAuditEvents += userAudit.length;
+    userAudit = [];
+  };
   options.onProgress?.(0, total);
   for await (const { n, text } of readLines(options.in)) {
-    // Already checked line by line: only the two streamed kinds matter here.
+    // Already checked line by line: only the streamed kinds matter here.
     const record = JSON.parse(text) as { type: string; data: unknown };
     if (record.type === 'package') {
       if (packages.length === 0) firstLine = n;
@@ -271,13 +292,21 @@ async function writeBackup(
     } else if (record.type === 'audit') {
       audit.push(record.data as AuditEvent);
       if (audit.length >= batchSize * 10) await flushAudit();
+    } else if (record.type === 'userAudit') {
+      userAudit.push(record.data as UserAuditEvent);
+      if (userAudit.length >= batchSize * 10) await flushUserAudit();
     } else if (record.type === 'counters') {
       await flushPackages(n - 1);
     }
   }
   await flushPackages(checked.lines);
   await flushAudit();
-  if (written.packages !== checked.counts.packages || written.auditEvents !== checked.counts.auditEvents) {
+  await flushUserAudit();
+  if (
+    written.packages !== checked.counts.packages ||
+    written.auditEvents !== checked.counts.auditEvents ||
+    written.userAuditEvents !== checked.counts.userAuditEvents
+  ) {
     throw new BackupFileError(`${options.in} changed while it was being restored`);
   }
 
@@ -309,7 +338,7 @@ function parseHeader(file: string, n: number, text: string): BackupHeader {
   if (h.data.format !== BACKUP_FORMAT) throw bad(`not a Carepack backup (format "${h.data.format}")`);
   if (!READABLE_BACKUP_VERSIONS.includes(h.data.version)) {
     throw bad(
-      `backup format version ${h.data.version} is not supported (this version reads ${READABLE_BACKUP_VERSIONS.join(' and ')})`,
+      `backup format version ${h.data.version} is not supported (this version reads ${READABLE_BACKUP_VERSIONS.slice(0, -1).join(', ')} and ${READABLE_BACKUP_VERSIONS.at(-1)})`,
     );
   }
   return h.data as BackupHeader;
@@ -394,6 +423,9 @@ export async function checkBackup(file: string): Promise<Checked> {
       }
       case 'audit':
         counts.auditEvents++;
+        break;
+      case 'userAudit':
+        counts.userAuditEvents++;
         break;
     }
   }

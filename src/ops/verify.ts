@@ -1,14 +1,15 @@
 /**
  * Compares two stores record by record: per-entity counts and a content checksum per
- * package, per package's audit trail, and of the states, users and counters. Used after a
- * copy, during dual-write, after a restore.
+ * package (its questions and responses included), per package's audit trail, and of the
+ * states, users, counters and user-audit trail. Used after a copy, during dual-write, after a
+ * restore.
  *
  * With the portal live, the two full scans see the stores at slightly different moments, so
  * a package written meanwhile can differ for a moment. Whatever differs is therefore read
  * again from both stores, a few times with a pause, until it agrees or the rounds run out;
  * only what still differs then is reported (with how many records settled on the way).
  */
-import type { Package } from '../domain/index.js';
+import type { Package, UserAuditEvent } from '../domain/index.js';
 import { hasErrorCode } from '../domain/index.js';
 import { checksum } from '../lib/checksum.js';
 import { inParallel } from '../lib/parallel.js';
@@ -24,7 +25,10 @@ export const ENTITIES = [
   'revisions',
   'documents',
   'reviewActions',
+  'questions',
+  'responses',
   'auditEvents',
+  'userAuditEvents',
 ] as const;
 export type Entity = (typeof ENTITIES)[number];
 export type Counts = Record<Entity, number>;
@@ -34,6 +38,8 @@ interface PackageSum {
   revisions: number;
   documents: number;
   reviewActions: number;
+  questions: number;
+  responses: number;
 }
 interface AuditSum {
   sum: string;
@@ -43,10 +49,12 @@ interface ReferenceSums {
   states: string;
   users: string;
   counters: string;
+  userAudit: string;
   stateCount: number;
   programCount: number;
   userCount: number;
   counterCount: number;
+  userAuditCount: number;
 }
 
 export interface StoreDigest extends ReferenceSums {
@@ -97,6 +105,8 @@ const packageSum = (p: Package): PackageSum => ({
   revisions: p.revisions.length,
   documents: p.revisions.reduce((n, r) => n + r.documents.length, 0),
   reviewActions: p.reviewActions.length,
+  questions: p.questions.length,
+  responses: p.questions.filter((q) => q.response !== null).length,
 });
 
 const auditSum = (eventSums: string[]): AuditSum => ({
@@ -104,16 +114,26 @@ const auditSum = (eventSums: string[]): AuditSum => ({
   events: eventSums.length,
 });
 
-async function referenceSums(store: MaintainedStore): Promise<ReferenceSums> {
+async function referenceSums(store: MaintainedStore, partitions = 1): Promise<ReferenceSums> {
+  const userAudit: UserAuditEvent[] = [];
   const [states, users, counters] = await Promise.all([
     store.listStates(),
     store.listUsers(),
     store.maintenance.getCounters(),
+    // Few (administrators' changes of users): checked as one, like the users.
+    scanAll((r) => store.maintenance.scanUserAudit(r), {
+      partitions,
+      onPage: (page) => {
+        userAudit.push(...page);
+      },
+    }),
   ]);
   return {
     states: checksum(sortedBy(states, (s) => s.code)),
     users: checksum(sortedBy(users, (u) => u.id)),
     counters: checksum(counters),
+    userAudit: checksum(sortedBy(userAudit, (e) => e.id)),
+    userAuditCount: userAudit.length,
     stateCount: states.length,
     programCount: states.reduce((n, s) => n + s.programs.length, 0),
     userCount: users.length,
@@ -131,12 +151,17 @@ function countsOf(d: Omit<StoreDigest, 'counts'>): Counts {
     revisions: 0,
     documents: 0,
     reviewActions: 0,
+    questions: 0,
+    responses: 0,
     auditEvents: 0,
+    userAuditEvents: d.userAuditCount,
   };
   for (const p of d.packages.values()) {
     counts.revisions += p.revisions;
     counts.documents += p.documents;
     counts.reviewActions += p.reviewActions;
+    counts.questions += p.questions;
+    counts.responses += p.responses;
   }
   for (const a of d.audit.values()) counts.auditEvents += a.events;
   return counts;
@@ -144,7 +169,7 @@ function countsOf(d: Omit<StoreDigest, 'counts'>): Counts {
 
 export async function digestStore(store: MaintainedStore, options: DigestOptions = {}): Promise<StoreDigest> {
   const partitions = options.partitions ?? 4;
-  const reference = await referenceSums(store);
+  const reference = await referenceSums(store, partitions);
   const packages = new Map<string, PackageSum>();
   await scanAll((r) => store.maintenance.scanPackages(r), {
     partitions,
@@ -182,10 +207,11 @@ function differences(source: StoreDigest, target: StoreDigest): Mismatch[] {
   };
   keyed('packages', source.packages, target.packages);
   keyed('auditEvents', source.audit, target.audit);
-  const whole: [Entity, 'states' | 'users' | 'counters'][] = [
+  const whole: [Entity, 'states' | 'users' | 'counters' | 'userAudit'][] = [
     ['states', 'states'],
     ['users', 'users'],
     ['counters', 'counters'],
+    ['userAuditEvents', 'userAudit'],
   ];
   for (const [entity, key] of whole) {
     if (source[key] !== target[key]) mismatches.push({ entity, id: '*', problem: 'content differs' });
@@ -291,10 +317,10 @@ export async function verifyInDetail(
 export function formatReport(report: VerifyReport, names = { source: 'source', target: 'target' }): string {
   const rows = ENTITIES.map((e) => {
     const mark = report.source[e] === report.target[e] ? 'ok' : 'DIFFERENT';
-    return `  ${e.padEnd(12)} ${String(report.source[e]).padStart(10)} ${String(report.target[e]).padStart(10)}  ${mark}`;
+    return `  ${e.padEnd(15)} ${String(report.source[e]).padStart(10)} ${String(report.target[e]).padStart(10)}  ${mark}`;
   });
   const lines = [
-    `  ${'entity'.padEnd(12)} ${names.source.padStart(10)} ${names.target.padStart(10)}`,
+    `  ${'entity'.padEnd(15)} ${names.source.padStart(10)} ${names.target.padStart(10)}`,
     ...rows,
   ];
   if (report.settled > 0) {

@@ -116,7 +116,12 @@ export interface SessionUser {
 export type AtomicImportTarget = Pick<Store, 'upsertStates' | 'upsertUsers' | 'listStates' | 'listUsers'> & {
   maintenance: Pick<
     StoreMaintenance,
-    'raiseSessionGenerations' | 'raiseCounters' | 'importPackages' | 'importAudit' | 'getCounters'
+    | 'raiseSessionGenerations'
+    | 'raiseCounters'
+    | 'importPackages'
+    | 'importAudit'
+    | 'importUserAudit'
+    | 'getCounters'
   >;
 };
 

@@ -1,6 +1,14 @@
 /** Builders for the conformance suite: every test makes its own states, ids and packages. */
 import { createHash, randomUUID } from 'node:crypto';
-import type { Actor, FormData, PackageDocument, State, User } from '../../src/domain/index.js';
+import type {
+  Actor,
+  CmsDivision,
+  FormData,
+  PackageDocument,
+  QaDocument,
+  State,
+  User,
+} from '../../src/domain/index.js';
 import { FormDataSchema } from '../../src/domain/index.js';
 import { completeForm } from '../support/complete-form.js';
 import type { DrivenStore } from '../support/store-commands.js';
@@ -45,10 +53,37 @@ export function cmsActor(): Actor {
   };
 }
 
-/** A CMS reviewer as a user (review decisions check the role of a user, not an actor). */
-export function cmsUser(role: 'CMS_USER' | 'ADMIN_USER' = 'CMS_USER'): User {
+/**
+ * A CMS reviewer as a user (review decisions check the role of a user, not an actor); with a
+ * division, one who may ask the state questions.
+ */
+export function cmsUser(
+  options: 'CMS_USER' | 'ADMIN_USER' | { role?: 'CMS_USER' | 'ADMIN_USER'; division?: CmsDivision } = {},
+): User {
+  const { role = 'CMS_USER', division } = typeof options === 'string' ? { role: options } : options;
   const actor = cmsActor();
-  return { id: actor.id, email: actor.email, givenName: 'Rita', familyName: 'Reviewer', role };
+  const user = { id: actor.id, email: actor.email, givenName: 'Rita', familyName: 'Reviewer' };
+  if (role === 'ADMIN_USER') return { ...user, role };
+  return { ...user, role, ...(division ? { division } : {}) };
+}
+
+/** A user of the state, who may respond to CMS's questions about its packages. */
+export function stateUser(stateCode: string): User {
+  const actor = stateActor();
+  return {
+    id: actor.id,
+    email: actor.email,
+    givenName: 'Sam',
+    familyName: 'State',
+    role: 'STATE_USER',
+    stateCode,
+  };
+}
+
+/** A document sent with a question or a response. */
+export function qaDocument(name = `qa-${randomUUID().slice(0, 8)}.pdf`): QaDocument {
+  const { category: _category, rateId: _rateId, ...rest } = document(name);
+  return rest;
 }
 
 export function document(

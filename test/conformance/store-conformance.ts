@@ -21,11 +21,13 @@ import { runListsConformance } from './lists-conformance.js';
 import { runMaintenanceConformance } from './maintenance-conformance.js';
 import { runNumberingConformance } from './numbering-conformance.js';
 import { runPlansConformance } from './plans-conformance.js';
+import { runQuestionsConformance } from './questions-conformance.js';
 import { runReferenceConformance } from './reference-conformance.js';
 import { runReviewConformance } from './review-conformance.js';
 import { sessionsConformance } from './sessions-conformance.js';
 import { runTextConformance } from './text-conformance.js';
 import { runTransitionsConformance } from './transitions-conformance.js';
+import { runUserAuditConformance } from './user-audit-conformance.js';
 
 export interface ConformanceOptions {
   name: string;
@@ -67,5 +69,7 @@ export function runStoreConformance(options: ConformanceOptions) {
     runConcurrencyConformance(() => store, nextCode);
     runPlansConformance(() => store, nextCode);
     runReviewConformance(() => store, nextCode, records);
+    runQuestionsConformance(() => store, nextCode);
+    runUserAuditConformance(() => store, nextCode);
   });
 }

@@ -3,13 +3,13 @@
  * back into DynamoDB, embedded PGlite and (when reachable) a PostgreSQL server, with identical
  * digests; damaged files and non-empty targets are refused without writing anything.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Package, PackageDocument, State, User } from '../../src/domain/index.js';
+import type { CmsDivision, Package, PackageDocument, State, User } from '../../src/domain/index.js';
 import { inParallel } from '../../src/lib/parallel.js';
 import { backupStore } from '../../src/ops/backup.js';
 import { RestoreConflictError, restoreStore } from '../../src/ops/restore.js';
@@ -24,7 +24,9 @@ import {
   fullFormData,
   makeState,
   minimalFormData,
+  qaDocument,
   stateActor,
+  stateUser,
 } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
@@ -60,6 +62,18 @@ let deletedDraftId: string;
 
 /** Three states, their users, 60 packages of every status with documents, and a deleted draft. */
 async function seed(store: DrivenStore) {
+  const ask = (pkg: Package, division: CmsDivision = 'DMCO') =>
+    store.askQuestion(pkg.id, {
+      user: cmsUser({ division }),
+      text: `${division} asks`,
+      documents: [qaDocument(), qaDocument()],
+    });
+  const respond = (pkg: Package, stateCode: string) =>
+    store.respond(pkg.id, {
+      user: stateUser(stateCode),
+      questionId: pkg.questions[0]!.id,
+      documents: [qaDocument()],
+    });
   const states: State[] = ['AK', 'MN', 'VT'].map((code) => makeState(code));
   await store.upsertStates(states);
   const users: User[] = [
@@ -79,6 +93,7 @@ async function seed(store: DrivenStore) {
       givenName: 'Rev',
       familyName: 'Iewer',
       role: 'CMS_USER',
+      division: 'DMCO',
     },
     {
       id: randomUUID(),
@@ -91,6 +106,9 @@ async function seed(store: DrivenStore) {
   await store.upsertUsers(users);
   // Two users signed out (one twice): their ended sessions must stay ended after a restore.
   for (const u of [users[0]!, users[3]!, users[3]!]) await store.endSessions(u.id);
+  // An administrator moved the reviewer to OACT, and back: two user-audit events.
+  for (const division of ['OACT', 'DMCO'] as const)
+    await store.setDivision(users[3]!.id, { admin: users[4]!, division });
 
   await inParallel(
     Array.from({ length: PACKAGES }, (_, i) => i),
@@ -122,6 +140,8 @@ async function seed(store: DrivenStore) {
         action: 'DOWNLOAD',
         summary: 'contract',
       });
+      // Questions ride along: answered on submitted packages, one open on resubmitted ones.
+      if (kind === 1) pkg = await respond(await ask(pkg), state.code);
       // Review history rides along: some approved, some withdrawn, one unlock undone.
       if (kind === 1) {
         if (i % 8 === 1) await store.approve(pkg.id, { ...decision(pkg), releasedOn: today() });
@@ -142,6 +162,7 @@ async function seed(store: DrivenStore) {
         return;
       }
       pkg = await store.resubmit(pkg.id, { expectedVersion: pkg.version, actor, reason: 'Rates fixed' });
+      pkg = await ask(pkg, 'OACT');
       if (i % 8 === 7) await store.withdraw(pkg.id, decision(pkg));
     },
   );
@@ -199,6 +220,11 @@ describe('backupStore', () => {
   it('seeds what the test means to back up', () => {
     expect(sourceDigest.counts).toMatchObject({ states: 3, users: 5, counters: 3, packages: PACKAGES });
     expect(sourceDigest.counts.documents).toBeGreaterThan(2 * PACKAGES);
+    // Submitted packages have an answered question, resubmitted ones an open one.
+    expect(sourceDigest.counts.questions).toBeGreaterThan(PACKAGES / 3);
+    expect(sourceDigest.counts.responses).toBeGreaterThan(PACKAGES / 8);
+    expect(sourceDigest.counts.responses).toBeLessThan(sourceDigest.counts.questions);
+    expect(sourceDigest.counts.userAuditEvents).toBe(2);
     expect(sourceDigest.packages.has(deletedDraftId)).toBe(false);
   });
 
@@ -208,7 +234,7 @@ describe('backupStore', () => {
     expect(lines[0]).toMatchObject({
       type: 'header',
       format: 'carepack-backup',
-      version: 2,
+      version: 3,
       backend: 'dynamodb',
     });
     expect(Date.parse(lines[0]!.createdAt as string)).not.toBeNaN();
@@ -221,12 +247,23 @@ describe('backupStore', () => {
         counters: 3,
         packages: PACKAGES,
         auditEvents: sourceDigest.counts.auditEvents,
+        userAuditEvents: 2,
       },
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     const byType = (t: string) => lines.filter((l) => l.type === t);
     expect(byType('package')).toHaveLength(PACKAGES);
     expect(byType('audit')).toHaveLength(sourceDigest.counts.auditEvents);
+    expect(
+      byType('userAudit')
+        .map((l) => (l.data as { summary: string }).summary)
+        .sort(),
+    ).toEqual([
+      'Division of reviewer@cms.example.gov set from DMCO to OACT',
+      'Division of reviewer@cms.example.gov set from OACT to DMCO',
+    ]);
+    const questions = byType('package').flatMap((l) => (l.data as Package).questions);
+    expect(questions).toHaveLength(sourceDigest.counts.questions);
     // The deleted draft's trail (CREATE, DELETE) is kept without its package.
     const trail = byType('audit').filter(
       (l) => (l.data as { packageId: string }).packageId === deletedDraftId,
@@ -381,6 +418,39 @@ describe('restoreStore', () => {
     const target = await freshPglite();
     await restoreStore(target, { in: old });
     expect(await digestStore(target)).toEqual(sourceDigest);
+  });
+
+  it('restores a format-2 backup (before user audit; packages without questions): none, the rest as it was', async () => {
+    const old = join(dir, 'before-questions.jsonl.gz');
+    const content = createHash('sha256');
+    let stripped = 0;
+    const lines = (await readLines(backupFile)).flatMap((l) => {
+      const record = JSON.parse(l) as { type: string; version?: number; data?: Package; counts?: object };
+      if (record.type === 'userAudit') return [];
+      if (record.type === 'header') record.version = 2;
+      if (record.type === 'package' && record.data!.questions.length === 0) {
+        delete (record.data as Partial<Package>).questions;
+        stripped++;
+      }
+      if (record.type === 'footer') {
+        const { userAuditEvents: _gone, ...counts } = record.counts as Record<string, number>;
+        return [JSON.stringify({ type: 'footer', counts, sha256: content.digest('hex') })];
+      }
+      const text = JSON.stringify(record);
+      content.update(`${text}\n`);
+      return [text];
+    });
+    await writeLines(old, lines);
+    expect(stripped).toBeGreaterThan(10);
+    expect(lines.some((l) => l.includes('"questions"'))).toBe(true);
+
+    const target = await freshPglite();
+    const { counts } = await restoreStore(target, { in: old });
+    expect(counts.userAuditEvents).toBe(0);
+    const digest = await digestStore(target);
+    expect(digest.packages).toEqual(sourceDigest.packages);
+    expect(digest.counts).toEqual({ ...sourceDigest.counts, userAuditEvents: 0 });
+    expect((await target.listUserAudit()).items).toEqual([]);
   });
 
   it('restores a backup made before session generations (no sessions record), and never lowers one', async () => {
@@ -564,8 +634,8 @@ describe('restoreStore', () => {
       await writeLines(other, [JSON.stringify({ ...header, format: 'something-else' }), ...lines.slice(1)]);
       await refused(other, /line 1: not a Carepack backup/);
       const newer = join(dir, 'newer.jsonl.gz');
-      await writeLines(newer, [JSON.stringify({ ...header, version: 3 }), ...lines.slice(1)]);
-      await refused(newer, /version 3 is not supported/);
+      await writeLines(newer, [JSON.stringify({ ...header, version: 4 }), ...lines.slice(1)]);
+      await refused(newer, /version 4 is not supported \(this version reads 1, 2 and 3\)/);
       const headless = join(dir, 'headless.jsonl.gz');
       await writeLines(headless, lines.slice(1));
       await refused(headless, /line 1: not a Carepack backup/);

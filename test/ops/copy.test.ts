@@ -18,7 +18,17 @@ import {
 } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { cmsActor, document, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
+import {
+  cmsActor,
+  cmsUser,
+  document,
+  draft,
+  makeState,
+  qaDocument,
+  stateActor,
+  stateUser,
+  submitted,
+} from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { generatePackages } from '../support/package-factory.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
@@ -35,7 +45,11 @@ const signedOut: User = {
   givenName: 'Sig',
   familyName: 'Nedout',
   role: 'CMS_USER',
+  division: 'DMCO',
 };
+/** The same user asks questions; an administrator then changes its division (one user-audit event). */
+const reviewer = signedOut;
+const admin = cmsUser('ADMIN_USER');
 
 async function postgresTarget(): Promise<{ store: DrivenStore; handle: PostgresHandle; db?: TestDatabase }> {
   if (pgAvailable) {
@@ -62,12 +76,26 @@ beforeAll(async () => {
     await source.maintenance.importPackages(data.packages.slice(i, i + 500), { mode: 'overwrite' });
   await source.maintenance.importAudit(data.audit);
   await source.maintenance.raiseCounters(data.counters);
-  // And some made the ordinary way: a deleted draft (audit only), an unlocked package.
+  // And some made the ordinary way: a deleted draft (audit only), an unlocked package with
+  // CMS's questions (one answered, one open), and an administrator's change of a user.
   const actor = stateActor();
   const gone = await draft(source, states[0]!, actor);
   await source.deleteDraft(gone.id, { expectedVersion: 1, actor });
   const sub = await submitted(source, states[1]!, actor);
-  await source.unlock(sub.id, { expectedVersion: sub.version, actor: cmsActor(), reason: 'r' });
+  const asked = await source.askQuestion(sub.id, {
+    user: reviewer,
+    text: 'Which trend?',
+    documents: [qaDocument('questions.pdf')],
+  });
+  const answered = await source.respond(sub.id, {
+    user: stateUser(states[1]!.code),
+    questionId: asked.questions[0]!.id,
+    documents: [qaDocument('answers.pdf'), qaDocument('rates.xlsx')],
+  });
+  await source.askQuestion(sub.id, { user: reviewer, documents: [qaDocument()] });
+  await source.unlock(sub.id, { expectedVersion: answered.version + 1, actor: cmsActor(), reason: 'r' });
+  await source.upsertUsers([admin]);
+  await source.setDivision(reviewer.id, { admin, division: 'OACT' });
 }, 120_000);
 
 afterAll(async () => {
@@ -97,7 +125,10 @@ describe('store copy', () => {
       expect(result.report.target.packages).toBe(PACKAGES + 1);
       expect(result.report.target.revisions).toBeGreaterThan(PACKAGES);
       expect(result.report.target.auditEvents).toBeGreaterThan(PACKAGES);
-      expect([...phases]).toEqual(['reference', 'packages', 'audit', 'verify']);
+      // The questions rode with their package (the package checksums compare their content).
+      expect(result.report.target).toMatchObject({ questions: 2, responses: 1, userAuditEvents: 1 });
+      expect(result.userAuditEvents).toBe(1);
+      expect([...phases]).toEqual(['reference', 'packages', 'audit', 'userAudit', 'verify']);
       expect(await target.store.maintenance.getSessionGenerations()).toEqual({ [signedOut.id]: 3 });
       expect(existsSync(checkpointFile)).toBe(false);
 
@@ -229,6 +260,45 @@ describe('store copy', () => {
       expect(settled.ok).toBe(true);
       expect(settled.settled).toBe(1);
       expect(formatReport(settled)).toContain('VERIFIED');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 60_000);
+
+  it("verify compares the questions' content and the user-audit trail", async () => {
+    const a = (await freshDynamoStore('carepack-verify-qa')).store;
+    const b = (await freshDynamoStore('carepack-verify-qb')).store;
+    try {
+      for (const store of [a, b]) {
+        await store.upsertStates(states.slice(0, 1));
+        await store.upsertUsers([signedOut, admin]);
+      }
+      const pkg = await submitted(a, states[0]!);
+      const asked = await a.askQuestion(pkg.id, { user: reviewer, text: 'Why?', documents: [qaDocument()] });
+      await b.maintenance.importPackages([asked]);
+      await b.maintenance.importAudit((await a.listAudit(pkg.id)).items);
+      await b.maintenance.raiseCounters(await a.maintenance.getCounters());
+      expect((await verifyStores(a, b, { rechecks: 0 })).ok).toBe(true);
+
+      // Same counts, other words: the package checksum tells.
+      const reworded = structuredClone(asked);
+      reworded.questions[0]!.text = 'Why not?';
+      await b.maintenance.importPackages([reworded], { mode: 'force' });
+      const differs = await verifyStores(a, b, { rechecks: 0 });
+      expect(differs.mismatches).toEqual([{ entity: 'packages', id: pkg.id, problem: 'content differs' }]);
+      expect(differs.target.questions).toBe(differs.source.questions);
+      await b.maintenance.importPackages([asked], { mode: 'force' });
+
+      await a.setDivision(signedOut.id, { admin, division: 'DMCP' });
+      const behind = await verifyStores(a, b, { rechecks: 0 });
+      expect(behind.mismatches).toContainEqual({
+        entity: 'userAuditEvents',
+        id: '*',
+        problem: 'content differs',
+      });
+      expect([behind.source.userAuditEvents, behind.target.userAuditEvents]).toEqual([1, 0]);
+      expect(formatReport(behind)).toMatch(/userAuditEvents +1 +0 +DIFFERENT/);
     } finally {
       await a.close();
       await b.close();

@@ -21,7 +21,14 @@ import { fileJournal } from '../../src/store/dual/mirror-journal.js';
 import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { draft, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
+import {
+  cmsUser,
+  draft,
+  makeState,
+  minimalFormData,
+  qaDocument,
+  stateActor,
+} from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { createTestDatabase, pgAvailable } from '../support/postgres.js';
 import { type DrivenStore, drive } from '../support/store-commands.js';
@@ -130,7 +137,16 @@ async function freshPostgresStore(): Promise<{ store: DrivenStore; drop: () => P
   return { store: drive(createPostgresStore({ db: lite.db, onClose: lite.close })), drop: async () => {} };
 }
 
-/** What the portal does all day: create, change, submit or delete, download. Returns how many packages it made. */
+/** The administrator and the reviewer `portalWrites` act as; seeded into the store first. */
+const admin = cmsUser('ADMIN_USER');
+const reviewer = cmsUser({ division: 'DMCO' });
+const DIVISIONS = ['DMCO', 'DMCP', 'OACT'] as const;
+
+/**
+ * What the portal does all day: create, change, submit (and CMS asks a question) or delete,
+ * download, and now and then an administrator changes the reviewer's division. Returns how
+ * many packages it made.
+ */
 async function portalWrites(
   store: DrivenStore,
   states: readonly State[],
@@ -143,8 +159,11 @@ async function portalWrites(
     const pkg = await draft(store, state, actor);
     const formData = { ...minimalFormData(state), submissionDescription: `change ${n}` };
     const changed = await store.updateDraft(pkg.id, { expectedVersion: 1, formData, actor });
-    if (n % 3 === 0) await store.submit(pkg.id, { expectedVersion: changed.version, actor });
-    else if (n % 3 === 1) await store.deleteDraft(pkg.id, { expectedVersion: changed.version, actor });
+    if (n % 5 === 0) await store.setDivision(reviewer.id, { admin, division: DIVISIONS[n % 3]! });
+    if (n % 3 === 0) {
+      await store.submit(pkg.id, { expectedVersion: changed.version, actor });
+      await store.askQuestion(pkg.id, { user: reviewer, documents: [qaDocument()] });
+    } else if (n % 3 === 1) await store.deleteDraft(pkg.id, { expectedVersion: changed.version, actor });
     else
       await store.appendAudit({
         at: new Date().toISOString(),
@@ -201,6 +220,7 @@ describe.each(PAIRS)('repair while the portal goes on journaling ($name)', ({ co
     try {
       const states = codes.map((code) => makeState(code));
       await dual.upsertStates(states);
+      await dual.upsertUsers([admin, reviewer]);
       seenByPortal.availability = 'down';
 
       let writing = true;
@@ -240,6 +260,9 @@ describe.each(PAIRS)('repair while the portal goes on journaling ($name)', ({ co
       expect(report.ok).toBe(true);
       // Every third package was deleted.
       expect(report.source.packages).toBeGreaterThanOrEqual(Math.floor((made * 2) / 3));
+      // Questions and user changes were journaled and repaired like the rest.
+      expect(report.source.questions).toBeGreaterThanOrEqual(Math.floor(made / 3));
+      expect(report.source.userAuditEvents).toBeGreaterThanOrEqual(Math.floor(made / 5));
     } finally {
       await primary.close();
       await secondary.close();

@@ -4,6 +4,7 @@
  * up a write at most the mirror timeout, and a mirror that lands late never leaves the
  * secondary older than the primary.
  */
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,16 @@ import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
 import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { draft, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
+import {
+  cmsUser,
+  draft,
+  makeState,
+  minimalFormData,
+  qaDocument,
+  stateActor,
+  stateUser,
+  submitted,
+} from '../conformance/fixtures.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
 import { dynamoPackageRecordCount, freshDynamoStore } from '../support/dynamo.js';
 import { type DrivenStore, drive } from '../support/store-commands.js';
@@ -73,6 +83,13 @@ describe('after the conformance run in dual mode', () => {
     expect(report.mismatches).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.source.packages).toBeGreaterThan(100);
+    // Questions rode on the package mirror; user changes and their events were mirrored too.
+    expect(report.source.questions).toBeGreaterThan(10);
+    expect(report.source.responses).toBeGreaterThan(5);
+    expect(report.source.userAuditEvents).toBeGreaterThan(5);
+    expect(await secondary.listUserAudit({ limit: 100 })).toEqual(
+      await primary.listUserAudit({ limit: 100 }),
+    );
     expect(warnings.filter((w) => w.includes('differs'))).toEqual([]);
   });
 });
@@ -194,6 +211,98 @@ describe('dual-write with a secondary that hangs or answers late', () => {
     const report = compareDigests(await digestStore(primary), await digestStore(real));
     expect(report.mismatches).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+});
+
+describe('dual-write of questions and user changes with the secondary down, then repaired', () => {
+  const state = makeState('QA');
+  const silent = { warn: () => {}, error: () => {} };
+  const journal = memoryJournal();
+  let primary: DrivenStore;
+  let real: DrivenStore;
+  let secondary: SwitchableStore;
+  let dual: DrivenStore;
+
+  beforeAll(async () => {
+    primary = (await freshDynamoStore('carepack-dual-qa')).store;
+    const pg = await openPglite();
+    await migrateToLatest(pg.db);
+    real = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
+    secondary = switchable(real);
+    dual = drive(createDualStore({ primary, secondary, journal, mirrorTimeoutMs: 2000, logger: silent }));
+    await dual.upsertStates([state]);
+  }, 180_000);
+  afterAll(async () => {
+    await primary?.close();
+    await real?.close();
+  });
+
+  it('a question and its response are mirrored with the package; a failed mirror is journaled and repaired', async () => {
+    secondary.availability = 'up';
+    const reviewer = cmsUser({ division: 'DMCO' });
+    const analyst = stateUser(state.code);
+    const pkg = await submitted(dual, state);
+    const asked = await dual.askQuestion(pkg.id, { user: reviewer, text: 'Why?', documents: [qaDocument()] });
+    expect(await real.getPackage(pkg.id)).toEqual(asked);
+
+    secondary.availability = 'down';
+    const answered = await dual.respond(pkg.id, {
+      user: analyst,
+      questionId: asked.questions[0]!.id,
+      documents: [qaDocument()],
+    });
+    expect(journal.entries.map((f) => [f.kind, f.operation, f.packageId])).toEqual([
+      ['package', 'changePackage:RESPOND_QUESTION', pkg.id],
+    ]);
+    secondary.availability = 'up';
+    expect((await real.getPackage(pkg.id)).questions[0]!.response).toBeNull();
+    expect(await repairMirror(primary, real, journal)).toEqual({ repaired: 1, remaining: 0, errors: [] });
+    expect(await real.getPackage(pkg.id)).toEqual(answered);
+    expect((await real.listAudit(pkg.id)).items).toEqual((await primary.listAudit(pkg.id)).items);
+  });
+
+  it('changeUser writes the user and its event on both; a failed mirror is journaled and repaired', async () => {
+    secondary.availability = 'up';
+    const admin = cmsUser('ADMIN_USER');
+    const user = cmsUser();
+    await dual.upsertUsers([admin, user]);
+    const first = await dual.setDivision(user.id, { admin, division: 'OACT' });
+    expect(await real.getUser(user.id)).toEqual(first.after);
+    expect((await real.listUserAudit()).items).toEqual([first.event]);
+    expect(journal.entries).toEqual([]);
+
+    secondary.availability = 'down';
+    const second = await dual.setDivision(user.id, { admin, division: 'DMCP' });
+    expect(await dual.getUser(user.id)).toEqual(second.after);
+    expect(journal.entries.map((f) => [f.kind, f.operation])).toEqual([
+      ['user-audit', 'changeUser:SET_DIVISION'],
+    ]);
+    secondary.availability = 'up';
+    expect(await real.getUser(user.id)).toEqual(first.after);
+
+    const repair = await repairMirror(primary, real, journal);
+    expect(repair).toEqual({ repaired: 0, remaining: 0, errors: [] });
+    expect(await real.getUser(user.id)).toEqual(second.after);
+    expect((await real.listUserAudit()).items).toEqual([second.event, first.event]);
+    expect(journal.entries).toEqual([]);
+  });
+
+  it('importUserAudit goes to both; a failed mirror is journaled and repaired', async () => {
+    const admin = cmsUser('ADMIN_USER');
+    const user = cmsUser();
+    await dual.upsertUsers([admin, user]);
+    const event = { ...(await primary.setDivision(user.id, { admin, division: 'DMCO' })).event };
+    const copied = { ...event, id: randomUUID(), at: new Date().toISOString() };
+    secondary.availability = 'down';
+    await dual.maintenance.importUserAudit([copied]);
+    expect(journal.entries.map((f) => [f.kind, f.operation])).toEqual([['user-audit', 'importUserAudit']]);
+    secondary.availability = 'up';
+    await repairMirror(primary, real, journal);
+    const ids = (await real.listUserAudit({ limit: 100 })).items.map((e) => e.id);
+    expect(ids).toEqual(expect.arrayContaining([event.id, copied.id]));
+    expect(await real.listUserAudit({ limit: 100 })).toEqual(await primary.listUserAudit({ limit: 100 }));
+    const report = compareDigests(await digestStore(primary), await digestStore(real));
+    expect(report.mismatches).toEqual([]);
   });
 });
 

@@ -5,20 +5,27 @@
  * user rules (who may, completeness), which the API tests cover. A store wrapped by `drive`
  * keeps its own methods and gains these, so a test reads as the operations it performs.
  */
+import { randomUUID } from 'node:crypto';
 import {
   type Actor,
+  type CmsDivision,
   type FormData,
   type KeptChange,
   lifecycle,
   type Package,
   type PackageDocument,
   planApprove,
+  planAskQuestion,
+  planRespond,
+  planSetDivision,
   planUndoApproval,
   planUndoUnlock,
   planUndoWithdrawal,
   planWithdraw,
+  type QaDocument,
   type StateCode,
   type User,
+  type UserAuditEvent,
 } from '../../src/domain/index.js';
 import type { Clock } from '../../src/lib/clock.js';
 import type { MaintainedStore, Store, StoreMaintenance } from '../../src/store/store.js';
@@ -51,6 +58,23 @@ export interface StoreCommands {
   withdraw(id: string, input: ReviewInput): Promise<Package>;
   undoWithdrawal(id: string, input: ReviewInput): Promise<Package>;
   undoUnlock(id: string, input: ReviewInput): Promise<Package>;
+  /** CMS's question (domain question-plans), with the documents the service would have stored. */
+  askQuestion(id: string, input: QaInput & { rateId?: string }): Promise<Package>;
+  /** The state's response to one question. */
+  respond(id: string, input: QaInput & { questionId: string }): Promise<Package>;
+  /** An administrator sets (or clears) a CMS user's division, with its user-audit event. */
+  setDivision(
+    userId: string,
+    input: { admin: User; division: CmsDivision | null },
+  ): Promise<{ before: User; after: User; event: UserAuditEvent }>;
+}
+
+export interface QaInput {
+  user: User;
+  text?: string;
+  documents: QaDocument[];
+  /** The question's or response's id; a new one when absent. */
+  id?: string;
 }
 
 export interface ReviewInput {
@@ -90,6 +114,12 @@ export function storeCommands(store: Store, clock: Clock = steadyClock()): Store
     withdraw: (id, input) => kept(id, (pkg) => planWithdraw(pkg, { ...input, at: at() })),
     undoWithdrawal: (id, input) => kept(id, (pkg) => planUndoWithdrawal(pkg, { ...input, at: at() })),
     undoUnlock: (id, input) => kept(id, (pkg) => planUndoUnlock(pkg, { ...input, at: at() })),
+    askQuestion: (id, input) =>
+      kept(id, (pkg) => planAskQuestion(pkg, { ...input, id: input.id ?? randomUUID(), at: at() })),
+    respond: (id, input) =>
+      kept(id, (pkg) => planRespond(pkg, { ...input, id: input.id ?? randomUUID(), at: at() })),
+    setDivision: (userId, input) =>
+      store.changeUser(userId, (before) => planSetDivision(before, { ...input, at: at() })),
   };
   return commands;
 }

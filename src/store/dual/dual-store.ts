@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Package, PackageChange } from '../../domain/index.js';
 import type { MaintainedStore, Page, ScanRequest, StoreMaintenance } from '../store.js';
-import { mirrorAudit, mirrorCounter, mirrorPackage, mirrorReference } from './mirror.js';
+import { mirrorAudit, mirrorCounter, mirrorPackage, mirrorReference, mirrorUserChange } from './mirror.js';
 import { type MirrorFailure, type MirrorJournal, memoryJournal } from './mirror-journal.js';
 
 export interface DualLogger {
@@ -173,8 +173,13 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
     },
     removePackage: (id) => thenMirror('removePackage', id, () => fromPrimary.removePackage(id)),
     scanUserAudit: (request) => fromPrimary.scanUserAudit(request),
-    // Issue 12 in progress: mirrored with the dual store's next commit.
-    importUserAudit: (events) => fromPrimary.importUserAudit(events),
+    async importUserAudit(events) {
+      await fromPrimary.importUserAudit(events);
+      // The events as given: importing is idempotent, and a user-audit event never changes.
+      await mirror('user-audit', 'importUserAudit', undefined, () =>
+        secondary.maintenance.importUserAudit(events),
+      );
+    },
   };
 
   return {
@@ -192,8 +197,14 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
     },
     listUsers: () => primary.listUsers(),
     getUser: (id) => primary.getUser(id),
-    // Issue 12 in progress: mirrored with the dual store's next commit.
-    changeUser: (id, plan) => primary.changeUser(id, plan),
+    async changeUser(id, plan) {
+      const result = await primary.changeUser(id, plan);
+      // In line with the reference mirrors, which also write users: the user as the primary has it now.
+      await mirror('user-audit', `changeUser:${result.event.action}`, undefined, () =>
+        mirrorUserChange(primary, secondary, id, result.event),
+      );
+      return result;
+    },
     listUserAudit: (page) => primary.listUserAudit(page),
     getSessionUser: (id) => primary.getSessionUser(id),
     async endSessions(userId) {

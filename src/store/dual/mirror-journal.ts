@@ -13,8 +13,11 @@ import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/pr
 import { basename, dirname, join } from 'node:path';
 
 export interface MirrorFailure {
-  /** `package`: re-copy that package; `reference`: re-copy states and users; `audit`: that package's trail. */
-  kind: 'package' | 'reference' | 'audit';
+  /**
+   * `package`: re-copy that package; `reference`: re-copy states and users; `audit`: that
+   * package's trail; `user-audit`: the users and the user-audit trail (an administrator's change).
+   */
+  kind: 'package' | 'reference' | 'audit' | 'user-audit';
   packageId?: string;
   at: string;
   operation: string;
@@ -39,7 +42,7 @@ export interface MirrorJournal {
   claim(): Promise<JournalClaim>;
 }
 
-const KINDS = new Set(['package', 'reference', 'audit']);
+const KINDS = new Set(['package', 'reference', 'audit', 'user-audit']);
 const CLAIM_MARK = '.claimed-';
 /** A writer retries only when a repair renamed the journal under it; more than this is a fault. */
 const MAX_APPEND_ATTEMPTS = 100;

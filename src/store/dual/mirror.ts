@@ -3,6 +3,7 @@
  * holds now. Used by dual-write mode after each write, and by `carepack store repair`.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { UserAuditEvent } from '../../domain/index.js';
 import { hasErrorCode, type Package } from '../../domain/index.js';
 import type { AuditEvent, MaintainedStore, Store } from '../store.js';
 
@@ -71,4 +72,28 @@ export async function mirrorReference(primary: MaintainedStore, secondary: Maint
 export async function mirrorCounter(primary: MaintainedStore, secondary: MaintainedStore, stateCode: string) {
   const counters = await primary.maintenance.getCounters([stateCode]);
   if (counters[stateCode] !== undefined) await secondary.maintenance.raiseCounters(counters);
+}
+
+/**
+ * An administrator's change of a user: the user as the primary has it now (a newer change's
+ * mirror then writes the same or newer), and the change's user-audit event.
+ */
+export async function mirrorUserChange(
+  primary: Store,
+  secondary: MaintainedStore,
+  userId: string,
+  event: UserAuditEvent,
+) {
+  await secondary.upsertUsers([await primary.getUser(userId)]);
+  await secondary.maintenance.importUserAudit([event]);
+}
+
+/** Every user-audit event the primary holds (idempotent: the secondary keeps those it has). */
+export async function mirrorUserAudit(primary: MaintainedStore, secondary: MaintainedStore) {
+  let cursor: string | undefined;
+  do {
+    const page = await primary.maintenance.scanUserAudit({ partition: 0, partitions: 1, limit: 500, cursor });
+    if (page.items.length > 0) await secondary.maintenance.importUserAudit(page.items);
+    cursor = page.cursor;
+  } while (cursor);
 }
