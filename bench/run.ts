@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchReport>> = {
   web: async () => (await import('./web.js')).run(),
   api: async () => (await import('./api.js')).run(),
   load: async () => (await import('./load.js')).run(),
+  questions: async () => (await import('./questions.js')).run(),
 };
 
 /** The benchmarks named on the command line (all when none), or undefined after saying which are unknown. */

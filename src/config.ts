@@ -3,6 +3,7 @@
  * process.env. Every variable is documented in the README's configuration table.
  */
 import { z } from 'zod';
+import type { CmsDivision } from './domain/index.js';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -58,12 +59,16 @@ const ConfigSchema = z
       .optional(),
     CAREPACK_MAIL_FROM: z.string().min(3).default('Carepack <no-reply@carepack.example.gov>'),
     CAREPACK_CMS_REVIEW_EMAILS: z.string().default('mc-review@cms.example.gov'),
+    CAREPACK_DMCO_EMAILS: z.string().default(''),
+    CAREPACK_DMCP_EMAILS: z.string().default(''),
+    CAREPACK_OACT_EMAILS: z.string().default(''),
     CAREPACK_PUBLIC_URL: z.url().optional(),
     CAREPACK_OIDC_ISSUER: z.url().optional(),
     CAREPACK_OIDC_AUDIENCE: z.string().min(1).optional(),
     CAREPACK_OIDC_JWKS_URL: z.url().optional(),
     CAREPACK_OIDC_ROLE_CLAIM: z.string().min(1).default('carepack_role'),
     CAREPACK_OIDC_STATE_CLAIM: z.string().min(1).default('carepack_state'),
+    CAREPACK_OIDC_DIVISION_CLAIM: z.string().min(1).default('carepack_division'),
     CAREPACK_OIDC_CLIENT_ID: z.string().min(1).optional(),
     CAREPACK_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     CAREPACK_OIDC_AUTHORIZATION_URL: z.url().optional(),
@@ -234,6 +239,11 @@ export interface OidcConfig {
   jwksUrl: string;
   roleClaim: string;
   stateClaim: string;
+  /**
+   * A CMS user's division (DMCO, DMCP, OACT). When a token carries one, it is the user's; when it
+   * carries none, the division an administrator set is kept. Default `carepack_division`.
+   */
+  divisionClaim?: string;
   /** Browser sign-in (authorization code flow with PKCE); without it, bearer tokens only. */
   browser?: OidcBrowserConfig;
 }
@@ -271,6 +281,8 @@ export interface MailConfig {
   failedLog: string;
   from: string;
   cmsReviewList: string[];
+  /** Each CMS division's own list (CAREPACK_DMCO_EMAILS, …), told of its questions and their responses. */
+  divisionLists: Record<CmsDivision, string[]>;
   publicUrl: string;
 }
 
@@ -332,6 +344,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             jwksUrl: c.CAREPACK_OIDC_JWKS_URL,
             roleClaim: c.CAREPACK_OIDC_ROLE_CLAIM,
             stateClaim: c.CAREPACK_OIDC_STATE_CLAIM,
+            divisionClaim: c.CAREPACK_OIDC_DIVISION_CLAIM,
             ...(c.CAREPACK_OIDC_CLIENT_ID && c.CAREPACK_OIDC_AUTHORIZATION_URL && c.CAREPACK_OIDC_TOKEN_URL
               ? {
                   browser: {
@@ -400,12 +413,22 @@ function mailConfig(c: RawConfig): MailConfig {
     outboxDir: `${c.CAREPACK_DATA_DIR}/outbox`,
     failedLog: `${c.CAREPACK_DATA_DIR}/mail-failures.jsonl`,
     from: c.CAREPACK_MAIL_FROM,
-    cmsReviewList: c.CAREPACK_CMS_REVIEW_EMAILS.split(',')
-      .map((e) => e.trim())
-      .filter(Boolean),
+    cmsReviewList: emailList(c.CAREPACK_CMS_REVIEW_EMAILS),
+    divisionLists: {
+      DMCO: emailList(c.CAREPACK_DMCO_EMAILS),
+      DMCP: emailList(c.CAREPACK_DMCP_EMAILS),
+      OACT: emailList(c.CAREPACK_OACT_EMAILS),
+    },
     publicUrl: c.CAREPACK_PUBLIC_URL ?? `http://localhost:${c.PORT}`,
   };
 }
+
+/** A comma-separated list of addresses, blanks dropped. */
+const emailList = (value: string) =>
+  value
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
 
 /** Where users reach Carepack, without a trailing slash. */
 function publicUrl(c: RawConfig): string {

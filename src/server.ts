@@ -42,6 +42,7 @@ async function main() {
     transport: mailTransport(config.mail, log),
     from: config.mail.from,
     cmsReviewList: config.mail.cmsReviewList,
+    divisionLists: config.mail.divisionLists,
     baseUrl: config.mail.publicUrl,
     failedLog: config.mail.failedLog,
     logger: log,

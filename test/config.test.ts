@@ -26,6 +26,7 @@ describe('configuration', () => {
     expect(c.mail).toMatchObject({
       outboxDir: './data/outbox',
       cmsReviewList: ['mc-review@cms.example.gov'],
+      divisionLists: { DMCO: [], DMCP: [], OACT: [] },
     });
     expect(c.mail.smtp).toBeUndefined();
     expect(c.devLogin).toBe(true);
@@ -44,6 +45,8 @@ describe('configuration', () => {
       CAREPACK_CLAMAV: 'clamd.internal:3310',
       CAREPACK_SMTP_URL: 'smtps://mailer:secret@smtp.example.gov',
       CAREPACK_CMS_REVIEW_EMAILS: 'a@cms.gov, b@cms.gov',
+      CAREPACK_DMCO_EMAILS: 'dmco@cms.gov',
+      CAREPACK_OACT_EMAILS: ' oact1@cms.gov,,oact2@cms.gov ',
       CAREPACK_IN_MEMORY: '1',
     });
     expect(c.store.backend).toBe('postgres');
@@ -63,6 +66,11 @@ describe('configuration', () => {
       pass: 'secret',
     });
     expect(c.mail.cmsReviewList).toEqual(['a@cms.gov', 'b@cms.gov']);
+    expect(c.mail.divisionLists).toEqual({
+      DMCO: ['dmco@cms.gov'],
+      DMCP: [],
+      OACT: ['oact1@cms.gov', 'oact2@cms.gov'],
+    });
     expect(loadConfig({ CAREPACK_CLAMAV: '/run/clamav/clamd.ctl' }).files.clamav).toEqual({
       socketPath: '/run/clamav/clamd.ctl',
     });
@@ -75,7 +83,18 @@ describe('configuration', () => {
       CAREPACK_OIDC_JWKS_URL: 'https://idp.example.gov/jwks.json',
     });
     expect(c.devLogin).toBe(false);
-    expect(c.oidc).toMatchObject({ audience: 'carepack', roleClaim: 'carepack_role' });
+    expect(c.oidc).toMatchObject({
+      audience: 'carepack',
+      roleClaim: 'carepack_role',
+      divisionClaim: 'carepack_division',
+    });
+    const named = loadConfig({
+      CAREPACK_OIDC_ISSUER: 'https://idp.example.gov/',
+      CAREPACK_OIDC_AUDIENCE: 'carepack',
+      CAREPACK_OIDC_JWKS_URL: 'https://idp.example.gov/jwks.json',
+      CAREPACK_OIDC_DIVISION_CLAIM: 'cms_division',
+    });
+    expect(named.oidc?.divisionClaim).toBe('cms_division');
   });
 
   describe('OIDC browser sign-in', () => {

@@ -28,6 +28,7 @@ import { notScanning, type ScannerSetting } from '../files/scanner.js';
 import type { Notifier } from '../notify/index.js';
 import { DocumentService } from '../service/document-service.js';
 import { PackageService } from '../service/package-service.js';
+import { QuestionService } from '../service/question-service.js';
 import { ReferenceData } from '../service/reference-data.js';
 import type { Store } from '../store/store.js';
 import { cursorSeal } from './cursor-seal.js';
@@ -39,8 +40,10 @@ import { documentRoutes } from './routes/documents.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
+import { questionRoutes } from './routes/questions.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { stateRoutes } from './routes/states.js';
+import { userRoutes } from './routes/users.js';
 import { authenticate, requireCsrf } from './session.js';
 import { withSessionCache } from './session-cache.js';
 import { refuseUnstorableText } from './storable-text.js';
@@ -141,13 +144,25 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const tokens = options.downloads === 'api' ? new DownloadTokens(options.sessionSecret) : undefined;
+  const scanner = options.scanner ?? notScanning;
   const documents = options.files
     ? new DocumentService({
         store,
         files: tokens ? apiDownloadLinks(options.files, tokens) : options.files,
-        scanner: options.scanner ?? notScanning,
+        scanner,
         maxBytes: maxUploadBytes,
         log,
+      })
+    : undefined;
+  const questions = options.files
+    ? new QuestionService({
+        store,
+        reference,
+        files: options.files,
+        scanner,
+        maxBytes: maxUploadBytes,
+        log,
+        notifier: options.notifier,
       })
     : undefined;
   // Uploads stream; the size limit is enforced by the file store, one byte past it here is a backstop.
@@ -179,12 +194,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         secured.addHook('onRequest', requireCsrf(app));
         await secured.register(sessionRoutes, { store });
         await secured.register(stateRoutes, { reference });
-        await secured.register(packageRoutes, { packages, cursors: cursorSeal(options.sessionSecret) });
+        const cursors = cursorSeal(options.sessionSecret);
+        await secured.register(userRoutes, { store, cursors });
+        await secured.register(packageRoutes, { packages, cursors });
         if (documents)
           await secured.register(documentRoutes, {
             documents,
             ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
           });
+        if (questions) await secured.register(questionRoutes, { questions });
       });
     },
     { prefix: '/api' },

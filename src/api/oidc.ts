@@ -1,14 +1,15 @@
 /**
  * Production sign-in: the agency's identity provider issues JWTs; each request carries one
  * as `Authorization: Bearer …`. Signature (JWKS), issuer, audience and expiry are checked
- * with `jose`; configurable claims give the role and state. A user is upserted into the
- * store the first time it is seen (and whenever its claims change). The browser sign-in
- * (src/api/oidc-flow.ts) checks its ID tokens here too, adding the nonce.
+ * with `jose`; configurable claims give the role, the state and a CMS user's division. A user
+ * is upserted into the store the first time it is seen (and whenever its claims change); a CMS
+ * user's token without a division keeps the division an administrator set in Carepack. The
+ * browser sign-in (src/api/oidc-flow.ts) checks its ID tokens here too, adding the nonce.
  */
 import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { OidcConfig } from '../config.js';
-import { type User, UserSchema } from '../domain/index.js';
+import { hasErrorCode, type User, UserSchema } from '../domain/index.js';
 import type { Store } from '../store/store.js';
 import { ApiError } from './problem.js';
 
@@ -33,23 +34,42 @@ export function userIdFor(issuer: string, subject: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((Number.parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+export const DEFAULT_DIVISION_CLAIM = 'carepack_division';
+
 function userFromClaims(config: OidcConfig, claims: JWTPayload): User {
   const c = claims as Record<string, unknown>;
+  const divisionClaim = config.divisionClaim ?? DEFAULT_DIVISION_CLAIM;
+  const role = c[config.roleClaim];
+  // Only a CMS user belongs to a division; other users' tokens may carry the attribute anyway.
+  const division = role === 'CMS_USER' ? c[divisionClaim] : undefined;
   const parsed = UserSchema.safeParse({
     id: userIdFor(config.issuer, String(claims.sub ?? '')),
     email: c.email,
     givenName: c.given_name ?? c.email,
     familyName: c.family_name ?? '-',
-    role: c[config.roleClaim],
-    ...(c[config.roleClaim] === 'STATE_USER' ? { stateCode: c[config.stateClaim] } : {}),
+    role,
+    ...(role === 'STATE_USER' ? { stateCode: c[config.stateClaim] } : {}),
+    ...(division !== undefined && division !== null ? { division } : {}),
   });
   if (!claims.sub || !parsed.success) {
     throw new ApiError(
       'FORBIDDEN',
-      `the identity token lacks a usable sub, email, ${config.roleClaim} (STATE_USER, CMS_USER or ADMIN_USER) or, for state users, ${config.stateClaim}`,
+      `the identity token lacks a usable sub, email, ${config.roleClaim} (STATE_USER, CMS_USER or ADMIN_USER) or, for state users, ${config.stateClaim}; or its ${divisionClaim} is not DMCO, DMCP or OACT`,
     );
   }
   return parsed.data;
+}
+
+/** A CMS user whose token names no division keeps the one an administrator set (if any). */
+async function withStoredDivision(store: Store, user: User): Promise<User> {
+  if (user.role !== 'CMS_USER' || user.division !== undefined) return user;
+  try {
+    const stored = await store.getUser(user.id);
+    return stored.role === 'CMS_USER' && stored.division ? { ...user, division: stored.division } : user;
+  } catch (e) {
+    if (hasErrorCode(e, 'NOT_FOUND')) return user;
+    throw e;
+  }
 }
 
 export function oidcVerifier(config: OidcConfig, store: Store): TokenVerifier {
@@ -72,7 +92,8 @@ export function oidcVerifier(config: OidcConfig, store: Store): TokenVerifier {
       if (payload.azp !== undefined && payload.azp !== idToken.clientId)
         throw new ApiError('UNAUTHENTICATED', 'the ID token was issued to another client (azp)');
     }
-    const user = userFromClaims(config, payload);
+    // Read before upserting, so signing in never erases a division an administrator set.
+    const user = await withStoredDivision(store, userFromClaims(config, payload));
     const fingerprint = JSON.stringify(user);
     if (known.get(user.id) !== fingerprint) {
       await store.upsertUsers([user]);

@@ -2,8 +2,9 @@
  * Every request with a session cookie reads its user and session generation; on a busy list
  * page that read is as costly as the page itself. This keeps each answer for a short while
  * (`ttlMs`, default 1 s) per API instance. Whatever this instance changes — a sign-out, ended
- * sessions, an upserted user — drops the entry at once, so on one instance a sign-out is final
- * immediately; another instance sees it within `ttlMs`. `ttlMs: 0` reads the store every time.
+ * sessions, an upserted user, an administrator's change (a division) — drops the entry at once,
+ * so on one instance a sign-out is final immediately; another instance sees it within `ttlMs`.
+ * `ttlMs: 0` reads the store every time.
  */
 import type { SessionUser, Store } from '../store/store.js';
 
@@ -31,6 +32,13 @@ export function withSessionCache(store: Store, ttlMs = DEFAULT_SESSION_CACHE_MS)
     async endSessions(userId) {
       try {
         return await store.endSessions(userId);
+      } finally {
+        forget([userId]);
+      }
+    },
+    async changeUser(userId, plan) {
+      try {
+        return await store.changeUser(userId, plan);
       } finally {
         forget([userId]);
       }

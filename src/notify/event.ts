@@ -7,8 +7,20 @@ import {
   type Revision,
 } from '../domain/index.js';
 
-export const PACKAGE_EVENT_TYPES = ['SUBMIT', 'UNLOCK', 'RESUBMIT', ...REVIEW_ACTIONS] as const;
+/** CMS asked the state questions, or the state responded (issue 12): each tells both sides. */
+export const QUESTION_EVENT_TYPES = ['QUESTION_ASKED', 'QUESTION_RESPONDED'] as const;
+export type QuestionEventType = (typeof QUESTION_EVENT_TYPES)[number];
+
+export const PACKAGE_EVENT_TYPES = [
+  'SUBMIT',
+  'UNLOCK',
+  'RESUBMIT',
+  ...REVIEW_ACTIONS,
+  ...QUESTION_EVENT_TYPES,
+] as const;
 export type PackageEventType = (typeof PACKAGE_EVENT_TYPES)[number];
+/** The events of a package's life and review: each writes its record of a revision or a decision. */
+export type LifecycleEventType = Exclude<PackageEventType, QuestionEventType>;
 
 /**
  * Every review decision sends email (each is the newest of the package's review actions); an
@@ -21,6 +33,10 @@ export function isReviewEvent(type: PackageEventType): type is ReviewEventType {
   return (REVIEW_EVENT_TYPES as readonly string[]).includes(type);
 }
 
+export function isQuestionEvent(type: PackageEventType): type is QuestionEventType {
+  return (QUESTION_EVENT_TYPES as readonly string[]).includes(type);
+}
+
 /** What happened to a package, as the service saw it right after the store accepted the action. */
 export interface PackageEvent {
   type: PackageEventType;
@@ -30,6 +46,10 @@ export interface PackageEvent {
   name: string;
   /** Human labels of the package's programs, e.g. `PMAP (Prepaid Medical Assistance Program)`. */
   programNames: readonly string[];
+  /** For a question event: the question asked or answered. */
+  questionId?: string;
+  /** For a question about a rate certification: the name CMS and actuaries know it by. */
+  rateName?: string;
 }
 
 /**
@@ -49,6 +69,7 @@ export function packageEvent(
   type: PackageEventType,
   pkg: Package,
   programs: readonly Pick<Program, 'name' | 'fullName'>[],
+  questionId?: string,
 ): PackageEvent {
   const natural = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
   const labels = [...programs]
@@ -59,5 +80,6 @@ export function packageEvent(
     package: pkg,
     name: packageName(pkg.stateCode, programs, pkg.stateNumber),
     programNames: labels,
+    ...(questionId !== undefined ? { questionId } : {}),
   };
 }

@@ -2,9 +2,25 @@
  * The emails each package event sends, as pure data: who gets what. One message goes to the
  * state side (contacts and submitters), one to the CMS review list (except for an approval,
  * which is news for the state only); either is left out when it would have no valid recipient.
+ * Questions and responses reach CMS's review list and the asking division's list too
+ * (question-messages.ts).
  */
 import type { ActionInfo } from '../domain/index.js';
-import { isReviewEvent, type PackageEvent, type PackageEventType, subjectRevision } from './event.js';
+import {
+  isQuestionEvent,
+  isReviewEvent,
+  type PackageEvent,
+  type PackageEventType,
+  subjectRevision,
+} from './event.js';
+import {
+  type DivisionLists,
+  eventQuestion,
+  questionAction,
+  questionCmsRecipients,
+  questionFacts,
+  questionStateRecipients,
+} from './question-messages.js';
 import { uniqueAddresses } from './recipients.js';
 import { type MessageContent, renderHtml, renderText } from './render.js';
 
@@ -36,17 +52,24 @@ export interface MessageSettings {
   cmsReviewList: readonly string[];
   /** The portal's public address; links are `${baseUrl}/packages/${id}`. */
   baseUrl: string;
+  /** Each CMS division's list: told of its own questions and their responses. */
+  divisionLists?: DivisionLists;
 }
 
 const stateOnly = (event: PackageEvent) => event.type === 'APPROVE' || event.type === 'UNDO_APPROVAL';
 
 export function buildMessages(event: PackageEvent, settings: MessageSettings): NotificationEmail[] {
   const action = actionOf(event);
-  const audiences: [Audience, string[]][] = [
-    ['STATE', stateRecipients(event)],
-    // An approval and its undoing are news for the state; CMS made them.
-    ['CMS', stateOnly(event) ? [] : uniqueAddresses(settings.cmsReviewList)],
-  ];
+  const audiences: [Audience, string[]][] = isQuestionEvent(event.type)
+    ? [
+        ['STATE', questionStateRecipients(event)],
+        ['CMS', questionCmsRecipients(event, settings.cmsReviewList, settings.divisionLists ?? {})],
+      ]
+    : [
+        ['STATE', stateRecipients(event)],
+        // An approval and its undoing are news for the state; CMS made them.
+        ['CMS', stateOnly(event) ? [] : uniqueAddresses(settings.cmsReviewList)],
+      ];
   return audiences
     .filter(([, to]) => to.length > 0)
     .map(([audience, to]) => {
@@ -78,6 +101,7 @@ export function buildMessages(event: PackageEvent, settings: MessageSettings): N
  * an unlock made, or for a review decision the newest review action (which must be that decision).
  */
 export function actionOf(event: PackageEvent): ActionInfo {
+  if (isQuestionEvent(event.type)) return questionAction(event);
   if (isReviewEvent(event.type)) {
     const decision = event.package.reviewActions[0];
     if (decision?.action !== event.type) {
@@ -129,6 +153,8 @@ const ACTION_LABEL: Record<PackageEventType, string> = {
   WITHDRAW: 'Withdrawn by CMS',
   UNDO_WITHDRAWAL: 'Withdrawal undone by CMS',
   UNDO_UNLOCK: 'Unlock undone by CMS',
+  QUESTION_ASKED: 'Questions from CMS',
+  QUESTION_RESPONDED: 'Response from the state',
 };
 
 /** How each action's reason is introduced; an initial submission's is boilerplate and left out. */
@@ -140,6 +166,8 @@ const REASON_LABEL: Partial<Record<PackageEventType, string>> = {
   WITHDRAW: 'Reason for withdrawing',
   UNDO_WITHDRAWAL: 'Reason for undoing the withdrawal',
   UNDO_UNLOCK: 'Reason for undoing the unlock',
+  QUESTION_ASKED: 'Questions',
+  QUESTION_RESPONDED: 'Response',
 };
 
 function subjectFor(event: PackageEvent, audience: Audience): string {
@@ -164,6 +192,10 @@ function subjectFor(event: PackageEvent, audience: Audience): string {
         : `The withdrawal of ${name} was undone`;
     case 'UNDO_UNLOCK':
       return audience === 'STATE' ? `CMS undid the unlock of ${name}` : `The unlock of ${name} was undone`;
+    case 'QUESTION_ASKED':
+      return audience === 'STATE' ? `New questions about ${name}` : `Questions sent for ${name}`;
+    case 'QUESTION_RESPONDED':
+      return audience === 'STATE' ? `Response sent to CMS for ${name}` : `New responses for ${name}`;
   }
 }
 
@@ -206,6 +238,18 @@ function leadFor(event: PackageEvent, audience: Audience): string {
       return audience === 'STATE'
         ? `CMS undid the unlock of ${name}. The changes made since the unlock were discarded, and the last submitted version is current again.`
         : `The unlock of ${name} was undone: the last submission from ${state} is current again, and the state's unsubmitted changes were discarded.`;
+    case 'QUESTION_ASKED': {
+      const { division, round } = eventQuestion(event);
+      return audience === 'STATE'
+        ? `CMS (${division}) asked questions about ${name}. Respond with documents on the package's Questions and answers tab.`
+        : `${division}'s round ${round} questions about ${name} were sent to ${state}.`;
+    }
+    case 'QUESTION_RESPONDED': {
+      const { division, round } = eventQuestion(event);
+      return audience === 'STATE'
+        ? `The response to ${division}'s round ${round} questions about ${name} was sent to CMS.`
+        : `${state} responded to ${division}'s round ${round} questions about ${name}.`;
+    }
   }
 }
 
@@ -231,6 +275,7 @@ function contentFor(
   ];
   const releasedOn = event.type === 'APPROVE' ? event.package.reviewActions[0]?.releasedOn : undefined;
   if (releasedOn) facts.push(['Released to the state', releasedOn]);
+  if (isQuestionEvent(event.type)) facts.push(...questionFacts(event));
   const content: MessageContent = { lead: leadFor(event, audience), facts, link };
   // An initial submission's reason is boilerplate ("Initial submission"); the others are CMS's or
   // the state's words (a CMS reviewer may approve without one).

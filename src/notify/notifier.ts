@@ -8,6 +8,7 @@ import type { PackageEvent } from './event.js';
 import { jsonLinesFailureLog, type NotificationFailure } from './failure-log.js';
 import { consoleNotifyLogger, type NotifyLogger } from './logger.js';
 import { buildMessages, type NotificationEmail, type OutgoingMail } from './messages.js';
+import type { DivisionLists } from './question-messages.js';
 
 /** Anything with nodemailer's promise-style `sendMail`: a Transporter, or one of ./transports.js. */
 export interface MailTransport {
@@ -25,6 +26,8 @@ export interface NotifierOptions {
   transport: MailTransport;
   from: string;
   cmsReviewList: readonly string[];
+  /** Each CMS division's list, told of its questions and their responses. */
+  divisionLists?: DivisionLists;
   baseUrl: string;
   /** Retries after the first attempt: a message is tried `retries + 1` times. Default 5. */
   retries?: number;
@@ -45,7 +48,12 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const concurrency = Math.max(1, options.concurrency ?? 2);
   const log = options.logger ?? consoleNotifyLogger;
   const appendFailure = options.failedLog ? jsonLinesFailureLog(options.failedLog) : undefined;
-  const settings = { from: options.from, cmsReviewList: options.cmsReviewList, baseUrl: options.baseUrl };
+  const settings = {
+    from: options.from,
+    cmsReviewList: options.cmsReviewList,
+    divisionLists: options.divisionLists ?? {},
+    baseUrl: options.baseUrl,
+  };
 
   const queue: NotificationEmail[] = [];
   let active = 0;

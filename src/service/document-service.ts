@@ -1,8 +1,9 @@
 /**
  * Documents of a package: uploads streamed to S3 (type sniffed, size capped, sha256 computed
- * on the way, virus-scanned), their metadata added to the draft revision, downloads through
- * short-lived links after an access check. Nothing half-done is left: a file whose metadata
- * could not be saved is deleted again.
+ * on the way, virus-scanned; see file-intake.ts), their metadata added to the draft revision,
+ * downloads through short-lived links after an access check (the documents of questions and
+ * responses too). Nothing half-done is left: a file whose metadata could not be saved is deleted
+ * again.
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -17,16 +18,15 @@ import {
   type PackageDocument,
   planAddDocument,
   planRemoveDocument,
-  type ScanStatus,
+  questionDocuments,
   type User,
 } from '../domain/index.js';
-import { FileTooLarge } from '../files/file-errors.js';
 import type { FileStore } from '../files/file-store.js';
-import { isScanner, type ScannerSetting } from '../files/scanner.js';
-import { sniffStream } from '../files/sniff-stream.js';
+import type { ScannerSetting } from '../files/scanner.js';
 import { type Clock, isoNow, systemClock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 import { visiblePackage, visibleRevisions } from './access.js';
+import { takeInFile } from './file-intake.js';
 
 export interface UploadInput {
   fileName: string;
@@ -66,7 +66,6 @@ export class DocumentService {
   }
 
   async upload(user: User, packageId: string, input: UploadInput): Promise<PackageDocument> {
-    const { files, scanner } = this.options;
     const name = cleanDocumentName(input.fileName);
     const placement = {
       name,
@@ -78,71 +77,24 @@ export class DocumentService {
     const pkg = await this.options.store.getPackage(packageId);
     assertDocumentPlacement(pkg, user, placement);
 
-    const { detection, stream } = await sniffStream(input.body, name);
-    if ('rejected' in detection) {
-      stream.destroy();
-      throw new DomainError('UNSUPPORTED_FILE', detection.rejected, [
-        { path: 'file', message: detection.rejected },
-      ]);
-    }
-    let key = `packages/${pkg.id}/${randomUUID()}.${detection.kind}`;
-    let stored: { size: number; sha256: string };
+    const file = await takeInFile(
+      this.options,
+      { folder: `packages/${pkg.id}`, field: 'file', afterStore: input.beforeRecord, packageId },
+      { fileName: name, body: input.body, sha256: input.sha256 },
+    );
     try {
-      stored = await files.put({
-        key,
-        body: stream,
-        contentType: detection.contentType,
-        maxBytes: this.options.maxBytes,
-      });
-    } catch (e) {
-      if (e instanceof FileTooLarge) {
-        const mb = Math.floor(this.options.maxBytes / (1024 * 1024));
-        throw new DomainError('FILE_TOO_LARGE', `the file is larger than ${mb} MB`, [
-          { path: 'file', message: `must be at most ${mb} MB` },
-        ]);
-      }
-      throw e;
-    }
-
-    try {
-      if (input.sha256 && input.sha256 !== stored.sha256) {
-        throw new DomainError(
-          'CHECKSUM_MISMATCH',
-          'the file arrived damaged: its SHA-256 is not the one sent',
-          [{ path: 'sha256', message: `the received file's SHA-256 is ${stored.sha256}` }],
-        );
-      }
-      await input.beforeRecord?.();
-      let scanStatus: ScanStatus = 'NOT_SCANNED';
-      if (isScanner(scanner)) {
-        const result = await scanner.scan(await files.getStream(key));
-        scanStatus = result.status;
-        if (result.status === 'INFECTED') {
-          // Never downloadable again: out of the package's folder, into quarantine.
-          const quarantined = `quarantine/${key}`;
-          await files.move(key, quarantined);
-          key = quarantined;
-        }
-        if (result.status !== 'CLEAN')
-          this.options.log?.error({ packageId, key, ...result }, 'upload failed the virus scan');
-      }
       const doc: PackageDocument = {
         id: randomUUID(),
-        bucket: files.bucket,
-        key,
-        size: stored.size,
-        contentType: detection.contentType,
-        sha256: stored.sha256,
+        ...file,
         ...placement,
         addedAt: isoNow(this.clock),
-        scanStatus,
       };
       await this.options.store.changePackage(packageId, (latest) =>
         planAddDocument(latest, { user, at: isoNow(this.clock), document: doc }),
       );
       return doc;
     } catch (e) {
-      await files.delete(key).catch(() => {});
+      await this.options.files.delete(file.key).catch(() => {});
       throw e;
     }
   }
@@ -160,9 +112,11 @@ export class DocumentService {
   async downloadLink(user: User, packageId: string, documentId: string): Promise<DownloadLink> {
     const { store, files } = this.options;
     const pkg = await visiblePackage(store, user, packageId);
-    const doc = visibleRevisions(user, pkg)
-      .flatMap((r) => r.documents)
-      .find((d) => d.id === documentId);
+    // Documents of questions and responses are the package's too, for both sides to read.
+    const doc = [
+      ...visibleRevisions(user, pkg).flatMap((r) => r.documents),
+      ...questionDocuments(pkg.questions),
+    ].find((d) => d.id === documentId);
     if (!doc) throw new DomainError('NOT_FOUND', `document ${documentId} was not found`);
     if (doc.scanStatus !== 'CLEAN' && doc.scanStatus !== 'NOT_SCANNED') {
       throw new DomainError(

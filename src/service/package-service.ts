@@ -12,7 +12,6 @@ import {
   displayStatus,
   type FormData,
   invalidFields,
-  lastSubmittedRevision,
   type Package,
   type PackageDocument,
   type PackageStatus,
@@ -34,13 +33,13 @@ import {
   type StateCode,
   type User,
 } from '../domain/index.js';
-import { FileAlreadyExists } from '../files/file-errors.js';
 import type { FileStore } from '../files/file-store.js';
 import { type Clock, isoNow, systemClock } from '../lib/clock.js';
-import { type Notifier, type PackageEventType, packageEvent } from '../notify/index.js';
+import { type LifecycleEventType, type Notifier, packageEvent } from '../notify/index.js';
 import type { AuditEvent, ListOrder, Page, PageRequest, Store } from '../store/store.js';
 import { visibleEvents, visiblePackage, visibleRevisions } from './access.js';
 import { filteredPage } from './filtered-page.js';
+import { decisionKey, packageHeading, snapshotKey, writeOnce } from './package-record.js';
 import type { ReferenceData } from './reference-data.js';
 
 export type PackageSummaryView = PackageSummary & {
@@ -97,13 +96,7 @@ export interface PackageEffects {
   clock?: Clock;
 }
 
-/** Where the JSON snapshot of a submitted revision lives, beside the package's documents. */
-export const snapshotKey = (packageId: string, revisionNumber: number) =>
-  `packages/${packageId}/submissions/revision-${String(revisionNumber).padStart(4, '0')}.json`;
-
-/** Where the record of a package's n-th review decision (1 = the oldest) lives, beside its submissions. */
-export const decisionKey = (packageId: string, position: number) =>
-  `packages/${packageId}/reviews/decision-${String(position).padStart(4, '0')}.json`;
+export { decisionKey, snapshotKey } from './package-record.js';
 
 export class PackageService {
   constructor(
@@ -301,7 +294,7 @@ export class PackageService {
    * so the record survives without the database; then (after any action that mails) the emails.
    * Neither may undo or fail the action, which is already committed.
    */
-  private async announce(type: PackageEventType, pkg: Package) {
+  private async announce(type: LifecycleEventType, pkg: Package) {
     try {
       await this.snapshotAndNotify(type, pkg);
     } catch (e) {
@@ -309,21 +302,12 @@ export class PackageService {
     }
   }
 
-  private async snapshotAndNotify(type: PackageEventType, pkg: Package) {
+  private async snapshotAndNotify(type: LifecycleEventType, pkg: Package) {
     const { notifier } = this.effects;
     const revision = pkg.revisions[0]!;
-    const programs = await this.reference.programsByIds(
-      lastSubmittedRevision(pkg)?.formData.programIds ?? [],
-    );
-    const name = packageName(pkg.stateCode, programs, pkg.stateNumber);
-    const head = {
-      id: pkg.id,
-      stateCode: pkg.stateCode,
-      stateNumber: pkg.stateNumber,
-      initiallySubmittedAt: pkg.initiallySubmittedAt,
-    };
+    const { programs, name, head } = await packageHeading(this.reference, pkg);
     if (type === 'SUBMIT' || type === 'RESUBMIT') {
-      await this.writeOnce(snapshotKey(pkg.id, revision.number), {
+      await writeOnce(this.effects, snapshotKey(pkg.id, revision.number), {
         format: 'carepack-submission',
         version: 1,
         name,
@@ -333,7 +317,7 @@ export class PackageService {
     } else if (type !== 'UNLOCK') {
       // A review decision is part of the record too: the newest action, with the status it made.
       const decision = pkg.reviewActions[0]!;
-      await this.writeOnce(decisionKey(pkg.id, pkg.reviewActions.length), {
+      await writeOnce(this.effects, decisionKey(pkg.id, pkg.reviewActions.length), {
         format: 'carepack-review-decision',
         version: 1,
         name,
@@ -342,21 +326,6 @@ export class PackageService {
       });
     }
     notifier?.notify(packageEvent(type, pkg, programs));
-  }
-
-  /** Writes a record beside the package's files, never over an existing one; a failure is logged. */
-  private async writeOnce(key: string, record: unknown) {
-    const { files, log } = this.effects;
-    if (!files) return;
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      try {
-        await files.putJson(key, record);
-        return;
-      } catch (e) {
-        if (e instanceof FileAlreadyExists) return;
-        log?.error({ err: e, key, attempt }, 'could not write the record beside the package');
-      }
-    }
   }
 
   /** The audit trail, oldest first; CMS does not see a state's work on an unlocked package. */

@@ -5,13 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FormData, Package, User } from '../../src/domain/index.js';
-import { actorOf, FormDataSchema, planApprove, planWithdraw } from '../../src/domain/index.js';
+import {
+  actorOf,
+  FormDataSchema,
+  planApprove,
+  planAskQuestion,
+  planWithdraw,
+} from '../../src/domain/index.js';
 import { type AuthHeaders, demo, MINIMAL_PDF, multipartBody, type TestApi, testApi } from '../support/api.js';
 import { contractOnlyReady } from '../support/complete-form.js';
 
 type Caller = 'anonymous' | 'mnState' | 'flState' | 'cms' | 'admin';
 const CALLERS: Caller[] = ['anonymous', 'mnState', 'flState', 'cms', 'admin'];
-type Fixture = 'none' | 'draft' | 'submitted' | 'unlocked' | 'approved' | 'withdrawn';
+type Fixture = 'none' | 'draft' | 'submitted' | 'unlocked' | 'approved' | 'withdrawn' | 'asked';
 
 interface RouteCase {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -19,8 +25,12 @@ interface RouteCase {
   path: string;
   fixture: Fixture;
   body?: (pkg: Package) => unknown;
-  /** Sends a multipart upload instead of a JSON body. */
-  upload?: true;
+  /** Sends a multipart upload instead of a JSON body: these fields, then one PDF. */
+  upload?: Record<string, string>;
+  /** Whom `{userId}` names (default: a user who is none of the callers). */
+  userId?: () => string;
+  /** Which document `{documentId}` names (default: the first of the newest revision). */
+  documentId?: (pkg: Package) => string;
   query?: (pkg: Package) => string;
   /** The route ends the caller's sessions: the caller signs in again after it. */
   endsSessions?: true;
@@ -66,6 +76,18 @@ async function fixture(kind: Fixture): Promise<Package> {
   if (kind === 'draft') return pkg;
   pkg = await api.store.submit(pkg.id, { expectedVersion: pkg.version, actor });
   if (kind === 'submitted') return pkg;
+  if (kind === 'asked') {
+    // CMS's open question, with a document of its own.
+    const { category: _c, ...document } = { ...docs[0]!, id: randomUUID(), name: 'question.pdf' };
+    const plan = (p: Package) =>
+      planAskQuestion(p, {
+        user: users.cms,
+        at: new Date().toISOString(),
+        id: randomUUID(),
+        documents: [document],
+      });
+    return (await api.store.changePackage(pkg.id, plan)).after;
+  }
   if (kind === 'approved' || kind === 'withdrawn') {
     const decision = { user: users.cms, at: new Date().toISOString(), expectedVersion: pkg.version };
     const plan =
@@ -85,6 +107,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 /** CMS's decisions: a state user who sees the package may not make them (403), another state does not see it (404). */
 const cmsDecides = { anonymous: 401, mnState: 403, flState: 404, cms: 200, admin: 200 };
 
+const firstDocument = (pkg: Package) => pkg.revisions[0]!.documents[0]!.id;
+
 const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/api/auth/me', fixture: 'none', expect: everyoneSignedIn(200) },
   {
@@ -100,6 +124,21 @@ const ROUTES: RouteCase[] = [
     fixture: 'none',
     // {userId}: a user who is none of the callers, so their sessions live on.
     expect: { anonymous: 401, mnState: 403, flState: 403, cms: 403, admin: 204 },
+  },
+  {
+    method: 'PUT',
+    path: '/api/users/{userId}/division',
+    fixture: 'none',
+    // The CMS caller (the demo reviewer, in DMCO) keeps its division for the question routes below.
+    userId: () => users.cms.id,
+    body: () => ({ division: 'DMCO' }),
+    expect: { anonymous: 401, mnState: 403, flState: 403, cms: 403, admin: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/audit',
+    fixture: 'none',
+    expect: { anonymous: 401, mnState: 403, flState: 403, cms: 403, admin: 200 },
   },
   { method: 'GET', path: '/api/auth/csrf', fixture: 'none', expect: everyoneSignedIn(200) },
   { method: 'GET', path: '/api/states', fixture: 'none', expect: everyoneSignedIn(200) },
@@ -208,8 +247,45 @@ const ROUTES: RouteCase[] = [
     method: 'POST',
     path: '/api/packages/{id}/documents',
     fixture: 'draft',
-    upload: true,
+    upload: { category: 'CONTRACT_SUPPORTING' },
     expect: { anonymous: 401, mnState: 201, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    // Only a CMS user with a division asks (the demo reviewer is in DMCO).
+    method: 'POST',
+    path: '/api/packages/{id}/questions',
+    fixture: 'submitted',
+    upload: { text: 'Why?' },
+    expect: { anonymous: 401, mnState: 403, flState: 404, cms: 201, admin: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/questions',
+    fixture: 'draft',
+    upload: { text: 'Why?' },
+    expect: { anonymous: 401, mnState: 403, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/questions',
+    fixture: 'approved',
+    upload: { text: 'Why?' },
+    expect: { anonymous: 401, mnState: 403, flState: 404, cms: 409, admin: 403 },
+  },
+  {
+    // While a question is open, CMS may not ask another.
+    method: 'POST',
+    path: '/api/packages/{id}/questions',
+    fixture: 'asked',
+    upload: {},
+    expect: { anonymous: 401, mnState: 403, flState: 404, cms: 409, admin: 403 },
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/questions/{questionId}/response',
+    fixture: 'asked',
+    upload: { text: 'Because.' },
+    expect: { anonymous: 401, mnState: 201, flState: 404, cms: 403, admin: 403 },
   },
   {
     method: 'GET',
@@ -222,6 +298,14 @@ const ROUTES: RouteCase[] = [
     path: '/api/packages/{id}/documents/{documentId}/download',
     fixture: 'draft',
     expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    // A question's document: both sides download it, another state does not see it.
+    method: 'GET',
+    path: '/api/packages/{id}/documents/{documentId}/download',
+    fixture: 'asked',
+    documentId: (pkg) => pkg.questions[0]!.documents[0]!.id,
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 200, admin: 200 },
   },
   {
     method: 'DELETE',
@@ -286,11 +370,13 @@ describe('authorization over every route', () => {
         const url =
           route.path
             .replace('{id}', pkg?.id ?? '')
-            .replace('{documentId}', pkg ? pkg.revisions[0]!.documents[0]!.id : '')
+            .replace('{documentId}', pkg ? (route.documentId ?? firstDocument)(pkg) : '')
+            .replace('{questionId}', pkg?.questions[0]?.id ?? '')
             .replace('{code}', caller === 'flState' ? 'FL' : 'MN')
-            .replace('{userId}', demo('STATE_USER', 'VA').id) + (pkg && route.query ? route.query(pkg) : '');
+            .replace('{userId}', route.userId?.() ?? demo('STATE_USER', 'VA').id) +
+          (pkg && route.query ? route.query(pkg) : '');
         const upload = route.upload
-          ? multipartBody({ category: 'CONTRACT_SUPPORTING' }, { name: 'more.pdf', content: MINIMAL_PDF })
+          ? multipartBody(route.upload, { name: 'more.pdf', content: MINIMAL_PDF })
           : undefined;
         const res = await api.app.inject({
           method: route.method,

@@ -400,6 +400,74 @@ describe('OIDC browser sign-in', () => {
   });
 });
 
+describe("a CMS user's division from the identity provider", () => {
+  let api: FastifyInstance;
+  beforeAll(async () => {
+    api = await app(oidcConfig());
+  });
+  const reviewer = (sub: string, extra: Record<string, unknown> = {}) => ({
+    sub,
+    email: `${sub}@cms.example.gov`,
+    carepack_role: 'CMS_USER',
+    ...extra,
+  });
+  /** Signs in through the browser flow with these claims; the user the session sees. */
+  async function signedInAs(claims: Record<string, unknown>, on = api) {
+    idp.claims = claims;
+    const browser = new Browser(on);
+    expect((await signIn(browser)).location).toBe('/');
+    const me = await browser.request('/api/auth/me');
+    expect(me.statusCode, me.body).toBe(200);
+    return me.json() as { id: string; division?: string };
+  }
+
+  it('takes the division the token names (and a newer one replaces it)', async () => {
+    expect(await signedInAs(reviewer('oact-1', { carepack_division: 'OACT' }))).toMatchObject({
+      division: 'OACT',
+    });
+    const id = userIdFor(idp.issuer, 'oact-1');
+    expect(await store.getUser(id)).toMatchObject({ division: 'OACT' });
+    expect(await signedInAs(reviewer('oact-1', { carepack_division: 'DMCP' }))).toMatchObject({
+      division: 'DMCP',
+    });
+    expect(await store.getUser(id)).toMatchObject({ division: 'DMCP' });
+  });
+
+  it('keeps the division an administrator set when the token names none', async () => {
+    const first = await signedInAs(reviewer('set-by-admin'));
+    expect(first).not.toHaveProperty('division');
+    // As an administrator's change leaves it in the store.
+    const stored = await store.getUser(first.id);
+    await store.upsertUsers([{ ...stored, division: 'DMCO' } as typeof stored]);
+    expect(await signedInAs(reviewer('set-by-admin'))).toMatchObject({ division: 'DMCO' });
+    const bearer = await idp.sign(reviewer('set-by-admin'), 'carepack-api');
+    expect(
+      (await api.inject({ url: '/api/packages', headers: { authorization: `Bearer ${bearer}` } })).statusCode,
+    ).toBe(200);
+    expect(await store.getUser(first.id)).toMatchObject({ division: 'DMCO' });
+  });
+
+  it('refuses a token whose division is not one of CMS’s, like a bad role', async () => {
+    idp.claims = reviewer('bad-division', { carepack_division: 'FINANCE' });
+    expect((await signIn(new Browser(api))).location).toBe('/signin?error=claims');
+    const bearer = await idp.sign(reviewer('bad-division', { carepack_division: 'FINANCE' }), 'carepack-api');
+    const res = await api.inject({ url: '/api/packages', headers: { authorization: `Bearer ${bearer}` } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().detail).toContain('carepack_division');
+  });
+
+  it('reads the claim the configuration names, and only for CMS users', async () => {
+    const custom = await app({ ...oidcConfig(), divisionClaim: 'https://cms.example.gov/division' });
+    const user = await signedInAs(
+      reviewer('custom-claim', { 'https://cms.example.gov/division': 'OACT', carepack_division: 'DMCO' }),
+      custom,
+    );
+    expect(user).toMatchObject({ division: 'OACT' });
+    const state = await signedInAs({ ...mnAnalyst, sub: 'mn-with-division', carepack_division: 'OACT' });
+    expect(state).not.toHaveProperty('division');
+  });
+});
+
 describe('GET /api/auth/config', () => {
   it('tells the sign-in page which ways to sign in are on', async () => {
     const browserOidc = await app(oidcConfig());

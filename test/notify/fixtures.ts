@@ -1,7 +1,7 @@
 /** Packages in each state an event leaves them in, built directly (no store). */
 import type { Actor, Contact, Package, ReviewAction, Revision } from '../../src/domain/index.js';
 import { FormDataSchema } from '../../src/domain/index.js';
-import type { PackageEvent, PackageEventType } from '../../src/notify/index.js';
+import { isQuestionEvent, type PackageEvent, type PackageEventType } from '../../src/notify/index.js';
 
 export const PACKAGE_ID = '00000000-0000-4000-8000-00000000abcd';
 export const PMAP_ID = '00000000-0000-4000-8000-000000000001';
@@ -190,6 +190,87 @@ export function unlockUndone(): Package {
   };
 }
 
+export const RATE_ID = '00000000-0000-4000-8000-000000000501';
+export const ACTUARY_EMAIL = 'ada.actuary@milliman.example.com';
+export const QUESTION_ID = '00000000-0000-4000-8000-000000000601';
+export const QUESTION_TEXT = 'Why do the <rates> & the contract differ?';
+export const RESPONSE_TEXT = 'They do not: see the attached table.';
+const RUTH_OACT = actor(4, 'ruth.oact@cms.example.gov', 'CMS_USER');
+
+const qaDocument = (n: number, name: string) => ({
+  id: `00000000-0000-4000-8000-0000000007${String(n).padStart(2, '0')}`,
+  name,
+  bucket: 'carepack-documents',
+  key: `packages/${PACKAGE_ID}/questions/${n}.pdf`,
+  size: 10,
+  contentType: 'application/pdf',
+  sha256: 'a'.repeat(64),
+  addedAt: '2025-02-25T10:00:00.000Z',
+  scanStatus: 'CLEAN' as const,
+});
+
+/**
+ * Resubmitted by Bob with a rate certification (one certifying actuary), then OACT's first
+ * question about that rate; `preference` is the package's actuary communication preference.
+ */
+export function asked(
+  options: { preference?: 'OACT_TO_ACTUARY' | 'OACT_TO_STATE'; aboutRate?: boolean } = {},
+): Package {
+  const base = resubmitted();
+  const [current, ...older] = base.revisions;
+  const formData = FormDataSchema.parse({
+    ...current!.formData,
+    submissionType: 'CONTRACT_AND_RATES',
+    rateCertifications: [
+      {
+        id: RATE_ID,
+        certifyingActuaries: [
+          { name: 'Ada', title: 'Actuary', email: ACTUARY_EMAIL },
+          { name: 'Typo', title: '', email: 'not-an-email' },
+        ],
+      },
+    ],
+    ...(options.preference ? { actuaryCommunicationPreference: options.preference } : {}),
+  });
+  return {
+    ...base,
+    revisions: [{ ...current!, formData }, ...older],
+    questions: [
+      {
+        id: QUESTION_ID,
+        division: 'OACT',
+        round: 1,
+        at: '2025-02-25T10:00:00.000Z',
+        by: RUTH_OACT,
+        text: QUESTION_TEXT,
+        ...(options.aboutRate === false ? {} : { rateId: RATE_ID }),
+        documents: [qaDocument(1, 'questions.pdf'), qaDocument(2, 'rates-table.xlsx')],
+        response: null,
+      },
+    ],
+  };
+}
+
+/** `asked()`, and Bob's response to the question. */
+export function responded(options: Parameters<typeof asked>[0] = {}): Package {
+  const a = asked(options);
+  return {
+    ...a,
+    questions: [
+      {
+        ...a.questions[0]!,
+        response: {
+          id: '00000000-0000-4000-8000-000000000602',
+          at: '2025-02-27T14:30:00.000Z',
+          by: { ...BOB, email: 'bob.responder@mn.example.gov' },
+          text: RESPONSE_TEXT,
+          documents: [qaDocument(3, 'answers.pdf')],
+        },
+      },
+    ],
+  };
+}
+
 export function event(type: PackageEventType, p?: Package): PackageEvent {
   const byType: Record<PackageEventType, () => Package> = {
     SUBMIT: submitted,
@@ -200,12 +281,16 @@ export function event(type: PackageEventType, p?: Package): PackageEvent {
     WITHDRAW: withdrawn,
     UNDO_WITHDRAWAL: withdrawalUndone,
     UNDO_UNLOCK: unlockUndone,
+    QUESTION_ASKED: asked,
+    QUESTION_RESPONDED: responded,
   };
+  const pkg = p ?? byType[type]();
   return {
     type,
-    package: p ?? byType[type](),
+    package: pkg,
     name: 'MN-PMAP-0001',
     programNames: ['PMAP (Prepaid Medical Assistance Program)'],
+    ...(isQuestionEvent(type) ? { questionId: pkg.questions[0]!.id } : {}),
   };
 }
 

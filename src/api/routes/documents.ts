@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import { type FastifyPluginAsyncZod, validatorCompiler } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DOCUMENT_CATEGORIES, DocumentSchema } from '../../domain/index.js';
 import type { DocumentService } from '../../service/document-service.js';
-import { readUpload } from '../multipart-upload.js';
+import { readUpload, requireMultipart, streamedBodyValidator } from '../multipart-upload.js';
 import { ApiError, COMMON_PROBLEMS, ProblemSchema } from '../problem.js';
 import { IdParams } from '../schemas.js';
 import { currentUser } from '../session.js';
@@ -49,8 +49,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{
     '/packages/:id/documents',
     {
       // The multipart body is read as a stream by the handler; the schema above only documents it.
-      validatorCompiler: (context) =>
-        context.httpPart === 'body' ? () => ({ value: undefined }) : validatorCompiler(context as never),
+      validatorCompiler: streamedBodyValidator,
       schema: {
         summary:
           'Upload a document to a draft (multipart/form-data: the fields `category`, for rate documents `rateId`, optionally `sha256` to have the upload checked, then the part `file`). Streamed to S3 with its SHA-256; PDF, Word, Excel, CSV or text, checked by content.',
@@ -63,11 +62,7 @@ export const documentRoutes: FastifyPluginAsyncZod<{
     },
     async (req, reply) => {
       const user = currentUser(req);
-      if (!req.isMultipart()) {
-        throw new ApiError('VALIDATION_FAILED', 'send the document as multipart/form-data', [
-          { path: 'file', message: 'is missing' },
-        ]);
-      }
+      requireMultipart(req, 'the document');
       const upload = await readUpload(req);
       const { part } = upload;
       const fields = UploadFields.safeParse({

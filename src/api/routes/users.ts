@@ -1,0 +1,68 @@
+/**
+ * User administration (administrators only): a CMS user's division, and the user-audit trail
+ * that records every such change.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CmsDivisionSchema, UserAuditEventSchema, UserSchema } from '../../domain/index.js';
+import { setDivision, userAudit } from '../../service/user-admin-service.js';
+import type { Store } from '../../store/store.js';
+import { type CursorSeal, sealPage } from '../cursor-seal.js';
+import { COMMON_PROBLEMS } from '../problem.js';
+import { PageQuery, pageOf, UserIdParams } from '../schemas.js';
+import { currentUser } from '../session.js';
+
+const DivisionBody = z.object({
+  division: CmsDivisionSchema.nullable().describe(
+    'DMCO, DMCP or OACT; null removes the division (the user can still read, but no longer ask questions)',
+  ),
+});
+
+export const userRoutes: FastifyPluginAsyncZod<{ store: Store; cursors: CursorSeal }> = async (
+  app,
+  { store, cursors },
+) => {
+  app.put(
+    '/users/:userId/division',
+    {
+      schema: {
+        summary: "Administrators: set or remove a CMS user's division (recorded in the user-audit trail)",
+        tags: ['users'],
+        params: UserIdParams,
+        body: DivisionBody,
+        response: { 200: UserSchema, ...COMMON_PROBLEMS },
+      },
+    },
+    async (req) => {
+      const admin = currentUser(req);
+      const user = await setDivision(store, admin, req.params.userId, req.body.division);
+      req.log.info(
+        {
+          audit: 'SET_DIVISION',
+          userId: user.id,
+          division: req.body.division,
+          by: { id: admin.id, email: admin.email, role: admin.role },
+        },
+        "an administrator set a user's division",
+      );
+      return user;
+    },
+  );
+
+  app.get(
+    '/admin/audit',
+    {
+      schema: {
+        summary:
+          'Administrators: the user-audit trail (who changed which user, before and after), newest first',
+        tags: ['users'],
+        querystring: PageQuery,
+        response: { 200: pageOf(UserAuditEventSchema), ...COMMON_PROBLEMS },
+      },
+    },
+    async (req) => {
+      const page = { ...req.query, cursor: cursors.open(req.query.cursor) };
+      return sealPage(cursors, await userAudit(store, currentUser(req), page));
+    },
+  );
+};
