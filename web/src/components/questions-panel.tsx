@@ -6,118 +6,22 @@
  */
 
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Tag } from '@trussworks/react-uswds';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useAskQuestion, useRespondToQuestion } from '../api/mutations.js';
 import { keys } from '../api/queries.js';
-import type { PackageView, QaDocument, Question, State, User } from '../api/types.js';
-import { formatDateTime, formatSize } from './format.js';
+import type { PackageView, State, User } from '../api/types.js';
 import { Notice } from './notice.js';
 import { QaForm } from './qa-form.js';
+import { type Download, QuestionRound, When } from './question-round.js';
 import {
   type Asking,
   asking,
   DIVISION_NAMES,
   questionLabel,
   questionsByDivision,
-  rateName,
   rateOptions,
   respondable,
 } from './questions.js';
-import { ScanTag } from './status-tag.js';
-
-type Download = (doc: Pick<QaDocument, 'id'>) => void;
-
-function Documents({
-  documents,
-  label,
-  onDownload,
-}: {
-  documents: readonly QaDocument[];
-  label: string;
-  onDownload: Download;
-}) {
-  return (
-    <ul className="usa-list usa-list--unstyled" aria-label={label}>
-      {documents.map((d) => (
-        <li key={d.id} className="margin-bottom-05">
-          <Button type="button" unstyled onClick={() => onDownload(d)}>
-            Download {d.name}
-          </Button>{' '}
-          ({formatSize(d.size)}) <ScanTag status={d.scanStatus} />
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-const When = ({ at }: { at: string }) => <time dateTime={at}>{formatDateTime(at)}</time>;
-
-function Text({ text }: { text: string }) {
-  return text ? <p className="carepack-qa-text">{text}</p> : null;
-}
-
-function Round({
-  pkg,
-  state,
-  question: q,
-  onDownload,
-  respond,
-}: {
-  pkg: PackageView;
-  state: State | undefined;
-  question: Question;
-  onDownload: Download;
-  /** The response form, when this user may respond to this question now. */
-  respond: ReactNode;
-}) {
-  const headingId = `question-${q.id}`;
-  return (
-    <article className="carepack-qa-round" aria-labelledby={headingId} data-testid="question">
-      <h4 id={headingId} className="margin-bottom-1">
-        Round {q.round}
-      </h4>
-      <p className="margin-top-0">
-        {q.response ? (
-          <Tag className="bg-success-darker">Answered</Tag>
-        ) : (
-          <Tag className="bg-emergency">Awaiting response</Tag>
-        )}{' '}
-        Asked by {q.by.email} on <When at={q.at} />
-        {q.rateId && (
-          <>
-            , about rate certification <strong>{rateName(pkg, state, q.rateId)}</strong>
-          </>
-        )}
-      </p>
-      <Text text={q.text} />
-      <Documents
-        documents={q.documents}
-        label={`Documents with ${questionLabel(q)}`}
-        onDownload={onDownload}
-      />
-      {q.response ? (
-        <div className="carepack-qa-response" data-testid="response">
-          <h5 className="margin-y-1">Response</h5>
-          <p className="margin-top-0">
-            From {q.response.by.email} on <When at={q.response.at} />
-          </p>
-          <Text text={q.response.text} />
-          <Documents
-            documents={q.response.documents}
-            label={`Documents with the response to ${questionLabel(q)}`}
-            onDownload={onDownload}
-          />
-        </div>
-      ) : (
-        <>
-          <p className="text-italic">Awaiting the state’s response.</p>
-          {respond}
-        </>
-      )}
-    </article>
-  );
-}
 
 /** Where the ask form would be: the form, or why there is none. */
 function AskOrWhyNot({ ask, form }: { ask: Asking; form: ReactNode }) {
@@ -263,7 +167,7 @@ export function QuestionsPanel({
             {division} <span className="text-normal font-body-sm">{DIVISION_NAMES[division]}</span>
           </h3>
           {rounds.map((q) => (
-            <Round
+            <QuestionRound
               key={q.id}
               pkg={pkg}
               state={state}
