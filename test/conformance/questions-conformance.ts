@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Package, State, User } from '../../src/domain/index.js';
+import { scannedPackage } from '../support/scanned.js';
 import type { DrivenStore } from '../support/store-commands.js';
 import {
   cmsActor,
@@ -405,19 +406,7 @@ export function runQuestionsConformance(getStore: () => DrivenStore, nextCode: (
         expect(summary?.openQuestions).toBe(1);
       }
 
-      let found: Package | undefined;
-      let cursor: string | undefined;
-      do {
-        const page = await store.maintenance.scanPackages({
-          partition: 0,
-          partitions: 1,
-          limit: 1000,
-          cursor,
-        });
-        found ??= page.items.find((p) => p.id === pkg.id);
-        cursor = page.cursor;
-      } while (cursor && !found);
-      expect(found).toEqual(pkg);
+      expect(await scannedPackage(store.maintenance, pkg.id)).toEqual(pkg);
     });
 
     it('a newer copy adds its question; a forced older copy drops it again; replace keeps the newer', async () => {

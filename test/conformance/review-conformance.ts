@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FormDataSchema, type Package, type ReviewStatus, type State } from '../../src/domain/index.js';
+import { scannedPackage } from '../support/scanned.js';
 import type { DrivenStore } from '../support/store-commands.js';
 import { cmsActor, cmsUser, document, draft, freshState, stateActor, submitted } from './fixtures.js';
 import { collect, expectStoreError, suiteStore } from './suite-helpers.js';
@@ -398,19 +399,7 @@ export function runReviewConformance(
       await store.maintenance.importPackages([newer]);
       expect(await store.getPackage(first.id)).toEqual({ ...newer, reviewStatus: 'APPROVED' });
 
-      let found: Package | undefined;
-      let cursor: string | undefined;
-      do {
-        const page = await store.maintenance.scanPackages({
-          partition: 0,
-          partitions: 1,
-          limit: 1000,
-          cursor,
-        });
-        found ??= page.items.find((p) => p.id === pkg.id);
-        cursor = page.cursor;
-      } while (cursor && !found);
-      expect(found).toEqual(source);
+      expect(await scannedPackage(store.maintenance, pkg.id)).toEqual(source);
     });
   });
 }

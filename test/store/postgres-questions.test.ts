@@ -17,6 +17,7 @@ import {
 } from '../../src/domain/index.js';
 import { document, freshState, stateCodes, submitted } from '../conformance/fixtures.js';
 import { onEachPostgresBackend } from '../support/postgres-backends.js';
+import { scannedPackage } from '../support/scanned.js';
 
 type Q = Pick<Kysely<unknown>, 'executeQuery'>;
 const run = async (q: Q, text: string, params: unknown[] = []) =>
@@ -256,19 +257,7 @@ onEachPostgresBackend('questions on PostgreSQL', (backend) => {
     const answered = await respond(await ask(pkg, cmsReviewer('OACT')), stateUser(state.code));
     const older = await ask(answered, cmsReviewer('DMCO'));
 
-    const scanned: Package[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.maintenance.scanPackages({
-        partition: 0,
-        partitions: 1,
-        limit: 1000,
-        ...(cursor ? { cursor } : {}),
-      });
-      scanned.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor);
-    expect(scanned.find((p) => p.id === pkg.id)).toEqual(older);
+    expect(await scannedPackage(store.maintenance, pkg.id)).toEqual(older);
 
     // replace: a newer copy with fewer questions replaces them all; an older one changes nothing.
     const newer: Package = structuredClone({ ...older, version: older.version + 1 });

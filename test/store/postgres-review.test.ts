@@ -19,6 +19,7 @@ import {
 import type { Store } from '../../src/store/store.js';
 import { document, freshState, fullFormData, stateActor, stateCodes } from '../conformance/fixtures.js';
 import { onEachPostgresBackend } from '../support/postgres-backends.js';
+import { scannedPackage } from '../support/scanned.js';
 
 type Q = Pick<Kysely<unknown>, 'executeQuery'>;
 const run = async (q: Q, text: string, params: unknown[] = []) =>
@@ -216,19 +217,7 @@ onEachPostgresBackend('the review on PostgreSQL', (backend) => {
     const older = await decide(store, withdrawn, 'withdraw');
 
     // A scan reads the package whole, actions included.
-    const scanned: Package[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.maintenance.scanPackages({
-        partition: 0,
-        partitions: 1,
-        limit: 1000,
-        ...(cursor ? { cursor } : {}),
-      });
-      scanned.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor);
-    expect(scanned.find((p) => p.id === pkg.id)).toEqual(older);
+    expect(await scannedPackage(store.maintenance, pkg.id)).toEqual(older);
 
     // replace: a newer copy with fewer actions replaces them all; an older one changes nothing.
     const newer: Package = structuredClone({ ...older, version: older.version + 1 });
