@@ -60,7 +60,11 @@ function userFromClaims(config: OidcConfig, claims: JWTPayload): User {
   return parsed.data;
 }
 
-/** A CMS user whose token names no division keeps the one an administrator set (if any). */
+/**
+ * A CMS user whose token names no division keeps the one an administrator set (if any). Read
+ * uncached on purpose: a cached (up to 1 s old) user, upserted at sign-in, could erase a
+ * division an administrator had just set on another instance.
+ */
 async function withStoredDivision(store: Store, user: User): Promise<User> {
   if (user.role !== 'CMS_USER' || user.division !== undefined) return user;
   try {
