@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { webAliases } from './web/vite.config.js';
 
@@ -11,10 +10,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // One DynamoDB Local for the whole run; each test file makes its own table.
     globalSetup: ['test/support/global-setup.ts'],
-    // Most test files wait on engines outside the worker (DynamoDB Local, PostgreSQL, Chromium),
-    // so two files at once pay off even on two cores, where vitest's default (cores - 1) runs one:
-    // the suite took 556 s that way and 376 s with two.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     allowOnly: false,
