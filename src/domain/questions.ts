@@ -81,7 +81,7 @@ export const QuestionListSchema = z
   });
 
 /** What is wrong with a list of questions (newest first), per the rules above; empty when nothing. */
-export function questionListProblems(
+function questionListProblems(
   questions: readonly Pick<Question, 'id' | 'division' | 'round' | 'at' | 'response'>[],
 ): { path: (string | number)[]; message: string }[] {
   const problems: { path: (string | number)[]; message: string }[] = [];
@@ -138,12 +138,4 @@ export function latestQuestionActivity(questions: readonly Question[]): string |
 /** Every document of the package's questions and responses, oldest question first. */
 export function questionDocuments(questions: readonly Question[]): QaDocument[] {
   return [...questions].reverse().flatMap((q) => [...q.documents, ...(q.response?.documents ?? [])]);
-}
-
-/** Rounds grouped by division, each oldest first: how the questions are shown. */
-export function roundsByDivision(questions: readonly Question[]): Map<Question['division'], Question[]> {
-  const byDivision = new Map<Question['division'], Question[]>();
-  for (const q of [...questions].reverse())
-    byDivision.set(q.division, [...(byDivision.get(q.division) ?? []), q]);
-  return byDivision;
 }
