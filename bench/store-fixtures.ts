@@ -108,6 +108,7 @@ export function syntheticPackage(
     documents: [],
     submitInfo: submitted ? submitInfo : null,
     unlockInfo: null,
+    rateLinks: [],
   });
   const revisions =
     status === 'DRAFT' || status === 'SUBMITTED'

@@ -1,6 +1,18 @@
 import type { Actor } from './reference.js';
 import { REVIEW_ACTIONS } from './review.js';
 
+/** What happens to rate records (rates.ts), recorded on each package it touches. */
+export const RATE_AUDIT_ACTIONS = [
+  'CREATE_RATE',
+  'UPDATE_RATE',
+  'REMOVE_RATE',
+  'LINK_RATE',
+  'UNLINK_RATE',
+  'WITHDRAW_RATE',
+  'UNDO_RATE_WITHDRAWAL',
+  'REPARENT_RATE',
+] as const;
+
 /** What an audit event records: package changes, a download, CMS's review decisions, questions and responses. */
 export const AUDIT_ACTIONS = [
   'CREATE',
@@ -15,6 +27,7 @@ export const AUDIT_ACTIONS = [
   ...REVIEW_ACTIONS,
   'ASK_QUESTION',
   'RESPOND_QUESTION',
+  ...RATE_AUDIT_ACTIONS,
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -53,4 +66,15 @@ export const AUDIT_SUMMARIES = {
     `${division} asked its round ${round} question (${documents} document${documents === 1 ? '' : 's'})`,
   respondQuestion: (division: string, round: number, documents: number) =>
     `Responded to ${division}'s round ${round} question (${documents} document${documents === 1 ? '' : 's'})`,
+  createRate: (rateNumber: string) => `Rate certification ${rateNumber} added`,
+  updateRate: (rateNumber: string) => `Rate certification ${rateNumber} updated`,
+  removeRate: (rateNumber: string) => `Rate certification ${rateNumber} removed`,
+  linkRate: (rateNumber: string) => `Linked rate certification ${rateNumber}`,
+  unlinkRate: (rateNumber: string) => `Unlinked rate certification ${rateNumber}`,
+  withdrawRate: (rateNumber: string, reason: string) =>
+    `Rate certification ${rateNumber} withdrawn: ${reason}`,
+  undoRateWithdrawal: (rateNumber: string, reason: string) =>
+    `Withdrawal of rate certification ${rateNumber} undone: ${reason}`,
+  reparentRate: (rateNumber: string, from: string) =>
+    `Now the parent of rate certification ${rateNumber} (its parent ${from} was withdrawn)`,
 } as const;

@@ -21,6 +21,10 @@
  * - Questions and answers (questions.ts, plans/question-plans.ts): a CMS reviewer with a division
  *   asks, with documents, in rounds per division; no new question while one is open; only the
  *   package's own state responds, once per question. Records of the package, never rewritten.
+ * - Rates as records shared between a state's packages (rates.ts, plans/rate-graph.ts,
+ *   plans/rate-plans.ts): a rate belongs to the package that created it and is linked by others of
+ *   its state; links freeze on submit; CMS withdraws a rate from every package at once. Plans over
+ *   a graph of records that the store writes all together (`Store.changeGraph`).
  * - Refusals (errors.ts): a DomainError with a code the API maps to one HTTP status.
  * - Guaranteed by every store, not by a plan (src/store/store.ts): per-state package numbers are
  *   unique and never reused; a change and its audit event are written together or not at all.
@@ -45,9 +49,12 @@ export {
 } from './plans/lifecycle.js';
 export * from './plans/package-change.js';
 export * from './plans/question-plans.js';
+export * from './plans/rate-graph.js';
+export * from './plans/rate-plans.js';
 export * from './plans/review-plans.js';
 export * from './plans/user-plans.js';
 export * from './questions.js';
+export * from './rates.js';
 export * from './reasons.js';
 export * from './reference.js';
 export * from './review.js';

@@ -75,3 +75,8 @@ export function rateCertificationName(
     compactDate(rate.rateDateCertified),
   ].join('-');
 }
+
+/** A rate's per-state reference, e.g. `MN-RATE-0007`: how audit trails and links name it. */
+export function rateNumberLabel(stateCode: StateCode, stateRateNumber: number): string {
+  return `${stateCode}-RATE-${formatStateNumber(stateRateNumber)}`;
+}

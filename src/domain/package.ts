@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DocumentListSchema } from './document.js';
 import { FormDataSchema } from './form-data.js';
 import { latestQuestionActivity, openQuestionCount, type Question, QuestionListSchema } from './questions.js';
+import { RateLinkListSchema } from './rate-link.js';
 import { ActorSchema, StateCodeSchema } from './reference.js';
 import { deriveReviewStatus, type ReviewAction, ReviewActionSchema, ReviewStatusSchema } from './review.js';
 import { storableString } from './text.js';
@@ -28,6 +29,12 @@ export const RevisionSchema = z.object({
   submitInfo: ActionInfoSchema.nullable(),
   /** Set on the revision an unlock created: why CMS sent the package back. */
   unlockInfo: ActionInfoSchema.nullable(),
+  /**
+   * The rate records this revision carries (rates.ts): its own child rates and linked ones. Null
+   * rate revisions on a draft; frozen to the rate revision sent on a submitted one. Absent in
+   * records made before rates were records.
+   */
+  rateLinks: RateLinkListSchema,
 });
 export type Revision = z.infer<typeof RevisionSchema>;
 

@@ -6,6 +6,10 @@
  */
 import type {
   AuditEvent,
+  GraphChange,
+  GraphNeeds,
+  GraphRead,
+  GraphResult,
   NewAuditEvent,
   NewPackagePlan,
   Package,
@@ -13,6 +17,10 @@ import type {
   PackageChangeEvent,
   PackageStatus,
   PackageSummary,
+  Rate,
+  RateGraph,
+  RateStatus,
+  RateSummary,
   ReviewStatus,
   State,
   StateCode,
@@ -69,6 +77,16 @@ export interface ListSubmittedQuery extends ListOptions {
   reviewStatus?: ReviewStatus;
 }
 
+/** What the rate lists (CMS's rate dashboard, a state's search for rates to link) narrow by. */
+export interface ListRatesQuery extends PageRequest {
+  stateCode?: StateCode;
+  status?: RateStatus;
+  /** Only rates whose last submitted revision names this program (a uuid) in `rateProgramIds`. */
+  programId?: string;
+  /** By `updatedAt`; default `newest`. */
+  order?: ListOrder;
+}
+
 /** A share of a full scan: `partition` of `partitions` (0-based), for readers working in parallel. */
 export interface ScanRequest {
   partition: number;
@@ -122,6 +140,9 @@ export type AtomicImportTarget = Pick<Store, 'upsertStates' | 'upsertUsers' | 'l
     | 'importAudit'
     | 'importUserAudit'
     | 'getCounters'
+    | 'importRates'
+    | 'raiseRateCounters'
+    | 'getRateCounters'
   >;
 };
 
@@ -209,6 +230,36 @@ export interface Store {
    */
   listSubmitted(query?: ListSubmittedQuery): Promise<Page<PackageSummary>>;
 
+  // Rates (issue 13): records of their own, shared between a state's packages (domain rates.ts).
+
+  /** @throws NOT_FOUND */
+  getRate(id: string): Promise<Rate>;
+  /**
+   * The rates of these ids that exist, in the order asked (missing ones left out): a package's
+   * rates (`everLinkedRateIds`) read together, in a bounded number of requests.
+   * @throws VALIDATION_FAILED for more than MAX_GRAPH_RATES ids
+   */
+  getRates(ids: readonly string[]): Promise<Rate[]>;
+  /**
+   * Rates submitted at least once (never-submitted ones are the parent's draft business), newest
+   * `updatedAt` first, paged like the package lists. CMS's rate dashboard; a state user's search
+   * for rates to link passes its own `stateCode`.
+   * @throws VALIDATION_FAILED on a bad limit, order, status or programId; INVALID_CURSOR
+   */
+  listRates(query?: ListRatesQuery): Promise<Page<RateSummary>>;
+  /**
+   * The one write of rates and links. Reads the packages and rates `read` names (absent ones are
+   * left out of the graph), runs `plan`; when the plan asks for more (`GraphNeeds`), reads those
+   * too and plans again (bounded: MAX_GRAPH_PACKAGES, MAX_GRAPH_RATES, 4 rounds). Then writes every
+   * record the change holds — packages, rates (new ones numbered per state, atomically, never
+   * reused), deletions, audit events — all together or none, and only if EVERY record read is
+   * still at the version read; when one moved on, reads and plans again (bounded), so a plan with
+   * an expected version then refuses with VERSION_CONFLICT. A submitted revision (of a package or
+   * a rate) is never rewritten. A plan's error passes through; nothing is written.
+   * @throws VERSION_CONFLICT when the retries run out; VALIDATION_FAILED when a read goes past the bounds
+   */
+  changeGraph(read: GraphRead, plan: (graph: RateGraph) => GraphChange | GraphNeeds): Promise<GraphResult>;
+
   /** Appends an event that is not a package change (e.g. a download). @throws NOT_FOUND */
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   /** A package's audit trail, oldest first. Kept after a draft is deleted. */
@@ -256,6 +307,20 @@ export interface StoreMaintenance {
   scanUserAudit(request: ScanRequest): Promise<Page<UserAuditEvent>>;
   /** Writes user-audit events as given; one already there (same id) is left alone. */
   importUserAudit(events: readonly UserAuditEvent[]): Promise<void>;
+  /** Every rate, whole, one partition at a time (copies, backups, verify). */
+  scanRates(request: ScanRequest): Promise<Page<Rate>>;
+  /**
+   * Writes rates exactly as given (ids, numbers, revisions, `packageIds`), version-guarded as
+   * `importPackages` by `options.mode`. Copies import rates BEFORE the packages that link them.
+   * @throws ALREADY_EXISTS when a rate's number is held by another rate of its state
+   */
+  importRates(rates: readonly Rate[], options?: ImportOptions): Promise<void>;
+  /** The last rate number handed out per state (a sequence of its own, beside packages'). */
+  getRateCounters(states?: readonly StateCode[]): Promise<Record<StateCode, number>>;
+  /** Raises each state's rate counter to at least the given number (never lowers one). */
+  raiseRateCounters(counters: Record<StateCode, number>): Promise<void>;
+  /** Removes a rate whatever its status (mirrors a deleted never-submitted rate). */
+  removeRate(id: string): Promise<void>;
   /** Removes a package and everything under it, whatever its status (mirrors a deleted draft). */
   removePackage(id: string): Promise<void>;
   /**
@@ -270,8 +335,18 @@ export interface MaintainedStore extends Store {
   readonly maintenance: StoreMaintenance;
 }
 
-/** The maintenance of packages, counters and audit: each backend's maintenance module (sessions and user audit come with users). */
+/** The maintenance of rates and their counters: each backend's rate module. */
+export type RateMaintenance = Pick<
+  StoreMaintenance,
+  'scanRates' | 'importRates' | 'getRateCounters' | 'raiseRateCounters' | 'removeRate'
+>;
+
+/** The maintenance of packages, counters and audit: each backend's maintenance module (sessions and user audit come with users, rates with rates). */
 export type PackageMaintenance = Omit<
   StoreMaintenance,
-  'getSessionGenerations' | 'raiseSessionGenerations' | 'scanUserAudit' | 'importUserAudit'
+  | 'getSessionGenerations'
+  | 'raiseSessionGenerations'
+  | 'scanUserAudit'
+  | 'importUserAudit'
+  | keyof RateMaintenance
 >;

@@ -282,6 +282,7 @@ export function revision(
             reason: 'x',
           }
         : null,
+    rateLinks: [],
   };
 }
 

@@ -99,6 +99,7 @@ describe('createDraft', () => {
           documents: [],
           submitInfo: null,
           unlockInfo: null,
+          rateLinks: [],
         },
       ],
     });
@@ -246,6 +247,7 @@ describe('unlock', () => {
           documents: last.documents,
           submitInfo: null,
           unlockInfo: { at: NOW, by: CMS, reason: 'Rates are missing' },
+          rateLinks: [],
         },
         ...pkg.revisions,
       ],

@@ -49,6 +49,7 @@ function rev(number: number, createdAt: string, parts: RevisionParts = {}): Revi
     documents: [...(parts.documents ?? contractOnlyDraft().documents)],
     submitInfo: parts.submitted ?? null,
     unlockInfo: parts.unlocked ?? null,
+    rateLinks: [],
   };
 }
 

@@ -51,6 +51,7 @@ function revision(spec: RevisionSpec): Revision {
     documents: [],
     submitInfo: spec.submitted ?? null,
     unlockInfo: spec.unlocked ?? null,
+    rateLinks: [],
   };
 }
 

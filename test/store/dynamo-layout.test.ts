@@ -164,6 +164,7 @@ describe('DynamoDB layout', () => {
       documents: [],
       submitInfo: { at: new Date().toISOString(), by: stateActor(), reason: long(5000) },
       unlockInfo: { at: new Date().toISOString(), by: cmsActor(), reason: long(5000) },
+      rateLinks: [],
     });
     const bytes = Buffer.byteLength(JSON.stringify(marshall(item)));
     expect(bytes).toBeLessThan(200_000);

@@ -64,6 +64,7 @@ function revision(
         }
       : null,
     unlockInfo: unlocked ? { at: iso, by: cms, reason: 'Please fix the rates' } : null,
+    rateLinks: [],
   };
 }
 

@@ -107,6 +107,8 @@ export function createDraft(step: CreateStep): NewPackagePlan {
         documents,
         submitInfo: null,
         unlockInfo: null,
+        // Rates join a draft through the rate plans (rate-plans.ts), never at creation.
+        rateLinks: [],
       };
       const after: Package = {
         id: step.id,
@@ -196,6 +198,8 @@ export function unlock(pkg: Package, step: VersionedStep & { reason: string | un
     documents: structuredClone(source.documents),
     submitInfo: null,
     unlockInfo: { at: step.at, by: step.actor, reason },
+    // The draft follows its rates again until it is resubmitted (rate-plans.ts unlocks the child rates).
+    rateLinks: source.rateLinks.map((l) => ({ rateId: l.rateId, rateRevision: null })),
   };
   return {
     after: withNewRevision(pkg, draft, step.at),

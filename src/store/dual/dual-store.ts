@@ -172,6 +172,12 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
       }
     },
     removePackage: (id) => thenMirror('removePackage', id, () => fromPrimary.removePackage(id)),
+    // TODO(issue 13, dual): mirror rate writes to the secondary.
+    scanRates: (request) => fromPrimary.scanRates(request),
+    importRates: (rates, importOptions) => fromPrimary.importRates(rates, importOptions),
+    getRateCounters: (states) => fromPrimary.getRateCounters(states),
+    raiseRateCounters: (counters) => fromPrimary.raiseRateCounters(counters),
+    removeRate: (id) => fromPrimary.removeRate(id),
     scanUserAudit: (request) => fromPrimary.scanUserAudit(request),
     async importUserAudit(events) {
       await fromPrimary.importUserAudit(events);
@@ -270,6 +276,12 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
       return saved;
     },
     listAudit: (packageId, page) => primary.listAudit(packageId, page),
+
+    getRate: (id) => primary.getRate(id),
+    getRates: (ids) => primary.getRates(ids),
+    listRates: (query) => primary.listRates(query),
+    // TODO(issue 13, dual): mirror every record the change wrote.
+    changeGraph: (read, plan) => primary.changeGraph(read, plan),
 
     maintenance,
 

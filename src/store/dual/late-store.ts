@@ -40,6 +40,10 @@ const FORWARDED: Record<Forwarded, true> = {
   listSubmitted: true,
   appendAudit: true,
   listAudit: true,
+  getRate: true,
+  getRates: true,
+  listRates: true,
+  changeGraph: true,
 };
 /** Every maintenance method a mirror or repair calls (the optional ones are not offered). */
 type ForwardedMaintenance = Exclude<keyof StoreMaintenance, 'scanPackagesWithAudit' | 'importAtomically'>;
@@ -56,6 +60,11 @@ const FORWARDED_MAINTENANCE: Record<ForwardedMaintenance, true> = {
   scanUserAudit: true,
   importUserAudit: true,
   removePackage: true,
+  scanRates: true,
+  importRates: true,
+  getRateCounters: true,
+  raiseRateCounters: true,
+  removeRate: true,
 };
 
 type AnyMethod = (...args: unknown[]) => Promise<unknown>;

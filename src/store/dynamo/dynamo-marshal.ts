@@ -140,6 +140,7 @@ export function revisionToItem(packageId: string, r: Revision): Item {
     formData: r.formData,
     ...(r.submitInfo ? { submitInfo: r.submitInfo } : {}),
     ...(r.unlockInfo ? { unlockInfo: r.unlockInfo } : {}),
+    ...(r.rateLinks.length > 0 ? { rateLinks: r.rateLinks } : {}),
   };
 }
 
@@ -223,6 +224,7 @@ export function itemsToPackage(items: readonly Item[]): Package | undefined {
         .map(documentFromItem),
       submitInfo: (i.submitInfo as Revision['submitInfo']) ?? null,
       unlockInfo: (i.unlockInfo as Revision['unlockInfo']) ?? null,
+      rateLinks: (i.rateLinks as Revision['rateLinks'] | undefined) ?? [],
     }))
     .sort((a, b) => b.number - a.number);
   const { revisionCount: _c, submissionType: _s, programIds: _p, ...summary } = itemToSummary(head);

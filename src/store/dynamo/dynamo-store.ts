@@ -9,6 +9,7 @@ import type { MaintainedStore } from '../store.js';
 import { mapDynamoErrors } from './dynamo-errors.js';
 import { createDynamoLists } from './dynamo-lists.js';
 import { createDynamoMaintenance } from './dynamo-maintenance.js';
+import { createDynamoRateMaintenance, createDynamoRates } from './dynamo-rates.js';
 import { createDynamoReference } from './dynamo-reference.js';
 import { DynamoTable } from './dynamo-table.js';
 import { createDynamoUserAudit } from './dynamo-user-audit.js';
@@ -30,6 +31,7 @@ export function createDynamoStore(options: DynamoStoreOptions): MaintainedStore 
   const { scanUserAudit, importUserAudit, ...userAudit } = createDynamoUserAudit(table, ensureState);
   const maintenance = mapDynamoErrors({
     ...createDynamoMaintenance(table),
+    ...createDynamoRateMaintenance(table),
     getSessionGenerations,
     raiseSessionGenerations,
     scanUserAudit,
@@ -42,6 +44,7 @@ export function createDynamoStore(options: DynamoStoreOptions): MaintainedStore 
       ...users,
       ...createDynamoWrites(table, ensureState, maintenance.raiseCounters),
       ...createDynamoLists(table),
+      ...createDynamoRates(table),
       ...userAudit,
       async close() {
         await options.onClose?.();

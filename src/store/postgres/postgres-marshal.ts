@@ -523,6 +523,8 @@ export function assemblePackage(
         r.unlocked_by_role,
         r.unlock_reason,
       ),
+      // TODO(issue 13, store-pg): read the revision's rate links.
+      rateLinks: [],
     };
   };
 

@@ -9,6 +9,7 @@ import type { MaintainedStore, StoreMaintenance } from '../store.js';
 import { mapNativeErrors } from './postgres-errors.js';
 import { createPostgresLists } from './postgres-lists.js';
 import { createPostgresMaintenance } from './postgres-maintenance.js';
+import { createPostgresRateMaintenance, createPostgresRates } from './postgres-rates.js';
 import { createPostgresReference } from './postgres-reference.js';
 import type { Database } from './postgres-schema.js';
 import { createPostgresUserAudit } from './postgres-user-audit.js';
@@ -27,6 +28,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MaintainedSt
   const { scanUserAudit, importUserAudit, ...userChanges } = createPostgresUserAudit(db);
   const maintenance = mapNativeErrors<StoreMaintenance>({
     ...createPostgresMaintenance(db),
+    ...createPostgresRateMaintenance(db),
     getSessionGenerations,
     raiseSessionGenerations,
     scanUserAudit,
@@ -38,6 +40,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MaintainedSt
       ...reference,
       ...createPostgresWrites(db),
       ...createPostgresLists(db),
+      ...createPostgresRates(db),
       ...userChanges,
       async close() {
         await options.onClose?.();
