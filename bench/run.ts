@@ -18,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchReport>> = {
   api: async () => (await import('./api.js')).run(),
   load: async () => (await import('./load.js')).run(),
   questions: async () => (await import('./questions.js')).run(),
+  rates: async () => (await import('./rates.js')).run(),
 };
 
 /** The benchmarks named on the command line (all when none), or undefined after saying which are unknown. */
