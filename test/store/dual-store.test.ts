@@ -229,7 +229,9 @@ describe('dual-write of questions and user changes with the secondary down, then
     await migrateToLatest(pg.db);
     real = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
     secondary = switchable(real);
-    dual = drive(createDualStore({ primary, secondary, journal, mirrorTimeoutMs: 2000, logger: silent }));
+    // Failures here are refusals (the secondary 'down'), never slowness: a mirror that is merely
+    // slow on a loaded machine (two test files at once) must not be journaled as one.
+    dual = drive(createDualStore({ primary, secondary, journal, mirrorTimeoutMs: 60_000, logger: silent }));
     await dual.upsertStates([state]);
   }, 180_000);
   afterAll(async () => {
