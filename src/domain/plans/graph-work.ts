@@ -5,7 +5,7 @@
  * caller read), and the result carries each changed record exactly one version on.
  */
 import type { Package } from '../package.js';
-import type { Rate } from '../rates.js';
+import { linkedRateIds, type Rate } from '../rates.js';
 import {
   type GraphChange,
   type GraphNeeds,
@@ -91,4 +91,19 @@ export function missingFrom(graph: RateGraph, read: GraphRead): GraphNeeds | und
   const rateIds = (read.rateIds ?? []).filter((id) => !graph.rates.has(id));
   if (packageIds.length === 0 && rateIds.length === 0) return undefined;
   return { needs: { ...(packageIds.length ? { packageIds } : {}), ...(rateIds.length ? { rateIds } : {}) } };
+}
+
+/**
+ * `plan` run once the graph holds the package's rates (those its current or last submitted
+ * revision links): a plan over a package then always sees both sides of its links.
+ */
+export function withRatesOf(
+  packageId: string,
+  plan: (graph: RateGraph) => GraphChange | GraphNeeds,
+): (graph: RateGraph) => GraphChange | GraphNeeds {
+  return (graph) => {
+    const pkg = graph.packages.get(packageId);
+    const needs = pkg ? missingFrom(graph, { rateIds: [...linkedRateIds(pkg)] }) : undefined;
+    return needs ?? plan(graph);
+  };
 }
