@@ -39,7 +39,7 @@ export * from './ids.js';
 export * from './naming.js';
 export * from './package.js';
 export * from './plans/draft-plans.js';
-export { missingFrom, withRatesOf } from './plans/graph-work.js';
+export { withRatesOf } from './plans/graph-work.js';
 export * as lifecycle from './plans/lifecycle.js';
 export {
   INITIAL_SUBMISSION_REASON,
