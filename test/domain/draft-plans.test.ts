@@ -13,7 +13,7 @@ import {
 } from '../../src/domain/index.js';
 import { contractAndRatesDraft, doc, MN, stateUser, uid } from './fixtures.js';
 import { NOW, PKG_ID, pathsOf, refusal } from './plan-builders.js';
-import { draftLinking, OTHER_PKG_ID, rate, rateDoc, rateForm, rateRev } from './rate-builders.js';
+import { draftLinking, OTHER_PKG_ID, rate, rateDoc, rateForm, rateRev } from './rate-records.js';
 
 const user = stateUser('MN');
 const graphOf = (pkg: Package, rates: Rate[]): RateGraph => ({
