@@ -67,7 +67,7 @@ describe('saving the editor’s form as records', () => {
     const formData = { ...legacy.formData, programIds: [MN.programs[0]!.id, MN.programs[1]!.id] };
     const withFiles = {
       ...pkg,
-      revisions: [{ ...pkg.revisions[0]!, documents: legacy.documents }],
+      revisions: [{ ...pkg.revisions[0]!, documents: [...legacy.documents] }],
     };
     const change = changed(
       planSaveDraft(graphOf(withFiles, []), {
