@@ -68,7 +68,8 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
     ]);
     // The next mirror of this key waits until this one lands or is given up (journaled), never
     // longer: a hanging secondary must not hold up every later write of the package. Should the
-    // given-up write land after a newer one, mirrorPackage's re-read of the primary corrects it.
+    // given-up write land after a newer one, it is version-guarded and leaves the newer copy
+    // (a forced one is corrected by mirrorPackage's re-read of the primary).
     const done = outcome.then(
       () => {},
       () => {},

@@ -18,15 +18,30 @@ async function allAudit(store: Store, packageId: string): Promise<AuditEvent[]> 
   return events;
 }
 
-/** How often a package may change on the primary during one mirror before the mirror gives up (and is journaled). */
+/**
+ * How many writes one mirror may make before it gives up (and is journaled). A round after the
+ * first is needed only when the primary went backwards or a package came or went while it was
+ * mirrored — a forced restore, a removal, another process's mirror of those — never because
+ * users kept changing it (see `mirrorPackage`). Each such event is an operator's, so a second
+ * round is rare and five means something keeps fighting over the package: repair takes it.
+ */
 const MAX_MIRROR_ROUNDS = 5;
 
 /**
  * Copies the package as the primary has it now (or removes it when the primary has none).
  * Two mirrors of one package can overlap — the portal's and a repair's, in two processes —
- * and the older one may write last. So after writing, read the primary again: the write
- * stands only when the primary still holds what was written; otherwise write again. A change
- * after that re-read has its own mirror, which writes after this one. Counters: see `mirrorCounter`.
+ * and the older one may write last. So after writing, read the primary again, and write
+ * again only when the write may have covered what the primary holds now:
+ * - the primary still holds what was written: done;
+ * - the primary holds a newer version and the write was a `replace` (version-guarded) one:
+ *   done. The write never covered a newer copy, and the change that made the newer version
+ *   has its own mirror, which reads the primary after that change and so writes it (or the
+ *   newer still). Chasing it here would only race that mirror: a package taking a stream of
+ *   changes would keep this one writing until it gave up, and be journaled for nothing;
+ * - otherwise (the primary went back to an older version, a package came or went, a forced
+ *   write may have covered a newer copy): write what the primary holds now — `replace` when it
+ *   is newer than what was written (so this round may stop as above), `force` when it is not.
+ * Counters: see `mirrorCounter`.
  */
 export async function mirrorPackage(
   primary: Store,
@@ -36,13 +51,17 @@ export async function mirrorPackage(
   mode: 'replace' | 'force' = 'replace',
 ): Promise<void> {
   let current = await packageOrNone(primary, packageId);
+  let writeMode = mode;
   for (let round = 1; ; round++) {
-    if (current) await secondary.maintenance.importPackages([current], { mode });
+    if (current) await secondary.maintenance.importPackages([current], { mode: writeMode });
     else await secondary.maintenance.removePackage(packageId);
     const now = await packageOrNone(primary, packageId);
     if (isDeepStrictEqual(now, current)) break;
+    const newer = current !== undefined && now !== undefined && now.version > current.version;
+    if (newer && writeMode === 'replace') break;
     if (round === MAX_MIRROR_ROUNDS)
       throw new Error(`package ${packageId} kept changing on the primary while it was mirrored`);
+    writeMode = newer ? 'replace' : 'force';
     current = now;
   }
   await mirrorAudit(primary, secondary, packageId);

@@ -1,0 +1,115 @@
+/**
+ * The dual-write mirror of one package racing the package's own changes: a package that keeps
+ * changing while its mirror writes is mirrored by the change's own mirror, never given up and
+ * journaled; a mirror overtaken by a forced restore leaves the secondary at the restored
+ * version. Both stores are in-process PGlite, so nothing here is shared with other test files.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Package } from '../../src/domain/index.js';
+import { createDualStore } from '../../src/store/dual/dual-store.js';
+import { mirrorPackage } from '../../src/store/dual/mirror.js';
+import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
+import { openPglite } from '../../src/store/postgres/postgres-client.js';
+import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
+import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import type { MaintainedStore } from '../../src/store/store.js';
+import { draft, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
+import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
+
+const state = makeState('MR');
+const actor = stateActor();
+const form = (description: string) => ({ ...minimalFormData(state), submissionDescription: description });
+
+async function pgliteStore(): Promise<DrivenStore> {
+  const pg = await openPglite();
+  await migrateToLatest(pg.db);
+  const store = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
+  await store.upsertStates([state]);
+  return store;
+}
+
+/** Waits until `check` holds, polling; fails after a few seconds rather than hanging the file. */
+async function until(check: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + 5000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+describe('a mirror racing changes of its package', () => {
+  let primary: DrivenStore;
+  let real: DrivenStore;
+
+  beforeAll(async () => {
+    [primary, real] = await Promise.all([pgliteStore(), pgliteStore()]);
+  }, 60_000);
+  afterAll(async () => {
+    await primary?.close();
+    await real?.close();
+  });
+
+  it('a package changed during every import of its mirror ends mirrored, with nothing journaled', async () => {
+    const journal = memoryJournal();
+    const silent = { warn: () => {}, error: () => {} };
+    /** Changes still to make, one inside each import of the package on the secondary. */
+    let changesLeft = 8;
+    let target: string | undefined;
+    const changes: Promise<Package>[] = [];
+    let dual: DrivenStore;
+    // Each import of the package waits until another upload has landed on the primary (through
+    // the dual store, so it has its own mirror): the primary has always moved on by the re-read.
+    const secondary: MaintainedStore = withMaintenance(real, (m) => ({
+      async importPackages(packages, options) {
+        if (target && changesLeft > 0 && packages.some((p) => p.id === target)) {
+          const id = target;
+          const n = changesLeft--;
+          const before = (await primary.getPackage(id)).version;
+          changes.push(dual.updateDraft(id, { formData: form(`upload ${n}`), actor }));
+          await until(async () => (await primary.getPackage(id)).version > before, 'the upload');
+        }
+        return m.importPackages(packages, options);
+      },
+    }));
+    // A generous timeout: this is about the mirror's rounds, not a slow machine.
+    dual = drive(createDualStore({ primary, secondary, journal, mirrorTimeoutMs: 20_000, logger: silent }));
+
+    const pkg = await draft(dual, state, actor);
+    target = pkg.id;
+    changes.push(dual.updateDraft(pkg.id, { formData: form('first'), actor }));
+    // A change's promise ends after its mirror, whose import has started the next change.
+    for (let i = 0; i < changes.length; i++) await changes[i];
+
+    expect(changesLeft).toBe(0);
+    expect(journal.entries).toEqual([]);
+    const onPrimary = await primary.getPackage(pkg.id);
+    expect(onPrimary.version).toBe(1 + 1 + 8);
+    expect(await real.getPackage(pkg.id)).toEqual(onPrimary);
+    expect((await real.listAudit(pkg.id, { limit: 100 })).items).toEqual(
+      (await primary.listAudit(pkg.id, { limit: 100 })).items,
+    );
+  });
+
+  it('a mirror overtaken by a forced restore leaves the secondary at the restored version', async () => {
+    const v1 = await draft(primary, state, actor);
+    await primary.updateDraft(v1.id, { formData: form('v2'), actor });
+    await primary.updateDraft(v1.id, { formData: form('v3'), actor });
+    let restored = false;
+    // While the mirror writes v3, a restore forces v1 back on the primary, and the restore's own
+    // mirror lands on the secondary first: the mirror's v3 then covers it.
+    const secondary = withMaintenance(real, (m) => ({
+      async importPackages(packages, options) {
+        if (!restored) {
+          restored = true;
+          await primary.maintenance.importPackages([v1], { mode: 'force' });
+          await m.importPackages([v1], { mode: 'force' });
+        }
+        return m.importPackages(packages, options);
+      },
+    }));
+    await mirrorPackage(primary, secondary, v1.id);
+    expect(restored).toBe(true);
+    expect(await primary.getPackage(v1.id)).toEqual(v1);
+    expect(await real.getPackage(v1.id)).toEqual(v1);
+  });
+});
