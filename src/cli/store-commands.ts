@@ -149,7 +149,7 @@ export function registerStoreCommands(program: Command, config: () => Config) {
       const ok = await withStores(cfg, primaryName, secondaryName, async (primary, secondary) => {
         const result = await repairMirror(primary.store, secondary.store, journal);
         console.log(
-          `repaired ${result.repaired} package(s) and the reference data; ${result.remaining} failure(s) remain`,
+          `repaired ${result.repaired} package(s) and rate(s), and the reference data; ${result.remaining} failure(s) remain`,
         );
         for (const e of result.errors) console.error(`  ${e}`);
         return result.remaining === 0;
