@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { webAliases } from './web/vite.config.js';
 
@@ -10,6 +11,11 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // One DynamoDB Local for the whole run; each test file makes its own table.
     globalSetup: ['test/support/global-setup.ts'],
+    // Two files at once, even on two cores (vitest's default there, cores - 1, runs one): most
+    // files wait on engines outside the worker (DynamoDB Local, PostgreSQL, Chromium, servers
+    // they spawn). Files share no state: each makes its own DynamoDB table, PostgreSQL database,
+    // temporary directories and free ports, and global setup builds the web client once.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     allowOnly: false,
