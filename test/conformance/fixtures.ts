@@ -6,6 +6,7 @@ import type {
   FormData,
   PackageDocument,
   QaDocument,
+  RateFormDataInput,
   State,
   User,
 } from '../../src/domain/index.js';
@@ -144,4 +145,30 @@ export async function draft(
 export async function submitted(store: DrivenStore, state: State, actor = stateActor()) {
   const pkg = await draft(store, state, actor);
   return store.submit(pkg.id, { expectedVersion: pkg.version, actor });
+}
+
+/** A complete rate certification's form (rates.ts `RateFormDataSchema`), certifying these programs. */
+export function completeRateForm(programIds: string[]): RateFormDataInput {
+  const { id: _id, ...form } = completeForm({ programIds }).rateCertifications![0]!;
+  return form;
+}
+
+/** The least a rate's form holds: nothing (every answer is optional until the parent submits). */
+export function minimalRateForm(): RateFormDataInput {
+  return {};
+}
+
+/**
+ * A contract-and-rates package form that passes every submit rule once the package has a
+ * CONTRACT document and links a rate: its rates are records of their own, not in the form.
+ */
+export function ratesPackageForm(state: State): FormData {
+  return FormDataSchema.parse(
+    completeForm({ programIds: state.programs.map((p) => p.id) }, { rateCertifications: [] }),
+  );
+}
+
+/** A clean contract document, as the upload path records it once scanned. */
+export function cleanContract(): PackageDocument {
+  return { ...document('contract.pdf', 'CONTRACT'), scanStatus: 'CLEAN' };
 }
