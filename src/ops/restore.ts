@@ -358,9 +358,9 @@ async function writeBackup(
     } else if (record.type === 'package') {
       await flushRates(n - 1);
       if (packages.length === 0) firstLine = n;
-      const pkg = currentPackageRecord(record.data as Package);
+      const pkg = withRateLinks(currentPackageRecord(record.data as Package));
       if (convert && hasEmbeddedRates(pkg)) {
-        const records = convertEmbeddedRates(pkg, nextRateNumber);
+        const records = convertEmbeddedRates(PackageSchema.parse(pkg), nextRateNumber);
         packages.push(records.package);
         converted.push(...records.rates);
       } else packages.push(pkg);
@@ -534,10 +534,10 @@ export async function checkBackup(file: string): Promise<Checked> {
         if (
           header !== undefined &&
           header.version < FIRST_VERSION_WITH_RATES &&
-          hasEmbeddedRates(currentPackageRecord(pkg))
+          hasEmbeddedRates(parsed.data as Package)
         ) {
           try {
-            const records = convertEmbeddedRates(currentPackageRecord(pkg), trialNumber);
+            const records = convertEmbeddedRates(parsed.data as Package, trialNumber);
             for (const r of records.rates)
               rates.set(r.id, {
                 stateCode: r.stateCode,
@@ -624,6 +624,11 @@ export async function checkBackup(file: string): Promise<Checked> {
     embedded,
     lines: footer.line - 1,
   };
+}
+
+/** A package as written before rates were records has no `rateLinks`: it links none. */
+function withRateLinks(pkg: Package): Package {
+  return { ...pkg, revisions: pkg.revisions.map((r) => ({ ...r, rateLinks: r.rateLinks ?? [] })) };
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
   type GraphChange,
+  type GraphEvent,
   type GraphResult,
   isGraphNeeds,
   type Package,
@@ -147,9 +148,21 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
    * Every record a graph change wrote or deleted, rates first, then the packages' audit trails;
    * journaled as one `graph` entry, so a repair brings them over together.
    */
-  function mirrorGraphChange(operation: string, result: GraphResult, rateCounterStates: string[]) {
+  function mirrorGraphChange(
+    operation: string,
+    result: GraphResult,
+    events: readonly GraphEvent[],
+    rateCounterStates: string[],
+  ) {
     const rateIds = [...new Set([...result.rates.map((r) => r.id), ...result.deletedRateIds])];
-    const packageIds = [...new Set([...result.packages.map((p) => p.id), ...result.deletedPackageIds])];
+    // A package given only an audit event is mirrored too: its trail comes with it.
+    const packageIds = [
+      ...new Set([
+        ...result.packages.map((p) => p.id),
+        ...result.deletedPackageIds,
+        ...events.map((e) => e.packageId),
+      ]),
+    ];
     const keys = [...packageIds, ...rateIds.map(rateKey)];
     return mirrorAfter(keys, { kind: 'graph', operation, rateIds, packageIds }, () =>
       mirrorGraph(primary, secondary, { rateIds, packageIds, rateCounterStates }),
@@ -359,7 +372,7 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
         const created = (planned?.rates ?? []).filter((r) => r.stateRateNumber === 0);
         const counterStates = [...new Set(created.map((r) => r.stateCode))];
         if (result) {
-          await mirrorGraphChange(operationOf(result, planned), result, counterStates);
+          await mirrorGraphChange(operationOf(result, planned), result, planned?.events ?? [], counterStates);
         } else if (counterStates.length > 0) {
           await mirror('reference', 'changeGraph', undefined, () =>
             mirrorRateCounters(primary, secondary, counterStates),
