@@ -3,7 +3,7 @@
  * issue 13, so in backups of format 1–3) turned into rate records on restore, by the domain's
  * `embeddedRatesToRecords`; numbers are handed out per state by the restore.
  */
-import type { Package, Rate, StateCode } from '../domain/index.js';
+import { embeddedRatesToRecords, type Package, type Rate, type StateCode } from '../domain/index.js';
 
 /** Hands out the next rate number of a state. */
 export type RateNumberSource = (stateCode: StateCode) => number;
@@ -16,8 +16,9 @@ export function hasEmbeddedRates(pkg: Package): boolean {
 
 /** The package with its rates as records: the package links them, the rates list it. */
 export function convertEmbeddedRates(
-  _pkg: Package,
-  _nextNumber: RateNumberSource,
+  pkg: Package,
+  nextNumber: RateNumberSource,
 ): { package: Package; rates: Rate[] } {
-  throw new Error('embeddedRatesToRecords is not merged yet (h-domain)');
+  // The rates are the package's own children: all of its state.
+  return embeddedRatesToRecords(pkg, () => nextNumber(pkg.stateCode));
 }

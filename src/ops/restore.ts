@@ -538,11 +538,14 @@ export async function checkBackup(file: string): Promise<Checked> {
         ) {
           try {
             const records = convertEmbeddedRates(parsed.data as Package, trialNumber);
-            for (const r of records.rates)
+            for (const r of records.rates) {
+              if (rates.has(r.id))
+                throw new Error(`rate certification ${r.id} is also elsewhere in the backup`);
               rates.set(r.id, {
                 stateCode: r.stateCode,
                 revisions: new Set(r.revisions.map((v) => v.number)),
               });
+            }
             linked = records.package;
           } catch (e) {
             throw bad(
