@@ -15,10 +15,11 @@ import {
   type Package,
   type Rate,
   RateFormDataSchema,
+  rateSummary,
 } from '../../src/domain/index.js';
 import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, steadyClock } from '../support/store-commands.js';
-import { cmsUser, completeRateForm, freshState, minimalRateForm, stateUser } from './fixtures.js';
+import { cmsUser, completeRateForm, freshState, minimalRateForm, rateRecord, stateUser } from './fixtures.js';
 import { frozenSnapshot, rateInvariantProblems, readRateWorld } from './rate-invariants.js';
 import { collect, expectStoreError, suiteStore } from './suite-helpers.js';
 
@@ -684,14 +685,35 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
   });
 
   describe('rates: maintenance', () => {
+    /** Three rates imported into a fresh state (numbers 1..3; the second never submitted), oldest first. */
     async function someRates() {
-      const w = await world();
-      const a = await w.submittedWithRate();
-      const b = await w.draftWithRate();
-      const c = await w.submittedWithRate();
-      await w.unlock(c.pkg.id);
-      return { w, rates: [a.rate.id, b.rate.id, c.rate.id] };
+      const state = await freshState(store, nextCode);
+      const base = Date.now() - 60_000;
+      const rates = [1, 2, 3].map((n) =>
+        rateRecord(state, {
+          stateRateNumber: n,
+          submitted: n !== 2,
+          updatedAt: new Date(base + n * 1000).toISOString(),
+        }),
+      );
+      await store.maintenance.importRates(rates);
+      return { state, rates };
     }
+
+    it('imported rates read back whole; listRates shows the submitted ones as rateSummary does, newest first', async () => {
+      const { state, rates } = await someRates();
+      for (const rate of rates) expect(await store.getRate(rate.id)).toEqual(rate);
+      expect(await store.getRates(rates.map((r) => r.id).reverse())).toEqual([...rates].reverse());
+      const listed = await collect((cursor) => store.listRates({ stateCode: state.code, limit: 1, cursor }));
+      expect(listed.items).toEqual([rates[2], rates[0]].map((r) => rateSummary(r!)));
+      expect(listed.sizes).toEqual([1, 1]);
+      const submitted = await store.listRates({
+        stateCode: state.code,
+        status: 'SUBMITTED',
+        order: 'oldest',
+      });
+      expect(submitted.items.map((r) => r.id)).toEqual([rates[0]!.id, rates[2]!.id]);
+    });
 
     it('scanRates partitions cover every rate exactly once, whole', async () => {
       const { rates } = await someRates();
@@ -705,80 +727,81 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
         }
         const ids = seen.map((r) => r.id);
         expect(new Set(ids).size).toBe(ids.length);
-        for (const id of rates) expect(seen.find((r) => r.id === id)).toEqual(await store.getRate(id));
+        for (const rate of rates) expect(seen.find((r) => r.id === rate.id)).toEqual(rate);
       }
     });
 
-    it('importRates writes rates exactly as given; replace keeps a newer copy, force puts an older one back', async () => {
-      const { rates } = await someRates();
-      const originals = await store.getRates(rates);
-      const target = await freshState(store, nextCode);
-      const copies = originals.map((r) => ({
-        ...structuredClone(r),
-        id: randomUUID(),
-        stateCode: target.code,
-      }));
-      await store.maintenance.importRates(copies);
-      expect(await store.getRates(copies.map((r) => r.id))).toEqual(copies);
-      const listed = await store.listRates({ stateCode: target.code });
-      expect(listed.items.map((r) => r.id).sort()).toEqual(
-        copies
-          .filter((r) => r.status !== 'DRAFT')
-          .map((r) => r.id)
-          .sort(),
-      );
-      const newer = { ...copies[0]!, version: copies[0]!.version + 1, updatedAt: new Date().toISOString() };
+    it('importRates: replace keeps a newer copy, force puts an older one back; a number held by another rate is refused', async () => {
+      const { state, rates } = await someRates();
+      const [first, second, third] = rates as [Rate, Rate, Rate];
+      const newer = {
+        ...structuredClone(first),
+        version: first.version + 1,
+        updatedAt: new Date().toISOString(),
+      };
       await store.maintenance.importRates([newer]);
-      await store.maintenance.importRates([copies[0]!]);
-      expect(await store.getRate(newer.id)).toEqual(newer);
-      await store.maintenance.importRates([copies[0]!], { mode: 'force' });
-      expect(await store.getRate(newer.id)).toEqual(copies[0]);
-      // A number held by another rate of the state is refused, in every mode but overwrite.
-      const clash = { ...structuredClone(copies[1]!), id: randomUUID() };
-      await expectStoreError(store.maintenance.importRates([clash]), 'ALREADY_EXISTS');
-      await expectStoreError(store.getRate(clash.id), 'NOT_FOUND');
+      expect(await store.getRate(first.id)).toEqual(newer);
+      await store.maintenance.importRates([first]);
+      expect(await store.getRate(first.id)).toEqual(newer);
+      await store.maintenance.importRates([first], { mode: 'force' });
+      expect(await store.getRate(first.id)).toEqual(first);
+      // A replacement that has fewer revisions leaves nothing of the longer one behind.
+      const longer = {
+        ...structuredClone(second),
+        version: second.version + 1,
+        revisions: [
+          { ...structuredClone(second.revisions[0]!), id: randomUUID(), number: 2 },
+          ...second.revisions,
+        ],
+      };
+      await store.maintenance.importRates([longer]);
+      expect(await store.getRate(second.id)).toEqual(longer);
+      await store.maintenance.importRates([second], { mode: 'force' });
+      expect(await store.getRate(second.id)).toEqual(second);
+      for (const mode of ['replace', 'force'] as const) {
+        const clash = { ...structuredClone(third), id: randomUUID() };
+        await expectStoreError(store.maintenance.importRates([clash], { mode }), 'ALREADY_EXISTS');
+        await expectStoreError(store.getRate(clash.id), 'NOT_FOUND');
+      }
       // Two rates of one import with one number: refused before anything is written.
-      const twins = [0, 1].map(() => ({
-        ...structuredClone(copies[2]!),
-        id: randomUUID(),
-        stateRateNumber: 99,
-      }));
+      const twins = [0, 1].map(() => rateRecord(state, { stateRateNumber: 99 }));
       await expectStoreError(store.maintenance.importRates(twins), 'ALREADY_EXISTS');
       expect(await store.getRates(twins.map((r) => r.id))).toEqual([]);
     });
 
     it('overwrite imports into an empty state as given', async () => {
-      const { rates } = await someRates();
-      const target = await freshState(store, nextCode);
-      const copies = (await store.getRates(rates)).map((r) => ({
-        ...r,
-        id: randomUUID(),
-        stateCode: target.code,
-      }));
-      await store.maintenance.importRates(copies, { mode: 'overwrite' });
-      expect(await store.getRates(copies.map((r) => r.id))).toEqual(copies);
+      const state = await freshState(store, nextCode);
+      const rates = [1, 2, 3, 4].map((n) => rateRecord(state, { stateRateNumber: n }));
+      await store.maintenance.importRates(rates, { mode: 'overwrite' });
+      expect(await store.getRates(rates.map((r) => r.id))).toEqual(rates);
     });
 
-    it('rate counters: reported per state, raised never lowered, and the next rate takes the number after', async () => {
+    it('rate counters: reported per state, raised never lowered, beside the package counters', async () => {
+      const state = await freshState(store, nextCode);
+      const maintenance = store.maintenance;
+      expect((await maintenance.getRateCounters([state.code]))[state.code] ?? 0).toBe(0);
+      await maintenance.raiseRateCounters({ [state.code]: 7 });
+      await maintenance.raiseRateCounters({ [state.code]: 3 });
+      expect(await maintenance.getRateCounters([state.code])).toEqual({ [state.code]: 7 });
+      expect((await maintenance.getRateCounters())[state.code]).toBe(7);
+      expect((await maintenance.getCounters([state.code]))[state.code] ?? 0).toBe(0);
+    });
+
+    it('a raised rate counter: the next rate takes the number after it', async () => {
       const w = await world();
       await w.draftWithRate();
-      const maintenance = store.maintenance;
-      expect(await maintenance.getRateCounters([w.state.code])).toEqual({ [w.state.code]: 1 });
-      await maintenance.raiseRateCounters({ [w.state.code]: 7 });
-      await maintenance.raiseRateCounters({ [w.state.code]: 3 });
-      expect(await maintenance.getRateCounters([w.state.code])).toEqual({ [w.state.code]: 7 });
+      await store.maintenance.raiseRateCounters({ [w.state.code]: 7 });
       expect((await w.draftWithRate()).rate.stateRateNumber).toBe(8);
-      expect((await maintenance.getCounters([w.state.code]))[w.state.code]).toBe(2);
-      expect((await maintenance.getRateCounters())[w.state.code]).toBe(8);
+      expect((await store.maintenance.getCounters([w.state.code]))[w.state.code]).toBe(2);
     });
 
     it('removeRate removes a rate whatever its status; repeating it is harmless', async () => {
-      const w = await world();
-      const { rate } = await w.submittedWithRate();
-      await store.maintenance.removeRate(rate.id);
-      await expectStoreError(store.getRate(rate.id), 'NOT_FOUND');
-      await store.maintenance.removeRate(rate.id);
-      expect((await store.listRates({ stateCode: w.state.code })).items).toEqual([]);
+      const { state, rates } = await someRates();
+      for (const rate of rates) await store.maintenance.removeRate(rate.id);
+      await expectStoreError(store.getRate(rates[0]!.id), 'NOT_FOUND');
+      await store.maintenance.removeRate(rates[0]!.id);
+      expect(await store.getRates(rates.map((r) => r.id))).toEqual([]);
+      expect((await store.listRates({ stateCode: state.code })).items).toEqual([]);
     });
   });
 }
