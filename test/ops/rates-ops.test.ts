@@ -28,7 +28,7 @@ import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
 import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { makeState, stateUser } from '../conformance/fixtures.js';
+import { document, makeState, stateUser } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
@@ -49,18 +49,30 @@ async function pglite(): Promise<DrivenStore> {
   return store;
 }
 
+async function dynamo(): Promise<DrivenStore> {
+  const store = (await freshDynamoStore('carepack-rates-ops')).store;
+  opened.push(store);
+  return store;
+}
+
 async function seed(store: DrivenStore) {
   await store.upsertStates([state]);
   await store.upsertUsers([user]);
   const rc = rateCommands(store);
   const pkg = (id: string) => store.getPackage(id);
+  /** A complete child rate with its certification document: what submitting its parent asks. */
+  const completeRate = async (parent: Package) => {
+    const rate = (await rc.createRate(parent, user, { formData: rateFormOf(state) })).rates[0]!;
+    await rc.updateRate(rate, user, { documents: [rateDocument()] });
+    return rate.id;
+  };
   const p2 = await rc.createPackage(state, user);
   ids.p2 = p2.id;
-  ids.r2 = (await rc.createRate(p2, user, { formData: rateFormOf(state) })).rates[0]!.id;
+  ids.r2 = await completeRate(p2);
   await rc.submit(await pkg(p2.id), user, state);
   const p1 = await rc.createPackage(state, user);
   ids.p1 = p1.id;
-  ids.r1 = (await rc.createRate(p1, user, { formData: rateFormOf(state) })).rates[0]!.id;
+  ids.r1 = await completeRate(p1);
   await rc.link(await pkg(p1.id), user, ids.r2);
   await rc.submit(await pkg(p1.id), user, state);
   const p3 = await rc.createPackage(state, user);
@@ -69,9 +81,14 @@ async function seed(store: DrivenStore) {
   ids.r3 = (await rc.createRate(await pkg(p3.id), user)).rates[0]!.id;
 }
 
+/** A scanned rate certification document, as a rate's own (no rateId). */
+function rateDocument() {
+  const { rateId: _none, ...doc } = document('rate-certification.pdf', 'RATE');
+  return { ...doc, scanStatus: 'CLEAN' as const };
+}
+
 beforeAll(async () => {
-  source = (await freshDynamoStore('carepack-rates-ops')).store;
-  opened.push(source);
+  source = await pglite();
   await seed(source);
 }, 180_000);
 
@@ -84,13 +101,13 @@ describe('store copy with rates', () => {
   let target: DrivenStore;
 
   it('copies rates and rate counters before the packages, and verifies every link', async () => {
-    target = await pglite();
+    target = await dynamo();
     const phases: CopyProgress['phase'][] = [];
     const result = await copyStore({
       source,
       target,
-      from: 'dynamodb',
-      to: 'postgres',
+      from: 'postgres',
+      to: 'dynamodb',
       checkpointFile: join(work, 'copy.json'),
       onProgress: (p) => {
         if (phases.at(-1) !== p.phase) phases.push(p.phase);
@@ -109,6 +126,8 @@ describe('store copy with rates', () => {
     expect(await target.maintenance.getRateCounters()).toEqual({ [state.code]: 3 });
   });
 
+  // PostgreSQL's constraints refuse a broken link at commit; DynamoDB takes what an import gives
+  // it, so the breaks are made there (the target), and verify names the store that has them.
   it('verify finds a link broken on the package side, in the store that has it', async () => {
     const p3 = await target.getPackage(ids.p3);
     // P3's draft revision now links R1 instead of R2: R2 lists a package that does not carry it,
@@ -122,30 +141,29 @@ describe('store copy with rates', () => {
       ),
     };
     await target.maintenance.importPackages([broken], { mode: 'force' });
-    const { mismatches } = await verifyInDetail(source, target, { rechecks: 0 });
-    const links = mismatches.filter((m) => m.problem === 'broken link');
-    expect(links.map((m) => [m.entity, m.store, m.id])).toEqual(
-      expect.arrayContaining([
-        ['rateLinks', 'target', ids.p3],
-        ['rateLinks', 'target', ids.r2],
-      ]),
-    );
-    expect(links.every((m) => m.store === 'target')).toBe(true);
-    expect(links.find((m) => m.id === ids.r2)!.detail).toBe(
-      `lists package ${ids.p3}, which does not carry it`,
-    );
-    expect(links.find((m) => m.id === ids.p3)!.detail).toBe(
-      `carries rate ${ids.r1}, whose packageIds do not list it`,
-    );
-    await target.maintenance.importPackages([p3], { mode: 'force' });
+    try {
+      const { mismatches } = await verifyInDetail(source, target, { rechecks: 0 });
+      const links = mismatches.filter((m) => m.problem === 'broken link');
+      expect(links.map((m) => [m.entity, m.store, m.id, m.detail])).toEqual(
+        expect.arrayContaining([
+          ['rateLinks', 'target', ids.p3, `carries rate ${ids.r1}, whose packageIds do not list it`],
+          ['rateLinks', 'target', ids.r2, `lists package ${ids.p3}, which does not carry it`],
+        ]),
+      );
+      expect(links.every((m) => m.store === 'target')).toBe(true);
+      // And as a difference between the stores.
+      expect(mismatches).toContainEqual({ entity: 'packages', id: ids.p3, problem: 'content differs' });
+    } finally {
+      await target.maintenance.importPackages([p3], { mode: 'force' });
+    }
     expect((await verifyStores(source, target, { rechecks: 0 })).ok).toBe(true);
   });
 
   it('verify finds a link broken on the rate side, and a frozen link to a revision that does not exist', async () => {
-    const r1 = await source.getRate(ids.r1);
-    // The source's R1 forgets P1; the target's P1 freezes its R2 link at a revision R2 lacks.
-    await source.maintenance.importRates([{ ...r1, packageIds: [] }], { mode: 'force' });
+    const r1 = await target.getRate(ids.r1);
     const p1 = await target.getPackage(ids.p1);
+    // R1 forgets P1, and P1's submitted revision freezes its R2 link at a revision R2 lacks.
+    await target.maintenance.importRates([{ ...r1, packageIds: [] }], { mode: 'force' });
     const frozen: Package = {
       ...p1,
       revisions: p1.revisions.map((r) => ({
@@ -156,34 +174,39 @@ describe('store copy with rates', () => {
       })),
     };
     await target.maintenance.importPackages([frozen], { mode: 'force' });
-    const report = await verifyStores(source, target, { rechecks: 0 });
-    expect(report.ok).toBe(false);
-    const links = report.mismatches.filter((m) => m.problem === 'broken link');
-    expect(links).toContainEqual(
-      expect.objectContaining({
-        store: 'source',
-        id: ids.p1,
-        detail: `carries rate ${ids.r1}, whose packageIds do not list it`,
-      }),
-    );
-    expect(links).toContainEqual(
-      expect.objectContaining({
-        store: 'target',
-        id: ids.p1,
-        detail: expect.stringContaining(`links rate ${ids.r2} at revision 9, which the rate does not have`),
-      }),
-    );
-    expect(formatReport(report)).toContain(`rateLinks ${ids.p1}: broken link in source`);
-    // Put back: the source as it was, then the target from it.
-    await source.maintenance.importRates([r1], { mode: 'force' });
-    await target.maintenance.importPackages([p1], { mode: 'force' });
+    try {
+      const report = await verifyStores(source, target, { rechecks: 0 });
+      expect(report.ok).toBe(false);
+      const links = report.mismatches.filter((m) => m.problem === 'broken link');
+      expect(links).toContainEqual(
+        expect.objectContaining({
+          store: 'target',
+          id: ids.p1,
+          detail: `carries rate ${ids.r1}, whose packageIds do not list it`,
+        }),
+      );
+      expect(links).toContainEqual(
+        expect.objectContaining({
+          store: 'target',
+          id: ids.p1,
+          detail: expect.stringContaining(`links rate ${ids.r2} at revision 9, which the rate does not have`),
+        }),
+      );
+      expect(report.mismatches).toContainEqual({ entity: 'rates', id: ids.r1, problem: 'content differs' });
+      expect(formatReport(report, { source: 'postgres', target: 'dynamodb' })).toContain(
+        `rateLinks ${ids.p1}: broken link in dynamodb: carries rate ${ids.r1}`,
+      );
+    } finally {
+      await target.maintenance.importRates([r1], { mode: 'force' });
+      await target.maintenance.importPackages([p1], { mode: 'force' });
+    }
     expect((await verifyStores(source, target, { rechecks: 0 })).ok).toBe(true);
   });
 });
 
 describe('store copy while the portal changes a rate (dual-write into the target)', () => {
   it('a rate changed between the copy reading it and writing it ends equal on both', async () => {
-    const target = await pglite();
+    const target = await dynamo();
     const dual = drive(
       createDualStore({
         primary: source,
@@ -208,8 +231,8 @@ describe('store copy while the portal changes a rate (dual-write into the target
     const result = await copyStore({
       source,
       target: late,
-      from: 'dynamodb',
-      to: 'postgres',
+      from: 'postgres',
+      to: 'dynamodb',
       checkpointFile: join(work, 'live.json'),
     });
     expect(changed?.version).toBe(before.version + 1);
@@ -230,7 +253,7 @@ describe('backup and restore with rates', () => {
     expect(types.lastIndexOf('rate')).toBeLessThan(types.indexOf('package'));
     expect(types.filter((t) => t === 'rateCounters')).toHaveLength(1);
 
-    const target = await pglite();
+    const target = await dynamo();
     const restored = await restoreStore(target, { in: file });
     expect(restored.counts).toMatchObject({ rates: 3, rateCounters: 1 });
     const report = compareDigests(await digestStore(source), await digestStore(target));
@@ -257,7 +280,7 @@ describe('backup and restore with rates', () => {
       .update(body.map((l) => `${l}\n`).join(''))
       .digest('hex');
     await writeFile(broken, gzipSync(`${[...body, JSON.stringify(footer)].join('\n')}\n`));
-    const target = await pglite();
+    const target = await dynamo();
     await expect(restoreStore(target, { in: broken })).rejects.toThrow(`links rate ${ids.r2}`);
     expect(await target.listStates()).toEqual([]);
   });
@@ -266,7 +289,7 @@ describe('backup and restore with rates', () => {
     const file = join(work, 'v3.jsonl.gz');
     const fixture = readFileSync(new URL('./fixtures/backup-v3-embedded-rates.jsonl', import.meta.url));
     await writeFile(file, gzipSync(fixture));
-    const target = await pglite();
+    const target = await dynamo();
     const { counts } = await restoreStore(target, { in: file });
     expect(counts).toMatchObject({ packages: 2, rates: 0, auditEvents: 5 });
 
