@@ -317,11 +317,12 @@ describe('dual-write of rate graph changes, with the secondary down, then repair
   let secondary: SwitchableStore;
   let dual: DrivenStore;
 
+  // PostgreSQL first this time: the mirror writes rates into DynamoDB (the other way is run above).
   beforeAll(async () => {
-    primary = (await freshDynamoStore('carepack-dual-rates')).store;
     const pg = await openPglite();
     await migrateToLatest(pg.db);
-    real = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
+    primary = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
+    real = (await freshDynamoStore('carepack-dual-rates')).store;
     secondary = switchable(real);
     dual = drive(createDualStore({ primary, secondary, journal, mirrorTimeoutMs: 5000, logger: silent }));
     await dual.upsertStates([state]);
