@@ -21,7 +21,7 @@ export function registerBackupCommands(program: Command, config: () => Config) {
   program
     .command('backup')
     .description(
-      'Write every state, user, package, audit event and counter of a store to a gzip JSON Lines file',
+      'Write every state, user, rate, package, audit event and counter of a store to a gzip JSON Lines file',
     )
     .requiredOption(
       '--out <file>',
@@ -134,5 +134,5 @@ function progressBar() {
 const isEmpty = (counts: BackupCounts) => Object.values(counts).every((n) => n === 0);
 
 function summary(c: BackupCounts): string {
-  return `${c.states} states, ${c.users} users, ${c.packages} packages, ${c.auditEvents} audit events, ${c.userAuditEvents} user-audit events, ${c.counters} state counters`;
+  return `${c.states} states, ${c.users} users, ${c.rates} rates, ${c.packages} packages, ${c.auditEvents} audit events, ${c.userAuditEvents} user-audit events, ${c.counters} state counters, ${c.rateCounters} rate counters`;
 }

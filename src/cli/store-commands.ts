@@ -86,7 +86,7 @@ export function registerStoreCommands(program: Command, config: () => Config) {
               if (p.phase === 'reference' || p.phase === 'verify') {
                 console.error(
                   p.phase === 'reference'
-                    ? 'copying states, programs, users and counters…'
+                    ? 'copying states, programs, users and counters (rate counters with the rates)…'
                     : 'verifying both stores…',
                 );
                 return;
@@ -102,14 +102,16 @@ export function registerStoreCommands(program: Command, config: () => Config) {
           for (const bar of bars.values()) bar.stop();
           const seconds = (Date.now() - started) / 1000;
           console.log(
-            `copied ${result.packages} packages, ${result.auditEvents} audit events and ${result.userAuditEvents} user-audit events in ${seconds.toFixed(1)} s` +
+            `copied ${result.rates} rates, ${result.packages} packages, ${result.auditEvents} audit events and ${result.userAuditEvents} user-audit events in ${seconds.toFixed(1)} s` +
               ` (${Math.round(result.packages / Math.max(seconds, 0.001))} packages/s)${result.resumed ? ', resumed from a checkpoint' : ''}`,
           );
           if (result.pruned > 0)
-            console.log(`removed ${result.pruned} package(s) from ${to} that ${from} no longer has`);
+            console.log(
+              `removed ${result.pruned} package(s) and rate(s) from ${to} that ${from} no longer has`,
+            );
           if (result.kept.length > 0) {
             console.log(
-              `kept ${result.kept.length} package(s) that ${from} does not have, created or changed in ${to} ` +
+              `kept ${result.kept.length} package(s) and rate(s) that ${from} does not have, created or changed in ${to} ` +
                 `after the copy began (not removed; check them): ${result.kept.slice(0, 20).join(', ')}`,
             );
           }
@@ -122,7 +124,9 @@ export function registerStoreCommands(program: Command, config: () => Config) {
 
   store
     .command('verify')
-    .description('Compare two backends record by record (counts and per-package checksums)')
+    .description(
+      'Compare two backends record by record (counts, per-package and per-rate checksums) and check every link between packages and rates on both',
+    )
     .addOption(backendOption('--from <backend>', 'the reference store'))
     .addOption(backendOption('--to <backend>', 'the store to check'))
     .action(async (opts: { from: string; to: string }) => {
@@ -149,7 +153,7 @@ export function registerStoreCommands(program: Command, config: () => Config) {
       const ok = await withStores(cfg, primaryName, secondaryName, async (primary, secondary) => {
         const result = await repairMirror(primary.store, secondary.store, journal);
         console.log(
-          `repaired ${result.repaired} package(s) and the reference data; ${result.remaining} failure(s) remain`,
+          `repaired ${result.repaired} package(s) and rate(s), and the reference data; ${result.remaining} failure(s) remain`,
         );
         for (const e of result.errors) console.error(`  ${e}`);
         return result.remaining === 0;

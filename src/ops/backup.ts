@@ -4,14 +4,17 @@
  * crashed or failed backup never looks like a good one.
  *
  * Format (one JSON object per line):
- *   {"type":"header","format":"carepack-backup","version":1,"createdAt":…,"backend":…}
+ *   {"type":"header","format":"carepack-backup","version":4,"createdAt":…,"backend":…}
  *   {"type":"state","data":State}            — every state, with its programs
  *   {"type":"user","data":User}
  *   {"type":"sessions","data":{"<user id>":2,…}} — session generations above 0 (signed-out sessions stay
  *                                              ended after a restore); optional, at most one
+ *   {"type":"rate","data":Rate}              — every rate, whole (since version 4), BEFORE the
+ *                                              packages that link them
  *   {"type":"package","data":Package}        — every package, whole (its questions and responses too)
  *   {"type":"counters","data":{"MN":3,…}}    — read AFTER the packages, so that every number in
  *                                              the file is covered even if the store is in use
+ *   {"type":"rateCounters","data":{"MN":2,…}} — the rate counters, read after the rates (since version 4)
  *   {"type":"audit","data":AuditEvent}       — also the trails of deleted drafts
  *   {"type":"userAudit","data":UserAuditEvent} — administrators' changes of users (since version 3)
  *   {"type":"footer","counts":{…},"sha256":…} — how many of each, and the SHA-256 of every line
@@ -19,7 +22,9 @@
  *                                              refuses a file without it, or whose lines do not
  *                                              match it (an edited line, however well-formed)
  * Older files are still read: version 1 (no sha256), version 2 (no user-audit events, no
- * `userAuditEvents` count; packages may lack `questions`, read as none).
+ * `userAuditEvents` count; packages may lack `questions`, read as none), version 3 (no rates:
+ * a package's rate certifications are embedded in its form data, and restore turns them into
+ * rate records, numbered per state after the target's rate counter).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -30,9 +35,11 @@ import type { MaintainedStore, Page, ScanRequest } from '../store/store.js';
 import { scanAll } from './scan-all.js';
 
 export const BACKUP_FORMAT = 'carepack-backup';
-export const BACKUP_VERSION = 3;
-/** Versions restore reads: 1 had no content checksum, 1 and 2 no user-audit events. */
-export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2, 3];
+export const BACKUP_VERSION = 4;
+/** Versions restore reads: 1 had no content checksum, 1 and 2 no user-audit events, 1–3 no rate records. */
+export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2, 3, 4];
+/** The first version with rate records: packages of older files embed their rate certifications. */
+export const FIRST_VERSION_WITH_RATES = 4;
 
 /** What the footer counts (and restore checks): records of each kind in the file. */
 export const BACKUP_COUNT_KEYS = [
@@ -42,9 +49,15 @@ export const BACKUP_COUNT_KEYS = [
   'packages',
   'auditEvents',
   'userAuditEvents',
+  'rates',
+  'rateCounters',
 ] as const;
-/** Counts a footer of an older version does not hold (read as 0). */
-export const BACKUP_COUNT_KEYS_SINCE_V3: readonly BackupCountKey[] = ['userAuditEvents'];
+/** Counts a footer of an older version does not hold (read as 0): user audit since 3, rates since 4. */
+export const LATER_BACKUP_COUNT_KEYS: readonly BackupCountKey[] = [
+  'userAuditEvents',
+  'rates',
+  'rateCounters',
+];
 export type BackupCountKey = (typeof BACKUP_COUNT_KEYS)[number];
 export type BackupCounts = Record<BackupCountKey, number>;
 
@@ -76,6 +89,8 @@ export const emptyCounts = (): BackupCounts => ({
   packages: 0,
   auditEvents: 0,
   userAuditEvents: 0,
+  rates: 0,
+  rateCounters: 0,
 });
 
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
@@ -113,6 +128,12 @@ export async function backupStore(store: MaintainedStore, options: BackupOptions
     counts.users = users.length;
     yield line({ type: 'sessions', data: await store.maintenance.getSessionGenerations() });
 
+    // Rates before the packages that link them: a restore writes them in the file's order.
+    for await (const page of pagesOf((r) => store.maintenance.scanRates(r), partitions)) {
+      yield page.map((data) => line({ type: 'rate', data })).join('');
+      counts.rates += page.length;
+    }
+
     options.onProgress?.(0, total);
     for await (const page of pagesOf((r) => store.maintenance.scanPackages(r), partitions)) {
       yield page.map((data) => line({ type: 'package', data })).join('');
@@ -123,6 +144,9 @@ export async function backupStore(store: MaintainedStore, options: BackupOptions
     const counters = await store.maintenance.getCounters();
     yield line({ type: 'counters', data: counters });
     counts.counters = Object.keys(counters).length;
+    const rateCounters = await store.maintenance.getRateCounters();
+    yield line({ type: 'rateCounters', data: rateCounters });
+    counts.rateCounters = Object.keys(rateCounters).length;
 
     for await (const page of pagesOf((r) => store.maintenance.scanAudit(r), partitions)) {
       yield page.map((data) => line({ type: 'audit', data })).join('');

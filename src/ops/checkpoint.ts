@@ -24,12 +24,16 @@ export interface CopyCheckpoint {
    * brought back); any other package created or changed in the target since the start is kept.
    */
   recent?: string[];
+  /** Rates this copy wrote that had changed after it began (see `recent`). */
+  recentRates?: string[];
   referenceCopied: boolean;
   /**
    * Packages and audit events are read in one pass (the source has scanPackagesWithAudit): the
    * cursors are in `packages`, and `audit` only counts. Absent in checkpoints of earlier versions.
    */
   combined?: boolean;
+  /** Rates, copied before the packages that link them. Absent in checkpoints of earlier versions. */
+  rates?: PartitionProgress[];
   packages: PartitionProgress[];
   audit: PartitionProgress[];
   /** The user-audit trail, copied after the audit events. Absent in checkpoints of earlier versions. */
@@ -55,6 +59,8 @@ export function newCheckpoint(
     referenceCopied: false,
     combined,
     recent: [],
+    recentRates: [],
+    rates: freshProgress(partitions),
     packages: freshProgress(partitions),
     audit: freshProgress(partitions),
     userAudit: freshProgress(partitions),

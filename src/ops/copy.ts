@@ -1,16 +1,17 @@
 /**
  * `carepack store copy`: every record of one store into another, resumable. Reference data
- * and counters first, then packages (with their questions and responses) and audit events
- * partition by partition in parallel, then the user-audit trail, each batch written
- * idempotently and then checkpointed; at the end, a full verification.
+ * and counters first, then rates (with the rate counters: before the packages that link them),
+ * then packages (with their questions and responses) and audit events partition by partition
+ * in parallel, then the user-audit trail, each batch written idempotently and then
+ * checkpointed; at the end, a full verification (links included).
  *
  * Safe with the portal live (dual-write mode mirroring into the target meanwhile): packages
- * are imported version-guarded, so a copy that read a package before a change never writes
- * over the mirrored change; and at the end only packages the source no longer has AND that
- * predate the copy (or that this copy itself wrote) are removed from the target — never one
- * created or changed there after the copy began.
+ * and rates are imported version-guarded, so a copy that read one before a change never
+ * writes over the mirrored change; and at the end only packages and rates the source no
+ * longer has AND that predate the copy (or that this copy itself wrote) are removed from the
+ * target — never one created or changed there after the copy began.
  */
-import type { Package } from '../domain/index.js';
+import type { Package, Rate } from '../domain/index.js';
 import { hasErrorCode } from '../domain/index.js';
 import { inParallel } from '../lib/parallel.js';
 import type { MaintainedStore, Page, ScanRequest } from '../store/store.js';
@@ -26,7 +27,7 @@ import {
 import { type VerifyReport, verifyInDetail } from './verify.js';
 
 export interface CopyProgress {
-  phase: 'reference' | 'packages' | 'audit' | 'userAudit' | 'verify';
+  phase: 'reference' | 'rates' | 'packages' | 'audit' | 'userAudit' | 'verify';
   /** Records copied so far in this phase (including those of an earlier, interrupted run). */
   done: number;
   /** Expected total, when known. */
@@ -51,22 +52,22 @@ export interface CopyOptions {
 
 export interface CopyResult {
   resumed: boolean;
+  rates: number;
   packages: number;
   auditEvents: number;
   userAuditEvents: number;
-  /** Packages removed from the target because the source no longer has them. */
+  /** Packages and rates removed from the target because the source no longer has them. */
   pruned: number;
-  /** Packages the source lacks that were created or changed in the target after the copy began: kept. */
+  /** Packages and rates the source lacks that were created or changed in the target after the copy began: kept. */
   kept: string[];
   report: VerifyReport;
 }
 
-async function exists(store: MaintainedStore, id: string): Promise<boolean> {
+async function orNone<T>(read: Promise<T>): Promise<T | undefined> {
   try {
-    await store.getPackage(id);
-    return true;
+    return await read;
   } catch (e) {
-    if (hasErrorCode(e, 'NOT_FOUND')) return false;
+    if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
     throw e;
   }
 }
@@ -107,6 +108,17 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
     cp.referenceCopied = true;
     save();
   }
+
+  // Rates before the packages that link them; a checkpoint of an earlier version has no progress for them yet.
+  cp.rates ??= freshProgress(cp.partitions);
+  await target.maintenance.raiseRateCounters(await source.maintenance.getRateCounters());
+  await copyPhase(
+    cp.rates,
+    'rates',
+    undefined,
+    (r) => source.maintenance.scanRates(r),
+    (items) => importRates(items),
+  );
 
   const totalPackages = await source.maintenance.countPackages();
   if (cp.combined && source.maintenance.scanPackagesWithAudit) {
@@ -162,17 +174,26 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   );
   // Numbers handed out while the copy ran must not be handed out again by the target.
   await target.maintenance.raiseCounters(await source.maintenance.getCounters());
+  await target.maintenance.raiseRateCounters(await source.maintenance.getRateCounters());
 
   progress({ phase: 'verify', done: 0 });
   const verify = () => verifyInDetail(source, target, { partitions: cp.partitions });
   let { report, mismatches } = await verify();
-  // Copying onto an earlier copy: drafts deleted at the source since then must go too.
-  const gone = mismatches.filter((m) => m.entity === 'packages' && m.problem === 'missing in source');
+  // Copying onto an earlier copy: drafts (and never-submitted rates) deleted at the source since
+  // then must go too; packages first, so none is left linking a rate being removed.
+  const gone = (entity: 'packages' | 'rates') =>
+    mismatches.filter((m) => m.entity === entity && m.problem === 'missing in source').map((m) => m.id);
   const kept: string[] = [];
   let pruned = 0;
-  for (const { id } of gone) {
-    if (await prunable(id)) {
+  for (const id of gone('packages')) {
+    if (await prunable(id, (s) => s.getPackage(id), cp.recent)) {
       await target.maintenance.removePackage(id);
+      pruned++;
+    } else kept.push(id);
+  }
+  for (const id of gone('rates')) {
+    if (await prunable(id, (s) => s.getRate(id), cp.recentRates)) {
+      await target.maintenance.removeRate(id);
       pruned++;
     } else kept.push(id);
   }
@@ -181,6 +202,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
   const sum = (list: PartitionProgress[]) => list.reduce((n, p) => n + p.copied, 0);
   return {
     resumed,
+    rates: sum(cp.rates),
     packages: sum(cp.packages),
     auditEvents: sum(cp.audit),
     userAuditEvents: sum(cp.userAudit),
@@ -196,19 +218,27 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
     if (recent.length > 0) cp.recent = [...(cp.recent ?? []), ...recent];
   }
 
+  /** As importPackages, for rates. */
+  async function importRates(rates: Rate[]) {
+    await target.maintenance.importRates(rates, { mode: 'replace' });
+    const recent = rates.filter((r) => r.updatedAt >= cp.startedAt).map((r) => r.id);
+    if (recent.length > 0) cp.recentRates = [...(cp.recentRates ?? []), ...recent];
+  }
+
   /**
-   * A target package the source lacks goes only when the source still lacks it now and the
-   * target's copy predates this copy or was written by it: one created or changed in the
-   * target after the copy began is someone else's and is kept.
+   * A target package (or rate) the source lacks goes only when the source still lacks it now
+   * and the target's copy predates this copy or was written by it: one created or changed in
+   * the target after the copy began is someone else's and is kept.
    */
-  async function prunable(id: string): Promise<boolean> {
-    if (await exists(source, id)) return false;
-    const there = await target.getPackage(id).catch((e: unknown) => {
-      if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-      throw e;
-    });
+  async function prunable(
+    id: string,
+    read: (store: MaintainedStore) => Promise<{ updatedAt: string }>,
+    written: string[] | undefined,
+  ): Promise<boolean> {
+    if (await orNone(read(source))) return false;
+    const there = await orNone(read(target));
     if (!there) return false;
-    return there.updatedAt < cp.startedAt || (cp.recent ?? []).includes(id);
+    return there.updatedAt < cp.startedAt || (written ?? []).includes(id);
   }
 
   /**
@@ -217,7 +247,7 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
    */
   async function copyPhase<T>(
     parts: PartitionProgress[],
-    phase: 'packages' | 'audit' | 'userAudit',
+    phase: 'rates' | 'packages' | 'audit' | 'userAudit',
     total: number | undefined,
     scan: (request: ScanRequest) => Promise<Page<T>>,
     write: (items: T[]) => Promise<void>,

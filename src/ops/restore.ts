@@ -5,11 +5,14 @@
  * last, counts matching), every line against the domain schemas, the footer's checksum of the
  * content, no state number used by two packages — and writes nothing, so a truncated, corrupt
  * or edited file leaves the target untouched. Then, before any write, the target's numbers:
- * a package of the backup whose state number another package of the target holds would give
- * two packages one name, so the restore is refused, naming both. The second pass writes:
- * states and users first (packages reference states), then packages and audit events in
- * batches, the user-audit events, then the counters (raised to at least each state's highest
- * package number). A package of a backup made before questions existed has none.
+ * a package (or rate) of the backup whose state number another package (rate) of the target
+ * holds would give two records one name, so the restore is refused, naming both. The second
+ * pass writes: states and users first (packages reference states), then rates (before the
+ * packages that link them), packages and audit events in batches, the user-audit events, then
+ * the counters and rate counters (raised to at least each state's highest number). A package
+ * of a backup made before questions existed has none; one of a backup made before rates were
+ * records (format 1–3) has its embedded rate certifications turned into rate records
+ * (embedded-rates.ts), numbered per state after the target's (and the backup's) rate counter.
  *
  * All or nothing: where the store can (PostgreSQL: `importAtomically`, one transaction) every
  * write commits together or none does. Where it cannot (DynamoDB), everything that can be
@@ -29,6 +32,8 @@ import {
   currentPackageRecord,
   type Package,
   PackageSchema,
+  type Rate,
+  RateSchema,
   type State,
   type StateCode,
   StateCodeSchema,
@@ -46,13 +51,15 @@ import {
 } from '../store/store.js';
 import {
   BACKUP_COUNT_KEYS,
-  BACKUP_COUNT_KEYS_SINCE_V3,
   BACKUP_FORMAT,
   type BackupCounts,
   type BackupHeader,
   emptyCounts,
+  FIRST_VERSION_WITH_RATES,
+  LATER_BACKUP_COUNT_KEYS,
   READABLE_BACKUP_VERSIONS,
 } from './backup.js';
+import { convertEmbeddedRates, hasEmbeddedRates, type RateNumberSource } from './embedded-rates.js';
 
 export interface RestoreOptions {
   /** The backup file (gzip-compressed JSON Lines). */
@@ -108,7 +115,7 @@ const FooterSchema = z.object({
       BACKUP_COUNT_KEYS.map((k) => {
         const count = z.number().int().nonnegative();
         // Absent from older footers: those files hold none of it.
-        return [k, BACKUP_COUNT_KEYS_SINCE_V3.includes(k) ? count.default(0) : count];
+        return [k, LATER_BACKUP_COUNT_KEYS.includes(k) ? count.default(0) : count];
       }),
     ),
   ),
@@ -123,6 +130,8 @@ const DATA_SCHEMAS = {
   state: StateSchema,
   user: UserSchema,
   package: PackageSchema,
+  rate: RateSchema,
+  rateCounters: CountersSchema,
   audit: AuditEventSchema,
   userAudit: UserAuditEventSchema,
   counters: CountersSchema,
@@ -144,6 +153,14 @@ interface Checked {
   highestNumbers: Map<StateCode, number>;
   /** `STATE#number` → the id of the backup's package with that number. */
   numbers: Map<string, string>;
+  /** The rate counters (absent from backups before rates were records: none). */
+  rateCounters: Record<StateCode, number>;
+  /** Per state, the highest rate number in the file. */
+  highestRateNumbers: Map<StateCode, number>;
+  /** `STATE#number` → the id of the backup's rate with that number. */
+  rateNumbers: Map<string, string>;
+  /** Packages whose embedded rate certifications become rate records (format 1–3). */
+  embedded: number;
   /** Lines before the footer. */
   lines: number;
 }
@@ -174,10 +191,12 @@ export async function restoreStore(store: MaintainedStore, options: RestoreOptio
 
   const checked = await checkBackup(options.in);
   const known = new Set([...checked.states, ...targetStates].map((s) => s.code));
-  const unknown = [...checked.highestNumbers.keys()].filter((code) => !known.has(code));
+  const unknown = [
+    ...new Set([...checked.highestNumbers.keys(), ...checked.highestRateNumbers.keys()]),
+  ].filter((code) => !known.has(code));
   if (unknown.length > 0) {
     throw new BackupFileError(
-      `${options.in}: packages of state(s) ${unknown.join(', ')} but no such state in the backup or the target`,
+      `${options.in}: packages or rates of state(s) ${unknown.join(', ')} but no such state in the backup or the target`,
     );
   }
 
@@ -208,6 +227,22 @@ async function atomically<T>(
  */
 async function refuseCollisions(store: MaintainedStore, checked: Checked, file: string) {
   const clashes: string[] = [];
+  // Rates: few beside packages, and no list shows never-submitted ones, so the whole scan.
+  if (checked.rateNumbers.size > 0) {
+    let cursor: string | undefined;
+    do {
+      const page = await store.maintenance.scanRates({ partition: 0, partitions: 1, limit: 500, cursor });
+      for (const r of page.items) {
+        const ours = checked.rateNumbers.get(numberKey(r.stateCode, r.stateRateNumber));
+        if (ours !== undefined && ours !== r.id) {
+          clashes.push(
+            `${r.stateCode} rate number ${r.stateRateNumber}: rate ${ours} in the backup, ${r.id} in the target`,
+          );
+        }
+      }
+      cursor = page.cursor;
+    } while (cursor);
+  }
   for (const stateCode of checked.highestNumbers.keys()) {
     let cursor: string | undefined;
     do {
@@ -226,9 +261,9 @@ async function refuseCollisions(store: MaintainedStore, checked: Checked, file: 
   if (clashes.length > 0) {
     const more = clashes.length > 20 ? ` (and ${clashes.length - 20} more)` : '';
     throw new RestoreConflictError(
-      `nothing restored from ${file}: ${clashes.length} package number(s) of the backup are held by other ` +
-        `packages in the target ${store.backend} store, and two packages may never share a name — ` +
-        `${clashes.slice(0, 20).join('; ')}${more}. Restore into an empty store, or remove those packages first.`,
+      `nothing restored from ${file}: ${clashes.length} package or rate number(s) of the backup are held by ` +
+        `other records in the target ${store.backend} store, and two packages (or rates) may never share a name — ` +
+        `${clashes.slice(0, 20).join('; ')}${more}. Restore into an empty store, or remove those records first.`,
     );
   }
 }
@@ -245,16 +280,46 @@ async function writeBackup(
   await store.upsertStates(checked.states);
   await store.upsertUsers(checked.users);
   await store.maintenance.raiseSessionGenerations(checked.sessionGenerations);
+  // Rate numbers for embedded rate certifications come after every number the target or the
+  // backup has handed out, so none is handed out twice.
+  const rateCounters = { ...(await store.maintenance.getRateCounters()) };
+  for (const [code, n] of [...Object.entries(checked.rateCounters), ...checked.highestRateNumbers])
+    rateCounters[code] = Math.max(rateCounters[code] ?? 0, n);
+  const nextRateNumber: RateNumberSource = (code) => {
+    rateCounters[code] = (rateCounters[code] ?? 0) + 1;
+    return rateCounters[code];
+  };
+  const convert = checked.header.version < FIRST_VERSION_WITH_RATES;
   const total = checked.counts.packages;
   const written = emptyCounts();
   written.states = checked.states.length;
   written.users = checked.users.length;
   let packages: Package[] = [];
   let audit: AuditEvent[] = [];
+  // The file's rates, and those converted from packages' embedded certifications (written first).
+  let rates: Rate[] = [];
+  let converted: Rate[] = [];
   let firstLine = 0;
+  let firstRateLine = 0;
+  const flushRates = async (lastLine: number) => {
+    if (rates.length === 0) return;
+    try {
+      await store.maintenance.importRates(rates, { mode });
+    } catch (e) {
+      const ids = rates.map((r) => r.id);
+      const which = ids.length === 1 ? `rate ${ids[0]}` : `rates ${ids[0]} … ${ids[ids.length - 1]}`;
+      throw new Error(
+        `restoring ${which} (lines ${firstRateLine}–${lastLine} of ${options.in}) failed: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    written.rates += rates.length;
+    rates = [];
+  };
   const flushPackages = async (lastLine: number) => {
     if (packages.length === 0) return;
     try {
+      if (converted.length > 0) await store.maintenance.importRates(converted, { mode });
       await store.maintenance.importPackages(packages, { mode });
     } catch (e) {
       const ids = packages.map((p) => p.id);
@@ -266,6 +331,7 @@ async function writeBackup(
     }
     written.packages += packages.length;
     packages = [];
+    converted = [];
     options.onProgress?.(written.packages, total);
   };
   const flushAudit = async () => {
@@ -285,9 +351,19 @@ async function writeBackup(
   for await (const { n, text } of readLines(options.in)) {
     // Already checked line by line: only the streamed kinds matter here.
     const record = JSON.parse(text) as { type: string; data: unknown };
-    if (record.type === 'package') {
+    if (record.type === 'rate') {
+      if (rates.length === 0) firstRateLine = n;
+      rates.push(record.data as Rate);
+      if (rates.length >= batchSize) await flushRates(n);
+    } else if (record.type === 'package') {
+      await flushRates(n - 1);
       if (packages.length === 0) firstLine = n;
-      packages.push(currentPackageRecord(record.data as Package));
+      const pkg = withRateLinks(currentPackageRecord(record.data as Package));
+      if (convert && hasEmbeddedRates(pkg)) {
+        const records = convertEmbeddedRates(PackageSchema.parse(pkg), nextRateNumber);
+        packages.push(records.package);
+        converted.push(...records.rates);
+      } else packages.push(pkg);
       if (packages.length >= batchSize) await flushPackages(n);
     } else if (record.type === 'audit') {
       audit.push(record.data as AuditEvent);
@@ -299,11 +375,13 @@ async function writeBackup(
       await flushPackages(n - 1);
     }
   }
+  await flushRates(checked.lines);
   await flushPackages(checked.lines);
   await flushAudit();
   await flushUserAudit();
   if (
     written.packages !== checked.counts.packages ||
+    written.rates !== checked.counts.rates ||
     written.auditEvents !== checked.counts.auditEvents ||
     written.userAuditEvents !== checked.counts.userAuditEvents
   ) {
@@ -316,6 +394,9 @@ async function writeBackup(
     counters[code] = Math.max(counters[code] ?? 0, highest);
   await store.maintenance.raiseCounters(counters);
   written.counters = Object.keys(checked.counters).length;
+  // Covers the backup's counters, its rates and the numbers handed out to converted rates.
+  if (Object.keys(rateCounters).length > 0) await store.maintenance.raiseRateCounters(rateCounters);
+  written.rateCounters = Object.keys(checked.rateCounters).length;
   return written;
 }
 
@@ -355,6 +436,19 @@ export async function checkBackup(file: string): Promise<Checked> {
   let header: BackupHeader | undefined;
   let footer: { counts: BackupCounts; line: number; sha256?: string } | undefined;
   const numbers = new Map<string, string>();
+  let rateCounters: Record<StateCode, number> | undefined;
+  const highestRateNumbers = new Map<StateCode, number>();
+  const rateNumbers = new Map<string, string>();
+  /** Rate id → its state and revision numbers: what the packages after it may link. */
+  const rates = new Map<string, { stateCode: string; revisions: Set<number> }>();
+  let embedded = 0;
+  // Converted as on the real pass, with numbers of no consequence: a certification the domain
+  // cannot turn into a rate refuses the file before anything is written.
+  const trialNumbers = new Map<string, number>();
+  const trialNumber: RateNumberSource = (code) => {
+    trialNumbers.set(code, (trialNumbers.get(code) ?? 0) + 1);
+    return trialNumbers.get(code)!;
+  };
   const content = createHash('sha256');
 
   for await (const { n, text } of readLines(file)) {
@@ -407,8 +501,70 @@ export async function checkBackup(file: string): Promise<Checked> {
         counters = data as Record<StateCode, number>;
         counts.counters = Object.keys(counters).length;
         break;
+      case 'rateCounters':
+        if (rateCounters) throw bad('a second rateCounters record');
+        rateCounters = data as Record<StateCode, number>;
+        counts.rateCounters = Object.keys(rateCounters).length;
+        break;
+      case 'rate': {
+        const rate = data as Rate;
+        const key = numberKey(rate.stateCode, rate.stateRateNumber);
+        const holder = rateNumbers.get(key);
+        if (holder !== undefined && holder !== rate.id) {
+          throw bad(
+            `rate ${rate.id} has ${rate.stateCode} rate number ${rate.stateRateNumber}, like rate ${holder} before it`,
+          );
+        }
+        if (rates.has(rate.id)) throw bad(`rate ${rate.id} a second time`);
+        rateNumbers.set(key, rate.id);
+        rates.set(rate.id, {
+          stateCode: rate.stateCode,
+          revisions: new Set(rate.revisions.map((r) => r.number)),
+        });
+        highestRateNumbers.set(
+          rate.stateCode,
+          Math.max(highestRateNumbers.get(rate.stateCode) ?? 0, rate.stateRateNumber),
+        );
+        counts.rates++;
+        break;
+      }
       case 'package': {
         const pkg = data as Package;
+        let linked = pkg;
+        if (
+          header !== undefined &&
+          header.version < FIRST_VERSION_WITH_RATES &&
+          hasEmbeddedRates(parsed.data as Package)
+        ) {
+          try {
+            const records = convertEmbeddedRates(parsed.data as Package, trialNumber);
+            for (const r of records.rates) {
+              if (rates.has(r.id))
+                throw new Error(`rate certification ${r.id} is also elsewhere in the backup`);
+              rates.set(r.id, {
+                stateCode: r.stateCode,
+                revisions: new Set(r.revisions.map((v) => v.number)),
+              });
+            }
+            linked = records.package;
+          } catch (e) {
+            throw bad(
+              `package ${pkg.id}: its rate certifications cannot become rate records: ${(e as Error).message}`,
+            );
+          }
+          embedded++;
+        }
+        // Rates come before the packages that link them: a link to a rate not seen is a broken file.
+        for (const revision of linked.revisions) {
+          for (const link of revision.rateLinks ?? []) {
+            const rate = rates.get(link.rateId);
+            const where = `package ${pkg.id} revision ${revision.number} links rate ${link.rateId}`;
+            if (!rate) throw bad(`${where}, which the backup does not hold (before it)`);
+            if (rate.stateCode !== pkg.stateCode) throw bad(`${where} of another state (${rate.stateCode})`);
+            if (link.rateRevision !== null && !rate.revisions.has(link.rateRevision))
+              throw bad(`${where} at revision ${link.rateRevision}, which the rate does not have`);
+          }
+        }
         const key = numberKey(pkg.stateCode, pkg.stateNumber);
         const holder = numbers.get(key);
         if (holder !== undefined && holder !== pkg.id) {
@@ -454,6 +610,8 @@ export async function checkBackup(file: string): Promise<Checked> {
     }
   }
   if (!counters) throw new BackupFileError(`${file} has no counters record`);
+  if (!rateCounters && header.version >= FIRST_VERSION_WITH_RATES)
+    throw new BackupFileError(`${file} has no rateCounters record`);
   return {
     header,
     counts,
@@ -463,8 +621,17 @@ export async function checkBackup(file: string): Promise<Checked> {
     counters,
     highestNumbers,
     numbers,
+    rateCounters: rateCounters ?? {},
+    highestRateNumbers,
+    rateNumbers,
+    embedded,
     lines: footer.line - 1,
   };
+}
+
+/** A package as written before rates were records has no `rateLinks`: it links none. */
+function withRateLinks(pkg: Package): Package {
+  return { ...pkg, revisions: pkg.revisions.map((r) => ({ ...r, rateLinks: r.rateLinks ?? [] })) };
 }
 
 function describeIssues(error: z.ZodError): string {

@@ -13,7 +13,7 @@ import type { CmsDivision, Package, PackageDocument, State, User } from '../../s
 import { inParallel } from '../../src/lib/parallel.js';
 import { backupStore } from '../../src/ops/backup.js';
 import { RestoreConflictError, restoreStore } from '../../src/ops/restore.js';
-import { compareDigests, digestStore, type StoreDigest } from '../../src/ops/verify.js';
+import { type Counts, compareDigests, digestStore, type StoreDigest } from '../../src/ops/verify.js';
 import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -178,6 +178,54 @@ async function seed(store: DrivenStore) {
   deletedDraftId = doomed.id;
 }
 
+/**
+ * Packages of the backup whose form data embeds rate certifications (the seed's full forms),
+ * with how many distinct certifications: a backup older than format 4 restores them as rate records.
+ */
+function embeddedIn(lines: string[]): Map<string, number> {
+  const embedded = new Map<string, number>();
+  for (const l of lines) {
+    const record = JSON.parse(l) as { type: string; data?: Package };
+    if (record.type !== 'package') continue;
+    const certs = new Set(
+      record.data!.revisions.flatMap((r) => r.formData.rateCertifications.map((c) => c.id)),
+    );
+    if (certs.size > 0) embedded.set(record.data!.id, certs.size);
+  }
+  return embedded;
+}
+
+/**
+ * An older backup restored: everything as in the source, but each package with embedded rate
+ * certifications now links rate records (one per certification), and both sides of every link hold.
+ */
+function expectConverted(target: StoreDigest, embedded: Map<string, number>, counts: Partial<Counts> = {}) {
+  expect(embedded.size).toBeGreaterThan(10);
+  const report = compareDigests(sourceDigest, target);
+  // The target has rate counters the source lacks; a whole entity the caller expects to differ, too.
+  const differs = new Set<string>(['rateCounters', ...Object.keys(counts)]);
+  const unexpected = report.mismatches.filter(
+    (m) =>
+      !(m.entity === 'packages' && m.problem === 'content differs' && embedded.has(m.id)) &&
+      !(m.entity === 'rates' && m.problem === 'missing in source') &&
+      !(m.id === '*' && differs.has(m.entity)),
+  );
+  expect(unexpected).toEqual([]);
+  const rates = [...embedded.values()].reduce((n, c) => n + c, 0);
+  expect(report.target).toEqual({
+    ...sourceDigest.counts,
+    rates,
+    // Rate documents moved from the packages to their rates.
+    documents: expect.any(Number),
+    rateRevisions: expect.any(Number),
+    rateLinks: expect.any(Number),
+    rateCounters: new Set([...target.rateLinks.values()].map((r) => r.stateCode)).size,
+    ...counts,
+  });
+  expect(report.target.rateLinks).toBeGreaterThanOrEqual(rates);
+  expect(report.target.documents).toBeLessThan(sourceDigest.counts.documents);
+}
+
 const today = () => new Date().toISOString().slice(0, 10);
 const decision = (pkg: Package) => ({
   expectedVersion: pkg.version,
@@ -234,7 +282,7 @@ describe('backupStore', () => {
     expect(lines[0]).toMatchObject({
       type: 'header',
       format: 'carepack-backup',
-      version: 3,
+      version: 4,
       backend: 'dynamodb',
     });
     expect(Date.parse(lines[0]!.createdAt as string)).not.toBeNaN();
@@ -248,6 +296,8 @@ describe('backupStore', () => {
         packages: PACKAGES,
         auditEvents: sourceDigest.counts.auditEvents,
         userAuditEvents: 2,
+        rates: 0,
+        rateCounters: 0,
       },
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
@@ -417,8 +467,8 @@ describe('restoreStore', () => {
     expect(stripped).toBeGreaterThan(10);
     const target = await freshPglite();
     await restoreStore(target, { in: old });
-    expect(await digestStore(target)).toEqual(sourceDigest);
-  });
+    expectConverted(await digestStore(target), embeddedIn(await readLines(backupFile)));
+  }, 90_000); // converting embedded rates on the way takes PGlite a while on a loaded machine
 
   it('restores a format-2 backup (before user audit; packages without questions): none, the rest as it was', async () => {
     const old = join(dir, 'before-questions.jsonl.gz');
@@ -448,8 +498,7 @@ describe('restoreStore', () => {
     const { counts } = await restoreStore(target, { in: old });
     expect(counts.userAuditEvents).toBe(0);
     const digest = await digestStore(target);
-    expect(digest.packages).toEqual(sourceDigest.packages);
-    expect(digest.counts).toEqual({ ...sourceDigest.counts, userAuditEvents: 0 });
+    expectConverted(digest, embeddedIn(lines), { userAuditEvents: 0 });
     expect((await target.listUserAudit()).items).toEqual([]);
   });
 
@@ -634,8 +683,8 @@ describe('restoreStore', () => {
       await writeLines(other, [JSON.stringify({ ...header, format: 'something-else' }), ...lines.slice(1)]);
       await refused(other, /line 1: not a Carepack backup/);
       const newer = join(dir, 'newer.jsonl.gz');
-      await writeLines(newer, [JSON.stringify({ ...header, version: 4 }), ...lines.slice(1)]);
-      await refused(newer, /version 4 is not supported \(this version reads 1, 2 and 3\)/);
+      await writeLines(newer, [JSON.stringify({ ...header, version: 5 }), ...lines.slice(1)]);
+      await refused(newer, /version 5 is not supported \(this version reads 1, 2, 3 and 4\)/);
       const headless = join(dir, 'headless.jsonl.gz');
       await writeLines(headless, lines.slice(1));
       await refused(headless, /line 1: not a Carepack backup/);

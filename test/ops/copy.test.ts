@@ -128,7 +128,7 @@ describe('store copy', () => {
       // The questions rode with their package (the package checksums compare their content).
       expect(result.report.target).toMatchObject({ questions: 2, responses: 1, userAuditEvents: 1 });
       expect(result.userAuditEvents).toBe(1);
-      expect([...phases]).toEqual(['reference', 'packages', 'audit', 'userAudit', 'verify']);
+      expect([...phases]).toEqual(['reference', 'rates', 'packages', 'audit', 'userAudit', 'verify']);
       expect(await target.store.maintenance.getSessionGenerations()).toEqual({ [signedOut.id]: 3 });
       expect(existsSync(checkpointFile)).toBe(false);
 

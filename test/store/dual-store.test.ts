@@ -27,6 +27,7 @@ import {
 } from '../conformance/fixtures.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
 import { dynamoPackageRecordCount, freshDynamoStore } from '../support/dynamo.js';
+import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, drive } from '../support/store-commands.js';
 import { type SwitchableStore, switchable } from '../support/switchable-store.js';
 
@@ -305,6 +306,79 @@ describe('dual-write of questions and user changes with the secondary down, then
     expect(await real.listUserAudit({ limit: 100 })).toEqual(await primary.listUserAudit({ limit: 100 }));
     const report = compareDigests(await digestStore(primary), await digestStore(real));
     expect(report.mismatches).toEqual([]);
+  });
+});
+
+describe('dual-write of rate graph changes, with the secondary down, then repaired', () => {
+  const state = makeState('RG');
+  const silent = { warn: () => {}, error: () => {} };
+  const journal = memoryJournal();
+  const user = stateUser(state.code);
+  let primary: DrivenStore;
+  let real: DrivenStore;
+  let secondary: SwitchableStore;
+  let dual: DrivenStore;
+
+  // PostgreSQL first this time: the mirror writes rates into DynamoDB (the other way is run above).
+  beforeAll(async () => {
+    const pg = await openPglite();
+    await migrateToLatest(pg.db);
+    primary = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
+    real = (await freshDynamoStore('carepack-dual-rates')).store;
+    secondary = switchable(real);
+    dual = drive(createDualStore({ primary, secondary, journal, mirrorTimeoutMs: 5000, logger: silent }));
+    await dual.upsertStates([state]);
+  }, 180_000);
+  afterAll(async () => {
+    await primary?.close();
+    await real?.close();
+  });
+
+  it('a graph change writes its rates and packages on both; a failed one is journaled and repaired, rates first', async () => {
+    secondary.availability = 'up';
+    const rates = rateCommands(dual);
+    const pkg = await rates.createPackage(state, user);
+    const created = await rates.createRate(pkg, user, { formData: rateFormOf(state) });
+    const rate = created.rates[0]!;
+    expect(rate.stateRateNumber).toBe(1);
+    expect(await real.getRate(rate.id)).toEqual(await primary.getRate(rate.id));
+    expect(await real.getPackage(pkg.id)).toEqual(await primary.getPackage(pkg.id));
+    expect(await real.maintenance.getRateCounters([state.code])).toEqual({ [state.code]: 1 });
+    expect(journal.entries).toEqual([]);
+
+    // Down: a second rate (a new number) and the package linking it reach the primary only.
+    secondary.availability = 'down';
+    const after = created.packages[0]!;
+    const second = await rates.createRate(after, user, { formData: rateFormOf(state) });
+    const rateIds = second.rates.map((r) => r.id);
+    expect(journal.entries.map((f) => [f.kind, f.operation, f.rateIds, f.packageIds])).toEqual([
+      ['graph', 'changeGraph:CREATE_RATE', rateIds, [pkg.id]],
+    ]);
+    secondary.availability = 'up';
+    await expect(real.getRate(rateIds[0]!)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    expect(await repairMirror(primary, real, journal)).toEqual({ repaired: 2, remaining: 0, errors: [] });
+    expect(await real.getRate(rateIds[0]!)).toEqual(await primary.getRate(rateIds[0]!));
+    expect(await real.getPackage(pkg.id)).toEqual(await primary.getPackage(pkg.id));
+    expect(await real.maintenance.getRateCounters([state.code])).toEqual({ [state.code]: 2 });
+    expect((await real.listAudit(pkg.id)).items).toEqual((await primary.listAudit(pkg.id)).items);
+    const report = compareDigests(await digestStore(primary), await digestStore(real));
+    expect(report.mismatches).toEqual([]);
+    expect(report.source.rates).toBe(2);
+    expect(journal.entries).toEqual([]);
+  });
+
+  it('deleting a draft removes it and its child rates from the secondary too', async () => {
+    secondary.availability = 'up';
+    const rates = rateCommands(dual);
+    const pkg = await rates.createPackage(state, user);
+    const created = await rates.createRate(pkg, user);
+    const rateId = created.rates[0]!.id;
+    expect(await real.getRate(rateId)).toEqual(created.rates[0]);
+    await rates.deletePackage(created.packages[0]!, user);
+    await expect(real.getRate(rateId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(real.getPackage(pkg.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(journal.entries).toEqual([]);
   });
 });
 

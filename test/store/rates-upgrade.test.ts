@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { type Rate, RateFormDataSchema } from '../../src/domain/index.js';
 import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
+import { migrateEmbeddedRates } from '../../src/store/postgres/postgres-rate-migration.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { document, fullFormData, makeState, stateActor, submitted } from '../conformance/fixtures.js';
 import { migrationsAfter } from '../support/postgres.js';
@@ -57,6 +58,29 @@ describe('PostgreSQL migration 0010-rates', () => {
       expect(await Promise.all(before.map((p) => store.getPackage(p.id)))).toEqual(before);
       expect((await store.listByState(state.code)).items).toEqual(listed);
       expect((await store.listRates({ stateCode: state.code })).items).toEqual([]);
+
+      // The data step: the embedded certifications become child rate records, linked frozen.
+      expect(await migrateEmbeddedRates(handle.db)).toBe(1);
+      const moved = await store.getPackage(sent.id);
+      // One version on (the domain's conversion), so a copy or mirror in replace mode carries it over.
+      expect(moved.version).toBeGreaterThan(sent.version);
+      expect(moved.revisions[0]!.formData.rateCertifications).toEqual([]);
+      const certifications = sent.revisions[0]!.formData.rateCertifications;
+      expect(moved.revisions[0]!.rateLinks).toEqual(
+        certifications.map((c) => ({ rateId: c.id, rateRevision: 1 })),
+      );
+      const rates = await store.getRates(certifications.map((c) => c.id));
+      expect(rates.map((r) => [r.stateRateNumber, r.status, r.packageIds, r.parentPackageId])).toEqual(
+        certifications.map((_, i) => [i + 1, 'SUBMITTED', [sent.id], sent.id]),
+      );
+      const { id: _id, ...embeddedForm } = certifications[0]!;
+      expect(rates[0]!.revisions[0]!.formData).toEqual(embeddedForm);
+      expect(rates[0]!.revisions[0]!.documents.map((d) => d.name)).toEqual(['rates.pdf']);
+      expect(moved.revisions[0]!.documents.map((d) => d.name)).toEqual(['contract.pdf']);
+      expect((await store.listRates({ stateCode: state.code })).items).toHaveLength(certifications.length);
+      expect(await store.getPackage(plain.id)).toEqual(before[1]);
+      // Again: nothing left to move.
+      expect(await migrateEmbeddedRates(handle.db)).toBe(0);
 
       // An upgraded draft takes a rate record and a link, and its audit trail the rate action.
       const draft = await store.createDraft({ id: randomUUID(), stateCode: state.code, formData, actor });
@@ -107,7 +131,7 @@ describe('PostgreSQL migration 0010-rates', () => {
           rates: [{ ...rate, stateRateNumber: numbers.get(rateId)! }],
         }),
       }));
-      expect(await store.getRate(rateId)).toEqual({ ...rate, stateRateNumber: 1 });
+      expect(await store.getRate(rateId)).toEqual({ ...rate, stateRateNumber: certifications.length + 1 });
       expect(await store.getPackage(draft.id)).toEqual(result.packages[0]);
       expect((await store.listAudit(draft.id)).items.map((e) => e.action)).toEqual(['CREATE', 'CREATE_RATE']);
     } finally {

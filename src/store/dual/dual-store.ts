@@ -6,10 +6,19 @@
  * secondary in the background, and any difference is logged.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { Package, PackageChange } from '../../domain/index.js';
+import {
+  type GraphChange,
+  type GraphEvent,
+  type GraphResult,
+  isGraphNeeds,
+  type Package,
+  type PackageChange,
+  type Rate,
+} from '../../domain/index.js';
 import type { MaintainedStore, Page, ScanRequest, StoreMaintenance } from '../store.js';
 import { mirrorAudit, mirrorCounter, mirrorPackage, mirrorReference, mirrorUserChange } from './mirror.js';
 import { type MirrorFailure, type MirrorJournal, memoryJournal } from './mirror-journal.js';
+import { mirrorGraph, mirrorRate, mirrorRateCounters } from './mirror-rates.js';
 
 export interface DualLogger {
   warn(details: object, message: string): void;
@@ -47,14 +56,26 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
   // The last mirror that failed, until one succeeds: /readyz reports it.
   let lastFailure: MirrorFailure | undefined;
 
-  async function mirror(
+  function mirror(
     kind: MirrorFailure['kind'],
     operation: string,
     packageId: string | undefined,
     work: () => Promise<void>,
     key = packageId ?? '*reference*',
   ) {
-    const previous = chains.get(key) ?? Promise.resolve();
+    return mirrorAfter([key], { kind, operation, ...(packageId ? { packageId } : {}) }, work);
+  }
+
+  /**
+   * Runs `work` once the mirrors in flight of every key have landed or been given up, and
+   * journals `entry` when it fails or times out. A graph change waits on each record it wrote.
+   */
+  async function mirrorAfter(
+    keys: readonly string[],
+    entry: Omit<MirrorFailure, 'at' | 'error'>,
+    work: () => Promise<void>,
+  ) {
+    const previous = Promise.all(keys.map((k) => chains.get(k)));
     const run = previous.then(work);
     let timer: NodeJS.Timeout | undefined;
     const outcome = Promise.race([
@@ -74,18 +95,16 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
       () => {},
       () => {},
     );
-    chains.set(key, done);
+    for (const key of keys) chains.set(key, done);
     void done.then(() => {
-      if (chains.get(key) === done) chains.delete(key);
+      for (const key of keys) if (chains.get(key) === done) chains.delete(key);
     });
     try {
       await outcome;
       lastFailure = undefined;
     } catch (e) {
       const failure: MirrorFailure = {
-        kind,
-        operation,
-        ...(packageId ? { packageId } : {}),
+        ...entry,
         at: new Date().toISOString(),
         error: (e as Error).message,
       };
@@ -116,6 +135,39 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
 
   const mirrorOne = (operation: string, id: string, mode?: 'replace' | 'force') =>
     mirror('package', operation, id, () => mirrorPackage(primary, secondary, id, mode));
+
+  const rateKey = (id: string) => `*rate*${id}`;
+
+  /** Rates as the primary has them now (removed where it has none), each after its earlier mirrors. */
+  const mirrorRates = (operation: string, rateIds: string[], mode?: 'replace' | 'force') =>
+    mirrorAfter(rateIds.map(rateKey), { kind: 'graph', operation, rateIds, packageIds: [] }, async () => {
+      for (const id of rateIds) await mirrorRate(primary, secondary, id, mode);
+    });
+
+  /**
+   * Every record a graph change wrote or deleted, rates first, then the packages' audit trails;
+   * journaled as one `graph` entry, so a repair brings them over together.
+   */
+  function mirrorGraphChange(
+    operation: string,
+    result: GraphResult,
+    events: readonly GraphEvent[],
+    rateCounterStates: string[],
+  ) {
+    const rateIds = [...new Set([...result.rates.map((r) => r.id), ...result.deletedRateIds])];
+    // A package given only an audit event is mirrored too: its trail comes with it.
+    const packageIds = [
+      ...new Set([
+        ...result.packages.map((p) => p.id),
+        ...result.deletedPackageIds,
+        ...events.map((e) => e.packageId),
+      ]),
+    ];
+    const keys = [...packageIds, ...rateIds.map(rateKey)];
+    return mirrorAfter(keys, { kind: 'graph', operation, rateIds, packageIds }, () =>
+      mirrorGraph(primary, secondary, { rateIds, packageIds, rateCounterStates }),
+    );
+  }
 
   function shadow<T>(
     operation: string,
@@ -173,12 +225,24 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
       }
     },
     removePackage: (id) => thenMirror('removePackage', id, () => fromPrimary.removePackage(id)),
-    // TODO(issue 13, dual): mirror rate writes to the secondary.
     scanRates: (request) => fromPrimary.scanRates(request),
-    importRates: (rates, importOptions) => fromPrimary.importRates(rates, importOptions),
+    async importRates(rates, importOptions) {
+      await fromPrimary.importRates(rates, importOptions);
+      // As importPackages: a forced import may move the primary back, and the secondary follows.
+      const mode = importOptions?.mode === 'force' ? 'force' : 'replace';
+      for (const r of rates) await mirrorRates('importRates', [r.id], mode);
+    },
     getRateCounters: (states) => fromPrimary.getRateCounters(states),
-    raiseRateCounters: (counters) => fromPrimary.raiseRateCounters(counters),
-    removeRate: (id) => fromPrimary.removeRate(id),
+    async raiseRateCounters(counters) {
+      await fromPrimary.raiseRateCounters(counters);
+      await mirror('reference', 'raiseRateCounters', undefined, () =>
+        mirrorRateCounters(primary, secondary, Object.keys(counters)),
+      );
+    },
+    async removeRate(id) {
+      await fromPrimary.removeRate(id);
+      await mirrorRates('removeRate', [id]);
+    },
     scanUserAudit: (request) => fromPrimary.scanUserAudit(request),
     async importUserAudit(events) {
       await fromPrimary.importUserAudit(events);
@@ -278,11 +342,44 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
     },
     listAudit: (packageId, page) => primary.listAudit(packageId, page),
 
-    getRate: (id) => primary.getRate(id),
-    getRates: (ids) => primary.getRates(ids),
-    listRates: (query) => primary.listRates(query),
-    // TODO(issue 13, dual): mirror every record the change wrote.
-    changeGraph: (read, plan) => primary.changeGraph(read, plan),
+    async getRate(id) {
+      const rate = await primary.getRate(id);
+      shadow<Rate>('getRate', rate, () => secondary.getRate(id), isDeepStrictEqual);
+      return rate;
+    },
+    async getRates(ids) {
+      const rates = await primary.getRates(ids);
+      shadow<Rate[]>('getRates', rates, () => secondary.getRates(ids), isDeepStrictEqual);
+      return rates;
+    },
+    async listRates(query) {
+      const page = await primary.listRates(query);
+      if (!query?.cursor) shadow('listRates', page, () => secondary.listRates(query), samePage);
+      return page;
+    },
+    async changeGraph(read, plan) {
+      let result: GraphResult | undefined;
+      let planned: GraphChange | undefined;
+      try {
+        result = await primary.changeGraph(read, (graph) => {
+          const out = plan(graph);
+          if (!isGraphNeeds(out)) planned = out;
+          return out;
+        });
+        return result;
+      } finally {
+        // Even a failed change may have used up rate numbers on the primary: keep the counters equal.
+        const created = (planned?.rates ?? []).filter((r) => r.stateRateNumber === 0);
+        const counterStates = [...new Set(created.map((r) => r.stateCode))];
+        if (result) {
+          await mirrorGraphChange(operationOf(result, planned), result, planned?.events ?? [], counterStates);
+        } else if (counterStates.length > 0) {
+          await mirror('reference', 'changeGraph', undefined, () =>
+            mirrorRateCounters(primary, secondary, counterStates),
+          );
+        }
+      }
+    },
 
     maintenance,
 
@@ -314,4 +411,11 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
       await Promise.all([primary.close(), secondary.close()]);
     },
   };
+}
+
+/** What the journal calls a graph change: by its audit actions (changeGraph:LINK_RATE, …), so an operator sees what was lost. */
+function operationOf(result: GraphResult, planned: GraphChange | undefined): string {
+  const actions = [...new Set((planned?.events ?? []).map((e) => e.action))];
+  const touched = result.packages.length + result.rates.length;
+  return actions.length > 0 ? `changeGraph:${actions.join('+')}` : `changeGraph(${touched} records)`;
 }

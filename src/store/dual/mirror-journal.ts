@@ -15,10 +15,15 @@ import { basename, dirname, join } from 'node:path';
 export interface MirrorFailure {
   /**
    * `package`: re-copy that package; `reference`: re-copy states and users; `audit`: that
-   * package's trail; `user-audit`: the users and the user-audit trail (an administrator's change).
+   * package's trail; `user-audit`: the users and the user-audit trail (an administrator's change);
+   * `graph`: the rates and packages a rate change wrote (`rateIds`, `packageIds`), rates first.
    */
-  kind: 'package' | 'reference' | 'audit' | 'user-audit';
+  kind: 'package' | 'reference' | 'audit' | 'user-audit' | 'graph';
   packageId?: string;
+  /** `graph`: the rates to re-copy (or remove, when the primary no longer has them). */
+  rateIds?: string[];
+  /** `graph`: the packages to re-copy after the rates. */
+  packageIds?: string[];
   at: string;
   operation: string;
   error: string;
@@ -42,7 +47,7 @@ export interface MirrorJournal {
   claim(): Promise<JournalClaim>;
 }
 
-const KINDS = new Set(['package', 'reference', 'audit', 'user-audit']);
+const KINDS = new Set(['package', 'reference', 'audit', 'user-audit', 'graph']);
 const CLAIM_MARK = '.claimed-';
 /** A writer retries only when a repair renamed the journal under it; more than this is a fault. */
 const MAX_APPEND_ATTEMPTS = 100;

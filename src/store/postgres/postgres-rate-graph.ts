@@ -69,8 +69,16 @@ class GraphReader {
     for (const [id, rate] of await readRates(this.trx, rates)) this.rates.set(id, rate);
   }
 
+  /** The graph as read; ids asked for and not found are `absent`, so the plan does not ask again. */
   graph(): RateGraph {
-    return { packages: new Map(this.packages), rates: new Map(this.rates) };
+    return {
+      packages: new Map(this.packages),
+      rates: new Map(this.rates),
+      absent: {
+        packageIds: [...this.askedPackages].filter((id) => !this.packages.has(id)),
+        rateIds: [...this.askedRates].filter((id) => !this.rates.has(id)),
+      },
+    };
   }
 }
 
