@@ -19,7 +19,15 @@ import {
 } from '../../src/domain/index.js';
 import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, steadyClock } from '../support/store-commands.js';
-import { cmsUser, completeRateForm, freshState, minimalRateForm, rateRecord, stateUser } from './fixtures.js';
+import {
+  cmsUser,
+  completeRateForm,
+  freshState,
+  minimalRateForm,
+  rateDocument,
+  rateRecord,
+  stateUser,
+} from './fixtures.js';
 import { frozenSnapshot, rateInvariantProblems, readRateWorld } from './rate-invariants.js';
 import { collect, expectStoreError, suiteStore } from './suite-helpers.js';
 
@@ -41,10 +49,16 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       pkg,
       rate,
       draft: () => rc.createPackage(state, user),
-      /** A draft with one child rate (complete form); both re-read. */
+      /** Attaches the rate certification document a submit needs to the rate's unsubmitted revision. */
+      async attachDocument(rateId: string) {
+        await rc.updateRate(await rate(rateId), user, { documents: [rateDocument('rates.pdf')] });
+        return rate(rateId);
+      },
+      /** A draft with one child rate (complete form and its document); both re-read. */
       async draftWithRate(form: unknown = rateFormOf(state)) {
         const p = await w.draft();
         const result = await rc.createRate(p, user, { formData: form });
+        await w.attachDocument(result.rates[0]!.id);
         return { pkg: await pkg(p.id), rate: await rate(result.rates[0]!.id) };
       },
       /** A submitted package with one child rate. */
@@ -351,7 +365,7 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       const own2 = await w.submittedWithRate();
       await rc.link(linker, w.user, own.rate.id);
       const linked = await w.pkg(linker.id);
-      await expectStoreError(rc.link(linked, w.user, own.rate.id), 'INVALID_TRANSITION');
+      await expectStoreError(rc.link(linked, w.user, own.rate.id), 'ALREADY_EXISTS');
       await expectStoreError(rc.link(linker, w.user, own2.rate.id), 'VERSION_CONFLICT');
       expect((await w.rate(own2.rate.id)).packageIds).toEqual([own2.pkg.id]);
       expect((await w.pkg(linker.id)).version).toBe(linked.version);
@@ -581,6 +595,7 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
         formData: rateFormOf(w.state),
       });
       const lonely = second.rates[0]!;
+      await w.attachDocument(lonely.id);
       await w.resubmit(parent.id);
       const linker = await w.submittedLinking(shared.id);
       const withdrawnPkg = await w.pkg(parent.id);
