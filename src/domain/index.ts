@@ -54,6 +54,7 @@ export * from './plans/rate-plans.js';
 export * from './plans/review-plans.js';
 export * from './plans/user-plans.js';
 export * from './questions.js';
+export * from './rate-migration.js';
 export * from './rates.js';
 export * from './reasons.js';
 export * from './reference.js';
