@@ -365,7 +365,7 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       const own2 = await w.submittedWithRate();
       await rc.link(linker, w.user, own.rate.id);
       const linked = await w.pkg(linker.id);
-      await expectStoreError(rc.link(linked, w.user, own.rate.id), 'ALREADY_EXISTS');
+      await expectStoreError(rc.link(linked, w.user, own.rate.id), 'INVALID_TRANSITION');
       await expectStoreError(rc.link(linker, w.user, own2.rate.id), 'VERSION_CONFLICT');
       expect((await w.rate(own2.rate.id)).packageIds).toEqual([own2.pkg.id]);
       expect((await w.pkg(linker.id)).version).toBe(linked.version);
@@ -429,7 +429,9 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       expect(after.revisions[0]!.rateLinks).toEqual([]);
       expect(after.revisions[1]!.rateLinks).toEqual([{ rateId: rate.id, rateRevision: 1 }]);
       expect((await w.rate(rate.id)).packageIds).toContain(linker.id);
-      // Resubmitted without it, the package no longer carries it.
+      // Resubmitted without it (with a rate of its own instead), the package no longer carries it.
+      const own = await rc.createRate(after, w.user, { formData: rateFormOf(w.state) });
+      await w.attachDocument(own.rates[0]!.id);
       await w.resubmit(linker.id);
       expect((await w.rate(rate.id)).packageIds).not.toContain(linker.id);
       await w.expectConsistent([linker.id], [rate.id]);

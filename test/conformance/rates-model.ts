@@ -302,7 +302,7 @@ function link(n: number, k: number): Cmd {
             [
               [!isDraftLike(mp), 'INVALID_TRANSITION'],
               [mr.lastSubmitted === null || mr.withdrawn, 'INVALID_TRANSITION'],
-              [mp.current.some((l) => l.rateId === r.id), 'ALREADY_EXISTS'],
+              [mp.current.some((l) => l.rateId === r.id), 'INVALID_TRANSITION'],
               [mr.packageIds.size >= MAX_PACKAGES_PER_RATE && !mr.packageIds.has(p.id), 'VALIDATION_FAILED'],
               [mp.current.length >= MAX_LINKS, 'VALIDATION_FAILED'],
             ],
@@ -345,7 +345,7 @@ function unlink(n: number, k: number): Cmd {
           return rule(
             [
               [!isDraftLike(mp), 'INVALID_TRANSITION'],
-              [!mp.current.some((x) => x.rateId === rateId), 'NOT_FOUND'],
+              [!mp.current.some((x) => x.rateId === rateId), 'INVALID_TRANSITION'],
               [child && mr?.lastSubmitted !== null, 'INVALID_TRANSITION'],
             ],
             () => {
@@ -654,8 +654,8 @@ const attachRateDocument = onRate(
 
 /** Commands weighted toward building rates and links, so the refusals have something to refuse. */
 const anyCmd: fc.Arbitrary<Cmd> = fc.oneof(
-  { arbitrary: fc.constant(null).map(() => createPackage()), weight: 3 },
-  { arbitrary: fc.nat(50).map(createRate), weight: 3 },
+  { arbitrary: fc.constant(null).map(() => createPackage()), weight: 2 },
+  { arbitrary: fc.nat(50).map(createRate), weight: 4 },
   { arbitrary: fc.nat(50).map(attachRateDocument), weight: 4 },
   { arbitrary: fc.tuple(fc.nat(50), fc.nat(50)).map(([n, k]) => link(n, k)), weight: 4 },
   { arbitrary: fc.tuple(fc.nat(50), fc.nat(50)).map(([n, k]) => unlink(n, k)), weight: 1 },
