@@ -874,6 +874,39 @@ class SerialCommand implements fc.AsyncCommand<ModelBox, Real> {
   toString = () => this.label || this.cmd.kind;
 }
 
+/**
+ * Every run starts from three packages with a rate each (and its document), two of them
+ * submitted: the commands then have submitted rates to link, unlock and withdraw from the start.
+ */
+const prelude = (): Cmd[] => [
+  createPackage(),
+  createPackage(),
+  createPackage(),
+  createRate(1),
+  createRate(6),
+  createRate(11),
+  attachRateDocument(1),
+  attachRateDocument(1),
+  attachRateDocument(1),
+  submit(1),
+  submit(1),
+];
+
+/** Runs commands one by one, each checked against the model as it goes; the model after. */
+async function runSerially(world: World, start: Model, cmds: Cmd[], counts: Counts): Promise<Model> {
+  let model = start;
+  for (const cmd of cmds) {
+    const step = cmd.resolve(model);
+    if (!step) continue;
+    const outcome = await outcomeOf(step.exec(world));
+    counts.note(outcome, step.label);
+    const after = replay(model, [step], [outcome]);
+    if (typeof after === 'string') throw new Error(`setup: ${after}`);
+    model = after;
+  }
+  return model;
+}
+
 const seedOf = () => {
   const fixed = process.env.CAREPACK_PROPERTY_SEED;
   return fixed ? Number(fixed) : Math.floor(Math.random() * 2 ** 31);
@@ -908,7 +941,8 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
             async (cmds) => {
               counts.runs++;
               const world = await freshWorld();
-              await fc.asyncModelRun(() => ({ model: { model: emptyModel() }, real: { world } }), cmds);
+              const model = await runSerially(world, emptyModel(), prelude(), counts);
+              await fc.asyncModelRun(() => ({ model: { model }, real: { world } }), cmds);
             },
           ),
           {
@@ -945,16 +979,7 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
             async (setup, batches) => {
               counts.runs++;
               const world = await freshWorld();
-              let model = emptyModel();
-              for (const cmd of setup) {
-                const step = cmd.resolve(model);
-                if (!step) continue;
-                const outcome = await outcomeOf(step.exec(world));
-                counts.note(outcome, step.label);
-                const after = replay(model, [step], [outcome]);
-                if (typeof after === 'string') throw new Error(`setup: ${after}`);
-                model = after;
-              }
+              let model = await runSerially(world, emptyModel(), [...prelude(), ...setup], counts);
               for (const batch of batches) {
                 const steps = batch.map((c) => c.resolve(model)).filter((s): s is Step => s !== null);
                 if (steps.length < 2) continue;
