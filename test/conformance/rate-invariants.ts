@@ -84,7 +84,7 @@ function frozenLinkProblems(packageId: string, revision: Revision, rates: Map<st
   return problems;
 }
 
-/** Reads every rate the packages link (ever) and every package the rates name, then checks. */
+/** Reads these packages and rates, every rate the packages ever linked, and every package those rates name. */
 export async function readRateWorld(
   store: Store,
   packageIds: readonly string[],
@@ -98,6 +98,15 @@ export async function readRateWorld(
   const rates = (await Promise.all([...ids].map((id) => store.getRate(id).catch(() => undefined)))).filter(
     (r): r is Rate => r !== undefined,
   );
+  // The packages the rates name (carriers, parents) belong to the picture too.
+  const have = new Set(packages.map((p) => p.id));
+  const named = new Set(
+    rates.flatMap((r) => [...r.packageIds, r.parentPackageId]).filter((id) => !have.has(id)),
+  );
+  for (const id of named) {
+    const pkg = await store.getPackage(id).catch(() => undefined);
+    if (pkg) packages.push(pkg);
+  }
   return { packages, rates };
 }
 

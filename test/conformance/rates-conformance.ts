@@ -19,7 +19,15 @@ import {
 } from '../../src/domain/index.js';
 import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, steadyClock } from '../support/store-commands.js';
-import { cmsUser, completeRateForm, freshState, minimalRateForm, rateRecord, stateUser } from './fixtures.js';
+import {
+  cmsUser,
+  completeRateForm,
+  freshState,
+  minimalRateForm,
+  rateDocument,
+  rateRecord,
+  stateUser,
+} from './fixtures.js';
 import { frozenSnapshot, rateInvariantProblems, readRateWorld } from './rate-invariants.js';
 import { collect, expectStoreError, suiteStore } from './suite-helpers.js';
 
@@ -41,10 +49,16 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       pkg,
       rate,
       draft: () => rc.createPackage(state, user),
-      /** A draft with one child rate (complete form); both re-read. */
+      /** Attaches the rate certification document a submit needs to the rate's unsubmitted revision. */
+      async attachDocument(rateId: string) {
+        await rc.updateRate(await rate(rateId), user, { documents: [rateDocument('rates.pdf')] });
+        return rate(rateId);
+      },
+      /** A draft with one child rate (complete form and its document); both re-read. */
       async draftWithRate(form: unknown = rateFormOf(state)) {
         const p = await w.draft();
         const result = await rc.createRate(p, user, { formData: form });
+        await w.attachDocument(result.rates[0]!.id);
         return { pkg: await pkg(p.id), rate: await rate(result.rates[0]!.id) };
       },
       /** A submitted package with one child rate. */
@@ -415,7 +429,9 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       expect(after.revisions[0]!.rateLinks).toEqual([]);
       expect(after.revisions[1]!.rateLinks).toEqual([{ rateId: rate.id, rateRevision: 1 }]);
       expect((await w.rate(rate.id)).packageIds).toContain(linker.id);
-      // Resubmitted without it, the package no longer carries it.
+      // Resubmitted without it (with a rate of its own instead), the package no longer carries it.
+      const own = await rc.createRate(after, w.user, { formData: rateFormOf(w.state) });
+      await w.attachDocument(own.rates[0]!.id);
       await w.resubmit(linker.id);
       expect((await w.rate(rate.id)).packageIds).not.toContain(linker.id);
       await w.expectConsistent([linker.id], [rate.id]);
@@ -581,6 +597,7 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
         formData: rateFormOf(w.state),
       });
       const lonely = second.rates[0]!;
+      await w.attachDocument(lonely.id);
       await w.resubmit(parent.id);
       const linker = await w.submittedLinking(shared.id);
       const withdrawnPkg = await w.pkg(parent.id);

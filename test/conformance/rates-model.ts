@@ -28,6 +28,7 @@ import {
   planUndoRateWithdrawal,
   planUnlinkRate,
   planUnlockPackage,
+  planUpdateRate,
   planWithdrawPackage,
   planWithdrawRate,
   type Rate,
@@ -38,7 +39,7 @@ import {
 import type { Store } from '../../src/store/store.js';
 import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, steadyClock } from '../support/store-commands.js';
-import { cmsUser, freshState, stateUser } from './fixtures.js';
+import { cmsUser, freshState, rateDocument, stateUser } from './fixtures.js';
 import { rateInvariantProblems } from './rate-invariants.js';
 import { suiteStore } from './suite-helpers.js';
 
@@ -61,8 +62,6 @@ interface MPackage {
   submitted: Link[] | null;
   /** Order of first submission, for re-parenting. */
   firstSubmit: number | null;
-  /** The child rates a withdrawal of this package withdrew with it (its undo brings them back). */
-  ratesWithdrawnWith: string[];
 }
 interface MRate {
   id: string;
@@ -73,6 +72,8 @@ interface MRate {
   /** Is the newest revision submitted? */
   newestSubmitted: boolean;
   lastSubmitted: number | null;
+  /** Has its newest revision the rate certification document a submit needs? */
+  hasDoc: boolean;
   withdrawn: boolean;
   /** The packages the last withdrawal took it from. */
   withdrawnFrom: string[];
@@ -150,6 +151,8 @@ interface Step {
   label: string;
   /** The rules on the model; changes it only when the command is done. */
   apply(m: Model): Verdict;
+  /** Ids of the records it creates, for reading them back. */
+  newIds?: string[];
   exec(w: World): Promise<unknown>;
 }
 
@@ -162,6 +165,14 @@ export interface Cmd {
 
 const pick = <T>(items: T[], n: number): T | undefined =>
   items.length ? items[n % items.length] : undefined;
+/**
+ * Four picks in five aim at a record the command suits (so commands get done, not only refused);
+ * the fifth takes any, so the refusals are exercised too.
+ */
+const aim = <T>(items: T[], n: number, suits: (x: T) => boolean): T | undefined => {
+  const suited = n % 5 === 0 ? [] : items.filter(suits);
+  return pick(suited.length ? suited : items, Math.floor(n / 5));
+};
 const changeGraph = (w: World, read: { packageIds?: string[]; rateIds?: string[] }, plan: Plan) =>
   w.store.changeGraph(read, plan);
 
@@ -171,11 +182,12 @@ const onPackage =
     kind: string,
     rules: (m: Model, p: MPackage, newId: string) => Verdict,
     plan: (w: World, id: string, newId: string) => Promise<unknown>,
+    suits: (m: Model, p: MPackage) => boolean = () => true,
   ) =>
   (n: number): Cmd => ({
     kind,
     resolve(m) {
-      const p = pick([...m.packages.values()], n);
+      const p = aim([...m.packages.values()], n, (x) => suits(m, x));
       if (!p) return null;
       const newId = randomUUID();
       return {
@@ -185,16 +197,22 @@ const onPackage =
           return current ? rules(model, current, newId) : refuse('NOT_FOUND');
         },
         exec: (w) => plan(w, p.id, newId),
+        newIds: [newId],
       };
     },
   });
 
 const onRate =
-  (kind: string, rules: (m: Model, r: MRate) => Verdict, plan: (w: World, id: string) => Promise<unknown>) =>
+  (
+    kind: string,
+    rules: (m: Model, r: MRate) => Verdict,
+    plan: (w: World, id: string) => Promise<unknown>,
+    suits: (m: Model, r: MRate) => boolean = () => true,
+  ) =>
   (n: number): Cmd => ({
     kind,
     resolve(m) {
-      const r = pick([...m.rates.values()], n);
+      const r = aim([...m.rates.values()], n, (x) => suits(m, x));
       if (!r) return null;
       return {
         label: `${kind} R${r.id.slice(0, 4)}`,
@@ -212,6 +230,7 @@ function createPackage(): Cmd {
     kind: 'createPackage',
     resolve: (_m, id = randomUUID()) => ({
       label: `createPackage P${id.slice(0, 4)}`,
+      newIds: [id],
       apply(m) {
         m.packages.set(id, {
           id,
@@ -221,7 +240,6 @@ function createPackage(): Cmd {
           current: [],
           submitted: null,
           firstSubmit: null,
-          ratesWithdrawnWith: [],
         });
         return done;
       },
@@ -245,6 +263,7 @@ const createRate = onPackage(
           revisions: 1,
           newestSubmitted: false,
           lastSubmitted: null,
+          hasDoc: false,
           withdrawn: false,
           withdrawnFrom: [],
           packageIds: new Set([p.id]),
@@ -263,14 +282,15 @@ const createRate = onPackage(
         formData: rateFormOf(w.state),
       }),
     ),
+  (_m, p) => isDraftLike(p),
 );
 
 function link(n: number, k: number): Cmd {
   return {
     kind: 'link',
     resolve(m) {
-      const p = pick([...m.packages.values()], n);
-      const r = pick([...m.rates.values()], k);
+      const p = aim([...m.packages.values()], n, isDraftLike);
+      const r = aim([...m.rates.values()], k, (x) => x.lastSubmitted !== null && !x.withdrawn);
       if (!p || !r) return null;
       return {
         label: `link P${p.id.slice(0, 4)} R${r.id.slice(0, 4)}`,
@@ -362,6 +382,13 @@ const submit = onPackage(
         [
           p.current.some((l) => {
             const r = m.rates.get(l.rateId);
+            return r?.parent === p.id && !r.newestSubmitted && !r.hasDoc;
+          }),
+          'SUBMISSION_INCOMPLETE',
+        ],
+        [
+          p.current.some((l) => {
+            const r = m.rates.get(l.rateId);
             return !r || r.withdrawn || (r.parent !== p.id && r.lastSubmitted === null);
           }),
           'VALIDATION_FAILED',
@@ -393,25 +420,35 @@ const submit = onPackage(
         programs: w.state.programs,
       }),
     ),
+  (m, p) =>
+    isDraftLike(p) &&
+    p.current.length > 0 &&
+    p.current.every((l) => {
+      const r = m.rates.get(l.rateId);
+      return r !== undefined && (r.parent !== p.id || r.newestSubmitted || r.hasDoc);
+    }),
 );
+
+/** CMS does not see a package never submitted: NOT_FOUND, as for packages. */
+const unseenByCms = (p: MPackage): [boolean, string] => [p.firstSubmit === null, 'NOT_FOUND'];
+const rateUnseenByCms = (r: MRate): [boolean, string] => [r.lastSubmitted === null, 'NOT_FOUND'];
 
 const unlock = onPackage(
   'unlock',
   (m, p) =>
     rule(
-      [
-        [isDraftLike(p), 'INVALID_TRANSITION'],
-        [p.withdrawn, 'INVALID_TRANSITION'],
-      ],
+      [unseenByCms(p), [isDraftLike(p), 'INVALID_TRANSITION'], [p.withdrawn, 'INVALID_TRANSITION']],
       () => {
         p.revisions++;
         p.status = 'UNLOCKED';
         p.current = (p.submitted ?? []).map((l) => ({ rateId: l.rateId, rateRevision: null }));
-        for (const r of m.rates.values())
-          if (r.parent === p.id && !r.withdrawn) {
+        for (const l of p.current) {
+          const r = m.rates.get(l.rateId);
+          if (r?.parent === p.id && !r.withdrawn && r.newestSubmitted) {
             r.revisions++;
             r.newestSubmitted = false;
           }
+        }
       },
     ),
   (w, id) =>
@@ -424,6 +461,7 @@ const unlock = onPackage(
         reason: REASON,
       }),
     ),
+  (_m, p) => !isDraftLike(p) && !p.withdrawn,
 );
 
 const deleteDraft = onPackage(
@@ -442,6 +480,7 @@ const deleteDraft = onPackage(
     changeGraph(w, { packageIds: [id] }, (g) =>
       planDeletePackage(g, { user: w.user, at: w.at(), packageId: id, expectedVersion: pkgVersion(g, id) }),
     ),
+  (_m, p) => p.status === 'DRAFT',
 );
 
 /** A package gets a new submitted revision with these links (a withdrawal of a rate, or its undo). */
@@ -457,6 +496,7 @@ const withdrawRate = onRate(
   (m, r) =>
     rule(
       [
+        rateUnseenByCms(r),
         [r.lastSubmitted === null || r.withdrawn, 'INVALID_TRANSITION'],
         [[...r.packageIds].some((id) => m.packages.get(id)?.status === 'UNLOCKED'), 'INVALID_TRANSITION'],
       ],
@@ -485,6 +525,7 @@ const withdrawRate = onRate(
         reason: REASON,
       }),
     ),
+  (_m, r) => r.lastSubmitted !== null && !r.withdrawn,
 );
 
 const undoRateWithdrawal = onRate(
@@ -492,13 +533,14 @@ const undoRateWithdrawal = onRate(
   (m, r) =>
     rule(
       [
+        rateUnseenByCms(r),
         [!r.withdrawn, 'INVALID_TRANSITION'],
         [r.withdrawnFrom.some((id) => m.packages.get(id)?.status === 'UNLOCKED'), 'INVALID_TRANSITION'],
       ],
       () => {
         for (const id of r.withdrawnFrom) {
           const p = m.packages.get(id);
-          if (!p || p.withdrawn || isDraftLike(p)) continue;
+          if (!p || p.withdrawn || isDraftLike(p) || carried(p).has(r.id)) continue;
           newSubmittedRevision(p, [...p.current, { rateId: r.id, rateRevision: r.lastSubmitted }]);
         }
         r.withdrawn = false;
@@ -514,34 +556,34 @@ const undoRateWithdrawal = onRate(
         reason: REASON,
       }),
     ),
+  (_m, r) => r.withdrawn,
 );
 
 const withdrawPackage = onPackage(
   'withdrawPackage',
   (m, p) =>
     rule(
-      [
-        [isDraftLike(p), 'INVALID_TRANSITION'],
-        [p.withdrawn, 'INVALID_TRANSITION'],
-      ],
+      [unseenByCms(p), [isDraftLike(p), 'INVALID_TRANSITION'], [p.withdrawn, 'INVALID_TRANSITION']],
       () => {
         p.withdrawn = true;
-        p.ratesWithdrawnWith = [];
-        for (const r of m.rates.values()) {
-          if (r.parent !== p.id || r.withdrawn) continue;
-          const others = [...r.packageIds]
-            .map((id) => m.packages.get(id)!)
-            .filter((o) => o.id !== p.id && !o.withdrawn)
-            .sort((a, b) => (a.firstSubmit ?? Infinity) - (b.firstSubmit ?? Infinity));
-          if (others.length > 0) {
-            r.parent = others[0]!.id;
-            // Which one was "submitted first" is the store's clock's business in a race: any submitted one will do.
-            const submitted = others.filter((o) => o.firstSubmit !== null);
-            r.parentOptions = (submitted.length ? submitted : others).map((o) => o.id);
+        for (const id of carried(p)) {
+          const r = m.rates.get(id);
+          if (!r || r.parent !== p.id || r.withdrawn) continue;
+          const others = [...r.packageIds].map((o) => m.packages.get(o)!).filter((o) => o.id !== p.id);
+          // The heir: another carrier submitted at least once and not withdrawn, the first submitted.
+          const heirs = others
+            .filter((o) => o.firstSubmit !== null && !o.withdrawn)
+            .sort((a, b) => a.firstSubmit! - b.firstSubmit!);
+          if (heirs.length > 0) {
+            r.parent = heirs[0]!.id;
+            // In a race, which was submitted first is the store's clock's business: any will do.
+            if (heirs.length > 1) r.parentOptions = heirs.map((o) => o.id);
           } else {
+            // Withdrawn with it; drafts linking it lose the link.
+            for (const o of others)
+              if (o.firstSubmit === null) o.current = o.current.filter((l) => l.rateId !== r.id);
             r.withdrawn = true;
             r.withdrawnFrom = [p.id];
-            p.ratesWithdrawnWith.push(r.id);
           }
         }
       },
@@ -556,18 +598,18 @@ const withdrawPackage = onPackage(
         reason: REASON,
       }),
     ),
+  (_m, p) => !isDraftLike(p) && !p.withdrawn,
 );
 
 const undoPackageWithdrawal = onPackage(
   'undoPackageWithdrawal',
   (m, p) =>
-    rule([[!p.withdrawn, 'INVALID_TRANSITION']], () => {
+    rule([unseenByCms(p), [!p.withdrawn, 'INVALID_TRANSITION']], () => {
       p.withdrawn = false;
-      for (const id of p.ratesWithdrawnWith) {
+      for (const id of carried(p)) {
         const r = m.rates.get(id);
-        if (r?.withdrawn && r.withdrawnFrom.length === 1 && r.withdrawnFrom[0] === p.id) r.withdrawn = false;
+        if (r?.parent === p.id && r.withdrawn && r.withdrawnFrom.includes(p.id)) r.withdrawn = false;
       }
-      p.ratesWithdrawnWith = [];
     }),
   (w, id) =>
     changeGraph(w, { packageIds: [id] }, (g) =>
@@ -579,12 +621,42 @@ const undoPackageWithdrawal = onPackage(
         reason: REASON,
       }),
     ),
+  (_m, p) => p.withdrawn,
+);
+
+/** The parent's state attaches the rate certification document to a rate's unsubmitted revision. */
+const attachRateDocument = onRate(
+  'attachRateDocument',
+  (m, r) => {
+    const parent = m.packages.get(r.parent);
+    return rule(
+      [
+        [!parent || !isDraftLike(parent), 'INVALID_TRANSITION'],
+        [r.withdrawn || r.newestSubmitted, 'INVALID_TRANSITION'],
+      ],
+      () => {
+        r.hasDoc = true;
+      },
+    );
+  },
+  (w, id) =>
+    changeGraph(w, { rateIds: [id] }, (g) =>
+      planUpdateRate(g, {
+        user: w.user,
+        at: w.at(),
+        rateId: id,
+        expectedVersion: rateVersion(g, id),
+        documents: [rateDocument('rates.pdf')],
+      }),
+    ),
+  (_m, r) => !r.hasDoc && !r.newestSubmitted,
 );
 
 /** Commands weighted toward building rates and links, so the refusals have something to refuse. */
 const anyCmd: fc.Arbitrary<Cmd> = fc.oneof(
-  { arbitrary: fc.constant(null).map(() => createPackage()), weight: 3 },
-  { arbitrary: fc.nat(50).map(createRate), weight: 3 },
+  { arbitrary: fc.constant(null).map(() => createPackage()), weight: 2 },
+  { arbitrary: fc.nat(50).map(createRate), weight: 4 },
+  { arbitrary: fc.nat(50).map(attachRateDocument), weight: 4 },
   { arbitrary: fc.tuple(fc.nat(50), fc.nat(50)).map(([n, k]) => link(n, k)), weight: 4 },
   { arbitrary: fc.tuple(fc.nat(50), fc.nat(50)).map(([n, k]) => unlink(n, k)), weight: 1 },
   { arbitrary: fc.nat(50).map(submit), weight: 4 },
@@ -608,8 +680,8 @@ interface Seen {
   missing: Set<string>;
 }
 
-async function observe(store: Store, m: Model): Promise<Seen> {
-  const ids = [...m.packages.keys(), ...m.gone];
+async function observe(store: Store, m: Model, newIds: readonly string[] = []): Promise<Seen> {
+  const ids = [...new Set([...m.packages.keys(), ...m.gone, ...newIds])];
   const packages = new Map<string, Package>();
   const missing = new Set<string>();
   await Promise.all(
@@ -622,7 +694,7 @@ async function observe(store: Store, m: Model): Promise<Seen> {
       }
     }),
   );
-  const rateIds = [...new Set([...m.rates.keys(), ...m.gone])];
+  const rateIds = [...new Set([...m.rates.keys(), ...m.gone, ...newIds])];
   const rates = new Map<string, Rate>();
   for (let i = 0; i < rateIds.length; i += 50)
     for (const r of await store.getRates(rateIds.slice(i, i + 50))) rates.set(r.id, r);
@@ -680,6 +752,8 @@ function differences(m: Model, seen: Seen): string[] {
   }
   for (const id of m.gone)
     if (seen.packages.has(id) || seen.rates.has(id)) diffs.push(`${id} should be gone`);
+  for (const id of [...seen.packages.keys(), ...seen.rates.keys()])
+    if (!m.packages.has(id) && !m.rates.has(id) && !m.gone.has(id)) diffs.push(`${id} should not exist`);
   return diffs;
 }
 
@@ -741,12 +815,30 @@ class Counts {
   batches = 0;
   refused = 0;
   exhausted = 0;
-  note(outcome: Outcome) {
+  /** Per command kind: how many were done, how many refused. */
+  readonly kinds = new Map<string, { done: number; refused: number }>();
+  readonly codes = new Map<string, number>();
+  note(outcome: Outcome, label: string) {
+    const kind = label.split(' ')[0]!;
+    const k = this.kinds.get(kind) ?? { done: 0, refused: 0 };
+    if (outcome.ok) k.done++;
+    else {
+      k.refused++;
+      const key = `${kind}:${outcome.code}`;
+      this.codes.set(key, (this.codes.get(key) ?? 0) + 1);
+    }
+    this.kinds.set(kind, k);
     this.commands++;
     if (!outcome.ok) {
       this.refused++;
       if (outcome.code === 'VERSION_CONFLICT') this.exhausted++;
     }
+  }
+  /** `kind done/refused` for each command kind, for the closing note. */
+  summary() {
+    const kinds = [...this.kinds].map(([kind, k]) => `${kind} ${k.done}/${k.refused}`).join(', ');
+    const codes = [...this.codes].map(([key, n]) => `${key} ${n}`).join(', ');
+    return `${kinds}; refusals: ${codes}`;
   }
 }
 
@@ -770,7 +862,7 @@ class SerialCommand implements fc.AsyncCommand<ModelBox, Real> {
     if (!step) return;
     this.label = step.label;
     const outcome = await outcomeOf(step.exec(real.world));
-    this.counts.note(outcome);
+    this.counts.note(outcome, step.label);
     const after = replay(box.model, [step], [outcome]);
     if (typeof after === 'string') throw new Error(after);
     const seen = await observe(real.world.store, after);
@@ -782,14 +874,48 @@ class SerialCommand implements fc.AsyncCommand<ModelBox, Real> {
   toString = () => this.label || this.cmd.kind;
 }
 
+/**
+ * Every run starts from three packages with a rate each (and its document), two of them
+ * submitted: the commands then have submitted rates to link, unlock and withdraw from the start.
+ */
+const prelude = (): Cmd[] => [
+  createPackage(),
+  createPackage(),
+  createPackage(),
+  createRate(1),
+  createRate(6),
+  createRate(11),
+  attachRateDocument(1),
+  attachRateDocument(1),
+  attachRateDocument(1),
+  submit(1),
+  submit(1),
+];
+
+/** Runs commands one by one, each checked against the model as it goes; the model after. */
+async function runSerially(world: World, start: Model, cmds: Cmd[], counts: Counts): Promise<Model> {
+  let model = start;
+  for (const cmd of cmds) {
+    const step = cmd.resolve(model);
+    if (!step) continue;
+    const outcome = await outcomeOf(step.exec(world));
+    counts.note(outcome, step.label);
+    const after = replay(model, [step], [outcome]);
+    if (typeof after === 'string') throw new Error(`setup: ${after}`);
+    model = after;
+  }
+  return model;
+}
+
 const seedOf = () => {
   const fixed = process.env.CAREPACK_PROPERTY_SEED;
   return fixed ? Number(fixed) : Math.floor(Math.random() * 2 ** 31);
 };
 
 /** The model test's sizes: each backend's run stays within about 20 s (see the closing note's figures). */
-const SERIAL = { numRuns: 8, maxCommands: 30, timeLimitMs: 9_000 };
-const PARALLEL = { numRuns: 6, maxBatches: 6, timeLimitMs: 9_000 };
+const RUNS_SCALE = Number(process.env.CAREPACK_PROPERTY_RUNS_SCALE ?? 1);
+const SERIAL = { numRuns: Math.round(8 * RUNS_SCALE), maxCommands: 30, timeLimitMs: 9_000 * RUNS_SCALE };
+const PARALLEL = { numRuns: Math.round(6 * RUNS_SCALE), maxBatches: 6, timeLimitMs: 9_000 * RUNS_SCALE };
 
 export function runRatesModel(getStore: () => DrivenStore, nextCode: () => string, backend: string) {
   const store = suiteStore(getStore);
@@ -810,11 +936,13 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
           fc.asyncProperty(
             fc.commands([cmdArb.map((c) => new SerialCommand(c, counts))], {
               maxCommands: SERIAL.maxCommands,
+              size: 'max',
             }),
             async (cmds) => {
               counts.runs++;
               const world = await freshWorld();
-              await fc.asyncModelRun(() => ({ model: { model: emptyModel() }, real: { world } }), cmds);
+              const model = await runSerially(world, emptyModel(), prelude(), counts);
+              await fc.asyncModelRun(() => ({ model: { model }, real: { world } }), cmds);
             },
           ),
           {
@@ -831,7 +959,7 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
         );
       }
       console.info(
-        `rates model (serial, ${backend}): seed ${seed}, ${counts.runs} runs, ${counts.commands} commands (${counts.refused} refused) in ${Date.now() - started} ms`,
+        `rates model (serial, ${backend}): seed ${seed}, ${counts.runs} runs, ${counts.commands} commands (${counts.refused} refused) in ${Date.now() - started} ms; done/refused: ${counts.summary()}`,
       );
       expect(counts.commands).toBeGreaterThan(0);
     });
@@ -851,16 +979,7 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
             async (setup, batches) => {
               counts.runs++;
               const world = await freshWorld();
-              let model = emptyModel();
-              for (const cmd of setup) {
-                const step = cmd.resolve(model);
-                if (!step) continue;
-                const outcome = await outcomeOf(step.exec(world));
-                counts.note(outcome);
-                const after = replay(model, [step], [outcome]);
-                if (typeof after === 'string') throw new Error(`setup: ${after}`);
-                model = after;
-              }
+              let model = await runSerially(world, emptyModel(), [...prelude(), ...setup], counts);
               for (const batch of batches) {
                 const steps = batch.map((c) => c.resolve(model)).filter((s): s is Step => s !== null);
                 if (steps.length < 2) continue;
@@ -870,8 +989,14 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
                   if (s.status === 'rejected') throw s.reason;
                   return s.value;
                 });
-                for (const o of outcomes) counts.note(o);
-                const seen = await observe(world.store, model);
+                outcomes.forEach((o, i) => {
+                  counts.note(o, steps[i]!.label);
+                });
+                const seen = await observe(
+                  world.store,
+                  model,
+                  steps.flatMap((s) => s.newIds ?? []),
+                );
                 const problems = invariantProblems(seen);
                 if (problems.length) throw new Error(`invariants after a batch:\n  ${problems.join('\n  ')}`);
                 const tried: string[] = [];
@@ -909,7 +1034,7 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
         );
       }
       console.info(
-        `rates model (parallel, ${backend}): seed ${seed}, ${counts.runs} runs, ${counts.batches} batches, ${counts.commands} commands (${counts.refused} refused, ${counts.exhausted} out of retries) in ${Date.now() - started} ms`,
+        `rates model (parallel, ${backend}): seed ${seed}, ${counts.runs} runs, ${counts.batches} batches, ${counts.commands} commands (${counts.refused} refused, ${counts.exhausted} out of retries) in ${Date.now() - started} ms; done/refused: ${counts.summary()}`,
       );
       expect(counts.batches).toBeGreaterThan(0);
     });
