@@ -6,6 +6,9 @@
 
 import type { Problem } from '@carepack/api-types/problem.js';
 import type * as S from '@carepack/api-types/schemas.js';
+import type { DisplayStatus, Question } from '@carepack/domain/index.js';
+
+import type { Rate, RateStatus, RateSummary } from '@carepack/domain/rates.js';
 import type { z } from 'zod';
 
 export type {
@@ -22,8 +25,62 @@ export type {
   State,
   User,
 } from '@carepack/domain/index.js';
+export type {
+  Rate,
+  RateDocument,
+  RateFormData,
+  RateRevision,
+  RateStatus,
+  RateWithdrawal,
+} from '@carepack/domain/rates.js';
+/**
+ * One rate a package revision carries, as the package page shows it (the API's projection):
+ * `isChild` when this package is its parent; `rateRevision` the rate revision the package
+ * revision shows; `latestSubmittedRevision` greater than that when the rate was submitted again since.
+ */
+export interface RateLinkView {
+  rateId: string;
+  rateNumber: string;
+  name: string;
+  parentPackageId: string;
+  parentPackageName: string;
+  isChild: boolean;
+  status: RateStatus;
+  rateRevision: number;
+  latestSubmittedRevision: number | null;
+}
+type PackageViewBase = z.output<typeof S.PackageViewSchema>;
+/** A package revision as projected: its form lists the rates it carries, `rates` says what each one is. */
+export type PackageRevisionView = PackageViewBase['revisions'][number] & { rates: RateLinkView[] };
 /** A package as its page shows it; `questions` holds CMS's questions and the state's responses, newest first. */
-export type PackageView = z.output<typeof S.PackageViewSchema>;
+export type PackageView = Omit<PackageViewBase, 'revisions'> & { revisions: PackageRevisionView[] };
+/** A rate list row (GET /api/rates): rates submitted at least once. */
+export type RateSummaryView = RateSummary & { rateNumber: string; name: string; parentPackageName: string };
+/** A package carrying a rate, as the rate's page lists it. */
+export interface RatePackageView {
+  id: string;
+  name: string;
+  displayStatus: DisplayStatus;
+  isParent: boolean;
+  /** The rate revision its newest submitted revision carries; null when never submitted with it. */
+  rateRevision: number | null;
+}
+/** A rate's own page: its revisions (newest first), the packages carrying it, and the questions naming it. */
+export type RateView = Rate & {
+  rateNumber: string;
+  name: string;
+  packages: RatePackageView[];
+  questions: (Question & { packageId: string; packageName: string })[];
+};
+export interface ListRatesQuery {
+  stateCode?: string | undefined;
+  status?: RateStatus | undefined;
+  programId?: string | undefined;
+  q?: string | undefined;
+  order?: 'newest' | 'oldest' | undefined;
+  limit?: number | undefined;
+  cursor?: string | undefined;
+}
 /** A list row; `openQuestions` counts the questions waiting for the state (the dashboards' badge). */
 export type PackageSummaryView = z.output<typeof S.PackageSummaryViewSchema>;
 export type AuditEvent = z.output<typeof S.AuditEventSchema>;
