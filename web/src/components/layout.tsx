@@ -50,7 +50,7 @@ export function Layout({ user, children }: { user: User | null; children: ReactN
                 end
                 className={({ isActive }) => `usa-nav-link${isActive ? ' usa-current' : ''}`}
               >
-                <span>Rate reviews</span>
+                <span className="text-no-wrap">Rate reviews</span>
               </NavLink>,
             ]),
       ]

@@ -206,7 +206,7 @@ export function RatePage({ user }: { user: User }) {
       )}
       <h1 data-testid="rate-number">
         {rate.rateNumber}
-        <span className="display-block font-heading-md text-normal">{rate.name}</span>
+        <span className="display-block font-body-lg text-normal">{rate.name}</span>
       </h1>
       <p>
         <StatusTag status={rate.status} /> Rate certification · {state?.name ?? rate.stateCode}

@@ -4,13 +4,12 @@
  * plan would accept it. A refusal shows on the search field; a conflict offers the latest version.
  */
 import { MAX_RATE_CERTIFICATIONS } from '@carepack/domain/form-data.js';
-import { Button, ErrorMessage, FormGroup, Label, Table, TextInput } from '@trussworks/react-uswds';
+import { Button, ErrorMessage, FormGroup, Label, TextInput } from '@trussworks/react-uswds';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { isApiError } from '../api/client.js';
 import { useRates } from '../api/queries.js';
 import type { RateSummaryView } from '../api/types.js';
-import { ColumnHeads } from '../components/column-heads.js';
 import { ProblemAlert } from '../components/problem-alert.js';
 import { linkChoice, rateSearchQuery } from '../components/rate-links.js';
 import { StatusTag } from '../components/status-tag.js';
@@ -118,36 +117,40 @@ export function RateLinkSearch({
               : 'Your state has no submitted rate certifications yet.'}
           </p>
         ) : (
-          <Table bordered fullWidth className="carepack-table">
-            <caption className="usa-sr-only">Rate certifications found</caption>
-            <ColumnHeads names={['Rate number', 'Name', 'Package', 'Status']} action />
-            <tbody aria-busy={results.isFetching}>
-              {results.data.items.map((r) => {
-                const choice = linkChoice(r, carried, MAX_RATE_CERTIFICATIONS);
-                return (
-                  <tr key={r.id}>
-                    <th scope="row">
-                      <Link to={`/rates/${r.id}`}>{r.rateNumber}</Link>
-                    </th>
-                    <td>{r.name}</td>
-                    <td>{r.parentPackageName}</td>
-                    <td>
-                      <StatusTag status={r.status} />
-                    </td>
-                    <td>
-                      {choice.kind === 'LINK' ? (
-                        <Button type="button" disabled={busy !== null} onClick={() => void link(r)}>
-                          Link <span className="usa-sr-only">{r.rateNumber}</span>
-                        </Button>
-                      ) : (
-                        <span className="usa-hint">{CHOICE_WORDS[choice.kind]}</span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </Table>
+          <ul
+            className="usa-list usa-list--unstyled margin-top-2"
+            aria-label="Rate certifications found"
+            aria-busy={results.isFetching}
+          >
+            {results.data.items.map((r) => {
+              const choice = linkChoice(r, carried, MAX_RATE_CERTIFICATIONS);
+              return (
+                <li key={r.id} className="padding-2 margin-bottom-1 border-1px border-base-lighter">
+                  <Link to={`/rates/${r.id}`} className="text-bold">
+                    {r.rateNumber}
+                  </Link>{' '}
+                  <StatusTag status={r.status} />
+                  <span className="display-block">{r.name}</span>
+                  <span className="display-block usa-hint">Submitted with {r.parentPackageName}</span>
+                  {choice.kind === 'LINK' ? (
+                    <Button
+                      type="button"
+                      outline
+                      className="margin-top-1"
+                      disabled={busy !== null}
+                      onClick={() => void link(r)}
+                    >
+                      Link <span className="usa-sr-only">{r.rateNumber}</span>
+                    </Button>
+                  ) : (
+                    <span className="display-block text-italic margin-top-1">
+                      {CHOICE_WORDS[choice.kind]}
+                    </span>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
         ))}
     </section>
   );
