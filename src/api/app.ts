@@ -29,6 +29,7 @@ import type { Notifier } from '../notify/index.js';
 import { DocumentService } from '../service/document-service.js';
 import { PackageService } from '../service/package-service.js';
 import { QuestionService } from '../service/question-service.js';
+import { RateService } from '../service/rate-service.js';
 import { ReferenceData } from '../service/reference-data.js';
 import type { Store } from '../store/store.js';
 import { cursorSeal } from './cursor-seal.js';
@@ -41,6 +42,7 @@ import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
 import { packageRoutes } from './routes/packages.js';
 import { questionRoutes } from './routes/questions.js';
+import { rateRoutes } from './routes/rates.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { stateRoutes } from './routes/states.js';
 import { userRoutes } from './routes/users.js';
@@ -142,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.notifier ? { notifier: options.notifier } : {}),
     log,
   });
+  const rates = new RateService(store, reference, packages);
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const tokens = options.downloads === 'api' ? new DownloadTokens(options.sessionSecret) : undefined;
   const scanner = options.scanner ?? notScanning;
@@ -203,6 +206,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
             ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
           });
         if (questions) await secured.register(questionRoutes, { questions });
+        await secured.register(rateRoutes, {
+          rates,
+          cursors,
+          ...(documents ? { documents } : {}),
+          ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+        });
       });
     },
     { prefix: '/api' },

@@ -8,12 +8,19 @@ import {
   AUDIT_ACTIONS,
   DISPLAY_STATUSES,
   DocumentChangesSchema,
+  DocumentSchema,
   FormDataSchema,
   IsoDateSchema,
   MAX_REASON_LENGTH,
   PACKAGE_STATUSES,
   PackageSchema,
   PackageSummarySchema,
+  QuestionSchema,
+  RATE_STATUSES,
+  RateCertificationSchema,
+  RateRevisionSchema,
+  RateSchema,
+  RateSummarySchema,
   REVIEW_STATUSES,
   ReasonSchema,
   RevisionSchema,
@@ -88,10 +95,39 @@ export const PageQuery = z.object({
 /** What users are shown of a package's status: Approved or Withdrawn outrank Submitted or Resubmitted. */
 const displayStatus = z.enum(DISPLAY_STATUSES);
 
+/** What a package revision's page says about one rate it carries (service RateLinkView). */
+export const RateLinkViewSchema = z.object({
+  rateId: z.uuid(),
+  rateNumber: z.string().describe('e.g. MN-RATE-0003'),
+  name: z.string().describe('The rate certification name of the revision shown'),
+  parentPackageId: z.uuid(),
+  parentPackageName: z.string(),
+  isChild: z.boolean().describe('This package is the parent: only it edits the rate'),
+  status: z.enum(RATE_STATUSES).describe("The rate's status now"),
+  rateRevision: z.number().int().positive().describe('The rate revision this package revision shows'),
+  latestSubmittedRevision: z
+    .number()
+    .int()
+    .positive()
+    .nullable()
+    .describe('Greater than rateRevision: the rate has a newer submitted revision than this package carries'),
+});
+
+/**
+ * A revision as shown: its rates projected into the form and the documents (child and linked, in
+ * link order), and `rates` saying whose each is. The projection may hold more than one stored
+ * revision does (the package's documents and its rates'), so the lists are not bounded here.
+ */
+export const RevisionViewSchema = RevisionSchema.extend({
+  formData: FormDataSchema.extend({ rateCertifications: z.array(RateCertificationSchema) }),
+  documents: z.array(DocumentSchema),
+  rates: z.array(RateLinkViewSchema),
+});
+
 export const PackageViewSchema = PackageSchema.omit({ revisions: true }).extend({
   name: z.string(),
   displayStatus,
-  revisions: z.array(RevisionSchema),
+  revisions: z.array(RevisionViewSchema),
   unlockInfo: ActionInfoSchema.nullable(),
 });
 export const PackageSummaryViewSchema = PackageSummarySchema.extend({ name: z.string(), displayStatus });
@@ -106,6 +142,52 @@ export const AuditEventSchema = z.object({
   actor: z.object({ id: z.string(), email: z.string(), role: z.string() }),
   action: z.enum(AUDIT_ACTIONS),
   summary: z.string(),
+});
+
+export const RateParams = z.object({ id: z.uuid() });
+export const RateLinkParams = IdParams.extend({ rateId: z.uuid() });
+export const RateDocumentParams = RateParams.extend({ documentId: z.uuid() });
+
+export const LinkRateBody = z.object({
+  rateId: z.uuid().describe('A submitted rate of the same state'),
+  expectedVersion,
+});
+
+export const ListRatesQuery = z.object({
+  stateCode: StateCodeSchema.optional().describe("CMS: one state's rates; a state user: its own only"),
+  status: z.enum(RATE_STATUSES).optional(),
+  programId: z.uuid().optional(),
+  q: z.string().max(200).optional().describe('Name or rate number contains this (case-insensitive)'),
+  order: z.enum(LIST_ORDERS).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(2000).optional(),
+});
+
+export const RateSummaryViewSchema = RateSummarySchema.extend({
+  rateNumber: z.string(),
+  name: z.string(),
+  parentPackageName: z.string(),
+});
+
+export const RateViewSchema = RateSchema.extend({
+  revisions: z.array(RateRevisionSchema).describe('Newest first; CMS sees the submitted ones only'),
+  rateNumber: z.string(),
+  name: z.string(),
+  packages: z.array(
+    z.object({
+      id: z.uuid(),
+      name: z.string(),
+      displayStatus,
+      isParent: z.boolean(),
+      rateRevision: z
+        .number()
+        .int()
+        .positive()
+        .nullable()
+        .describe('The rate revision its newest submitted revision carries'),
+    }),
+  ),
+  questions: z.array(QuestionSchema.extend({ packageId: z.uuid(), packageName: z.string() })),
 });
 
 export const DevLoginBody = z.object({ userId: z.uuid() });

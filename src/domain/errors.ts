@@ -8,6 +8,8 @@ export const DOMAIN_ERROR_CODES = [
   'VALIDATION_FAILED',
   'FORBIDDEN',
   'NOT_FOUND',
+  /** A record with this id exists already (a rate created twice, a rate linked twice). */
+  'ALREADY_EXISTS',
   'INVALID_TRANSITION',
   'VERSION_CONFLICT',
   'SUBMISSION_INCOMPLETE',

@@ -38,6 +38,8 @@ export * from './form-data.js';
 export * from './ids.js';
 export * from './naming.js';
 export * from './package.js';
+export * from './plans/draft-plans.js';
+export { missingFrom, withRatesOf } from './plans/graph-work.js';
 export * as lifecycle from './plans/lifecycle.js';
 export {
   INITIAL_SUBMISSION_REASON,
@@ -54,6 +56,7 @@ export * from './plans/rate-plans.js';
 export * from './plans/review-plans.js';
 export * from './plans/user-plans.js';
 export * from './questions.js';
+export * from './rate-projection.js';
 export * from './rates.js';
 export * from './reasons.js';
 export * from './reference.js';

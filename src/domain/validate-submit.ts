@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { PackageDocument } from './document.js';
+import { isRateCategory, type PackageDocument } from './document.js';
 import {
   type FormData,
   MODIFIED_PROVISION_KEYS,
   MODIFIED_PROVISIONS,
   type RateCertification,
 } from './form-data.js';
+import type { RateLink } from './rate-link.js';
 import type { Program } from './reference.js';
 
 /**
@@ -53,6 +54,12 @@ export const descriptionLength = (s: string) => [...s.trim()].length;
 export interface SubmitDraft {
   formData: FormData;
   documents: readonly PackageDocument[];
+  /**
+   * The rate records the revision carries (rates.ts): each counts as one of its rate
+   * certifications. Their own rules are `validateRateForSubmit`'s, run by the submit plan on the
+   * child rates it submits (rate-plans.ts); a linked rate was checked when its parent submitted.
+   */
+  rateLinks?: readonly RateLink[];
 }
 
 const isEmail = (s: string) => z.email().safeParse(s.trim()).success;
@@ -125,19 +132,15 @@ export function validateForSubmit(draft: SubmitDraft, ctx: SubmitContext): Field
   const docs = draft.documents;
   if (!docs.some((d) => d.category === 'CONTRACT'))
     fail('documents', 'attach at least one contract document');
-  docs.forEach((d, i) => {
-    const at = `documents.${i}`;
-    if (d.scanStatus === 'INFECTED') fail(`${at}.scanStatus`, `"${d.name}" failed the virus scan; remove it`);
-    else if (d.scanStatus === 'PENDING') fail(`${at}.scanStatus`, `"${d.name}" is still being scanned`);
-    else if (d.scanStatus === 'ERROR')
-      fail(`${at}.scanStatus`, `"${d.name}" could not be scanned; upload it again`);
-  });
+  checkScans(fail, 'documents', docs);
 
   const rateIds = new Set(f.rateCertifications.map((r) => r.id));
+  const rateLinks = draft.rateLinks ?? [];
   if (f.submissionType === 'CONTRACT_ONLY') {
     if (f.rateCertifications.length > 0) {
       fail('formData.rateCertifications', 'a contract-only submission carries no rate certifications');
     }
+    if (rateLinks.length > 0) fail('rateLinks', 'a contract-only submission carries no rate certifications');
     docs.forEach((d, i) => {
       if (d.category === 'RATE' || d.category === 'RATE_SUPPORTING') {
         fail(`documents.${i}.category`, 'a contract-only submission carries no rate documents');
@@ -150,10 +153,12 @@ export function validateForSubmit(draft: SubmitDraft, ctx: SubmitContext): Field
         'a CHIP-only package carries no rate certifications: choose contract only',
       );
     }
-    if (f.rateCertifications.length === 0)
+    // Embedded certifications (records made before rates were records) and rate records both count.
+    if (f.rateCertifications.length + rateLinks.length === 0)
       fail('formData.rateCertifications', 'add at least one rate certification');
     f.rateCertifications.forEach((r, i) => {
-      checkRate(fail, `formData.rateCertifications.${i}`, r, { f, docs, today: ctx.today });
+      const rateDocs = docs.filter((d) => isRateCategory(d.category) && d.rateId === r.id);
+      checkRate(fail, `formData.rateCertifications.${i}`, r, { packageForm: f, rateDocs, today: ctx.today });
     });
     if (!f.actuaryCommunicationPreference) {
       fail(
@@ -181,40 +186,83 @@ function checkDateRange(fail: Fail, startPath: string, start?: string, endPath?:
   if (start && end && start >= end) fail(endPath!, 'must be after the start date');
 }
 
+function checkScans(fail: Fail, at: string, docs: readonly Pick<PackageDocument, 'name' | 'scanStatus'>[]) {
+  docs.forEach((d, i) => {
+    const path = `${at}.${i}.scanStatus`;
+    if (d.scanStatus === 'INFECTED') fail(path, `"${d.name}" failed the virus scan; remove it`);
+    else if (d.scanStatus === 'PENDING') fail(path, `"${d.name}" is still being scanned`);
+    else if (d.scanStatus === 'ERROR') fail(path, `"${d.name}" could not be scanned; upload it again`);
+  });
+}
+
+/** The package form a rate certification is checked against: its programs, and whether it is D-SNP. */
+export type RatePackageForm = Pick<FormData, 'programIds' | 'dsnpContract'>;
+
+export interface RateSubmitContext {
+  packageForm: RatePackageForm;
+  /** As `SubmitContext.today`. */
+  today: string;
+}
+
+/** A rate record's revision as submitted: its form and its own documents (rates.ts). */
+export interface RateSubmitDraft {
+  formData: Omit<RateCertification, 'id'>;
+  documents: readonly Pick<PackageDocument, 'name' | 'category' | 'scanStatus'>[];
+}
+
+/**
+ * Every rule a rate record's revision must meet when its parent package submits it: the rules of
+ * an embedded rate certification, and every document of its own scanned clean (or not scanned).
+ * Paths are the rate's own (`rateType`, `documents`, `documents.0.scanStatus`, …).
+ */
+export function validateRateForSubmit(rate: RateSubmitDraft, ctx: RateSubmitContext): FieldError[] {
+  const errors: FieldError[] = [];
+  const fail = (path: string, message: string) => errors.push({ path, message });
+  checkRate(fail, '', rate.formData, { ...ctx, rateDocs: rate.documents });
+  checkScans(fail, 'documents', rate.documents);
+  return errors;
+}
+
+/** The rules of one rate certification, embedded or a record; `rateDocs` are its own documents. */
 function checkRate(
   fail: Fail,
   at: string,
-  r: RateCertification,
-  { f, docs, today }: { f: FormData; docs: readonly PackageDocument[]; today: string },
+  r: Omit<RateCertification, 'id'>,
+  {
+    packageForm: f,
+    rateDocs,
+    today,
+  }: RateSubmitContext & { rateDocs: readonly Pick<PackageDocument, 'category'>[] },
 ) {
+  const under = at === '' ? '' : `${at}.`;
   const packagePrograms = new Set(f.programIds);
-  if (!r.rateType) fail(`${at}.rateType`, 'choose new rate or amendment');
-  if (r.rateProgramIds.length === 0) fail(`${at}.rateProgramIds`, 'choose at least one program');
+  if (!r.rateType) fail(`${under}rateType`, 'choose new rate or amendment');
+  if (r.rateProgramIds.length === 0) fail(`${under}rateProgramIds`, 'choose at least one program');
   r.rateProgramIds.forEach((id, i) => {
     if (!packagePrograms.has(id))
-      fail(`${at}.rateProgramIds.${i}`, 'is not one of the programs of this package');
+      fail(`${under}rateProgramIds.${i}`, 'is not one of the programs of this package');
   });
-  checkDateRange(fail, `${at}.rateDateStart`, r.rateDateStart, `${at}.rateDateEnd`, r.rateDateEnd);
-  if (!r.rateDateCertified) fail(`${at}.rateDateCertified`, 'enter the date the rates were certified');
+  checkDateRange(fail, `${under}rateDateStart`, r.rateDateStart, `${under}rateDateEnd`, r.rateDateEnd);
+  if (!r.rateDateCertified) fail(`${under}rateDateCertified`, 'enter the date the rates were certified');
   else if (r.rateDateCertified > today)
-    fail(`${at}.rateDateCertified`, 'the date certified cannot be in the future');
-  if (!r.capitationType) fail(`${at}.capitationType`, 'choose rate cells or rate ranges');
+    fail(`${under}rateDateCertified`, 'the date certified cannot be in the future');
+  if (!r.capitationType) fail(`${under}capitationType`, 'choose rate cells or rate ranges');
   if (f.dsnpContract === true && (r.medicaidPopulations ?? []).length === 0) {
-    fail(`${at}.medicaidPopulations`, 'choose the Medicaid populations this rate covers (D-SNP contract)');
+    fail(`${under}medicaidPopulations`, 'choose the Medicaid populations this rate covers (D-SNP contract)');
   }
   if (r.rateType === 'AMENDMENT') {
     checkDateRange(
       fail,
-      `${at}.effectiveDateStart`,
+      `${under}effectiveDateStart`,
       r.effectiveDateStart,
-      `${at}.effectiveDateEnd`,
+      `${under}effectiveDateEnd`,
       r.effectiveDateEnd,
     );
   }
   if (r.certifyingActuaries.length === 0)
-    fail(`${at}.certifyingActuaries`, 'add at least one certifying actuary');
+    fail(`${under}certifyingActuaries`, 'add at least one certifying actuary');
   r.certifyingActuaries.forEach((a, i) => {
-    const ap = `${at}.certifyingActuaries.${i}`;
+    const ap = `${under}certifyingActuaries.${i}`;
     if (blank(a.name)) fail(`${ap}.name`, 'enter the actuary name');
     if (blank(a.title)) fail(`${ap}.title`, 'enter the actuary title or role');
     if (!isEmail(a.email)) fail(`${ap}.email`, 'enter a valid email address');
@@ -222,11 +270,11 @@ function checkRate(
     if (a.actuarialFirm === 'OTHER' && blank(a.actuarialFirmOther))
       fail(`${ap}.actuarialFirmOther`, 'name the firm');
   });
-  const certifications = docs.filter((d) => d.category === 'RATE' && d.rateId === r.id).length;
-  if (certifications === 0) fail(`${at}.documents`, 'attach the rate certification document');
+  const certifications = rateDocs.filter((d) => d.category === 'RATE').length;
+  if (certifications === 0) fail(`${under}documents`, 'attach the rate certification document');
   else if (certifications > 1) {
     fail(
-      `${at}.documents`,
+      `${under}documents`,
       `attach exactly one rate certification document (now ${certifications}); other files are supporting documents`,
     );
   }

@@ -28,7 +28,17 @@ export function visibleRevisions(user: User, pkg: Package) {
 }
 
 /** The audit actions of a state's work on a draft. */
-const DRAFT_WORK: ReadonlySet<AuditAction> = new Set(['UPDATE', 'UPLOAD', 'REMOVE_DOCUMENT']);
+const DRAFT_WORK: ReadonlySet<AuditAction> = new Set([
+  'UPDATE',
+  'UPLOAD',
+  'REMOVE_DOCUMENT',
+  // The state's work on the draft's rates: its child rates and the rates it links.
+  'CREATE_RATE',
+  'UPDATE_RATE',
+  'REMOVE_RATE',
+  'LINK_RATE',
+  'UNLINK_RATE',
+]);
 
 /**
  * Which audit events a user is shown, or undefined when all of them. CMS never sees the state's

@@ -11,22 +11,34 @@ import {
   AUDIT_SUMMARIES,
   actorOf,
   assertDocumentPlacement,
+  canViewRate,
   cleanDocumentName,
+  currentRevision,
   type DocumentCategory,
   DomainError,
+  hasErrorCode,
   isRateCategory,
+  linkedRateIds,
+  notFound,
+  type Package,
   type PackageDocument,
   planAddDocument,
+  planAddRateDocument,
   planRemoveDocument,
+  planRemoveRateDocument,
   questionDocuments,
+  type Rate,
   type User,
+  withRatesOf,
 } from '../domain/index.js';
 import type { FileStore } from '../files/file-store.js';
 import type { ScannerSetting } from '../files/scanner.js';
 import { type Clock, isoNow, systemClock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
-import { visiblePackage, visibleRevisions } from './access.js';
+import { visiblePackage } from './access.js';
 import { takeInFile } from './file-intake.js';
+import { discardedKeys } from './package-service.js';
+import { projectWithRates, readRates, shownRevisions } from './package-views.js';
 
 export interface UploadInput {
   fileName: string;
@@ -65,6 +77,17 @@ export class DocumentService {
     this.clock = options.clock ?? systemClock;
   }
 
+  /** The rates the package carries (its current and last submitted revisions link), by id. */
+  private currentRates(pkg: Package): Promise<Map<string, Rate>> {
+    return readRates(this.options.store, linkedRateIds(pkg));
+  }
+
+  /**
+   * A document goes to the package, or (a rate document naming one of the draft's rate records)
+   * to that CHILD rate's current revision. The placement is checked before the bytes are stored,
+   * so a refused upload costs no transfer; the plan that records the document checks again on
+   * the records as they are then.
+   */
   async upload(user: User, packageId: string, input: UploadInput): Promise<PackageDocument> {
     const name = cleanDocumentName(input.fileName);
     const placement = {
@@ -72,10 +95,22 @@ export class DocumentService {
       category: input.category,
       ...(isRateCategory(input.category) && input.rateId ? { rateId: input.rateId } : {}),
     };
-    // Checked before the bytes are stored, so a refused upload costs no transfer; the plan that
-    // records the document checks again on the package as it is then.
     const pkg = await this.options.store.getPackage(packageId);
-    assertDocumentPlacement(pkg, user, placement);
+    const toRate =
+      placement.rateId !== undefined &&
+      currentRevision(pkg).rateLinks.some((l) => l.rateId === placement.rateId);
+    const at = () => isoNow(this.clock);
+    if (toRate) {
+      // A dry run of the plan on the records as read: the same refusals, before any byte moves.
+      const rates = await this.currentRates(pkg);
+      const trial: PackageDocument = { ...placeholderFile, id: randomUUID(), ...placement, addedAt: at() };
+      planAddRateDocument(
+        { packages: new Map([[pkg.id, pkg]]), rates },
+        { user, at: at(), packageId, document: trial },
+      );
+    } else {
+      assertDocumentPlacement(pkg, user, placement);
+    }
 
     const file = await takeInFile(
       this.options,
@@ -83,15 +118,19 @@ export class DocumentService {
       { fileName: name, body: input.body, sha256: input.sha256 },
     );
     try {
-      const doc: PackageDocument = {
-        id: randomUUID(),
-        ...file,
-        ...placement,
-        addedAt: isoNow(this.clock),
-      };
-      await this.options.store.changePackage(packageId, (latest) =>
-        planAddDocument(latest, { user, at: isoNow(this.clock), document: doc }),
-      );
+      const doc: PackageDocument = { id: randomUUID(), ...file, ...placement, addedAt: at() };
+      if (toRate) {
+        await this.options.store.changeGraph(
+          { packageIds: [packageId] },
+          withRatesOf(packageId, (graph) =>
+            planAddRateDocument(graph, { user, at: at(), packageId, document: doc }),
+          ),
+        );
+      } else {
+        await this.options.store.changePackage(packageId, (latest) =>
+          planAddDocument(latest, { user, at: at(), document: doc }),
+        );
+      }
       return doc;
     } catch (e) {
       await this.options.files.delete(file.key).catch(() => {});
@@ -99,25 +138,72 @@ export class DocumentService {
     }
   }
 
+  /** Removes a document of the draft (or of one of its child rates); its file goes unless a revision still holds it. */
   async remove(user: User, packageId: string, documentId: string): Promise<void> {
-    const { before, after } = await this.options.store.changePackage(packageId, (pkg) =>
-      planRemoveDocument(pkg, { user, at: isoNow(this.clock), documentId }),
+    const pkg = await this.options.store.getPackage(packageId);
+    const rates = currentRevision(pkg).documents.some((d) => d.id === documentId)
+      ? new Map<string, Rate>()
+      : await this.currentRates(pkg);
+    const rate = [...rates.values()].find((r) => r.revisions[0]!.documents.some((d) => d.id === documentId));
+    if (!rate) {
+      const { before, after } = await this.options.store.changePackage(packageId, (latest) =>
+        planRemoveDocument(latest, { user, at: isoNow(this.clock), documentId }),
+      );
+      const removed = before.revisions[0]!.documents.find((d) => d.id === documentId)!;
+      // A document copied from a submitted revision keeps its file: that revision still needs it.
+      const stillUsed = after.revisions.some((r) => r.documents.some((d) => d.key === removed.key));
+      if (!stillUsed) await this.options.files.delete(removed.key);
+      return;
+    }
+    const result = await this.options.store.changeGraph(
+      { packageIds: [packageId] },
+      withRatesOf(packageId, (graph) =>
+        planRemoveRateDocument(graph, {
+          user,
+          at: isoNow(this.clock),
+          packageId,
+          rateId: rate.id,
+          documentId,
+        }),
+      ),
     );
-    const removed = before.revisions[0]!.documents.find((d) => d.id === documentId)!;
-    // A document copied from a submitted revision keeps its file: that revision still needs it.
-    const stillUsed = after.revisions.some((r) => r.documents.some((d) => d.key === removed.key));
-    if (!stillUsed) await this.options.files.delete(removed.key);
+    for (const key of discardedKeys(result)) await this.options.files.delete(key);
+  }
+
+  /** A rate document's download link, for the rate's page: from a revision of the rate the user may see. */
+  async rateDownloadLink(user: User, rateId: string, documentId: string): Promise<DownloadLink> {
+    const rate = await this.options.store.getRate(rateId).catch((e: unknown) => {
+      if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
+      throw e;
+    });
+    if (!rate || !canViewRate(user, rate)) throw notFound('rate', rateId);
+    const doc = shownRevisions(user, rate.revisions)
+      .flatMap((r) => r.documents)
+      .find((d) => d.id === documentId);
+    if (!doc) throw new DomainError('NOT_FOUND', `document ${documentId} was not found`);
+    // The download is recorded on the rate's parent package, whose audit trail names its rates.
+    return this.link(user, rate.parentPackageId, doc);
   }
 
   async downloadLink(user: User, packageId: string, documentId: string): Promise<DownloadLink> {
-    const { store, files } = this.options;
+    const { store } = this.options;
     const pkg = await visiblePackage(store, user, packageId);
+    const projected = await projectWithRates(store, pkg);
     // Documents of questions and responses are the package's too, for both sides to read.
     const doc = [
-      ...visibleRevisions(user, pkg).flatMap((r) => r.documents),
+      ...shownRevisions(user, projected.revisions).flatMap((r) => r.documents),
       ...questionDocuments(pkg.questions),
     ].find((d) => d.id === documentId);
     if (!doc) throw new DomainError('NOT_FOUND', `document ${documentId} was not found`);
+    return this.link(user, packageId, doc);
+  }
+
+  private async link(
+    user: User,
+    packageId: string,
+    doc: Pick<PackageDocument, 'name' | 'key' | 'scanStatus'>,
+  ): Promise<DownloadLink> {
+    const { store, files } = this.options;
     if (doc.scanStatus !== 'CLEAN' && doc.scanStatus !== 'NOT_SCANNED') {
       throw new DomainError(
         'NOT_DOWNLOADABLE',
@@ -143,3 +229,13 @@ export class DocumentService {
     };
   }
 }
+
+/** The stored-file facts of a document not stored yet (a dry run of its placement only). */
+const placeholderFile = {
+  bucket: 'pending',
+  key: 'pending',
+  size: 0,
+  contentType: 'application/octet-stream',
+  sha256: '0'.repeat(64),
+  scanStatus: 'PENDING' as const,
+};

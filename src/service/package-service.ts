@@ -3,43 +3,43 @@
  * (domain/validate-submit), then one store call. HTTP-free, so the API and the CLI share it.
  */
 import {
-  type ActionInfo,
-  cmsFacts,
-  currentRevision,
+  assertStatePrograms,
   type DisplayStatus,
   type DocumentChange,
-  discardedFileKeys,
   displayStatus,
   type FormData,
+  type GraphChange,
+  type GraphNeeds,
+  type GraphResult,
   invalidFields,
   type Package,
-  type PackageDocument,
   type PackageStatus,
   type PackageSummary,
-  packageName,
   planApprove,
   planCreate,
-  planDelete,
-  planResubmit,
-  planSubmit,
+  planDeletePackage,
+  planSaveDraft,
+  planSubmitPackage,
   planUndoApproval,
-  planUndoUnlock,
-  planUndoWithdrawal,
-  planUnlock,
-  planUpdate,
-  planWithdraw,
+  planUndoPackageWithdrawal,
+  planUndoUnlockPackage,
+  planUnlockPackage,
+  planWithdrawPackage,
+  type Rate,
+  type RateGraph,
   type ReviewStatus,
-  type Revision,
   type StateCode,
   type User,
+  withRatesOf,
 } from '../domain/index.js';
 import type { FileStore } from '../files/file-store.js';
 import { type Clock, isoNow, systemClock } from '../lib/clock.js';
 import { type LifecycleEventType, type Notifier, packageEvent } from '../notify/index.js';
 import type { AuditEvent, ListOrder, Page, PageRequest, Store } from '../store/store.js';
-import { visibleEvents, visiblePackage, visibleRevisions } from './access.js';
+import { visibleEvents, visiblePackage } from './access.js';
 import { filteredPage } from './filtered-page.js';
 import { decisionKey, packageHeading, snapshotKey, writeOnce } from './package-record.js';
+import { type PackageView, PackageViews } from './package-views.js';
 import type { ReferenceData } from './reference-data.js';
 
 export type PackageSummaryView = PackageSummary & {
@@ -48,15 +48,7 @@ export type PackageSummaryView = PackageSummary & {
   displayStatus: DisplayStatus;
 };
 
-export type PackageView = Omit<Package, 'revisions'> & {
-  name: string;
-  /** What the user is shown: Approved or Withdrawn outrank Submitted/Resubmitted (domain displayStatus). */
-  displayStatus: DisplayStatus;
-  /** Newest first. CMS sees only submitted revisions, never a state's work in progress. */
-  revisions: Revision[];
-  /** Why CMS sent the package back, while it is unlocked. */
-  unlockInfo: ActionInfo | null;
-};
+export type { PackageView, RateLinkView, RevisionView } from './package-views.js';
 
 export interface ListQuery extends PageRequest {
   status?: PackageStatus;
@@ -99,11 +91,15 @@ export interface PackageEffects {
 export { decisionKey, snapshotKey } from './package-record.js';
 
 export class PackageService {
+  readonly views: PackageViews;
+
   constructor(
     private readonly store: Store,
     private readonly reference: ReferenceData,
     private readonly effects: PackageEffects = {},
-  ) {}
+  ) {
+    this.views = new PackageViews(store, reference);
+  }
 
   /**
    * A program filter must fit the list: a known program of another state than the one listed is
@@ -137,7 +133,7 @@ export class PackageService {
     const items = await Promise.all(
       page.items.map(async (s) => ({
         ...s,
-        name: await this.nameOf(s, s.programIds),
+        name: await this.views.nameOf(s, s.programIds),
         displayStatus: displayStatus(s.status, s.reviewStatus),
       })),
     );
@@ -154,11 +150,25 @@ export class PackageService {
     return (await this.reference.state(stateCode))?.programs ?? [];
   }
 
-  /** A new draft holds form data only: documents are recorded by uploading them to it. */
+  /**
+   * A new draft holds form data only: documents are recorded by uploading them to it. Rate
+   * certifications in the form become its child rates, saved right after it is created (so the
+   * draft answers at version 2); everything is checked before the draft is created.
+   */
   async create(user: User, input: { formData: FormData }, id: string) {
     const programs = await this.ownPrograms(user);
-    const plan = planCreate({ user, at: this.now(), id, formData: input.formData, programs });
-    return this.view(user, await this.store.createPackage(plan));
+    const { rateCertifications, ...form } = input.formData;
+    const plan = planCreate({
+      user,
+      at: this.now(),
+      id,
+      formData: { ...form, rateCertifications: [] },
+      programs,
+    });
+    if (rateCertifications.length > 0) assertStatePrograms(plan.stateCode, input.formData, programs);
+    const created = await this.store.createPackage(plan);
+    if (rateCertifications.length === 0) return this.views.view(user, created);
+    return this.update(user, id, created.version, { formData: input.formData });
   }
 
   async get(user: User, id: string): Promise<PackageView> {
@@ -166,38 +176,38 @@ export class PackageService {
   }
 
   /*
-   * Each change below is one store read: the store runs the domain's plan on the package as it
-   * reads it, and the plan decides everything (who may, status, version, content).
+   * Each change below is one graph change: the store reads the package with its rates, runs the
+   * domain's plan on them, and writes the package and the rates it changed together.
    */
 
+  /** Runs a plan over the package and its rates; the package after (null: deleted) and every rate around it. */
+  private async change(id: string, plan: (graph: RateGraph) => GraphChange | GraphNeeds) {
+    const result = await this.store.changeGraph({ packageIds: [id] }, withRatesOf(id, plan));
+    const before = result.before.packages.get(id)!;
+    const after =
+      result.packages.find((p) => p.id === id) ?? (result.deletedPackageIds.includes(id) ? null : before);
+    return { result, before, after, rates: ratesAfter(result) };
+  }
+
+  /** Saves the editor's form and documents: the package and its child rates together (domain planSaveDraft). */
   async update(user: User, id: string, expectedVersion: number, changes: DraftChanges) {
     const programs = await this.ownPrograms(user);
-    const { before, after } = await this.store.changePackage(id, (pkg) =>
-      planUpdate(pkg, { user, at: this.now(), expectedVersion, programs, ...changes }),
+    const { result, after, rates } = await this.change(id, (graph) =>
+      planSaveDraft(graph, { user, at: this.now(), packageId: id, expectedVersion, programs, ...changes }),
     );
-    await this.deleteUnreferencedFiles(currentRevision(before).documents, after.revisions);
-    return this.view(user, after);
+    await this.deleteFiles(discardedKeys(result));
+    return this.view(user, after!, rates);
   }
 
   async remove(user: User, id: string, expectedVersion: number): Promise<void> {
-    const { before } = await this.store.changePackage(id, (pkg) =>
-      planDelete(pkg, { user, at: this.now(), expectedVersion }),
+    const { result } = await this.change(id, (graph) =>
+      planDeletePackage(graph, { user, at: this.now(), packageId: id, expectedVersion }),
     );
-    await this.deleteUnreferencedFiles(currentRevision(before).documents, []);
-  }
-
-  /**
-   * Deletes the files of `dropped` documents that no revision in `kept` references. A file a
-   * submitted revision holds is never deleted. Best effort: the change is already committed,
-   * and a file left behind loses nothing.
-   */
-  private async deleteUnreferencedFiles(dropped: readonly PackageDocument[], kept: readonly Revision[]) {
-    const inUse = new Set(kept.flatMap((r) => r.documents.map((d) => d.key)));
-    await this.deleteFiles(dropped.map((d) => d.key).filter((key) => !inUse.has(key)));
+    await this.deleteFiles(discardedKeys(result));
   }
 
   /** Deletes these files, best effort: a failure is logged, never raised (the change is committed). */
-  private async deleteFiles(keys: readonly string[]) {
+  async deleteFiles(keys: readonly string[]) {
     const { files, log } = this.effects;
     if (!files) return;
     for (const key of keys) {
@@ -209,33 +219,34 @@ export class PackageService {
 
   async submit(user: User, id: string, expectedVersion: number) {
     const programs = await this.ownPrograms(user);
-    const { after } = await this.store.changePackage(id, (pkg) =>
-      planSubmit(pkg, { user, at: this.now(), expectedVersion, programs }),
+    const { after, rates } = await this.change(id, (graph) =>
+      planSubmitPackage(graph, { user, at: this.now(), packageId: id, expectedVersion, programs }),
     );
-    await this.announce('SUBMIT', after);
-    return this.view(user, after);
+    await this.announce('SUBMIT', after!, rates);
+    return this.view(user, after!, rates);
   }
 
   async resubmit(user: User, id: string, expectedVersion: number, reason: string) {
     const programs = await this.ownPrograms(user);
-    const { after } = await this.store.changePackage(id, (pkg) =>
-      planResubmit(pkg, { user, at: this.now(), expectedVersion, programs, reason }),
+    const { after, rates } = await this.change(id, (graph) =>
+      planSubmitPackage(graph, { user, at: this.now(), packageId: id, expectedVersion, programs, reason }),
     );
-    await this.announce('RESUBMIT', after);
-    return this.view(user, after);
+    await this.announce('RESUBMIT', after!, rates);
+    return this.view(user, after!, rates);
   }
 
   async unlock(user: User, id: string, expectedVersion: number, reason: string) {
-    const { after } = await this.store.changePackage(id, (pkg) =>
-      planUnlock(pkg, { user, at: this.now(), expectedVersion, reason }),
+    const { after, rates } = await this.change(id, (graph) =>
+      planUnlockPackage(graph, { user, at: this.now(), packageId: id, expectedVersion, reason }),
     );
-    await this.announce('UNLOCK', after);
-    return this.view(user, after);
+    await this.announce('UNLOCK', after!, rates);
+    return this.view(user, after!, rates);
   }
 
   /*
    * CMS's review decisions: each is the domain's plan, bound to the server's clock, run by the
-   * store under its version guard; then the emails, which can neither fail nor undo it.
+   * store under its version guard; then the emails, which can neither fail nor undo it. An
+   * approval touches no rate; a withdrawal (and its undoing) does.
    */
 
   async approve(user: User, id: string, input: ApproveInput) {
@@ -255,33 +266,34 @@ export class PackageService {
     return this.view(user, after);
   }
 
+  /** Its child rates no other package carries are withdrawn with it; the others get a new parent. */
   async withdraw(user: User, id: string, input: ReviewInput) {
-    const { after } = await this.store.changePackage(id, (pkg) =>
-      planWithdraw(pkg, { user, at: this.now(), ...input }),
+    const { after, rates } = await this.change(id, (graph) =>
+      planWithdrawPackage(graph, { user, at: this.now(), packageId: id, ...input }),
     );
-    await this.announce('WITHDRAW', after);
-    return this.view(user, after);
+    await this.announce('WITHDRAW', after!, rates);
+    return this.view(user, after!, rates);
   }
 
   async undoWithdrawal(user: User, id: string, input: ReviewInput) {
-    const { after } = await this.store.changePackage(id, (pkg) =>
-      planUndoWithdrawal(pkg, { user, at: this.now(), ...input }),
+    const { after, rates } = await this.change(id, (graph) =>
+      planUndoPackageWithdrawal(graph, { user, at: this.now(), packageId: id, ...input }),
     );
-    await this.announce('UNDO_WITHDRAWAL', after);
-    return this.view(user, after);
+    await this.announce('UNDO_WITHDRAWAL', after!, rates);
+    return this.view(user, after!, rates);
   }
 
   /**
-   * The last submitted revision is current again; the state's unsubmitted draft goes, and with
-   * it (once that is written) the files only the draft held.
+   * The last submitted revision is current again; the state's unsubmitted draft (and its child
+   * rates' unlocked revisions) go, and with them (once that is written) the files only they held.
    */
   async undoUnlock(user: User, id: string, input: ReviewInput) {
-    const { before, after } = await this.store.changePackage(id, (pkg) =>
-      planUndoUnlock(pkg, { user, at: this.now(), ...input }),
+    const { result, after, rates } = await this.change(id, (graph) =>
+      planUndoUnlockPackage(graph, { user, at: this.now(), packageId: id, ...input }),
     );
-    await this.deleteFiles(discardedFileKeys(before, after));
-    await this.announce('UNDO_UNLOCK', after);
-    return this.view(user, after);
+    await this.deleteFiles(discardedKeys(result));
+    await this.announce('UNDO_UNLOCK', after!, rates);
+    return this.view(user, after!, rates);
   }
 
   /** A state user's programs; nobody else authors, and the plan refuses them before using these. */
@@ -290,30 +302,46 @@ export class PackageService {
   }
 
   /**
-   * After a submission: an immutable JSON snapshot of the submitted revision beside its files,
-   * so the record survives without the database; then (after any action that mails) the emails.
-   * Neither may undo or fail the action, which is already committed.
+   * After a submission: an immutable JSON snapshot of the submitted revision (projected: its
+   * rates in the form and documents, as CMS received it) beside its files, so the record survives
+   * without the database; then (after any action that mails) the emails. Neither may undo or
+   * fail the action, which is already committed.
    */
-  private async announce(type: LifecycleEventType, pkg: Package) {
+  async announce(type: LifecycleEventType, pkg: Package, rates: readonly Rate[] = []) {
     try {
-      await this.snapshotAndNotify(type, pkg);
+      await this.snapshotAndNotify(type, (await this.views.project(pkg, rates)) as Package);
     } catch (e) {
       this.effects.log?.error({ err: e, packageId: pkg.id, type }, 'after-action effects failed');
     }
   }
 
+  /** The snapshot of a revision a rate withdrawal (or its undoing) submitted on CMS's behalf; no email. */
+  async recordSubmission(pkg: Package, rates: readonly Rate[] = []) {
+    try {
+      const projected = (await this.views.project(pkg, rates)) as Package;
+      await this.writeSnapshot(projected);
+    } catch (e) {
+      this.effects.log?.error({ err: e, packageId: pkg.id }, 'could not record the submission');
+    }
+  }
+
+  private async writeSnapshot(pkg: Package) {
+    const revision = pkg.revisions[0]!;
+    const { name, head } = await packageHeading(this.reference, pkg);
+    await writeOnce(this.effects, snapshotKey(pkg.id, revision.number), {
+      format: 'carepack-submission',
+      version: 1,
+      name,
+      package: head,
+      revision,
+    });
+  }
+
   private async snapshotAndNotify(type: LifecycleEventType, pkg: Package) {
     const { notifier } = this.effects;
-    const revision = pkg.revisions[0]!;
     const { programs, name, head } = await packageHeading(this.reference, pkg);
     if (type === 'SUBMIT' || type === 'RESUBMIT') {
-      await writeOnce(this.effects, snapshotKey(pkg.id, revision.number), {
-        format: 'carepack-submission',
-        version: 1,
-        name,
-        package: head,
-        revision,
-      });
+      await this.writeSnapshot(pkg);
     } else if (type !== 'UNLOCK') {
       // A review decision is part of the record too: the newest action, with the status it made.
       const decision = pkg.reviewActions[0]!;
@@ -340,26 +368,34 @@ export class PackageService {
     return visiblePackage(this.store, user, id);
   }
 
-  private async nameOf(pkg: { stateCode: StateCode; stateNumber: number }, programIds: readonly string[]) {
-    return packageName(pkg.stateCode, await this.reference.programsByIds(programIds), pkg.stateNumber);
+  /** The package as the user may see it, its revisions projected with their rates. */
+  view(user: User, pkg: Package, rates: readonly Rate[] = []): Promise<PackageView> {
+    return this.views.view(user, pkg, rates);
   }
+}
 
-  /**
-   * The package as the user may see it. CMS sees the submitted revisions, named and dated by the
-   * last submission (or the unlock since), never the state's work on an unlocked draft.
-   */
-  private async view(user: User, pkg: Package): Promise<PackageView> {
-    const revisions = visibleRevisions(user, pkg);
-    const shown = revisions[0] ?? currentRevision(pkg);
-    const newest = currentRevision(pkg);
-    const cms = user.role === 'STATE_USER' ? null : cmsFacts(pkg);
-    return {
-      ...pkg,
-      ...(cms ? { updatedAt: cms.updatedAt } : {}),
-      revisions,
-      name: await this.nameOf(pkg, shown.formData.programIds),
-      displayStatus: displayStatus(pkg.status, pkg.reviewStatus),
-      unlockInfo: pkg.status === 'UNLOCKED' ? newest.unlockInfo : null,
-    };
-  }
+/** Every rate a graph change leaves: those it wrote, and those it read and left as they were. */
+export function ratesAfter(result: GraphResult): Rate[] {
+  const written = new Map(result.rates.map((r) => [r.id, r]));
+  for (const [id, rate] of result.before.rates)
+    if (!written.has(id) && !result.deletedRateIds.includes(id)) written.set(id, rate);
+  return [...written.values()];
+}
+
+/** Every file key the records hold: each revision's documents of packages and rates. */
+function keysOf(records: Iterable<{ revisions: readonly { documents: readonly { key: string }[] }[] }>) {
+  return new Set([...records].flatMap((r) => r.revisions.flatMap((v) => v.documents.map((d) => d.key))));
+}
+
+/**
+ * Files a graph change dropped that no record it leaves still names: safe to delete once it is
+ * written. A file a submitted revision holds (package or rate) is never among them.
+ */
+export function discardedKeys(result: GraphResult): string[] {
+  const before = keysOf([...result.before.packages.values(), ...result.before.rates.values()]);
+  const packagesAfter = new Map(result.packages.map((p) => [p.id, p]));
+  for (const [id, pkg] of result.before.packages)
+    if (!packagesAfter.has(id) && !result.deletedPackageIds.includes(id)) packagesAfter.set(id, pkg);
+  const after = keysOf([...packagesAfter.values(), ...ratesAfter(result)]);
+  return [...before].filter((k) => !after.has(k));
 }

@@ -28,6 +28,7 @@ import { type Notifier, packageEvent, type QuestionEventType } from '../notify/i
 import type { Store } from '../store/store.js';
 import { type FileIntake, type IncomingFile, takeInFile } from './file-intake.js';
 import { packageHeading, questionKey, responseKey, writeOnce } from './package-record.js';
+import { projectWithRates } from './package-views.js';
 import type { ReferenceData } from './reference-data.js';
 
 export interface QaUpload {
@@ -154,7 +155,9 @@ export class QuestionService {
   private async announce(type: QuestionEventType, pkg: Package, questionId: string, key: string) {
     const question = pkg.questions.find((q) => q.id === questionId)!;
     try {
-      const { programs, name, head } = await packageHeading(this.options.reference, pkg);
+      // The emails and the rate's name read the package as shown: its rates in the form.
+      const shown = (await projectWithRates(this.options.store, pkg)) as Package;
+      const { programs, name, head } = await packageHeading(this.options.reference, shown);
       await writeOnce(this.options, key, {
         format: type === 'QUESTION_ASKED' ? 'carepack-question' : 'carepack-question-response',
         version: 1,
@@ -162,8 +165,8 @@ export class QuestionService {
         package: head,
         question,
       });
-      const event = packageEvent(type, pkg, programs, questionId);
-      const rateName = await this.rateName(pkg, question.rateId);
+      const event = packageEvent(type, shown, programs, questionId);
+      const rateName = await this.rateName(shown, question.rateId);
       this.options.notifier?.notify(rateName ? { ...event, rateName } : event);
     } catch (e) {
       this.options.log?.error({ err: e, packageId: pkg.id, type }, 'after-action effects failed');

@@ -32,7 +32,7 @@ function fieldValue(field: unknown): string | undefined {
  * absolute with the public URL, or else with the origin the client used to reach us — never an
  * address only the server can reach. Absolute links (presigned S3 URLs) stay as they are.
  */
-function absoluteLink(link: string, req: FastifyRequest, publicUrl: string | undefined): string {
+export function absoluteLink(link: string, req: FastifyRequest, publicUrl: string | undefined): string {
   try {
     return new URL(link, publicUrl ?? `${req.protocol}://${req.host}`).href;
   } catch {

@@ -71,7 +71,11 @@ export function assertMayAsk(pkg: Package, user: User, rateId?: string): CmsDivi
       'INVALID_TRANSITION',
       `package ${pkg.id} already has ${MAX_QUESTIONS_PER_PACKAGE} questions, the most it may hold`,
     );
-  if (rateId !== undefined && !submitted.formData.rateCertifications.some((r) => r.id === rateId))
+  // A rate of the submission: embedded (records made before rates were records) or a rate record it links.
+  const submittedRate = (id: string) =>
+    submitted.formData.rateCertifications.some((r) => r.id === id) ||
+    submitted.rateLinks.some((l) => l.rateId === id);
+  if (rateId !== undefined && !submittedRate(rateId))
     throw invalidField('rateId', 'is not a rate certification of the submitted package');
   return user.division;
 }

@@ -15,6 +15,11 @@ import type { Actor } from '../reference.js';
 export interface RateGraph {
   packages: ReadonlyMap<string, Package>;
   rates: ReadonlyMap<string, Rate>;
+  /**
+   * Ids the store read and did not find, so a plan knows they do not exist and does not ask for
+   * them again (a store that leaves this out makes such a plan ask until the rounds run out).
+   */
+  absent?: GraphRead;
 }
 
 /** Which records to read. */

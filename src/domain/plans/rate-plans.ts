@@ -7,15 +7,54 @@
  * Who: a state user of the package's state creates, edits, links, unlinks, submits and deletes;
  * CMS unlocks and withdraws (packages and rates). Another state's user gets NOT_FOUND, as for packages.
  */
-import { DomainError } from '../errors.js';
-import type { User } from '../reference.js';
+import type { z } from 'zod';
+import { AUDIT_SUMMARIES } from '../audit.js';
+import { DomainError, invalidField, invalidFields } from '../errors.js';
+import { MAX_RATE_CERTIFICATIONS } from '../form-data.js';
+import { isUuid } from '../ids.js';
+import { currentRevision, type Package, type Revision } from '../package.js';
+import {
+  lastSubmittedRateRevision,
+  linkedRateIds,
+  MAX_PACKAGES_PER_RATE,
+  type Rate,
+  RateDocumentListSchema,
+  RateFormDataSchema,
+  type RateLink,
+  type RateRevision,
+} from '../rates.js';
+import { actorOf, type User } from '../reference.js';
+import { assertStorableText } from '../text.js';
+import { type FieldError, validateRateForSubmit } from '../validate-submit.js';
+import { assertStatusAndVersion, type PackageChange } from './package-change.js';
+import {
+  ChangeDraft,
+  missingFrom,
+  newIdOf,
+  packageIn,
+  rateIn,
+  rateNotFound,
+  rateTransition,
+  rateVersionConflict,
+  withRateLinks,
+} from './rate-change.js';
 import type { GraphChange, GraphNeeds, RateGraph } from './rate-graph.js';
-import type { ReviewRequest } from './review-plans.js';
-import type { UserStep } from './user-plans.js';
+import { planUndoUnlock, type ReviewRequest } from './review-plans.js';
+import {
+  assertMayAuthor,
+  planDelete,
+  planResubmit,
+  planSubmit,
+  planUnlock,
+  type UserStep,
+} from './user-plans.js';
 
-const todo = (what: string): never => {
-  throw new DomainError('VALIDATION_FAILED', `${what} is not built yet (issue 13)`);
-};
+export {
+  planUndoPackageWithdrawal,
+  planUndoRateWithdrawal,
+  planWithdrawPackage,
+  planWithdrawRate,
+} from './rate-withdrawal-plans.js';
 
 export interface PackageStep extends UserStep {
   packageId: string;
@@ -23,6 +62,36 @@ export interface PackageStep extends UserStep {
 export interface VersionedPackageStep extends PackageStep {
   expectedVersion: number;
 }
+
+const actorIn = (step: { user: User }) => actorOf(step.user);
+
+/** A revision may link at most MAX_RATE_CERTIFICATIONS rates. */
+function assertRoomForLink(revision: Revision) {
+  if (revision.rateLinks.length >= MAX_RATE_CERTIFICATIONS)
+    throw invalidField(
+      'rateLinks',
+      `a package carries at most ${MAX_RATE_CERTIFICATIONS} rate certifications`,
+    );
+}
+
+/** A rate's form or documents as the domain keeps them, or VALIDATION_FAILED naming `<prefix>.*`. */
+function parseRate<T>(schema: z.ZodType<T>, value: unknown, prefix: string, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw invalidFields(
+    `${what} are invalid`,
+    parsed.error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].join('.'), message: i.message })),
+  );
+}
+
+/** The rates a package carries (both sides of its links), read — or asked for. */
+const ratesOf = (graph: RateGraph, pkg: Package) => missingFrom(graph, { rateIds: [...linkedRateIds(pkg)] });
+
+const recordPackageChange = (draft: ChangeDraft, planned: PackageChange, packageId: string) => {
+  if (planned.after) draft.putPackage(planned.after);
+  else draft.deletePackage(packageId);
+  return draft.event(packageId, planned.event.actor, planned.event.action, planned.event.summary);
+};
 
 /**
  * A new child rate on a DRAFT or UNLOCKED package of the user's state: a DRAFT rate (one
@@ -33,10 +102,49 @@ export interface VersionedPackageStep extends PackageStep {
  * MAX_RATE_CERTIFICATIONS links per revision. Event CREATE_RATE on the package.
  */
 export function planCreateRate(
-  _graph: RateGraph,
-  _step: VersionedPackageStep & { rateId: string; formData: unknown },
+  graph: RateGraph,
+  step: VersionedPackageStep & { rateId: string; formData: unknown },
 ): GraphChange | GraphNeeds {
-  return todo('creating a rate');
+  assertStorableText(step);
+  const pkg = packageIn(graph, step.packageId);
+  assertMayAuthor(pkg, step.user);
+  assertStatusAndVersion(pkg, 'update', step.expectedVersion);
+  if (!isUuid(step.rateId)) throw invalidField('rateId', 'must be a uuid');
+  if (graph.rates.has(step.rateId))
+    throw new DomainError('ALREADY_EXISTS', `rate ${step.rateId} already exists`, [], { id: step.rateId });
+  const formData = parseRate(RateFormDataSchema, step.formData, 'formData', 'the rate certification fields');
+  const current = currentRevision(pkg);
+  assertRoomForLink(current);
+  const rate: Rate = {
+    id: step.rateId,
+    stateCode: pkg.stateCode,
+    stateRateNumber: 0,
+    parentPackageId: pkg.id,
+    status: 'DRAFT',
+    version: 1,
+    createdAt: step.at,
+    updatedAt: step.at,
+    initiallySubmittedAt: null,
+    revisions: [
+      {
+        id: newIdOf(step),
+        number: 1,
+        createdAt: step.at,
+        formData,
+        documents: [],
+        submitInfo: null,
+        unlockInfo: null,
+        submittedWith: null,
+      },
+    ],
+    packageIds: [],
+    withdrawals: [],
+  };
+  return new ChangeDraft(graph, step.at)
+    .putRate(rate)
+    .putPackage(withRateLinks(pkg, [...current.rateLinks, { rateId: rate.id, rateRevision: null }], step.at))
+    .event(pkg.id, actorIn(step), 'CREATE_RATE', (label) => AUDIT_SUMMARIES.createRate(label(rate.id)))
+    .finish();
 }
 
 /**
@@ -46,15 +154,41 @@ export function planCreateRate(
  * (the service builds them), validated by RateDocumentListSchema.
  */
 export function planUpdateRate(
-  _graph: RateGraph,
-  _step: UserStep & {
+  graph: RateGraph,
+  step: UserStep & {
     rateId: string;
     expectedVersion: number;
     formData?: unknown;
     documents?: unknown;
   },
 ): GraphChange | GraphNeeds {
-  return todo('editing a rate');
+  assertStorableText(step);
+  const rate = rateIn(graph, step.rateId, step.user);
+  const lacking = missingFrom(graph, { packageIds: [rate.parentPackageId] });
+  if (lacking) return lacking;
+  const parent = packageIn(graph, rate.parentPackageId);
+  assertMayAuthor(parent, step.user);
+  assertStatusAndVersion(parent, 'update');
+  const newest = rate.revisions[0]!;
+  if (rate.status === 'WITHDRAWN' || newest.submitInfo !== null)
+    throw rateTransition(rate.id, 'edit', rate.status);
+  if (rate.version !== step.expectedVersion)
+    throw rateVersionConflict(rate.id, step.expectedVersion, rate.version);
+  const edited: RateRevision = {
+    ...newest,
+    formData:
+      step.formData === undefined
+        ? newest.formData
+        : parseRate(RateFormDataSchema, step.formData, 'formData', 'the rate certification fields'),
+    documents:
+      step.documents === undefined
+        ? newest.documents
+        : parseRate(RateDocumentListSchema, step.documents, 'documents', 'the rate documents'),
+  };
+  return new ChangeDraft(graph, step.at)
+    .putRate({ ...rate, revisions: [edited, ...rate.revisions.slice(1)] })
+    .event(parent.id, actorIn(step), 'UPDATE_RATE', (label) => AUDIT_SUMMARIES.updateRate(label(rate.id)))
+    .finish();
 }
 
 /**
@@ -66,10 +200,30 @@ export function planUpdateRate(
  * package (rate version +1). Event LINK_RATE on the package. `expectedVersion` is the package's.
  */
 export function planLinkRate(
-  _graph: RateGraph,
-  _step: VersionedPackageStep & { rateId: string },
+  graph: RateGraph,
+  step: VersionedPackageStep & { rateId: string },
 ): GraphChange | GraphNeeds {
-  return todo('linking a rate');
+  assertStorableText(step);
+  const pkg = packageIn(graph, step.packageId);
+  assertMayAuthor(pkg, step.user);
+  assertStatusAndVersion(pkg, 'update', step.expectedVersion);
+  const rate = rateIn(graph, step.rateId, step.user);
+  // Rates are shared within a state only; another state's rate does not exist for this package.
+  if (rate.stateCode !== pkg.stateCode) throw rateNotFound(rate.id);
+  const current = currentRevision(pkg);
+  if (current.rateLinks.some((l) => l.rateId === rate.id))
+    throw new DomainError('ALREADY_EXISTS', `rate ${rate.id} is linked to this package already`, [], {
+      id: rate.id,
+    });
+  if (!lastSubmittedRateRevision(rate)) throw rateTransition(rate.id, 'link', 'a draft of its own package');
+  if (rate.status === 'WITHDRAWN') throw rateTransition(rate.id, 'link', 'WITHDRAWN');
+  assertRoomForLink(current);
+  if (!rate.packageIds.includes(pkg.id) && rate.packageIds.length >= MAX_PACKAGES_PER_RATE)
+    throw invalidField('rateId', `is carried by ${MAX_PACKAGES_PER_RATE} packages already`);
+  return new ChangeDraft(graph, step.at)
+    .putPackage(withRateLinks(pkg, [...current.rateLinks, { rateId: rate.id, rateRevision: null }], step.at))
+    .event(pkg.id, actorIn(step), 'LINK_RATE', (label) => AUDIT_SUMMARIES.linkRate(label(rate.id)))
+    .finish();
 }
 
 /**
@@ -79,10 +233,37 @@ export function planLinkRate(
  * rate once submitted cannot leave its parent (409; CMS withdraws it instead).
  */
 export function planUnlinkRate(
-  _graph: RateGraph,
-  _step: VersionedPackageStep & { rateId: string },
+  graph: RateGraph,
+  step: VersionedPackageStep & { rateId: string },
 ): GraphChange | GraphNeeds {
-  return todo('unlinking a rate');
+  assertStorableText(step);
+  const pkg = packageIn(graph, step.packageId);
+  assertMayAuthor(pkg, step.user);
+  assertStatusAndVersion(pkg, 'update', step.expectedVersion);
+  const current = currentRevision(pkg);
+  if (!current.rateLinks.some((l) => l.rateId === step.rateId)) throw rateNotFound(step.rateId);
+  const lacking = missingFrom(graph, { rateIds: [step.rateId] });
+  if (lacking) return lacking;
+  const rate = graph.rates.get(step.rateId);
+  const draft = new ChangeDraft(graph, step.at).putPackage(
+    withRateLinks(
+      pkg,
+      current.rateLinks.filter((l) => l.rateId !== step.rateId),
+      step.at,
+    ),
+  );
+  if (rate?.parentPackageId === pkg.id) {
+    // A submitted rate is CMS's record: its parent cannot drop it (CMS withdraws it instead).
+    if (lastSubmittedRateRevision(rate))
+      throw rateTransition(rate.id, 'remove', 'submitted with this package');
+    return draft
+      .deleteRate(rate.id)
+      .event(pkg.id, actorIn(step), 'REMOVE_RATE', (label) => AUDIT_SUMMARIES.removeRate(label(rate.id)))
+      .finish();
+  }
+  return draft
+    .event(pkg.id, actorIn(step), 'UNLINK_RATE', (label) => AUDIT_SUMMARIES.unlinkRate(label(step.rateId)))
+    .finish();
 }
 
 /**
@@ -96,10 +277,82 @@ export function planUnlinkRate(
  * `rateLinks.i`). `packageIds` of rates dropped since the last submission lose the package.
  */
 export function planSubmitPackage(
-  _graph: RateGraph,
-  _step: VersionedPackageStep & { reason?: string | undefined; programs: readonly { id: string }[] },
+  graph: RateGraph,
+  step: VersionedPackageStep & { reason?: string | undefined; programs: readonly { id: string }[] },
 ): GraphChange | GraphNeeds {
-  return todo('submitting a package with rates');
+  const pkg = packageIn(graph, step.packageId);
+  assertMayAuthor(pkg, step.user);
+  const action = pkg.status === 'UNLOCKED' ? 'resubmit' : 'submit';
+  assertStatusAndVersion(pkg, action, step.expectedVersion);
+  const lacking = ratesOf(graph, pkg);
+  if (lacking) return lacking;
+  const { frozen, toSubmit, rateErrors } = freezeLinks(graph, pkg, step.at.slice(0, 10));
+  const request = { ...step, reason: step.reason, rateErrors };
+  const planned = action === 'submit' ? planSubmit(pkg, request) : planResubmit(pkg, request);
+  const [revision, ...older] = planned.after.revisions as [Revision, ...Revision[]];
+  const draft = recordPackageChange(
+    new ChangeDraft(graph, step.at),
+    { ...planned, after: { ...planned.after, revisions: [{ ...revision, rateLinks: frozen }, ...older] } },
+    pkg.id,
+  );
+  for (const rate of toSubmit) {
+    const [newest, ...rest] = rate.revisions as [RateRevision, ...RateRevision[]];
+    draft.putRate({
+      ...rate,
+      initiallySubmittedAt: rate.initiallySubmittedAt ?? step.at,
+      revisions: [
+        {
+          ...newest,
+          submitInfo: revision.submitInfo,
+          submittedWith: { packageId: pkg.id, packageRevision: revision.number },
+        },
+        ...rest,
+      ],
+    });
+  }
+  return draft.finish();
+}
+
+/**
+ * What submitting the package's current revision does to its links: each frozen to the rate
+ * revision it sends, the child rates to submit with it, and what those lack (`rates.<id>.<field>`).
+ * A link to a rate withdrawn, gone or never submitted refuses the submit.
+ */
+function freezeLinks(graph: RateGraph, pkg: Package, today: string) {
+  const current = currentRevision(pkg);
+  const frozen: RateLink[] = [];
+  const toSubmit: Rate[] = [];
+  const rateErrors: FieldError[] = [];
+  const linkErrors: FieldError[] = [];
+  for (const [i, link] of current.rateLinks.entries()) {
+    const rate = graph.rates.get(link.rateId);
+    const problem = !rate
+      ? 'this rate certification no longer exists; remove it'
+      : rate.status === 'WITHDRAWN'
+        ? 'CMS withdrew this rate certification; remove it'
+        : rate.parentPackageId !== pkg.id && !lastSubmittedRateRevision(rate)
+          ? 'this rate certification has not been submitted by its own package yet'
+          : undefined;
+    if (!rate || problem) {
+      linkErrors.push({ path: `rateLinks.${i}`, message: problem! });
+      continue;
+    }
+    const newest = rate.revisions[0]!;
+    if (rate.parentPackageId === pkg.id) {
+      if (newest.submitInfo === null) {
+        const errors = validateRateForSubmit(newest, { packageForm: current.formData, today });
+        rateErrors.push(...errors.map((e) => ({ ...e, path: `rates.${rate.id}.${e.path}` })));
+        toSubmit.push(rate);
+      }
+      frozen.push({ rateId: rate.id, rateRevision: newest.number });
+    } else {
+      // A linked rate is sent as CMS last received it, even while its own parent has it unlocked.
+      frozen.push({ rateId: rate.id, rateRevision: lastSubmittedRateRevision(rate)!.number });
+    }
+  }
+  if (linkErrors.length > 0)
+    throw invalidFields('some linked rate certifications cannot be submitted', linkErrors);
+  return { frozen, toSubmit, rateErrors };
 }
 
 /**
@@ -109,83 +362,73 @@ export function planSubmitPackage(
  * rates are untouched: packages linking a rate keep showing the revision they were submitted with.
  */
 export function planUnlockPackage(
-  _graph: RateGraph,
-  _step: VersionedPackageStep & { reason: string | undefined },
+  graph: RateGraph,
+  step: VersionedPackageStep & { reason: string | undefined },
 ): GraphChange | GraphNeeds {
-  return todo('unlocking a package with rates');
+  const pkg = packageIn(graph, step.packageId);
+  const planned = planUnlock(pkg, step);
+  const lacking = ratesOf(graph, pkg);
+  if (lacking) return lacking;
+  const draft = recordPackageChange(new ChangeDraft(graph, step.at), planned, pkg.id);
+  const opened = planned.after.revisions[0]!;
+  for (const link of opened.rateLinks) {
+    const rate = graph.rates.get(link.rateId);
+    if (!rate || rate.parentPackageId !== pkg.id || rate.status === 'WITHDRAWN') continue;
+    const source = lastSubmittedRateRevision(rate);
+    if (!source || rate.revisions[0] !== source) continue;
+    const reopened: RateRevision = {
+      id: newIdOf(step),
+      number: source.number + 1,
+      createdAt: step.at,
+      formData: structuredClone(source.formData),
+      documents: structuredClone(source.documents),
+      submitInfo: null,
+      unlockInfo: opened.unlockInfo,
+      submittedWith: null,
+    };
+    draft.putRate({ ...rate, revisions: [reopened, ...rate.revisions] });
+  }
+  return draft.finish();
 }
 
 /** CMS undoes an unlock: the package's draft revision goes, and so does each child rate's unlocked revision. */
 export function planUndoUnlockPackage(
-  _graph: RateGraph,
-  _request: ReviewRequest & { packageId: string },
+  graph: RateGraph,
+  request: ReviewRequest & { packageId: string },
 ): GraphChange | GraphNeeds {
-  return todo('undoing an unlock with rates');
+  const pkg = packageIn(graph, request.packageId);
+  const planned = planUndoUnlock(pkg, request);
+  const lacking = ratesOf(graph, pkg);
+  if (lacking) return lacking;
+  const draft = recordPackageChange(new ChangeDraft(graph, request.at), planned, pkg.id);
+  for (const link of currentRevision(pkg).rateLinks) {
+    const rate = graph.rates.get(link.rateId);
+    if (!rate || rate.parentPackageId !== pkg.id || rate.revisions[0]!.submitInfo !== null) continue;
+    // A rate the unlocked draft created was never submitted: it goes with the draft.
+    if (rate.revisions.length === 1) draft.deleteRate(rate.id);
+    else draft.putRate({ ...rate, revisions: rate.revisions.slice(1) });
+  }
+  return draft.finish();
 }
 
 /**
  * Deletes a never-submitted draft: its never-submitted child rates go with it, and linked rates'
  * `packageIds` lose it. The package's number and its audit trail stay (as `planDelete`).
  */
-export function planDeletePackage(_graph: RateGraph, _step: VersionedPackageStep): GraphChange | GraphNeeds {
-  return todo('deleting a draft with rates');
+export function planDeletePackage(graph: RateGraph, step: VersionedPackageStep): GraphChange | GraphNeeds {
+  const pkg = packageIn(graph, step.packageId);
+  const planned = planDelete(pkg, step);
+  const lacking = ratesOf(graph, pkg);
+  if (lacking) return lacking;
+  const draft = new ChangeDraft(graph, step.at);
+  for (const link of currentRevision(pkg).rateLinks) {
+    const rate = graph.rates.get(link.rateId);
+    if (rate?.parentPackageId !== pkg.id || lastSubmittedRateRevision(rate)) continue;
+    draft
+      .deleteRate(rate.id)
+      .event(pkg.id, actorIn(step), 'REMOVE_RATE', (label) => AUDIT_SUMMARIES.removeRate(label(rate.id)));
+  }
+  return recordPackageChange(draft, planned, pkg.id).finish();
 }
 
-/**
- * CMS withdraws a rate, with a reason: a rate submitted at least once and not withdrawn. Every
- * package in its `packageIds` whose current revision is submitted gets, in the same change, a
- * new submitted revision (a copy of its current one, documents included, without the link;
- * submitInfo by the CMS user with the reason); refused (409) if any of them is APPROVED or
- * UNLOCKED; a never-submitted draft linking it simply loses the link. The rate records the
- * withdrawal with those packages' ids, status WITHDRAWN, `packageIds` emptied of them. Event
- * WITHDRAW_RATE on each package touched. `expectedVersion` is the rate's.
- */
-export function planWithdrawRate(
-  _graph: RateGraph,
-  _request: ReviewRequest & { rateId: string },
-): GraphChange | GraphNeeds {
-  return todo('withdrawing a rate');
-}
-
-/**
- * CMS undoes a rate's withdrawal: each package the withdrawal took it from that still exists,
- * is submitted (not unlocked) and not APPROVED or WITHDRAWN gets a new submitted revision
- * carrying it again (frozen to its last submitted revision); refused (409) if one of them is
- * unlocked. The rate records the undo with those packages, its status is derived again.
- */
-export function planUndoRateWithdrawal(
-  _graph: RateGraph,
-  _request: ReviewRequest & { rateId: string },
-): GraphChange | GraphNeeds {
-  return todo('undoing a rate withdrawal');
-}
-
-/**
- * CMS withdraws a package (review-plans' `planWithdraw` rules). Each of its child rates that
- * another, not withdrawn, package still carries is re-parented to the one of them submitted
- * first (event REPARENT_RATE on the new parent); a child rate no other package carries is
- * withdrawn with it (a rate withdrawal naming the package). Undo (`planUndoPackageWithdrawal`)
- * brings back the rates withdrawn with it; re-parenting stays.
- */
-export function planWithdrawPackage(
-  _graph: RateGraph,
-  _request: ReviewRequest & { packageId: string },
-): GraphChange | GraphNeeds {
-  return todo('withdrawing a package with rates');
-}
-
-export function planUndoPackageWithdrawal(
-  _graph: RateGraph,
-  _request: ReviewRequest & { packageId: string },
-): GraphChange | GraphNeeds {
-  return todo('undoing a package withdrawal with rates');
-}
-
-/** May this user read the rate? Its state's users; CMS once it was submitted (as packages). */
-export function canViewRate(
-  user: User,
-  rate: { stateCode: string; initiallySubmittedAt: string | null },
-): boolean {
-  if (user.role === 'STATE_USER') return user.stateCode === rate.stateCode;
-  return rate.initiallySubmittedAt !== null;
-}
+export { canViewRate } from './rate-change.js';

@@ -111,26 +111,41 @@ export function planUpdate(pkg: Package, request: UpdateRequest): KeptChange {
   });
 }
 
-function assertComplete(pkg: Package, ctx: SubmitContext, action: 'submit' | 'resubmit') {
-  const errors = validateForSubmit(currentRevision(pkg), ctx);
+/** What the package's child rates lack (rate-plans.ts), reported with the package's own gaps. */
+interface WithRateErrors {
+  rateErrors?: readonly FieldError[];
+}
+
+function assertComplete(
+  pkg: Package,
+  ctx: SubmitContext,
+  action: 'submit' | 'resubmit',
+  rateErrors: readonly FieldError[] = [],
+) {
+  const errors = [...validateForSubmit(currentRevision(pkg), ctx), ...rateErrors];
   if (errors.length > 0)
     throw new DomainError('SUBMISSION_INCOMPLETE', `the package cannot be ${action}ted yet`, errors);
 }
 
-export function planSubmit(pkg: Package, request: VersionedUserStep & WithPrograms): KeptChange {
+export function planSubmit(
+  pkg: Package,
+  request: VersionedUserStep & WithPrograms & WithRateErrors,
+): KeptChange {
   assertMayAuthor(pkg, request.user);
   assertStatusAndVersion(pkg, 'submit', request.expectedVersion);
-  assertComplete(pkg, { programs: request.programs, today: request.at.slice(0, 10) }, 'submit');
+  const ctx = { programs: request.programs, today: request.at.slice(0, 10) };
+  assertComplete(pkg, ctx, 'submit', request.rateErrors);
   return lifecycle.submit(pkg, { ...stepOf(request), expectedVersion: request.expectedVersion });
 }
 
 export function planResubmit(
   pkg: Package,
-  request: VersionedUserStep & WithPrograms & { reason: string },
+  request: VersionedUserStep & WithPrograms & WithRateErrors & { reason: string | undefined },
 ): KeptChange {
   assertMayAuthor(pkg, request.user);
   assertStatusAndVersion(pkg, 'resubmit', request.expectedVersion);
-  assertComplete(pkg, { programs: request.programs, today: request.at.slice(0, 10) }, 'resubmit');
+  const ctx = { programs: request.programs, today: request.at.slice(0, 10) };
+  assertComplete(pkg, ctx, 'resubmit', request.rateErrors);
   return lifecycle.resubmit(pkg, {
     ...stepOf(request),
     expectedVersion: request.expectedVersion,
@@ -139,7 +154,10 @@ export function planResubmit(
 }
 
 /** Unlocking belongs to CMS, with a reason. */
-export function planUnlock(pkg: Package, request: VersionedUserStep & { reason: string }): KeptChange {
+export function planUnlock(
+  pkg: Package,
+  request: VersionedUserStep & { reason: string | undefined },
+): KeptChange {
   assertVisible(pkg, request.user);
   if (!canUnlock(request.user)) throw forbidden('only CMS users unlock packages');
   return lifecycle.unlock(pkg, {
