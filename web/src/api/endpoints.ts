@@ -34,10 +34,7 @@ export interface Endpoints {
   // Multipart uploads (upload.ts): `text`, `rateId`, then the files.
   'POST /api/packages/{id}/questions': { response: T.Question };
   'POST /api/packages/{id}/questions/{questionId}/response': { response: T.Question };
-  'POST /api/packages/{id}/rate-links': {
-    body: { rateId: string; expectedVersion: number };
-    response: T.PackageView;
-  };
+  'POST /api/packages/{id}/rate-links': { body: T.LinkRateBody; response: T.PackageView };
   'DELETE /api/packages/{id}/rate-links/{rateId}': {
     query: { expectedVersion: number };
     response: T.PackageView;

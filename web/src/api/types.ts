@@ -38,49 +38,19 @@ export type {
  * `isChild` when this package is its parent; `rateRevision` the rate revision the package
  * revision shows; `latestSubmittedRevision` greater than that when the rate was submitted again since.
  */
-export interface RateLinkView {
-  rateId: string;
-  rateNumber: string;
-  name: string;
-  parentPackageId: string;
-  parentPackageName: string;
-  isChild: boolean;
-  status: RateStatus;
-  rateRevision: number;
-  latestSubmittedRevision: number | null;
-}
-type PackageViewBase = z.output<typeof S.PackageViewSchema>;
+export type RateLinkView = z.output<typeof S.RateLinkViewSchema>;
 /** A package revision as projected: its form lists the rates it carries, `rates` says what each one is. */
-export type PackageRevisionView = PackageViewBase['revisions'][number] & { rates: RateLinkView[] };
+export type PackageRevisionView = z.output<typeof S.RevisionViewSchema>;
 /** A package as its page shows it; `questions` holds CMS's questions and the state's responses, newest first. */
-export type PackageView = Omit<PackageViewBase, 'revisions'> & { revisions: PackageRevisionView[] };
+export type PackageView = z.output<typeof S.PackageViewSchema>;
 /** A rate list row (GET /api/rates): rates submitted at least once. */
-export type RateSummaryView = RateSummary & { rateNumber: string; name: string; parentPackageName: string };
-/** A package carrying a rate, as the rate's page lists it. */
-export interface RatePackageView {
-  id: string;
-  name: string;
-  displayStatus: DisplayStatus;
-  isParent: boolean;
-  /** The rate revision its newest submitted revision carries; null when never submitted with it. */
-  rateRevision: number | null;
-}
+export type RateSummaryView = z.output<typeof S.RateSummaryViewSchema>;
 /** A rate's own page: its revisions (newest first), the packages carrying it, and the questions naming it. */
-export type RateView = Rate & {
-  rateNumber: string;
-  name: string;
-  packages: RatePackageView[];
-  questions: (Question & { packageId: string; packageName: string })[];
-};
-export interface ListRatesQuery {
-  stateCode?: string | undefined;
-  status?: RateStatus | undefined;
-  programId?: string | undefined;
-  q?: string | undefined;
-  order?: 'newest' | 'oldest' | undefined;
-  limit?: number | undefined;
-  cursor?: string | undefined;
-}
+export type RateView = z.output<typeof S.RateViewSchema>;
+/** A package carrying a rate, as the rate's page lists it. */
+export type RatePackageView = RateView['packages'][number];
+export type ListRatesQuery = z.input<typeof S.ListRatesQuery>;
+export type LinkRateBody = z.input<typeof S.LinkRateBody>;
 /** A list row; `openQuestions` counts the questions waiting for the state (the dashboards' badge). */
 export type PackageSummaryView = z.output<typeof S.PackageSummaryViewSchema>;
 export type AuditEvent = z.output<typeof S.AuditEventSchema>;
