@@ -6,9 +6,7 @@
 
 import type { Problem } from '@carepack/api-types/problem.js';
 import type * as S from '@carepack/api-types/schemas.js';
-import type { DisplayStatus, Question } from '@carepack/domain/index.js';
 
-import type { Rate, RateStatus, RateSummary } from '@carepack/domain/rates.js';
 import type { z } from 'zod';
 
 export type {
