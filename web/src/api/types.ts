@@ -6,7 +6,6 @@
 
 import type { Problem } from '@carepack/api-types/problem.js';
 import type * as S from '@carepack/api-types/schemas.js';
-
 import type { z } from 'zod';
 
 export type {
