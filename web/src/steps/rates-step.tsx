@@ -196,10 +196,12 @@ function RateFields({
           Add an actuary to rate certification {index + 1}
         </Button>
       )}
-      {remove && (
+      {remove ? (
         <Button type="button" secondary className="margin-top-2" onClick={remove}>
           Remove rate certification {index + 1}
         </Button>
+      ) : (
+        <p className="usa-hint">Submitted to CMS before, it stays with this package (CMS may withdraw it).</p>
       )}
     </Fieldset>
   );
@@ -245,7 +247,12 @@ export function RatesStep({
             at={`formData.rateCertifications.${i}`}
             index={i}
             set={(patch) => setRate(i, patch)}
-            remove={() => update({ rateCertifications: rates.filter((_, j) => j !== i) })}
+            remove={
+              // Once submitted, a rate stays with its package (CMS withdraws it instead).
+              linked?.latestSubmittedRevision
+                ? undefined
+                : () => update({ rateCertifications: rates.filter((_, j) => j !== i) })
+            }
           />
         );
       })}
