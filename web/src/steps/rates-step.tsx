@@ -228,11 +228,11 @@ export function RatesStep({
         Documents step.
       </p>
       {rates.map((r, i) => {
-        const linked = shown.get(r.id);
-        return linked && !linked.isChild && links ? (
+        const view = shown.get(r.id);
+        return view && !view.isChild && links ? (
           <LinkedRate
             key={r.id}
-            rate={linked}
+            rate={view}
             index={i}
             at={`formData.rateCertifications.${i}`}
             errors={errors}
@@ -249,7 +249,7 @@ export function RatesStep({
             set={(patch) => setRate(i, patch)}
             remove={
               // Once submitted, a rate stays with its package (CMS withdraws it instead).
-              linked?.latestSubmittedRevision
+              view?.latestSubmittedRevision
                 ? undefined
                 : () => update({ rateCertifications: rates.filter((_, j) => j !== i) })
             }
