@@ -39,7 +39,7 @@ export * from './ids.js';
 export * from './naming.js';
 export * from './package.js';
 export * from './plans/draft-plans.js';
-export { missingFrom, withRatesOf } from './plans/graph-work.js';
+export { withRatesOf } from './plans/graph-work.js';
 export * as lifecycle from './plans/lifecycle.js';
 export {
   INITIAL_SUBMISSION_REASON,
@@ -56,6 +56,7 @@ export * from './plans/rate-plans.js';
 export * from './plans/review-plans.js';
 export * from './plans/user-plans.js';
 export * from './questions.js';
+export * from './rate-migration.js';
 export * from './rate-projection.js';
 export * from './rates.js';
 export * from './reasons.js';

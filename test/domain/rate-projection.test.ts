@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { projectPackage, projectRevision, ratesById } from '../../src/domain/index.js';
 import { contractAndRatesDraft, doc, RATE_1 } from './fixtures.js';
 import { draftPackage, PKG_ID, STATE, SUBMITTED_AT } from './plan-builders.js';
-import { draftLinking, OTHER_PKG_ID, rate, rateDoc, rateForm, rateRev } from './rate-builders.js';
+import { draftLinking, OTHER_PKG_ID, rate, rateDoc, rateForm, rateRev } from './rate-records.js';
 
 describe('projecting a revision with its rates', () => {
   it('puts child and linked rates into the form and documents, in link order, with their facts', () => {

@@ -21,9 +21,10 @@ import { type ProjectedRevision, projectRevision } from '../rate-projection.js';
 import { lastSubmittedRateRevision, linkedRateIds, type Rate, type RateDocument } from '../rates.js';
 import { actorOf, type Program } from '../reference.js';
 import type { FieldError } from '../validate-submit.js';
-import { GraphWork, missingFrom } from './graph-work.js';
+import { GraphWork } from './graph-work.js';
 import * as lifecycle from './lifecycle.js';
 import { assertStatusAndVersion, withCurrentRevision } from './package-change.js';
+import { missingFrom } from './rate-change.js';
 import type { GraphChange, GraphNeeds, RateGraph } from './rate-graph.js';
 import { planCreateRate, planUnlinkRate, planUpdateRate } from './rate-plans.js';
 import {

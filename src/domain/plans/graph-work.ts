@@ -6,13 +6,8 @@
  */
 import type { Package } from '../package.js';
 import { linkedRateIds, type Rate } from '../rates.js';
-import {
-  type GraphChange,
-  type GraphNeeds,
-  type GraphRead,
-  isGraphNeeds,
-  type RateGraph,
-} from './rate-graph.js';
+import { missingFrom } from './rate-change.js';
+import { type GraphChange, type GraphNeeds, isGraphNeeds, type RateGraph } from './rate-graph.js';
 
 export class GraphWork {
   readonly packages: Map<string, Package>;
@@ -28,7 +23,11 @@ export class GraphWork {
   }
 
   get graph(): RateGraph {
-    return { packages: this.packages, rates: this.rates };
+    return {
+      packages: this.packages,
+      rates: this.rates,
+      ...(this.read.absent ? { absent: this.read.absent } : {}),
+    };
   }
 
   /** Rates the plans created (absent from the graph as read, not deleted since). */
@@ -83,14 +82,6 @@ export class GraphWork {
       events,
     };
   }
-}
-
-/** Ids of `ids` the graph lacks, as needs (or undefined when it has them all). */
-export function missingFrom(graph: RateGraph, read: GraphRead): GraphNeeds | undefined {
-  const packageIds = (read.packageIds ?? []).filter((id) => !graph.packages.has(id));
-  const rateIds = (read.rateIds ?? []).filter((id) => !graph.rates.has(id));
-  if (packageIds.length === 0 && rateIds.length === 0) return undefined;
-  return { needs: { ...(packageIds.length ? { packageIds } : {}), ...(rateIds.length ? { rateIds } : {}) } };
 }
 
 /**

@@ -139,9 +139,9 @@ export class ChangeDraft {
       return { ...r, version: (before?.version ?? 0) + 1, updatedAt: this.at, status: deriveRateStatus(r) };
     });
     const newRateIds = new Set(rates.filter((r) => !this.graph.rates.has(r.id)).map((r) => r.id));
-    const build = (numbers: ReadonlyMap<string, number>): GraphChange => {
+    const build = (numbers: ReadonlyMap<string, number> | null): GraphChange => {
       const numbered = rates.map((r) => {
-        if (!newRateIds.has(r.id)) return r;
+        if (!newRateIds.has(r.id) || numbers === null) return r;
         const n = numbers.get(r.id);
         if (n === undefined) throw new Error(`no rate number was given for the new rate ${r.id}`);
         return { ...r, stateRateNumber: n };
@@ -165,7 +165,7 @@ export class ChangeDraft {
         })),
       };
     };
-    const change = build(new Map());
+    const change = build(null);
     if (newRateIds.size === 0) return change;
     return { ...change, withRateNumbers: build };
   }
