@@ -313,7 +313,7 @@ for (const backend of BACKENDS) {
         await expect.poll(() => row.textContent()).toContain('Submitted');
         await expectAccessible(page, 'state dashboard');
         await shot('state-dashboard');
-      });
+      }, 120_000);
 
       it('a CMS reviewer finds it, downloads the contract and unlocks it with a reason', async () => {
         await signOut(page);
@@ -796,7 +796,7 @@ for (const backend of BACKENDS) {
           .poll(() => page.getByTestId('rate-origin').first().textContent())
           .toContain(`linked from ${packageName}`);
         await expectAccessible(page, 'package carrying a linked rate');
-      });
+      }, 90_000);
 
       it('the rate’s parent is resubmitted: the linking package says it carries an older revision', async () => {
         // CMS unlocks the first package and the state resubmits it, through the API (the walk is above).
@@ -829,7 +829,7 @@ for (const backend of BACKENDS) {
           .poll(() => page.getByTestId('rate-origin').first().textContent())
           .toContain('own rate certification');
         expect(await page.getByTestId('newer-rate-revision').count()).toBe(0);
-      });
+      }, 90_000);
 
       it('CMS finds the rate on the rate dashboard, reads its page, withdraws it and undoes that', async () => {
         await signOut(page);
@@ -892,7 +892,7 @@ for (const backend of BACKENDS) {
           .poll(() => page.getByTestId('rate-withdrawals').textContent())
           .toContain('Withdrawal undone');
         await expectAccessible(page, 'rate after an undone withdrawal');
-      });
+      }, 90_000);
 
       it('a user of another state gets no access, and an ended session says so', async () => {
         await signOut(page);
