@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FormData, Package, User } from '../../src/domain/index.js';
+import type { FormData, Package, Rate, State, User } from '../../src/domain/index.js';
 import {
   actorOf,
   FormDataSchema,
@@ -12,12 +12,17 @@ import {
   planAskQuestion,
   planWithdraw,
 } from '../../src/domain/index.js';
+import { rateDocument } from '../conformance/fixtures.js';
 import { type AuthHeaders, demo, MINIMAL_PDF, multipartBody, type TestApi, testApi } from '../support/api.js';
 import { contractOnlyReady } from '../support/complete-form.js';
+import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 
 type Caller = 'anonymous' | 'mnState' | 'flState' | 'cms' | 'admin';
 const CALLERS: Caller[] = ['anonymous', 'mnState', 'flState', 'cms', 'admin'];
-type Fixture = 'none' | 'draft' | 'submitted' | 'unlocked' | 'approved' | 'withdrawn' | 'asked';
+type Fixture = 'none' | 'draft' | 'submitted' | 'unlocked' | 'approved' | 'withdrawn' | 'asked' | RateFixture;
+/** A package with a rate record (`rated`: submitted with its child rate; `linking`: a draft linking one). */
+type RateFixture = 'draftRate' | 'rated' | 'rateWithdrawn' | 'linking';
+const RATE_FIXTURES: readonly Fixture[] = ['draftRate', 'rated', 'rateWithdrawn', 'linking'];
 
 interface RouteCase {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -49,8 +54,38 @@ let api: TestApi;
 const users = {} as Record<Exclude<Caller, 'anonymous'>, User>;
 const cookies = {} as Record<Caller, AuthHeaders | undefined>;
 let mnForm: FormData;
+let mnRecord: State;
+/** The rate of the last rate fixture, as written. */
+let fixtureRate: Rate;
+/** A submitted rate of MN that a draft may link. */
+let linkableRateId: string;
+
+async function rateFixture(kind: RateFixture): Promise<Package> {
+  const commands = rateCommands(api.store);
+  const user = users.mnState;
+  const rateId = randomUUID();
+  const latest = async (id: string) => api.store.getPackage(id);
+  let pkg = await commands.createPackage(mnRecord, user);
+  await commands.createRate(pkg, user, { rateId, formData: rateFormOf(mnRecord) });
+  const rate = await api.store.getRate(rateId);
+  await commands.updateRate(rate, user, {
+    documents: [{ ...rateDocument('rates.pdf'), addedAt: new Date().toISOString() }],
+  });
+  pkg = await latest(pkg.id);
+  if (kind !== 'draftRate') {
+    await commands.submit(pkg, user, mnRecord);
+    pkg = await latest(pkg.id);
+  }
+  if (kind === 'rateWithdrawn') await commands.withdrawRate(await api.store.getRate(rateId), users.cms);
+  fixtureRate = await api.store.getRate(rateId);
+  if (kind !== 'linking') return latest(pkg.id);
+  const draft = await commands.createPackage(mnRecord, user);
+  await commands.link(draft, user, rateId);
+  return latest(draft.id);
+}
 
 async function fixture(kind: Fixture): Promise<Package> {
+  if (RATE_FIXTURES.includes(kind)) return rateFixture(kind as RateFixture);
   const actor = actorOf(users.mnState);
   const docs = [
     {
@@ -325,6 +360,55 @@ const ROUTES: RouteCase[] = [
     fixture: 'draft',
     expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
   },
+  { method: 'GET', path: '/api/rates', fixture: 'none', expect: everyoneSignedIn(200) },
+  {
+    method: 'GET',
+    path: '/api/rates/{id}',
+    fixture: 'rated',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 200, admin: 200 },
+  },
+  {
+    // A rate never submitted is its state's business only.
+    method: 'GET',
+    path: '/api/rates/{id}',
+    fixture: 'draftRate',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    method: 'POST',
+    path: '/api/rates/{id}/withdraw',
+    fixture: 'rated',
+    body: () => ({ expectedVersion: fixtureRate.version, reason: 'Superseded' }),
+    expect: cmsDecides,
+  },
+  {
+    method: 'POST',
+    path: '/api/rates/{id}/undo-withdrawal',
+    fixture: 'rateWithdrawn',
+    body: () => ({ expectedVersion: fixtureRate.version, reason: 'Withdrawn by mistake' }),
+    expect: cmsDecides,
+  },
+  {
+    method: 'GET',
+    path: '/api/rates/{id}/documents/{documentId}',
+    fixture: 'rated',
+    documentId: () => fixtureRate.revisions[0]!.documents[0]!.id,
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 200, admin: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/packages/{id}/rate-links',
+    fixture: 'draft',
+    body: (p) => ({ rateId: linkableRateId, expectedVersion: p.version }),
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/packages/{id}/rate-links/{rateId}',
+    fixture: 'linking',
+    query: (p) => `?expectedVersion=${p.version}`,
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
 ];
 
 /** Routes that need no session by design. */
@@ -349,7 +433,10 @@ beforeAll(async () => {
   users.admin = demo('ADMIN_USER');
   for (const c of CALLERS) cookies[c] = c === 'anonymous' ? undefined : await api.login(users[c]);
   const mn = await api.store.getState('MN');
+  mnRecord = mn;
   mnForm = FormDataSchema.parse(contractOnlyReady([mn.programs[0]!.id]));
+  await rateFixture('rated');
+  linkableRateId = fixtureRate.id;
 });
 afterAll(() => api.close());
 
@@ -367,9 +454,12 @@ describe('authorization over every route', () => {
     for (const caller of CALLERS) {
       it(`${route.method} ${route.path} [${route.fixture}] as ${caller} → ${route.expect[caller]}`, async () => {
         const pkg = route.fixture === 'none' ? undefined : await fixture(route.fixture);
+        // The rate routes name the fixture's rate; the package routes its package (and its rate).
+        const id = route.path.startsWith('/api/rates/') ? fixtureRate.id : (pkg?.id ?? '');
         const url =
           route.path
-            .replace('{id}', pkg?.id ?? '')
+            .replace('{id}', id)
+            .replace('{rateId}', pkg?.revisions[0]?.rateLinks[0]?.rateId ?? '')
             .replace('{documentId}', pkg ? (route.documentId ?? firstDocument)(pkg) : '')
             .replace('{questionId}', pkg?.questions[0]?.id ?? '')
             .replace('{code}', caller === 'flState' ? 'FL' : 'MN')
@@ -398,7 +488,8 @@ describe('authorization over every route', () => {
         }
         if (res.statusCode === 404 && pkg) {
           // Exactly what a package that does not exist gets: nothing tells the two apart.
-          expect(res.json().detail).toBe(`package ${pkg.id} was not found`);
+          const what = route.path.startsWith('/api/rates/') ? `rate ${id}` : `package ${pkg.id}`;
+          expect(res.json().detail).toBe(`${what} was not found`);
         }
         if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
       });

@@ -5,6 +5,7 @@
  * no answer is a 5xx, every refusal is problem+json and changes nothing, and no package or file
  * changes but by a change the API acknowledged.
  */
+import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Package, User } from '../../src/domain/index.js';
@@ -17,6 +18,7 @@ import {
   type TestApi,
   testApi,
 } from '../support/api.js';
+import { completeForm } from '../support/complete-form.js';
 import { fromSchema, type JsonSchema, nastyString, nastyValue, toJson } from '../support/fuzz-arbitraries.js';
 import { STORE_BACKENDS } from '../support/store-backends.js';
 
@@ -237,11 +239,31 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
         await make('approved'),
         await make('withdrawn'),
       ];
+      // A submitted package with a child rate record, so the rate routes meet a real rate.
+      const rateId = randomUUID();
+      const rated = (
+        await inject('POST', '/api/packages', mn, { formData: completeForm({ programIds: [pmap], rateId }) })
+      ).json();
+      await upload(rated.id, 'contract.pdf');
+      const rateUpload = await api.upload(
+        rated.id,
+        mn,
+        { name: 'rates.pdf', content: MINIMAL_PDF },
+        { category: 'RATE', rateId },
+      );
+      expect(rateUpload.statusCode, rateUpload.body).toBe(201);
+      const ratedVersion = (await api.store.getPackage(rated.id)).version;
+      const submitted = await inject('POST', `/api/packages/${rated.id}/submit`, mn, {
+        expectedVersion: ratedVersion,
+      });
+      expect(submitted.statusCode, submitted.body).toBe(200);
       fixtureIds = fixtures.map((f) => f.id);
       for (const f of fixtures)
         expect((await api.store.getPackage(f.id)).revisions[0]!.documents).toHaveLength(1);
-      ids.id = fixtureIds;
-      ids.documentId = fixtures.map((f) => f.docId);
+      // `{id}` names packages and (on the rate routes) rates: the fuzz tries each kind of id on every route.
+      ids.id = [...fixtureIds, rateId];
+      ids.rateId = [rateId];
+      ids.documentId = [...fixtures.map((f) => f.docId), rateUpload.json().id as string];
       ids.code = ['MN', 'FL', 'ZZ', 'mn'];
       for (const [headers, url] of [
         [mn, '/api/packages?limit=1'],

@@ -274,7 +274,7 @@ describe('linking and unlinking', () => {
       ).code,
     ).toBe('NOT_FOUND');
     w.run((g) => link(g, w, 2, A));
-    expect(refusal(() => link(w.graph(), w, 2, A)).code).toBe('ALREADY_EXISTS');
+    expect(refusal(() => link(w.graph(), w, 2, A)).code).toBe('INVALID_TRANSITION');
     const d = new World(ratesDraft(1), ratesDraft(2));
     d.run(() => create(d, 1, B));
     expect(refusal(() => link(d.graph(), d, 2, B)).code).toBe('INVALID_TRANSITION');
@@ -289,7 +289,8 @@ describe('linking and unlinking', () => {
     expect(refusal(() => link(gone.graph(), gone, 2, A)).code).toBe('INVALID_TRANSITION');
     const own = submittedWithRate();
     own.run((g) => unlock(g, own, 1));
-    expect(refusal(() => link(own.graph(), own, 1, A)).code).toBe('ALREADY_EXISTS');
+    expect(refusal(() => link(own.graph(), own, 1, A)).code).toBe('INVALID_TRANSITION');
+    expect(refusal(() => unlink(own.graph(), own, 1, B)).code).toBe('INVALID_TRANSITION');
   });
 
   it('removing a never-submitted child deletes it; a submitted child cannot leave its parent', () => {

@@ -385,6 +385,27 @@ describe('DynamoDB rates', () => {
     expect(created.rates.map((r) => r.stateRateNumber)).toEqual([2]);
     expect(await store.getRate(created.rates[0]!.id)).toEqual(created.rates[0]);
     expect(await store.maintenance.getRateCounters([state.code])).toEqual({ [state.code]: 2 });
+
+    // Its draft revision (no submitInfo stored) is rewritten freely, under the rate's version.
+    const draftRate = created.rates[0]!;
+    const edited = await store.changeGraph({ rateIds: [draftRate.id] }, (g) => {
+      const r = g.rates.get(draftRate.id)!;
+      const [rev] = r.revisions as [RateRevision];
+      return {
+        packages: [],
+        rates: [
+          {
+            ...r,
+            version: r.version + 1,
+            revisions: [{ ...rev, formData: { ...rev.formData, rateType: 'NEW' } }],
+          },
+        ],
+        deletedPackageIds: [],
+        deletedRateIds: [],
+        events: [],
+      };
+    });
+    expect(await store.getRate(draftRate.id)).toEqual(edited.rates[0]);
   });
 
   it('scans, imports, counts and removes rates', async () => {

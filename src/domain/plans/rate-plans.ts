@@ -194,7 +194,7 @@ export function planUpdateRate(
 /**
  * Links a submitted rate of the SAME state to a DRAFT or UNLOCKED package: never another state's
  * (NOT_FOUND, nothing leaks), never a rate that was never submitted or is withdrawn (409
- * INVALID_TRANSITION), never twice (409), never its own child (it is linked already), at most
+ * INVALID_TRANSITION), never twice nor its own child (it is linked already: 409 INVALID_TRANSITION), at most
  * MAX_RATE_CERTIFICATIONS per revision and MAX_PACKAGES_PER_RATE per rate (VALIDATION_FAILED).
  * Both sides change: the package's current revision links it, the rate's `packageIds` gains the
  * package (rate version +1). Event LINK_RATE on the package. `expectedVersion` is the package's.
@@ -210,13 +210,12 @@ export function planLinkRate(
   const rate = rateIn(graph, step.rateId, step.user);
   // Rates are shared within a state only; another state's rate does not exist for this package.
   if (rate.stateCode !== pkg.stateCode) throw rateNotFound(rate.id);
-  const current = currentRevision(pkg);
-  if (current.rateLinks.some((l) => l.rateId === rate.id))
-    throw new DomainError('ALREADY_EXISTS', `rate ${rate.id} is linked to this package already`, [], {
-      id: rate.id,
-    });
   if (!lastSubmittedRateRevision(rate)) throw rateTransition(rate.id, 'link', 'a draft of its own package');
   if (rate.status === 'WITHDRAWN') throw rateTransition(rate.id, 'link', 'WITHDRAWN');
+  const current = currentRevision(pkg);
+  // Its own child is linked already (a child once submitted never leaves its parent).
+  if (current.rateLinks.some((l) => l.rateId === rate.id))
+    throw rateTransition(rate.id, 'link', 'linked to this package already');
   assertRoomForLink(current);
   if (!rate.packageIds.includes(pkg.id) && rate.packageIds.length >= MAX_PACKAGES_PER_RATE)
     throw invalidField('rateId', `is carried by ${MAX_PACKAGES_PER_RATE} packages already`);
@@ -241,7 +240,8 @@ export function planUnlinkRate(
   assertMayAuthor(pkg, step.user);
   assertStatusAndVersion(pkg, 'update', step.expectedVersion);
   const current = currentRevision(pkg);
-  if (!current.rateLinks.some((l) => l.rateId === step.rateId)) throw rateNotFound(step.rateId);
+  if (!current.rateLinks.some((l) => l.rateId === step.rateId))
+    throw rateTransition(step.rateId, 'unlink', 'not linked to this package');
   const lacking = missingFrom(graph, { rateIds: [step.rateId] });
   if (lacking) return lacking;
   const rate = graph.rates.get(step.rateId);

@@ -91,7 +91,12 @@ export function createDynamoGraph(table: DynamoTable) {
         throw invalidField('rateIds', `a change reads at most ${MAX_GRAPH_RATES} rates`);
       const [, found] = await Promise.all([readPackages(newPackages, packages), readRates(table, newRates)]);
       for (const [id, rate] of found) rates.set(id, rate);
-      const graph: RateGraph = { packages, rates };
+      // What was asked and not found, so the plan knows it does not exist.
+      const absent = {
+        packageIds: [...askedPackages].filter((id) => !packages.has(id)),
+        rateIds: [...askedRates].filter((id) => !rates.has(id)),
+      };
+      const graph: RateGraph = { packages, rates, absent };
       const out = plan(graph);
       if (!isGraphNeeds(out)) return { graph, change: out };
       const more =

@@ -55,12 +55,31 @@ export function rateHeadToItem(rate: Rate): Item {
   };
 }
 
-/** A revision with its documents (at most 48 of under 2 KB each: the item stays far below 400 KB). */
-export const rateRevisionToItem = (rateId: string, r: RateRevision): Item => ({
-  ...rateRevisionKey(rateId, r.number),
-  kind: 'rate-revision',
-  ...r,
-});
+/**
+ * A revision with its documents (at most 48 of under 2 KB each: the item stays far below 400 KB).
+ * An unset `submitInfo` is absent, not null, so the guard `attribute_not_exists(submitInfo)` holds.
+ */
+export function rateRevisionToItem(rateId: string, r: RateRevision): Item {
+  const { submitInfo, unlockInfo, submittedWith, ...rest } = r;
+  return {
+    ...rateRevisionKey(rateId, r.number),
+    kind: 'rate-revision',
+    ...rest,
+    ...(submitInfo ? { submitInfo } : {}),
+    ...(unlockInfo ? { unlockInfo } : {}),
+    ...(submittedWith ? { submittedWith } : {}),
+  };
+}
+
+function itemToRateRevision(i: Item): RateRevision {
+  const r = strip(i, KEYS);
+  return {
+    ...r,
+    submitInfo: r.submitInfo ?? null,
+    unlockInfo: r.unlockInfo ?? null,
+    submittedWith: r.submittedWith ?? null,
+  } as RateRevision;
+}
 
 /** `n` numbers a rate's withdrawals from its oldest (1): a new one is a new item, never a rewrite. */
 export const rateWithdrawalToItem = (rateId: string, w: RateWithdrawal, n: number): Item => ({
@@ -117,7 +136,7 @@ export function itemsToRate(items: readonly Item[]): Rate | 'incomplete' | undef
   }
   return {
     ...(strip(head, HEAD_ONLY) as Omit<Rate, 'revisions' | 'withdrawals'>),
-    revisions: revisions.map((i) => strip(i, KEYS) as RateRevision),
+    revisions: revisions.map(itemToRateRevision),
     withdrawals: withdrawals.map((i) => strip(i, KEYS) as RateWithdrawal),
   };
 }
