@@ -27,24 +27,26 @@ type Download = (from: { rateId: string } | { packageId: string }, documentId: s
 
 function Packages({ rate }: { rate: RateView }) {
   return (
-    <Table bordered fullWidth className="carepack-table" data-testid="rate-packages">
-      <caption>Packages carrying this rate certification</caption>
-      <ColumnHeads names={['Package', 'Relation', 'Status', 'Rate revision carried']} />
-      <tbody>
-        {rate.packages.map((p) => (
-          <tr key={p.id}>
-            <th scope="row">
-              <Link to={`/packages/${p.id}`}>{p.name}</Link>
-            </th>
-            <td>{p.isParent ? 'Parent: edits it' : 'Linked'}</td>
-            <td>
-              <StatusTag status={p.displayStatus} />
-            </td>
-            <td>{p.rateRevision === null ? 'Not submitted with it yet' : `Revision ${p.rateRevision}`}</td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <div data-testid="rate-packages">
+      <Table bordered fullWidth className="carepack-table">
+        <caption>Packages carrying this rate certification</caption>
+        <ColumnHeads names={['Package', 'Relation', 'Status', 'Rate revision carried']} />
+        <tbody>
+          {rate.packages.map((p) => (
+            <tr key={p.id}>
+              <th scope="row">
+                <Link to={`/packages/${p.id}`}>{p.name}</Link>
+              </th>
+              <td>{p.isParent ? 'Parent: edits it' : 'Linked'}</td>
+              <td>
+                <StatusTag status={p.displayStatus} />
+              </td>
+              <td>{p.rateRevision === null ? 'Not submitted with it yet' : `Revision ${p.rateRevision}`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
   );
 }
 
@@ -149,23 +151,25 @@ function Withdrawals({ rate }: { rate: RateView }) {
   if (rate.withdrawals.length === 0) return null;
   const nameOf = (id: string) => rate.packages.find((p) => p.id === id)?.name ?? 'a package';
   return (
-    <Table bordered fullWidth className="carepack-table" data-testid="rate-withdrawals">
-      <caption>Withdrawals</caption>
-      <ColumnHeads names={['When', 'Who', 'Decision', 'Packages', 'Reason']} />
-      <tbody>
-        {rate.withdrawals.map((w) => (
-          <tr key={w.id}>
-            <td>
-              <When at={w.at} />
-            </td>
-            <td>{w.by.email}</td>
-            <td>{w.action === 'WITHDRAW' ? 'Withdrawn' : 'Withdrawal undone'}</td>
-            <td>{w.packageIds.map(nameOf).join(', ') || '—'}</td>
-            <td>{w.reason}</td>
-          </tr>
-        ))}
-      </tbody>
-    </Table>
+    <div data-testid="rate-withdrawals">
+      <Table bordered fullWidth className="carepack-table">
+        <caption>Withdrawals</caption>
+        <ColumnHeads names={['When', 'Who', 'Decision', 'Packages', 'Reason']} />
+        <tbody>
+          {rate.withdrawals.map((w) => (
+            <tr key={w.id}>
+              <td>
+                <When at={w.at} />
+              </td>
+              <td>{w.by.email}</td>
+              <td>{w.action === 'WITHDRAW' ? 'Withdrawn' : 'Withdrawal undone'}</td>
+              <td>{w.packageIds.map(nameOf).join(', ') || '—'}</td>
+              <td>{w.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
   );
 }
 
