@@ -14,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MODIFIED_PROVISIONS } from '../../src/domain/index.js';
 import { MINIMAL_PDF } from '../support/api.js';
 import { browserAvailable, expectAccessible, launchBrowser, screenshot } from '../support/browser.js';
+import { completeForm } from '../support/complete-form.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
 import { type RunningServer, startServer, stopServer } from '../support/server-process.js';
 import { readyContractOnlyForm } from './ready-contract-form.js';
@@ -100,11 +101,11 @@ async function postQaAs(page: Page, path: string, text: string) {
  * whether it is open is read from its heading.
  */
 const dialog = (page: Page) => page.getByRole('dialog');
-const dialogHeading = (page: Page) => page.locator('#review-decision-heading');
+const dialogHeading = (page: Page, id = 'review-decision') => page.locator(`#${id}-heading`);
 
 /** The dialog is open and done fading in (axe would measure contrast mid-fade). */
-async function dialogShown(page: Page) {
-  await dialogHeading(page).waitFor();
+async function dialogShown(page: Page, id?: string) {
+  await dialogHeading(page, id).waitFor();
   await expect.poll(() => dialog(page).evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
 }
 
@@ -312,7 +313,7 @@ for (const backend of BACKENDS) {
         await expect.poll(() => row.textContent()).toContain('Submitted');
         await expectAccessible(page, 'state dashboard');
         await shot('state-dashboard');
-      });
+      }, 120_000);
 
       it('a CMS reviewer finds it, downloads the contract and unlocks it with a reason', async () => {
         await signOut(page);
@@ -722,6 +723,177 @@ for (const backend of BACKENDS) {
         await expectAccessible(page, 'package after an undone unlock');
       });
 
+      let rateId = '';
+      let linkingId = '';
+      let linkingName = '';
+
+      it('a second package links the first one’s rate on the rate details step and is submitted with it', async () => {
+        await signOut(page);
+        await signIn(page, server.url, 'Mina Nelson');
+        const first = (await apiAs(page, 'GET', `/api/packages/${packageId}`)).body as {
+          revisions: { rates: { rateId: string; rateNumber: string }[] }[];
+          programIds?: string[];
+        };
+        const ownRate = first.revisions[0]!.rates[0]!;
+        expect(ownRate.rateNumber).toBe('MN-RATE-0001');
+        rateId = ownRate.rateId;
+        const pmap = (
+          (await apiAs(page, 'GET', '/api/states/MN')).body.programs as { id: string; name: string }[]
+        ).find((p) => p.name === 'PMAP')!.id;
+        // Everything but the rates: the walk below links the first package's rate instead of making one.
+        const formData = completeForm(
+          { programIds: [pmap] },
+          {
+            submissionDescription: 'PMAP contract for 2027 carrying the rates already certified',
+            rateCertifications: [],
+            stateContacts: [{ name: 'Mina Nelson', title: 'Lead', email: 'mina.nelson@mn.example.gov' }],
+          },
+        );
+        const created = await apiAs(page, 'POST', '/api/packages', { formData });
+        expect(created.status).toBe(201);
+        linkingId = created.body.id as string;
+        linkingName = created.body.name as string;
+
+        await page.goto(`${server.url}/packages/${linkingId}/edit/rates`);
+        await onStep(page, 'Rate details');
+        const search = page.getByLabel('Search by rate certification name or rate number');
+        await search.fill('no such rate');
+        await page.getByTestId('no-rates-found').waitFor();
+        await search.fill('mn-rate-0001');
+        await page.getByRole('button', { name: 'Link MN-RATE-0001' }).click();
+        await expect.poll(() => page.getByTestId('rate-linked').textContent()).toContain('is now linked');
+        const linked = page.getByTestId('linked-rate');
+        for (const shown of ['MN-RATE-0001', packageName, 'MCR-MN-PMAP-20270101-20271231', 'Unlink'])
+          expect(await linked.textContent()).toContain(shown);
+        // Carried now: the search offers it no more.
+        await expect
+          .poll(() => page.getByTestId('rate-link-search').textContent())
+          .toContain('Already on this package');
+        await expectAccessible(page, 'rates step with a linked rate');
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+        await shot('rates-step-link');
+
+        await next(page);
+        await onStep(page, 'Contacts');
+        await next(page);
+        await onStep(page, 'Documents');
+        // The linked rate's documents are listed, not offered for change.
+        await page.getByRole('rowheader', { name: 'rate-certification.pdf' }).waitFor();
+        expect(await page.getByLabel('Add rate certification 1 files').count()).toBe(0);
+        await page
+          .getByLabel('Add contract files')
+          .setInputFiles({ name: 'second-contract.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF });
+        await page.getByRole('rowheader', { name: 'second-contract.pdf' }).waitFor();
+        await expectAccessible(page, 'documents step with a linked rate');
+        await next(page);
+        await onStep(page, 'Review and submit');
+        expect(await page.getByTestId('review-problems').count()).toBe(0);
+        await page.getByRole('button', { name: 'Submit', exact: true }).click();
+        await expect
+          .poll(() => page.getByTestId('banner').textContent())
+          .toContain(`${linkingName} was submitted`);
+        await expect
+          .poll(() => page.getByTestId('rate-origin').first().textContent())
+          .toContain(`linked from ${packageName}`);
+        await expectAccessible(page, 'package carrying a linked rate');
+      }, 90_000);
+
+      it('the rate’s parent is resubmitted: the linking package says it carries an older revision', async () => {
+        // CMS unlocks the first package and the state resubmits it, through the API (the walk is above).
+        await signOut(page);
+        await signIn(page, server.url, 'Cora Reed');
+        const before = await apiAs(page, 'GET', `/api/packages/${packageId}`);
+        const unlocked = await apiAs(page, 'POST', `/api/packages/${packageId}/unlock`, {
+          expectedVersion: before.body.version,
+          reason: 'Please restate the rate tables.',
+        });
+        expect(unlocked.status).toBe(200);
+        await signOut(page);
+        await signIn(page, server.url, 'Mina Nelson');
+        const resubmitted = await apiAs(page, 'POST', `/api/packages/${packageId}/resubmit`, {
+          expectedVersion: unlocked.body.version,
+          reason: 'Restated the rate tables.',
+        });
+        expect(resubmitted.status).toBe(200);
+
+        await page.goto(`${server.url}/packages/${linkingId}`);
+        await expect
+          .poll(() => page.getByTestId('newer-rate-revision').first().textContent())
+          .toMatch(
+            /A newer revision of this rate certification was submitted \(revision \d+\); this package carries revision \d+/,
+          );
+        await expectAccessible(page, 'package carrying an older rate revision');
+        // The parent carries the newest one: nothing to say there.
+        await page.goto(`${server.url}/packages/${packageId}`);
+        await expect
+          .poll(() => page.getByTestId('rate-origin').first().textContent())
+          .toContain('own rate certification');
+        expect(await page.getByTestId('newer-rate-revision').count()).toBe(0);
+      }, 90_000);
+
+      it('CMS finds the rate on the rate dashboard, reads its page, withdraws it and undoes that', async () => {
+        await signOut(page);
+        await signIn(page, server.url, 'Cora Reed');
+        await page.getByRole('link', { name: 'Rate reviews', exact: true }).click();
+        await page.getByRole('heading', { name: 'Rate certifications to review' }).waitFor();
+        await page.getByLabel('State', { exact: true }).selectOption('MN');
+        await expect.poll(() => page.url()).toContain('stateCode=MN');
+        await page.getByLabel('Rate status').selectOption('RESUBMITTED');
+        const rateRow = page.getByRole('row', { name: /MN-RATE-0001/ });
+        await expect.poll(() => rateRow.textContent()).toContain(packageName);
+        await expectAccessible(page, 'CMS rate dashboard');
+        await shot('rates-dashboard');
+
+        await rateRow.getByRole('link', { name: 'MN-RATE-0001' }).click();
+        await expect.poll(() => page.getByTestId('rate-number').textContent()).toContain('MN-RATE-0001');
+        const packages = page.getByTestId('rate-packages');
+        await expect.poll(() => packages.textContent()).toContain(linkingName);
+        expect(await packages.getByRole('row', { name: new RegExp(packageName) }).textContent()).toContain(
+          'Parent',
+        );
+        expect(await page.getByTestId('rate-questions').textContent()).toContain(
+          'Please explain the trend assumptions in section 3.',
+        );
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('button', { name: 'Download rate-certification.pdf' }).first().click(),
+        ]);
+        expect(readFileSync(await download.path())).toEqual(RATE_PDF);
+        await expectAccessible(page, 'rate page (CMS)');
+        await shot('rate-page');
+
+        await page.getByRole('button', { name: 'Withdraw rate' }).click();
+        await dialogShown(page, 'rate-decision');
+        await page.getByRole('button', { name: 'Withdraw the rate' }).click();
+        await expect.poll(() => page.locator('#reason-error').textContent()).toContain('give a reason');
+        await page
+          .getByLabel('Reason for withdrawing the rate')
+          .fill('The state will certify these rates anew.');
+        await expectAccessible(page, 'withdraw rate dialog');
+        await page.getByRole('button', { name: 'Withdraw the rate' }).click();
+        await expect
+          .poll(() => page.getByTestId('banner').textContent())
+          .toContain('MN-RATE-0001 was withdrawn');
+        await expect.poll(() => page.getByTestId('status-tag').first().textContent()).toBe('Withdrawn');
+        expect(await page.getByTestId('rate-withdrawn-banner').textContent()).toContain(
+          'certify these rates anew',
+        );
+        await expectAccessible(page, 'withdrawn rate');
+
+        await page.getByRole('button', { name: 'Undo withdrawal' }).click();
+        await dialogShown(page, 'rate-decision');
+        await page.getByLabel('Reason for undoing the withdrawal').fill('Withdrawn by mistake.');
+        await page.getByRole('button', { name: 'Undo the rate’s withdrawal' }).click();
+        await expect
+          .poll(() => page.getByTestId('banner').textContent())
+          .toContain('withdrawal of MN-RATE-0001 was undone');
+        await expect.poll(() => page.getByTestId('status-tag').first().textContent()).not.toBe('Withdrawn');
+        await expect
+          .poll(() => page.getByTestId('rate-withdrawals').textContent())
+          .toContain('Withdrawal undone');
+        await expectAccessible(page, 'rate after an undone withdrawal');
+      }, 90_000);
+
       it('a user of another state gets no access, and an ended session says so', async () => {
         await signOut(page);
         await signIn(page, server.url, 'Felix Ortiz');
@@ -730,6 +902,8 @@ for (const backend of BACKENDS) {
         await page.goto(`${server.url}/packages/${packageId}`);
         await page.getByTestId('error-not-found').waitFor();
         await expectAccessible(page, 'not found page');
+        await page.goto(`${server.url}/rates/${rateId}`);
+        await page.getByTestId('error-not-found').waitFor();
         await page.goto(`${server.url}/no/such/page`);
         await page.getByTestId('error-not-found').waitFor();
 

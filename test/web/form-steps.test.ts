@@ -63,6 +63,10 @@ describe('form steps', () => {
     expect(errorsOfStep(errors, 'review')).toEqual([]);
   });
 
+  it('puts a submit refused over a linked rate on the rates step, where it is unlinked', () => {
+    expect(stepOf('rateLinks.0')).toBe('rates');
+  });
+
   it('offers rate details only for contract-and-rates submissions', () => {
     expect(stepsFor({ submissionType: 'CONTRACT_ONLY' }).map((s) => s.id)).not.toContain('rates');
     expect(stepsFor({ submissionType: 'CONTRACT_AND_RATES' }).map((s) => s.id)).toContain('rates');

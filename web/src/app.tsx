@@ -10,6 +10,8 @@ import { CmsDashboard } from './pages/cms-dashboard.js';
 import { ErrorPage } from './pages/error-page.js';
 import { PackageDetail } from './pages/package-detail.js';
 import { PackageEditor } from './pages/package-editor.js';
+import { RatePage } from './pages/rate-page.js';
+import { RatesDashboard } from './pages/rates-dashboard.js';
 import { SignIn } from './pages/sign-in.js';
 import { StateDashboard } from './pages/state-dashboard.js';
 
@@ -90,6 +92,11 @@ export function App() {
             }
           />
           <Route path="/packages/:id" element={<PackageDetail user={user} />} />
+          <Route
+            path="/rates"
+            element={user.role === 'STATE_USER' ? <ErrorPage kind="forbidden" /> : <RatesDashboard />}
+          />
+          <Route path="/rates/:id" element={<RatePage user={user} />} />
           <Route path="/signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<ErrorPage kind="not-found" />} />
         </Routes>

@@ -34,6 +34,16 @@ export interface Endpoints {
   // Multipart uploads (upload.ts): `text`, `rateId`, then the files.
   'POST /api/packages/{id}/questions': { response: T.Question };
   'POST /api/packages/{id}/questions/{questionId}/response': { response: T.Question };
+  'POST /api/packages/{id}/rate-links': { body: T.LinkRateBody; response: T.PackageView };
+  'DELETE /api/packages/{id}/rate-links/{rateId}': {
+    query: { expectedVersion: number };
+    response: T.PackageView;
+  };
+  'GET /api/rates': { query: T.ListRatesQuery; response: T.Page<T.RateSummaryView> };
+  'GET /api/rates/{id}': { response: T.RateView };
+  'POST /api/rates/{id}/withdraw': { body: T.ReasonBody; response: T.RateView };
+  'POST /api/rates/{id}/undo-withdrawal': { body: T.ReasonBody; response: T.RateView };
+  'GET /api/rates/{id}/documents/{documentId}': { response: T.DownloadLink };
 }
 
 /** The same list at run time (for the contract test); `satisfies` keeps it complete. */
@@ -65,6 +75,13 @@ export const ENDPOINTS = [
   'DELETE /api/packages/{id}/documents/{documentId}',
   'POST /api/packages/{id}/questions',
   'POST /api/packages/{id}/questions/{questionId}/response',
+  'POST /api/packages/{id}/rate-links',
+  'DELETE /api/packages/{id}/rate-links/{rateId}',
+  'GET /api/rates',
+  'GET /api/rates/{id}',
+  'POST /api/rates/{id}/withdraw',
+  'POST /api/rates/{id}/undo-withdrawal',
+  'GET /api/rates/{id}/documents/{documentId}',
 ] as const satisfies readonly (keyof Endpoints)[];
 
 type Missing = Exclude<keyof Endpoints, (typeof ENDPOINTS)[number]>;

@@ -6,14 +6,19 @@
 import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
 import { call, setCsrfToken } from './client.js';
 import { keys } from './queries.js';
-import type { FormData, PackageView, Question } from './types.js';
+import type { FormData, PackageView, Question, RateView } from './types.js';
 import { askQuestion, respondToQuestion, uploadDocument } from './upload.js';
 
-/** The answer is the new package; lists and history are out of date. */
+/**
+ * The answer is the new package; lists and history are out of date, and so is whatever shows
+ * its rates (rate pages, rate lists: a rate's packages and status follow its packages).
+ */
 function packageChanged(client: QueryClient, pkg: PackageView) {
   client.setQueryData(keys.pkg(pkg.id), pkg);
   void client.invalidateQueries({ queryKey: keys.allPackages });
   void client.invalidateQueries({ queryKey: keys.history(pkg.id) });
+  void client.invalidateQueries({ queryKey: keys.allRates });
+  void client.invalidateQueries({ queryKey: keys.allRatePages });
 }
 
 /** A change whose answer is the package itself (save, submit, unlock…). */
@@ -50,6 +55,49 @@ export const useResubmitPackage = () =>
 export const useUnlockPackage = () =>
   usePackageChange(({ id, ...body }: WithReason) =>
     call('POST /api/packages/{id}/unlock', { params: { id }, body }),
+  );
+
+/** Links a submitted rate of the state to the draft (the package's version is the one claimed). */
+export const useLinkRate = () =>
+  usePackageChange(({ id, ...body }: Change & { rateId: string }) =>
+    call('POST /api/packages/{id}/rate-links', { params: { id }, body }),
+  );
+
+/** Takes a rate off the draft: a linked one's link goes (never the rate itself). */
+export const useUnlinkRate = () =>
+  usePackageChange(({ id, rateId, expectedVersion }: Change & { rateId: string }) =>
+    call('DELETE /api/packages/{id}/rate-links/{rateId}', {
+      params: { id, rateId },
+      query: { expectedVersion },
+    }),
+  );
+
+/**
+ * CMS withdraws a rate from every package carrying it, or undoes that: each of those packages
+ * gets a new revision, so every package read is stale, as are rate lists.
+ */
+function useRateChange<V>(change: (variables: V) => Promise<RateView>) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: change,
+    onSuccess: (rate) => {
+      client.setQueryData(keys.rate(rate.id), rate);
+      void client.invalidateQueries({ queryKey: keys.allRates });
+      void client.invalidateQueries({ queryKey: keys.allPackages });
+      // The packages it left are no longer in `rate.packages`: every package read goes stale.
+      void client.invalidateQueries({ queryKey: keys.anyPackage });
+      void client.invalidateQueries({ queryKey: keys.anyHistory });
+    },
+  });
+}
+
+export const useWithdrawRate = () =>
+  useRateChange(({ id, ...body }: WithReason) =>
+    call('POST /api/rates/{id}/withdraw', { params: { id }, body }),
+  );
+export const useUndoRateWithdrawal = () =>
+  useRateChange(({ id, ...body }: WithReason) =>
+    call('POST /api/rates/{id}/undo-withdrawal', { params: { id }, body }),
   );
 
 /*

@@ -4,7 +4,7 @@
  */
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { call, isApiError } from './client.js';
-import type { ListPackagesQuery, State, User } from './types.js';
+import type { ListPackagesQuery, ListRatesQuery, State, User } from './types.js';
 
 export const keys = {
   me: ['me'] as const,
@@ -13,9 +13,16 @@ export const keys = {
   packages: (query: ListPackagesQuery) => ['packages', query] as const,
   allPackages: ['packages'] as const,
   pkg: (id: string) => ['package', id] as const,
+  anyPackage: ['package'] as const,
   history: (id: string) => ['history', id] as const,
+  anyHistory: ['history'] as const,
   devUsers: ['dev-users'] as const,
   download: (id: string, documentId: string) => ['download', id, documentId] as const,
+  rates: (query: ListRatesQuery) => ['rates', query] as const,
+  allRates: ['rates'] as const,
+  rate: (id: string) => ['rate', id] as const,
+  allRatePages: ['rate'] as const,
+  rateDownload: (id: string, documentId: string) => ['rate-download', id, documentId] as const,
 };
 
 /** The signed-in user, or null when nobody is. */
@@ -74,6 +81,24 @@ export function usePackage(id: string | undefined) {
   return useQuery({ ...packageQuery(id ?? ''), enabled: Boolean(id) });
 }
 
+/** A page of submitted rates: CMS's rate dashboard, and a state's search for rates to link. */
+export function useRates(query: ListRatesQuery, { enabled = true } = {}) {
+  return useQuery({
+    queryKey: keys.rates(query),
+    queryFn: () => call('GET /api/rates', { query }),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function useRate(id: string | undefined) {
+  return useQuery({
+    queryKey: keys.rate(id ?? ''),
+    queryFn: () => call('GET /api/rates/{id}', { params: { id: id ?? '' } }),
+    enabled: Boolean(id),
+  });
+}
+
 export function useHistory(id: string) {
   return useQuery({
     queryKey: keys.history(id),
@@ -95,6 +120,16 @@ export const downloadLinkQuery = (id: string, documentId: string) =>
     queryKey: keys.download(id, documentId),
     queryFn: () =>
       call('GET /api/packages/{id}/documents/{documentId}/download', { params: { id, documentId } }),
+    staleTime: 0,
+    gcTime: 0,
+    retry: false,
+  });
+
+/** A rate document's download link, for the rate's own page (fetched at each click, as above). */
+export const rateDownloadLinkQuery = (id: string, documentId: string) =>
+  queryOptions({
+    queryKey: keys.rateDownload(id, documentId),
+    queryFn: () => call('GET /api/rates/{id}/documents/{documentId}', { params: { id, documentId } }),
     staleTime: 0,
     gcTime: 0,
     retry: false,

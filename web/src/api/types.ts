@@ -22,8 +22,32 @@ export type {
   State,
   User,
 } from '@carepack/domain/index.js';
+export type {
+  Rate,
+  RateDocument,
+  RateFormData,
+  RateRevision,
+  RateStatus,
+  RateWithdrawal,
+} from '@carepack/domain/rates.js';
+/**
+ * One rate a package revision carries, as the package page shows it (the API's projection):
+ * `isChild` when this package is its parent; `rateRevision` the rate revision the package
+ * revision shows; `latestSubmittedRevision` greater than that when the rate was submitted again since.
+ */
+export type RateLinkView = z.output<typeof S.RateLinkViewSchema>;
+/** A package revision as projected: its form lists the rates it carries, `rates` says what each one is. */
+export type PackageRevisionView = z.output<typeof S.RevisionViewSchema>;
 /** A package as its page shows it; `questions` holds CMS's questions and the state's responses, newest first. */
 export type PackageView = z.output<typeof S.PackageViewSchema>;
+/** A rate list row (GET /api/rates): rates submitted at least once. */
+export type RateSummaryView = z.output<typeof S.RateSummaryViewSchema>;
+/** A rate's own page: its revisions (newest first), the packages carrying it, and the questions naming it. */
+export type RateView = z.output<typeof S.RateViewSchema>;
+/** A package carrying a rate, as the rate's page lists it. */
+export type RatePackageView = RateView['packages'][number];
+export type ListRatesQuery = z.input<typeof S.ListRatesQuery>;
+export type LinkRateBody = z.input<typeof S.LinkRateBody>;
 /** A list row; `openQuestions` counts the questions waiting for the state (the dashboards' badge). */
 export type PackageSummaryView = z.output<typeof S.PackageSummaryViewSchema>;
 export type AuditEvent = z.output<typeof S.AuditEventSchema>;

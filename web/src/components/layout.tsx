@@ -43,7 +43,16 @@ export function Layout({ user, children }: { user: User | null; children: ReactN
                 <span>New submission</span>
               </NavLink>,
             ]
-          : []),
+          : [
+              <NavLink
+                key="rates"
+                to="/rates"
+                end
+                className={({ isActive }) => `usa-nav-link${isActive ? ' usa-current' : ''}`}
+              >
+                <span className="text-no-wrap">Rate reviews</span>
+              </NavLink>,
+            ]),
       ]
     : [];
   return (

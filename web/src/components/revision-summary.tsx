@@ -2,7 +2,7 @@ import { rateCertificationName } from '@carepack/domain/naming.js';
 import { Button } from '@trussworks/react-uswds';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import type { FormData, PackageDocument, State } from '../api/types.js';
+import type { FormData, PackageDocument, RateFormData, RateLinkView, State } from '../api/types.js';
 import {
   ACTUARIAL_FIRMS,
   CAPITATION_TYPES,
@@ -22,7 +22,8 @@ import {
   yesNoLabel,
 } from '../form/labels.js';
 import { formatSize } from './format.js';
-import { ScanTag } from './status-tag.js';
+import { newerRevisionNote, ratesById } from './rate-links.js';
+import { ScanTag, StatusTag } from './status-tag.js';
 
 function Item({ term, children }: { term: string; children: ReactNode }) {
   return (
@@ -64,6 +65,66 @@ function Section({
   );
 }
 
+/** A rate certification's answers in one paragraph: type, programs, dates, populations, actuaries. */
+export function RateFacts({
+  rate: r,
+  programName,
+  populations,
+}: {
+  rate: RateFormData;
+  programName: (id: string) => string;
+  /** Shown for D-SNP contracts, and wherever populations were given. */
+  populations: boolean;
+}) {
+  return (
+    <>
+      {labelOf(RATE_TYPES, r.rateType)}; {labelOf(CAPITATION_TYPES, r.capitationType)}; programs{' '}
+      {r.rateProgramIds.map(programName).join(', ') || '—'}; rating period {r.rateDateStart ?? '?'} to{' '}
+      {r.rateDateEnd ?? '?'}; certified {r.rateDateCertified ?? '?'}
+      {r.rateType === 'AMENDMENT' &&
+        `; effective ${r.effectiveDateStart ?? '?'} to ${r.effectiveDateEnd ?? '?'}`}
+      {populations && (
+        <>
+          <br />
+          Medicaid populations: {many(MEDICAID_POPULATION_OPTIONS, r.medicaidPopulations ?? []) || '—'}
+        </>
+      )}
+      <br />
+      Actuaries:{' '}
+      {r.certifyingActuaries
+        .map(
+          (a) =>
+            `${a.name || '?'}${a.title ? ` (${a.title})` : ''} <${a.email || '?'}>, ${a.actuarialFirm === 'OTHER' ? a.actuarialFirmOther : labelOf(ACTUARIAL_FIRMS, a.actuarialFirm)}`,
+        )
+        .join('; ')}
+    </>
+  );
+}
+
+/** Which rate it is, whose it is and where it stands, with a link to its own page. */
+function RateOrigin({ rate, current }: { rate: RateLinkView | undefined; current: boolean }) {
+  if (!rate) return null;
+  const note = current ? newerRevisionNote(rate) : null;
+  return (
+    <span className="display-block margin-bottom-05" data-testid="rate-origin">
+      <Link to={`/rates/${rate.rateId}`}>{rate.rateNumber}</Link> <StatusTag status={rate.status} />{' '}
+      {rate.isChild ? (
+        'this package’s own rate certification'
+      ) : (
+        <>
+          linked from <Link to={`/packages/${rate.parentPackageId}`}>{rate.parentPackageName}</Link>
+        </>
+      )}
+      {` · revision ${rate.rateRevision}`}
+      {note && (
+        <strong className="display-block" data-testid="newer-rate-revision">
+          {note}
+        </strong>
+      )}
+    </span>
+  );
+}
+
 /** Everything a revision holds, for the review page and the package's history. */
 export function RevisionSummary({
   form,
@@ -71,6 +132,8 @@ export function RevisionSummary({
   state,
   editBase,
   onDownload,
+  rates,
+  current = false,
   headingLevel = 'h2',
 }: {
   /** Section headings' level, so the page's outline stays in order wherever this is shown. */
@@ -81,7 +144,12 @@ export function RevisionSummary({
   /** Edit links go to `${editBase}/{step}` when given. */
   editBase?: string;
   onDownload?: (doc: PackageDocument) => void;
+  /** What each rate of the revision is (the API's projection): number, parent, status. */
+  rates?: readonly RateLinkView[] | undefined;
+  /** The package's current revision: says when a rate it carries was submitted again since. */
+  current?: boolean;
 }) {
+  const rateViews = ratesById(rates);
   const programName = (id: string) => state?.programs.find((p) => p.id === id)?.name ?? 'unknown program';
   const answers = form.modifiedProvisions ?? {};
   const provisions = (answer: boolean | undefined) =>
@@ -133,6 +201,7 @@ export function RevisionSummary({
         <Section title="Rate details" level={headingLevel} editTo={edit('rates')}>
           {form.rateCertifications.map((r, i) => (
             <Item key={r.id} term={`Rate certification ${i + 1}`}>
+              <RateOrigin rate={rateViews.get(r.id)} current={current} />
               {state && (
                 <>
                   <strong>
@@ -145,26 +214,11 @@ export function RevisionSummary({
                   <br />
                 </>
               )}
-              {labelOf(RATE_TYPES, r.rateType)}; {labelOf(CAPITATION_TYPES, r.capitationType)}; programs{' '}
-              {r.rateProgramIds.map(programName).join(', ') || '—'}; rating period {r.rateDateStart ?? '?'} to{' '}
-              {r.rateDateEnd ?? '?'}; certified {r.rateDateCertified ?? '?'}
-              {r.rateType === 'AMENDMENT' &&
-                `; effective ${r.effectiveDateStart ?? '?'} to ${r.effectiveDateEnd ?? '?'}`}
-              {(form.dsnpContract || (r.medicaidPopulations ?? []).length > 0) && (
-                <>
-                  <br />
-                  Medicaid populations:{' '}
-                  {many(MEDICAID_POPULATION_OPTIONS, r.medicaidPopulations ?? []) || '—'}
-                </>
-              )}
-              <br />
-              Actuaries:{' '}
-              {r.certifyingActuaries
-                .map(
-                  (a) =>
-                    `${a.name || '?'}${a.title ? ` (${a.title})` : ''} <${a.email || '?'}>, ${a.actuarialFirm === 'OTHER' ? a.actuarialFirmOther : labelOf(ACTUARIAL_FIRMS, a.actuarialFirm)}`,
-                )
-                .join('; ')}
+              <RateFacts
+                rate={r}
+                programName={programName}
+                populations={Boolean(form.dsnpContract) || (r.medicaidPopulations ?? []).length > 0}
+              />
             </Item>
           ))}
           <Item term="Communication preference">

@@ -38,6 +38,8 @@ export function stepOf(path: string): StepId {
   const [root, field, , sub] = path.split('.');
   if (root === 'documents') return 'documents';
   if (root === 'reason') return 'review';
+  // A submit refused over a rate the package links (withdrawn meanwhile): the rates step unlinks it.
+  if (root === 'rateLinks') return 'rates';
   if (field === 'rateCertifications') return sub === 'documents' ? 'documents' : 'rates';
   if (field === 'actuaryCommunicationPreference') return 'rates';
   if (field === 'stateContacts') return 'contacts';

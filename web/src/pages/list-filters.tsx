@@ -2,10 +2,12 @@ import { REVIEW_STATUSES } from '@carepack/domain/review.js';
 import { Label, Select } from '@trussworks/react-uswds';
 import type { State } from '../api/types.js';
 import { reviewStatusLabel, statusLabel } from '../components/status-tag.js';
-import type { Filters } from './use-paged-list.js';
+import type { Filters, RateFilters } from './use-paged-list.js';
 
 const STATE_STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
 const CMS_STATUSES = ['SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
+/** Rate lists hold rates submitted at least once: every status but draft. */
+const RATE_STATUSES = ['SUBMITTED', 'UNLOCKED', 'RESUBMITTED', 'WITHDRAWN'] as const;
 
 function FilterSelect({
   id,
@@ -95,6 +97,56 @@ export function ListFilters({
         onChange={(v) => setFilter('reviewStatus', v)}
         all="Any review status"
         options={REVIEW_STATUSES.map((s) => ({ value: s, label: reviewStatusLabel(s) }))}
+      />
+      <FilterSelect
+        id="filter-order"
+        label="Sort by last update"
+        value={filters.order}
+        onChange={(v) => setFilter('order', v)}
+        all="Newest first"
+        options={[{ value: 'oldest', label: 'Oldest first' }]}
+      />
+    </search>
+  );
+}
+
+/** CMS's rate dashboard: state, then its programs, status and order, as the package dashboards filter. */
+export function RateListFilters({
+  filters,
+  setFilter,
+  states,
+}: {
+  filters: RateFilters;
+  setFilter: (name: keyof RateFilters, value: string) => void;
+  states: readonly State[];
+}) {
+  const programsOf = states.find((s) => s.code === filters.stateCode);
+  return (
+    <search className="carepack-filters margin-y-2" aria-label="Filter rate certifications">
+      <FilterSelect
+        id="filter-state"
+        label="State"
+        value={filters.stateCode}
+        onChange={(v) => setFilter('stateCode', v)}
+        all="All states"
+        options={states.map((s) => ({ value: s.code, label: `${s.code} – ${s.name}` }))}
+      />
+      <FilterSelect
+        id="filter-program"
+        label="Program"
+        value={filters.programId}
+        onChange={(v) => setFilter('programId', v)}
+        all={programsOf ? 'All programs' : 'Choose a state first'}
+        disabled={!programsOf}
+        options={(programsOf?.programs ?? []).map((p) => ({ value: p.id, label: p.name }))}
+      />
+      <FilterSelect
+        id="filter-status"
+        label="Rate status"
+        value={filters.status}
+        onChange={(v) => setFilter('status', v)}
+        all="All statuses"
+        options={RATE_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
       />
       <FilterSelect
         id="filter-order"

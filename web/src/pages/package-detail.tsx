@@ -164,6 +164,8 @@ function PackageDetails({
                 headingLevel="h4"
                 form={r.formData}
                 documents={r.documents}
+                rates={r.rates}
+                current={index === 0}
                 state={state}
                 onDownload={onDownload}
               />

@@ -5,13 +5,14 @@ import { Button, ButtonGroup, StepIndicator, StepIndicatorStep } from '@trusswor
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/client.js';
-import { useCreatePackage, useUpdatePackage } from '../api/mutations.js';
+import { useCreatePackage, useLinkRate, useUnlinkRate, useUpdatePackage } from '../api/mutations.js';
 import { packageQuery, usePackage, useStateInfo } from '../api/queries.js';
 import type { FieldError, FormData, PackageView, User } from '../api/types.js';
 import { ErrorSummary } from '../components/error-summary.js';
 import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { withLinkedRatesAsShown } from '../form/linked-rates.js';
 import { type LoadedVersion, loadedFrom, versionToSend } from '../form/loaded-version.js';
 import { errorsOfStep, type StepId, stepsFor } from '../form/steps.js';
 import { ContactsStep } from '../steps/contacts-step.js';
@@ -19,6 +20,7 @@ import { ContractStep } from '../steps/contract-step.js';
 import { DocumentsStep } from '../steps/documents-step.js';
 import { RatesStep } from '../steps/rates-step.js';
 import { ReviewStep } from '../steps/review-step.js';
+import type { RateLinkActions } from '../steps/step-props.js';
 import { SubmissionStep } from '../steps/submission-step.js';
 import { ErrorPage } from './error-page.js';
 
@@ -63,15 +65,20 @@ function Editor({
   const navigate = useNavigate();
   const createPackage = useCreatePackage();
   const updatePackage = useUpdatePackage();
+  const linkRate = useLinkRate();
+  const unlinkRate = useUnlinkRate();
   const client = useQueryClient();
   /** After someone else's change: start again from what is saved now. */
   const loadLatest = async (id: string) => {
-    const latest = await client.fetchQuery({ ...packageQuery(id), staleTime: 0 });
-    setForm(latest.revisions[0]!.formData);
-    setLoaded(loadedFrom(latest));
-    setUnsaved(false);
+    adopt(await client.fetchQuery({ ...packageQuery(id), staleTime: 0 }));
     setFailure(null);
     setShown([]);
+  };
+  /** The package as the server answered: the form starts from it again. */
+  const adopt = (saved: PackageView) => {
+    setForm(saved.revisions[0]!.formData);
+    setLoaded(loadedFrom(saved));
+    setUnsaved(false);
   };
   // The form is the user's while they edit: loaded once per package, never overwritten by refetches.
   const [form, setForm] = useState<FormData>(() => pkg?.revisions[0]?.formData ?? EMPTY_FORM);
@@ -131,7 +138,7 @@ function Editor({
         saved = await updatePackage.mutateAsync({
           id: pkg.id,
           expectedVersion: expectedVersion ?? pkg.version,
-          formData: form,
+          formData: withLinkedRatesAsShown(form, pkg),
         });
       setUnsaved(false);
       if (saved) {
@@ -171,6 +178,25 @@ function Editor({
   const onSaveDraft = async () => {
     const saved = await save();
     if (saved) navigate('/', { state: { banner: `${saved.name} was saved as a draft.` } });
+  };
+
+  /**
+   * Linking and unlinking change the package on the server at once: the user's unsaved edits are
+   * saved first (nothing typed is lost), then the form is the package the server answered.
+   */
+  const changeLinks = async (
+    loadedPkg: PackageView,
+    change: (body: { id: string; expectedVersion: number }) => Promise<PackageView>,
+  ) => {
+    const saved = unsaved ? await save() : loadedPkg;
+    if (!saved) throw new Error('Your other changes on this page could not be saved first (see above).');
+    const version = saved === loadedPkg ? (expectedVersion ?? loadedPkg.version) : saved.version;
+    adopt(await change({ id: saved.id, expectedVersion: version }));
+  };
+  const links: RateLinkActions | undefined = pkg && {
+    link: (rateId) => changeLinks(pkg, (body) => linkRate.mutateAsync({ ...body, rateId })),
+    unlink: (rateId) => changeLinks(pkg, (body) => unlinkRate.mutateAsync({ ...body, rateId })),
+    loadLatest: () => loadLatest(pkg.id),
   };
 
   const current = steps[index]!;
@@ -219,7 +245,7 @@ function Editor({
       >
         {current.id === 'submission' && <SubmissionStep {...props} />}
         {current.id === 'contract' && <ContractStep {...props} />}
-        {current.id === 'rates' && <RatesStep {...props} />}
+        {current.id === 'rates' && <RatesStep {...props} pkg={pkg} links={links} />}
         {current.id === 'contacts' && <ContactsStep {...props} />}
         {current.id === 'documents' && pkg && <DocumentsStep {...props} pkg={pkg} />}
         {current.id === 'review' && pkg && (

@@ -1,43 +1,47 @@
 import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { usePackages } from '../api/queries.js';
-import type { ListPackagesQuery } from '../api/types.js';
+import { usePackages, useRates } from '../api/queries.js';
+import type { ListPackagesQuery, ListRatesQuery } from '../api/types.js';
+import { filtersOf, withFilter } from './list-params.js';
 
 export const PAGE_SIZE = 20;
-const FILTERS = ['status', 'reviewStatus', 'stateCode', 'programId', 'order'] as const;
-export type Filters = Partial<Record<(typeof FILTERS)[number], string>>;
+const PACKAGE_FILTERS = ['status', 'reviewStatus', 'stateCode', 'programId', 'order'] as const;
+const RATE_FILTERS = ['status', 'stateCode', 'programId', 'order'] as const;
+export type Filters = Partial<Record<(typeof PACKAGE_FILTERS)[number], string>>;
+export type RateFilters = Partial<Record<(typeof RATE_FILTERS)[number], string>>;
 
-/** A dashboard's list: filters live in the address (shareable, back button works), the page in state. */
-export function usePagedList() {
+/** Filters in the address (shareable, back button works), the page's cursors in state. */
+function usePaging<N extends string>(names: readonly N[]) {
   const [params, setParams] = useSearchParams();
-  const filters: Filters = {};
-  for (const f of FILTERS) {
-    const v = params.get(f);
-    if (v) filters[f] = v;
-  }
+  const filters = filtersOf(params, names);
   const filterKey = JSON.stringify(filters);
   const [cursors, setCursors] = useState<string[]>([]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts at page 1
   useEffect(() => setCursors([]), [filterKey]);
-  const query = {
-    ...filters,
-    limit: PAGE_SIZE,
-    ...(cursors.length ? { cursor: cursors[cursors.length - 1] } : {}),
-  } as ListPackagesQuery;
-  const list = usePackages(query);
-  const setFilter = (name: keyof Filters, value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name === 'stateCode') next.delete('programId');
-    setParams(next, { replace: true });
-  };
   return {
     filters,
-    setFilter,
-    list,
+    setFilter: (name: N, value: string) => setParams(withFilter(params, name, value), { replace: true }),
+    query: {
+      ...filters,
+      limit: PAGE_SIZE,
+      ...(cursors.length ? { cursor: cursors[cursors.length - 1] } : {}),
+    },
     page: cursors.length + 1,
-    next: () => list.data?.cursor && setCursors([...cursors, list.data.cursor]),
+    advance: (cursor: string | undefined) => cursor && setCursors([...cursors, cursor]),
     previous: () => setCursors(cursors.slice(0, -1)),
   };
+}
+
+/** A package dashboard's list. */
+export function usePagedList() {
+  const { query, advance, ...paging } = usePaging(PACKAGE_FILTERS);
+  const list = usePackages(query as ListPackagesQuery);
+  return { ...paging, list, next: () => advance(list.data?.cursor) };
+}
+
+/** CMS's rate dashboard's list. */
+export function usePagedRates() {
+  const { query, advance, ...paging } = usePaging(RATE_FILTERS);
+  const list = useRates(query as ListRatesQuery);
+  return { ...paging, list, next: () => advance(list.data?.cursor) };
 }

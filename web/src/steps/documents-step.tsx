@@ -1,13 +1,15 @@
 import { Button, ErrorMessage, FormGroup, Label, Table } from '@trussworks/react-uswds';
 import { useId, useState } from 'react';
+import { Link } from 'react-router';
 import { useRemoveDocument, useUploadDocument } from '../api/mutations.js';
-import type { FieldError, PackageDocument, PackageView } from '../api/types.js';
+import type { FieldError, PackageDocument, PackageView, RateLinkView } from '../api/types.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { formatSize } from '../components/format.js';
 import { ProblemAlert } from '../components/problem-alert.js';
+import { isLinked, ratesById } from '../components/rate-links.js';
 import { ScanTag } from '../components/status-tag.js';
 import { fieldId, messagesFor } from '../form/fields.js';
-import { DOCUMENT_ACCEPT } from '../form/labels.js';
+import { DOCUMENT_ACCEPT, DOCUMENT_CATEGORIES } from '../form/labels.js';
 import type { PackageStepProps } from './step-props.js';
 
 interface Upload {
@@ -137,10 +139,58 @@ function DocumentSection({
   );
 }
 
+/** A linked rate's documents: listed, not changed here (its own package keeps them). */
+function LinkedRateDocuments({
+  index,
+  rate,
+  documents,
+}: {
+  index: number;
+  rate: RateLinkView;
+  documents: readonly PackageDocument[];
+}) {
+  const heading = `linked-rate-documents-${index}`;
+  return (
+    <section className="margin-bottom-4" aria-labelledby={heading}>
+      <h2 id={heading}>
+        Rate certification {index + 1}: {rate.rateNumber}
+      </h2>
+      <p className="usa-hint">
+        Linked from <Link to={`/packages/${rate.parentPackageId}`}>{rate.parentPackageName}</Link>: its
+        documents are changed there only.
+      </p>
+      {documents.length === 0 ? (
+        <p>No documents.</p>
+      ) : (
+        <Table bordered fullWidth>
+          <caption className="usa-sr-only">Rate certification {index + 1} files</caption>
+          <ColumnHeads names={['File', 'Kind', 'Size', 'Virus scan']} />
+          <tbody>
+            {documents.map((d) => (
+              <tr key={d.id}>
+                <th scope="row">{d.name}</th>
+                <td>{DOCUMENT_CATEGORIES[d.category]}</td>
+                <td>{formatSize(d.size)}</td>
+                <td>
+                  <ScanTag status={d.scanStatus} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </section>
+  );
+}
+
 export function DocumentsStep({ pkg, form, errors }: PackageStepProps) {
   const docs = pkg.revisions[0]!.documents.map((d, index) => ({ ...d, index }));
-  const of = (category: PackageDocument['category'], rateId?: string) =>
-    docs.filter((d) => d.category === category && (rateId === undefined || d.rateId === rateId));
+  const rates = ratesById(pkg.revisions[0]!.rates);
+  const of = (category: PackageDocument['category'] | undefined, rateId?: string) =>
+    docs.filter(
+      (d) =>
+        (category === undefined || d.category === category) && (rateId === undefined || d.rateId === rateId),
+    );
   return (
     <>
       <DocumentSection
@@ -162,30 +212,39 @@ export function DocumentsStep({ pkg, form, errors }: PackageStepProps) {
         documents={of('CONTRACT_SUPPORTING')}
       />
       {form.submissionType === 'CONTRACT_AND_RATES' &&
-        form.rateCertifications.map((r, i) => (
-          <div key={r.id}>
-            <DocumentSection
-              pkg={pkg}
-              title={`Rate certification ${i + 1}`}
-              hint="The signed rate certification: exactly one file (anything else goes under its supporting documents)."
-              category="RATE"
-              rateId={r.id}
-              errorPath={`formData.rateCertifications.${i}.documents`}
-              errors={errors}
-              documents={of('RATE', r.id)}
+        form.rateCertifications.map((r, i) =>
+          isLinked(rates, r.id) ? (
+            <LinkedRateDocuments
+              key={r.id}
+              index={i}
+              rate={rates.get(r.id)!}
+              documents={of(undefined, r.id)}
             />
-            <DocumentSection
-              pkg={pkg}
-              title={`Rate certification ${i + 1} supporting documents`}
-              hint="Supporting material for this rate certification."
-              category="RATE_SUPPORTING"
-              rateId={r.id}
-              errorPath={`formData.rateCertifications.${i}.supporting`}
-              errors={errors}
-              documents={of('RATE_SUPPORTING', r.id)}
-            />
-          </div>
-        ))}
+          ) : (
+            <div key={r.id}>
+              <DocumentSection
+                pkg={pkg}
+                title={`Rate certification ${i + 1}`}
+                hint="The signed rate certification: exactly one file (anything else goes under its supporting documents)."
+                category="RATE"
+                rateId={r.id}
+                errorPath={`formData.rateCertifications.${i}.documents`}
+                errors={errors}
+                documents={of('RATE', r.id)}
+              />
+              <DocumentSection
+                pkg={pkg}
+                title={`Rate certification ${i + 1} supporting documents`}
+                hint="Supporting material for this rate certification."
+                category="RATE_SUPPORTING"
+                rateId={r.id}
+                errorPath={`formData.rateCertifications.${i}.supporting`}
+                errors={errors}
+                documents={of('RATE_SUPPORTING', r.id)}
+              />
+            </div>
+          ),
+        )}
     </>
   );
 }

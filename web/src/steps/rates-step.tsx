@@ -1,6 +1,7 @@
+import { MAX_RATE_CERTIFICATIONS } from '@carepack/domain/form-data.js';
 import { rateCertificationName } from '@carepack/domain/naming.js';
 import { Button, Fieldset } from '@trussworks/react-uswds';
-import type { RateCertification } from '../api/types.js';
+import type { PackageView, RateCertification } from '../api/types.js';
 import {
   ChoiceGroup,
   DateField,
@@ -9,6 +10,7 @@ import {
   SelectField,
   TextField,
 } from '../components/fields.js';
+import { ratesById } from '../components/rate-links.js';
 import { fieldId } from '../form/fields.js';
 import {
   ACTUARIAL_FIRMS,
@@ -17,7 +19,9 @@ import {
   MEDICAID_POPULATION_OPTIONS,
   RATE_TYPES,
 } from '../form/labels.js';
-import type { StepProps } from './step-props.js';
+import { LinkedRate } from './linked-rate.js';
+import { RateLinkSearch } from './rate-link-search.js';
+import type { RateLinkActions, StepProps } from './step-props.js';
 
 type Actuary = RateCertification['certifyingActuaries'][number];
 const EMPTY_ACTUARY: Actuary = { name: '', title: '', email: '' };
@@ -192,18 +196,29 @@ function RateFields({
           Add an actuary to rate certification {index + 1}
         </Button>
       )}
-      {remove && (
+      {remove ? (
         <Button type="button" secondary className="margin-top-2" onClick={remove}>
           Remove rate certification {index + 1}
         </Button>
+      ) : (
+        <p className="usa-hint">Submitted to CMS before, it stays with this package (CMS may withdraw it).</p>
       )}
     </Fieldset>
   );
 }
 
-export function RatesStep(props: StepProps) {
-  const { form, update, errors } = props;
+export function RatesStep({
+  pkg,
+  links,
+  ...props
+}: StepProps & {
+  /** The saved package (the step comes after its first save): which rates are linked from elsewhere. */
+  pkg?: PackageView | undefined;
+  links?: RateLinkActions | undefined;
+}) {
+  const { form, update, errors, state } = props;
   const rates = form.rateCertifications;
+  const shown = ratesById(pkg?.revisions[0]?.rates);
   const setRate = (i: number, patch: Partial<RateCertification>) =>
     update({ rateCertifications: rates.map((r, j) => (j === i ? { ...r, ...patch } : r)) });
   return (
@@ -212,21 +227,47 @@ export function RatesStep(props: StepProps) {
         Each rate certification, with the actuaries who certified it. Its documents are attached on the
         Documents step.
       </p>
-      {rates.map((r, i) => (
-        <RateFields
-          key={r.id}
-          {...props}
-          rate={r}
-          at={`formData.rateCertifications.${i}`}
-          index={i}
-          set={(patch) => setRate(i, patch)}
-          remove={() => update({ rateCertifications: rates.filter((_, j) => j !== i) })}
-        />
-      ))}
-      {rates.length < 20 && (
+      {rates.map((r, i) => {
+        const view = shown.get(r.id);
+        return view && !view.isChild && links ? (
+          <LinkedRate
+            key={r.id}
+            rate={view}
+            index={i}
+            at={`formData.rateCertifications.${i}`}
+            errors={errors}
+            onUnlink={() => links.unlink(r.id)}
+            onLoadLatest={links.loadLatest}
+          />
+        ) : (
+          <RateFields
+            key={r.id}
+            {...props}
+            rate={r}
+            at={`formData.rateCertifications.${i}`}
+            index={i}
+            set={(patch) => setRate(i, patch)}
+            remove={
+              // Once submitted, a rate stays with its package (CMS withdraws it instead).
+              view?.latestSubmittedRevision
+                ? undefined
+                : () => update({ rateCertifications: rates.filter((_, j) => j !== i) })
+            }
+          />
+        );
+      })}
+      {rates.length < MAX_RATE_CERTIFICATIONS && (
         <Button type="button" outline onClick={() => update({ rateCertifications: [...rates, newRate()] })}>
           {rates.length ? 'Add another rate certification' : 'Add a rate certification'}
         </Button>
+      )}
+      {links && (
+        <RateLinkSearch
+          stateCode={state.code}
+          carried={new Set(rates.map((r) => r.id))}
+          onLink={(rate) => links.link(rate.id)}
+          onLoadLatest={links.loadLatest}
+        />
       )}
       <RadioGroup
         path="formData.actuaryCommunicationPreference"

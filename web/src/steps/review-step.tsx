@@ -80,6 +80,8 @@ export function ReviewStep({
       <RevisionSummary
         form={form}
         documents={revision.documents}
+        rates={revision.rates}
+        current
         state={state}
         editBase={`/packages/${pkg.id}/edit`}
       />

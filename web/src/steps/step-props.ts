@@ -10,3 +10,11 @@ export interface StepProps {
 export interface PackageStepProps extends StepProps {
   pkg: PackageView;
 }
+
+/** What the rates step does to the package's links at once (each a change of its own on the server). */
+export interface RateLinkActions {
+  link: (rateId: string) => Promise<void>;
+  unlink: (rateId: string) => Promise<void>;
+  /** After a conflict: the package as saved now replaces the form. */
+  loadLatest: () => Promise<void>;
+}
