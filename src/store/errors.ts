@@ -48,6 +48,11 @@ export const changedMeanwhile = (id: string, planned: number) =>
       expectedVersion: planned,
     },
   );
+/** A graph change lost the race: a record it read is no longer at the version read. */
+export const graphChangedMeanwhile = (ids: readonly string[]) =>
+  new StoreError('VERSION_CONFLICT', `${ids.join(', ')} changed while the change was being made, too often`, {
+    ids,
+  });
 export const invalidCursor = (message: string) =>
   new StoreError('INVALID_CURSOR', message, { field: 'cursor' });
 export const unavailable = (what: string, cause: unknown) =>

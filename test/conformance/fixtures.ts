@@ -6,10 +6,13 @@ import type {
   FormData,
   PackageDocument,
   QaDocument,
+  Rate,
+  RateDocument,
+  RateFormDataInput,
   State,
   User,
 } from '../../src/domain/index.js';
-import { FormDataSchema } from '../../src/domain/index.js';
+import { FormDataSchema, RateSchema } from '../../src/domain/index.js';
 import { completeForm } from '../support/complete-form.js';
 import type { DrivenStore } from '../support/store-commands.js';
 
@@ -144,4 +147,77 @@ export async function draft(
 export async function submitted(store: DrivenStore, state: State, actor = stateActor()) {
   const pkg = await draft(store, state, actor);
   return store.submit(pkg.id, { expectedVersion: pkg.version, actor });
+}
+
+/** A complete rate certification's form (rates.ts `RateFormDataSchema`), certifying these programs. */
+export function completeRateForm(programIds: string[]): RateFormDataInput {
+  const { id: _id, ...form } = completeForm({ programIds }).rateCertifications![0]!;
+  return form;
+}
+
+/** The least a rate's form holds: nothing (every answer is optional until the parent submits). */
+export function minimalRateForm(): RateFormDataInput {
+  return {};
+}
+
+/**
+ * A contract-and-rates package form that passes every submit rule once the package has a
+ * CONTRACT document and links a rate: its rates are records of their own, not in the form.
+ */
+export function ratesPackageForm(state: State): FormData {
+  return FormDataSchema.parse(
+    completeForm({ programIds: state.programs.map((p) => p.id) }, { rateCertifications: [] }),
+  );
+}
+
+/** A clean contract document, as the upload path records it once scanned. */
+export function cleanContract(): PackageDocument {
+  return { ...document('contract.pdf', 'CONTRACT'), scanStatus: 'CLEAN' };
+}
+
+/**
+ * A whole rate record, built directly (no plans), for the maintenance and read tests that import
+ * rates: submitted once by `parentPackageId`, carried by it (and `packageIds`, when given).
+ */
+export function rateRecord(
+  state: State,
+  overrides: Partial<Pick<Rate, 'stateRateNumber' | 'parentPackageId' | 'packageIds' | 'updatedAt'>> & {
+    submitted?: boolean;
+  } = {},
+): Rate {
+  const at = overrides.updatedAt ?? new Date().toISOString();
+  const parentPackageId = overrides.parentPackageId ?? randomUUID();
+  const submitted = overrides.submitted ?? true;
+  const actor = stateActor();
+  return RateSchema.parse({
+    id: randomUUID(),
+    stateCode: state.code,
+    stateRateNumber: overrides.stateRateNumber ?? 1,
+    parentPackageId,
+    status: submitted ? 'SUBMITTED' : 'DRAFT',
+    version: submitted ? 2 : 1,
+    createdAt: at,
+    updatedAt: at,
+    initiallySubmittedAt: submitted ? at : null,
+    revisions: [
+      {
+        id: randomUUID(),
+        number: 1,
+        createdAt: at,
+        formData: completeRateForm([state.programs[0]!.id]),
+        documents: [{ ...rateDocument('rates.pdf'), addedAt: at }],
+        submitInfo: submitted ? { at, by: actor, reason: 'Initial submission' } : null,
+        unlockInfo: null,
+        submittedWith: submitted ? { packageId: parentPackageId, packageRevision: 1 } : null,
+      },
+    ],
+    packageIds: overrides.packageIds ?? [parentPackageId],
+    withdrawals: [],
+  });
+}
+
+/** A rate's own document (a certification), as the upload path records it once scanned. */
+export function rateDocument(name: string, category: RateDocument['category'] = 'RATE'): RateDocument {
+  const { rateId: _rateId, ...doc } = document(name, category);
+  return { ...doc, category, scanStatus: 'CLEAN' };
 }

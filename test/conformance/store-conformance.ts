@@ -22,6 +22,8 @@ import { runMaintenanceConformance } from './maintenance-conformance.js';
 import { runNumberingConformance } from './numbering-conformance.js';
 import { runPlansConformance } from './plans-conformance.js';
 import { runQuestionsConformance } from './questions-conformance.js';
+import { runRatesConformance } from './rates-conformance.js';
+import { runRatesModel } from './rates-model.js';
 import { runReferenceConformance } from './reference-conformance.js';
 import { runReviewConformance } from './review-conformance.js';
 import { sessionsConformance } from './sessions-conformance.js';
@@ -71,5 +73,7 @@ export function runStoreConformance(options: ConformanceOptions) {
     runReviewConformance(() => store, nextCode, records);
     runQuestionsConformance(() => store, nextCode);
     runUserAuditConformance(() => store, nextCode);
+    runRatesConformance(() => store, nextCode);
+    runRatesModel(() => store, nextCode, options.name);
   });
 }

@@ -16,7 +16,7 @@ import { inParallel } from '../../lib/parallel.js';
 import { numberTaken } from '../import-checks.js';
 import type { ImportOptions } from '../store.js';
 import { ConditionFailed } from './dynamo-errors.js';
-import { HEAD_SK, headKey, numberClaimKey } from './dynamo-keys.js';
+import { headKey, numberClaimKey } from './dynamo-keys.js';
 import type { Item } from './dynamo-marshal.js';
 import { type DynamoTable, sleep, type TransactItem } from './dynamo-table.js';
 
@@ -28,9 +28,33 @@ const MAX_ROUNDS = 50;
 type Mode = NonNullable<ImportOptions['mode']>;
 const keyOf = (i: Item) => `${i.PK}|${i.SK}`;
 
-export async function importPackageItems(
+/** A record an import writes (a package, a rate): its head, how to read its items, who holds its number. */
+export interface ImportedRecord {
+  id: string;
+  version: number;
+  headKey: Item;
+  readItems: () => Promise<Item[]>;
+  /** The claim item's attribute naming its holder. */
+  claimOwner: 'packageId' | 'rateId';
+  numberTaken: () => Promise<Error>;
+}
+
+export const importedPackage = (table: DynamoTable, pkg: Package): ImportedRecord => ({
+  id: pkg.id,
+  version: pkg.version,
+  headKey: headKey(pkg.id),
+  readItems: () => table.packageItems(pkg.id),
+  claimOwner: 'packageId',
+  numberTaken: () => numberTakenError(table, pkg),
+});
+
+/**
+ * Writes one record's items (`wanted`: head, number claim, the rest) under the mode's guard,
+ * only what differs from what the target holds.
+ */
+export async function importRecordItems(
   table: DynamoTable,
-  pkg: Package,
+  pkg: ImportedRecord,
   wanted: Item[],
   mode: Exclude<Mode, 'overwrite'>,
 ): Promise<void> {
@@ -40,14 +64,14 @@ export async function importPackageItems(
     Put: {
       TableName,
       Item: claim,
-      ConditionExpression: 'attribute_not_exists(PK) OR packageId = :id',
+      ConditionExpression: `attribute_not_exists(PK) OR ${pkg.claimOwner} = :id`,
       ExpressionAttributeValues: { ':id': pkg.id },
     },
   });
 
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const existing = await table.packageItems(pkg.id);
-    const oldHead = existing.find((i) => i.SK === HEAD_SK);
+    const existing = await pkg.readItems();
+    const oldHead = existing.find((i) => i.SK === pkg.headKey.SK);
     // replace: the target's copy stays when it is as new or newer.
     if (oldHead && mode === 'replace' && (oldHead.version as number) >= pkg.version) return;
     const headAsRead = oldHead
@@ -59,17 +83,17 @@ export async function importPackageItems(
         await table.transact([{ Put: { TableName, Item: head, ...headAsRead } }, claimPut(), ...changes]);
         return;
       }
-      await writeInChunks(changes, { Key: headKey(pkg.id), ...headAsRead });
+      await writeInChunks(changes, { Key: pkg.headKey, ...headAsRead });
       await table.transact([{ Put: { TableName, Item: head, ...headAsRead } }, claimPut()]);
       await settle(pkg, children, head);
       return;
     } catch (e) {
       if (!(e instanceof ConditionFailed)) throw e;
-      if (e.failedIndexes.includes(1)) throw await numberTakenError(table, pkg);
+      if (e.failedIndexes.includes(1)) throw await pkg.numberTaken();
       // Another writer changed the package meanwhile: read again and decide again.
     }
   }
-  throw new Error(`importing package ${pkg.id}: still changing after ${MAX_ROUNDS} attempts, try again`);
+  throw new Error(`importing ${pkg.id}: still changing after ${MAX_ROUNDS} attempts, try again`);
 
   /** The puts and deletes that turn `existing` into `children` (the head is written apart). */
   function differences(existing: Item[], items: Item[], headItem: Item): TransactItem[] {
@@ -115,12 +139,12 @@ export async function importPackageItems(
    * After a chunked write: corrects what a racing writer left before our head went in. Every
    * later write of such a writer is conditioned on the head it read, so one pass is enough.
    */
-  async function settle(p: Package, items: Item[], headItem: Item) {
-    const existing = await table.packageItems(p.id);
+  async function settle(p: ImportedRecord, items: Item[], headItem: Item) {
+    const existing = await p.readItems();
     const changes = differences(existing, items, headItem);
     if (changes.length === 0) return;
     await writeInChunks(changes, {
-      Key: headKey(p.id),
+      Key: p.headKey,
       ConditionExpression: 'version = :v',
       ExpressionAttributeValues: { ':v': p.version },
     });
@@ -228,7 +252,9 @@ export async function importPackagesGuarded(
       }
     }
   });
-  await inParallel([...older, ...alone], concurrency, (p) => importPackageItems(table, p, itemsOf(p), mode));
+  await inParallel([...older, ...alone], concurrency, (p) =>
+    importRecordItems(table, importedPackage(table, p), itemsOf(p), mode),
+  );
 }
 
 /** The version of each package's head that exists. */

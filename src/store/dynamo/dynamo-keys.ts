@@ -178,3 +178,54 @@ export function headIndexAttributes(h: HeadIndexFacts, cmsUpdatedAt: string | nu
   }
   return attrs;
 }
+
+/**
+ * Rates (issue 13), each in its own partition: the head (`RATE`, sorts before `REV#`), one item
+ * per revision (its documents inside) and one per withdrawal or undo, numbered from the oldest.
+ * The head's sort key is not `HEAD`, so nothing that looks for package heads meets a rate.
+ */
+export const ratePk = (id: string) => `RATE#${id}`;
+export const RATE_HEAD_SK = 'RATE';
+export const rateHeadKey = (id: string) => ({ PK: ratePk(id), SK: RATE_HEAD_SK });
+export const rateRevisionKey = (id: string, n: number) => ({ PK: ratePk(id), SK: revisionSk(n) });
+export const RATE_WITHDRAWAL_SK_PREFIX = 'WITHDRAWAL#';
+export const rateWithdrawalKey = (id: string, n: number) => ({
+  PK: ratePk(id),
+  SK: `${RATE_WITHDRAWAL_SK_PREFIX}${pad(n, 6)}`,
+});
+
+/** The per-state rate counter: a sequence of its own beside the package counter. */
+export const rateCounterKey = (code: StateCode) => ({ PK: `STATE#${code}`, SK: 'RATECOUNTER' });
+export const RATE_NUMBER_CLAIM_SK_PREFIX = 'RATENUMBER#';
+/** One claim item per allocated rate number, as packages' `NUMBER#`. */
+export const rateNumberClaimKey = (code: StateCode, n: number) => ({
+  PK: `STATE#${code}`,
+  SK: `${RATE_NUMBER_CLAIM_SK_PREFIX}${pad(n, 10)}`,
+});
+export const claimedRateNumber = (sk: string) => Number(sk.slice(RATE_NUMBER_CLAIM_SK_PREFIX.length));
+
+/** The partition values of rates in the `submitted*` indexes: `RATES…`, never met by a package's `SUBMITTED…`. */
+export const RATES_LIST_PARTITION = 'RATES';
+export const ratesByStatePartition = (code: StateCode) => `RATES#STATE#${code}`;
+export const ratesByStatusPartition = (status: string) => `RATES#STATUS#${status}`;
+export const ratesByStateStatusPartition = (code: StateCode, status: string) =>
+  `RATES#STATE#${code}#${status}`;
+
+/**
+ * The index attributes of a rate head once submitted (never-submitted rates are in no list):
+ * the `submitted*` indexes, overloaded with `RATES…` partitions, sorted by `{updatedAt}#{id}`.
+ */
+export function rateIndexAttributes(r: {
+  id: string;
+  stateCode: StateCode;
+  status: string;
+  updatedAt: string;
+}): Record<string, string> {
+  return {
+    [CMS_LIST_SORT_ATTRIBUTE]: `${r.updatedAt}#${r.id}`,
+    submittedPK: RATES_LIST_PARTITION,
+    submittedByStatePK: ratesByStatePartition(r.stateCode),
+    submittedByStatusPK: ratesByStatusPartition(r.status),
+    submittedByStateStatusPK: ratesByStateStatusPartition(r.stateCode, r.status),
+  };
+}

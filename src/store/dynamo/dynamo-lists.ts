@@ -35,84 +35,101 @@ import { type Item, itemToAudit, itemToCmsSummary, itemToSummary } from './dynam
 import type { DynamoTable } from './dynamo-table.js';
 
 /** How a list reads a head: the attribute its program filter tests, and the summary it shows. */
-interface ListView {
+export interface ListView<T> {
   programs: string;
-  toSummary: (item: Item) => PackageSummary;
+  toSummary: (item: Item) => T;
 }
 /** A state's own lists: the heads as they are, current revision included. */
-const STATE_VIEW: ListView = { programs: 'programIds', toSummary: itemToSummary };
+const STATE_VIEW: ListView<PackageSummary> = { programs: 'programIds', toSummary: itemToSummary };
 /** CMS's lists: the facts of the last submission (an unlocked draft's edits stay private). */
-const CMS_VIEW: ListView = { programs: CMS_FACT_ATTRIBUTES.programIds, toSummary: itemToCmsSummary };
+const CMS_VIEW: ListView<PackageSummary> = {
+  programs: CMS_FACT_ATTRIBUTES.programIds,
+  toSummary: itemToCmsSummary,
+};
 
 /** The most index items one filtered Query reads (before the filter): bounds each request's work. */
 const MAX_FILTERED_READ = 500;
+
+/**
+ * One page of a list index: a partition read newest (or oldest) first, filtered by program (and
+ * a status the key does not hold), paged by the last item's keys.
+ */
+export async function listIndexOf<T>(
+  table: DynamoTable,
+  index: IndexName,
+  partition: string,
+  query: ListOptions,
+  listTag: string,
+  view: ListView<T>,
+  /** A status the index's key does not hold (lists by review status): filtered like a program. */
+  status?: PackageStatus,
+): Promise<Page<T>> {
+  const { client, name: TableName } = table;
+  const { limit, order, programId, tag } = listPlan(listTag, query);
+  const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
+  const sortAttr = INDEX_SORT_ATTRIBUTE[index];
+  const filters: string[] = [];
+  const names: Record<string, string> = { '#pk': pkAttr };
+  const values: Record<string, unknown> = { ':pk': partition };
+  if (programId) {
+    filters.push('contains(#programs, :program)');
+    names['#programs'] = view.programs;
+    values[':program'] = programId;
+  }
+  if (status) {
+    filters.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = status;
+  }
+  const filtered = filters.length > 0;
+  let start = decodeCursor(tag, query.cursor, isStringRecord);
+  const items: Item[] = [];
+  // Ask for one more than a page: whether it exists decides whether there is a next page.
+  // With a program filter, Limit counts items read before the filter: keep reading, in reads that
+  // grow while they come back short (bounded per request), until the page is full or the index ends.
+  let readSize = 0;
+  do {
+    const wanted = limit + 1 - items.length;
+    readSize = filtered ? Math.min(MAX_FILTERED_READ, Math.max(wanted, readSize * 2)) : wanted;
+    const out = await client.send(
+      new QueryCommand({
+        TableName,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: order === 'oldest',
+        Limit: readSize,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...((out.Items ?? []) as Item[]));
+    start = out.LastEvaluatedKey as Record<string, string> | undefined;
+  } while (start && items.length <= limit);
+  // A filtered read may bring more than the page and its lookahead: the cursor is always the
+  // page's last item, never where the read stopped, so nothing is skipped.
+  const page = items.slice(0, limit);
+  const last = page[page.length - 1];
+  const cursor =
+    items.length > limit && last
+      ? encodeCursor(tag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], [sortAttr]: last[sortAttr] })
+      : undefined;
+  return { items: page.map(view.toSummary), ...(cursor ? { cursor } : {}) };
+}
 
 export type PackageLists = Pick<Store, 'listByState' | 'listSubmitted' | 'listAudit'>;
 
 export function createDynamoLists(table: DynamoTable): PackageLists {
   const { client, name: TableName } = table;
-
-  async function listIndex(
+  const listIndex = (
     index: IndexName,
     partition: string,
     query: ListOptions,
-    listTag: string,
-    view: ListView,
-    /** A status the index's key does not hold (lists by review status): filtered like a program. */
+    tag: string,
+    view: ListView<PackageSummary>,
     status?: PackageStatus,
-  ): Promise<Page<PackageSummary>> {
-    const { limit, order, programId, tag } = listPlan(listTag, query);
-    const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
-    const sortAttr = INDEX_SORT_ATTRIBUTE[index];
-    const filters: string[] = [];
-    const names: Record<string, string> = { '#pk': pkAttr };
-    const values: Record<string, unknown> = { ':pk': partition };
-    if (programId) {
-      filters.push('contains(#programs, :program)');
-      names['#programs'] = view.programs;
-      values[':program'] = programId;
-    }
-    if (status) {
-      filters.push('#status = :status');
-      names['#status'] = 'status';
-      values[':status'] = status;
-    }
-    const filtered = filters.length > 0;
-    let start = decodeCursor(tag, query.cursor, isStringRecord);
-    const items: Item[] = [];
-    // Ask for one more than a page: whether it exists decides whether there is a next page.
-    // With a program filter, Limit counts items read before the filter: keep reading, in reads that
-    // grow while they come back short (bounded per request), until the page is full or the index ends.
-    let readSize = 0;
-    do {
-      const wanted = limit + 1 - items.length;
-      readSize = filtered ? Math.min(MAX_FILTERED_READ, Math.max(wanted, readSize * 2)) : wanted;
-      const out = await client.send(
-        new QueryCommand({
-          TableName,
-          IndexName: index,
-          KeyConditionExpression: '#pk = :pk',
-          ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ScanIndexForward: order === 'oldest',
-          Limit: readSize,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...((out.Items ?? []) as Item[]));
-      start = out.LastEvaluatedKey as Record<string, string> | undefined;
-    } while (start && items.length <= limit);
-    // A filtered read may bring more than the page and its lookahead: the cursor is always the
-    // page's last item, never where the read stopped, so nothing is skipped.
-    const page = items.slice(0, limit);
-    const last = page[page.length - 1];
-    const cursor =
-      items.length > limit && last
-        ? encodeCursor(tag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], [sortAttr]: last[sortAttr] })
-        : undefined;
-    return { items: page.map(view.toSummary), ...(cursor ? { cursor } : {}) };
-  }
+  ) => listIndexOf(table, index, partition, query, tag, view, status);
 
   return {
     listByState(stateCode, query: ListByStateQuery = {}) {

@@ -2,13 +2,8 @@
  * Copy, backup and mirroring support for the DynamoDB store: whole-table reads by parallel
  * Scan segments and idempotent bulk writes. Never on a request path.
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { Package, StateCode } from '../../domain/index.js';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Package } from '../../domain/index.js';
 import { assertStorableText } from '../../domain/index.js';
 import { inParallel } from '../../lib/parallel.js';
 import { latestOfEach, refuseSharedNumbers } from '../import-checks.js';
@@ -21,11 +16,12 @@ import type {
   Page,
   ScanRequest,
 } from '../store.js';
-import { isConditionalCheckFailed } from './dynamo-errors.js';
+import { PACKAGE_NUMBERS, raiseCounters, readCounters } from './dynamo-counters.js';
 import { importPackagesGuarded } from './dynamo-import.js';
-import { counterKey, numberClaimKey, STATES_PK } from './dynamo-keys.js';
+import { numberClaimKey } from './dynamo-keys.js';
 import {
   auditToItem,
+  documentsLender,
   documentToItem,
   headToItem,
   type Item,
@@ -45,84 +41,93 @@ export function packageToItems(pkg: Package): Item[] {
   return [
     headToItem(pkg),
     { ...numberClaimKey(pkg.stateCode, pkg.stateNumber), packageId: pkg.id },
-    ...pkg.revisions.flatMap((r) => [
-      revisionToItem(pkg.id, r),
-      ...r.documents.map((d, i) => documentToItem(pkg.id, r.number, d, i)),
-    ]),
+    ...pkg.revisions.flatMap((r) => {
+      // As a change writes it: a submitted revision with an earlier one's documents names it.
+      const lender = documentsLender(pkg.revisions, r);
+      if (lender !== undefined) return [revisionToItem(pkg.id, r, lender)];
+      return [
+        revisionToItem(pkg.id, r),
+        ...r.documents.map((d, i) => documentToItem(pkg.id, r.number, d, i)),
+      ];
+    }),
     ...reviewActionItems(pkg),
     ...questionItems(pkg),
   ];
 }
 
+/**
+ * Scans one segment and hands `take` each item collection (all items of one partition key,
+ * which a segment returns together, in sort-key order). Stops after a collection once
+ * `enough()` says so; the cursor then points at that collection's last item.
+ */
+export async function scanCollections(
+  table: DynamoTable,
+  request: ScanRequest,
+  tag: string,
+  take: (items: Item[]) => void,
+  enough: () => boolean,
+  onlyKind?: string,
+): Promise<string | undefined> {
+  const { client, name: TableName } = table;
+  scanPageSize(request);
+  let start = decodeCursor(tag, request.cursor, isStringRecord);
+  let group: Item[] = [];
+  let lastDone: Record<string, string> | undefined;
+  const finish = () => {
+    if (group.length === 0) return;
+    take(group);
+    const last = group[group.length - 1]!;
+    lastDone = { PK: last.PK as string, SK: last.SK as string };
+    group = [];
+  };
+  do {
+    const out = await client.send(
+      new ScanCommand({
+        TableName,
+        Segment: request.partition,
+        TotalSegments: request.partitions,
+        ExclusiveStartKey: start,
+        Limit: SCAN_PAGE_ITEMS,
+        ConsistentRead: true,
+        // Still read (and paid for) by DynamoDB, but not sent over the wire.
+        ...(onlyKind
+          ? {
+              FilterExpression: '#kind = :kind',
+              ExpressionAttributeNames: { '#kind': 'kind' },
+              ExpressionAttributeValues: { ':kind': onlyKind },
+            }
+          : {}),
+      }),
+    );
+    for (const item of (out.Items ?? []) as Item[]) {
+      if (group.length > 0 && group[0]!.PK !== item.PK) {
+        finish();
+        if (enough()) return encodeCursor(tag, lastDone);
+      }
+      group.push(item);
+    }
+    start = out.LastEvaluatedKey as Record<string, string> | undefined;
+  } while (start);
+  finish();
+  return undefined;
+}
+
+/** Batch writes, several batches at once (not atomic: maintenance only). */
+export async function writeAll(table: DynamoTable, requests: WriteRequest[]) {
+  const chunks: WriteRequest[][] = [];
+  for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
+  await inParallel(chunks, WRITE_CONCURRENCY, (chunk) => table.batchWrite(chunk));
+}
+
 export function createDynamoMaintenance(table: DynamoTable): PackageMaintenance {
   const { client, name: TableName } = table;
-
-  /**
-   * Scans one segment and hands `take` each item collection (all items of one partition key,
-   * which a segment returns together, in sort-key order). Stops after a collection once
-   * `enough()` says so; the cursor then points at that collection's last item.
-   */
-  async function scanCollections(
-    request: ScanRequest,
-    tag: string,
-    take: (items: Item[]) => void,
-    enough: () => boolean,
-    onlyKind?: string,
-  ): Promise<string | undefined> {
-    scanPageSize(request);
-    let start = decodeCursor(tag, request.cursor, isStringRecord);
-    let group: Item[] = [];
-    let lastDone: Record<string, string> | undefined;
-    const finish = () => {
-      if (group.length === 0) return;
-      take(group);
-      const last = group[group.length - 1]!;
-      lastDone = { PK: last.PK as string, SK: last.SK as string };
-      group = [];
-    };
-    do {
-      const out = await client.send(
-        new ScanCommand({
-          TableName,
-          Segment: request.partition,
-          TotalSegments: request.partitions,
-          ExclusiveStartKey: start,
-          Limit: SCAN_PAGE_ITEMS,
-          ConsistentRead: true,
-          // Still read (and paid for) by DynamoDB, but not sent over the wire.
-          ...(onlyKind
-            ? {
-                FilterExpression: '#kind = :kind',
-                ExpressionAttributeNames: { '#kind': 'kind' },
-                ExpressionAttributeValues: { ':kind': onlyKind },
-              }
-            : {}),
-        }),
-      );
-      for (const item of (out.Items ?? []) as Item[]) {
-        if (group.length > 0 && group[0]!.PK !== item.PK) {
-          finish();
-          if (enough()) return encodeCursor(tag, lastDone);
-        }
-        group.push(item);
-      }
-      start = out.LastEvaluatedKey as Record<string, string> | undefined;
-    } while (start);
-    finish();
-    return undefined;
-  }
-
-  async function writeAll(requests: WriteRequest[]) {
-    const chunks: WriteRequest[][] = [];
-    for (let i = 0; i < requests.length; i += 25) chunks.push(requests.slice(i, i + 25));
-    await inParallel(chunks, WRITE_CONCURRENCY, (chunk) => table.batchWrite(chunk));
-  }
 
   return {
     async scanPackages(request): Promise<Page<Package>> {
       const limit = scanPageSize(request);
       const items: Package[] = [];
       const cursor = await scanCollections(
+        table,
         request,
         `scan:packages:${request.partition}/${request.partitions}`,
         (group) => {
@@ -139,6 +144,7 @@ export function createDynamoMaintenance(table: DynamoTable): PackageMaintenance 
       const limit = scanPageSize(request);
       const items: AuditEvent[] = [];
       const cursor = await scanCollections(
+        table,
         request,
         `scan:audit:${request.partition}/${request.partitions}`,
         (group) => {
@@ -155,6 +161,7 @@ export function createDynamoMaintenance(table: DynamoTable): PackageMaintenance 
       const packages: Package[] = [];
       const audit: AuditEvent[] = [];
       const cursor = await scanCollections(
+        table,
         request,
         `scan:packages+audit:${request.partition}/${request.partitions}`,
         (group) => {
@@ -195,45 +202,8 @@ export function createDynamoMaintenance(table: DynamoTable): PackageMaintenance 
       return counts.reduce((a, b) => a + b, 0);
     },
 
-    async getCounters(only) {
-      const codes =
-        only ??
-        (await table.partition(STATES_PK, { ProjectionExpression: 'code' })).map((s) => s.code as string);
-      const counters: Record<StateCode, number> = {};
-      const keys = codes.map((code) => counterKey(code));
-      for (let i = 0; i < keys.length; i += 100) {
-        let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-        while (pending && pending.length > 0) {
-          const out: BatchGetCommandOutput = await client.send(
-            new BatchGetCommand({ RequestItems: { [TableName]: { Keys: pending, ConsistentRead: true } } }),
-          );
-          for (const item of out.Responses?.[TableName] ?? []) {
-            counters[String(item.PK).slice('STATE#'.length)] = item.last as number;
-          }
-          pending = out.UnprocessedKeys?.[TableName]?.Keys;
-        }
-      }
-      return counters;
-    },
-
-    async raiseCounters(counters) {
-      for (const [code, last] of Object.entries(counters)) {
-        try {
-          await client.send(
-            new UpdateCommand({
-              TableName,
-              Key: counterKey(code),
-              UpdateExpression: 'SET #last = :n',
-              ConditionExpression: 'attribute_not_exists(#last) OR #last < :n',
-              ExpressionAttributeNames: { '#last': 'last' },
-              ExpressionAttributeValues: { ':n': last },
-            }),
-          );
-        } catch (e) {
-          if (!isConditionalCheckFailed(e)) throw e; // already as high: nothing to do
-        }
-      }
-    },
+    getCounters: (only) => readCounters(table, PACKAGE_NUMBERS, only),
+    raiseCounters: (counters) => raiseCounters(table, PACKAGE_NUMBERS, counters),
 
     async importPackages(packages, options: ImportOptions = {}) {
       assertStorableText(packages, ['packages']);
@@ -245,17 +215,26 @@ export function createDynamoMaintenance(table: DynamoTable): PackageMaintenance 
         return;
       }
       // Blind batch writes: an empty target that nothing else writes to (see ImportOptions).
-      await writeAll(given.flatMap((p) => packageToItems(p).map((Item) => ({ PutRequest: { Item } }))));
+      await writeAll(
+        table,
+        given.flatMap((p) => packageToItems(p).map((Item) => ({ PutRequest: { Item } }))),
+      );
     },
 
     async importAudit(events) {
       assertStorableText(events, ['events']);
-      await writeAll(events.map((e) => ({ PutRequest: { Item: auditToItem(e) } })));
+      await writeAll(
+        table,
+        events.map((e) => ({ PutRequest: { Item: auditToItem(e) } })),
+      );
     },
 
     async removePackage(id) {
       const items = await table.packageItems(id, true);
-      await writeAll(items.map((i) => ({ DeleteRequest: { Key: { PK: i.PK, SK: i.SK } } })));
+      await writeAll(
+        table,
+        items.map((i) => ({ DeleteRequest: { Key: { PK: i.PK, SK: i.SK } } })),
+      );
     },
   };
 }

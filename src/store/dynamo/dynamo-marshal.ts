@@ -1,4 +1,5 @@
 /** Conversions between domain records and the items of the single table. */
+import { isDeepStrictEqual } from 'node:util';
 import {
   cmsFacts,
   deriveReviewStatus,
@@ -130,7 +131,11 @@ export function itemToSummary(i: Item): PackageSummary {
   };
 }
 
-export function revisionToItem(packageId: string, r: Revision): Item {
+/**
+ * A revision's item. `documentsOf`: the number of an earlier submitted revision of the package
+ * whose documents this one has, exactly: they are read from there, not written again.
+ */
+export function revisionToItem(packageId: string, r: Revision, documentsOf?: number): Item {
   return {
     ...revisionKey(packageId, r.number),
     kind: 'revision',
@@ -141,7 +146,21 @@ export function revisionToItem(packageId: string, r: Revision): Item {
     ...(r.submitInfo ? { submitInfo: r.submitInfo } : {}),
     ...(r.unlockInfo ? { unlockInfo: r.unlockInfo } : {}),
     ...(r.rateLinks.length > 0 ? { rateLinks: r.rateLinks } : {}),
+    ...(documentsOf !== undefined ? { documentsOf } : {}),
   };
+}
+
+/**
+ * The earlier revision a SUBMITTED revision may take its documents from: the newest submitted
+ * one of `stored` older than it with exactly the same documents. Both are frozen forever and
+ * deleted only with their package, so the reference never dangles; a draft revision (edited
+ * document by document) always holds its own.
+ */
+export function documentsLender(stored: readonly Revision[], rev: Revision): number | undefined {
+  if (rev.submitInfo === null || rev.documents.length === 0) return undefined;
+  return stored.find(
+    (r) => r.number < rev.number && r.submitInfo !== null && isDeepStrictEqual(r.documents, rev.documents),
+  )?.number;
 }
 
 export function documentToItem(
@@ -212,14 +231,22 @@ export function itemsToPackage(items: readonly Item[]): Package | undefined {
     if (list) list.push(i);
     else docsByRevision.set(n, [i]);
   }
-  const revisions: Revision[] = items
-    .filter((i) => i.kind === 'revision')
+  const revisionItems = items.filter((i) => i.kind === 'revision');
+  const lenders = new Map(
+    revisionItems.map((i) => [i.number as number, i.documentsOf as number | undefined]),
+  );
+  /** The revision holding the document items (following `documentsOf`, always to older revisions). */
+  const holder = (n: number): number => {
+    const lender = lenders.get(n);
+    return lender === undefined || lender >= n ? n : holder(lender);
+  };
+  const revisions: Revision[] = revisionItems
     .map((i) => ({
       id: i.id as string,
       number: i.number as number,
       createdAt: i.createdAt as string,
       formData: i.formData as FormData,
-      documents: (docsByRevision.get(i.number as number) ?? [])
+      documents: (docsByRevision.get(holder(i.number as number)) ?? [])
         .sort((a, b) => (a.position as number) - (b.position as number))
         .map(documentFromItem),
       submitInfo: (i.submitInfo as Revision['submitInfo']) ?? null,

@@ -42,7 +42,7 @@ export function createDynamoStore(options: DynamoStoreOptions): MaintainedStore 
       backend: 'dynamodb',
       ...reference,
       ...users,
-      ...createDynamoWrites(table, ensureState, maintenance.raiseCounters),
+      ...createDynamoWrites(table, ensureState),
       ...createDynamoLists(table),
       ...createDynamoRates(table),
       ...userAudit,

@@ -1,5 +1,7 @@
 /** The table-level operations both the store and its maintenance tools build on. */
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   type DynamoDBDocumentClient,
   QueryCommand,
@@ -52,6 +54,39 @@ export class DynamoTable {
         if (pending.length > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
       }
     }
+  }
+
+  /**
+   * Reads items by key, consistently: 100 keys per BatchGetItem, the requests sent together,
+   * what DynamoDB leaves unprocessed (over 16 MB, throttling) asked again. In no particular order.
+   */
+  async batchGet(keys: readonly Item[], projection?: string): Promise<Item[]> {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+    const pages = await Promise.all(
+      chunks.map(async (chunk) => {
+        const items: Item[] = [];
+        let pending: Record<string, unknown>[] | undefined = chunk;
+        for (let attempt = 0; pending && pending.length > 0; attempt++) {
+          if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
+          const out: BatchGetCommandOutput = await this.client.send(
+            new BatchGetCommand({
+              RequestItems: {
+                [this.name]: {
+                  Keys: pending,
+                  ConsistentRead: true,
+                  ...(projection ? { ProjectionExpression: projection } : {}),
+                },
+              },
+            }),
+          );
+          items.push(...((out.Responses?.[this.name] ?? []) as Item[]));
+          pending = out.UnprocessedKeys?.[this.name]?.Keys;
+        }
+        return items;
+      }),
+    );
+    return pages.flat();
   }
 
   async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {

@@ -1,0 +1,152 @@
+/**
+ * Conversions between rates and their items: a head (everything a list shows, with the counts
+ * of the other items so a reader can key them exactly), one item per revision holding its
+ * documents, one per withdrawal or undo. Layout in docs/dynamodb.md.
+ */
+import {
+  type Rate,
+  type RateRevision,
+  type RateSummary,
+  type RateWithdrawal,
+  rateSummary,
+} from '../../domain/index.js';
+import {
+  INDEX_ATTRIBUTES,
+  RATE_HEAD_SK,
+  rateHeadKey,
+  rateIndexAttributes,
+  rateNumberClaimKey,
+  rateRevisionKey,
+  rateWithdrawalKey,
+} from './dynamo-keys.js';
+import type { Item } from './dynamo-marshal.js';
+
+/** The head attribute a list's program filter tests: the last submitted revision's rate programs. */
+export const RATE_PROGRAMS_ATTRIBUTE = 'shownProgramIds';
+
+const HEAD_ONLY = new Set([
+  'PK',
+  'SK',
+  'kind',
+  'revisionCount',
+  'withdrawalCount',
+  'shown',
+  RATE_PROGRAMS_ATTRIBUTE,
+  ...INDEX_ATTRIBUTES,
+]);
+
+export function rateHeadToItem(rate: Rate): Item {
+  const { revisions, withdrawals, ...head } = rate;
+  const summary = rateSummary(rate);
+  return {
+    ...rateHeadKey(rate.id),
+    kind: 'rate',
+    ...head,
+    revisionCount: revisions.length,
+    withdrawalCount: withdrawals.length,
+    // What the lists show, so a list reads heads only; absent (and in no list) until submitted.
+    ...(summary
+      ? {
+          shown: summary.shown,
+          [RATE_PROGRAMS_ATTRIBUTE]: summary.shown.formData.rateProgramIds,
+          ...rateIndexAttributes(rate),
+        }
+      : {}),
+  };
+}
+
+/**
+ * A revision with its documents (at most 48 of under 2 KB each: the item stays far below 400 KB).
+ * An unset `submitInfo` is absent, not null, so the guard `attribute_not_exists(submitInfo)` holds.
+ */
+export function rateRevisionToItem(rateId: string, r: RateRevision): Item {
+  const { submitInfo, unlockInfo, submittedWith, ...rest } = r;
+  return {
+    ...rateRevisionKey(rateId, r.number),
+    kind: 'rate-revision',
+    ...rest,
+    ...(submitInfo ? { submitInfo } : {}),
+    ...(unlockInfo ? { unlockInfo } : {}),
+    ...(submittedWith ? { submittedWith } : {}),
+  };
+}
+
+function itemToRateRevision(i: Item): RateRevision {
+  const r = strip(i, KEYS);
+  return {
+    ...r,
+    submitInfo: r.submitInfo ?? null,
+    unlockInfo: r.unlockInfo ?? null,
+    submittedWith: r.submittedWith ?? null,
+  } as RateRevision;
+}
+
+/** `n` numbers a rate's withdrawals from its oldest (1): a new one is a new item, never a rewrite. */
+export const rateWithdrawalToItem = (rateId: string, w: RateWithdrawal, n: number): Item => ({
+  ...rateWithdrawalKey(rateId, n),
+  kind: 'rate-withdrawal',
+  ...w,
+});
+
+export const rateClaimItem = (rate: Pick<Rate, 'id' | 'stateCode' | 'stateRateNumber'>): Item => ({
+  ...rateNumberClaimKey(rate.stateCode, rate.stateRateNumber),
+  rateId: rate.id,
+});
+
+/** Every item of a rate but its number claim: head, revisions, withdrawals. */
+export function rateItems(rate: Rate): Item[] {
+  const n = rate.withdrawals.length;
+  return [
+    rateHeadToItem(rate),
+    ...rate.revisions.map((r) => rateRevisionToItem(rate.id, r)),
+    ...rate.withdrawals.map((w, i) => rateWithdrawalToItem(rate.id, w, n - i)),
+  ];
+}
+
+/** The keys of every item a head says its rate has: what a BatchGet reads after the heads. */
+export function rateChildKeys(head: Item): Item[] {
+  const id = head.id as string;
+  return [
+    ...Array.from({ length: head.revisionCount as number }, (_, i) => rateRevisionKey(id, i + 1)),
+    ...Array.from({ length: (head.withdrawalCount as number | undefined) ?? 0 }, (_, i) =>
+      rateWithdrawalKey(id, i + 1),
+    ),
+  ];
+}
+
+const strip = (i: Item, drop: ReadonlySet<string>): Item =>
+  Object.fromEntries(Object.entries(i).filter(([k]) => !drop.has(k)));
+const KEYS = new Set(['PK', 'SK', 'kind']);
+const bySkDescending = (a: Item, b: Item) => (String(a.SK) < String(b.SK) ? 1 : -1);
+
+/**
+ * Rebuilds a rate from its items (any order): undefined without a head; `incomplete` when the
+ * items are not those the head counts (read in two requests while a change landed: read again).
+ */
+export function itemsToRate(items: readonly Item[]): Rate | 'incomplete' | undefined {
+  const head = items.find((i) => i.SK === RATE_HEAD_SK);
+  if (!head) return undefined;
+  const revisions = items.filter((i) => i.kind === 'rate-revision').sort(bySkDescending);
+  const withdrawals = items.filter((i) => i.kind === 'rate-withdrawal').sort(bySkDescending);
+  if (
+    revisions.length !== head.revisionCount ||
+    withdrawals.length !== ((head.withdrawalCount as number | undefined) ?? 0)
+  ) {
+    return 'incomplete';
+  }
+  return {
+    ...(strip(head, HEAD_ONLY) as Omit<Rate, 'revisions' | 'withdrawals'>),
+    revisions: revisions.map(itemToRateRevision),
+    withdrawals: withdrawals.map((i) => strip(i, KEYS) as RateWithdrawal),
+  };
+}
+
+/** A rate head of the list indexes as its list entry. */
+export function itemToRateSummary(head: Item): RateSummary {
+  const { revisionCount, shown } = head;
+  return {
+    ...(strip(head, HEAD_ONLY) as Omit<RateSummary, 'revisionCount' | 'shown'>),
+    revisionCount: revisionCount as number,
+    shown: shown as RateSummary['shown'],
+  };
+}
