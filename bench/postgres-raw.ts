@@ -38,6 +38,7 @@ const CHILDREN = {
     'revision_id, rate_id, position, name, title, email, actuarial_firm, actuarial_firm_other',
   documents:
     'revision_id, id, position, name, bucket, key, size, content_type, sha256, category, rate_id, added_at, scan_status',
+  rate_links: 'revision_id, package_id, state_code, position, rate_id, rate_revision',
 } as const;
 type ChildTable = keyof typeof CHILDREN;
 /** Every table a new package writes, with its insert columns. */
@@ -62,6 +63,7 @@ const WHOLE = `select p.*,
   ${childRows('revision_programs', 'programs')}, ${childRows('state_contacts', 'contacts')},
   ${childRows('rate_certifications', 'rates')}, ${childRows('rate_programs', 'rate_programs')},
   ${childRows('certifying_actuaries', 'actuaries')}, ${childRows('documents', 'documents')},
+  ${childRows('rate_links', 'links')},
   (select coalesce(json_agg(t), '[]'::json) from review_actions t where t.package_id = p.id) as review_actions_rows,
   (select coalesce(json_agg(t), '[]'::json) from questions t where t.package_id = p.id) as questions_rows,
   (select coalesce(json_agg(t), '[]'::json) from qa_documents t where t.package_id = p.id) as qa_documents_rows
@@ -128,6 +130,8 @@ function childValues(
       d.addedAt,
       d.scanStatus,
     ]),
+    // A new draft links no rate records (the baseline creates drafts only).
+    rate_links: [],
   };
   return CHILD_TABLES.filter((t) => rows[t].length > 0).map((t) => [t, rows[t]]);
 }

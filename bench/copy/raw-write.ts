@@ -24,6 +24,7 @@ const CHILD_ROWS: Record<(typeof REVISION_CHILD_TABLES)[number], Exclude<keyof R
   rate_programs: 'ratePrograms',
   certifying_actuaries: 'actuaries',
   documents: 'documents',
+  rate_links: 'links',
 };
 
 const insertJson = (c: pg.PoolClient, table: string, rows: unknown[]) =>
@@ -74,7 +75,7 @@ export function bulkWriter(pool: pg.Pool): ScanSink & {
       inTransaction(pool, async (c) => {
         // Submitted revisions and their rows: allowed in a transaction that says so, as the store's import does.
         await c.query("SELECT set_config('carepack.allow_rewrite', 'on', true)");
-        const revisions = batch.flatMap((p) => p.revisions.map((r) => revisionRows(p.id, r)));
+        const revisions = batch.flatMap((p) => p.revisions.map((r) => revisionRows(p, r)));
         await insertJson(c, 'packages', batch.map(packageRow));
         await insertJson(
           c,

@@ -253,6 +253,7 @@ export const CHILD_TABLES = {
   ratePrograms: 'rate_programs',
   actuaries: 'certifying_actuaries',
   documents: 'documents',
+  links: 'rate_links',
 } as const satisfies Record<string, keyof Database>;
 type ChildList = keyof typeof CHILD_TABLES;
 type ChildTable<K extends ChildList> = Database[(typeof CHILD_TABLES)[K]];
@@ -292,9 +293,11 @@ function provisionsFrom(modified: string[] | null, unmodified: string[] | null):
   return answers as ModifiedProvisions;
 }
 
-export function revisionRows(packageId: string, r: Revision): RevisionRows {
+/** A revision's rows; the package's state code goes into its rate links (same-state foreign keys). */
+export function revisionRows(pkg: Pick<Package, 'id' | 'stateCode'>, r: Revision): RevisionRows {
   const f = r.formData;
   const revision_id = r.id;
+  const packageId = pkg.id;
   return {
     revision: {
       id: r.id,
@@ -370,6 +373,14 @@ export function revisionRows(packageId: string, r: Revision): RevisionRows {
       added_at: d.addedAt,
       scan_status: d.scanStatus,
     })),
+    links: r.rateLinks.map((l, position) => ({
+      revision_id,
+      package_id: packageId,
+      state_code: pkg.stateCode,
+      position,
+      rate_id: l.rateId,
+      rate_revision: l.rateRevision,
+    })),
   };
 }
 
@@ -410,6 +421,7 @@ export function groupChildRows(c: ChildRows) {
     ratePrograms: groupBy(c.ratePrograms, (r) => `${r.revision_id}/${r.rate_id}`),
     actuaries: groupBy(c.actuaries, (r) => `${r.revision_id}/${r.rate_id}`),
     documents: groupBy(c.documents, (r) => r.revision_id),
+    links: groupBy(c.links, (r) => r.revision_id),
   };
 }
 export type GroupedChildRows = ReturnType<typeof groupChildRows>;
@@ -429,7 +441,7 @@ export function assemblePackage(
   questions: readonly Row<QuestionsTable>[],
   qaDocuments: readonly Row<QaDocumentsTable>[],
 ): Package {
-  const { programs, contacts, rates, ratePrograms, actuaries, documents } = grouped;
+  const { programs, contacts, rates, ratePrograms, actuaries, documents, links } = grouped;
 
   const rateFrom = (revisionId: string, rc: Row<RateCertificationsTable>): RateCertification => {
     const key = `${revisionId}/${rc.id}`;
@@ -523,8 +535,10 @@ export function assemblePackage(
         r.unlocked_by_role,
         r.unlock_reason,
       ),
-      // TODO(issue 13, store-pg): read the revision's rate links.
-      rateLinks: [],
+      rateLinks: (links.get(r.id) ?? EMPTY).map((l) => ({
+        rateId: l.rate_id,
+        rateRevision: l.rate_revision,
+      })),
     };
   };
 

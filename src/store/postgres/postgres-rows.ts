@@ -61,18 +61,29 @@ export async function readPackages(
   const headIds = [heads.map((h) => h.id)];
   const revisions = await exec<Selectable<RevisionsTable>>(q, SQL.revisions, headIds);
   const revIds = [revisions.map((r) => r.id)];
-  const [actions, questions, qaDocuments, programs, contacts, rates, ratePrograms, actuaries, documents] =
-    await Promise.all([
-      exec<Selectable<ReviewActionsTable>>(q, SQL.reviewActions, headIds),
-      exec<Selectable<QuestionsTable>>(q, SQL.questions, headIds),
-      exec<Selectable<QaDocumentsTable>>(q, SQL.qaDocuments, headIds),
-      exec(q, CHILD_SQL.programs, revIds),
-      exec(q, CHILD_SQL.contacts, revIds),
-      exec(q, CHILD_SQL.rates, revIds),
-      exec(q, CHILD_SQL.ratePrograms, revIds),
-      exec(q, CHILD_SQL.actuaries, revIds),
-      exec(q, CHILD_SQL.documents, revIds),
-    ]);
+  const [
+    actions,
+    questions,
+    qaDocuments,
+    programs,
+    contacts,
+    rates,
+    ratePrograms,
+    actuaries,
+    documents,
+    links,
+  ] = await Promise.all([
+    exec<Selectable<ReviewActionsTable>>(q, SQL.reviewActions, headIds),
+    exec<Selectable<QuestionsTable>>(q, SQL.questions, headIds),
+    exec<Selectable<QaDocumentsTable>>(q, SQL.qaDocuments, headIds),
+    exec(q, CHILD_SQL.programs, revIds),
+    exec(q, CHILD_SQL.contacts, revIds),
+    exec(q, CHILD_SQL.rates, revIds),
+    exec(q, CHILD_SQL.ratePrograms, revIds),
+    exec(q, CHILD_SQL.actuaries, revIds),
+    exec(q, CHILD_SQL.documents, revIds),
+    exec(q, CHILD_SQL.links, revIds),
+  ]);
   const children = groupChildRows({
     programs,
     contacts,
@@ -80,6 +91,7 @@ export async function readPackages(
     ratePrograms,
     actuaries,
     documents,
+    links,
   } as ChildRows);
   const byPackage = byPackageId(revisions);
   const actionsByPackage = byPackageId(actions);
@@ -108,6 +120,7 @@ interface WholePackageRow extends Selectable<PackagesTable> {
   rate_programs_rows: ChildRows['ratePrograms'];
   actuaries_rows: ChildRows['actuaries'];
   documents_rows: ChildRows['documents'];
+  links_rows: ChildRows['links'];
   review_actions_rows: Selectable<ReviewActionsTable>[];
   questions_rows: Selectable<QuestionsTable>[];
   qa_documents_rows: Selectable<QaDocumentsTable>[];
@@ -130,6 +143,7 @@ async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<
     rate_programs_rows,
     actuaries_rows,
     documents_rows,
+    links_rows,
     review_actions_rows,
     questions_rows,
     qa_documents_rows,
@@ -154,6 +168,7 @@ async function readWholePackage(q: Db, id: string, forUpdate: boolean): Promise<
     ratePrograms: rate_programs_rows,
     actuaries: actuaries_rows,
     documents: documents_rows,
+    links: links_rows,
   });
   return assemblePackage(
     head,
@@ -187,6 +202,7 @@ const CHILD_KEYS = [
   ['rate_programs', 'ratePrograms'],
   ['certifying_actuaries', 'actuaries'],
   ['documents', 'documents'],
+  ['rate_links', 'links'],
 ] as const;
 
 /** Inserts whole packages (heads, revisions and all below, review actions, questions) in one pass per table. */
@@ -194,7 +210,7 @@ export async function insertPackages(q: Db, packages: readonly Package[]) {
   await insertRows(q, 'packages', packages.map(packageRow));
   await insertRevisionRows(
     q,
-    packages.flatMap((p) => p.revisions.map((r) => revisionRows(p.id, r))),
+    packages.flatMap((p) => p.revisions.map((r) => revisionRows(p, r))),
   );
   await insertRows(
     q,

@@ -219,6 +219,108 @@ export interface AuditEventsTable {
   action: string;
   summary: string;
 }
+/** Rate records (migration 0010): the head; `last_submitted_revision` NULL until first submitted. */
+export interface RatesTable {
+  id: string;
+  state_code: string;
+  state_rate_number: number;
+  parent_package_id: string;
+  status: string;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  initially_submitted_at: NullableTimestamp;
+  revision_count: number;
+  last_submitted_revision: number | null;
+}
+export interface RateCountersTable {
+  state_code: string;
+  last_number: number;
+}
+/** A rate revision: the form of `rate_certifications` as columns, its submit and unlock, and the package submission that froze it. */
+export interface RateRevisionsTable {
+  id: string;
+  rate_id: string;
+  number: number;
+  created_at: Timestamp;
+  rate_type: string | null;
+  rate_date_start: string | null;
+  rate_date_end: string | null;
+  rate_date_certified: string | null;
+  effective_date_start: string | null;
+  effective_date_end: string | null;
+  capitation_type: string | null;
+  medicaid_populations: string[] | null;
+  submitted_at: NullableTimestamp;
+  submitted_by_id: string | null;
+  submitted_by_email: string | null;
+  submitted_by_role: string | null;
+  submit_reason: string | null;
+  unlocked_at: NullableTimestamp;
+  unlocked_by_id: string | null;
+  unlocked_by_email: string | null;
+  unlocked_by_role: string | null;
+  unlock_reason: string | null;
+  submitted_with_package_id: string | null;
+  submitted_with_package_revision: number | null;
+}
+export interface RateRevisionProgramsTable {
+  rate_revision_id: string;
+  position: number;
+  program_id: string;
+}
+export interface RateRevisionActuariesTable {
+  rate_revision_id: string;
+  position: number;
+  name: string;
+  title: string;
+  email: string;
+  actuarial_firm: string | null;
+  actuarial_firm_other: string | null;
+}
+export interface RateDocumentsTable {
+  rate_revision_id: string;
+  id: string;
+  position: number;
+  name: string;
+  bucket: string;
+  key: string;
+  size: BigInt;
+  content_type: string;
+  sha256: string;
+  category: string;
+  added_at: Timestamp;
+  scan_status: string;
+}
+/** Withdrawals and their undoing, numbered per rate from 1 (the oldest); history. */
+export interface RateWithdrawalsTable {
+  rate_id: string;
+  position: number;
+  id: string;
+  action: string;
+  at: Timestamp;
+  actor_id: string;
+  actor_email: string;
+  actor_role: string;
+  reason: string;
+  package_ids: string[];
+}
+/** A rate's `packageIds`, in order; kept in agreement with `rate_links` by a deferred check. */
+export interface RatePackagesTable {
+  rate_id: string;
+  state_code: string;
+  position: number;
+  package_id: string;
+}
+/** A package revision's rate links, in order; `rate_revision` NULL on a draft revision. */
+export interface RateLinksTable {
+  revision_id: string;
+  package_id: string;
+  state_code: string;
+  position: number;
+  rate_id: string;
+  rate_revision: number | null;
+}
 
 export interface Database {
   states: StatesTable;
@@ -238,6 +340,15 @@ export interface Database {
   qa_documents: QaDocumentsTable;
   audit_events: AuditEventsTable;
   user_audit: UserAuditTable;
+  rates: RatesTable;
+  rate_counters: RateCountersTable;
+  rate_revisions: RateRevisionsTable;
+  rate_revision_programs: RateRevisionProgramsTable;
+  rate_revision_actuaries: RateRevisionActuariesTable;
+  rate_documents: RateDocumentsTable;
+  rate_withdrawals: RateWithdrawalsTable;
+  rate_packages: RatePackagesTable;
+  rate_links: RateLinksTable;
 }
 
 /** The package-owned tables below `revisions`, in an order safe for inserts. */
@@ -248,4 +359,5 @@ export const REVISION_CHILD_TABLES = [
   'rate_programs',
   'certifying_actuaries',
   'documents',
+  'rate_links',
 ] as const;

@@ -4,8 +4,7 @@
  * module only writes the difference between before and after.
  */
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   type AuditEvent,
   assertStorableText,
@@ -13,16 +12,15 @@ import {
   type NewPackagePlan,
   type Package,
   type PackageChange,
-  type Revision,
 } from '../../domain/index.js';
 import { alreadyExists, notFound } from '../errors.js';
 import type { ChangeResult, Store } from '../store.js';
 import { FOREIGN_KEY_VIOLATION, isPgCode, pgError, UNIQUE_VIOLATION } from './postgres-errors.js';
-import { auditRow, packageRow, reviewActionRows, revisionRows } from './postgres-marshal.js';
-import { persistQuestions } from './postgres-questions.js';
-import { insertRevisionRows, readPackages } from './postgres-rows.js';
+import { auditRow, packageRow, revisionRows } from './postgres-marshal.js';
+import { deletePackage, writePackageChange } from './postgres-package-writer.js';
+import { readPackages } from './postgres-rows.js';
 import type { Database } from './postgres-schema.js';
-import { type Db, exec, execNamed, insertRows, insertTogether, SQL } from './postgres-statements.js';
+import { type Db, execNamed, insertTogether, SQL } from './postgres-statements.js';
 import { inTransaction } from './postgres-transaction.js';
 
 /** Number collisions tolerated in one creation; each raises the counter past the numbers in use. */
@@ -30,61 +28,12 @@ const MAX_NUMBER_ATTEMPTS = 5;
 
 export type PackageWrites = Pick<Store, 'createPackage' | 'changePackage' | 'appendAudit' | 'getPackage'>;
 
-/**
- * True when two revisions are the same apart from `submitInfo`. A submission spreads the draft
- * into the frozen revision, so the fields are the same objects and this is a cheap check;
- * anything else falls back to the deep comparison.
- */
-function onlySubmitInfoDiffers(prev: Revision, rev: Revision): boolean {
-  const keys = Object.keys(rev) as (keyof Revision)[];
-  if (keys.length !== Object.keys(prev).length) return false;
-  if (keys.every((k) => k === 'submitInfo' || prev[k] === rev[k])) return true;
-  return isDeepStrictEqual({ ...prev, submitInfo: rev.submitInfo }, rev);
-}
-
 async function readPackage(q: Db, id: string, forUpdate = false): Promise<Package | undefined> {
   if (!isUuid(id)) return undefined; // no such package, as on every backend
   return (await readPackages(q, [id], forUpdate)).get(id);
 }
 
 const insertAudit = (q: Db, event: AuditEvent) => insertTogether(q, [['audit_events', [auditRow(event)]]]);
-
-/** Writes what changed between `before` and `after`; the caller holds the package row lock. */
-async function persistChange(trx: Transaction<Database>, before: Package, after: Package) {
-  await execNamed(trx, SQL.updateHead, packageRow(after));
-  // A revision the change dropped (undo unlock: the unlocked draft); the database refuses this for a submitted one.
-  const kept = new Set(after.revisions.map((r) => r.id));
-  for (const prev of before.revisions) if (!kept.has(prev.id)) await exec(trx, SQL.deleteRevision, [prev.id]);
-  // A review decision (at most one per change): only the new action rows; the old ones are history.
-  if (after.reviewActions !== before.reviewActions) {
-    const added = reviewActionRows(after, new Set(before.reviewActions.map((a) => a.id)));
-    if (added.length > 0) await insertRows(trx, 'review_actions', added);
-  }
-  if (after.questions !== before.questions) await persistQuestions(trx, before, after);
-  const old = new Map(before.revisions.map((r) => [r.number, r]));
-  for (const rev of after.revisions) {
-    const prev = old.get(rev.number);
-    if (prev === rev) continue;
-    if (!prev) {
-      await insertRevisionRows(trx, [revisionRows(after.id, rev)]);
-    } else if (!prev.submitInfo && rev.submitInfo && onlySubmitInfoDiffers(prev, rev)) {
-      // A submission only freezes the revision: set its submit columns, nothing else.
-      const { at, by, reason } = rev.submitInfo;
-      await execNamed(trx, SQL.freeze, {
-        id: rev.id,
-        submitted_at: at,
-        submitted_by_id: by.id,
-        submitted_by_email: by.email,
-        submitted_by_role: by.role,
-        submit_reason: reason,
-      });
-    } else if (!isDeepStrictEqual(prev, rev)) {
-      // A draft edit rewrites the draft revision (the database refuses this for a submitted one).
-      await exec(trx, SQL.deleteRevision, [rev.id]);
-      await insertRevisionRows(trx, [revisionRows(after.id, rev)]);
-    }
-  }
-}
 
 export function createPostgresWrites(db: Kysely<Database>): PackageWrites {
   return {
@@ -103,7 +52,7 @@ export function createPostgresWrites(db: Kysely<Database>): PackageWrites {
               state_code: plan.stateCode,
             });
             const { after: pkg, event } = plan.build(counter!.last_number);
-            const rows = revisionRows(pkg.id, pkg.revisions[0]!);
+            const rows = revisionRows(pkg, pkg.revisions[0]!);
             // The package, its first revision with everything under it, and its audit event: one statement.
             await insertTogether(trx, [
               ['packages', [packageRow(pkg)]],
@@ -114,6 +63,7 @@ export function createPostgresWrites(db: Kysely<Database>): PackageWrites {
               ['rate_programs', rows.ratePrograms],
               ['certifying_actuaries', rows.actuaries],
               ['documents', rows.documents],
+              ['rate_links', rows.links],
               ['audit_events', [auditRow({ id: randomUUID(), packageId: pkg.id, ...event })]],
             ]);
             return pkg;
@@ -147,8 +97,8 @@ export function createPostgresWrites(db: Kysely<Database>): PackageWrites {
         const before = await readPackage(trx, id, true);
         if (!before) throw notFound('package', id);
         const { after, event } = plan(before);
-        if (after) await persistChange(trx, before, after);
-        else await trx.deleteFrom('packages').where('id', '=', id).execute();
+        if (after) await writePackageChange(trx, before, after);
+        else await deletePackage(trx, id);
         await insertAudit(trx, { id: randomUUID(), packageId: id, ...event });
         return { before, after, event };
       });

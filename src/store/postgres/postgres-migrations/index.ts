@@ -8,6 +8,7 @@ import * as reviewFormFields from './0006-review-form-fields.js';
 import * as reviewActions from './0007-review-actions.js';
 import * as cmsUserDivision from './0008-cms-user-division.js';
 import * as questions from './0009-questions.js';
+import * as rates from './0010-rates.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-review-actions': reviewActions,
   '0008-cms-user-division': cmsUserDivision,
   '0009-questions': questions,
+  '0010-rates': rates,
 };
 
 export const migrationProvider: MigrationProvider = {

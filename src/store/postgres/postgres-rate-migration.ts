@@ -1,0 +1,51 @@
+/**
+ * The data step after migration 0010: packages whose revisions still embed rate certifications
+ * get them as child rate records with links (domain `embeddedRatesToRecords`), one package per
+ * transaction, in batches. Each package is locked, its rates numbered from its state's rate
+ * counter, and package and rates written whole (as an import does) with the maintenance switch
+ * on. A migrated package embeds no rate any more, so running the step again (after a crash, or
+ * on a copy) only picks up what is left.
+ */
+import { type Kysely, sql } from 'kysely';
+import { embeddedRatesToRecords } from '../../domain/index.js';
+import { insertRates, RATE_SQL } from './postgres-rate-rows.js';
+import { insertPackages, readPackages } from './postgres-rows.js';
+import type { Database } from './postgres-schema.js';
+import { exec } from './postgres-statements.js';
+
+/** Packages still embedding rate certifications, a batch at a time. */
+const PENDING = `select distinct r.package_id as id from rate_certifications c
+  join revisions r on r.id = c.revision_id order by r.package_id limit $1`;
+
+/** Moves every package's embedded rates into rate records; returns how many packages it moved. */
+export async function migrateEmbeddedRates(db: Kysely<Database>, batch = 100): Promise<number> {
+  let moved = 0;
+  for (;;) {
+    const ids = (await exec<{ id: string }>(db, PENDING, [batch])).map((r) => r.id);
+    if (ids.length === 0) return moved;
+    for (const id of ids) {
+      await db.transaction().execute(async (trx) => {
+        const pkg = (await readPackages(trx, [id], true)).get(id);
+        if (!pkg) return;
+        // Oldest revision first, as the conversion numbers the rates' revisions.
+        const rateIds = [
+          ...new Set(
+            [...pkg.revisions].reverse().flatMap((r) => r.formData.rateCertifications.map((c) => c.id)),
+          ),
+        ];
+        if (rateIds.length === 0) return;
+        const [row] = await exec<{ last_number: number }>(trx, RATE_SQL.counter, [
+          pkg.stateCode,
+          rateIds.length,
+        ]);
+        const first = row!.last_number - rateIds.length + 1;
+        const converted = embeddedRatesToRecords(pkg, (rateId) => first + rateIds.indexOf(rateId));
+        await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
+        await trx.deleteFrom('packages').where('id', '=', id).execute();
+        await insertRates(trx, converted.rates);
+        await insertPackages(trx, [converted.package]);
+      });
+      moved++;
+    }
+  }
+}
