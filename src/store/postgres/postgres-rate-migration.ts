@@ -16,24 +16,39 @@ import { exec } from './postgres-statements.js';
 /** Packages still embedding rate certifications, a batch at a time. */
 const PENDING = `select distinct r.package_id as id from rate_certifications c
   join revisions r on r.id = c.revision_id order by r.package_id limit $1`;
+const PENDING_COUNT = `select count(distinct r.package_id)::int as n from rate_certifications c
+  join revisions r on r.id = c.revision_id`;
 
-/** Moves every package's embedded rates into rate records; returns how many packages it moved. */
-export async function migrateEmbeddedRates(db: Kysely<Database>, batch = 100): Promise<number> {
+/** Called after each package: how many were moved so far, of how many found at the start. */
+export type DataStepProgress = (done: number, total: number) => void;
+
+/**
+ * Moves every package's embedded rates into rate records; returns how many packages it moved.
+ * Safe beside live writes: each package is read locked (`FOR UPDATE`), so a change of it waits
+ * for the conversion, and a change that committed before is what the conversion reads; a
+ * package another process converted first (two start-ups at once) is found with nothing to move.
+ */
+export async function migrateEmbeddedRates(
+  db: Kysely<Database>,
+  batch = 100,
+  onProgress?: DataStepProgress,
+): Promise<number> {
   let moved = 0;
+  let total = onProgress ? ((await exec<{ n: number }>(db, PENDING_COUNT, []))[0]?.n ?? 0) : 0;
   for (;;) {
     const ids = (await exec<{ id: string }>(db, PENDING, [batch])).map((r) => r.id);
     if (ids.length === 0) return moved;
     for (const id of ids) {
-      await db.transaction().execute(async (trx) => {
+      const converted = await db.transaction().execute(async (trx) => {
         const pkg = (await readPackages(trx, [id], true)).get(id);
-        if (!pkg) return;
+        if (!pkg) return false;
         // Oldest revision first, as the conversion numbers the rates' revisions.
         const rateIds = [
           ...new Set(
             [...pkg.revisions].reverse().flatMap((r) => r.formData.rateCertifications.map((c) => c.id)),
           ),
         ];
-        if (rateIds.length === 0) return;
+        if (rateIds.length === 0) return false;
         const [row] = await exec<{ last_number: number }>(trx, RATE_SQL.counter, [
           pkg.stateCode,
           rateIds.length,
@@ -44,8 +59,12 @@ export async function migrateEmbeddedRates(db: Kysely<Database>, batch = 100): P
         await trx.deleteFrom('packages').where('id', '=', id).execute();
         await insertRates(trx, converted.rates);
         await insertPackages(trx, [converted.package]);
+        return true;
       });
-      moved++;
+      if (converted) moved++;
+      // Packages given embedded rates meanwhile (an old server still writing) join the count.
+      total = Math.max(total, moved);
+      onProgress?.(moved, total);
     }
   }
 }
