@@ -2,16 +2,17 @@
  * The data step after migration 0010: packages whose revisions still embed rate certifications
  * get them as child rate records with links (domain `embeddedRatesToRecords`), one package per
  * transaction, in batches. Each package is locked, its rates numbered from its state's rate
- * counter, and package and rates written whole (as an import does) with the maintenance switch
- * on. A migrated package embeds no rate any more, so running the step again (after a crash, or
+ * counter, and the rates and the package's revisions written whole (as an import does) with the
+ * maintenance switch on. A migrated package embeds no rate any more, so running the step again (after a crash, or
  * on a copy) only picks up what is left.
  */
 import { type Kysely, sql } from 'kysely';
 import { embeddedRatesToRecords } from '../../domain/index.js';
+import { packageRow, revisionRows } from './postgres-marshal.js';
 import { insertRates, RATE_SQL } from './postgres-rate-rows.js';
-import { insertPackages, readPackages } from './postgres-rows.js';
+import { insertRevisionRows, readPackages } from './postgres-rows.js';
 import type { Database } from './postgres-schema.js';
-import { exec } from './postgres-statements.js';
+import { exec, execNamed, SQL } from './postgres-statements.js';
 
 /** Packages still embedding rate certifications, a batch at a time. */
 const PENDING = `select distinct r.package_id as id from rate_certifications c
@@ -56,9 +57,17 @@ export async function migrateEmbeddedRates(
         const first = row!.last_number - rateIds.length + 1;
         const converted = embeddedRatesToRecords(pkg, (rateId) => first + rateIds.indexOf(rateId));
         await sql`SELECT set_config('carepack.allow_rewrite', 'on', true)`.execute(trx);
-        await trx.deleteFrom('packages').where('id', '=', id).execute();
+        // The package row stays: a change waiting on its lock then reads the converted package
+        // (one version on) and plans again; deleting the row would answer it "not found". Only
+        // the revisions (and what hangs under them) are replaced; review actions and questions
+        // do not change.
+        await exec(trx, 'delete from revisions where package_id = $1', [id]);
         await insertRates(trx, converted.rates);
-        await insertPackages(trx, [converted.package]);
+        await execNamed(trx, SQL.updateHead, packageRow(converted.package));
+        await insertRevisionRows(
+          trx,
+          converted.package.revisions.map((r) => revisionRows(converted.package, r)),
+        );
         return true;
       });
       if (converted) moved++;
