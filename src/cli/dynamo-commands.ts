@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import { createDynamoClients } from '../store/dynamo/dynamo-client.js';
 import { startDynamoLocal } from '../store/dynamo/dynamo-local.js';
 import { cloudFormationTemplate, ensureTable, tableDefinition } from '../store/dynamo/dynamo-tables.js';
+import { type Bar, progressBar } from './progress.js';
 
 export function registerDynamoCommands(program: Command, config: () => Config) {
   const dynamo = program.command('dynamo').description('DynamoDB administration');
@@ -35,13 +36,23 @@ export function registerDynamoCommands(program: Command, config: () => Config) {
         endpoint: local?.endpoint ?? dynamodb.endpoint,
         region: dynamodb.region,
       });
+      let bar: Bar | undefined;
       try {
         const where = local
           ? `embedded DynamoDB (${dynamodb.dataDir ?? 'in memory'})`
           : (dynamodb.endpoint ?? `AWS ${dynamodb.region}`);
-        const result = await ensureTable(client, dynamodb.tableName);
+        const result = await ensureTable(client, dynamodb.tableName, {
+          // Packages whose embedded rates became rate records (how many there are is not known up front).
+          onRatesMoved: (packages) => {
+            bar ??= progressBar('rates');
+            bar.update(packages);
+          },
+        });
+        bar?.stop();
+        bar = undefined;
         console.log(`table ${dynamodb.tableName} ${TABLE_RESULT[result]} in ${where}`);
       } finally {
+        bar?.stop();
         client.destroy();
         await local?.stop();
       }
@@ -51,5 +62,6 @@ export function registerDynamoCommands(program: Command, config: () => Config) {
 const TABLE_RESULT = {
   created: 'created',
   exists: 'already exists',
-  upgraded: 'upgraded (review-status indexes added, package heads backfilled)',
+  upgraded:
+    'upgraded (review-status indexes added and package heads backfilled, or embedded rate certifications moved into rate records)',
 } as const;

@@ -13,7 +13,7 @@ import { startDynamoLocal } from './dynamo/dynamo-local.js';
 import { createDynamoStore } from './dynamo/dynamo-store.js';
 import { ensureTable } from './dynamo/dynamo-tables.js';
 import { connectPostgres, openPglite } from './postgres/postgres-client.js';
-import { migrateToLatest } from './postgres/postgres-migrate.js';
+import { upgradeToLatest } from './postgres/postgres-data-steps.js';
 import { createPostgresStore } from './postgres/postgres-store.js';
 import type { MaintainedStore } from './store.js';
 
@@ -115,7 +115,8 @@ async function openPostgres(config: PostgresConfig): Promise<OpenedStore> {
     ? connectPostgres(config.url, { maxConnections: config.poolSize })
     : await openPglite(config.dataDir);
   try {
-    await migrateToLatest(handle.db);
+    // Schema migrations, then the data steps (embedded rates become rate records) not yet done.
+    await upgradeToLatest(handle.db);
   } catch (e) {
     await handle.close();
     throw e;

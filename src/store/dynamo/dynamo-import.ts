@@ -77,7 +77,7 @@ export async function importRecordItems(
     const headAsRead = oldHead
       ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': oldHead.version } }
       : { ConditionExpression: 'attribute_not_exists(PK)' };
-    const changes = differences(existing, children, head);
+    const changes = itemDifferences(TableName, existing, children, head);
     try {
       if (changes.length + 2 <= TRANSACTION_ITEMS && weight(changes) + weight([head]) <= TRANSACTION_BYTES) {
         await table.transact([{ Put: { TableName, Item: head, ...headAsRead } }, claimPut(), ...changes]);
@@ -94,22 +94,6 @@ export async function importRecordItems(
     }
   }
   throw new Error(`importing ${pkg.id}: still changing after ${MAX_ROUNDS} attempts, try again`);
-
-  /** The puts and deletes that turn `existing` into `children` (the head is written apart). */
-  function differences(existing: Item[], items: Item[], headItem: Item): TransactItem[] {
-    const have = new Map(existing.map((i) => [keyOf(i), i]));
-    // As stored: attributes left undefined are not written, so they must not count as a change.
-    const stored = (i: Item) => JSON.parse(JSON.stringify(i)) as Item;
-    const keep = new Set([...items, headItem].map(keyOf));
-    return [
-      ...items
-        .filter((i) => !isDeepStrictEqual(have.get(keyOf(i)), stored(i)))
-        .map((Item): TransactItem => ({ Put: { TableName, Item } })),
-      ...existing
-        .filter((i) => !keep.has(keyOf(i)))
-        .map((i): TransactItem => ({ Delete: { TableName, Key: { PK: i.PK, SK: i.SK } } })),
-    ];
-  }
 
   /**
    * Writes `changes` in transactions that each hold only while the head is as `check` says, each
@@ -141,7 +125,7 @@ export async function importRecordItems(
    */
   async function settle(p: ImportedRecord, items: Item[], headItem: Item) {
     const existing = await p.readItems();
-    const changes = differences(existing, items, headItem);
+    const changes = itemDifferences(TableName, existing, items, headItem);
     if (changes.length === 0) return;
     await writeInChunks(changes, {
       Key: p.headKey,
@@ -149,6 +133,30 @@ export async function importRecordItems(
       ExpressionAttributeValues: { ':v': p.version },
     });
   }
+}
+
+/**
+ * The puts and deletes that turn a record's stored items (`existing`) into `items`; its head is
+ * written apart (never put nor deleted here). Unconditional: the caller guards them by the head.
+ */
+export function itemDifferences(
+  TableName: string,
+  existing: readonly Item[],
+  items: readonly Item[],
+  headItem: Item,
+): TransactItem[] {
+  const have = new Map(existing.map((i) => [keyOf(i), i]));
+  // As stored: attributes left undefined are not written, so they must not count as a change.
+  const stored = (i: Item) => JSON.parse(JSON.stringify(i)) as Item;
+  const keep = new Set([...items, headItem].map(keyOf));
+  return [
+    ...items
+      .filter((i) => !isDeepStrictEqual(have.get(keyOf(i)), stored(i)))
+      .map((Item): TransactItem => ({ Put: { TableName, Item } })),
+    ...existing
+      .filter((i) => !keep.has(keyOf(i)))
+      .map((i): TransactItem => ({ Delete: { TableName, Key: { PK: i.PK, SK: i.SK } } })),
+  ];
 }
 
 /** The error for a package whose number's claim belongs to another package: names both. */

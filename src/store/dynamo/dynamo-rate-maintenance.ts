@@ -18,7 +18,7 @@ import type { DynamoTable } from './dynamo-table.js';
 const WRITE_CONCURRENCY = 8;
 
 /** Every item of a rate with its number claim, in the order an import wants: head, claim, the rest. */
-function rateToItems(rate: Rate): Item[] {
+export function rateToItems(rate: Rate): Item[] {
   const [head, ...rest] = rateItems(rate);
   return [head!, rateClaimItem(rate), ...rest];
 }

@@ -16,6 +16,7 @@ import {
   LIST_SORT_ATTRIBUTE,
   REVIEW_INDEXES,
 } from './dynamo-keys.js';
+import { backfillEmbeddedRates, markRateBackfillDone } from './dynamo-rate-backfill.js';
 import { backfillReviewKeys, markReviewBackfillDone } from './dynamo-review-backfill.js';
 import { sleep } from './dynamo-table.js';
 
@@ -71,7 +72,10 @@ export function cloudFormationTemplate(tableName: string) {
   };
 }
 
-/** `upgraded`: indexes this version added were created and the heads backfilled (see ensureTable). */
+/**
+ * `upgraded`: indexes this version added were created and the heads backfilled, or embedded
+ * rates moved into rate records (see ensureTable).
+ */
 export type EnsureTableResult = 'created' | 'exists' | 'upgraded';
 
 type IndexDescription = { IndexName?: string; KeySchema?: { AttributeName?: string; KeyType?: string }[] };
@@ -113,13 +117,15 @@ function missingAdditiveIndexes(tableName: string, existing: readonly IndexDescr
  * An existing table that lacks only the review-status indexes (a table from before CMS's review)
  * is upgraded in place: each missing index is added by UpdateTable (one per call, as DynamoDB
  * requires), waiting until it is ACTIVE, then the heads written before are given the review keys
- * (dynamo-review-backfill.ts; resumable, safe while the portal writes). A table whose indexes
- * differ otherwise (other keys, another missing index) is refused, naming every difference.
+ * (dynamo-review-backfill.ts; resumable, safe while the portal writes). Then packages that still
+ * embed rate certifications get them as rate records (dynamo-rate-backfill.ts; the same way). A
+ * table whose indexes differ otherwise (other keys, another missing index) is refused, naming
+ * every difference.
  */
 export async function ensureTable(
   client: DynamoDBClient,
   tableName: string,
-  options: { pollMs?: number; maxWaitMs?: number } = {},
+  options: { pollMs?: number; maxWaitMs?: number; onRatesMoved?: (packages: number) => void } = {},
 ): Promise<EnsureTableResult> {
   let table: TableDescription | undefined;
   try {
@@ -143,7 +149,10 @@ export async function ensureTable(
     }
     const added = await addMissingIndexes(client, tableName, options, table);
     const backfill = await backfillReviewKeys(client, tableName);
-    return added > 0 || backfill.heads > 0 ? 'upgraded' : 'exists';
+    const rates = await backfillEmbeddedRates(client, tableName, {
+      ...(options.onRatesMoved ? { onProgress: options.onRatesMoved } : {}),
+    });
+    return added > 0 || backfill.heads > 0 || rates.packages > 0 ? 'upgraded' : 'exists';
   }
   try {
     await client.send(new CreateTableCommand(tableDefinition(tableName)));
@@ -152,8 +161,9 @@ export async function ensureTable(
     if ((e as { name?: string }).name !== 'ResourceInUseException') throw e;
   }
   await waitActive(client, tableName);
-  // Created in the current layout: no head needs the review keys.
+  // Created in the current layout: no head needs the review keys, no package embeds rates.
   await markReviewBackfillDone(client, tableName);
+  await markRateBackfillDone(client, tableName);
   return 'created';
 }
 

@@ -9,6 +9,7 @@ import * as reviewActions from './0007-review-actions.js';
 import * as cmsUserDivision from './0008-cms-user-division.js';
 import * as questions from './0009-questions.js';
 import * as rates from './0010-rates.js';
+import * as dataSteps from './0011-data-steps.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-cms-user-division': cmsUserDivision,
   '0009-questions': questions,
   '0010-rates': rates,
+  '0011-data-steps': dataSteps,
 };
 
 export const migrationProvider: MigrationProvider = {
