@@ -1,8 +1,6 @@
 /** Conversions between domain records and rows. Optional fields are NULL in rows and absent in records. */
 import type { Insertable, Selectable } from 'kysely';
 import {
-  type ActionInfo,
-  type Actor,
   cmsFacts,
   deriveReviewStatus,
   type FormData,
@@ -21,6 +19,15 @@ import {
   type State,
 } from '../../domain/index.js';
 import type { AuditEvent } from '../store.js';
+import {
+  actionColumns,
+  actionInfo,
+  actuaryColumns,
+  documentColumns,
+  rateFormColumns,
+  rateFormFrom,
+  setIf,
+} from './postgres-rate-columns.js';
 import type {
   AuditEventsTable,
   Database,
@@ -263,16 +270,6 @@ export type RevisionRows = { revision: Insertable<RevisionsTable> } & {
   [K in ChildList]: Insertable<ChildTable<K>>[];
 };
 
-function actionColumns(prefix: 'submitted' | 'unlocked', reasonColumn: string, info: ActionInfo | null) {
-  return {
-    [`${prefix}_at`]: info?.at ?? null,
-    [`${prefix}_by_id`]: info?.by.id ?? null,
-    [`${prefix}_by_email`]: info?.by.email ?? null,
-    [`${prefix}_by_role`]: info?.by.role ?? null,
-    [reasonColumn]: info?.reason ?? null,
-  };
-}
-
 type ModifiedProvisions = NonNullable<FormData['modifiedProvisions']>;
 
 /** Yes/no answers per provision as two sets: the provisions answered yes, those answered no. */
@@ -329,14 +326,7 @@ export function revisionRows(pkg: Pick<Package, 'id' | 'stateCode'>, r: Revision
       revision_id,
       id: rc.id,
       position,
-      rate_type: rc.rateType ?? null,
-      rate_date_start: rc.rateDateStart ?? null,
-      rate_date_end: rc.rateDateEnd ?? null,
-      rate_date_certified: rc.rateDateCertified ?? null,
-      effective_date_start: rc.effectiveDateStart ?? null,
-      effective_date_end: rc.effectiveDateEnd ?? null,
-      capitation_type: rc.capitationType ?? null,
-      medicaid_populations: rc.medicaidPopulations ?? null,
+      ...rateFormColumns(rc),
     })),
     ratePrograms: f.rateCertifications.flatMap((rc) =>
       rc.rateProgramIds.map((program_id, position) => ({
@@ -351,27 +341,14 @@ export function revisionRows(pkg: Pick<Package, 'id' | 'stateCode'>, r: Revision
         revision_id,
         rate_id: rc.id,
         position,
-        name: a.name,
-        title: a.title,
-        email: a.email,
-        actuarial_firm: a.actuarialFirm ?? null,
-        actuarial_firm_other: a.actuarialFirmOther ?? null,
+        ...actuaryColumns(a),
       })),
     ),
     documents: r.documents.map((d, position) => ({
       revision_id,
-      id: d.id,
       position,
-      name: d.name,
-      bucket: d.bucket,
-      key: d.key,
-      size: d.size,
-      content_type: d.contentType,
-      sha256: d.sha256,
-      category: d.category,
+      ...documentColumns(d),
       rate_id: d.rateId ?? null,
-      added_at: d.addedAt,
-      scan_status: d.scanStatus,
     })),
     links: r.rateLinks.map((l, position) => ({
       revision_id,
@@ -400,18 +377,6 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
   return out;
 }
 
-function actionInfo(
-  at: string | null,
-  id: string | null,
-  email: string | null,
-  role: string | null,
-  reason: string | null,
-) {
-  if (!at || !id || !email || !role || reason === null) return null;
-  const by: Actor = { id, email, role: role as Role };
-  return { at: iso(at), by, reason };
-}
-
 /** Child rows grouped by revision (and rate): built once per page of packages, not once per package. */
 export function groupChildRows(c: ChildRows) {
   return {
@@ -425,11 +390,6 @@ export function groupChildRows(c: ChildRows) {
   };
 }
 export type GroupedChildRows = ReturnType<typeof groupChildRows>;
-
-/** Sets `key` when the column is not NULL (optional fields are absent in records, never null). */
-function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | null) {
-  if (value !== null && value !== undefined) target[key] = value;
-}
 
 const EMPTY: never[] = [];
 
@@ -445,27 +405,12 @@ export function assemblePackage(
 
   const rateFrom = (revisionId: string, rc: Row<RateCertificationsTable>): RateCertification => {
     const key = `${revisionId}/${rc.id}`;
-    const rate = { id: rc.id } as RateCertification;
-    setIf(rate, 'rateType', rc.rate_type as RateCertification['rateType']);
-    rate.rateProgramIds = (ratePrograms.get(key) ?? EMPTY).map((p) => p.program_id);
-    setIf(rate, 'rateDateStart', rc.rate_date_start);
-    setIf(rate, 'rateDateEnd', rc.rate_date_end);
-    setIf(rate, 'rateDateCertified', rc.rate_date_certified);
-    setIf(rate, 'effectiveDateStart', rc.effective_date_start);
-    setIf(rate, 'effectiveDateEnd', rc.effective_date_end);
-    setIf(rate, 'capitationType', rc.capitation_type as RateCertification['capitationType']);
-    setIf(rate, 'medicaidPopulations', rc.medicaid_populations as RateCertification['medicaidPopulations']);
-    rate.certifyingActuaries = (actuaries.get(key) ?? EMPTY).map((a) => {
-      const actuary = {
-        name: a.name,
-        title: a.title,
-        email: a.email,
-      } as RateCertification['certifyingActuaries'][number];
-      setIf(actuary, 'actuarialFirm', a.actuarial_firm as typeof actuary.actuarialFirm);
-      setIf(actuary, 'actuarialFirmOther', a.actuarial_firm_other);
-      return actuary;
-    });
-    return rate;
+    const form = rateFormFrom(
+      rc,
+      (ratePrograms.get(key) ?? EMPTY).map((p) => p.program_id),
+      actuaries.get(key) ?? EMPTY,
+    );
+    return { id: rc.id, ...form };
   };
 
   const documentFrom = (d: Row<DocumentsTable>): PackageDocument => {

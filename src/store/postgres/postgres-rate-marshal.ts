@@ -1,16 +1,21 @@
 /** Conversions between rate records and their rows (migration 0010). Optional fields are NULL in rows, absent in records. */
 import type { Insertable, Selectable } from 'kysely';
 import {
-  type ActionInfo,
-  type Actor,
   lastSubmittedRateRevision,
   type Rate,
   type RateDocument,
-  type RateFormData,
   type RateRevision,
   type RateWithdrawal,
   type Role,
 } from '../../domain/index.js';
+import {
+  actionColumns,
+  actionInfo,
+  actuaryColumns,
+  documentColumns,
+  rateFormColumns,
+  rateFormFrom,
+} from './postgres-rate-columns.js';
 import type {
   RateDocumentsTable,
   RatePackagesTable,
@@ -48,14 +53,6 @@ export interface RateRevisionRows {
   documents: Insertable<RateDocumentsTable>[];
 }
 
-const actionColumns = (prefix: 'submitted' | 'unlocked', reason: string, info: ActionInfo | null) => ({
-  [`${prefix}_at`]: info?.at ?? null,
-  [`${prefix}_by_id`]: info?.by.id ?? null,
-  [`${prefix}_by_email`]: info?.by.email ?? null,
-  [`${prefix}_by_role`]: info?.by.role ?? null,
-  [reason]: info?.reason ?? null,
-});
-
 export function rateRevisionRows(rateId: string, r: RateRevision): RateRevisionRows {
   const f = r.formData;
   const rate_revision_id = r.id;
@@ -65,14 +62,7 @@ export function rateRevisionRows(rateId: string, r: RateRevision): RateRevisionR
       rate_id: rateId,
       number: r.number,
       created_at: r.createdAt,
-      rate_type: f.rateType ?? null,
-      rate_date_start: f.rateDateStart ?? null,
-      rate_date_end: f.rateDateEnd ?? null,
-      rate_date_certified: f.rateDateCertified ?? null,
-      effective_date_start: f.effectiveDateStart ?? null,
-      effective_date_end: f.effectiveDateEnd ?? null,
-      capitation_type: f.capitationType ?? null,
-      medicaid_populations: f.medicaidPopulations ?? null,
+      ...rateFormColumns(f),
       ...actionColumns('submitted', 'submit_reason', r.submitInfo),
       ...actionColumns('unlocked', 'unlock_reason', r.unlockInfo),
       submitted_with_package_id: r.submittedWith?.packageId ?? null,
@@ -82,26 +72,9 @@ export function rateRevisionRows(rateId: string, r: RateRevision): RateRevisionR
     actuaries: f.certifyingActuaries.map((a, position) => ({
       rate_revision_id,
       position,
-      name: a.name,
-      title: a.title,
-      email: a.email,
-      actuarial_firm: a.actuarialFirm ?? null,
-      actuarial_firm_other: a.actuarialFirmOther ?? null,
+      ...actuaryColumns(a),
     })),
-    documents: r.documents.map((d, position) => ({
-      rate_revision_id,
-      id: d.id,
-      position,
-      name: d.name,
-      bucket: d.bucket,
-      key: d.key,
-      size: d.size,
-      content_type: d.contentType,
-      sha256: d.sha256,
-      category: d.category,
-      added_at: d.addedAt,
-      scan_status: d.scanStatus,
-    })),
+    documents: r.documents.map((d, position) => ({ rate_revision_id, position, ...documentColumns(d) })),
   };
 }
 
@@ -175,23 +148,6 @@ function grouped<T extends { position: number }>(rows: readonly T[], key: (row: 
   return out;
 }
 
-/** Sets `key` when the column is not NULL (optional fields are absent in records, never null). */
-function setIf<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | null) {
-  if (value !== null && value !== undefined) target[key] = value;
-}
-
-function actionInfo(
-  at: string | null,
-  id: string | null,
-  email: string | null,
-  role: string | null,
-  reason: string | null,
-) {
-  if (!at || !id || !email || !role || reason === null) return null;
-  const by: Actor = { id, email, role: role as Role };
-  return { at, by, reason };
-}
-
 const NONE: never[] = [];
 
 /** Rates whole from their head rows and the rows below them (of any number of rates). */
@@ -205,26 +161,11 @@ export function assembleRates(heads: readonly Row<RatesTable>[], rows: RateRows)
   const packages = grouped(rows.packages, (p) => p.rate_id);
 
   const revisionFrom = (r: Row<RateRevisionsTable>): RateRevision => {
-    const f = {} as RateFormData;
-    setIf(f, 'rateType', r.rate_type as RateFormData['rateType']);
-    f.rateProgramIds = (programs.get(r.id) ?? NONE).map((p) => p.program_id);
-    setIf(f, 'rateDateStart', r.rate_date_start);
-    setIf(f, 'rateDateEnd', r.rate_date_end);
-    setIf(f, 'rateDateCertified', r.rate_date_certified);
-    setIf(f, 'effectiveDateStart', r.effective_date_start);
-    setIf(f, 'effectiveDateEnd', r.effective_date_end);
-    f.certifyingActuaries = (actuaries.get(r.id) ?? NONE).map((a) => {
-      const actuary = {
-        name: a.name,
-        title: a.title,
-        email: a.email,
-      } as RateFormData['certifyingActuaries'][number];
-      setIf(actuary, 'actuarialFirm', a.actuarial_firm as typeof actuary.actuarialFirm);
-      setIf(actuary, 'actuarialFirmOther', a.actuarial_firm_other);
-      return actuary;
-    });
-    setIf(f, 'capitationType', r.capitation_type as RateFormData['capitationType']);
-    setIf(f, 'medicaidPopulations', r.medicaid_populations as RateFormData['medicaidPopulations']);
+    const f = rateFormFrom(
+      r,
+      (programs.get(r.id) ?? NONE).map((p) => p.program_id),
+      actuaries.get(r.id) ?? NONE,
+    );
     return {
       id: r.id,
       number: r.number,
