@@ -714,6 +714,8 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
         }),
       );
       await store.maintenance.importRates(rates);
+      // As a copy does: the state's rate counter covers the numbers imported.
+      await store.maintenance.raiseRateCounters({ [state.code]: 3 });
       return { state, rates };
     }
 
@@ -790,6 +792,7 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       const state = await freshState(store, nextCode);
       const rates = [1, 2, 3, 4].map((n) => rateRecord(state, { stateRateNumber: n }));
       await store.maintenance.importRates(rates, { mode: 'overwrite' });
+      await store.maintenance.raiseRateCounters({ [state.code]: 4 });
       expect(await store.getRates(rates.map((r) => r.id))).toEqual(rates);
     });
 
