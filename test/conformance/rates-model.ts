@@ -914,8 +914,8 @@ const seedOf = () => {
 
 /** The model test's sizes: each backend's run stays within about 20 s (see the closing note's figures). */
 const RUNS_SCALE = Number(process.env.CAREPACK_PROPERTY_RUNS_SCALE ?? 1);
-const SERIAL = { numRuns: Math.round(8 * RUNS_SCALE), maxCommands: 30, timeLimitMs: 9_000 * RUNS_SCALE };
-const PARALLEL = { numRuns: Math.round(6 * RUNS_SCALE), maxBatches: 6, timeLimitMs: 9_000 * RUNS_SCALE };
+const SERIAL = { numRuns: Math.round(8 * RUNS_SCALE), maxCommands: 30, timeLimitMs: 4_000 * RUNS_SCALE };
+const PARALLEL = { numRuns: Math.round(6 * RUNS_SCALE), maxBatches: 6, timeLimitMs: 4_000 * RUNS_SCALE };
 
 export function runRatesModel(getStore: () => DrivenStore, nextCode: () => string, backend: string) {
   const store = suiteStore(getStore);
