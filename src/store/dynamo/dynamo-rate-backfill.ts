@@ -2,36 +2,26 @@
  * The one-off upgrade of a table written before rates were records (issue 13): package
  * revisions that still embed rate certifications (`formData.rateCertifications`, rate documents
  * with a `rateId`) get them as CHILD rate records with links (domain `embeddedRatesToRecords`),
- * each rate numbered from its state's rate counter. Modeled on dynamo-review-backfill.ts:
- *
- * - Bounded: one Scan page (filtered to revisions still embedding rates) at a time, a few
- *   packages in parallel.
- * - Resumable: after each page the position is saved in an upgrade item; a restarted pass goes
- *   on from there, and a finished one is marked done and never scans again (a table created by
- *   this version is marked done at creation).
+ * each rate numbered from its state's rate counter. A resumable pass (dynamo-upgrade-pass.ts):
  * - Idempotent and safe beside live writes: a package is converted from what was read, and the
  *   rates and the converted package are written in ONE transaction whose head write holds only
  *   while the package is still at the version read; on a lost race it is read and converted
  *   again. A package with nothing embedded any more (converted by another process) is skipped.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { embeddedRatesToRecords, type Package, type Rate } from '../../domain/index.js';
-import { inParallel } from '../../lib/parallel.js';
 import { allocateNumbers, catchUpCounter, RATE_NUMBERS } from './dynamo-counters.js';
 import { ConditionFailed } from './dynamo-errors.js';
 import { importedPackage, importRecordItems, itemDifferences } from './dynamo-import.js';
-import { packagePk, rateHeadKey, ratePk, upgradeKey } from './dynamo-keys.js';
+import { packagePk, rateHeadKey, ratePk } from './dynamo-keys.js';
 import { packageToItems } from './dynamo-maintenance.js';
 import { type Item, itemsToPackage } from './dynamo-marshal.js';
 import { TRANSACTION_BYTES, TRANSACTION_ITEMS } from './dynamo-rate-graph.js';
 import { rateToItems } from './dynamo-rate-maintenance.js';
-import { DynamoTable, type TransactItem } from './dynamo-table.js';
+import type { DynamoTable, TransactItem } from './dynamo-table.js';
+import { markPassDone, runUpgradePass, type UpgradePass } from './dynamo-upgrade-pass.js';
 
 export const RATE_BACKFILL = 'embedded-rates';
-/** Items one Scan request reads (before its filter): bounds each step and the work lost on a crash. */
-const PAGE_ITEMS = 500;
-const CONCURRENCY = 4;
 const PACKAGE_ATTEMPTS = 10;
 
 export interface RateBackfillResult {
@@ -41,18 +31,24 @@ export interface RateBackfillResult {
   ran: boolean;
 }
 
-function documentClient(client: DynamoDBClient) {
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-}
-
 /** Records that the pass is not needed: a table created in the current layout. */
-export async function markRateBackfillDone(client: DynamoDBClient, tableName: string): Promise<void> {
-  await documentClient(client).send(
-    new PutCommand({ TableName: tableName, Item: { ...upgradeKey(RATE_BACKFILL), done: true } }),
-  );
-}
+export const markRateBackfillDone = (client: DynamoDBClient, tableName: string) =>
+  markPassDone(client, tableName, RATE_BACKFILL);
+
+const RATE_PASS: UpgradePass = {
+  name: RATE_BACKFILL,
+  scan: {
+    // Package revisions still embedding rate certifications (rate revisions are `rate-revision`).
+    FilterExpression: 'begins_with(PK, :pkg) AND #kind = :revision AND size(#fd.#rc) > :none',
+    ExpressionAttributeNames: { '#kind': 'kind', '#fd': 'formData', '#rc': 'rateCertifications' },
+    ExpressionAttributeValues: { ':pkg': packagePk(''), ':revision': 'revision', ':none': 0 },
+    ProjectionExpression: 'PK',
+  },
+  // A package's revisions are one item collection: it may appear more than once, once converted.
+  idsOf: (items) => [...new Set(items.map((i) => String(i.PK).slice(packagePk('').length)))],
+  upgrade: convertPackage,
+  concurrency: 4,
+};
 
 /** Runs (or resumes) the pass unless it finished before; `onProgress` after each package moved. */
 export async function backfillEmbeddedRates(
@@ -60,44 +56,8 @@ export async function backfillEmbeddedRates(
   tableName: string,
   options: { pageItems?: number; onProgress?: (packages: number) => void } = {},
 ): Promise<RateBackfillResult> {
-  const doc = documentClient(client);
-  const table = new DynamoTable(doc, tableName);
-  const key = upgradeKey(RATE_BACKFILL);
-  const marker = (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })))
-    .Item;
-  if (marker?.done === true) return { packages: 0, ran: false };
-  let start = marker?.next as Record<string, unknown> | undefined;
-  let packages = 0;
-  do {
-    const out = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        Limit: options.pageItems ?? PAGE_ITEMS,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-        // Package revisions still embedding rate certifications (rate revisions are `rate-revision`).
-        FilterExpression: 'begins_with(PK, :pkg) AND #kind = :revision AND size(#fd.#rc) > :none',
-        ExpressionAttributeNames: { '#kind': 'kind', '#fd': 'formData', '#rc': 'rateCertifications' },
-        ExpressionAttributeValues: { ':pkg': packagePk(''), ':revision': 'revision', ':none': 0 },
-        ProjectionExpression: 'PK',
-      }),
-    );
-    // A package's revisions are one item collection: it may appear more than once, once converted.
-    const ids = [...new Set((out.Items ?? []).map((i) => String(i.PK).slice(packagePk('').length)))];
-    await inParallel(ids, CONCURRENCY, async (id) => {
-      if (!(await convertPackage(table, id))) return;
-      packages++;
-      options.onProgress?.(packages);
-    });
-    start = out.LastEvaluatedKey;
-    await doc.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...key, ...(start ? { next: start } : { done: true }) },
-      }),
-    );
-  } while (start);
-  return { packages, ran: true };
+  const { written, ran } = await runUpgradePass(client, tableName, RATE_PASS, options);
+  return { packages: written, ran };
 }
 
 /** The ids of the rates a package embeds, in the order of their first appearance (oldest revision first). */

@@ -3,38 +3,26 @@
  * heads lack `reviewStatus` and the keys of the review-status indexes. This pass gives them both,
  * derived from the package (`headToItem`), and touches nothing else.
  *
- * - Bounded: one Scan page (filtered to heads that need it) at a time, a few heads in parallel.
- * - Resumable: after each page the position is saved in an upgrade item; a restarted pass goes
- *   on from there, and a finished one is marked done and never scans again.
+ * A resumable pass (dynamo-upgrade-pass.ts) over heads that need it.
  * - Idempotent and safe beside live writes: each head is set with UpdateItem conditioned on the
  *   version it was derived from and on still lacking `reviewStatus`, so a concurrent change
  *   (which writes the head whole, review keys included) is never overwritten; on a lost race the
  *   head is read again.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { inParallel } from '../../lib/parallel.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailed } from './dynamo-errors.js';
 import {
   HEAD_SK,
   INDEX_PARTITION_ATTRIBUTE,
   REVIEW_INDEXES,
   REVIEW_STATUS_ATTRIBUTE,
-  upgradeKey,
 } from './dynamo-keys.js';
 import { headToItem, type Item, itemsToPackage } from './dynamo-marshal.js';
-import { DynamoTable } from './dynamo-table.js';
+import type { DynamoTable } from './dynamo-table.js';
+import { markPassDone, runUpgradePass, type UpgradePass } from './dynamo-upgrade-pass.js';
 
 export const REVIEW_BACKFILL = 'review-keys';
-/** Items one Scan request reads (before its filter): bounds each step and the work lost on a crash. */
-const PAGE_ITEMS = 500;
-const CONCURRENCY = 8;
 const HEAD_ATTEMPTS = 10;
 
 /** The head attributes the pass sets: the review status and the review indexes' partition keys. */
@@ -50,18 +38,23 @@ export interface BackfillResult {
   ran: boolean;
 }
 
-function documentClient(client: DynamoDBClient) {
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-}
-
 /** Records that the pass is not needed: a table created in the current layout. */
-export async function markReviewBackfillDone(client: DynamoDBClient, tableName: string): Promise<void> {
-  await documentClient(client).send(
-    new PutCommand({ TableName: tableName, Item: { ...upgradeKey(REVIEW_BACKFILL), done: true } }),
-  );
-}
+export const markReviewBackfillDone = (client: DynamoDBClient, tableName: string) =>
+  markPassDone(client, tableName, REVIEW_BACKFILL);
+
+const REVIEW_PASS: UpgradePass = {
+  name: REVIEW_BACKFILL,
+  scan: {
+    // Submitted heads (only they have a review status) that lack it.
+    FilterExpression: 'SK = :head AND attribute_exists(submittedPK) AND attribute_not_exists(#rs)',
+    ExpressionAttributeNames: { '#rs': REVIEW_STATUS_ATTRIBUTE },
+    ExpressionAttributeValues: { ':head': HEAD_SK },
+    ProjectionExpression: 'id',
+  },
+  idsOf: (items) => items.map((i) => String(i.id)),
+  upgrade: upgradeHead,
+  concurrency: 8,
+};
 
 /** Runs (or resumes) the pass unless it finished before. */
 export async function backfillReviewKeys(
@@ -69,41 +62,8 @@ export async function backfillReviewKeys(
   tableName: string,
   options: { pageItems?: number } = {},
 ): Promise<BackfillResult> {
-  const doc = documentClient(client);
-  const table = new DynamoTable(doc, tableName);
-  const key = upgradeKey(REVIEW_BACKFILL);
-  const marker = (await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true })))
-    .Item;
-  if (marker?.done === true) return { heads: 0, ran: false };
-  let start = marker?.next as Record<string, unknown> | undefined;
-  let heads = 0;
-  do {
-    const out = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        Limit: options.pageItems ?? PAGE_ITEMS,
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-        // Submitted heads (only they have a review status) that lack it.
-        FilterExpression: 'SK = :head AND attribute_exists(submittedPK) AND attribute_not_exists(#rs)',
-        ExpressionAttributeNames: { '#rs': REVIEW_STATUS_ATTRIBUTE },
-        ExpressionAttributeValues: { ':head': HEAD_SK },
-        ProjectionExpression: 'id',
-      }),
-    );
-    const ids = (out.Items ?? []).map((i) => String(i.id));
-    await inParallel(ids, CONCURRENCY, async (id) => {
-      if (await upgradeHead(table, id)) heads++;
-    });
-    start = out.LastEvaluatedKey;
-    await doc.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...key, ...(start ? { next: start } : { done: true }) },
-      }),
-    );
-  } while (start);
-  return { heads, ran: true };
+  const { written, ran } = await runUpgradePass(client, tableName, REVIEW_PASS, options);
+  return { heads: written, ran };
 }
 
 /** Sets one head's review attributes, derived from the package as read; true when it wrote. */
