@@ -15,13 +15,9 @@ import {
   type RateFormData,
   withDerivedStatuses,
 } from '../src/domain/index.js';
-import { createDynamoClients } from '../src/store/dynamo/dynamo-client.js';
-import { startDynamoLocal } from '../src/store/dynamo/dynamo-local.js';
-import { createDynamoStore } from '../src/store/dynamo/dynamo-store.js';
-import { ensureTable } from '../src/store/dynamo/dynamo-tables.js';
 import type { MaintainedStore } from '../src/store/store.js';
 import { compareAB, summary } from './lib/compare.js';
-import { checkServer, createBenchDatabase, migratedPostgresStore } from './lib/pg.js';
+import { onFreshDynamo, onFreshPostgres } from './lib/fresh-stores.js';
 import { type BenchReport, type BenchRow, loadAverage, runNote } from './lib/report.js';
 import { round } from './lib/stats.js';
 import { TIMING } from './lib/store-vs-raw.js';
@@ -165,35 +161,13 @@ async function compareReads(name: string, store: MaintainedStore): Promise<Bench
   };
 }
 
-async function onDynamo(): Promise<BenchRow> {
-  const local = await startDynamoLocal();
-  const { client, doc } = createDynamoClients({ endpoint: local.endpoint, region: 'us-east-1' });
-  try {
-    await ensureTable(client, 'bench-rates');
-    const store = createDynamoStore({ client: doc, tableName: 'bench-rates' });
-    return await compareReads('DynamoDB', store);
-  } finally {
-    doc.destroy();
-    await local.stop();
-  }
-}
-
-async function onPostgres(): Promise<BenchRow> {
-  await checkServer();
-  const database = await createBenchDatabase();
-  const store = await migratedPostgresStore(database.url);
-  try {
-    return await compareReads('PostgreSQL', store);
-  } finally {
-    await store.close();
-    await database.drop();
-  }
-}
-
 export async function run(): Promise<BenchReport> {
   const started = Date.now();
   const load = loadAverage();
-  const rows = [await onDynamo(), await onPostgres()];
+  const rows = [
+    await onFreshDynamo('bench-rates', (store) => compareReads('DynamoDB', store)),
+    await onFreshPostgres((store) => compareReads('PostgreSQL', store)),
+  ];
   return {
     name: 'rates',
     columns: { subject: `${MANY} rates`, baseline: '1 rate' },
