@@ -939,6 +939,9 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
               size: 'max',
             }),
             async (cmds) => {
+              // The time budget ends between runs, never inside one (fast-check's own interrupt
+              // abandons a run mid-way, leaving its writes going on after the test).
+              if (Date.now() - started > SERIAL.timeLimitMs) return;
               counts.runs++;
               const world = await freshWorld();
               const model = await runSerially(world, emptyModel(), prelude(), counts);
@@ -948,8 +951,6 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
           {
             seed,
             numRuns: SERIAL.numRuns,
-            interruptAfterTimeLimit: SERIAL.timeLimitMs,
-            markInterruptAsFailure: false,
           },
         );
       } catch (e) {
@@ -977,6 +978,7 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
               maxLength: PARALLEL.maxBatches,
             }),
             async (setup, batches) => {
+              if (Date.now() - started > PARALLEL.timeLimitMs) return; // as above: between runs only
               counts.runs++;
               const world = await freshWorld();
               let model = await runSerially(world, emptyModel(), [...prelude(), ...setup], counts);
@@ -1023,8 +1025,6 @@ export function runRatesModel(getStore: () => DrivenStore, nextCode: () => strin
           {
             seed,
             numRuns: PARALLEL.numRuns,
-            interruptAfterTimeLimit: PARALLEL.timeLimitMs,
-            markInterruptAsFailure: false,
           },
         );
       } catch (e) {
