@@ -21,11 +21,12 @@ import {
 import type { AuditEvent } from '../store.js';
 import {
   actionColumns,
-  actionInfo,
   actuaryColumns,
   documentColumns,
+  documentFrom,
   rateFormColumns,
   rateFormFrom,
+  revisionActionsFrom,
   setIf,
 } from './postgres-rate-columns.js';
 import type {
@@ -413,20 +414,9 @@ export function assemblePackage(
     return { id: rc.id, ...form };
   };
 
-  const documentFrom = (d: Row<DocumentsTable>): PackageDocument => {
-    const doc = {
-      id: d.id,
-      name: d.name,
-      bucket: d.bucket,
-      key: d.key,
-      size: Number(d.size),
-      contentType: d.content_type,
-      sha256: d.sha256,
-      category: d.category as PackageDocument['category'],
-    } as PackageDocument;
+  const packageDocumentFrom = (d: Row<DocumentsTable>): PackageDocument => {
+    const doc: PackageDocument = documentFrom(d);
     setIf(doc, 'rateId', d.rate_id);
-    doc.addedAt = iso(d.added_at);
-    doc.scanStatus = d.scan_status as PackageDocument['scanStatus'];
     return doc;
   };
 
@@ -465,21 +455,8 @@ export function assemblePackage(
       number: r.number,
       createdAt: iso(r.created_at),
       formData: f,
-      documents: (documents.get(r.id) ?? EMPTY).map(documentFrom),
-      submitInfo: actionInfo(
-        r.submitted_at,
-        r.submitted_by_id,
-        r.submitted_by_email,
-        r.submitted_by_role,
-        r.submit_reason,
-      ),
-      unlockInfo: actionInfo(
-        r.unlocked_at,
-        r.unlocked_by_id,
-        r.unlocked_by_email,
-        r.unlocked_by_role,
-        r.unlock_reason,
-      ),
+      documents: (documents.get(r.id) ?? EMPTY).map(packageDocumentFrom),
+      ...revisionActionsFrom(r),
       rateLinks: (links.get(r.id) ?? EMPTY).map((l) => ({
         rateId: l.rate_id,
         rateRevision: l.rate_revision,

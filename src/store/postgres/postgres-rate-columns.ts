@@ -127,3 +127,61 @@ export function actionInfo(
   const by: Actor = { id, email, role: role as Role };
   return { at, by, reason };
 }
+
+interface DocumentRow {
+  id: string;
+  name: string;
+  bucket: string;
+  key: string;
+  size: number | string;
+  content_type: string;
+  sha256: string;
+  category: string;
+  added_at: string;
+  scan_status: string;
+}
+
+/** A document's own fields back from its row (a package document adds its `rateId`). */
+export const documentFrom = (d: DocumentRow): Omit<PackageDocument, 'rateId'> => ({
+  id: d.id,
+  name: d.name,
+  bucket: d.bucket,
+  key: d.key,
+  size: Number(d.size),
+  contentType: d.content_type,
+  sha256: d.sha256,
+  category: d.category as PackageDocument['category'],
+  addedAt: d.added_at,
+  scanStatus: d.scan_status as PackageDocument['scanStatus'],
+});
+
+interface RevisionActionRow {
+  submitted_at: string | null;
+  submitted_by_id: string | null;
+  submitted_by_email: string | null;
+  submitted_by_role: string | null;
+  submit_reason: string | null;
+  unlocked_at: string | null;
+  unlocked_by_id: string | null;
+  unlocked_by_email: string | null;
+  unlocked_by_role: string | null;
+  unlock_reason: string | null;
+}
+
+/** A revision row's submit and unlock, as the five columns `actionColumns` wrote for each. */
+export const revisionActionsFrom = (r: RevisionActionRow) => ({
+  submitInfo: actionInfo(
+    r.submitted_at,
+    r.submitted_by_id,
+    r.submitted_by_email,
+    r.submitted_by_role,
+    r.submit_reason,
+  ),
+  unlockInfo: actionInfo(
+    r.unlocked_at,
+    r.unlocked_by_id,
+    r.unlocked_by_email,
+    r.unlocked_by_role,
+    r.unlock_reason,
+  ),
+});

@@ -10,11 +10,12 @@ import {
 } from '../../domain/index.js';
 import {
   actionColumns,
-  actionInfo,
   actuaryColumns,
   documentColumns,
+  documentFrom,
   rateFormColumns,
   rateFormFrom,
+  revisionActionsFrom,
 } from './postgres-rate-columns.js';
 import type {
   RateDocumentsTable,
@@ -171,34 +172,8 @@ export function assembleRates(heads: readonly Row<RatesTable>[], rows: RateRows)
       number: r.number,
       createdAt: r.created_at,
       formData: f,
-      documents: (documents.get(r.id) ?? NONE).map(
-        (d): RateDocument => ({
-          id: d.id,
-          name: d.name,
-          bucket: d.bucket,
-          key: d.key,
-          size: Number(d.size),
-          contentType: d.content_type,
-          sha256: d.sha256,
-          category: d.category as RateDocument['category'],
-          addedAt: d.added_at,
-          scanStatus: d.scan_status as RateDocument['scanStatus'],
-        }),
-      ),
-      submitInfo: actionInfo(
-        r.submitted_at,
-        r.submitted_by_id,
-        r.submitted_by_email,
-        r.submitted_by_role,
-        r.submit_reason,
-      ),
-      unlockInfo: actionInfo(
-        r.unlocked_at,
-        r.unlocked_by_id,
-        r.unlocked_by_email,
-        r.unlocked_by_role,
-        r.unlock_reason,
-      ),
+      documents: (documents.get(r.id) ?? NONE).map((d) => documentFrom(d) as RateDocument),
+      ...revisionActionsFrom(r),
       submittedWith:
         r.submitted_with_package_id === null
           ? null
