@@ -10,7 +10,8 @@
  */
 import { mirrorPackage, mirrorReference, mirrorUserAudit } from '../store/dual/mirror.js';
 import type { MirrorFailure, MirrorJournal } from '../store/dual/mirror-journal.js';
-import { mirrorRate, mirrorRateCounters } from '../store/dual/mirror-rates.js';
+import { mirrorRate } from '../store/dual/mirror-rate.js';
+import { mirrorRateCounters } from '../store/dual/mirror-rates.js';
 import type { MaintainedStore } from '../store/store.js';
 
 export interface RepairResult {

@@ -2,7 +2,8 @@
  * The dual-write mirror of one package racing the package's own changes: a package that keeps
  * changing while its mirror writes is mirrored by the change's own mirror, never given up and
  * journaled; a mirror overtaken by a forced restore leaves the secondary at the restored
- * version. Both stores are in-process PGlite, so nothing here is shared with other test files.
+ * version; a package whose mirror reads it already linking a rate a later change created brings
+ * that rate first. Both stores are in-process PGlite, so nothing here is shared with other test files.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Package } from '../../src/domain/index.js';
@@ -13,7 +14,8 @@ import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { MaintainedStore } from '../../src/store/store.js';
-import { draft, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
+import { draft, makeState, minimalFormData, stateActor, stateUser } from '../conformance/fixtures.js';
+import { rateCommands } from '../support/rate-commands.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
 const state = makeState('MR');
@@ -111,5 +113,45 @@ describe('a mirror racing changes of its package', () => {
     expect(restored).toBe(true);
     expect(await primary.getPackage(v1.id)).toEqual(v1);
     expect(await real.getPackage(v1.id)).toEqual(v1);
+  });
+
+  it('a graph mirror that reads its package already linking a newer rate brings that rate first', async () => {
+    const journal = memoryJournal();
+    const silent = { warn: () => {}, error: () => {} };
+    const user = stateUser(state.code);
+    let dual: DrivenStore;
+    let pkg: Package;
+    let second: Promise<unknown> | undefined;
+    let secondRateId: string | undefined;
+    // While the first rate's mirror imports it, a second change on the same package creates
+    // another rate: its mirror queues behind the first, which then reads the package linking both.
+    const secondary = withMaintenance(real, (m) => ({
+      async importRates(rates, options) {
+        if (!second) {
+          const before = (await primary.getPackage(pkg.id)).version;
+          second = rateCommands(dual)
+            .createRate({ id: pkg.id, version: before }, user)
+            .then((r) => {
+              secondRateId = r.rates[0]?.id;
+            });
+          await until(async () => (await primary.getPackage(pkg.id)).version > before, 'the second rate');
+        }
+        return m.importRates(rates, options);
+      },
+    }));
+    dual = drive(createDualStore({ primary, secondary, journal, mirrorTimeoutMs: 20_000, logger: silent }));
+    const rates = rateCommands(dual);
+    pkg = await rates.createPackage(state, user);
+    const first = await rates.createRate({ id: pkg.id, version: pkg.version }, user);
+    await second;
+
+    expect(journal.entries).toEqual([]);
+    const onPrimary = await primary.getPackage(pkg.id);
+    expect(onPrimary.revisions[0]?.rateLinks.map((l) => l.rateId).sort()).toEqual(
+      [first.rates[0]?.id, secondRateId].sort(),
+    );
+    expect(await real.getPackage(pkg.id)).toEqual(onPrimary);
+    const ids = [first.rates[0]!.id, secondRateId!];
+    expect(await real.getRates(ids)).toEqual(await primary.getRates(ids));
   });
 });

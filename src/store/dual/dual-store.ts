@@ -18,7 +18,8 @@ import {
 import type { MaintainedStore, Page, ScanRequest, StoreMaintenance } from '../store.js';
 import { mirrorAudit, mirrorCounter, mirrorPackage, mirrorReference, mirrorUserChange } from './mirror.js';
 import { type MirrorFailure, type MirrorJournal, memoryJournal } from './mirror-journal.js';
-import { mirrorGraph, mirrorRate, mirrorRateCounters } from './mirror-rates.js';
+import { mirrorRate } from './mirror-rate.js';
+import { mirrorGraph, mirrorRateCounters } from './mirror-rates.js';
 
 export interface DualLogger {
   warn(details: object, message: string): void;

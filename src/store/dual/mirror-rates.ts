@@ -1,53 +1,13 @@
 /**
  * Bringing rates (issue 13) on a secondary store up to what the primary holds now: one rate,
- * the rate counters, and everything a graph change wrote. Used by dual-write mode after each
+ * the rate counters, and everything a graph change wrote (one rate: `mirror-rate.ts`). Used by dual-write mode after each
  * rate write, and by `carepack store repair`. Kept apart from `mirror.ts` (packages), whose
  * rounds it follows.
  */
-import { isDeepStrictEqual } from 'node:util';
-import { hasErrorCode, MAX_GRAPH_RATES, type Rate } from '../../domain/index.js';
-import type { MaintainedStore, Store } from '../store.js';
+import { MAX_GRAPH_RATES } from '../../domain/index.js';
+import type { MaintainedStore } from '../store.js';
 import { mirrorPackage } from './mirror.js';
-
-/** As `MAX_MIRROR_ROUNDS` of packages: more means something keeps fighting over the rate. */
-const MAX_RATE_MIRROR_ROUNDS = 5;
-
-/**
- * Copies the rate as the primary has it now (or removes it when the primary has none), with
- * the rounds of `mirrorPackage`: after writing, read the primary again; a newer version after a
- * version-guarded write is done (its own mirror writes it); a rate that went back, came or went
- * is written again (`force` when not newer).
- */
-export async function mirrorRate(
-  primary: Store,
-  secondary: MaintainedStore,
-  rateId: string,
-  mode: 'replace' | 'force' = 'replace',
-): Promise<void> {
-  let current = await rateOrNone(primary, rateId);
-  let writeMode = mode;
-  for (let round = 1; ; round++) {
-    if (current) await secondary.maintenance.importRates([current], { mode: writeMode });
-    else await secondary.maintenance.removeRate(rateId);
-    const now = await rateOrNone(primary, rateId);
-    if (isDeepStrictEqual(now, current)) return;
-    const newer = current !== undefined && now !== undefined && now.version > current.version;
-    if (newer && writeMode === 'replace') return;
-    if (round === MAX_RATE_MIRROR_ROUNDS)
-      throw new Error(`rate ${rateId} kept changing on the primary while it was mirrored`);
-    writeMode = newer ? 'replace' : 'force';
-    current = now;
-  }
-}
-
-async function rateOrNone(store: Store, rateId: string): Promise<Rate | undefined> {
-  try {
-    return await store.getRate(rateId);
-  } catch (e) {
-    if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-    throw e;
-  }
-}
+import { mirrorRate } from './mirror-rate.js';
 
 /** Every state's rate counter (or only these states'), raised on the secondary to the primary's. */
 export async function mirrorRateCounters(

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { UserAuditEvent } from '../../domain/index.js';
 import { hasErrorCode, type Package } from '../../domain/index.js';
 import type { AuditEvent, MaintainedStore, Store } from '../store.js';
+import { mirrorLinkedRates } from './mirror-rate.js';
 
 async function allAudit(store: Store, packageId: string): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];
@@ -53,8 +54,10 @@ export async function mirrorPackage(
   let current = await packageOrNone(primary, packageId);
   let writeMode = mode;
   for (let round = 1; ; round++) {
-    if (current) await secondary.maintenance.importPackages([current], { mode: writeMode });
-    else await secondary.maintenance.removePackage(packageId);
+    if (current) {
+      await mirrorLinkedRates(primary, secondary, current);
+      await secondary.maintenance.importPackages([current], { mode: writeMode });
+    } else await secondary.maintenance.removePackage(packageId);
     const now = await packageOrNone(primary, packageId);
     if (isDeepStrictEqual(now, current)) break;
     const newer = current !== undefined && now !== undefined && now.version > current.version;

@@ -1,0 +1,74 @@
+/**
+ * Bringing one rate (issue 13) on a secondary store up to what the primary holds now, and the
+ * rates a package links before the package itself. Kept apart from `mirror-rates.ts` (graph
+ * changes), which builds on packages' mirrors, so that `mirror.ts` can use it without a cycle.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { hasErrorCode, type Package, type Rate } from '../../domain/index.js';
+import type { MaintainedStore, Store } from '../store.js';
+
+/** As `MAX_MIRROR_ROUNDS` of packages: more means something keeps fighting over the rate. */
+const MAX_RATE_MIRROR_ROUNDS = 5;
+
+/**
+ * Copies the rate as the primary has it now (or removes it when the primary has none), with
+ * the rounds of `mirrorPackage`: after writing, read the primary again; a newer version after a
+ * version-guarded write is done (its own mirror writes it); a rate that went back, came or went
+ * is written again (`force` when not newer).
+ */
+export async function mirrorRate(
+  primary: Store,
+  secondary: MaintainedStore,
+  rateId: string,
+  mode: 'replace' | 'force' = 'replace',
+): Promise<void> {
+  let current = await rateOrNone(primary, rateId);
+  let writeMode = mode;
+  for (let round = 1; ; round++) {
+    if (current) await secondary.maintenance.importRates([current], { mode: writeMode });
+    else await secondary.maintenance.removeRate(rateId);
+    const now = await rateOrNone(primary, rateId);
+    if (isDeepStrictEqual(now, current)) return;
+    const newer = current !== undefined && now !== undefined && now.version > current.version;
+    if (newer && writeMode === 'replace') return;
+    if (round === MAX_RATE_MIRROR_ROUNDS)
+      throw new Error(`rate ${rateId} kept changing on the primary while it was mirrored`);
+    writeMode = newer ? 'replace' : 'force';
+    current = now;
+  }
+}
+
+async function rateOrNone(store: Store, rateId: string): Promise<Rate | undefined> {
+  try {
+    return await store.getRate(rateId);
+  } catch (e) {
+    if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * Before a package is written to the secondary: every rate it links, with the revision each
+ * link is frozen to, is there — mirrored from the primary when it is not. A mirror writes a
+ * package as the primary holds it *now*, which may already link a rate that a later change
+ * created or moved on, whose own mirror is still queued behind this one (it waits on this
+ * package's chain). Without this, the secondary would refuse the package (PostgreSQL's link
+ * foreign keys), and a mirror that did nothing wrong would be journaled.
+ */
+export async function mirrorLinkedRates(
+  primary: Store,
+  secondary: MaintainedStore,
+  pkg: Package,
+): Promise<void> {
+  const needed = new Map<string, number>();
+  for (const revision of pkg.revisions)
+    for (const link of revision.rateLinks)
+      needed.set(link.rateId, Math.max(needed.get(link.rateId) ?? 0, link.rateRevision ?? 0));
+  if (needed.size === 0) return;
+  const held = new Map((await secondary.getRates([...needed.keys()])).map((r) => [r.id, r]));
+  const missing = [...needed].filter(([id, revision]) => {
+    const rate = held.get(id);
+    return !rate || (revision > 0 && !rate.revisions.some((r) => r.number === revision));
+  });
+  await Promise.all(missing.map(([id]) => mirrorRate(primary, secondary, id)));
+}
