@@ -127,6 +127,21 @@ const ConfigSchema = z
       }
     }
     checkEmbeddedPorts(c, ctx);
+    if (c.CAREPACK_DUAL_JOURNAL?.startsWith('s3://')) {
+      if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(c.CAREPACK_DUAL_JOURNAL))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['CAREPACK_DUAL_JOURNAL'],
+          message: 'must be s3://<bucket>/<prefix> with a valid S3 bucket name, or a file path',
+        });
+      if (!c.CAREPACK_S3_ENDPOINT && !c.CAREPACK_S3_USE_AWS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['CAREPACK_DUAL_JOURNAL'],
+          message:
+            'an s3:// journal needs CAREPACK_S3_ENDPOINT or CAREPACK_S3_USE_AWS: the embedded S3 lives inside one process, so a file journal serves there',
+        });
+    }
     if (c.CAREPACK_DYNAMODB_USE_AWS && c.CAREPACK_DYNAMODB_ENDPOINT) {
       ctx.addIssue({
         code: 'custom',
@@ -197,6 +212,21 @@ export interface PostgresConfig {
 
 export type BackendName = 'dynamodb' | 'postgres';
 
+/**
+ * Where dual-write mode journals failed mirror writes: a file (one machine), or objects in S3
+ * (`s3://bucket/prefix`), which every instance of a scaled-out portal and any repair share.
+ */
+export type JournalLocation =
+  | { kind: 'file'; path: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      prefix: string;
+      endpoint?: string;
+      region: string;
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+    };
+
 export interface StoreConfig {
   backend: BackendName | 'dual';
   dynamodb: DynamoConfig;
@@ -205,7 +235,7 @@ export interface StoreConfig {
   dual: {
     primary: BackendName;
     shadowReadRate: number;
-    journalFile: string;
+    journal: JournalLocation;
     /** How long a write waits for its mirror before journaling it instead. */
     mirrorTimeoutMs: number;
   };
@@ -324,7 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dual: {
         primary: c.CAREPACK_DUAL_PRIMARY,
         shadowReadRate: c.CAREPACK_SHADOW_READ_RATE,
-        journalFile: c.CAREPACK_DUAL_JOURNAL ?? `${c.CAREPACK_DATA_DIR}/dual-mirror-failures.jsonl`,
+        journal: journalLocation(c),
         mirrorTimeoutMs: c.CAREPACK_DUAL_MIRROR_TIMEOUT_MS,
       },
     },
@@ -361,6 +391,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         }
       : {}),
     seedDemoUsers: c.CAREPACK_SEED_DEMO_USERS,
+  };
+}
+
+function journalLocation(c: RawConfig): JournalLocation {
+  const raw = c.CAREPACK_DUAL_JOURNAL ?? `${c.CAREPACK_DATA_DIR}/dual-mirror-failures.jsonl`;
+  if (!raw.startsWith('s3://')) return { kind: 'file', path: raw };
+  const rest = raw.slice('s3://'.length);
+  const slash = rest.indexOf('/');
+  const files = filesConfig(c);
+  return {
+    kind: 's3',
+    bucket: slash < 0 ? rest : rest.slice(0, slash),
+    prefix: slash < 0 ? 'dual-journal/' : rest.slice(slash + 1),
+    region: files.region,
+    ...(files.endpoint ? { endpoint: files.endpoint } : {}),
+    ...(files.credentials ? { credentials: files.credentials } : {}),
   };
 }
 

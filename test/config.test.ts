@@ -12,7 +12,7 @@ describe('configuration', () => {
       dual: {
         primary: 'dynamodb',
         shadowReadRate: 0,
-        journalFile: './data/dual-mirror-failures.jsonl',
+        journal: { kind: 'file', path: './data/dual-mirror-failures.jsonl' },
         mirrorTimeoutMs: 2000,
       },
     });
@@ -185,6 +185,27 @@ describe('configuration', () => {
         /CAREPACK_DUAL_MIRROR_TIMEOUT_MS/,
       );
     }
+  });
+
+  it('journals dual-write failures to a file by default, or to S3 objects shared by every instance', () => {
+    expect(loadConfig({ CAREPACK_DUAL_JOURNAL: '/var/lib/carepack/j.jsonl' }).store.dual.journal).toEqual({
+      kind: 'file',
+      path: '/var/lib/carepack/j.jsonl',
+    });
+    expect(
+      loadConfig({
+        CAREPACK_DUAL_JOURNAL: 's3://ops-bucket/carepack/journal/',
+        CAREPACK_S3_USE_AWS: '1',
+        AWS_REGION: 'us-west-2',
+      }).store.dual.journal,
+    ).toEqual({ kind: 's3', bucket: 'ops-bucket', prefix: 'carepack/journal/', region: 'us-west-2' });
+    // The embedded S3 lives in one process: a journal there would be shared with nobody.
+    expect(() => loadConfig({ CAREPACK_DUAL_JOURNAL: 's3://ops-bucket/j/' })).toThrow(
+      /CAREPACK_DUAL_JOURNAL: an s3:\/\/ journal needs CAREPACK_S3_ENDPOINT or CAREPACK_S3_USE_AWS/,
+    );
+    expect(() =>
+      loadConfig({ CAREPACK_DUAL_JOURNAL: 's3://Bad_Bucket/j/', CAREPACK_S3_USE_AWS: '1' }),
+    ).toThrow(/CAREPACK_DUAL_JOURNAL: must be s3:\/\/<bucket>\/<prefix>/);
   });
 
   it('pins the embedded engines’ ports when asked, and picks free ones otherwise', () => {

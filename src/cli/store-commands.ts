@@ -5,7 +5,7 @@ import { copyStore } from '../ops/copy.js';
 import { repairMirror } from '../ops/repair.js';
 import { formatReport, verifyStores } from '../ops/verify.js';
 import { type OpenedStore, openBackend } from '../store/create-store.js';
-import { fileJournal } from '../store/dual/mirror-journal.js';
+import { openJournal } from '../store/dual/open-journal.js';
 import { type Bar, progressBar } from './progress.js';
 
 const backendOption = (flag: string, description: string) =>
@@ -149,7 +149,7 @@ export function registerStoreCommands(program: Command, config: () => Config) {
       const cfg = config();
       const primaryName = cfg.store.dual.primary;
       const secondaryName: BackendName = primaryName === 'dynamodb' ? 'postgres' : 'dynamodb';
-      const journal = fileJournal(cfg.store.dual.journalFile);
+      const journal = openJournal(cfg.store.dual.journal);
       const ok = await withStores(cfg, primaryName, secondaryName, async (primary, secondary) => {
         const result = await repairMirror(primary.store, secondary.store, journal);
         console.log(

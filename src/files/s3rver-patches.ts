@@ -2,7 +2,8 @@
  * The S3 behaviours Carepack relies on that s3rver 3.7 (the embedded S3, last released 2021)
  * lacks or gets wrong, each supplied by one small Koa middleware run ahead of s3rver's own.
  *
- * This is the one file that knows s3rver's internals: its Koa middleware list, and two methods of
+ * This is the one file that knows s3rver's internals: its Koa middleware list (the last entry is
+ * its router; the one before it encodes response objects as XML), and two methods of
  * its private file store (`existsObject`, `getResourcePath`), checked when the patches are applied
  * so that an s3rver without them fails at start instead of on some later request.
  * test/files/s3rver-patches.test.ts checks each behaviour against S3's documented semantics.
@@ -33,6 +34,8 @@ export function applyS3rverPatches(server: S3rver): void {
     putIfNoneMatch(store),
     copySourceFullyDecoded,
   );
+  // Just ahead of the router, so the listing's body is still an object, not XML yet.
+  server.middleware.splice(server.middleware.length - 1, 0, listV2WithoutDes);
 }
 
 function storeOf(server: S3rver): S3rverStore {
@@ -164,6 +167,65 @@ async function copySourceFullyDecoded(ctx: Context, next: () => Promise<void>): 
   }
   return next();
 }
+
+/**
+ * S3's ListObjectsV2 pages with an opaque continuation token. s3rver makes its tokens with DES,
+ * which OpenSSL 3 (Node 17 and later) no longer offers, so every truncated listing — more keys
+ * than MaxKeys — failed with InternalError. This lists through s3rver's version 1 (`marker`)
+ * instead and answers in version 2's shape, the token being the last key listed (base64url).
+ */
+async function listV2WithoutDes(ctx: Context, next: () => Promise<void>): Promise<void> {
+  if (ctx.method !== 'GET' || ctx.query['list-type'] !== '2' || !/^\/[^/]+\/?$/.test(ctx.path)) return next();
+  const token = single(ctx.query['continuation-token']);
+  const startAfter = token
+    ? Buffer.from(token, 'base64url').toString('utf8')
+    : single(ctx.query['start-after']);
+  if (token !== undefined && (!token || !startAfter))
+    return refuse(ctx, 400, 'InvalidArgument', 'The continuation token provided is incorrect');
+  const fetchOwner = single(ctx.query['fetch-owner']) === 'true';
+  const {
+    'list-type': _v,
+    'continuation-token': _t,
+    'start-after': _s,
+    'fetch-owner': _o,
+    ...rest
+  } = ctx.query;
+  ctx.query = { ...rest, ...(startAfter ? { marker: startAfter } : {}) };
+  await next();
+  const listed = (ctx.body as { ListBucketResult?: ListResultV1 } | undefined)?.ListBucketResult;
+  if (!listed) return;
+  const contents = listed.Contents ?? [];
+  const last = contents.at(-1)?.Key;
+  (ctx.body as { ListBucketResult: object }).ListBucketResult = {
+    '@': listed['@'],
+    Name: listed.Name,
+    Prefix: listed.Prefix,
+    StartAfter: token ? undefined : startAfter,
+    ContinuationToken: token,
+    NextContinuationToken:
+      listed.IsTruncated && last ? Buffer.from(last, 'utf8').toString('base64url') : undefined,
+    KeyCount: contents.length,
+    MaxKeys: listed.MaxKeys,
+    Delimiter: listed.Delimiter,
+    IsTruncated: listed.IsTruncated,
+    Contents: contents.map(({ Owner, ...c }) => (fetchOwner ? { ...c, Owner } : c)),
+    CommonPrefixes: listed.CommonPrefixes,
+  };
+}
+
+/** The parts of s3rver's version 1 listing body that version 2 keeps. */
+interface ListResultV1 {
+  '@': unknown;
+  Name: string;
+  Prefix: string;
+  MaxKeys: unknown;
+  Delimiter?: string;
+  IsTruncated: boolean;
+  Contents?: { Key: string; Owner?: unknown }[];
+  CommonPrefixes?: unknown;
+}
+
+const single = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** Answers with an S3 error document, discarding any request body not read. */
 function refuse(ctx: Context, status: number, code: string, message: string): void {

@@ -7,7 +7,7 @@
 import type { BackendName, DynamoConfig, PostgresConfig, StoreConfig } from '../config.js';
 import { createDualStore, type DualStoreOptions } from './dual/dual-store.js';
 import { openWhenReachable } from './dual/late-store.js';
-import { fileJournal } from './dual/mirror-journal.js';
+import { openJournal } from './dual/open-journal.js';
 import { createDynamoClients } from './dynamo/dynamo-client.js';
 import { startDynamoLocal } from './dynamo/dynamo-local.js';
 import { createDynamoStore } from './dynamo/dynamo-store.js';
@@ -55,7 +55,7 @@ export async function openStore(
   const first = await secondary.connect(SECONDARY_START_WAIT_MS);
   return {
     store: createDualStore({
-      journal: fileJournal(config.dual.journalFile),
+      journal: openJournal(config.dual.journal),
       ...dualOptions,
       primary: primary.store,
       secondary,

@@ -11,6 +11,7 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
   type S3Client,
@@ -216,6 +217,40 @@ describe('S3 presigned GET: works until it expires, refused once tampered with â
     const res = await fetch(edited);
     expect(res.status).toBe(403);
     expect(await errorCode(res)).toBe('SignatureDoesNotMatch');
+  });
+});
+
+describe('S3 ListObjectsV2 pages with continuation tokens â€” patch listV2WithoutDes', () => {
+  it('lists every key of a prefix once, in order, across truncated pages', async () => {
+    const prefix = `${randomUUID()}/`;
+    const keys = Array.from({ length: 7 }, (_, i) => `${prefix}k${i}`);
+    await Promise.all(keys.map((k) => put(k, 'x')));
+    await put(`${randomUUID()}/outside`, 'x');
+    const pages: string[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket, Prefix: prefix, MaxKeys: 3, ContinuationToken: token }),
+      );
+      pages.push((page.Contents ?? []).map((o) => o.Key!));
+      expect(page.KeyCount).toBe(pages.at(-1)!.length);
+      expect(page.IsTruncated).toBe(page.NextContinuationToken !== undefined);
+      token = page.NextContinuationToken;
+    } while (token);
+    expect(pages).toEqual([keys.slice(0, 3), keys.slice(3, 6), keys.slice(6)]);
+  });
+
+  it('StartAfter starts after the key; a token that is no key is InvalidArgument', async () => {
+    const prefix = `${randomUUID()}/`;
+    await Promise.all(['a', 'b', 'c'].map((k) => put(`${prefix}${k}`, 'x')));
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket, Prefix: prefix, StartAfter: `${prefix}a` }),
+    );
+    expect(page.Contents?.map((o) => o.Key)).toEqual([`${prefix}b`, `${prefix}c`]);
+    expect(page.IsTruncated).toBe(false);
+    await expect(
+      client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken: '' + '=' })),
+    ).rejects.toMatchObject(s3Error('InvalidArgument', 400));
   });
 });
 

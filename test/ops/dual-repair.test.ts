@@ -18,6 +18,7 @@ import { DEMO_USERS, seedStore } from '../../src/seed/seed.js';
 import { openBackend, openStore } from '../../src/store/create-store.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { fileJournal } from '../../src/store/dual/mirror-journal.js';
+import { openJournal } from '../../src/store/dual/open-journal.js';
 import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -293,7 +294,7 @@ describe.runIf(pgAvailable)('dual-write starting while the secondary is unreacha
         CAREPACK_DYNAMODB_ENDPOINT: (secondaryName === 'dynamodb' ? gated : dynamo).toString(),
         DATABASE_URL: (secondaryName === 'postgres' ? gated : pgUrl).toString(),
       }).store;
-      const journal = fileJournal(config.dual.journalFile);
+      const journal = openJournal(config.dual.journal);
 
       const opened = await openStore(config, { logger: silent, secondaryRetryAfterMs: 100 });
       const store = drive(opened.store);

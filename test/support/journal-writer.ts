@@ -1,12 +1,13 @@
 /**
  * A portal stand-in for journal tests: another process that journals `count` mirror
  * failures, as fast as it can, `parallel` at a time.
- * Usage: node --import tsx test/support/journal-writer.ts <journal> <count> <parallel> <tag>
+ * Usage: node --import tsx test/support/journal-writer.ts <journal location as JSON> <count> <parallel> <tag>
  */
-import { fileJournal } from '../../src/store/dual/mirror-journal.js';
+import type { JournalLocation } from '../../src/config.js';
+import { openJournal } from '../../src/store/dual/open-journal.js';
 
-const [path, count, parallel, tag] = process.argv.slice(2);
-const journal = fileJournal(path!);
+const [location, count, parallel, tag] = process.argv.slice(2);
+const journal = openJournal(JSON.parse(location!) as JournalLocation);
 let next = 0;
 async function writer() {
   while (next < Number(count)) {

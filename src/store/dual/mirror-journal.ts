@@ -192,7 +192,8 @@ function parseJournal(text: string): { entries: MirrorFailure[]; unreadable: str
   return { entries, unreadable };
 }
 
-function parseEntry(line: string): MirrorFailure | undefined {
+/** One journal entry from its JSON text, or undefined when it is not one. */
+export function parseEntry(line: string): MirrorFailure | undefined {
   try {
     const value = JSON.parse(line) as Partial<MirrorFailure> | null;
     if (value && typeof value === 'object' && KINDS.has(value.kind as string)) return value as MirrorFailure;
