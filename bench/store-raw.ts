@@ -77,6 +77,8 @@ export function rawOps(client: DynamoDBDocumentClient, TableName: string) {
         currentRevisionNumber: 1,
         submissionType: formData.submissionType,
         programIds: formData.programIds,
+        // The lists' badge of open questions: none on a new draft.
+        openQuestions: 0,
         listKey: `${at}#${id}`,
         byStatePK: `STATE#${stateCode}`,
         byStateStatusPK: `STATE#${stateCode}#DRAFT`,

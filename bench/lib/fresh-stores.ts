@@ -14,7 +14,8 @@ export async function onFreshDynamo<T>(
   tableName: string,
   work: (store: DrivenStore) => Promise<T>,
 ): Promise<T> {
-  const local = await startDynamoLocal();
+  // A benchmark can wait: on a loaded machine the engine takes longer than a minute to answer.
+  const local = await startDynamoLocal({ startTimeoutMs: 300_000 });
   const { client, doc } = createDynamoClients({ endpoint: local.endpoint, region: 'us-east-1' });
   try {
     await ensureTable(client, tableName);

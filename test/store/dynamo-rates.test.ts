@@ -6,7 +6,7 @@
  * the conformance suite's.
  */
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Actor,
@@ -51,6 +51,15 @@ beforeAll(async () => {
 afterAll(() => store.close());
 
 const names = (from: number) => sent.slice(from).map((c) => c.name);
+/** How many keys the BatchGetItem requests sent since `from` asked for. */
+const batchKeys = (from: number) =>
+  sent
+    .slice(from)
+    .filter((c) => c.name === 'BatchGetItemCommand')
+    .reduce((n, c) => {
+      const items = c.input.RequestItems as Record<string, { Keys: unknown[] }>;
+      return n + Object.values(items).reduce((k, t) => k + t.Keys.length, 0);
+    }, 0);
 const transactionSizes = (from: number) =>
   sent
     .slice(from)
@@ -208,7 +217,7 @@ async function itemCount(id: string): Promise<number> {
 }
 
 describe('DynamoDB rates', () => {
-  it('reads a rate in one Query, and any number of rates in two BatchGetItem requests', async () => {
+  it('reads a rate in one Query, and any number of rates of one small revision in one BatchGetItem request', async () => {
     const state = await freshState();
     const rates = Array.from({ length: 10 }, (_, i) => submittedRate(state, i + 1, [randomUUID()]));
     await store.maintenance.importRates(rates);
@@ -217,15 +226,77 @@ describe('DynamoDB rates', () => {
     expect(await store.getRate(rates[0]!.id)).toEqual(rates[0]);
     expect(names(from)).toEqual(['QueryCommand']);
 
+    // The head carries its newest revision: nothing else is left to read.
     from = sent.length;
     const one = await store.getRates([rates[0]!.id]);
-    expect(names(from)).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
+    expect(names(from)).toEqual(['BatchGetItemCommand']);
     from = sent.length;
     const missing = randomUUID();
     const ten = await store.getRates([...rates.map((r) => r.id).reverse(), missing]);
-    expect(names(from)).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
+    expect(names(from)).toEqual(['BatchGetItemCommand']);
+    expect(batchKeys(from)).toBe(11);
     expect(one).toEqual([rates[0]]);
     expect(ten).toEqual([...rates].reverse());
+  });
+
+  it('reads the items a head does not carry in one more BatchGetItem: older revisions, withdrawals, a large newest revision, heads written without the copy', async () => {
+    const state = await freshState();
+    const [older, withdrawn, large, plain] = [1, 2, 3, 4].map((n) => submittedRate(state, n, [randomUUID()]));
+    const unlocked: Rate = {
+      ...older!,
+      status: 'UNLOCKED',
+      version: 4,
+      revisions: [
+        {
+          ...rateRevision(state, 2, false, older!.parentPackageId),
+          unlockInfo: { at: at(9), by: cms, reason: 'Fix the rates' },
+        },
+        ...older!.revisions,
+      ],
+    };
+    const withdrawal = {
+      id: randomUUID(),
+      action: 'WITHDRAW' as const,
+      at: at(20),
+      by: cms,
+      reason: 'Withdrawn by CMS',
+      packageIds: withdrawn!.packageIds,
+    };
+    const withdrawnRate: Rate = {
+      ...withdrawn!,
+      status: 'WITHDRAWN',
+      packageIds: [],
+      withdrawals: [withdrawal],
+    };
+    const bigRevision = large!.revisions[0]!;
+    const documents = Array.from({ length: 40 }, (_, i) => ({
+      ...bigRevision.documents[0]!,
+      id: randomUUID(),
+      name: `rates-${i}.pdf`,
+      key: `uploads/${randomUUID()}/rates-${i}.pdf`,
+    }));
+    const largeRate: Rate = { ...large!, revisions: [{ ...bigRevision, documents }] };
+    const all = [unlocked, withdrawnRate, largeRate, plain!];
+    await store.maintenance.importRates(all);
+    // A head as written before it carried its newest revision: the revision item is read instead.
+    const { Item: head } = await clients.doc.send(
+      new GetCommand({ TableName: tableName, Key: { PK: `RATE#${plain!.id}`, SK: 'RATE' } }),
+    );
+    expect(head?.newestRevision).toBeDefined();
+    expect((await store.getRates([plain!.id]))[0]).toEqual(plain);
+    const { newestRevision: _n, ...oldHead } = head!;
+    await clients.doc.send(new PutCommand({ TableName: tableName, Item: oldHead }));
+
+    const from = sent.length;
+    const read = await store.getRates(all.map((r) => r.id));
+    expect(names(from)).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
+    // Heads, then: revision 1 of the unlocked rate, the withdrawal, the large revision, the old head's revision.
+    expect(batchKeys(from)).toBe(4 + 4);
+    expect(read).toEqual(all);
+    for (const rate of all) expect(await store.getRate(rate.id)).toEqual(rate);
+    expect((await store.maintenance.scanRates({ partition: 0, partitions: 1, limit: 1000 })).items).toEqual(
+      expect.arrayContaining(all),
+    );
   });
 
   it('lists submitted rates by the overloaded submitted indexes, never a package', async () => {

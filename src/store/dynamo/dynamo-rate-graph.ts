@@ -1,6 +1,6 @@
 /**
  * The graph write on DynamoDB (`Store.changeGraph`): read the packages (their one Query each) and
- * rates (two BatchGetItem rounds) a plan names, plan again while it needs more (bounded), number
+ * rates (at most two BatchGetItem rounds) a plan names, plan again while it needs more (bounded), number
  * new rates from the state's rate counter, then ONE TransactWriteItems holding every package
  * change (the package writer's own items), every rate change, a version check on each record
  * read but unchanged, and the audit events. A lost race reads and plans again (bounded).

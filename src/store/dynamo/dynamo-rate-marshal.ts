@@ -1,7 +1,8 @@
 /**
  * Conversions between rates and their items: a head (everything a list shows, with the counts
- * of the other items so a reader can key them exactly), one item per revision holding its
- * documents, one per withdrawal or undo. Layout in docs/dynamodb.md.
+ * of the other items so a reader can key them exactly, and a copy of the newest revision when it
+ * is small), one item per revision holding its documents, one per withdrawal or undo. Layout in
+ * docs/dynamodb.md.
  */
 import {
   type Rate,
@@ -24,6 +25,20 @@ import type { Item } from './dynamo-marshal.js';
 /** The head attribute a list's program filter tests: the last submitted revision's rate programs. */
 export const RATE_PROGRAMS_ATTRIBUTE = 'shownProgramIds';
 
+/**
+ * The head attribute holding a copy of the newest revision (as its item, without keys). A rate
+ * read keys every other item, so a rate of one small revision and no withdrawal is its head alone:
+ * a package's rates read in one request and one item each. Written with every head (every change
+ * writes the head), so it is never older than the revision item; heads written before it, or
+ * whose newest revision is large, lack it and the revision item is read.
+ */
+const NEWEST_ATTRIBUTE = 'newestRevision';
+/**
+ * Above this (JSON bytes) the newest revision is not copied: the head stays small in the list
+ * indexes (which project every attribute) and in transactions changing up to 50 rates at once.
+ */
+export const NEWEST_COPY_MAX_BYTES = 8_000;
+
 const HEAD_ONLY = new Set([
   'PK',
   'SK',
@@ -31,19 +46,28 @@ const HEAD_ONLY = new Set([
   'revisionCount',
   'withdrawalCount',
   'shown',
+  NEWEST_ATTRIBUTE,
   RATE_PROGRAMS_ATTRIBUTE,
   ...INDEX_ATTRIBUTES,
 ]);
 
+/** The newest revision as the head carries it, or undefined when it is too large to copy. */
+function newestCopy(rate: Rate): Item | undefined {
+  const { PK: _pk, SK: _sk, kind: _kind, ...copy } = rateRevisionToItem(rate.id, rate.revisions[0]!);
+  return Buffer.byteLength(JSON.stringify(copy)) <= NEWEST_COPY_MAX_BYTES ? copy : undefined;
+}
+
 export function rateHeadToItem(rate: Rate): Item {
   const { revisions, withdrawals, ...head } = rate;
   const summary = rateSummary(rate);
+  const newest = newestCopy(rate);
   return {
     ...rateHeadKey(rate.id),
     kind: 'rate',
     ...head,
     revisionCount: revisions.length,
     withdrawalCount: withdrawals.length,
+    ...(newest ? { [NEWEST_ATTRIBUTE]: newest } : {}),
     // What the lists show, so a list reads heads only; absent (and in no list) until submitted.
     ...(summary
       ? {
@@ -103,11 +127,21 @@ export function rateItems(rate: Rate): Item[] {
   ];
 }
 
-/** The keys of every item a head says its rate has: what a BatchGet reads after the heads. */
+/** The head's copy of its newest revision, if it carries one (and it is the newest). */
+function newestOf(head: Item): Item | undefined {
+  const copy = head[NEWEST_ATTRIBUTE] as Item | undefined;
+  return copy && copy.number === head.revisionCount ? copy : undefined;
+}
+
+/**
+ * The keys of every item a head says its rate has but does not carry itself: what a BatchGet
+ * reads after the heads (none for a rate of one revision copied in its head and no withdrawal).
+ */
 export function rateChildKeys(head: Item): Item[] {
   const id = head.id as string;
+  const stored = (head.revisionCount as number) - (newestOf(head) ? 1 : 0);
   return [
-    ...Array.from({ length: head.revisionCount as number }, (_, i) => rateRevisionKey(id, i + 1)),
+    ...Array.from({ length: stored }, (_, i) => rateRevisionKey(id, i + 1)),
     ...Array.from({ length: (head.withdrawalCount as number | undefined) ?? 0 }, (_, i) =>
       rateWithdrawalKey(id, i + 1),
     ),
@@ -120,13 +154,19 @@ const KEYS = new Set(['PK', 'SK', 'kind']);
 const bySkDescending = (a: Item, b: Item) => (String(a.SK) < String(b.SK) ? 1 : -1);
 
 /**
- * Rebuilds a rate from its items (any order): undefined without a head; `incomplete` when the
- * items are not those the head counts (read in two requests while a change landed: read again).
+ * Rebuilds a rate from its items (any order; the newest revision's item may be left out when the
+ * head carries it): undefined without a head; `incomplete` when the items are not those the head
+ * counts (read in two requests while a change landed: read again).
  */
 export function itemsToRate(items: readonly Item[]): Rate | 'incomplete' | undefined {
   const head = items.find((i) => i.SK === RATE_HEAD_SK);
   if (!head) return undefined;
-  const revisions = items.filter((i) => i.kind === 'rate-revision').sort(bySkDescending);
+  const newest = newestOf(head);
+  // The head's copy stands for the newest revision (written in the same change as its item).
+  const revisions = items
+    .filter((i) => i.kind === 'rate-revision' && (!newest || i.number !== newest.number))
+    .sort(bySkDescending);
+  if (newest) revisions.unshift(newest);
   const withdrawals = items.filter((i) => i.kind === 'rate-withdrawal').sort(bySkDescending);
   if (
     revisions.length !== head.revisionCount ||

@@ -1,7 +1,7 @@
 /**
- * Reading rates: one rate in one Query of its partition; many in two BatchGetItem rounds (the
- * heads, then every revision and withdrawal item they count, keyed exactly), whatever their
- * number; the rate lists by the overloaded `submitted*` indexes.
+ * Reading rates: one rate in one Query of its partition; many in at most two BatchGetItem rounds
+ * (the heads, then every revision and withdrawal item they count but do not carry, keyed exactly),
+ * whatever their number; the rate lists by the overloaded `submitted*` indexes.
  */
 import {
   invalidField,
@@ -55,8 +55,8 @@ export async function readRate(table: DynamoTable, id: string): Promise<Rate | u
 
 /**
  * The rates of these ids that exist, by id: the heads in one BatchGetItem, then every item they
- * count in one more (100 keys per request, sent together). A rate that changed between the two
- * (its items not those its head counts) is read again by its own Query.
+ * count but do not carry in one more, if any (100 keys per request, sent together). A rate that
+ * changed between the two (its items not those its head counts) is read again by its own Query.
  */
 export async function readRates(table: DynamoTable, ids: readonly string[]): Promise<Map<string, Rate>> {
   const unique = [...new Set(ids)];
