@@ -730,7 +730,9 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       return [changed, await outcome(racing)];
     }
 
-    it('a submit racing the deletion of its draft ends as one of them after the other would', async () => {
+    it('a submit racing the deletion of its draft ends as one of them after the other would', {
+      timeout: 120_000,
+    }, async () => {
       const w = await world();
       for (let round = 0; round < 4; round++) {
         const { pkg } = await w.draftWithRate();
@@ -748,7 +750,9 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       }
     });
 
-    it('a submit racing the withdrawal of the rate it links ends as one of them after the other would', async () => {
+    it('a submit racing the withdrawal of the rate it links ends as one of them after the other would', {
+      timeout: 120_000,
+    }, async () => {
       const w = await world();
       for (let round = 0; round < 4; round++) {
         const { pkg: parent, rate } = await w.submittedWithRate();

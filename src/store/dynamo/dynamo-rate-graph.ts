@@ -130,7 +130,7 @@ export function createDynamoGraph(table: DynamoTable) {
     }
   }
 
-  /** The change and its writes, ready to send; or a refusal (a coded error) with what it was read from. */
+  /** The change and its writes, ready to send; or the plan's refusal (a coded error) with what it was read from. */
   async function prepare(
     read: GraphRead,
     plan: (graph: RateGraph) => GraphChange | GraphNeeds,
@@ -140,15 +140,17 @@ export function createDynamoGraph(table: DynamoTable) {
       rates: new Map(),
       absent: { packageIds: [], rateIds: [] },
     };
+    let change: GraphChange;
     try {
-      const change = await numbered(await readAndPlan(read, plan, graph), graph);
-      const writes = transaction({ graph, change });
-      checkLimits(writes);
-      return { graph, change, writes };
+      change = await numbered(await readAndPlan(read, plan, graph), graph);
     } catch (e) {
       if (hasErrorCode(e)) return { graph, refusal: e };
       throw e;
     }
+    const writes = transaction({ graph, change });
+    // Too large for DynamoDB, whatever was read meanwhile: refused before anything is sent.
+    checkLimits(writes);
+    return { graph, change, writes };
   }
 
   /**
