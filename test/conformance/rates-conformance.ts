@@ -8,13 +8,22 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  errorCode,
+  type GraphChange,
+  type GraphNeeds,
+  type GraphRead,
   hasErrorCode,
+  isGraphNeeds,
   linkedRateIds,
   MAX_GRAPH_RATES,
   MAX_PACKAGES_PER_RATE,
   type Package,
+  planDeletePackage,
+  planSubmitPackage,
+  planWithdrawRate,
   type Rate,
   RateFormDataSchema,
+  type RateGraph,
   rateSummary,
 } from '../../src/domain/index.js';
 import { rateCommands, rateFormOf } from '../support/rate-commands.js';
@@ -690,6 +699,94 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       expect(after.packageIds).toHaveLength(6);
       expect(after.version).toBe(rate.version + 5);
       await w.expectConsistent([parent.id, ...drafts.map((p) => p.id)], [rate.id]);
+    });
+
+    /**
+     * Runs `plan` through changeGraph and starts `racer` the moment that change has read all it
+     * needs and is about to write: the racer's reads then straddle the write, the race most likely
+     * to show a store answering from records read at different moments. Both outcomes, as
+     * `done` or the refusal's code.
+     */
+    async function racingItsWrite(
+      read: GraphRead,
+      plan: (g: RateGraph) => GraphChange | GraphNeeds,
+      racer: () => Promise<unknown>,
+    ): Promise<[string, string]> {
+      let racing: Promise<unknown> | undefined;
+      const changing = store.changeGraph(read, (g) => {
+        const out = plan(g);
+        if (!isGraphNeeds(out)) racing ??= racer();
+        return out;
+      });
+      const outcome = async (p: Promise<unknown> | undefined) => {
+        try {
+          await p;
+          return 'done';
+        } catch (e) {
+          return errorCode(e) ?? String(e);
+        }
+      };
+      const changed = await outcome(changing);
+      return [changed, await outcome(racing)];
+    }
+
+    it('a submit racing the deletion of its draft ends as one of them after the other would', {
+      timeout: 120_000,
+    }, async () => {
+      const w = await world();
+      for (let round = 0; round < 4; round++) {
+        const { pkg } = await w.draftWithRate();
+        const at = new Date().toISOString();
+        const outcomes = await racingItsWrite(
+          { packageIds: [pkg.id] },
+          (g) => planDeletePackage(g, { user: w.user, at, packageId: pkg.id, expectedVersion: pkg.version }),
+          () => rc.submit(pkg, w.user, w.state),
+        );
+        // Deleted first: the submit finds no package. Submitted first: a submitted package is not deleted.
+        expect([
+          ['done', 'NOT_FOUND'],
+          ['INVALID_TRANSITION', 'done'],
+        ]).toContainEqual(outcomes);
+      }
+    });
+
+    it('a submit racing the withdrawal of the rate it links ends as one of them after the other would', {
+      timeout: 120_000,
+    }, async () => {
+      const w = await world();
+      for (let round = 0; round < 4; round++) {
+        const { pkg: parent, rate } = await w.submittedWithRate();
+        const linker = await w.draft();
+        await rc.link(linker, w.user, rate.id);
+        const outcomes = await racingItsWrite(
+          { rateIds: [rate.id] },
+          (g) =>
+            planWithdrawRate(g, {
+              user: w.cms,
+              at: new Date().toISOString(),
+              rateId: rate.id,
+              expectedVersion: g.rates.get(rate.id)?.version ?? 1,
+              reason: 'Conformance: a reason',
+            }),
+          // Blind (at the version it reads), so a submit after the withdrawal meets its rules, not a stale version.
+          () =>
+            store.changeGraph({ packageIds: [linker.id] }, (g) =>
+              planSubmitPackage(g, {
+                user: w.user,
+                at: new Date().toISOString(),
+                packageId: linker.id,
+                expectedVersion: g.packages.get(linker.id)?.version ?? 1,
+                programs: w.state.programs,
+              }),
+            ),
+        );
+        // Withdrawn first: the draft lost its only rate, so it is incomplete. Submitted first: both land.
+        expect([
+          ['done', 'SUBMISSION_INCOMPLETE'],
+          ['done', 'done'],
+        ]).toContainEqual(outcomes);
+        await w.expectConsistent([parent.id, linker.id], [rate.id]);
+      }
     });
 
     it('a change whose plan keeps asking for more records than allowed is VALIDATION_FAILED', async () => {

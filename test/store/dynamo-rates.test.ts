@@ -2,14 +2,15 @@
  * Rates on DynamoDB, what only this layout decides: how many requests a read costs, that a rate
  * withdrawal from ten packages of 48 documents each fits one transaction (the new revisions name
  * the revision whose documents they copy), that a change too large fails with nothing written,
- * and that a stale or history-rewriting write is refused. Behaviour shared by every backend is
- * the conformance suite's.
+ * that a stale or history-rewriting write is refused, and that a refusal is confirmed against
+ * the records it was read from. Behaviour shared by every backend is the conformance suite's.
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Actor,
+  DomainError,
   type GraphChange,
   MAX_DOCUMENTS_PER_REVISION,
   MAX_PACKAGES_PER_RATE,
@@ -396,6 +397,38 @@ describe('DynamoDB rates', () => {
     // The rate's head and a version check on each package, twice; the other writer's change between.
     expect(transactionSizes(from)).toEqual([3, 1, 3]);
     expect(result.before.packages.get(other.id)!.version).toBe(other.version + 1);
+    expect((await store.getRate(rate.id)).version).toBe(rate.version + 1);
+  });
+
+  it('a refusal stands only once a transaction of checks finds every record read still as read; else it plans again', async () => {
+    const state = await freshState();
+    const { rate, packages } = await rateOnPackages(state, 1, 1);
+    const [carrier] = packages as [Package];
+    const absentId = randomUUID();
+    let plans = 0;
+    // Another writer changes the rate the refusal was read from, just before the refusal's checks.
+    beforeNextTransaction = async () => {
+      await store.changeGraph({ rateIds: [rate.id] }, (g) => {
+        const r = g.rates.get(rate.id)!;
+        return {
+          packages: [],
+          rates: [{ ...r, version: r.version + 1, updatedAt: at(42) }],
+          deletedPackageIds: [],
+          deletedRateIds: [],
+          events: [],
+        };
+      });
+    };
+    const from = sent.length;
+    await expect(
+      store.changeGraph({ rateIds: [rate.id, absentId], packageIds: [carrier.id] }, () => {
+        plans++;
+        throw new DomainError('INVALID_TRANSITION', 'refused from what was read');
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    expect(plans).toBe(2);
+    // The checks (package, rate, the id found absent), the other writer's change, the checks again.
+    expect(transactionSizes(from)).toEqual([3, 1, 3]);
     expect((await store.getRate(rate.id)).version).toBe(rate.version + 1);
   });
 

@@ -4,6 +4,11 @@
  * new rates from the state's rate counter, then ONE TransactWriteItems holding every package
  * change (the package writer's own items), every rate change, a version check on each record
  * read but unchanged, and the audit events. A lost race reads and plans again (bounded).
+ *
+ * The reads are several requests, so a plan may see records as they were at different moments.
+ * A change is safe from that (its transaction checks every version read); a refusal writes
+ * nothing, so it stands only once a transaction of the same checks confirms every record read
+ * is still as read, and those found absent still are — else it reads and plans again.
  */
 import { isDeepStrictEqual } from 'node:util';
 import {
@@ -12,6 +17,7 @@ import {
   type GraphNeeds,
   type GraphRead,
   type GraphResult,
+  hasErrorCode,
   invalidField,
   isGraphNeeds,
   MAX_GRAPH_PACKAGES,
@@ -53,9 +59,24 @@ type Guard =
   | { kind: 'frozen'; id: string }
   | { kind: 'none' };
 
+/** The records a change read, filled in as it reads them. */
+interface ReadGraph {
+  packages: Map<string, Package>;
+  rates: Map<string, Rate>;
+  absent: { packageIds: string[]; rateIds: string[] };
+}
 interface Planned {
   graph: RateGraph;
   change: GraphChange;
+}
+interface Prepared extends Planned {
+  graph: ReadGraph;
+  writes: [TransactItem, Guard][];
+}
+/** A refusal (a coded error) and the records it answered from. */
+interface Refused {
+  graph: ReadGraph;
+  refusal: unknown;
 }
 
 export function createDynamoGraph(table: DynamoTable) {
@@ -70,13 +91,16 @@ export function createDynamoGraph(table: DynamoTable) {
     );
   }
 
-  /** Reads what `read` names, runs the plan, reads what it needs and plans again (bounded). */
+  /**
+   * Reads what `read` names into `graph`, runs the plan, reads what it needs and plans again
+   * (bounded). `graph` holds what was read however this ends, a refusal included.
+   */
   async function readAndPlan(
     read: GraphRead,
     plan: (graph: RateGraph) => GraphChange | GraphNeeds,
-  ): Promise<Planned> {
-    const packages = new Map<string, Package>();
-    const rates = new Map<string, Rate>();
+    graph: ReadGraph,
+  ): Promise<GraphChange> {
+    const { packages, rates, absent } = graph;
     const askedPackages = new Set<string>();
     const askedRates = new Set<string>();
     let want = read;
@@ -92,13 +116,10 @@ export function createDynamoGraph(table: DynamoTable) {
       const [, found] = await Promise.all([readPackages(newPackages, packages), readRates(table, newRates)]);
       for (const [id, rate] of found) rates.set(id, rate);
       // What was asked and not found, so the plan knows it does not exist.
-      const absent = {
-        packageIds: [...askedPackages].filter((id) => !packages.has(id)),
-        rateIds: [...askedRates].filter((id) => !rates.has(id)),
-      };
-      const graph: RateGraph = { packages, rates, absent };
-      const out = plan(graph);
-      if (!isGraphNeeds(out)) return { graph, change: out };
+      absent.packageIds = [...askedPackages].filter((id) => !packages.has(id));
+      absent.rateIds = [...askedRates].filter((id) => !rates.has(id));
+      const out = plan({ packages, rates, absent: { ...absent } });
+      if (!isGraphNeeds(out)) return out;
       const more =
         (out.needs.packageIds ?? []).some((id) => !askedPackages.has(id)) ||
         (out.needs.rateIds ?? []).some((id) => !askedRates.has(id));
@@ -107,6 +128,76 @@ export function createDynamoGraph(table: DynamoTable) {
       }
       want = out.needs;
     }
+  }
+
+  /** The change and its writes, ready to send; or the plan's refusal (a coded error) with what it was read from. */
+  async function prepare(
+    read: GraphRead,
+    plan: (graph: RateGraph) => GraphChange | GraphNeeds,
+  ): Promise<Prepared | Refused> {
+    const graph: ReadGraph = {
+      packages: new Map(),
+      rates: new Map(),
+      absent: { packageIds: [], rateIds: [] },
+    };
+    let change: GraphChange;
+    try {
+      change = await numbered(await readAndPlan(read, plan, graph), graph);
+    } catch (e) {
+      if (hasErrorCode(e)) return { graph, refusal: e };
+      throw e;
+    }
+    const writes = transaction({ graph, change });
+    // Too large for DynamoDB, whatever was read meanwhile: refused before anything is sent.
+    checkLimits(writes);
+    return { graph, change, writes };
+  }
+
+  /**
+   * The ids of the records read that have moved on since (changed, deleted, or created where
+   * found absent): none, and every record read was as read at one moment, after all the reads.
+   * One transaction of condition checks, nothing written.
+   */
+  async function movedSinceRead(graph: ReadGraph): Promise<string[]> {
+    const checks: [TransactItem, Guard][] = [
+      ...[...graph.packages].map(([id, p]) => asRead(headKey(id), id, p.version)),
+      ...[...graph.rates].map(([id, r]) => asRead(rateHeadKey(id), id, r.version)),
+      ...graph.absent.packageIds.map((id) => stillAbsent(headKey(id), id)),
+      ...graph.absent.rateIds.map((id) => stillAbsent(rateHeadKey(id), id)),
+    ];
+    if (checks.length === 0) return [];
+    try {
+      await table.transact(checks.map(([c]) => c));
+      return [];
+    } catch (e) {
+      if (!(e instanceof ConditionFailed)) throw e;
+      return e.failedIndexes.flatMap((i) => {
+        const guard = checks[i]![1];
+        return guard.kind === 'version' ? [guard.id] : [];
+      });
+    }
+  }
+
+  /** A record read but unchanged: the change holds only while it is still as read. */
+  function asRead(key: Record<string, unknown>, id: string, version: number): [TransactItem, Guard] {
+    return [
+      {
+        ConditionCheck: {
+          TableName,
+          Key: key,
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': version },
+        },
+      },
+      { kind: 'version', id },
+    ];
+  }
+
+  function stillAbsent(key: Record<string, unknown>, id: string): [TransactItem, Guard] {
+    return [
+      { ConditionCheck: { TableName, Key: key, ConditionExpression: 'attribute_not_exists(PK)' } },
+      { kind: 'version', id },
+    ];
   }
 
   /** Numbers the change's new rates (stateRateNumber 0) from their states' rate counters. */
@@ -250,22 +341,10 @@ export function createDynamoGraph(table: DynamoTable) {
     for (const id of change.deletedRateIds) {
       writes.push(...rateDeleteWrites(mustHaveRead(graph.rates, id, 'rate')));
     }
-    // Read but unchanged: the change holds only while it is still as read.
-    const unchanged = (key: Record<string, unknown>, id: string, version: number): [TransactItem, Guard] => [
-      {
-        ConditionCheck: {
-          TableName,
-          Key: key,
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': version },
-        },
-      },
-      { kind: 'version', id },
-    ];
     for (const [id, p] of graph.packages)
-      if (!touched.has(id)) writes.push(unchanged(headKey(id), id, p.version));
+      if (!touched.has(id)) writes.push(asRead(headKey(id), id, p.version));
     for (const [id, r] of graph.rates)
-      if (!touched.has(id)) writes.push(unchanged(rateHeadKey(id), id, r.version));
+      if (!touched.has(id)) writes.push(asRead(rateHeadKey(id), id, r.version));
     for (const { packageId, ...event } of change.events) {
       writes.push([auditPut(TableName, packageId, event), { kind: 'none' }]);
     }
@@ -291,14 +370,19 @@ export function createDynamoGraph(table: DynamoTable) {
     ): Promise<GraphResult> {
       let numberCollisions = 0;
       for (let attempt = 1; ; attempt++) {
-        const planned = await readAndPlan(read, plan);
-        const change = await numbered(planned.change, planned.graph);
-        const writes = transaction({ graph: planned.graph, change });
-        checkLimits(writes);
+        const prepared = await prepare(read, plan);
+        if ('refusal' in prepared) {
+          const moved = await movedSinceRead(prepared.graph);
+          if (moved.length === 0) throw prepared.refusal;
+          if (attempt >= CHANGE_ATTEMPTS) throw graphChangedMeanwhile(moved);
+          await raceBackoff(attempt);
+          continue;
+        }
+        const { graph, change, writes } = prepared;
         try {
           await table.transact(writes.map(([w]) => w));
           return {
-            before: planned.graph,
+            before: graph,
             packages: change.packages,
             rates: change.rates,
             deletedPackageIds: change.deletedPackageIds,
