@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SlowFilesFirst } from './test/support/slow-files-first.js';
 import { webAliases } from './web/vite.config.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -9,13 +10,16 @@ export default defineConfig({
   resolve: { alias: webAliases },
   test: {
     include: ['test/**/*.test.ts'],
-    // One DynamoDB Local for the whole run; each test file makes its own table.
+    // One DynamoDB Local for the whole run; each test file makes its own table. One migrated
+    // PGlite template too, which each test's PGlite database copies (test/support/pglite.ts).
     globalSetup: ['test/support/global-setup.ts'],
     // Two files at once, even on two cores (vitest's default there, cores - 1, runs one): most
     // files wait on engines outside the worker (DynamoDB Local, PostgreSQL, Chromium, servers
     // they spawn). Files share no state: each makes its own DynamoDB table, PostgreSQL database,
     // temporary directories and free ports, and global setup builds the web client once.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // The slowest files first, so none of them runs on alone at the end.
+    sequence: { sequencer: SlowFilesFirst },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     allowOnly: false,

@@ -14,7 +14,7 @@ import { inParallel } from '../../src/lib/parallel.js';
 import { backupStore } from '../../src/ops/backup.js';
 import { RestoreConflictError, restoreStore } from '../../src/ops/restore.js';
 import { type Counts, compareDigests, digestStore, type StoreDigest } from '../../src/ops/verify.js';
-import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
+import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import {
@@ -29,6 +29,7 @@ import {
   stateUser,
 } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
+import { openTestPglite } from '../support/pglite.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
@@ -49,7 +50,7 @@ const freshPostgresServer = async () => {
   return track(drive(createPostgresStore({ db: handle.db, onClose: handle.close })));
 };
 const freshPglite = async () => {
-  const handle = await openPglite();
+  const handle = await openTestPglite();
   await migrateToLatest(handle.db);
   return track(drive(createPostgresStore({ db: handle.db, onClose: handle.close })));
 };

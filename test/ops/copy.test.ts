@@ -11,11 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { User } from '../../src/domain/index.js';
 import { copyStore } from '../../src/ops/copy.js';
 import { compareDigests, digestStore, formatReport, verifyStores } from '../../src/ops/verify.js';
-import {
-  connectPostgres,
-  openPglite,
-  type PostgresHandle,
-} from '../../src/store/postgres/postgres-client.js';
+import { connectPostgres, type PostgresHandle } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import {
@@ -31,6 +27,7 @@ import {
 } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { generatePackages } from '../support/package-factory.js';
+import { openTestPglite } from '../support/pglite.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
@@ -58,7 +55,7 @@ async function postgresTarget(): Promise<{ store: DrivenStore; handle: PostgresH
     await migrateToLatest(handle.db);
     return { store: drive(createPostgresStore({ db: handle.db, onClose: handle.close })), handle, db };
   }
-  const handle = await openPglite();
+  const handle = await openTestPglite();
   await migrateToLatest(handle.db);
   return { store: drive(createPostgresStore({ db: handle.db, onClose: handle.close })), handle };
 }

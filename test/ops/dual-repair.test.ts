@@ -19,7 +19,7 @@ import { openBackend, openStore } from '../../src/store/create-store.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { fileJournal } from '../../src/store/dual/mirror-journal.js';
 import { openJournal } from '../../src/store/dual/open-journal.js';
-import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
+import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import {
@@ -31,6 +31,7 @@ import {
   stateActor,
 } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
+import { openTestPglite } from '../support/pglite.js';
 import { createTestDatabase, pgAvailable } from '../support/postgres.js';
 import { type DrivenStore, drive } from '../support/store-commands.js';
 import { switchable } from '../support/switchable-store.js';
@@ -101,7 +102,7 @@ describe('dual-write with the secondary down', () => {
       expect(errors.length).toBeGreaterThan(0);
 
       // The secondary comes back (here: a fresh embedded PostgreSQL), and repair runs.
-      const up = await openPglite();
+      const up = await openTestPglite();
       await migrateToLatest(up.db);
       const secondary = drive(createPostgresStore({ db: up.db, onClose: up.close }));
       const result = await repairMirror(primary, secondary, journal);
@@ -133,7 +134,7 @@ async function freshPostgresStore(): Promise<{ store: DrivenStore; drop: () => P
       drop: () => db.drop(),
     };
   }
-  const lite = await openPglite();
+  const lite = await openTestPglite();
   await migrateToLatest(lite.db);
   return { store: drive(createPostgresStore({ db: lite.db, onClose: lite.close })), drop: async () => {} };
 }

@@ -16,12 +16,13 @@ import { copyStore } from '../../src/ops/copy.js';
 import { compareDigests, digestStore, verifyStores } from '../../src/ops/verify.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
-import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
+import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { cmsActor, document, makeState, minimalFormData, stateActor } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
 import { generatePackages } from '../support/package-factory.js';
+import { openTestPglite } from '../support/pglite.js';
 import { createTestDatabase, pgAvailable } from '../support/postgres.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
@@ -44,7 +45,7 @@ async function postgres(): Promise<{ store: DrivenStore; done: () => Promise<voi
     };
     return { store, done };
   }
-  const handle = await openPglite();
+  const handle = await openTestPglite();
   await migrateToLatest(handle.db);
   const store = drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
   return { store, done: () => store.close() };

@@ -25,11 +25,11 @@ import {
 } from '../../src/ops/verify.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
-import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { document, makeState, stateUser } from '../conformance/fixtures.js';
 import { freshDynamoStore } from '../support/dynamo.js';
+import { openTestPglite } from '../support/pglite.js';
 import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
@@ -42,7 +42,7 @@ let source: DrivenStore;
 const ids = { p1: '', p2: '', p3: '', r1: '', r2: '', r3: '' };
 
 async function pglite(): Promise<DrivenStore> {
-  const handle = await openPglite();
+  const handle = await openTestPglite();
   await migrateToLatest(handle.db);
   const store = drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
   opened.push(store);

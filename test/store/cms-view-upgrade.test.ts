@@ -9,7 +9,6 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoClients } from '../../src/store/dynamo/dynamo-client.js';
 import { ensureTable, tableDefinition } from '../../src/store/dynamo/dynamo-tables.js';
-import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import {
@@ -20,11 +19,12 @@ import {
   stateActor,
   submitted,
 } from '../conformance/fixtures.js';
+import { openTestPglite } from '../support/pglite.js';
 import { drive } from '../support/store-commands.js';
 
 describe('PostgreSQL migration 0004-cms-view', () => {
   it("fills CMS's view of existing packages from their revisions", async () => {
-    const handle = await openPglite();
+    const handle = await openTestPglite();
     try {
       await migrateToLatest(handle.db);
       const store = drive(createPostgresStore({ db: handle.db }));

@@ -12,7 +12,6 @@ import { repairMirror } from '../../src/ops/repair.js';
 import { compareDigests, digestStore } from '../../src/ops/verify.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
-import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import {
@@ -27,6 +26,7 @@ import {
 } from '../conformance/fixtures.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
 import { dynamoPackageRecordCount, freshDynamoStore } from '../support/dynamo.js';
+import { openTestPglite } from '../support/pglite.js';
 import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, drive } from '../support/store-commands.js';
 import { type SwitchableStore, switchable } from '../support/switchable-store.js';
@@ -43,7 +43,7 @@ runStoreConformance({
     const fresh = await freshDynamoStore('carepack-dual');
     primary = fresh.store;
     primaryTable = fresh;
-    const pg = await openPglite();
+    const pg = await openTestPglite();
     await migrateToLatest(pg.db);
     secondary = drive(createPostgresStore({ db: pg.db }));
     // The suite's close() must not end the stores: the check below still reads them.
@@ -115,7 +115,7 @@ describe('dual-write with a secondary that hangs or answers late', () => {
     primary = timedWrites(dynamo, (ms) => {
       primaryWriteMs = ms;
     });
-    const pg = await openPglite();
+    const pg = await openTestPglite();
     await migrateToLatest(pg.db);
     real = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
     secondary = switchable(real);
@@ -226,7 +226,7 @@ describe('dual-write of questions and user changes with the secondary down, then
 
   beforeAll(async () => {
     primary = (await freshDynamoStore('carepack-dual-qa')).store;
-    const pg = await openPglite();
+    const pg = await openTestPglite();
     await migrateToLatest(pg.db);
     real = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
     secondary = switchable(real);
@@ -321,7 +321,7 @@ describe('dual-write of rate graph changes, with the secondary down, then repair
 
   // PostgreSQL first this time: the mirror writes rates into DynamoDB (the other way is run above).
   beforeAll(async () => {
-    const pg = await openPglite();
+    const pg = await openTestPglite();
     await migrateToLatest(pg.db);
     primary = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
     real = (await freshDynamoStore('carepack-dual-rates')).store;

@@ -10,11 +10,11 @@ import type { Package } from '../../src/domain/index.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { mirrorPackage } from '../../src/store/dual/mirror.js';
 import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
-import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { MaintainedStore } from '../../src/store/store.js';
 import { draft, makeState, minimalFormData, stateActor, stateUser } from '../conformance/fixtures.js';
+import { openTestPglite } from '../support/pglite.js';
 import { rateCommands } from '../support/rate-commands.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
@@ -23,7 +23,7 @@ const actor = stateActor();
 const form = (description: string) => ({ ...minimalFormData(state), submissionDescription: description });
 
 async function pgliteStore(): Promise<DrivenStore> {
-  const pg = await openPglite();
+  const pg = await openTestPglite();
   await migrateToLatest(pg.db);
   const store = drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
   await store.upsertStates([state]);

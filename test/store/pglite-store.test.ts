@@ -1,8 +1,8 @@
 import type { PostgresHandle } from '../../src/store/postgres/postgres-client.js';
-import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { runStoreConformance } from '../conformance/store-conformance.js';
+import { openTestPglite } from '../support/pglite.js';
 import { packageRecordCount } from '../support/postgres-inspect.js';
 import { drive } from '../support/store-commands.js';
 
@@ -11,7 +11,7 @@ let handle: PostgresHandle;
 runStoreConformance({
   name: 'postgres (embedded PGlite)',
   async createStore() {
-    handle = await openPglite();
+    handle = await openTestPglite();
     await migrateToLatest(handle.db);
     return drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
   },

@@ -14,10 +14,10 @@ import {
   type QaDocument,
   type User,
 } from '../../src/domain/index.js';
-import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { document, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
+import { openTestPglite } from '../support/pglite.js';
 import { migrationsAfter } from '../support/postgres.js';
 import { drive } from '../support/store-commands.js';
 
@@ -45,7 +45,7 @@ function qaDoc(name: string): QaDocument {
 
 describe('PostgreSQL migration 0009-questions', () => {
   it('reads packages written before it with no questions, then takes questions and audited user changes', async () => {
-    const handle = await openPglite();
+    const handle = await openTestPglite();
     try {
       await migrateToLatest(handle.db);
       const migrator = carepackMigrator(handle.db);

@@ -8,17 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { type Rate, RateFormDataSchema } from '../../src/domain/index.js';
-import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { migrateEmbeddedRates } from '../../src/store/postgres/postgres-rate-migration.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { document, fullFormData, makeState, stateActor, submitted } from '../conformance/fixtures.js';
+import { openTestPglite } from '../support/pglite.js';
 import { migrationsAfter } from '../support/postgres.js';
 import { drive } from '../support/store-commands.js';
 
 describe('PostgreSQL migration 0010-rates', () => {
   it('reads packages with embedded rates written before it unchanged, then takes rate records', async () => {
-    const handle = await openPglite();
+    const handle = await openTestPglite();
     try {
       await migrateToLatest(handle.db);
       const migrator = carepackMigrator(handle.db);

@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { FormDataSchema, planApprove, planWithdraw } from '../../src/domain/index.js';
-import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { cmsActor, draft, makeState, stateActor, submitted } from '../conformance/fixtures.js';
+import { openTestPglite } from '../support/pglite.js';
 import { migrationsAfter } from '../support/postgres.js';
 import { drive } from '../support/store-commands.js';
 
@@ -24,7 +24,7 @@ const reviewer = {
 
 describe('PostgreSQL migration 0007-review-actions', () => {
   it('reads packages submitted before it as under review, lists them so, and takes decisions', async () => {
-    const handle = await openPglite();
+    const handle = await openTestPglite();
     try {
       await migrateToLatest(handle.db);
       const migrator = carepackMigrator(handle.db);

@@ -6,17 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { openPglite } from '../../src/store/postgres/postgres-client.js';
 import { carepackMigrator, migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { cmsActor, draft, fullFormData, makeState, stateActor, submitted } from '../conformance/fixtures.js';
 import { NEW_CONTRACT_FIELDS } from '../conformance/form-fields-conformance.js';
+import { openTestPglite } from '../support/pglite.js';
 import { migrationsAfter } from '../support/postgres.js';
 import { drive } from '../support/store-commands.js';
 
 describe('PostgreSQL migration 0006-review-form-fields', () => {
   it('keeps packages of the previous version readable, then stores the new answers', async () => {
-    const handle = await openPglite();
+    const handle = await openTestPglite();
     try {
       await migrateToLatest(handle.db);
       const migrator = carepackMigrator(handle.db);

@@ -1,10 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startDynamoLocal } from '../../src/store/dynamo/dynamo-local.js';
+import { openPglite } from '../../src/store/postgres/postgres-client.js';
+import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { buildNeeded, buildWebClient } from '../../src/web-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
+    /** The run's PGlite directory: `template` (migrated) and the tests' copies (pglite.ts). */
+    pgliteRoot: string;
   }
 }
 
@@ -14,6 +21,7 @@ declare module 'vitest' {
  * Builds the web client into dist/web first when it is missing or stale: every `npm start`
  * the e2e files spawn would otherwise build it there itself, and two files running at once
  * would build into the one directory together (each build empties it first).
+ * Creates the migrated PGlite template that test databases are copied from (pglite.ts).
  */
 export default async function setup(project: TestProject) {
   const why = buildNeeded();
@@ -22,11 +30,27 @@ export default async function setup(project: TestProject) {
     await buildWebClient((m) => console.info(m));
   }
   const given = process.env.CAREPACK_TEST_DYNAMODB_ENDPOINT;
-  if (given) {
-    project.provide('dynamoEndpoint', given);
-    return;
+  const local = given ? undefined : await startDynamoLocal();
+  project.provide('dynamoEndpoint', given ?? local!.endpoint);
+  // After the engine answers: PGlite's initdb holds this thread, which polls the engine as it starts.
+  const pgliteRoot = mkdtempSync(join(tmpdir(), 'carepack-pglite-'));
+  const teardown = async () => {
+    rmSync(pgliteRoot, { recursive: true, force: true });
+    await local?.stop();
+  };
+  try {
+    await createPgliteTemplate(pgliteRoot);
+  } catch (e) {
+    await teardown();
+    throw e;
   }
-  const local = await startDynamoLocal();
-  project.provide('dynamoEndpoint', local.endpoint);
-  return () => local.stop();
+  project.provide('pgliteRoot', pgliteRoot);
+  return teardown;
+}
+
+/** The migrated PGlite database every `openTestPglite` copies. */
+async function createPgliteTemplate(root: string) {
+  const handle = await openPglite(join(root, 'template'));
+  await migrateToLatest(handle.db);
+  await handle.close();
 }

@@ -3,13 +3,10 @@
  * (a database of its own, dropped afterwards) when one is reachable.
  */
 import { afterAll, beforeAll, describe } from 'vitest';
-import {
-  connectPostgres,
-  openPglite,
-  type PostgresHandle,
-} from '../../src/store/postgres/postgres-client.js';
+import { connectPostgres, type PostgresHandle } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
+import { openTestPglite } from './pglite.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from './postgres.js';
 import { type DrivenStore, drive } from './store-commands.js';
 
@@ -22,7 +19,7 @@ export interface PostgresBackend {
 /** Declares `tests` once per backend; `backend()` is ready inside their tests. */
 export function onEachPostgresBackend(title: string, tests: (backend: () => PostgresBackend) => void) {
   const variants: [string, boolean, () => Promise<{ handle: PostgresHandle; database?: TestDatabase }>][] = [
-    ['PGlite', true, async () => ({ handle: await openPglite() })],
+    ['PGlite', true, async () => ({ handle: await openTestPglite() })],
     [
       'server',
       pgAvailable,

@@ -3,10 +3,11 @@
  * DynamoDB Local (always), the PostgreSQL server (when reachable; required in CI) and embedded
  * PGlite. API tests loop over `STORE_BACKENDS` to hold every store to the same behaviour.
  */
-import { connectPostgres, openPglite } from '../../src/store/postgres/postgres-client.js';
+import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { freshDynamoStore } from './dynamo.js';
+import { openTestPglite } from './pglite.js';
 import { createTestDatabase, pgAvailable } from './postgres.js';
 import { type DrivenStore, drive } from './store-commands.js';
 
@@ -46,7 +47,7 @@ export const STORE_BACKENDS: readonly StoreBackend[] = [
     name: 'pglite',
     available: true,
     async create() {
-      const handle = await openPglite();
+      const handle = await openTestPglite();
       await migrateToLatest(handle.db);
       return drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
     },

@@ -1,6 +1,7 @@
 /**
  * The portal in a real browser, as its users work: Chromium (playwright-core) against
- * `npm start`'s server on the embedded DynamoDB + S3 — and again on the PostgreSQL server.
+ * `npm start`'s server, on the store a test file names (browser-dynamo.test.ts, browser-postgres.test.ts:
+ * two files, so the two walks run at once on the test run's two workers).
  * A state user fills and submits a contract-and-rates package; CMS finds it, downloads its
  * contract and unlocks it; the state resubmits; CMS asks questions and the state responds,
  * each with documents; another state gets no access. Every page
@@ -15,29 +16,16 @@ import { MODIFIED_PROVISIONS } from '../../src/domain/index.js';
 import { MINIMAL_PDF } from '../support/api.js';
 import { browserAvailable, expectAccessible, launchBrowser, screenshot } from '../support/browser.js';
 import { completeForm } from '../support/complete-form.js';
-import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
 import { type RunningServer, startServer, stopServer } from '../support/server-process.js';
 import { readyContractOnlyForm } from './ready-contract-form.js';
 
 const RATE_PDF = Buffer.from(MINIMAL_PDF.toString().replace('%%EOF', '% rate certification\n%%EOF'));
 
-interface Backend {
+export interface BrowserBackend {
   name: string;
   available: boolean;
   env: () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>;
 }
-
-const BACKENDS: Backend[] = [
-  { name: 'DynamoDB', available: true, env: async () => ({ env: {}, cleanup: async () => {} }) },
-  {
-    name: 'PostgreSQL',
-    available: pgAvailable,
-    env: async () => {
-      const db: TestDatabase = await createTestDatabase('carepack_browser');
-      return { env: { CAREPACK_STORE: 'postgres', DATABASE_URL: db.url }, cleanup: () => db.drop() };
-    },
-  },
-];
 
 /** Clicks a USWDS checkbox or radio by its label (the input itself is drawn by the label). */
 const choose = (page: Page, label: string) => page.getByText(label, { exact: true }).click();
@@ -109,7 +97,8 @@ async function dialogShown(page: Page, id?: string) {
   await expect.poll(() => dialog(page).evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
 }
 
-for (const backend of BACKENDS) {
+/** The whole walk, on the server `backend` configures. */
+export function walkThePortal(backend: BrowserBackend) {
   describe.skipIf(!browserAvailable || !backend.available)(
     `the portal in Chromium on ${backend.name}`,
     () => {
