@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_CONTAINER, CLAMD_CONTAINER } from '../../infra/carepack-service.js';
 import { CarepackTable } from '../../infra/carepack-table.js';
 import { PROFILES, readSettings, SettingsError } from '../../infra/settings.js';
@@ -40,6 +40,10 @@ beforeAll(() => {
   dev = synth({ env: 'dev', imageTag: 'dev-1' });
   prod = synth(PROD);
 }, 120_000);
+afterAll(() => {
+  dev?.dispose();
+  prod?.dispose();
+});
 
 // biome-ignore lint/suspicious/noExplicitAny: template JSON, read field by field and asserted
 type Json = any;

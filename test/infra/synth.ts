@@ -2,7 +2,7 @@
  * Synthesizes the CDK app offline for the infrastructure tests: the feature flags of cdk.json (as
  * `cdk synth` uses them), the test's context, no account lookups, no credentials.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -18,6 +18,8 @@ export interface Synthesized {
   template: Template;
   /** The template file `cdk synth` would write, for cfn-lint. */
   templateFile: string;
+  /** Removes the cloud assembly. */
+  dispose(): void;
 }
 
 export function synth(context: Record<string, string>): Synthesized {
@@ -29,6 +31,7 @@ export function synth(context: Record<string, string>): Synthesized {
   return {
     template: Template.fromJSON(assembly.getStackArtifact(stack.artifactId).template),
     templateFile: join(outdir, assembly.getStackArtifact(stack.artifactId).templateFile),
+    dispose: () => rmSync(outdir, { recursive: true, force: true }),
   };
 }
 
