@@ -40,6 +40,9 @@ export interface IntakePlace {
   packageId: string;
 }
 
+/** Where infected files go: never served again (the AWS stack also denies the API reading it). */
+export const QUARANTINE_PREFIX = 'quarantine/';
+
 /** A stored file, as a document records it. */
 export interface TakenFile {
   name: string;
@@ -104,7 +107,7 @@ export async function takeInFile(
       scanStatus = result.status;
       if (result.status === 'INFECTED') {
         // Never downloadable again: out of the package's folder, into quarantine.
-        const quarantined = `quarantine/${key}`;
+        const quarantined = `${QUARANTINE_PREFIX}${key}`;
         await files.move(key, quarantined);
         key = quarantined;
       }
