@@ -4,7 +4,7 @@
  * pass straight through (CRC-32 computed on the way) and are described after them by a data
  * descriptor, so nothing is buffered or spooled to disk; the central directory at the end holds
  * the true figures. ZIP64 records are written where offsets, counts or sizes pass the 32-bit
- * fields. One source is open at a time; destroying the archive destroys it (a client gone).
+ * fields. Destroying the archive (a client gone) destroys the sources it has open.
  */
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
@@ -155,21 +155,50 @@ function endRecords(count: number, cdOffset: number, cdSize: number): Buffer {
   return Buffer.concat(parts);
 }
 
+interface Opening {
+  entry: ZipEntry;
+  body: Promise<Readable | Buffer | null>;
+}
+
 /**
  * The archive of `entries`, in their order. A source that fails fails the archive (the reader
- * sees an error, never a silently short entry); destroying the archive destroys the open source.
+ * sees an error, never a silently short entry); destroying the archive destroys its open sources.
+ * The next entry is opened while one streams, so a request's latency (S3's, per object) is not
+ * paid between entries: at most two sources are open, the streaming one and the next, unread.
  */
 export function storedZip(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>): Readable {
-  let source: Readable | undefined;
+  const sources = new Set<Readable>();
+  let closed = false;
+  const entryIterator =
+    Symbol.asyncIterator in entries ? entries[Symbol.asyncIterator]() : entries[Symbol.iterator]();
+
+  async function openNext(): Promise<Opening | undefined> {
+    const step = await entryIterator.next();
+    if (step.done) return undefined;
+    const body = step.value.open().then((b) => {
+      if (b instanceof Readable) {
+        if (closed)
+          b.destroy(); // opened after the reader left
+        else sources.add(b);
+      }
+      return b;
+    });
+    body.catch(() => {}); // awaited in its turn; never unhandled when the archive ends first
+    return { entry: step.value, body };
+  }
 
   async function* write(): AsyncGenerator<Buffer> {
     const written: Written[] = [];
     let offset = 0;
+    let next = openNext();
+    next.catch(() => {});
     try {
-      for await (const entry of entries) {
-        const body = await entry.open();
+      for (let opening = await next; opening; opening = await next) {
+        const { entry } = opening;
+        const body = await opening.body;
+        next = openNext();
+        next.catch(() => {});
         if (body === null) continue;
-        if (body instanceof Readable) source = body;
         const { time, date } = dosDateTime(entry.modifiedAt);
         const head = {
           name: Buffer.from(entry.path, 'utf8'),
@@ -190,7 +219,7 @@ export function storedZip(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>)
           if (size >= MAX32 && !head.zip64) throw new Error(`${entry.path} is larger than announced`);
           yield bytes;
         }
-        source = undefined;
+        if (body instanceof Readable) sources.delete(body);
         const done: Written = { ...head, crc, size };
         const descriptor = dataDescriptor(done);
         yield descriptor;
@@ -201,8 +230,14 @@ export function storedZip(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>)
       yield directory;
       yield endRecords(written.length, offset, directory.length);
     } finally {
-      source?.destroy();
+      close();
     }
+  }
+
+  function close() {
+    closed = true;
+    for (const source of sources) source.destroy();
+    sources.clear();
   }
 
   const iterator = write();
@@ -215,8 +250,8 @@ export function storedZip(entries: AsyncIterable<ZipEntry> | Iterable<ZipEntry>)
       );
     },
     destroy(error, callback) {
-      // The source first: a read waiting on it ends now, not when S3 next sends something.
-      source?.destroy();
+      // The sources first: a read waiting on one ends now, not when S3 next sends something.
+      close();
       iterator.return(undefined).then(
         () => callback(error),
         () => callback(error),

@@ -56,24 +56,31 @@ describe('storedZip', () => {
     await expect(bytesOf(storedZip([entry('a', () => failing)]))).rejects.toThrow('S3 went away');
   });
 
-  it('destroys the open source at once when the archive is destroyed, even a source that sends nothing', async () => {
+  it('destroys its open sources at once when the archive is destroyed, even one that sends nothing', async () => {
     const stalled = new Readable({ read() {} });
+    const ahead = new Readable({ read() {} });
     let opened = 0;
     const zip = storedZip([
       entry('first', () => {
         opened++;
         return stalled;
       }),
+      // Opened ahead while the first streams: its request's latency is not paid between entries.
       entry('second', () => {
+        opened++;
+        return ahead;
+      }),
+      entry('third', () => {
         opened++;
         return Buffer.from('never');
       }),
     ]);
     zip.on('error', () => {});
     await new Promise((resolve) => zip.once('data', resolve)); // the first local header
+    await expect.poll(() => opened).toBe(2);
     zip.destroy();
-    await expect.poll(() => stalled.destroyed).toBe(true);
+    await expect.poll(() => stalled.destroyed && ahead.destroyed).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(opened).toBe(1);
+    expect(opened).toBe(2);
   });
 });
