@@ -1,8 +1,7 @@
 /**
  * The zip benchmark's server, alone in its process so the RSS measured is the zipping's: `GET
- * /zip` streams the revision's zip (the code the API route runs, revision-zip.ts) and `GET /raw`
- * reads the same objects one after another through the same file store and drops them (the
- * baseline). Prints `READY <port>` once listening.
+ * /zip` streams the revision's zip (the code the API route runs, revision-zip.ts). Prints
+ * `READY <port>` once listening.
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -24,26 +23,17 @@ const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://bench');
   // `?n=` zips only the first n documents (the warm-up).
   const n = Number(url.searchParams.get('n') ?? documents.length);
-  const work =
-    url.pathname === '/zip'
-      ? pipeline(
-          revisionZip(files, {
-            packageId: 'bench',
-            packageName: 'MN-PMAP-0001',
-            revision: 1,
-            record: { format: 'carepack-submission', version: 1 },
-            documents: documents.slice(0, n),
-            generatedAt: new Date(),
-          }),
-          res,
-        )
-      : (async () => {
-          let bytes = 0;
-          for (const { doc } of documents) {
-            for await (const chunk of (await files.read(doc.key)).body) bytes += (chunk as Buffer).length;
-          }
-          res.end(String(bytes));
-        })();
+  const work = pipeline(
+    revisionZip(files, {
+      packageId: 'bench',
+      packageName: 'MN-PMAP-0001',
+      revision: 1,
+      record: { format: 'carepack-submission', version: 1 },
+      documents: documents.slice(0, n),
+      generatedAt: new Date(),
+    }),
+    res,
+  );
   work.catch((e: unknown) => {
     console.error(e);
     res.destroy();
