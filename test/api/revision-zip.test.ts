@@ -112,6 +112,39 @@ async function upload(id: string, name: string, content: Buffer | string, catego
   return res.json() as PackageDocument;
 }
 
+/** A document whose bytes are put straight into S3 (a name no upload would keep, a size no test would upload). */
+async function stored(
+  body: Buffer,
+  name: string,
+  category: PackageDocument['category'] = 'CONTRACT_SUPPORTING',
+) {
+  const key = `packages/zip-test/${randomUUID()}.pdf`;
+  await api.files.put({ key, body: Readable.from([body]), contentType: 'application/pdf', maxBytes: 1e8 });
+  return {
+    id: randomUUID(),
+    name,
+    bucket: api.files.bucket,
+    key,
+    size: body.length,
+    contentType: 'application/pdf',
+    sha256: sha256(body),
+    category,
+    addedAt: new Date().toISOString(),
+    scanStatus: 'CLEAN' as const,
+  };
+}
+
+/** An MN draft holding these documents, written straight to the store. */
+function draftHolding(documents: Awaited<ReturnType<typeof stored>>[]) {
+  return api.store.createDraft({
+    id: randomUUID(),
+    stateCode: 'MN',
+    formData: FormDataSchema.parse(contractOnlyReady([pmap])),
+    documents,
+    actor: actorOf(demo('STATE_USER', 'MN')),
+  });
+}
+
 /** Every manifest checksum is that of the bytes the zip holds under its path. */
 function expectChecksumsMatch(entries: ZipFileEntry[], manifest: Manifest) {
   const byPath = new Map(entries.map((e) => [e.path, e]));
@@ -255,48 +288,22 @@ describe('GET /api/packages/:id/revisions/:n/documents.zip', () => {
   });
 
   it('makes every name a safe, distinct path inside the zip', async () => {
-    const form = FormDataSchema.parse(contractOnlyReady([pmap]));
-    const stored = async (name: string, category: PackageDocument['category'] = 'CONTRACT_SUPPORTING') => {
-      const key = `packages/names/${randomUUID()}.pdf`;
-      const body = Buffer.from(`%PDF-1.4 ${name}`);
-      await api.files.put({
-        key,
-        body: Readable.from([body]),
-        contentType: 'application/pdf',
-        maxBytes: 1e6,
-      });
-      return {
-        id: randomUUID(),
-        name,
-        bucket: api.files.bucket,
-        key,
-        size: body.length,
-        contentType: 'application/pdf',
-        sha256: sha256(body),
-        category,
-        addedAt: new Date().toISOString(),
-        scanStatus: 'CLEAN' as const,
-      };
-    };
+    // Distinct bytes each, so a document in the wrong place would not match its checksum.
+    const named = (name: string, category?: PackageDocument['category']) =>
+      stored(Buffer.from(`%PDF-1.4 ${name}`), name, category);
     // Names as older records or other clients may hold them: the upload cleans its own.
     const documents = [
-      await stored('../../etc/passwd.pdf', 'CONTRACT'),
-      await stored('/absolute.pdf'),
-      await stored('C:\\Windows\\win.ini'),
-      await stored('..'),
-      await stored('bell\u0007and\u202egnp.pdf'),
-      await stored('CON.pdf'),
-      await stored('manifest.json'),
-      await stored('Report.pdf'),
-      await stored('report.pdf.'),
+      await named('../../etc/passwd.pdf', 'CONTRACT'),
+      await named('/absolute.pdf'),
+      await named('C:\\Windows\\win.ini'),
+      await named('..'),
+      await named('bell\u0007and\u202egnp.pdf'),
+      await named('CON.pdf'),
+      await named('manifest.json'),
+      await named('Report.pdf'),
+      await named('report.pdf.'),
     ];
-    const pkg = await api.store.createDraft({
-      id: randomUUID(),
-      stateCode: 'MN',
-      formData: form,
-      documents,
-      actor: actorOf(demo('STATE_USER', 'MN')),
-    });
+    const pkg = await draftHolding(documents);
     const zip = await getZip(pkg.id, 1, mn);
     expect(zip.status).toBe(200);
     const paths = zip.entries!.map((e) => e.path);
@@ -333,11 +340,14 @@ describe('GET /api/packages/:id/revisions/:n/documents.zip', () => {
     }
   });
 
-  it('stops reading storage when the client goes away, and leaves no stream open', async () => {
-    const pkg = await newDraft();
+  it('stops reading storage when the client goes away, and leaves no stream open', {
+    timeout: 90_000,
+  }, async () => {
     // Large enough that the transfer cannot be done before the client leaves.
     const big = (tag: string) => Buffer.concat([MINIMAL_PDF, Buffer.alloc(6 * 1024 * 1024, tag)]);
-    for (const tag of ['a', 'b', 'c', 'd']) await upload(pkg.id, `${tag}.pdf`, big(tag));
+    const documents = [];
+    for (const tag of ['a', 'b', 'c', 'd']) documents.push(await stored(big(tag), `${tag}.pdf`));
+    const pkg = await draftHolding(documents);
     const address = await api.app.listen({ host: '127.0.0.1', port: 0 });
     opened.length = 0;
     const received = await new Promise<number>((resolve, reject) => {
