@@ -19,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchReport>> = {
   load: async () => (await import('./load.js')).run(),
   questions: async () => (await import('./questions.js')).run(),
   rates: async () => (await import('./rates.js')).run(),
+  zip: async () => (await import('./zip.js')).run(),
 };
 
 /** The benchmarks named on the command line (all when none), or undefined after saying which are unknown. */

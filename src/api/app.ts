@@ -155,6 +155,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         scanner,
         maxBytes: maxUploadBytes,
         log,
+        reference,
       })
     : undefined;
   const questions = options.files

@@ -56,6 +56,8 @@ export const AUDIT_SUMMARIES = {
     `Uploaded ${name} (${category}, ${scanStatus})`,
   removeDocument: 'Removed a document',
   download: (name: string) => `Downloaded ${name}`,
+  downloadZip: (revision: number, included: number, withheld: number) =>
+    `Downloaded revision ${revision} as a zip: ${included} document${included === 1 ? '' : 's'}${withheld > 0 ? `, ${withheld} withheld` : ''}`,
   approve: (releasedOn: string, reason: string) =>
     `Approved, released to the state on ${releasedOn}${reason ? `: ${reason}` : ''}`,
   undoApproval: (reason: string) => `Approval undone: ${reason}`,

@@ -31,14 +31,18 @@ import {
   type User,
   withRatesOf,
 } from '../domain/index.js';
+import { FileNotFound } from '../files/file-errors.js';
 import type { FileStore } from '../files/file-store.js';
 import type { ScannerSetting } from '../files/scanner.js';
 import { type Clock, isoNow, systemClock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
 import { visiblePackage } from './access.js';
 import { takeInFile } from './file-intake.js';
+import { packageHeading, revisionRecord, snapshotKey } from './package-record.js';
 import { discardedKeys } from './package-service.js';
-import { projectWithRates, readRates, shownRevisions } from './package-views.js';
+import { PackageViews, projectWithRates, readRates, shownRevisions } from './package-views.js';
+import type { ReferenceData } from './reference-data.js';
+import { revisionZip, zipCounts, zipFileName } from './revision-zip.js';
 
 export interface UploadInput {
   fileName: string;
@@ -66,6 +70,14 @@ export interface DocumentServiceOptions {
   log?: { error(details: object, message: string): void };
   /** The server's clock (tests inject one). */
   clock?: Clock;
+  /** States and programs, to name a revision's zip; without it there are no zips. */
+  reference?: ReferenceData;
+}
+
+/** A revision's documents as one zip, streamed (revision-zip.ts). */
+export interface RevisionDownload {
+  fileName: string;
+  body: Readable;
 }
 
 export class DocumentService {
@@ -196,6 +208,66 @@ export class DocumentService {
     ].find((d) => d.id === documentId);
     if (!doc) throw new DomainError('NOT_FOUND', `document ${documentId} was not found`);
     return this.link(user, packageId, doc);
+  }
+
+  /**
+   * Every document of a revision the user is shown, as one zip: the access rules of single
+   * downloads (the package visible to the user, CMS only its submitted revisions; a document
+   * whose scan did not pass is withheld, listed in the manifest only), and one audit record.
+   */
+  async revisionZip(user: User, packageId: string, revisionNumber: number): Promise<RevisionDownload> {
+    const { store, files, reference } = this.options;
+    if (!reference) throw new Error('DocumentService needs reference data to make zips');
+    const pkg = await visiblePackage(store, user, packageId);
+    const projected = await projectWithRates(store, pkg);
+    const revision = shownRevisions(user, projected.revisions).find((r) => r.number === revisionNumber);
+    if (!revision) throw notFound(`revision ${revisionNumber} of package`, packageId);
+    const views = new PackageViews(store, reference);
+    const name = await views.nameOf(pkg, revision.formData.programIds);
+    const rateNumbers = new Map(revision.rates.map((r) => [r.rateId, r.rateNumber]));
+    // Rates embedded in older records have no number: they are named by their place in the form.
+    revision.formData.rateCertifications.forEach((r, i) => {
+      if (!rateNumbers.has(r.id)) rateNumbers.set(r.id, `rate-certification-${i + 1}`);
+    });
+    const documents = revision.documents.map((doc) => ({
+      doc,
+      rateNumber: doc.rateId ? (rateNumbers.get(doc.rateId) ?? 'rate') : undefined,
+    }));
+    const now = this.clock();
+    const { included, withheld } = zipCounts(documents);
+    const record = await this.revisionRecordOf(pkg, revision);
+    await store.appendAudit({
+      packageId,
+      at: now.toISOString(),
+      actor: actorOf(user),
+      action: 'DOWNLOAD',
+      summary: AUDIT_SUMMARIES.downloadZip(revisionNumber, included, withheld),
+    });
+    return {
+      fileName: zipFileName(name, revisionNumber),
+      body: revisionZip(files, {
+        packageId,
+        packageName: name,
+        revision: revisionNumber,
+        record,
+        documents,
+        generatedAt: now,
+      }),
+    };
+  }
+
+  /** The snapshot written when the revision was submitted; made the same way for a draft (or a lost one). */
+  private async revisionRecordOf(pkg: Package, revision: Package['revisions'][number]): Promise<unknown> {
+    const { files, reference } = this.options;
+    if (revision.submitInfo) {
+      const stored = await files.getJson(snapshotKey(pkg.id, revision.number)).catch((e: unknown) => {
+        if (e instanceof FileNotFound) return undefined;
+        throw e;
+      });
+      if (stored !== undefined) return stored;
+    }
+    const { name, head } = await packageHeading(reference!, pkg);
+    return revisionRecord(name, head, revision);
   }
 
   private async link(

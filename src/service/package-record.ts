@@ -3,7 +3,13 @@
  * decision, question and response, so the record survives without the database. Written after
  * the action is committed; a failure is logged and never undoes or fails the action.
  */
-import { lastSubmittedRevision, type Package, type Program, packageName } from '../domain/index.js';
+import {
+  lastSubmittedRevision,
+  type Package,
+  type Program,
+  packageName,
+  type Revision,
+} from '../domain/index.js';
 import { FileAlreadyExists } from '../files/file-errors.js';
 import type { FileStore } from '../files/file-store.js';
 import type { ReferenceData } from './reference-data.js';
@@ -43,6 +49,24 @@ export async function writeOnce({ files, log }: RecordWriter, key: string, recor
       log?.error({ err: e, key, attempt }, 'could not write the record beside the package');
     }
   }
+}
+
+/**
+ * The record of a revision: as written on submission (`carepack-submission`); a draft's, made on
+ * demand for a download, says it is one (`carepack-draft`).
+ */
+export function revisionRecord(
+  name: string,
+  head: Awaited<ReturnType<typeof packageHeading>>['head'],
+  revision: Revision,
+) {
+  return {
+    format: revision.submitInfo ? 'carepack-submission' : 'carepack-draft',
+    version: 1,
+    name,
+    package: head,
+    revision,
+  };
 }
 
 /** What every record and email names the package by: its last submitted programs and name. */

@@ -38,7 +38,7 @@ import { type LifecycleEventType, type Notifier, packageEvent } from '../notify/
 import type { AuditEvent, ListOrder, Page, PageRequest, Store } from '../store/store.js';
 import { visibleEvents, visiblePackage } from './access.js';
 import { filteredPage } from './filtered-page.js';
-import { decisionKey, packageHeading, snapshotKey, writeOnce } from './package-record.js';
+import { decisionKey, packageHeading, revisionRecord, snapshotKey, writeOnce } from './package-record.js';
 import { type PackageView, PackageViews } from './package-views.js';
 import type { ReferenceData } from './reference-data.js';
 
@@ -328,13 +328,7 @@ export class PackageService {
   private async writeSnapshot(pkg: Package) {
     const revision = pkg.revisions[0]!;
     const { name, head } = await packageHeading(this.reference, pkg);
-    await writeOnce(this.effects, snapshotKey(pkg.id, revision.number), {
-      format: 'carepack-submission',
-      version: 1,
-      name,
-      package: head,
-      revision,
-    });
+    await writeOnce(this.effects, snapshotKey(pkg.id, revision.number), revisionRecord(name, head, revision));
   }
 
   private async snapshotAndNotify(type: LifecycleEventType, pkg: Package) {

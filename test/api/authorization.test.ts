@@ -343,6 +343,25 @@ const ROUTES: RouteCase[] = [
     expect: { anonymous: 401, mnState: 200, flState: 404, cms: 200, admin: 200 },
   },
   {
+    method: 'GET',
+    path: '/api/packages/{id}/revisions/{n}/documents.zip',
+    fixture: 'submitted',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 200, admin: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/packages/{id}/revisions/{n}/documents.zip',
+    fixture: 'draft',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 404, admin: 404 },
+  },
+  {
+    // A rate's documents come along with its package's revision.
+    method: 'GET',
+    path: '/api/packages/{id}/revisions/{n}/documents.zip',
+    fixture: 'rated',
+    expect: { anonymous: 401, mnState: 200, flState: 404, cms: 200, admin: 200 },
+  },
+  {
     method: 'DELETE',
     path: '/api/packages/{id}/documents/{documentId}',
     fixture: 'draft',
@@ -462,6 +481,7 @@ describe('authorization over every route', () => {
             .replace('{rateId}', pkg?.revisions[0]?.rateLinks[0]?.rateId ?? '')
             .replace('{documentId}', pkg ? (route.documentId ?? firstDocument)(pkg) : '')
             .replace('{questionId}', pkg?.questions[0]?.id ?? '')
+            .replace('{n}', String(pkg?.revisions[0]?.number ?? 1))
             .replace('{code}', caller === 'flState' ? 'FL' : 'MN')
             .replace('{userId}', route.userId?.() ?? demo('STATE_USER', 'VA').id) +
           (pkg && route.query ? route.query(pkg) : '');

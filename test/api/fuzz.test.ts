@@ -265,6 +265,8 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
       ids.rateId = [rateId];
       ids.documentId = [...fixtures.map((f) => f.docId), rateUpload.json().id as string];
       ids.code = ['MN', 'FL', 'ZZ', 'mn'];
+      // Revision numbers: the first (every fixture has it), the unlocked one's second, none, nonsense.
+      ids.n = ['1', '2', '99', '0'];
       for (const [headers, url] of [
         [mn, '/api/packages?limit=1'],
         [cms, '/api/packages?limit=1'],

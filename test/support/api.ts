@@ -67,6 +67,8 @@ export interface TestApiOptions {
   publicUrl?: string;
   /** Where the app logs (default: nowhere), e.g. to check audit lines. */
   logger?: FastifyBaseLogger;
+  /** Puts something between the app and its file store, e.g. to watch the streams it opens. */
+  wrapFiles?: (files: FileStore) => FileStore;
 }
 
 /** The API on a fresh DynamoDB table (or the store given) and an embedded S3 in a temporary folder; emails go to an outbox. */
@@ -91,7 +93,7 @@ export async function testApi(options: TestApiOptions = {}): Promise<TestApi> {
     store,
     sessionSecret: TEST_SESSION_SECRET,
     devLogin: options.devLogin ?? true,
-    files,
+    files: options.wrapFiles ? options.wrapFiles(files) : files,
     scanner: options.scanner ?? notScanning,
     ...(options.maxUploadBytes ? { maxUploadBytes: options.maxUploadBytes } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DOCUMENT_CATEGORIES, DocumentSchema } from '../../domain/index.js';
+import { attachmentDisposition } from '../../files/content-disposition.js';
 import type { DocumentService } from '../../service/document-service.js';
 import { readUpload, requireMultipart, streamedBodyValidator } from '../multipart-upload.js';
 import { ApiError, COMMON_PROBLEMS, ProblemSchema } from '../problem.js';
@@ -9,6 +10,9 @@ import { IdParams } from '../schemas.js';
 import { currentUser } from '../session.js';
 
 const DocumentParams = IdParams.extend({ documentId: z.uuid() });
+const RevisionParams = IdParams.extend({
+  n: z.coerce.number().int().min(1).max(1_000_000).describe('The revision number (1 = the first)'),
+});
 const UploadFields = z.object({
   category: z.enum(DOCUMENT_CATEGORIES),
   rateId: z.uuid().optional(),
@@ -115,6 +119,30 @@ export const documentRoutes: FastifyPluginAsyncZod<{
       const url = absoluteLink(link.url, req, publicUrl);
       if (req.query.redirect === '1') return reply.redirect(url, 302);
       return { ...link, url };
+    },
+  );
+
+  app.get(
+    '/packages/:id/revisions/:n/documents.zip',
+    {
+      schema: {
+        summary:
+          "Every document of a revision the caller may download, as one zip streamed from storage (entries stored, not recompressed): the package's documents under `documents/`, each rate's under `rates/<rate number>/`, `revision.json` (the revision's record) and `manifest.json` (each document's name, category, size and SHA-256; those whose virus scan did not pass are listed as withheld, never included). Audited like a single download",
+        tags: ['documents'],
+        params: RevisionParams,
+        response: {
+          200: z.unknown().describe('The zip (application/zip), Content-Disposition: attachment'),
+          ...COMMON_PROBLEMS,
+        },
+      },
+    },
+    async (req, reply) => {
+      const zip = await documents.revisionZip(currentUser(req), req.params.id, req.params.n);
+      return reply
+        .header('content-disposition', attachmentDisposition(zip.fileName))
+        .header('cache-control', 'private, no-store')
+        .type('application/zip')
+        .send(zip.body);
     },
   );
 

@@ -31,6 +31,8 @@ export interface Endpoints {
   'POST /api/packages/{id}/documents': { response: T.PackageDocument };
   'GET /api/packages/{id}/documents/{documentId}/download': { response: T.DownloadLink };
   'DELETE /api/packages/{id}/documents/{documentId}': { response: null };
+  // A page navigation, never `call`ed: the browser saves the zip as it streams (revisionZipUrl).
+  'GET /api/packages/{id}/revisions/{n}/documents.zip': { response: never };
   // Multipart uploads (upload.ts): `text`, `rateId`, then the files.
   'POST /api/packages/{id}/questions': { response: T.Question };
   'POST /api/packages/{id}/questions/{questionId}/response': { response: T.Question };
@@ -73,6 +75,7 @@ export const ENDPOINTS = [
   'POST /api/packages/{id}/documents',
   'GET /api/packages/{id}/documents/{documentId}/download',
   'DELETE /api/packages/{id}/documents/{documentId}',
+  'GET /api/packages/{id}/revisions/{n}/documents.zip',
   'POST /api/packages/{id}/questions',
   'POST /api/packages/{id}/questions/{questionId}/response',
   'POST /api/packages/{id}/rate-links',

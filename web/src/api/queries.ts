@@ -3,7 +3,8 @@
  * the client makes is here; every change is in mutations.ts.
  */
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { call, isApiError } from './client.js';
+import { call, isApiError, urlOf } from './client.js';
+import type { Endpoints } from './endpoints.js';
 import type { ListPackagesQuery, ListRatesQuery, State, User } from './types.js';
 
 export const keys = {
@@ -124,6 +125,11 @@ export const downloadLinkQuery = (id: string, documentId: string) =>
     gcTime: 0,
     retry: false,
   });
+
+/** A revision's documents as one zip: a link to follow, not a fetch (the browser saves it as it streams). */
+const REVISION_ZIP = 'GET /api/packages/{id}/revisions/{n}/documents.zip' satisfies keyof Endpoints;
+export const revisionZipUrl = (id: string, revision: number) =>
+  urlOf(REVISION_ZIP.slice('GET '.length), { id, n: String(revision) });
 
 /** A rate document's download link, for the rate's own page (fetched at each click, as above). */
 export const rateDownloadLinkQuery = (id: string, documentId: string) =>

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { isApiError } from '../api/client.js';
 import { useDeletePackage } from '../api/mutations.js';
-import { downloadLinkQuery, useHistory, usePackage, useStateInfo } from '../api/queries.js';
+import { downloadLinkQuery, revisionZipUrl, useHistory, usePackage, useStateInfo } from '../api/queries.js';
 import type { PackageDocument, PackageView, State, User } from '../api/types.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { formatDate, formatDateTime } from '../components/format.js';
@@ -160,6 +160,17 @@ function PackageDetails({
                   {r.number > 1 && `Reason: ${r.submitInfo.reason}`}
                 </p>
               )}
+              <p>
+                {/* A plain link: the zip streams straight to disk, however large. */}
+                <a
+                  className="usa-button usa-button--outline"
+                  href={revisionZipUrl(pkg.id, r.number)}
+                  download
+                  data-testid="download-all"
+                >
+                  Download all documents of revision {r.number} (zip)
+                </a>
+              </p>
               <RevisionSummary
                 headingLevel="h4"
                 form={r.formData}
