@@ -199,9 +199,7 @@ describe('GET /api/packages.csv', () => {
       items: { name: string }[];
     };
     expect(rows.map((r) => r[0])).toEqual(list.items.map((p) => p.name));
-    const submitted = rows.find(
-      (r) => r[0] === list.items.find((_, i) => rows[i]![4] === 'SUBMITTED')?.name,
-    )!;
+    const submitted = rows.find((r) => r[4] === 'SUBMITTED')!;
     expect(submitted.slice(1)).toEqual([
       'QX',
       'Rural, "North"\nRegion',
@@ -215,6 +213,20 @@ describe('GET /api/packages.csv', () => {
     ]);
     const draft = rows.find((r) => r[4] === 'DRAFT')!;
     expect(draft.slice(5, 8)).toEqual(['', qxDraft.createdAt, '']);
+  });
+
+  it('is documented in /openapi.json as a CSV answer with the list filters', async () => {
+    const doc = (await get('/openapi.json')).json() as {
+      paths: Record<
+        string,
+        { get: { parameters: { name: string }[]; responses: Record<string, { content: object }> } }
+      >;
+    };
+    const op = doc.paths['/api/packages.csv']!.get;
+    expect(Object.keys(op.responses['200']!.content)).toEqual(['text/csv']);
+    expect(op.parameters.map((p) => p.name).sort()).toEqual(
+      ['order', 'programId', 'reviewStatus', 'stateCode', 'status', 'updatedFrom', 'updatedTo'].sort(),
+    );
   });
 
   it('neutralises fields a spreadsheet would run as formulas, quoting the rest as RFC 4180 says', async () => {
