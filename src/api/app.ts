@@ -27,6 +27,7 @@ import type { FileStore } from '../files/file-store.js';
 import { notScanning, type ScannerSetting } from '../files/scanner.js';
 import type { Notifier } from '../notify/index.js';
 import { DocumentService } from '../service/document-service.js';
+import { PackageExport } from '../service/package-export.js';
 import { PackageService } from '../service/package-service.js';
 import { QuestionService } from '../service/question-service.js';
 import { RateService } from '../service/rate-service.js';
@@ -40,6 +41,7 @@ import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
+import { packageExportRoutes } from './routes/package-export.js';
 import { packageRoutes } from './routes/packages.js';
 import { questionRoutes } from './routes/questions.js';
 import { rateRoutes } from './routes/rates.js';
@@ -201,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         const cursors = cursorSeal(options.sessionSecret);
         await secured.register(userRoutes, { store, cursors });
         await secured.register(packageRoutes, { packages, cursors });
+        await secured.register(packageExportRoutes, { exports: new PackageExport(packages, reference) });
         if (documents)
           await secured.register(documentRoutes, {
             documents,

@@ -78,15 +78,39 @@ export const ApproveBody = z.object({
 });
 export const DeleteQuery = z.object({ expectedVersion: z.coerce.number().int().positive() });
 
-export const ListPackagesQuery = z.object({
+/** The package list's filters and order, shared by the JSON list and its CSV export. */
+const packageListFilters = {
   status: z.enum(PACKAGE_STATUSES).optional(),
   reviewStatus: z.enum(REVIEW_STATUSES).optional(),
   stateCode: StateCodeSchema.optional(),
   programId: z.uuid().optional(),
   order: z.enum(LIST_ORDERS).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  cursor: z.string().max(2000).optional(),
-});
+  updatedFrom: IsoDateSchema.optional().describe(
+    'YYYY-MM-DD: only packages last updated on this UTC day or later (CMS: as its list dates them)',
+  ),
+  updatedTo: IsoDateSchema.optional().describe(
+    'YYYY-MM-DD: only packages last updated on this UTC day or earlier; not before updatedFrom',
+  ),
+};
+
+/** An updated-date range ends on or after its start (domain updatedBounds says the same to every caller). */
+const rangeInOrder = (
+  q: { updatedFrom?: string | undefined; updatedTo?: string | undefined },
+  ctx: z.RefinementCtx,
+) => {
+  if (q.updatedFrom && q.updatedTo && q.updatedTo < q.updatedFrom) {
+    ctx.addIssue({ code: 'custom', path: ['updatedTo'], message: 'must not be before updatedFrom' });
+  }
+};
+
+export const ListPackagesQuery = z
+  .object({
+    ...packageListFilters,
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    cursor: z.string().max(2000).optional(),
+  })
+  .superRefine(rangeInOrder);
+export const ExportPackagesQuery = z.object(packageListFilters).superRefine(rangeInOrder);
 export const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(2000).optional(),

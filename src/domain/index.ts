@@ -13,7 +13,8 @@
  *   items being amended), what the form may hold (form-data.ts), what
  *   documents may be and how a draft may change them (document.ts, document-changes.ts), the one
  *   reason rule (reasons.ts), which text is storable (text.ts), the package name (naming.ts),
- *   what CMS sees of an unlocked package (package.ts: cmsFacts), the audit wording (audit.ts).
+ *   what CMS sees of an unlocked package (package.ts: cmsFacts), the audit wording (audit.ts), the
+ *   lists' updated-date range (updated-range.ts).
  * - CMS's review (review.ts, plans/review-plans.ts): a review status beside the submission status
  *   (UNDER_REVIEW or NOT_SUBJECT_TO_REVIEW on submit, APPROVED, WITHDRAWN), derived from the last
  *   submitted revision and CMS's decisions (approve, withdraw, their undoing, undo unlock), each a
@@ -63,5 +64,6 @@ export * from './reasons.js';
 export * from './reference.js';
 export * from './review.js';
 export * from './text.js';
+export * from './updated-range.js';
 export * from './user-audit.js';
 export * from './validate-submit.js';

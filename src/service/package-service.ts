@@ -60,6 +60,9 @@ export interface ListQuery extends PageRequest {
   programId?: string;
   /** `newest` (default): most recently updated first; `oldest`: the reverse. */
   order?: ListOrder;
+  /** `YYYY-MM-DD`: only packages last updated (CMS: as CMS dates them) on or after / before this UTC day. */
+  updatedFrom?: string;
+  updatedTo?: string;
 }
 
 /** A CMS decision: the version it was made on, and why (an approval by a CMS reviewer may leave it out). */

@@ -5,6 +5,9 @@ import {
   REVIEW_STATUSES,
   type ReviewStatus,
   type StateCode,
+  type UpdatedBounds,
+  updatedBounds,
+  updatedRangeTag,
 } from '../domain/index.js';
 import { invalidCursor } from './errors.js';
 import { LIST_ORDERS, type ListOptions, type ListOrder, type Page } from './store.js';
@@ -50,6 +53,8 @@ export interface ListPlan {
   order: ListOrder;
   /** Lower-cased, as program ids are stored. */
   programId: string | undefined;
+  /** The instants of the updated-date range, when one was asked for. */
+  updated: UpdatedBounds;
   /** The cursor tag: the list's own tag plus its options, so a cursor only fits the same request. */
   tag: string;
 }
@@ -70,8 +75,11 @@ export function listPlan(listTag: string, query: ListOptions): ListPlan {
     if (!isUuid(query.programId)) throw invalidField('programId', 'must be a uuid');
     programId = query.programId.toLowerCase();
   }
-  const tag = `${listTag}${programId ? `:program:${programId}` : ''}${order === 'oldest' ? ':oldest' : ''}`;
-  return { limit, order, programId, tag };
+  const updated = updatedBounds(query);
+  const tag =
+    `${listTag}${programId ? `:program:${programId}` : ''}${order === 'oldest' ? ':oldest' : ''}` +
+    updatedRangeTag(query);
+  return { limit, order, programId, updated, tag };
 }
 
 /** Cursor positions that are a flat record of strings (DynamoDB keys). */

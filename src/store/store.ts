@@ -59,6 +59,13 @@ export type ListOrder = (typeof LIST_ORDERS)[number];
 export interface ListOptions extends PageRequest {
   /** Only packages whose current revision (in CMS's lists: last submitted revision) names this program (a uuid). */
   programId?: string;
+  /**
+   * `YYYY-MM-DD`: only packages whose list date (`updatedAt`; CMS's lists: of the last submit,
+   * unlock, resubmit or review action) falls on these UTC days or between them, both included
+   * (domain `updatedBounds`). Either end may be left out.
+   */
+  updatedFrom?: string;
+  updatedTo?: string;
   /** Default `newest`. */
   order?: ListOrder;
 }
@@ -219,7 +226,7 @@ export interface Store {
   /**
    * A state's packages, drafts included, most recently updated first (`order: 'oldest'` reverses).
    * Every page but the last holds `limit` items, filters included; the last is never empty.
-   * @throws VALIDATION_FAILED on a bad limit, order or programId; INVALID_CURSOR on a cursor of another list or options.
+   * @throws VALIDATION_FAILED on a bad limit, order, programId or updated-date range; INVALID_CURSOR on a cursor of another list or options.
    */
   listByState(stateCode: StateCode, query?: ListByStateQuery): Promise<Page<PackageSummary>>;
   /**

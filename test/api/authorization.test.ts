@@ -179,6 +179,7 @@ const ROUTES: RouteCase[] = [
   { method: 'GET', path: '/api/states', fixture: 'none', expect: everyoneSignedIn(200) },
   { method: 'GET', path: '/api/states/{code}', fixture: 'none', expect: everyoneSignedIn(200) },
   { method: 'GET', path: '/api/packages', fixture: 'submitted', expect: everyoneSignedIn(200) },
+  { method: 'GET', path: '/api/packages.csv', fixture: 'submitted', expect: everyoneSignedIn(200) },
   {
     method: 'POST',
     path: '/api/packages',

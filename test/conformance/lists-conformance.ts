@@ -6,14 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PackageSummary } from '../../src/domain/index.js';
-import type { ListOptions, Page } from '../../src/store/store.js';
-import type { DrivenStore } from '../support/store-commands.js';
+import type { ListByStateQuery, ListOptions, Page } from '../../src/store/store.js';
+import { type DrivenStore, storeCommands } from '../support/store-commands.js';
 import {
   cmsActor,
+  cmsUser,
   draft,
   formWithPrograms,
   freshState,
   fullFormData,
+  minimalFormData,
   stateActor,
   submitted,
 } from './fixtures.js';
@@ -326,6 +328,164 @@ export function runListsConformance(getStore: () => DrivenStore, nextCode: () =>
         store.listSubmitted({ status: 'DRAFT', order: 'up' as never }),
         'VALIDATION_FAILED',
       );
+    });
+  });
+
+  describe('list options: updated-date range', () => {
+    const ids = (items: PackageSummary[]) => items.map((p) => p.id);
+    /** The lifecycle with the clock stopped at `iso`: what a list dates a package by is known to the ms. */
+    const at = (iso: string) => storeCommands(store, () => new Date(iso));
+
+    it('keeps the packages updated on those UTC days, both ends included, paged and in either order', async () => {
+      const state = await freshState(store, nextCode);
+      const actor = stateActor();
+      const make = (iso: string) =>
+        at(iso).createDraft({
+          id: randomUUID(),
+          stateCode: state.code,
+          formData: minimalFormData(state),
+          actor,
+        });
+      const a = await make('2024-03-01T10:00:00.000Z');
+      const b = await make('2024-03-02T00:00:00.000Z');
+      const c = await make('2024-03-03T23:59:59.999Z');
+      const d = await make('2024-03-04T00:00:00.000Z');
+      const e = await make('2024-03-06T12:00:00.000Z');
+      const list = (query: ListByStateQuery) => store.listByState(state.code, query);
+
+      expect(ids((await list({ updatedFrom: '2024-03-02', updatedTo: '2024-03-03' })).items)).toEqual([
+        c.id,
+        b.id,
+      ]);
+      expect(ids((await list({ updatedFrom: '2024-03-04' })).items)).toEqual([e.id, d.id]);
+      expect(ids((await list({ updatedTo: '2024-03-01' })).items)).toEqual([a.id]);
+      expect(ids((await list({ updatedFrom: '2024-03-05', updatedTo: '2024-03-05' })).items)).toEqual([]);
+      expect(ids((await list({ updatedFrom: '2024-03-03', updatedTo: '2024-03-03' })).items)).toEqual([c.id]);
+
+      const range = { updatedFrom: '2024-03-02', updatedTo: '2024-03-04' };
+      const newest = await collect((cursor) => list({ ...range, limit: 2, cursor }));
+      expect(newest.sizes).toEqual([2, 1]);
+      expect(ids(newest.items)).toEqual([d.id, c.id, b.id]);
+      const oldest = await collect((cursor) => list({ ...range, order: 'oldest', limit: 2, cursor }));
+      expect(ids(oldest.items)).toEqual([b.id, c.id, d.id]);
+      const exact = await collect((cursor) => list({ ...range, limit: 3, cursor }));
+      expect(exact.sizes).toEqual([3]);
+
+      // With a status: the index of the status, the same range.
+      const sub = await at('2024-03-05T08:00:00.000Z').submit(a.id, { expectedVersion: a.version, actor });
+      expect(ids((await list({ status: 'SUBMITTED', updatedFrom: '2024-03-05' })).items)).toEqual([sub.id]);
+      expect(ids((await list({ status: 'DRAFT', updatedFrom: '2024-03-05' })).items)).toEqual([e.id]);
+      expect(ids((await list({ reviewStatus: sub.reviewStatus!, updatedTo: '2024-03-04' })).items)).toEqual(
+        [],
+      );
+      expect(ids((await list({ reviewStatus: sub.reviewStatus!, updatedTo: '2024-03-05' })).items)).toEqual([
+        sub.id,
+      ]);
+    });
+
+    it("dates CMS's lists by the last submit, unlock or review action, never by the state's edits", async () => {
+      const state = await freshState(store, nextCode);
+      const actor = stateActor();
+      const pkg = await at('2024-05-01T09:00:00.000Z').createDraft({
+        id: randomUUID(),
+        stateCode: state.code,
+        formData: minimalFormData(state),
+        actor,
+      });
+      const sub = await at('2024-05-02T09:00:00.000Z').submit(pkg.id, {
+        expectedVersion: pkg.version,
+        actor,
+      });
+      const other = await at('2024-05-03T09:00:00.000Z').submit(
+        (
+          await at('2024-05-03T08:00:00.000Z').createDraft({
+            id: randomUUID(),
+            stateCode: state.code,
+            formData: minimalFormData(state),
+            actor,
+          })
+        ).id,
+        { expectedVersion: 1, actor },
+      );
+      const unlocked = await at('2024-05-04T09:00:00.000Z').unlock(sub.id, {
+        expectedVersion: sub.version,
+        actor: cmsActor(),
+        reason: 'fix it',
+      });
+      await at('2024-05-06T09:00:00.000Z').updateDraft(unlocked.id, {
+        expectedVersion: unlocked.version,
+        formData: minimalFormData(state),
+        actor,
+      });
+      const cms = (query: ListOptions & { status?: 'UNLOCKED' }) =>
+        store.listSubmitted({ stateCode: state.code, ...query });
+      expect(ids((await cms({ updatedFrom: '2024-05-04', updatedTo: '2024-05-04' })).items)).toEqual([
+        sub.id,
+      ]);
+      expect(ids((await cms({ updatedFrom: '2024-05-05' })).items)).toEqual([]);
+      expect(ids((await cms({ updatedTo: '2024-05-03' })).items)).toEqual([other.id]);
+      expect(ids((await cms({ status: 'UNLOCKED', updatedTo: '2024-05-04' })).items)).toEqual([sub.id]);
+      // The state sees its own edit's date.
+      expect(ids((await store.listByState(state.code, { updatedFrom: '2024-05-06' })).items)).toEqual([
+        sub.id,
+      ]);
+
+      // A review action dates it for CMS; the lists by review status and the list of every state agree.
+      const approved = await at('2024-05-08T09:00:00.000Z').approve(other.id, {
+        expectedVersion: other.version,
+        user: cmsUser(),
+        releasedOn: '2024-05-08',
+      });
+      expect(ids((await cms({ updatedFrom: '2024-05-08' })).items)).toEqual([approved.id]);
+      const everyState = await collect((cursor) =>
+        store.listSubmitted({
+          reviewStatus: 'APPROVED',
+          updatedFrom: '2024-05-08',
+          updatedTo: '2024-05-08',
+          cursor,
+        }),
+      );
+      expect(ids(everyState.items)).toContain(approved.id);
+      expect(everyState.items.every((p) => p.updatedAt.startsWith('2024-05-08'))).toBe(true);
+      expect(
+        ids(
+          (
+            await store.listSubmitted({
+              reviewStatus: 'APPROVED',
+              stateCode: state.code,
+              updatedTo: '2024-05-07',
+            })
+          ).items,
+        ),
+      ).toEqual([]);
+    });
+
+    it('refuses a date that is not a real YYYY-MM-DD, an end before the start, and cursors of another range', async () => {
+      const state = await freshState(store, nextCode);
+      for (let i = 0; i < 3; i++) await draft(store, state);
+      for (const bad of ['2024-02-30', '2024-3-01', '2024-03-01T00:00:00Z', 'yesterday', '']) {
+        await expectStoreError(store.listByState(state.code, { updatedFrom: bad }), 'VALIDATION_FAILED');
+        await expectStoreError(store.listSubmitted({ updatedTo: bad }), 'VALIDATION_FAILED');
+      }
+      await expectStoreError(
+        store.listByState(state.code, { updatedFrom: '2024-03-02', updatedTo: '2024-03-01' }),
+        'VALIDATION_FAILED',
+      );
+      const today = new Date().toISOString().slice(0, 10);
+      const ranged = (await store.listByState(state.code, { updatedFrom: '2000-01-01', limit: 1 })).cursor;
+      expect(ranged).toBeDefined();
+      await expectStoreError(store.listByState(state.code, { cursor: ranged }), 'INVALID_CURSOR');
+      await expectStoreError(
+        store.listByState(state.code, { updatedFrom: '2000-01-02', cursor: ranged }),
+        'INVALID_CURSOR',
+      );
+      expect(
+        (await store.listByState(state.code, { updatedFrom: '2000-01-01', updatedTo: today, limit: 1 }))
+          .items,
+      ).toHaveLength(1);
+      expect(
+        (await store.listByState(state.code, { updatedFrom: '2000-01-01', cursor: ranged })).items,
+      ).toHaveLength(2);
     });
   });
 }

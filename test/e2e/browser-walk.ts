@@ -313,6 +313,16 @@ export function walkThePortal(backend: BrowserBackend) {
         await page.getByRole('link', { name: packageName }).waitFor();
         await expectAccessible(page, 'CMS dashboard');
         await shot('cms-dashboard');
+        // The export carries the filters chosen, in the address like the list's.
+        const [csv] = await Promise.all([
+          page.waitForEvent('download'),
+          page.getByRole('link', { name: 'Export CSV' }).click(),
+        ]);
+        expect(csv.url()).toMatch(/\/api\/packages\.csv\?stateCode=MN&programId=[0-9a-f-]{36}$/);
+        expect(csv.suggestedFilename()).toMatch(/^carepack-packages-MN-\d{4}-\d{2}-\d{2}\.csv$/);
+        const exported = readFileSync(await csv.path(), 'utf8').split('\r\n');
+        expect(exported[0]).toMatch(/^Name,State,Programs,/);
+        expect(exported.filter((line) => line.startsWith(`${packageName},MN,PMAP,`))).toHaveLength(1);
         await page.getByRole('link', { name: packageName }).click();
         await page.getByTestId('package-name').waitFor();
 

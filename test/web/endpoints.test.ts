@@ -46,6 +46,8 @@ describe('the web client calls only what the API publishes', () => {
       'POST /api/users/{userId}/sessions/revoke',
       'PUT /api/users/{userId}/division',
       'GET /api/admin/audit',
+      // A download link on the dashboards (list-params.ts packagesCsvHref): the browser navigates to it.
+      'GET /api/packages.csv',
     ];
     // The OIDC routes are page navigations (redirects), not fetches.
     expect(unused.filter((p) => !p.includes('/auth/oidc/') && !NOT_FETCHED.includes(p))).toEqual([]);

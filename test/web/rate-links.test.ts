@@ -14,7 +14,7 @@ import {
   ratesById,
 } from '../../web/src/components/rate-links.js';
 import { withLinkedRatesAsShown } from '../../web/src/form/linked-rates.js';
-import { filtersOf, withFilter } from '../../web/src/pages/list-params.js';
+import { filtersOf, packagesCsvHref, withFilter } from '../../web/src/pages/list-params.js';
 
 const OWN = '00000000-0000-4000-8000-000000000001';
 const LINKED = '00000000-0000-4000-8000-000000000002';
@@ -141,5 +141,13 @@ describe("the dashboards' filters in the address", () => {
     );
     expect(withFilter(params, 'status', '').has('status')).toBe(false);
     expect(withFilter(params, 'programId', 'p2').get('programId')).toBe('p2');
+  });
+
+  it('exports with the same filters, all of them and nothing else', () => {
+    expect(packagesCsvHref({})).toBe('/api/packages.csv');
+    expect(
+      packagesCsvHref({ stateCode: 'MN', updatedFrom: '2026-01-01', updatedTo: '2026-01-31', status: '' }),
+    ).toBe('/api/packages.csv?stateCode=MN&updatedFrom=2026-01-01&updatedTo=2026-01-31');
+    expect(packagesCsvHref({ programId: 'a&b=c' })).toBe('/api/packages.csv?programId=a%26b%3Dc');
   });
 });

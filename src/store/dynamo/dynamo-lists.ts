@@ -1,6 +1,6 @@
 /** DynamoDB's package lists (one index each) and audit trails (one Query of the package's partition). */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { PackageStatus, PackageSummary } from '../../domain/index.js';
+import type { PackageStatus, PackageSummary, UpdatedBounds } from '../../domain/index.js';
 import {
   cmsListTag,
   decodeCursor,
@@ -65,12 +65,13 @@ export async function listIndexOf<T>(
   status?: PackageStatus,
 ): Promise<Page<T>> {
   const { client, name: TableName } = table;
-  const { limit, order, programId, tag } = listPlan(listTag, query);
+  const { limit, order, programId, updated, tag } = listPlan(listTag, query);
   const pkAttr = INDEX_PARTITION_ATTRIBUTE[index];
   const sortAttr = INDEX_SORT_ATTRIBUTE[index];
   const filters: string[] = [];
   const names: Record<string, string> = { '#pk': pkAttr };
   const values: Record<string, unknown> = { ':pk': partition };
+  const keyCondition = updatedKeyCondition(updated, names, values, sortAttr);
   if (programId) {
     filters.push('contains(#programs, :program)');
     names['#programs'] = view.programs;
@@ -95,7 +96,7 @@ export async function listIndexOf<T>(
       new QueryCommand({
         TableName,
         IndexName: index,
-        KeyConditionExpression: '#pk = :pk',
+        KeyConditionExpression: keyCondition,
         ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -116,6 +117,26 @@ export async function listIndexOf<T>(
       ? encodeCursor(tag, { PK: last.PK, SK: last.SK, [pkAttr]: last[pkAttr], [sortAttr]: last[sortAttr] })
       : undefined;
   return { items: page.map(view.toSummary), ...(cursor ? { cursor } : {}) };
+}
+
+/**
+ * The key condition of a list read: its partition, and an updated-date range as a range of the
+ * sort key (`{updatedAt}#{id}`, ISO instants sorting as text), so no item outside it is read.
+ * A key never equals a bound (it goes on with `#id`), so BETWEEN's inclusive end keeps `< before`.
+ */
+function updatedKeyCondition(
+  updated: UpdatedBounds,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+  sortAttr: string,
+): string {
+  const { atOrAfter, before } = updated;
+  if (!atOrAfter && !before) return '#pk = :pk';
+  names['#sk'] = sortAttr;
+  if (atOrAfter) values[':from'] = atOrAfter;
+  if (before) values[':before'] = before;
+  if (atOrAfter && before) return '#pk = :pk AND #sk BETWEEN :from AND :before';
+  return atOrAfter ? '#pk = :pk AND #sk >= :from' : '#pk = :pk AND #sk < :before';
 }
 
 export type PackageLists = Pick<Store, 'listByState' | 'listSubmitted' | 'listAudit'>;

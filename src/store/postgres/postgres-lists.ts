@@ -57,6 +57,8 @@ interface ListParams {
   status?: string;
   review_status?: string;
   program_id?: string;
+  updated_from?: string;
+  updated_before?: string;
   after_at?: string;
   after_id?: string;
   page_rows: number;
@@ -79,7 +81,7 @@ export function createPostgresLists(db: Kysely<Database>): PackageLists {
     },
     view: ListView,
   ) {
-    const { limit, order, programId, tag } = listPlan(listTag, query);
+    const { limit, order, programId, updated, tag } = listPlan(listTag, query);
     const after = decodeCursor(tag, query.cursor, isListPosition);
     const params: ListParams = { page_rows: limit + 1 };
     const where = view.scope ? [view.scope] : [];
@@ -103,6 +105,15 @@ export function createPostgresLists(db: Kysely<Database>): PackageLists {
         'exists (select 1 from revision_programs rp where rp.revision_id = r.id and rp.program_id = :program_id::uuid)',
       );
       params.program_id = programId;
+    }
+    // The list's own date, on whole UTC days (domain updatedBounds): a range of its sort column.
+    if (updated.atOrAfter) {
+      where.push(`${view.sortColumn} >= :updated_from::timestamptz`);
+      params.updated_from = updated.atOrAfter;
+    }
+    if (updated.before) {
+      where.push(`${view.sortColumn} < :updated_before::timestamptz`);
+      params.updated_before = updated.before;
     }
     if (after) {
       const beyond = order === 'oldest' ? '>' : '<';

@@ -2,7 +2,7 @@ import { useStates } from '../api/queries.js';
 import { Loading } from '../components/loading.js';
 import { PackageTable, Pager } from '../components/package-table.js';
 import { ProblemAlert } from '../components/problem-alert.js';
-import { ListFilters } from './list-filters.js';
+import { ExportCsvLink, ListFilters } from './list-filters.js';
 import { usePagedList } from './use-paged-list.js';
 
 /** CMS: every submitted package of every state. */
@@ -12,7 +12,10 @@ export function CmsDashboard() {
   const chosen = states.data?.find((s) => s.code === filters.stateCode);
   return (
     <>
-      <h1>Submissions to review</h1>
+      <div className="display-flex flex-justify flex-align-center flex-wrap">
+        <h1>Submissions to review</h1>
+        <ExportCsvLink filters={filters} />
+      </div>
       <ListFilters filters={filters} setFilter={setFilter} programsOf={chosen} states={states.data ?? []} />
       {list.isPending && <Loading what="packages" />}
       {list.isError && <ProblemAlert error={list.error} />}

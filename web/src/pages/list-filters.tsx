@@ -2,6 +2,7 @@ import { REVIEW_STATUSES } from '@carepack/domain/review.js';
 import { Label, Select } from '@trussworks/react-uswds';
 import type { State } from '../api/types.js';
 import { reviewStatusLabel, statusLabel } from '../components/status-tag.js';
+import { packagesCsvHref } from './list-params.js';
 import type { Filters, RateFilters } from './use-paged-list.js';
 
 const STATE_STATUSES = ['DRAFT', 'SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
@@ -98,6 +99,20 @@ export function ListFilters({
         all="Any review status"
         options={REVIEW_STATUSES.map((s) => ({ value: s, label: reviewStatusLabel(s) }))}
       />
+      <DateFilter
+        id="filter-updated-from"
+        label="Updated from"
+        value={filters.updatedFrom}
+        onChange={(v) => setFilter('updatedFrom', v)}
+        max={filters.updatedTo}
+      />
+      <DateFilter
+        id="filter-updated-to"
+        label="Updated to"
+        value={filters.updatedTo}
+        onChange={(v) => setFilter('updatedTo', v)}
+        min={filters.updatedFrom}
+      />
       <FilterSelect
         id="filter-order"
         label="Sort by last update"
@@ -107,6 +122,48 @@ export function ListFilters({
         options={[{ value: 'oldest', label: 'Oldest first' }]}
       />
     </search>
+  );
+}
+
+/** One end of the last-updated range: a whole day (UTC, as the server counts), empty for no limit. */
+function DateFilter({
+  id,
+  label,
+  value,
+  onChange,
+  min,
+  max,
+}: {
+  id: string;
+  label: string;
+  value: string | undefined;
+  onChange: (v: string) => void;
+  min?: string | undefined;
+  max?: string | undefined;
+}) {
+  return (
+    <div className="usa-form-group">
+      <Label htmlFor={id}>{label}</Label>
+      <input
+        className="usa-input"
+        type="date"
+        id={id}
+        name={id}
+        value={value ?? ''}
+        {...(min ? { min } : {})}
+        {...(max ? { max } : {})}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </div>
+  );
+}
+
+/** Downloads every package the filters match (not only this page) as a CSV file. */
+export function ExportCsvLink({ filters }: { filters: Filters }) {
+  return (
+    <a className="usa-button usa-button--outline" href={packagesCsvHref(filters)} download>
+      Export CSV
+    </a>
   );
 }
 

@@ -21,3 +21,14 @@ export function withFilter(params: URLSearchParams, name: string, value: string)
   if (name === 'stateCode') next.delete('programId');
   return next;
 }
+
+/**
+ * Where a package list's CSV export downloads, with the list's filters (a plain link: the browser
+ * sends the session cookie, and the server streams the file; no page size or cursor, it holds all).
+ */
+export function packagesCsvHref(filters: Readonly<Record<string, string | undefined>>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) if (value) params.set(name, value);
+  const query = params.toString();
+  return `/api/packages.csv${query ? `?${query}` : ''}`;
+}

@@ -5,7 +5,7 @@ import { Loading } from '../components/loading.js';
 import { Notice } from '../components/notice.js';
 import { PackageTable, Pager } from '../components/package-table.js';
 import { ProblemAlert } from '../components/problem-alert.js';
-import { ListFilters } from './list-filters.js';
+import { ExportCsvLink, ListFilters } from './list-filters.js';
 import { usePagedList } from './use-paged-list.js';
 
 export function StateDashboard({ user }: { user: Extract<User, { role: 'STATE_USER' }> }) {
@@ -22,9 +22,12 @@ export function StateDashboard({ user }: { user: Extract<User, { role: 'STATE_US
       )}
       <div className="display-flex flex-justify flex-align-center flex-wrap">
         <h1>{state ? `${state.name} submissions` : 'Submissions'}</h1>
-        <Link className="usa-button" to="/packages/new">
-          Start new submission
-        </Link>
+        <div>
+          <ExportCsvLink filters={filters} />
+          <Link className="usa-button" to="/packages/new">
+            Start new submission
+          </Link>
+        </div>
       </div>
       <ListFilters filters={filters} setFilter={setFilter} programsOf={state} />
       {list.isPending && <Loading what="packages" />}

@@ -5,7 +5,15 @@ import type { ListPackagesQuery, ListRatesQuery } from '../api/types.js';
 import { filtersOf, withFilter } from './list-params.js';
 
 export const PAGE_SIZE = 20;
-const PACKAGE_FILTERS = ['status', 'reviewStatus', 'stateCode', 'programId', 'order'] as const;
+const PACKAGE_FILTERS = [
+  'status',
+  'reviewStatus',
+  'stateCode',
+  'programId',
+  'updatedFrom',
+  'updatedTo',
+  'order',
+] as const;
 const RATE_FILTERS = ['status', 'stateCode', 'programId', 'order'] as const;
 export type Filters = Partial<Record<(typeof PACKAGE_FILTERS)[number], string>>;
 export type RateFilters = Partial<Record<(typeof RATE_FILTERS)[number], string>>;
