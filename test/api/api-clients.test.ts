@@ -263,6 +263,13 @@ describe('bearer tokens on /api', () => {
     // The decision itself names the user, as any decision does.
     const after = await api.store.getPackage(pkg.id);
     expect(after.reviewActions?.at(-1)?.by).toEqual(actorOf(demo('CMS_USER')));
+    const history = await api.app.inject({ url: `/api/packages/${pkg.id}/history`, headers: bearer(t) });
+    expect(history.statusCode).toBe(403); // review:write alone does not read
+    const cms = await api.login(demo('CMS_USER'));
+    const shown = (await api.app.inject({ url: `/api/packages/${pkg.id}/history`, headers: cms })).json();
+    expect(shown.items.find((e: { action: string }) => e.action === 'APPROVE').actor.clientId).toBe(
+      client.id,
+    );
     // The same change through a session names no client.
     expect(trail.find((e) => e.action === 'SUBMIT')!.actor).not.toHaveProperty('clientId');
   });
@@ -326,6 +333,28 @@ describe('bearer tokens on /api', () => {
       headers: admin,
     });
     expect(rotateRevoked.statusCode).toBe(409);
+  });
+
+  it('stops acting for a user who is no longer a CMS user', async () => {
+    const id = randomUUID();
+    const user = {
+      id,
+      email: `${id.slice(0, 8)}@cms.example.gov`,
+      givenName: 'Temp',
+      familyName: 'Reviewer',
+    };
+    await api.store.upsertUsers([{ ...user, role: 'CMS_USER' }]);
+    const client = await createClient(api, ['packages:read'], { admin, userId: id });
+    const t = await clientToken(api, client, '10.2.0.7');
+    await api.store.upsertUsers([{ ...user, role: 'STATE_USER', stateCode: 'MN' }]);
+    // Past the session cache: the user is read again.
+    await new Promise((r) => setTimeout(r, 1100));
+    const res = await api.app.inject({ url: '/api/packages', headers: bearer(t) });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('FORBIDDEN');
+    const again = await token('grant_type=client_credentials', { authorization: basic(client) });
+    expect(again.statusCode).toBe(400);
+    expect(again.json().error).toBe('unauthorized_client');
   });
 
   it('refuses forged and tampered tokens', async () => {
