@@ -26,6 +26,7 @@ import { apiDownloadLinks, DownloadTokens } from '../files/download-links.js';
 import type { FileStore } from '../files/file-store.js';
 import { notScanning, type ScannerSetting } from '../files/scanner.js';
 import type { Notifier } from '../notify/index.js';
+import { ApiClientService } from '../service/api-client-service.js';
 import { DocumentService } from '../service/document-service.js';
 import { PackageExport } from '../service/package-export.js';
 import { PackageService } from '../service/package-service.js';
@@ -33,14 +34,20 @@ import { QuestionService } from '../service/question-service.js';
 import { RateService } from '../service/rate-service.js';
 import { ReferenceData } from '../service/reference-data.js';
 import type { Store } from '../store/store.js';
+import { withClientActors } from './client-audit.js';
+import { clientVerifier } from './client-auth.js';
+import { documentSecurity, requireClientScope } from './client-scopes.js';
+import { clientTokens } from './client-tokens.js';
 import { cursorSeal } from './cursor-seal.js';
 import { limitJsonDepth } from './json-depth.js';
 import { oidcVerifier } from './oidc.js';
 import { errorHandler, problem, sendProblem } from './problem.js';
+import { apiClientRoutes } from './routes/api-clients.js';
 import { authRoutes } from './routes/auth.js';
 import { documentRoutes } from './routes/documents.js';
 import { fileRoutes } from './routes/files.js';
 import { healthRoutes } from './routes/health.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { packageExportRoutes } from './routes/package-export.js';
 import { packageRoutes } from './routes/packages.js';
 import { questionRoutes } from './routes/questions.js';
@@ -48,7 +55,7 @@ import { rateRoutes } from './routes/rates.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { stateRoutes } from './routes/states.js';
 import { userRoutes } from './routes/users.js';
-import { authenticate, requireCsrf } from './session.js';
+import { actingThroughClient, authenticate, requireCsrf } from './session.js';
 import { withSessionCache } from './session-cache.js';
 import { refuseUnstorableText } from './storable-text.js';
 import { registerWebClient, wantsClientPage } from './web-client.js';
@@ -114,6 +121,42 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         version: '0.1.0',
         description: 'Managed-care packages from states to CMS',
       },
+      components: {
+        securitySchemes: {
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'carepack_session',
+            description:
+              'The signed session cookie of a person signed in; changes also need the x-csrf-token header (GET /api/auth/csrf)',
+          },
+          identityProvider: {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'JWT',
+            description: "The agency identity provider's access token, when OIDC is configured",
+          },
+          apiClient: {
+            type: 'oauth2',
+            description:
+              'An API client acting as its CMS user (administrators create clients at /api/admin/clients); no CSRF token needed',
+            flows: {
+              clientCredentials: {
+                tokenUrl: '/oauth/token',
+                scopes: {
+                  'packages:read': 'read packages, their documents and history, and rates, as the CMS user',
+                  'review:write': 'unlock, approve, withdraw and ask questions as the CMS user',
+                },
+              },
+            },
+          },
+          clientBasic: {
+            type: 'http',
+            scheme: 'basic',
+            description: "An API client's id and secret, at the token endpoint only",
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -137,8 +180,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.webRoot) sendClientPage = await registerWebClient(app, options.webRoot);
   app.decorateRequest('user', null);
   app.decorateRequest('authenticatedBy', null);
+  app.decorateRequest('apiClient', null);
 
-  const store = withSessionCache(options.store, options.sessionCacheMs);
+  // Audit events of a request an API client makes name the client (client-audit.ts).
+  const store = withClientActors(withSessionCache(options.store, options.sessionCacheMs));
   const reference = new ReferenceData(store);
   const log = { error: (details: object, message: string) => app.log.error(details, message) };
   const packages = new PackageService(store, reference, {
@@ -148,12 +193,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const rates = new RateService(store, reference, packages);
   const maxUploadBytes = options.maxUploadBytes ?? 100 * 1024 * 1024;
-  const tokens = options.downloads === 'api' ? new DownloadTokens(options.sessionSecret) : undefined;
+  const downloadTokens = options.downloads === 'api' ? new DownloadTokens(options.sessionSecret) : undefined;
   const scanner = options.scanner ?? notScanning;
   const documents = options.files
     ? new DocumentService({
         store,
-        files: tokens ? apiDownloadLinks(options.files, tokens) : options.files,
+        files: downloadTokens ? apiDownloadLinks(options.files, downloadTokens) : options.files,
         scanner,
         maxBytes: maxUploadBytes,
         log,
@@ -178,8 +223,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const session = { secureCookies: options.secureCookies ?? false };
   const verifyToken = options.oidc ? oidcVerifier(options.oidc, store) : undefined;
   const devLogin = options.devLogin && !options.oidc;
+  const apiClients = new ApiClientService(store);
+  const tokens = clientTokens(options.sessionSecret);
+  const verifyClient = clientVerifier(store, tokens, apiClients);
 
   await app.register(healthRoutes, { store, ...(options.files ? { files: options.files } : {}) });
+  await app.register(oauthRoutes, { store, clients: apiClients, tokens });
   await app.register(
     async (api) => {
       await api.register(authRoutes, {
@@ -192,13 +241,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           : {}),
       });
       // Downloads through the API need no session: the link's signed token is the authority.
-      if (options.files && tokens) await api.register(fileRoutes, { files: options.files, tokens });
+      if (options.files && downloadTokens)
+        await api.register(fileRoutes, { files: options.files, tokens: downloadTokens });
       // Everything else under /api needs a signed-in user: one hook, not a check per handler;
       // and a session-cookie user must prove each change is theirs (CSRF token).
       await api.register(async (secured) => {
-        secured.addHook('onRequest', authenticate(store, verifyToken));
+        // An API client reaches only the routes its scopes open (client-scopes.ts), and what
+        // it changes is audited as its user through the client.
+        secured.addHook('onRoute', documentSecurity);
+        secured.addHook('onRequest', authenticate(store, verifyToken, verifyClient));
         secured.addHook('onRequest', requireCsrf(app));
+        secured.addHook('onRequest', requireClientScope);
+        secured.addHook('preHandler', actingThroughClient);
         await secured.register(sessionRoutes, { store });
+        await secured.register(apiClientRoutes, { clients: apiClients });
         await secured.register(stateRoutes, { reference });
         const cursors = cursorSeal(options.sessionSecret);
         await secured.register(userRoutes, { store, cursors });

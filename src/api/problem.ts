@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   CHECKSUM_MISMATCH: { status: 400, title: 'The file arrived damaged (SHA-256 mismatch); send it again' },
   UNAUTHENTICATED: { status: 401, title: 'Sign in first' },
   FORBIDDEN: { status: 403, title: 'You may not do this' },
+  INSUFFICIENT_SCOPE: {
+    status: 403,
+    title: "The API client's token does not allow this: it needs another scope, or a person signed in",
+  },
   CSRF_FAILED: {
     status: 403,
     title: 'Missing or invalid CSRF token: send the x-csrf-token header from GET /api/auth/csrf',

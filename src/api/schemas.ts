@@ -163,7 +163,12 @@ export const AuditEventSchema = z.object({
   id: z.string(),
   packageId: z.string(),
   at: z.string(),
-  actor: z.object({ id: z.string(), email: z.string(), role: z.string() }),
+  actor: z.object({
+    id: z.string(),
+    email: z.string(),
+    role: z.string(),
+    clientId: z.string().optional().describe('the API client that acted as this user, if one did'),
+  }),
   action: z.enum(AUDIT_ACTIONS),
   summary: z.string(),
 });

@@ -6,9 +6,11 @@
  * of the cookie is refused from then on.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { User } from '../domain/index.js';
+import type { ApiScope, User } from '../domain/index.js';
 import { hasErrorCode } from '../domain/index.js';
 import type { SessionUser, Store } from '../store/store.js';
+import { actingThrough } from './client-audit.js';
+import type { ClientVerifier } from './client-auth.js';
 import type { TokenVerifier } from './oidc.js';
 import { ApiError } from './problem.js';
 
@@ -21,6 +23,8 @@ declare module 'fastify' {
     user: User | null;
     /** How the user proved who they are: a session cookie needs CSRF protection, a bearer token does not. */
     authenticatedBy: 'cookie' | 'bearer' | null;
+    /** Set when the bearer token is an API client's (issue 14): `user` is then the CMS user it acts as. */
+    apiClient: { id: string; scopes: readonly ApiScope[] } | null;
   }
 }
 
@@ -66,18 +70,35 @@ export async function sessionUser(request: FastifyRequest, store: Store): Promis
 }
 
 /**
- * The hook applied to every protected route folder: no user, no entry. A bearer token is
- * verified by the identity provider's keys when OIDC is configured; otherwise the session
- * cookie names the user.
+ * The hook applied to every protected route folder: no user, no entry. A bearer token is an API
+ * client's when this server issued it (POST /oauth/token), else verified by the identity
+ * provider's keys when OIDC is configured; otherwise the session cookie names the user.
  */
-export function authenticate(store: Store, verifyToken?: TokenVerifier) {
-  return async (request: FastifyRequest) => {
+export function authenticate(store: Store, verifyToken?: TokenVerifier, verifyClient?: ClientVerifier) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
-      if (!verifyToken)
-        throw new ApiError('UNAUTHENTICATED', 'bearer tokens are accepted only when OIDC is configured');
-      request.user = await verifyToken(header.slice('Bearer '.length).trim());
+      const token = header.slice('Bearer '.length).trim();
       request.authenticatedBy = 'bearer';
+      if (verifyClient?.isOurs(token)) {
+        try {
+          const { user, client } = await verifyClient.verify(token);
+          request.user = user;
+          request.apiClient = client;
+        } catch (e) {
+          // RFC 6750 §3: tell the client to get a new token.
+          if (hasErrorCode(e, 'UNAUTHENTICATED'))
+            reply.header('www-authenticate', 'Bearer error="invalid_token"');
+          throw e;
+        }
+        return;
+      }
+      if (!verifyToken)
+        throw new ApiError(
+          'UNAUTHENTICATED',
+          'this bearer token is not one of this server (API clients get theirs from POST /oauth/token)',
+        );
+      request.user = await verifyToken(token);
       return;
     }
     request.user = await sessionUser(request, store);
@@ -97,10 +118,16 @@ export function identifySession(store: Store) {
 
 const CHANGES_STATE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Cookie-authenticated changes must carry the CSRF token bound to the session's user. */
+/**
+ * Changes must carry the CSRF token bound to the signed-in user whenever a session cookie comes
+ * along. Only a bearer request without any session cookie is exempt: a browser adds cookies to a
+ * forged cross-site request by itself, never an Authorization header.
+ */
 export function requireCsrf(app: FastifyInstance) {
   return (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-    if (!CHANGES_STATE.has(request.method) || request.authenticatedBy !== 'cookie') return done();
+    if (!CHANGES_STATE.has(request.method)) return done();
+    const cookieless = request.authenticatedBy === 'bearer' && request.cookies[SESSION_COOKIE] === undefined;
+    if (request.authenticatedBy === null || cookieless) return done();
     app.csrfProtection(request, reply, done);
   };
 }
@@ -108,4 +135,11 @@ export function requireCsrf(app: FastifyInstance) {
 export function currentUser(request: FastifyRequest): User {
   if (!request.user) throw new ApiError('UNAUTHENTICATED', 'sign in to use Carepack');
   return request.user;
+}
+
+/** Runs the rest of an API client's request as the client acting for its user (see client-audit.ts). */
+export function actingThroughClient(request: FastifyRequest, _reply: FastifyReply, done: () => void) {
+  const client = request.apiClient;
+  if (client && request.user) actingThrough(client.id, request.user.id, done);
+  else done();
 }

@@ -31,6 +31,7 @@
  *   unique and never reused; a change and its audit event are written together or not at all.
  */
 export * from './access.js';
+export * from './api-clients.js';
 export * from './audit.js';
 export * from './document.js';
 export * from './document-changes.js';

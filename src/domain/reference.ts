@@ -56,6 +56,8 @@ export const ActorSchema = z.object({
   id: z.uuid(),
   email: z.email().max(320),
   role: RoleSchema,
+  /** The API client that acted as this user (package audit events only; see api-clients.ts). */
+  clientId: z.uuid().optional(),
 });
 export type Actor = z.infer<typeof ActorSchema>;
 

@@ -104,6 +104,8 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
     await target.upsertUsers(await source.listUsers());
     // Sessions signed out on the source stay ended on the target.
     await target.maintenance.raiseSessionGenerations(await source.maintenance.getSessionGenerations());
+    // API clients keep working after a cutover: their hashes, generations and revocations come along.
+    await target.maintenance.importApiClients(await source.listApiClients());
     await target.maintenance.raiseCounters(await source.maintenance.getCounters());
     cp.referenceCopied = true;
     save();

@@ -5,6 +5,7 @@
  * suite in `test/conformance/` is the executable definition of this interface.
  */
 import type {
+  ApiClient,
   AuditEvent,
   GraphChange,
   GraphNeeds,
@@ -267,6 +268,26 @@ export interface Store {
    */
   changeGraph(read: GraphRead, plan: (graph: RateGraph) => GraphChange | GraphNeeds): Promise<GraphResult>;
 
+  // API clients (issue 14): machines acting as a CMS user. Few records, read on every bearer
+  // request (the API keeps one a few seconds at most); the secret itself is never stored.
+
+  /** @throws ALREADY_EXISTS when the id is taken */
+  createApiClient(client: ApiClient): Promise<void>;
+  /** @throws NOT_FOUND */
+  getApiClient(id: string): Promise<ApiClient>;
+  /** Every client, revoked ones included, oldest first. */
+  listApiClients(): Promise<ApiClient[]>;
+  /**
+   * Replaces the secret's hash and raises `secretGeneration` by one, atomically (two rotations at
+   * once raise it by two), setting `rotatedAt`; returns the client as written.
+   * @throws NOT_FOUND; VERSION_CONFLICT when the client is revoked
+   */
+  rotateApiClientSecret(id: string, secretHash: string, at: string): Promise<ApiClient>;
+  /** Revokes the client for good; revoking it again keeps the first `revokedAt`. @throws NOT_FOUND */
+  revokeApiClient(id: string, at: string): Promise<ApiClient>;
+  /** Sets `lastUsedAt` to `at` unless it is that late already (never backwards); an unknown client is ignored. */
+  touchApiClient(id: string, at: string): Promise<void>;
+
   /** Appends an event that is not a package change (e.g. a download). @throws NOT_FOUND */
   appendAudit(event: NewAuditEvent): Promise<AuditEvent>;
   /** A package's audit trail, oldest first. Kept after a draft is deleted. */
@@ -335,6 +356,8 @@ export interface StoreMaintenance {
    * transaction). Absent where the backend cannot (DynamoDB): callers check before writing.
    */
   importAtomically?(work: (target: AtomicImportTarget) => Promise<void>): Promise<void>;
+  /** Writes API clients exactly as given, replacing a client of the same id (copies, backups, mirroring). */
+  importApiClients(clients: readonly ApiClient[]): Promise<void>;
 }
 
 /** A store with its maintenance part: what `createStore` opens, and what ops and the CLI receive. */
@@ -355,5 +378,18 @@ export type PackageMaintenance = Omit<
   | 'raiseSessionGenerations'
   | 'scanUserAudit'
   | 'importUserAudit'
+  | 'importApiClients'
   | keyof RateMaintenance
 >;
+
+/** API clients: each backend's client module. */
+export type ApiClientOperations = Pick<
+  Store,
+  | 'createApiClient'
+  | 'getApiClient'
+  | 'listApiClients'
+  | 'rotateApiClientSecret'
+  | 'revokeApiClient'
+  | 'touchApiClient'
+> &
+  Pick<StoreMaintenance, 'importApiClients'>;

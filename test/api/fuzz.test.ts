@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Package, User } from '../../src/domain/index.js';
+import type { ApiScope, Package, User } from '../../src/domain/index.js';
 import {
   type AuthHeaders,
   CONTRACT_ONLY_READY,
@@ -18,6 +18,7 @@ import {
   type TestApi,
   testApi,
 } from '../support/api.js';
+import { clientToken, createClient } from '../support/api-clients.js';
 import { completeForm } from '../support/complete-form.js';
 import { fromSchema, type JsonSchema, nastyString, nastyValue, toJson } from '../support/fuzz-arbitraries.js';
 import { STORE_BACKENDS } from '../support/store-backends.js';
@@ -32,6 +33,8 @@ interface Operation {
   pathParams: string[];
   query: { name: string; schema: JsonSchema }[];
   jsonBody?: JsonSchema;
+  /** A form-urlencoded body (the OAuth token endpoint). */
+  formBody?: JsonSchema;
   multipart: boolean;
 }
 
@@ -59,6 +62,7 @@ function operationsOf(doc: OpenApi): Operation[] {
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
         query: params.filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema })),
         ...(content['application/json'] ? { jsonBody: content['application/json'].schema } : {}),
+        ...(content[FORM] ? { formBody: content[FORM].schema } : {}),
         multipart: 'multipart/form-data' in content,
       };
     }),
@@ -80,9 +84,19 @@ const percentEncode = (value: string) =>
     )
     .join('');
 
-const ROLES = ['anonymous', 'MN', 'FL', 'CMS', 'ADMIN'] as const;
+const FORM = 'application/x-www-form-urlencoded';
+/** The token endpoint answers OAuth's own JSON errors (RFC 6749 §5.2), not problems. */
+const OAUTH_PATHS = new Set(['/oauth/token']);
+
+/** People, and API clients (bearer tokens) acting as the CMS user with one scope each. */
+const ROLES = ['anonymous', 'MN', 'FL', 'CMS', 'ADMIN', 'CLIENT_READ', 'CLIENT_REVIEW'] as const;
 type Role = (typeof ROLES)[number];
-const userOf: Record<Exclude<Role, 'anonymous'>, User> = {
+type ClientRole = Extract<Role, `CLIENT_${string}`>;
+const CLIENT_SCOPES: Record<ClientRole, ApiScope> = {
+  CLIENT_READ: 'packages:read',
+  CLIENT_REVIEW: 'review:write',
+};
+const userOf: Record<Exclude<Role, 'anonymous' | ClientRole>, User> = {
   MN: demo('STATE_USER', 'MN'),
   FL: demo('STATE_USER', 'FL'),
   CMS: demo('CMS_USER'),
@@ -166,6 +180,7 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
   describe.runIf(backend.available)(`the API fuzzed from /openapi.json (${backend.name})`, () => {
     let api: TestApi;
     const sessions = new Map<Role, AuthHeaders>();
+    const bearers = new Map<Role, string>();
     let operations: Operation[];
     const ids: Record<string, string[]> = {};
     let cursors: string[] = [];
@@ -267,6 +282,12 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
       ids.code = ['MN', 'FL', 'ZZ', 'mn'];
       // Revision numbers: the first (every fixture has it), the unlocked one's second, none, nonsense.
       ids.n = ['1', '2', '99', '0'];
+      // A client per scope for the client roles, and one more that `{id}` names (the admin routes rotate and revoke it).
+      for (const [role, scope] of Object.entries(CLIENT_SCOPES)) {
+        const client = await createClient(api, [scope], { admin: sessions.get('ADMIN')! });
+        bearers.set(role as Role, await clientToken(api, client, '127.3.0.1'));
+      }
+      ids.id.push((await createClient(api, ['packages:read'], { admin: sessions.get('ADMIN')! })).id);
       for (const [headers, url] of [
         [mn, '/api/packages?limit=1'],
         [cms, '/api/packages?limit=1'],
@@ -322,11 +343,16 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
           ),
           body: op.multipart
             ? brokenMultipart
-            : fc.oneof(
-                { weight: 6, arbitrary: op.jsonBody ? fromSchema(op.jsonBody, hints) : nastyValue },
-                { weight: 2, arbitrary: nastyValue },
-                { weight: 1, arbitrary: fc.constant(undefined) },
-              ),
+            : op.formBody
+              ? fc.oneof(
+                  { weight: 3, arbitrary: fromSchema(op.formBody, hints) },
+                  { weight: 1, arbitrary: nastyValue },
+                )
+              : fc.oneof(
+                  { weight: 6, arbitrary: op.jsonBody ? fromSchema(op.jsonBody, hints) : nastyValue },
+                  { weight: 2, arbitrary: nastyValue },
+                  { weight: 1, arbitrary: fc.constant(undefined) },
+                ),
           contentType: fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined, freq: 4 }),
           csrf: fc.constantFrom('real', 'real', 'real', 'garbage', 'none'),
           // Odd headers on one request in five: a bearer token or a cookie then shadows the session.
@@ -361,15 +387,17 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
           if (r.extraQuery) search.append(...r.extraQuery);
           const url = `${path}${search.size ? `?${search}` : ''}`;
 
-          const session = r.role === 'anonymous' ? undefined : sessions.get(r.role)!;
+          const session = r.role === 'anonymous' ? undefined : sessions.get(r.role);
           const headers: Record<string, string> = {};
+          const bearer = bearers.get(r.role);
+          if (bearer) headers.authorization = `Bearer ${bearer}`;
           if (session) {
             headers.cookie = session.cookie;
             if (r.csrf === 'real') headers['x-csrf-token'] = session['x-csrf-token'];
             if (r.csrf === 'garbage') headers['x-csrf-token'] = 'garbage';
           }
           for (const [k, v] of Object.entries(r.headers)) {
-            if (k === 'cookie' && session) continue;
+            if ((k === 'cookie' && session) || (k === 'authorization' && bearer)) continue;
             headers[k] = v;
           }
           let payload: string | Buffer | undefined;
@@ -377,6 +405,14 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
             const m = r.body as { contentType: string; payload: Buffer };
             headers['content-type'] = r.contentType ?? m.contentType;
             payload = m.payload;
+          } else if (r.op.formBody && r.body !== undefined) {
+            headers['content-type'] = r.contentType ?? FORM;
+            payload =
+              r.body !== null && typeof r.body === 'object' && !Array.isArray(r.body)
+                ? new URLSearchParams(
+                    Object.entries(r.body).map(([k, v]) => [k, typeof v === 'string' ? v : toJson(v)]),
+                  ).toString()
+                : toJson(r.body);
           } else if (r.body !== undefined) {
             headers['content-type'] = r.contentType ?? 'application/json';
             payload = toJson(r.body);
@@ -392,7 +428,13 @@ for (const backend of STORE_BACKENDS.filter((b) => b.name !== 'pglite')) {
           statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
           opsHit.add(`${r.op.method} ${r.op.path}`);
           expect(res.statusCode, `${r.op.method} ${url} → ${res.body.slice(0, 500)}`).toBeLessThan(500);
-          if (res.statusCode >= 400) {
+          if (res.statusCode >= 400 && OAUTH_PATHS.has(r.op.path)) {
+            expect(String(res.headers['content-type']), `${r.op.method} ${url}`).toContain(
+              'application/json',
+            );
+            expect(typeof res.json().error).toBe('string');
+            expect(typeof res.json().error_description).toBe('string');
+          } else if (res.statusCode >= 400) {
             expect(String(res.headers['content-type']), `${r.op.method} ${url}`).toContain(
               'application/problem+json',
             );

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { DrivenStore } from '../support/store-commands.js';
+import { runApiClientsConformance } from './api-clients-conformance.js';
 import { runAuditConformance } from './audit-conformance.js';
 import { runCmsViewConformance } from './cms-view-conformance.js';
 import { runConcurrencyConformance } from './concurrency-conformance.js';
@@ -73,6 +74,7 @@ export function runStoreConformance(options: ConformanceOptions) {
     runReviewConformance(() => store, nextCode, records);
     runQuestionsConformance(() => store, nextCode);
     runUserAuditConformance(() => store, nextCode);
+    runApiClientsConformance(() => store, nextCode);
     runRatesConformance(() => store, nextCode);
     runRatesModel(() => store, nextCode, options.name);
   });

@@ -48,6 +48,11 @@ describe('the web client calls only what the API publishes', () => {
       'GET /api/admin/audit',
       // A download link on the dashboards (list-params.ts packagesCsvHref): the browser navigates to it.
       'GET /api/packages.csv',
+      // API clients (issue 14): administered through the API (README's curl walk), no page yet.
+      'POST /api/admin/clients',
+      'GET /api/admin/clients',
+      'POST /api/admin/clients/{id}/rotate',
+      'POST /api/admin/clients/{id}/revoke',
     ];
     // The OIDC routes are page navigations (redirects), not fetches.
     expect(unused.filter((p) => !p.includes('/auth/oidc/') && !NOT_FETCHED.includes(p))).toEqual([]);

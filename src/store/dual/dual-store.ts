@@ -16,7 +16,14 @@ import {
   type Rate,
 } from '../../domain/index.js';
 import type { MaintainedStore, Page, ScanRequest, StoreMaintenance } from '../store.js';
-import { mirrorAudit, mirrorCounter, mirrorPackage, mirrorReference, mirrorUserChange } from './mirror.js';
+import {
+  mirrorApiClient,
+  mirrorAudit,
+  mirrorCounter,
+  mirrorPackage,
+  mirrorReference,
+  mirrorUserChange,
+} from './mirror.js';
 import { type MirrorFailure, type MirrorJournal, memoryJournal } from './mirror-journal.js';
 import { mirrorRate } from './mirror-rate.js';
 import { mirrorGraph, mirrorRateCounters } from './mirror-rates.js';
@@ -190,6 +197,10 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
     );
   }
 
+  /** An API client as the primary has it now; a failure is journaled with the reference data, which carries clients. */
+  const mirrorClient = (operation: string, id: string) =>
+    mirror('reference', operation, undefined, () => mirrorApiClient(primary, secondary, id), `*client*${id}`);
+
   const samePage = <T>(a: Page<T>, b: Page<T>) => isDeepStrictEqual(a.items, b.items);
   const fromPrimary = primary.maintenance;
 
@@ -244,6 +255,10 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
       await fromPrimary.removeRate(id);
       await mirrorRates('removeRate', [id]);
     },
+    async importApiClients(clients) {
+      await fromPrimary.importApiClients(clients);
+      for (const c of clients) await mirrorClient('importApiClients', c.id);
+    },
     scanUserAudit: (request) => fromPrimary.scanUserAudit(request),
     async importUserAudit(events) {
       await fromPrimary.importUserAudit(events);
@@ -286,6 +301,27 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
         secondary.maintenance.raiseSessionGenerations({ [userId]: generation }),
       );
       return generation;
+    },
+
+    async createApiClient(client) {
+      await primary.createApiClient(client);
+      await mirrorClient('createApiClient', client.id);
+    },
+    getApiClient: (id) => primary.getApiClient(id),
+    listApiClients: () => primary.listApiClients(),
+    async rotateApiClientSecret(id, secretHash, at) {
+      const client = await primary.rotateApiClientSecret(id, secretHash, at);
+      await mirrorClient('rotateApiClientSecret', id);
+      return client;
+    },
+    async revokeApiClient(id, at) {
+      const client = await primary.revokeApiClient(id, at);
+      await mirrorClient('revokeApiClient', id);
+      return client;
+    },
+    async touchApiClient(id, at) {
+      await primary.touchApiClient(id, at);
+      await mirrorClient('touchApiClient', id);
     },
 
     async createPackage(plan) {

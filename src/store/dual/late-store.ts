@@ -44,6 +44,12 @@ const FORWARDED: Record<Forwarded, true> = {
   getRates: true,
   listRates: true,
   changeGraph: true,
+  createApiClient: true,
+  getApiClient: true,
+  listApiClients: true,
+  rotateApiClientSecret: true,
+  revokeApiClient: true,
+  touchApiClient: true,
 };
 /** Every maintenance method a mirror or repair calls (the optional ones are not offered). */
 type ForwardedMaintenance = Exclude<keyof StoreMaintenance, 'scanPackagesWithAudit' | 'importAtomically'>;
@@ -58,6 +64,7 @@ const FORWARDED_MAINTENANCE: Record<ForwardedMaintenance, true> = {
   importPackages: true,
   importAudit: true,
   scanUserAudit: true,
+  importApiClients: true,
   importUserAudit: true,
   removePackage: true,
   scanRates: true,

@@ -83,12 +83,18 @@ export async function mirrorAudit(primary: Store, secondary: MaintainedStore, pa
   await secondary.maintenance.importAudit(await allAudit(primary, packageId));
 }
 
-/** States, users (with their session generations) and package counters. */
+/** States, users (with their session generations), API clients and package counters. */
 export async function mirrorReference(primary: MaintainedStore, secondary: MaintainedStore): Promise<void> {
   await secondary.upsertStates(await primary.listStates());
   await secondary.upsertUsers(await primary.listUsers());
   await secondary.maintenance.raiseSessionGenerations(await primary.maintenance.getSessionGenerations());
+  await secondary.maintenance.importApiClients(await primary.listApiClients());
   await secondary.maintenance.raiseCounters(await primary.maintenance.getCounters());
+}
+
+/** One API client as the primary has it now (mirrors of one client run one after another). */
+export async function mirrorApiClient(primary: Store, secondary: MaintainedStore, id: string): Promise<void> {
+  await secondary.maintenance.importApiClients([await primary.getApiClient(id)]);
 }
 
 export async function mirrorCounter(primary: MaintainedStore, secondary: MaintainedStore, stateCode: string) {

@@ -58,6 +58,14 @@ export const userAuditKey = (at: string, eventId: string) => ({
   SK: `${USER_AUDIT_SK_PREFIX}${at}#${eventId}`,
 });
 
+/**
+ * API clients (issue 14), all in one partition: an administrator lists them all at once, and a
+ * bearer request reads one by key. They are few (one per integration), and `lastUsedAt` is
+ * written at most once a minute per client, far below one partition's throughput.
+ */
+export const API_CLIENTS_PK = 'APICLIENTS';
+export const apiClientKey = (id: string) => ({ PK: API_CLIENTS_PK, SK: `CLIENT#${id}` });
+
 /** Where the table's one-off upgrades keep their progress (see dynamo-review-backfill.ts). */
 export const upgradeKey = (name: string) => ({ PK: 'UPGRADES', SK: `UPGRADE#${name}` });
 

@@ -1,6 +1,7 @@
 /** Conversions between domain records and the items of the single table. */
 import { isDeepStrictEqual } from 'node:util';
 import {
+  type ApiClient,
   cmsFacts,
   deriveReviewStatus,
   type FormData,
@@ -18,6 +19,7 @@ import {
 } from '../../domain/index.js';
 import type { AuditEvent } from '../store.js';
 import {
+  apiClientKey,
   auditKey,
   CMS_FACT_ATTRIBUTES,
   documentKey,
@@ -52,6 +54,9 @@ export function itemToUser(i: Item): User {
   const { sessionGeneration: _generation, userVersion: _version, ...user } = withoutKeys(i);
   return user as User;
 }
+
+export const apiClientToItem = (c: ApiClient): Item => ({ ...apiClientKey(c.id), kind: 'api-client', ...c });
+export const itemToApiClient = (i: Item): ApiClient => withoutKeys(i) as unknown as ApiClient;
 
 export const userAuditToItem = (e: UserAuditEvent): Item => ({
   ...userAuditKey(e.at, e.id),

@@ -1,11 +1,12 @@
 /**
  * The DynamoDB backend, one module per concern: reference data (dynamo-reference), users and
  * sessions (dynamo-users), administrators' changes to users with their audit (dynamo-user-audit),
- * package writes (dynamo-writes), lists and audit trails (dynamo-lists), and maintenance
- * (dynamo-maintenance). Single-table layout: docs/dynamodb.md.
+ * package writes (dynamo-writes), lists and audit trails (dynamo-lists), API clients
+ * (dynamo-api-clients), and maintenance (dynamo-maintenance). Single-table layout: docs/dynamodb.md.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MaintainedStore } from '../store.js';
+import { createDynamoApiClients } from './dynamo-api-clients.js';
 import { mapDynamoErrors } from './dynamo-errors.js';
 import { createDynamoLists } from './dynamo-lists.js';
 import { createDynamoMaintenance } from './dynamo-maintenance.js';
@@ -29,6 +30,7 @@ export function createDynamoStore(options: DynamoStoreOptions): MaintainedStore 
   const { ensureState, ...reference } = createDynamoReference(table);
   const { getSessionGenerations, raiseSessionGenerations, ...users } = createDynamoUsers(table, ensureState);
   const { scanUserAudit, importUserAudit, ...userAudit } = createDynamoUserAudit(table, ensureState);
+  const { importApiClients, ...apiClients } = createDynamoApiClients(table);
   const maintenance = mapDynamoErrors({
     ...createDynamoMaintenance(table),
     ...createDynamoRateMaintenance(table),
@@ -36,6 +38,7 @@ export function createDynamoStore(options: DynamoStoreOptions): MaintainedStore 
     raiseSessionGenerations,
     scanUserAudit,
     importUserAudit,
+    importApiClients,
   });
   return {
     ...mapDynamoErrors({
@@ -46,6 +49,7 @@ export function createDynamoStore(options: DynamoStoreOptions): MaintainedStore 
       ...createDynamoLists(table),
       ...createDynamoRates(table),
       ...userAudit,
+      ...apiClients,
       async close() {
         await options.onClose?.();
       },

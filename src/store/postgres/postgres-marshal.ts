@@ -515,6 +515,7 @@ export function auditRow(e: AuditEvent): Insertable<AuditEventsTable> {
     actor_id: e.actor.id,
     actor_email: e.actor.email,
     actor_role: e.actor.role,
+    actor_client_id: e.actor.clientId ?? null,
     action: e.action,
     summary: e.summary,
   };
@@ -525,7 +526,12 @@ export function auditFromRow(r: Row<AuditEventsTable>): AuditEvent {
     id: r.id,
     packageId: r.package_id,
     at: iso(r.at),
-    actor: { id: r.actor_id, email: r.actor_email, role: r.actor_role as Role },
+    actor: {
+      id: r.actor_id,
+      email: r.actor_email,
+      role: r.actor_role as Role,
+      ...(r.actor_client_id ? { clientId: r.actor_client_id } : {}),
+    },
     action: r.action as AuditEvent['action'],
     summary: r.summary,
   };

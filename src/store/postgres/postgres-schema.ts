@@ -216,8 +216,25 @@ export interface AuditEventsTable {
   actor_id: string;
   actor_email: string;
   actor_role: string;
+  /** The API client the actor acted through (migration 0012). */
+  actor_client_id: string | null;
   action: string;
   summary: string;
+}
+/** API clients (migration 0012); `scopes` space-separated, as OAuth writes them. */
+export interface ApiClientsTable {
+  id: string;
+  name: string;
+  scopes: string;
+  user_id: string;
+  secret_hash: string;
+  secret_generation: number;
+  created_at: Timestamp;
+  created_by: string;
+  last_used_at: NullableTimestamp;
+  rotated_at: NullableTimestamp;
+  revoked: boolean;
+  revoked_at: NullableTimestamp;
 }
 /** Rate records (migration 0010): the head; `last_submitted_revision` NULL until first submitted. */
 export interface RatesTable {
@@ -339,6 +356,7 @@ export interface Database {
   questions: QuestionsTable;
   qa_documents: QaDocumentsTable;
   audit_events: AuditEventsTable;
+  api_clients: ApiClientsTable;
   user_audit: UserAuditTable;
   rates: RatesTable;
   rate_counters: RateCountersTable;

@@ -190,7 +190,17 @@ export const COLUMNS = {
     'added_at',
     'scan_status',
   ],
-  audit_events: ['id', 'package_id', 'at', 'actor_id', 'actor_email', 'actor_role', 'action', 'summary'],
+  audit_events: [
+    'id',
+    'package_id',
+    'at',
+    'actor_id',
+    'actor_email',
+    'actor_role',
+    'actor_client_id',
+    'action',
+    'summary',
+  ],
   rate_links: ['revision_id', 'package_id', 'state_code', 'position', 'rate_id', 'rate_revision'],
   rates: [
     'id',

@@ -2,10 +2,11 @@
  * The PostgreSQL backend (a server through `pg`, or embedded PGlite), one module per concern:
  * reference data, users and sessions (postgres-reference), user changes and their audit
  * (postgres-user-audit), package writes (postgres-writes, postgres-questions), lists and audit
- * trails (postgres-lists), and maintenance (postgres-maintenance).
+ * trails (postgres-lists), API clients (postgres-api-clients), and maintenance (postgres-maintenance).
  */
 import type { Kysely } from 'kysely';
 import type { MaintainedStore, StoreMaintenance } from '../store.js';
+import { createPostgresApiClients } from './postgres-api-clients.js';
 import { mapNativeErrors } from './postgres-errors.js';
 import { createPostgresLists } from './postgres-lists.js';
 import { createPostgresMaintenance } from './postgres-maintenance.js';
@@ -26,6 +27,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MaintainedSt
   const { db } = options;
   const { getSessionGenerations, raiseSessionGenerations, ...reference } = createPostgresReference(db);
   const { scanUserAudit, importUserAudit, ...userChanges } = createPostgresUserAudit(db);
+  const { importApiClients, ...apiClients } = createPostgresApiClients(db);
   const maintenance = mapNativeErrors<StoreMaintenance>({
     ...createPostgresMaintenance(db),
     ...createPostgresRateMaintenance(db),
@@ -33,6 +35,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MaintainedSt
     raiseSessionGenerations,
     scanUserAudit,
     importUserAudit,
+    importApiClients,
   });
   return {
     ...mapNativeErrors({
@@ -42,6 +45,7 @@ export function createPostgresStore(options: PostgresStoreOptions): MaintainedSt
       ...createPostgresLists(db),
       ...createPostgresRates(db),
       ...userChanges,
+      ...apiClients,
       async close() {
         await options.onClose?.();
       },
