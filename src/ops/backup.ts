@@ -4,11 +4,13 @@
  * crashed or failed backup never looks like a good one.
  *
  * Format (one JSON object per line):
- *   {"type":"header","format":"carepack-backup","version":4,"createdAt":…,"backend":…}
+ *   {"type":"header","format":"carepack-backup","version":5,"createdAt":…,"backend":…}
  *   {"type":"state","data":State}            — every state, with its programs
  *   {"type":"user","data":User}
  *   {"type":"sessions","data":{"<user id>":2,…}} — session generations above 0 (signed-out sessions stay
  *                                              ended after a restore); optional, at most one
+ *   {"type":"apiClient","data":ApiClient}    — machines' API clients, their secrets as hashes only,
+ *                                              after the users they act for (since version 5)
  *   {"type":"rate","data":Rate}              — every rate, whole (since version 4), BEFORE the
  *                                              packages that link them
  *   {"type":"package","data":Package}        — every package, whole (its questions and responses too)
@@ -24,7 +26,7 @@
  * Older files are still read: version 1 (no sha256), version 2 (no user-audit events, no
  * `userAuditEvents` count; packages may lack `questions`, read as none), version 3 (no rates:
  * a package's rate certifications are embedded in its form data, and restore turns them into
- * rate records, numbered per state after the target's rate counter).
+ * rate records, numbered per state after the target's rate counter), version 4 (no API clients).
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -35,9 +37,9 @@ import type { MaintainedStore, Page, ScanRequest } from '../store/store.js';
 import { scanAll } from './scan-all.js';
 
 export const BACKUP_FORMAT = 'carepack-backup';
-export const BACKUP_VERSION = 4;
-/** Versions restore reads: 1 had no content checksum, 1 and 2 no user-audit events, 1–3 no rate records. */
-export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2, 3, 4];
+export const BACKUP_VERSION = 5;
+/** Versions restore reads: 1 had no content checksum, 1 and 2 no user-audit events, 1–3 no rate records, 1–4 no API clients. */
+export const READABLE_BACKUP_VERSIONS: readonly number[] = [1, 2, 3, 4, 5];
 /** The first version with rate records: packages of older files embed their rate certifications. */
 export const FIRST_VERSION_WITH_RATES = 4;
 
@@ -51,12 +53,14 @@ export const BACKUP_COUNT_KEYS = [
   'userAuditEvents',
   'rates',
   'rateCounters',
+  'apiClients',
 ] as const;
-/** Counts a footer of an older version does not hold (read as 0): user audit since 3, rates since 4. */
+/** Counts a footer of an older version does not hold (read as 0): user audit since 3, rates since 4, API clients since 5. */
 export const LATER_BACKUP_COUNT_KEYS: readonly BackupCountKey[] = [
   'userAuditEvents',
   'rates',
   'rateCounters',
+  'apiClients',
 ];
 export type BackupCountKey = (typeof BACKUP_COUNT_KEYS)[number];
 export type BackupCounts = Record<BackupCountKey, number>;
@@ -91,6 +95,7 @@ export const emptyCounts = (): BackupCounts => ({
   userAuditEvents: 0,
   rates: 0,
   rateCounters: 0,
+  apiClients: 0,
 });
 
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
@@ -127,6 +132,9 @@ export async function backupStore(store: MaintainedStore, options: BackupOptions
     for (const data of users) yield line({ type: 'user', data });
     counts.users = users.length;
     yield line({ type: 'sessions', data: await store.maintenance.getSessionGenerations() });
+    const clients = await store.listApiClients();
+    for (const data of clients) yield line({ type: 'apiClient', data });
+    counts.apiClients = clients.length;
 
     // Rates before the packages that link them: a restore writes them in the file's order.
     for await (const page of pagesOf((r) => store.maintenance.scanRates(r), partitions)) {

@@ -29,6 +29,8 @@ import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
 import {
   ActorSchema,
+  type ApiClient,
+  ApiClientSchema,
   currentPackageRecord,
   type Package,
   PackageSchema,
@@ -134,6 +136,7 @@ const DATA_SCHEMAS = {
   rateCounters: CountersSchema,
   audit: AuditEventSchema,
   userAudit: UserAuditEventSchema,
+  apiClient: ApiClientSchema,
   counters: CountersSchema,
   sessions: SessionGenerationsSchema,
 } as const;
@@ -146,6 +149,8 @@ interface Checked {
   counts: BackupCounts;
   states: State[];
   users: User[];
+  /** Machines' API clients (since version 5), written after the users they act for. */
+  apiClients: ApiClient[];
   /** Session generations by user id (absent from backups made before sign-out ended sessions). */
   sessionGenerations: Record<string, number>;
   counters: Record<StateCode, number>;
@@ -280,6 +285,7 @@ async function writeBackup(
   await store.upsertStates(checked.states);
   await store.upsertUsers(checked.users);
   await store.maintenance.raiseSessionGenerations(checked.sessionGenerations);
+  if (checked.apiClients.length > 0) await store.maintenance.importApiClients(checked.apiClients);
   // Rate numbers for embedded rate certifications come after every number the target or the
   // backup has handed out, so none is handed out twice.
   const rateCounters = { ...(await store.maintenance.getRateCounters()) };
@@ -294,6 +300,7 @@ async function writeBackup(
   const written = emptyCounts();
   written.states = checked.states.length;
   written.users = checked.users.length;
+  written.apiClients = checked.apiClients.length;
   let packages: Package[] = [];
   let audit: AuditEvent[] = [];
   // The file's rates, and those converted from packages' embedded certifications (written first).
@@ -430,6 +437,7 @@ export async function checkBackup(file: string): Promise<Checked> {
   const counts = emptyCounts();
   const states: State[] = [];
   const users: User[] = [];
+  const apiClients: ApiClient[] = [];
   let sessionGenerations: Record<string, number> | undefined;
   let counters: Record<StateCode, number> | undefined;
   const highestNumbers = new Map<StateCode, number>();
@@ -491,6 +499,10 @@ export async function checkBackup(file: string): Promise<Checked> {
       case 'user':
         users.push(data as User);
         counts.users++;
+        break;
+      case 'apiClient':
+        apiClients.push(data as ApiClient);
+        counts.apiClients++;
         break;
       case 'sessions':
         if (sessionGenerations) throw bad('a second sessions record');
@@ -617,6 +629,7 @@ export async function checkBackup(file: string): Promise<Checked> {
     counts,
     states,
     users,
+    apiClients,
     sessionGenerations: sessionGenerations ?? {},
     counters,
     highestNumbers,

@@ -147,6 +147,7 @@ export type AtomicImportTarget = Pick<Store, 'upsertStates' | 'upsertUsers' | 'l
     | 'importPackages'
     | 'importAudit'
     | 'importUserAudit'
+    | 'importApiClients'
     | 'getCounters'
     | 'importRates'
     | 'raiseRateCounters'

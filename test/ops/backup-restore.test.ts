@@ -110,6 +110,18 @@ async function seed(store: DrivenStore) {
   // An administrator moved the reviewer to OACT, and back: two user-audit events.
   for (const division of ['OACT', 'DMCO'] as const)
     await store.setDivision(users[3]!.id, { admin: users[4]!, division });
+  // A machine's API client acting for the reviewer: it must come back, its secret still a hash.
+  await store.createApiClient({
+    id: randomUUID(),
+    name: 'Nightly sync',
+    scopes: ['packages:read', 'review:write'],
+    userId: users[3]!.id,
+    secretHash: `sha256:${'c'.repeat(64)}`,
+    secretGeneration: 2,
+    createdAt: '2026-11-30T12:00:00.000Z',
+    createdBy: users[4]!.id,
+    revoked: false,
+  });
 
   await inParallel(
     Array.from({ length: PACKAGES }, (_, i) => i),
@@ -283,7 +295,7 @@ describe('backupStore', () => {
     expect(lines[0]).toMatchObject({
       type: 'header',
       format: 'carepack-backup',
-      version: 4,
+      version: 5,
       backend: 'dynamodb',
     });
     expect(Date.parse(lines[0]!.createdAt as string)).not.toBeNaN();
@@ -297,6 +309,7 @@ describe('backupStore', () => {
         packages: PACKAGES,
         auditEvents: sourceDigest.counts.auditEvents,
         userAuditEvents: 2,
+        apiClients: 1,
         rates: 0,
         rateCounters: 0,
       },
@@ -369,6 +382,8 @@ describe('restoreStore', () => {
       await source.maintenance.getSessionGenerations(),
     );
     expect(calls[calls.length - 1]).toEqual([PACKAGES, PACKAGES]);
+    expect(counts.apiClients).toBe(1);
+    expect(await target.listApiClients()).toEqual(await source.listApiClients());
     const report = compareDigests(sourceDigest, await digestStore(target));
     expect(report.mismatches).toEqual([]);
     expect(report.ok).toBe(true);
@@ -380,6 +395,7 @@ describe('restoreStore', () => {
     expect(await pg.maintenance.getSessionGenerations()).toEqual(
       await source.maintenance.getSessionGenerations(),
     );
+    expect(await pg.listApiClients()).toEqual(await source.listApiClients());
     const pgDigest = await digestStore(pg);
     expect(compareDigests(sourceDigest, pgDigest).mismatches).toEqual([]);
     expect(compareDigests(sourceDigest, pgDigest).ok).toBe(true);
