@@ -10,6 +10,7 @@ import * as cmsUserDivision from './0008-cms-user-division.js';
 import * as questions from './0009-questions.js';
 import * as rates from './0010-rates.js';
 import * as dataSteps from './0011-data-steps.js';
+import * as cmsStateAssignments from './0012-cms-state-assignments.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-questions': questions,
   '0010-rates': rates,
   '0011-data-steps': dataSteps,
+  '0012-cms-state-assignments': cmsStateAssignments,
 };
 
 export const migrationProvider: MigrationProvider = {
