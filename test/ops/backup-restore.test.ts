@@ -109,6 +109,11 @@ async function seed(store: DrivenStore) {
   // An administrator moved the reviewer to OACT, and back: two user-audit events.
   for (const division of ['OACT', 'DMCO'] as const)
     await store.setDivision(users[3]!.id, { admin: users[4]!, division });
+  // And assigned the reviewer to two states (issue 14): a restore must carry them.
+  await store.setStateAssignments(users[3]!.id, {
+    admin: users[4]!,
+    stateCodes: states.slice(0, 2).map((s) => s.code),
+  });
 
   await inParallel(
     Array.from({ length: PACKAGES }, (_, i) => i),
@@ -272,7 +277,7 @@ describe('backupStore', () => {
     expect(sourceDigest.counts.questions).toBeGreaterThan(PACKAGES / 3);
     expect(sourceDigest.counts.responses).toBeGreaterThan(PACKAGES / 8);
     expect(sourceDigest.counts.responses).toBeLessThan(sourceDigest.counts.questions);
-    expect(sourceDigest.counts.userAuditEvents).toBe(2);
+    expect(sourceDigest.counts.userAuditEvents).toBe(3);
     expect(sourceDigest.packages.has(deletedDraftId)).toBe(false);
   });
 
@@ -295,7 +300,7 @@ describe('backupStore', () => {
         counters: 3,
         packages: PACKAGES,
         auditEvents: sourceDigest.counts.auditEvents,
-        userAuditEvents: 2,
+        userAuditEvents: 3,
         rates: 0,
         rateCounters: 0,
       },
