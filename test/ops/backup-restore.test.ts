@@ -316,7 +316,12 @@ describe('backupStore', () => {
     ).toEqual([
       'Division of reviewer@cms.example.gov set from DMCO to OACT',
       'Division of reviewer@cms.example.gov set from OACT to DMCO',
+      'States of reviewer@cms.example.gov set from none to AK, MN',
     ]);
+    // The user lines carry the states (verify's users checksum compares them after a restore).
+    expect(byType('user').map((l) => l.data)).toContainEqual(
+      expect.objectContaining({ email: 'reviewer@cms.example.gov', stateAssignments: ['AK', 'MN'] }),
+    );
     const questions = byType('package').flatMap((l) => (l.data as Package).questions);
     expect(questions).toHaveLength(sourceDigest.counts.questions);
     // The deleted draft's trail (CREATE, DELETE) is kept without its package.
