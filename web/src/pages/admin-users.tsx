@@ -70,7 +70,7 @@ export function AdminUsers() {
           <TextInput
             id="user-search"
             name="q"
-            type="search"
+            type="text"
             value={text}
             onChange={(e) => setText(e.target.value)}
           />
