@@ -3,7 +3,8 @@
  * as `Authorization: Bearer …`. Signature (JWKS), issuer, audience and expiry are checked
  * with `jose`; configurable claims give the role, the state and a CMS user's division. A user
  * is upserted into the store the first time it is seen (and whenever its claims change); a CMS
- * user's token without a division keeps the division an administrator set in Carepack. The
+ * user's token without a division keeps the division an administrator set in Carepack, and every
+ * CMS user keeps the states an administrator assigned (issue 14). The
  * browser sign-in (src/api/oidc-flow.ts) checks its ID tokens here too, adding the nonce.
  */
 import { createHash } from 'node:crypto';
@@ -61,15 +62,22 @@ function userFromClaims(config: OidcConfig, claims: JWTPayload): User {
 }
 
 /**
- * A CMS user whose token names no division keeps the one an administrator set (if any). Read
- * uncached on purpose: a cached (up to 1 s old) user, upserted at sign-in, could erase a
- * division an administrator had just set on another instance.
+ * What an administrator set on a CMS user survives a sign-in: the division, when the token names
+ * none, and always the assigned states (no token carries them). Read uncached on purpose: a
+ * cached (up to 1 s old) user, upserted at sign-in, could erase a change an administrator had
+ * just made on another instance.
  */
-async function withStoredDivision(store: Store, user: User): Promise<User> {
-  if (user.role !== 'CMS_USER' || user.division !== undefined) return user;
+async function withStoredAdministration(store: Store, user: User): Promise<User> {
+  if (user.role !== 'CMS_USER') return user;
   try {
     const stored = await store.getUser(user.id);
-    return stored.role === 'CMS_USER' && stored.division ? { ...user, division: stored.division } : user;
+    if (stored.role !== 'CMS_USER') return user;
+    const division = user.division ?? stored.division;
+    return {
+      ...user,
+      ...(division ? { division } : {}),
+      ...(stored.stateAssignments ? { stateAssignments: stored.stateAssignments } : {}),
+    };
   } catch (e) {
     if (hasErrorCode(e, 'NOT_FOUND')) return user;
     throw e;
@@ -96,8 +104,8 @@ export function oidcVerifier(config: OidcConfig, store: Store): TokenVerifier {
       if (payload.azp !== undefined && payload.azp !== idToken.clientId)
         throw new ApiError('UNAUTHENTICATED', 'the ID token was issued to another client (azp)');
     }
-    // Read before upserting, so signing in never erases a division an administrator set.
-    const user = await withStoredDivision(store, userFromClaims(config, payload));
+    // Read before upserting, so signing in never erases what an administrator set.
+    const user = await withStoredAdministration(store, userFromClaims(config, payload));
     const fingerprint = JSON.stringify(user);
     if (known.get(user.id) !== fingerprint) {
       await store.upsertUsers([user]);

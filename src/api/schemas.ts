@@ -12,6 +12,7 @@ import {
   FormDataSchema,
   IsoDateSchema,
   MAX_REASON_LENGTH,
+  MAX_STATE_ASSIGNMENTS,
   PACKAGE_STATUSES,
   PackageSchema,
   PackageSummarySchema,
@@ -24,6 +25,7 @@ import {
   REVIEW_STATUSES,
   ReasonSchema,
   RevisionSchema,
+  RoleSchema,
   StateCodeSchema,
   StateSchema,
   UserSchema,
@@ -221,3 +223,32 @@ export const RateViewSchema = RateSchema.extend({
 
 export const DevLoginBody = z.object({ userId: z.uuid() });
 export { StateSchema, UserSchema };
+
+// User administration (issue 14): administrators find users, assign CMS users to states.
+
+export const StateAssignmentsBody = z.object({
+  stateCodes: z
+    .array(StateCodeSchema)
+    .max(MAX_STATE_ASSIGNMENTS)
+    .describe('Every state the CMS user is assigned to, replacing the list; [] removes them all'),
+});
+export const ListUsersQuery = z.object({
+  q: z.string().trim().max(200).optional().describe('Part of the name or email, any case'),
+  role: RoleSchema.optional(),
+  stateCode: StateCodeSchema.optional().describe("The state's users and the CMS users assigned to it"),
+  limit: z.coerce.number().int().min(1).max(500).optional().describe('At most this many users (default 100)'),
+});
+export const UserListSchema = z.object({
+  items: z.array(UserSchema),
+  total: z.number().int().min(0).describe('Every user matching, also beyond `limit`'),
+});
+export const StateAssignmentsSchema = z.object({
+  code: StateCodeSchema,
+  name: z.string(),
+  analysts: z.array(UserSchema).describe('CMS users assigned to the state; empty: nobody is'),
+  unassigned: z.boolean().describe('No CMS user is assigned to the state'),
+});
+export const AssignmentsSchema = z.object({
+  states: z.array(StateAssignmentsSchema),
+  unassignedCount: z.number().int().min(0),
+});

@@ -34,6 +34,9 @@ export const CMS_DIVISIONS = ['DMCO', 'DMCP', 'OACT'] as const;
 export const CmsDivisionSchema = z.enum(CMS_DIVISIONS);
 export type CmsDivision = z.infer<typeof CmsDivisionSchema>;
 
+/** More states than exist: a bound on what one CMS user can be assigned. */
+export const MAX_STATE_ASSIGNMENTS = 100;
+
 const userBase = {
   id: z.uuid(),
   email: z.email().max(320),
@@ -44,8 +47,14 @@ const userBase = {
 /** A state user is bound to exactly one state; CMS and admin users to none. */
 export const UserSchema = z.discriminatedUnion('role', [
   z.object({ ...userBase, role: z.literal('STATE_USER'), stateCode: StateCodeSchema }),
-  // A CMS user without a division can read but not ask questions (issue 12).
-  z.object({ ...userBase, role: z.literal('CMS_USER'), division: CmsDivisionSchema.optional() }),
+  // A CMS user without a division can read but not ask questions (issue 12). The states an
+  // administrator assigned the user to (issue 14): sorted, each once, absent when none.
+  z.object({
+    ...userBase,
+    role: z.literal('CMS_USER'),
+    division: CmsDivisionSchema.optional(),
+    stateAssignments: z.array(StateCodeSchema).min(1).max(MAX_STATE_ASSIGNMENTS).optional(),
+  }),
   z.object({ ...userBase, role: z.literal('ADMIN_USER') }),
 ]);
 export type User = z.infer<typeof UserSchema>;

@@ -50,6 +50,8 @@ export interface PackageEvent {
   questionId?: string;
   /** For a question about a rate certification: the name CMS and actuaries know it by. */
   rateName?: string;
+  /** The CMS users assigned to the package's state (issue 14): told whatever CMS's review list is. */
+  analysts?: readonly string[];
 }
 
 /**

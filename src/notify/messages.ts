@@ -2,6 +2,7 @@
  * The emails each package event sends, as pure data: who gets what. One message goes to the
  * state side (contacts and submitters), one to the CMS review list (except for an approval,
  * which is news for the state only); either is left out when it would have no valid recipient.
+ * The CMS users assigned to the package's state get what the review list gets (issue 14).
  * Questions and responses reach CMS's review list and the asking division's list too
  * (question-messages.ts).
  */
@@ -60,15 +61,16 @@ const stateOnly = (event: PackageEvent) => event.type === 'APPROVE' || event.typ
 
 export function buildMessages(event: PackageEvent, settings: MessageSettings): NotificationEmail[] {
   const action = actionOf(event);
+  const cmsList = [...settings.cmsReviewList, ...(event.analysts ?? [])];
   const audiences: [Audience, string[]][] = isQuestionEvent(event.type)
     ? [
         ['STATE', questionStateRecipients(event)],
-        ['CMS', questionCmsRecipients(event, settings.cmsReviewList, settings.divisionLists ?? {})],
+        ['CMS', questionCmsRecipients(event, cmsList, settings.divisionLists ?? {})],
       ]
     : [
         ['STATE', stateRecipients(event)],
         // An approval and its undoing are news for the state; CMS made them.
-        ['CMS', stateOnly(event) ? [] : uniqueAddresses(settings.cmsReviewList)],
+        ['CMS', stateOnly(event) ? [] : uniqueAddresses(cmsList)],
       ];
   return audiences
     .filter(([, to]) => to.length > 0)

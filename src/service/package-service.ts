@@ -41,6 +41,7 @@ import { filteredPage } from './filtered-page.js';
 import { decisionKey, packageHeading, revisionRecord, snapshotKey, writeOnce } from './package-record.js';
 import { type PackageView, PackageViews } from './package-views.js';
 import type { ReferenceData } from './reference-data.js';
+import { stateAnalysts } from './user-admin-service.js';
 
 export type PackageSummaryView = PackageSummary & {
   name: string;
@@ -350,7 +351,9 @@ export class PackageService {
         decision,
       });
     }
-    notifier?.notify(packageEvent(type, pkg, programs));
+    if (!notifier) return;
+    const analysts = await stateAnalysts(this.store, pkg.stateCode, this.effects.log);
+    notifier.notify({ ...packageEvent(type, pkg, programs), analysts });
   }
 
   /** The audit trail, oldest first; CMS does not see a state's work on an unlocked package. */

@@ -30,6 +30,7 @@ import { type FileIntake, type IncomingFile, takeInFile } from './file-intake.js
 import { packageHeading, questionKey, responseKey, writeOnce } from './package-record.js';
 import { projectWithRates } from './package-views.js';
 import type { ReferenceData } from './reference-data.js';
+import { stateAnalysts } from './user-admin-service.js';
 
 export interface QaUpload {
   text?: string | undefined;
@@ -167,7 +168,10 @@ export class QuestionService {
       });
       const event = packageEvent(type, shown, programs, questionId);
       const rateName = await this.rateName(shown, question.rateId);
-      this.options.notifier?.notify(rateName ? { ...event, rateName } : event);
+      const { notifier } = this.options;
+      if (!notifier) return question;
+      const analysts = await stateAnalysts(this.options.store, shown.stateCode, this.options.log);
+      notifier.notify({ ...event, analysts, ...(rateName ? { rateName } : {}) });
     } catch (e) {
       this.options.log?.error({ err: e, packageId: pkg.id, type }, 'after-action effects failed');
     }

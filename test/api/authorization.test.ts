@@ -205,6 +205,26 @@ const ROUTES: RouteCase[] = [
     expect: { anonymous: 401, mnState: 403, flState: 403, cms: 403, admin: 200 },
   },
   {
+    method: 'PUT',
+    path: '/api/users/{userId}/states',
+    fixture: 'none',
+    userId: () => users.cms.id,
+    body: () => ({ stateCodes: ['MN'] }),
+    expect: { anonymous: 401, mnState: 403, flState: 403, cms: 403, admin: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/users',
+    fixture: 'none',
+    expect: { anonymous: 401, mnState: 403, flState: 403, cms: 403, admin: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/admin/assignments',
+    fixture: 'none',
+    expect: { anonymous: 401, mnState: 403, flState: 403, cms: 403, admin: 200 },
+  },
+  {
     method: 'GET',
     path: '/api/admin/audit',
     fixture: 'none',

@@ -447,6 +447,17 @@ describe("a CMS user's division from the identity provider", () => {
     expect(await store.getUser(first.id)).toMatchObject({ division: 'DMCO' });
   });
 
+  it('keeps the states an administrator assigned, whatever the token says of the division', async () => {
+    const first = await signedInAs(reviewer('assigned-by-admin'));
+    const stored = await store.getUser(first.id);
+    await store.upsertUsers([{ ...stored, stateAssignments: ['MN', 'VA'] } as typeof stored]);
+    expect(await signedInAs(reviewer('assigned-by-admin', { carepack_division: 'OACT' }))).toMatchObject({
+      division: 'OACT',
+      stateAssignments: ['MN', 'VA'],
+    });
+    expect(await store.getUser(first.id)).toMatchObject({ division: 'OACT', stateAssignments: ['MN', 'VA'] });
+  });
+
   it('refuses a token whose division is not one of CMS’s, like a bad role', async () => {
     idp.claims = reviewer('bad-division', { carepack_division: 'FINANCE' });
     expect((await signIn(new Browser(api))).location).toBe('/signin?error=claims');

@@ -1,5 +1,5 @@
 /**
- * User administration on every store (issue 12): `changeUser` writes the user and its user-audit
+ * User administration on every store (issues 12 and 14): `changeUser` writes the user and its user-audit
  * event together or not at all, re-plans when the user changed meanwhile (two administrators at
  * once both land, in order), and the trail reads newest first, paged, and is scanned and
  * imported (idempotently) by copies, backups and the dual-write mirror.
@@ -119,6 +119,87 @@ export function runUserAuditConformance(getStore: () => DrivenStore, nextCode: (
         expect(await store.getUser(user.id)).toEqual(events.at(-1)!.after);
       });
     }
+  });
+
+  describe('user audit: state assignments', () => {
+    it('assigns states with their event; the list reads back sorted, once each; cleared, it is gone', async () => {
+      const [a, b] = [await freshState(store, nextCode), await freshState(store, nextCode)];
+      const user = await seeded(cmsUser({ division: 'DMCP' }));
+      const [first, second] = [a.code, b.code].sort() as [string, string];
+      const set = await store.setStateAssignments(user.id, { admin, stateCodes: [second, first, second] });
+      expect(set.after).toEqual({ ...user, stateAssignments: [first, second] });
+      expect(set.event).toMatchObject({
+        action: 'SET_STATE_ASSIGNMENTS',
+        actor: { id: admin.id, email: admin.email, role: 'ADMIN_USER' },
+        userId: user.id,
+        before: user,
+        after: set.after,
+        summary: `States of ${user.email} set from none to ${first}, ${second}`,
+      });
+      expect(await store.getUser(user.id)).toEqual(set.after);
+      expect((await store.listUsers()).find((u) => u.id === user.id)).toEqual(set.after);
+      expect(await store.getSessionUser(user.id)).toMatchObject({ user: set.after });
+
+      // A division change keeps the states; clearing the states keeps the division.
+      const division = await store.setDivision(user.id, { admin, division: 'OACT' });
+      expect(division.after).toEqual({ ...set.after, division: 'OACT' });
+      const cleared = await store.setStateAssignments(user.id, { admin, stateCodes: [] });
+      expect(cleared.after).toEqual({ ...user, division: 'OACT' });
+      expect(await store.getUser(user.id)).not.toHaveProperty('stateAssignments');
+      expect(await eventsOf(user.id)).toEqual([cleared.event, division.event, set.event]);
+    });
+
+    it('an upsert of the user (a sign-in) writes the states it is given, none when it has none', async () => {
+      const state = await freshState(store, nextCode);
+      const user = await seeded();
+      await store.upsertUsers([{ ...user, stateAssignments: [state.code] } as User]);
+      expect(await store.getUser(user.id)).toEqual({ ...user, stateAssignments: [state.code] });
+      await store.upsertUsers([user]);
+      expect(await store.getUser(user.id)).toEqual(user);
+    });
+
+    it('refuses unknown states, non-CMS users and non-administrators, writing nothing', async () => {
+      const state = await freshState(store, nextCode);
+      const user = await seeded();
+      const resident = await seeded(stateUser(state.code));
+      await expectStoreError(
+        store.setStateAssignments(user.id, { admin, stateCodes: [state.code, 'QQ'] }),
+        'VALIDATION_FAILED',
+      );
+      await expectStoreError(
+        store.setStateAssignments(resident.id, { admin, stateCodes: [state.code] }),
+        'VALIDATION_FAILED',
+      );
+      await expectStoreError(
+        store.setStateAssignments(user.id, { admin: cmsUser(), stateCodes: [state.code] }),
+        'FORBIDDEN',
+      );
+      expect(await store.getUser(user.id)).toEqual(user);
+      expect(await store.getUser(resident.id)).toEqual(resident);
+      expect(await eventsOf(user.id, resident.id)).toEqual([]);
+    });
+
+    it('two administrators assigning one user at once: both land, the second planned on the first', async () => {
+      const [a, b] = [await freshState(store, nextCode), await freshState(store, nextCode)];
+      const user = await seeded();
+      await Promise.all([
+        store.setStateAssignments(user.id, { admin, stateCodes: [a.code] }),
+        store.setStateAssignments(user.id, { admin: cmsUser('ADMIN_USER'), stateCodes: [b.code] }),
+      ]);
+      const [last, first] = await eventsOf(user.id);
+      expect(last!.before).toEqual(first!.after);
+      expect(await store.getUser(user.id)).toEqual(last!.after);
+    });
+
+    it('scanned and imported with the trail, the states in before and after read back exactly', async () => {
+      const state = await freshState(store, nextCode);
+      const user = await seeded();
+      const { event } = await store.setStateAssignments(user.id, { admin, stateCodes: [state.code] });
+      const scanned = (await scanAll(2)).filter((e) => e.userId === user.id);
+      expect(scanned).toEqual([event]);
+      await store.maintenance.importUserAudit(scanned);
+      expect(await eventsOf(user.id)).toEqual([event]);
+    });
   });
 
   describe('user audit: reading, scanning, importing', () => {

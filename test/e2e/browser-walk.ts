@@ -1070,6 +1070,41 @@ export function walkThePortal(backend: BrowserBackend) {
           .toBe('Changed elsewhere');
       }, 120_000);
 
+      it('an administrator assigns Cora Reed to Minnesota; the assignments and the audit log show it; CMS sees no admin pages', async () => {
+        await signIn(page, server.url, 'Cora Reed');
+        expect(await page.getByRole('link', { name: 'Users', exact: true }).count()).toBe(0);
+        await page.goto(`${server.url}/admin/users`);
+        await page.getByRole('heading', { name: 'You do not have access' }).waitFor();
+
+        await signOut(page);
+        await signIn(page, server.url, 'Adam Ines');
+        await page.getByRole('link', { name: 'Users', exact: true }).click();
+        await page.getByLabel('Name or email').fill('cora');
+        await expect.poll(() => page.getByTestId('user-count').textContent()).toBe('1 user');
+        expect(page.url()).toContain('q=cora');
+        await page.getByRole('button', { name: 'Edit Cora Reed' }).click();
+        await page.getByRole('heading', { name: 'Edit Cora Reed' }).waitFor();
+        expect(await page.getByLabel('Division').inputValue()).toBe('DMCO');
+        await answer(page, 'Assigned states', 'MN – Minnesota');
+        await page.getByRole('button', { name: 'Save', exact: true }).click();
+        await page.getByTestId('user-saved').waitFor();
+        await expect.poll(() => page.getByRole('row', { name: /Cora Reed/ }).textContent()).toContain('MN');
+        await expectAccessible(page, 'admin users page');
+        await shot('admin-users');
+
+        await page.getByRole('link', { name: 'Assignments', exact: true }).click();
+        await expect.poll(() => page.getByTestId('assignment-MN').textContent()).toContain('Cora Reed');
+        expect(await page.getByTestId('assignment-VA').textContent()).toContain('No analyst');
+        await page.getByTestId('unassigned-summary').waitFor();
+        await expectAccessible(page, 'admin assignments page');
+
+        await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+        await expect
+          .poll(() => page.getByRole('table').textContent())
+          .toContain('States of cora.reed@cms.example.gov set from none to MN');
+        await expectAccessible(page, 'admin audit log');
+      }, 120_000);
+
       it('signing out everywhere ends the session in another browser too', async () => {
         const elsewhere = await context.browser()!.newContext({ bypassCSP: true });
         const other = await elsewhere.newPage();

@@ -210,6 +210,42 @@ describe('review decision messages', () => {
   });
 });
 
+describe("the state's assigned analysts (issue 14)", () => {
+  const ANALYSTS = ['ana.lyst@cms.example.gov', 'OACT@cms.example.gov', 'not an address'];
+  const cmsTo = (type: Parameters<typeof event>[0]) =>
+    buildMessages({ ...event(type), analysts: ANALYSTS }, SETTINGS).find((e) => e.audience === 'CMS')?.mail
+      .to;
+
+  it('get every message the CMS review list gets, once each, after the list', () => {
+    for (const type of [
+      'SUBMIT',
+      'UNLOCK',
+      'RESUBMIT',
+      'WITHDRAW',
+      'UNDO_WITHDRAWAL',
+      'UNDO_UNLOCK',
+    ] as const)
+      expect(cmsTo(type), type).toEqual([...CMS_TO, 'ana.lyst@cms.example.gov']);
+    for (const type of ['QUESTION_ASKED', 'QUESTION_RESPONDED'] as const)
+      expect(cmsTo(type), type).toContain('ana.lyst@cms.example.gov');
+  });
+
+  it('are not told of an approval, news for the state only', () => {
+    expect(cmsTo('APPROVE')).toBeUndefined();
+  });
+
+  it('alone still make a CMS message when the review list is empty', () => {
+    const emails = buildMessages(
+      { ...event('SUBMIT'), analysts: ANALYSTS },
+      { ...SETTINGS, cmsReviewList: [] },
+    );
+    expect(emails.find((e) => e.audience === 'CMS')?.mail.to).toEqual([
+      'ana.lyst@cms.example.gov',
+      'OACT@cms.example.gov',
+    ]);
+  });
+});
+
 describe('recipients and links', () => {
   it('leaves out the CMS message when the review list has no valid address', () => {
     const emails = buildMessages(event('SUBMIT'), { ...SETTINGS, cmsReviewList: ['', 'nope'] });

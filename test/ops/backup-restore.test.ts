@@ -122,6 +122,11 @@ async function seed(store: DrivenStore) {
     createdBy: users[4]!.id,
     revoked: false,
   });
+  // And assigned the reviewer to two states (issue 14): a restore must carry them.
+  await store.setStateAssignments(users[3]!.id, {
+    admin: users[4]!,
+    stateCodes: states.slice(0, 2).map((s) => s.code),
+  });
 
   await inParallel(
     Array.from({ length: PACKAGES }, (_, i) => i),
@@ -285,7 +290,7 @@ describe('backupStore', () => {
     expect(sourceDigest.counts.questions).toBeGreaterThan(PACKAGES / 3);
     expect(sourceDigest.counts.responses).toBeGreaterThan(PACKAGES / 8);
     expect(sourceDigest.counts.responses).toBeLessThan(sourceDigest.counts.questions);
-    expect(sourceDigest.counts.userAuditEvents).toBe(2);
+    expect(sourceDigest.counts.userAuditEvents).toBe(3);
     expect(sourceDigest.packages.has(deletedDraftId)).toBe(false);
   });
 
@@ -308,7 +313,7 @@ describe('backupStore', () => {
         counters: 3,
         packages: PACKAGES,
         auditEvents: sourceDigest.counts.auditEvents,
-        userAuditEvents: 2,
+        userAuditEvents: 3,
         apiClients: 1,
         rates: 0,
         rateCounters: 0,
@@ -325,7 +330,12 @@ describe('backupStore', () => {
     ).toEqual([
       'Division of reviewer@cms.example.gov set from DMCO to OACT',
       'Division of reviewer@cms.example.gov set from OACT to DMCO',
+      'States of reviewer@cms.example.gov set from none to AK, MN',
     ]);
+    // The user lines carry the states (verify's users checksum compares them after a restore).
+    expect(byType('user').map((l) => l.data)).toContainEqual(
+      expect.objectContaining({ email: 'reviewer@cms.example.gov', stateAssignments: ['AK', 'MN'] }),
+    );
     const questions = byType('package').flatMap((l) => (l.data as Package).questions);
     expect(questions).toHaveLength(sourceDigest.counts.questions);
     // The deleted draft's trail (CREATE, DELETE) is kept without its package.

@@ -93,6 +93,8 @@ beforeAll(async () => {
   await source.unlock(sub.id, { expectedVersion: answered.version + 1, actor: cmsActor(), reason: 'r' });
   await source.upsertUsers([admin]);
   await source.setDivision(reviewer.id, { admin, division: 'OACT' });
+  // And assigns it to two states (issue 14): a copy must carry them.
+  await source.setStateAssignments(reviewer.id, { admin, stateCodes: ['AB', 'AA'] });
 }, 120_000);
 
 afterAll(async () => {
@@ -123,8 +125,9 @@ describe('store copy', () => {
       expect(result.report.target.revisions).toBeGreaterThan(PACKAGES);
       expect(result.report.target.auditEvents).toBeGreaterThan(PACKAGES);
       // The questions rode with their package (the package checksums compare their content).
-      expect(result.report.target).toMatchObject({ questions: 2, responses: 1, userAuditEvents: 1 });
-      expect(result.userAuditEvents).toBe(1);
+      expect(result.report.target).toMatchObject({ questions: 2, responses: 1, userAuditEvents: 2 });
+      expect(result.userAuditEvents).toBe(2);
+      expect(await target.store.getUser(reviewer.id)).toMatchObject({ stateAssignments: ['AA', 'AB'] });
       expect([...phases]).toEqual(['reference', 'rates', 'packages', 'audit', 'userAudit', 'verify']);
       expect(await target.store.maintenance.getSessionGenerations()).toEqual({ [signedOut.id]: 3 });
       expect(existsSync(checkpointFile)).toBe(false);

@@ -18,6 +18,7 @@ import {
   planAskQuestion,
   planRespond,
   planSetDivision,
+  planSetStateAssignments,
   planUndoApproval,
   planUndoUnlock,
   planUndoWithdrawal,
@@ -66,6 +67,11 @@ export interface StoreCommands {
   setDivision(
     userId: string,
     input: { admin: User; division: CmsDivision | null },
+  ): Promise<{ before: User; after: User; event: UserAuditEvent }>;
+  /** An administrator sets a CMS user's states (checked against the store's states), with its event. */
+  setStateAssignments(
+    userId: string,
+    input: { admin: User; stateCodes: readonly string[] },
   ): Promise<{ before: User; after: User; event: UserAuditEvent }>;
 }
 
@@ -120,6 +126,12 @@ export function storeCommands(store: Store, clock: Clock = steadyClock()): Store
       kept(id, (pkg) => planRespond(pkg, { ...input, id: input.id ?? randomUUID(), at: at() })),
     setDivision: (userId, input) =>
       store.changeUser(userId, (before) => planSetDivision(before, { ...input, at: at() })),
+    setStateAssignments: async (userId, input) => {
+      const knownStates = (await store.listStates()).map((s) => s.code);
+      return store.changeUser(userId, (before) =>
+        planSetStateAssignments(before, { ...input, knownStates, at: at() }),
+      );
+    },
   };
   return commands;
 }

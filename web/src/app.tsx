@@ -6,6 +6,9 @@ import { onSignedOut } from './api/client.js';
 import { keys, useMe } from './api/queries.js';
 import { Layout } from './components/layout.js';
 import { Loading } from './components/loading.js';
+import { AdminAssignments } from './pages/admin-assignments.js';
+import { AdminAudit } from './pages/admin-audit.js';
+import { AdminUsers } from './pages/admin-users.js';
 import { CmsDashboard } from './pages/cms-dashboard.js';
 import { ErrorPage } from './pages/error-page.js';
 import { PackageDetail } from './pages/package-detail.js';
@@ -14,6 +17,13 @@ import { RatePage } from './pages/rate-page.js';
 import { RatesDashboard } from './pages/rates-dashboard.js';
 import { SignIn } from './pages/sign-in.js';
 import { StateDashboard } from './pages/state-dashboard.js';
+
+/** User administration: administrators only (the server refuses everyone else anyway). */
+const ADMIN_PAGES = [
+  ['/admin/users', <AdminUsers key="users" />],
+  ['/admin/assignments', <AdminAssignments key="assignments" />],
+  ['/admin/audit', <AdminAudit key="audit" />],
+] as const;
 
 export function App() {
   const me = useMe();
@@ -97,6 +107,13 @@ export function App() {
             element={user.role === 'STATE_USER' ? <ErrorPage kind="forbidden" /> : <RatesDashboard />}
           />
           <Route path="/rates/:id" element={<RatePage user={user} />} />
+          {ADMIN_PAGES.map(([path, page]) => (
+            <Route
+              key={path}
+              path={path}
+              element={user.role === 'ADMIN_USER' ? page : <ErrorPage kind="forbidden" />}
+            />
+          ))}
           <Route path="/signin" element={<Navigate to="/" replace />} />
           <Route path="*" element={<ErrorPage kind="not-found" />} />
         </Routes>

@@ -43,6 +43,7 @@ export function createPostgresReference(db: Kysely<Database>): ReferenceOperatio
           role: eb.ref('excluded.role'),
           state_code: eb.ref('excluded.state_code'),
           division: eb.ref('excluded.division'),
+          state_assignments: eb.ref('excluded.state_assignments'),
         })),
       )
       .execute();
@@ -159,6 +160,7 @@ export function userRow(u: User): Insertable<UsersTable> {
     role: u.role,
     state_code: u.role === 'STATE_USER' ? u.stateCode : null,
     division: u.role === 'CMS_USER' ? (u.division ?? null) : null,
+    state_assignments: u.role === 'CMS_USER' && u.stateAssignments?.length ? u.stateAssignments : null,
   };
 }
 
@@ -166,6 +168,11 @@ export function userFromRow(r: Omit<Selectable<UsersTable>, 'session_generation'
   const base = { id: r.id, email: r.email, givenName: r.given_name, familyName: r.family_name };
   if (r.role === 'STATE_USER') return { ...base, role: 'STATE_USER', stateCode: r.state_code! };
   if (r.role === 'CMS_USER')
-    return { ...base, role: 'CMS_USER', ...(r.division ? { division: r.division as CmsDivision } : {}) };
+    return {
+      ...base,
+      role: 'CMS_USER',
+      ...(r.division ? { division: r.division as CmsDivision } : {}),
+      ...(r.state_assignments?.length ? { stateAssignments: r.state_assignments } : {}),
+    };
   return { ...base, role: 'ADMIN_USER' };
 }

@@ -28,6 +28,8 @@ export interface UsersTable {
   state_code: string | null;
   /** A CMS user's division (migration 0008); NULL for everyone else and for CMS users without one. */
   division: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A CMS user's assigned states, sorted (migration 0012); NULL when none. */
+  state_assignments: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
   /** Raised by each sign-out; never written by an upsert of the user (migration 0003). */
   session_generation: ColumnType<number, number | undefined, number>;
 }

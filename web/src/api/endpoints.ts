@@ -46,6 +46,12 @@ export interface Endpoints {
   'POST /api/rates/{id}/withdraw': { body: T.ReasonBody; response: T.RateView };
   'POST /api/rates/{id}/undo-withdrawal': { body: T.ReasonBody; response: T.RateView };
   'GET /api/rates/{id}/documents/{documentId}': { response: T.DownloadLink };
+  // Administrators only.
+  'GET /api/users': { query: T.ListUsersQuery; response: T.UserList };
+  'PUT /api/users/{userId}/division': { body: { division: T.CmsDivision | null }; response: T.User };
+  'PUT /api/users/{userId}/states': { body: { stateCodes: string[] }; response: T.User };
+  'GET /api/admin/assignments': { response: T.Assignments };
+  'GET /api/admin/audit': { query: T.PageQuery; response: T.Page<T.UserAuditEvent> };
 }
 
 /** The same list at run time (for the contract test); `satisfies` keeps it complete. */
@@ -85,6 +91,11 @@ export const ENDPOINTS = [
   'POST /api/rates/{id}/withdraw',
   'POST /api/rates/{id}/undo-withdrawal',
   'GET /api/rates/{id}/documents/{documentId}',
+  'GET /api/users',
+  'PUT /api/users/{userId}/division',
+  'PUT /api/users/{userId}/states',
+  'GET /api/admin/assignments',
+  'GET /api/admin/audit',
 ] as const satisfies readonly (keyof Endpoints)[];
 
 type Missing = Exclude<keyof Endpoints, (typeof ENDPOINTS)[number]>;

@@ -6,7 +6,7 @@
 import { type QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
 import { call, setCsrfToken } from './client.js';
 import { keys } from './queries.js';
-import type { FormData, PackageView, Question, RateView } from './types.js';
+import type { CmsDivision, FormData, PackageView, Question, RateView, User } from './types.js';
 import { askQuestion, respondToQuestion, uploadDocument } from './upload.js';
 
 /**
@@ -205,6 +205,45 @@ export function useSignOut() {
       setCsrfToken(undefined);
       client.clear();
       client.setQueryData(keys.me, null);
+    },
+  });
+}
+
+/**
+ * An administrator's change to a user: its division and its states, each sent only when it
+ * changed (each is a user-audit record of its own). Lists, assignments and the trail are stale.
+ */
+export function useChangeUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({
+      user,
+      division,
+      stateCodes,
+    }: {
+      user: User;
+      division: CmsDivision | null;
+      stateCodes: string[];
+    }) => {
+      let after = user;
+      const was = user.role === 'CMS_USER' ? user : undefined;
+      if ((was?.division ?? null) !== division)
+        after = await call('PUT /api/users/{userId}/division', {
+          params: { userId: user.id },
+          body: { division },
+        });
+      const sorted = [...stateCodes].sort();
+      if ((was?.stateAssignments ?? []).join() !== sorted.join())
+        after = await call('PUT /api/users/{userId}/states', {
+          params: { userId: user.id },
+          body: { stateCodes: sorted },
+        });
+      return after;
+    },
+    onSettled: () => {
+      void client.invalidateQueries({ queryKey: keys.allUsers });
+      void client.invalidateQueries({ queryKey: keys.assignments });
+      void client.invalidateQueries({ queryKey: keys.allUserAudit });
     },
   });
 }

@@ -5,7 +5,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { call, isApiError, urlOf } from './client.js';
 import type { Endpoints } from './endpoints.js';
-import type { ListPackagesQuery, ListRatesQuery, State, User } from './types.js';
+import type { ListPackagesQuery, ListRatesQuery, ListUsersQuery, State, User } from './types.js';
 
 export const keys = {
   me: ['me'] as const,
@@ -24,6 +24,11 @@ export const keys = {
   rate: (id: string) => ['rate', id] as const,
   allRatePages: ['rate'] as const,
   rateDownload: (id: string, documentId: string) => ['rate-download', id, documentId] as const,
+  users: (query: ListUsersQuery) => ['users', query] as const,
+  allUsers: ['users'] as const,
+  assignments: ['assignments'] as const,
+  userAudit: (cursor: string | undefined) => ['user-audit', cursor ?? ''] as const,
+  allUserAudit: ['user-audit'] as const,
 };
 
 /** The signed-in user, or null when nobody is. */
@@ -140,3 +145,26 @@ export const rateDownloadLinkQuery = (id: string, documentId: string) =>
     gcTime: 0,
     retry: false,
   });
+
+/** Administrators: users found by name or email, role and state. */
+export function useUsers(query: ListUsersQuery) {
+  return useQuery({
+    queryKey: keys.users(query),
+    queryFn: () => call('GET /api/users', { query }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Administrators: every state with the CMS users assigned to it. */
+export function useAssignments() {
+  return useQuery({ queryKey: keys.assignments, queryFn: () => call('GET /api/admin/assignments', {}) });
+}
+
+/** Administrators: one page of the user-audit trail, newest first. */
+export function useUserAudit(cursor: string | undefined) {
+  return useQuery({
+    queryKey: keys.userAudit(cursor),
+    queryFn: () => call('GET /api/admin/audit', { query: { limit: 25, ...(cursor ? { cursor } : {}) } }),
+    placeholderData: keepPreviousData,
+  });
+}

@@ -21,6 +21,7 @@ export type {
   RateCertification,
   State,
   User,
+  UserAuditEvent,
 } from '@carepack/domain/index.js';
 export type {
   Rate,
@@ -61,6 +62,11 @@ export type { DisplayStatus, ReviewAction, ReviewStatus } from '@carepack/domain
 export type TransitionBody = z.input<typeof S.TransitionBody>;
 export type DevLoginBody = z.input<typeof S.DevLoginBody>;
 export type { Problem };
+/** Administrators' search of users (GET /api/users): the matches up to `limit`, `total` counting all. */
+export type UserList = z.output<typeof S.UserListSchema>;
+export type ListUsersQuery = z.input<typeof S.ListUsersQuery>;
+/** Every state with its assigned CMS users; `unassigned` when there are none. */
+export type Assignments = z.output<typeof S.AssignmentsSchema>;
 export interface Page<T> {
   items: T[];
   cursor?: string | undefined;

@@ -14,6 +14,13 @@ import { useSignOut } from '../api/mutations.js';
 import type { User } from '../api/types.js';
 import { roleLabel } from '../form/labels.js';
 
+/** The administrators' pages, in the navigation of administrators only. */
+const ADMIN_LINKS = [
+  ['/admin/users', 'Users'],
+  ['/admin/assignments', 'Assignments'],
+  ['/admin/audit', 'Audit log'],
+] as const;
+
 export function Layout({ user, children }: { user: User | null; children: ReactNode }) {
   const navigate = useNavigate();
   const signOutMutation = useSignOut();
@@ -53,6 +60,17 @@ export function Layout({ user, children }: { user: User | null; children: ReactN
                 <span className="text-no-wrap">Rate reviews</span>
               </NavLink>,
             ]),
+        ...(user.role === 'ADMIN_USER'
+          ? ADMIN_LINKS.map(([to, label]) => (
+              <NavLink
+                key={to}
+                to={to}
+                className={({ isActive }) => `usa-nav-link${isActive ? ' usa-current' : ''}`}
+              >
+                <span className="text-no-wrap">{label}</span>
+              </NavLink>
+            ))
+          : []),
       ]
     : [];
   return (

@@ -10,7 +10,7 @@ const CMS_STATUSES = ['SUBMITTED', 'UNLOCKED', 'RESUBMITTED'] as const;
 /** Rate lists hold rates submitted at least once: every status but draft. */
 const RATE_STATUSES = ['SUBMITTED', 'UNLOCKED', 'RESUBMITTED', 'WITHDRAWN'] as const;
 
-function FilterSelect({
+export function FilterSelect({
   id,
   label,
   value,

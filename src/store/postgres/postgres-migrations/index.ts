@@ -11,6 +11,7 @@ import * as questions from './0009-questions.js';
 import * as rates from './0010-rates.js';
 import * as dataSteps from './0011-data-steps.js';
 import * as apiClients from './0012-api-clients.js';
+import * as cmsStateAssignments from './0013-cms-state-assignments.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-rates': rates,
   '0011-data-steps': dataSteps,
   '0012-api-clients': apiClients,
+  '0013-cms-state-assignments': cmsStateAssignments,
 };
 
 export const migrationProvider: MigrationProvider = {
