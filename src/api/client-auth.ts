@@ -6,7 +6,7 @@
  * a revocation or rotation ends the client's tokens at once on the instance that made it.
  */
 import type { FastifyRequest } from 'fastify';
-import { hasErrorCode, type User } from '../domain/index.js';
+import { type User, unlessNotFound } from '../domain/index.js';
 import type { ApiClientService } from '../service/api-client-service.js';
 import type { Store } from '../store/store.js';
 import type { ClientTokens } from './client-tokens.js';
@@ -26,24 +26,16 @@ export function clientVerifier(
   tokens: ClientTokens,
   clients: ApiClientService,
 ): ClientVerifier {
-  async function orNone<T>(read: Promise<T>): Promise<T | undefined> {
-    try {
-      return await read;
-    } catch (e) {
-      if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-      throw e;
-    }
-  }
   return {
     isOurs: (token) => tokens.isOurs(token),
     async verify(token) {
       const claims = await tokens.verify(token);
       if (!claims) throw refused('the access token is not valid or has expired');
-      const client = await orNone(store.getApiClient(claims.clientId));
+      const client = await unlessNotFound(store.getApiClient(claims.clientId));
       if (!client || client.revoked) throw refused('the API client was revoked');
       if (client.secretGeneration !== claims.secretGeneration)
         throw refused("the API client's secret was rotated since this token was issued");
-      const acting = await orNone(store.getSessionUser(client.userId));
+      const acting = await unlessNotFound(store.getSessionUser(client.userId));
       if (acting?.user.role !== 'CMS_USER')
         throw new ApiError('FORBIDDEN', `the user API client ${client.id} acts as is no longer a CMS user`);
       await clients.markUsed(client);

@@ -81,3 +81,13 @@ export function hasErrorCode(e: unknown, code?: string): boolean {
   const found = errorCode(e);
   return found !== undefined && (code === undefined || found === code);
 }
+
+/** What `read` gives, or undefined when it fails NOT_FOUND (any other failure stands). */
+export async function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (e) {
+    if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
+    throw e;
+  }
+}

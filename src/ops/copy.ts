@@ -12,7 +12,7 @@
  * target — never one created or changed there after the copy began.
  */
 import type { Package, Rate } from '../domain/index.js';
-import { hasErrorCode } from '../domain/index.js';
+import { unlessNotFound } from '../domain/index.js';
 import { inParallel } from '../lib/parallel.js';
 import type { MaintainedStore, Page, ScanRequest } from '../store/store.js';
 import {
@@ -61,15 +61,6 @@ export interface CopyResult {
   /** Packages and rates the source lacks that were created or changed in the target after the copy began: kept. */
   kept: string[];
   report: VerifyReport;
-}
-
-async function orNone<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (e) {
-    if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-    throw e;
-  }
 }
 
 export async function copyStore(options: CopyOptions): Promise<CopyResult> {
@@ -237,8 +228,8 @@ export async function copyStore(options: CopyOptions): Promise<CopyResult> {
     read: (store: MaintainedStore) => Promise<{ updatedAt: string }>,
     written: string[] | undefined,
   ): Promise<boolean> {
-    if (await orNone(read(source))) return false;
-    const there = await orNone(read(target));
+    if (await unlessNotFound(read(source))) return false;
+    const there = await unlessNotFound(read(target));
     if (!there) return false;
     return there.updatedAt < cp.startedAt || (written ?? []).includes(id);
   }

@@ -17,6 +17,7 @@ import {
   invalidField,
   isUuid,
   type User,
+  unlessNotFound,
 } from '../domain/index.js';
 import { type Clock, isoNow, systemClock } from '../lib/clock.js';
 import type { Store } from '../store/store.js';
@@ -123,20 +124,12 @@ export class ApiClientService {
     await this.store.touchApiClient(client.id, new Date(now).toISOString());
   }
 
-  private async clientOrNone(id: string): Promise<ApiClient | undefined> {
-    try {
-      return await this.store.getApiClient(id);
-    } catch (e) {
-      if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-      throw e;
-    }
+  private clientOrNone(id: string): Promise<ApiClient | undefined> {
+    return unlessNotFound(this.store.getApiClient(id));
   }
 
   private async assertCmsUser(userId: string): Promise<void> {
-    const user = await this.store.getUser(userId).catch((e: unknown) => {
-      if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-      throw e;
-    });
+    const user = await unlessNotFound(this.store.getUser(userId));
     if (user?.role !== 'CMS_USER') throw invalidField('userId', 'must name a CMS user');
   }
 }

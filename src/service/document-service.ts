@@ -16,7 +16,6 @@ import {
   currentRevision,
   type DocumentCategory,
   DomainError,
-  hasErrorCode,
   isRateCategory,
   linkedRateIds,
   notFound,
@@ -29,6 +28,7 @@ import {
   questionDocuments,
   type Rate,
   type User,
+  unlessNotFound,
   withRatesOf,
 } from '../domain/index.js';
 import { FileNotFound } from '../files/file-errors.js';
@@ -184,10 +184,7 @@ export class DocumentService {
 
   /** A rate document's download link, for the rate's page: from a revision of the rate the user may see. */
   async rateDownloadLink(user: User, rateId: string, documentId: string): Promise<DownloadLink> {
-    const rate = await this.options.store.getRate(rateId).catch((e: unknown) => {
-      if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-      throw e;
-    });
+    const rate = await unlessNotFound(this.options.store.getRate(rateId));
     if (!rate || !canViewRate(user, rate)) throw notFound('rate', rateId);
     const doc = shownRevisions(user, rate.revisions)
       .flatMap((r) => r.documents)

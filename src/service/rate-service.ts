@@ -32,6 +32,7 @@ import {
   rateNumberLabel,
   type StateCode,
   type User,
+  unlessNotFound,
   withRatesOf,
 } from '../domain/index.js';
 import { type Clock, isoNow, systemClock } from '../lib/clock.js';
@@ -196,13 +197,8 @@ export class RateService {
     };
   }
 
-  private async packageOrNothing(id: string): Promise<Package | undefined> {
-    try {
-      return await this.store.getPackage(id);
-    } catch (e) {
-      if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-      throw e;
-    }
+  private packageOrNothing(id: string): Promise<Package | undefined> {
+    return unlessNotFound(this.store.getPackage(id));
   }
 
   /** A package's name as this user sees it: a state user by its current form, CMS by its last submission. */

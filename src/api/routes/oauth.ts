@@ -8,7 +8,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type ApiScope, ApiScopeSchema, hasErrorCode } from '../../domain/index.js';
+import { type ApiScope, ApiScopeSchema, hasErrorCode, unlessNotFound } from '../../domain/index.js';
 import type { ApiClientService } from '../../service/api-client-service.js';
 import type { Store } from '../../store/store.js';
 import type { ClientTokens } from '../client-tokens.js';
@@ -168,10 +168,7 @@ export const oauthRoutes: FastifyPluginAsyncZod<{
         throw new OAuthError('invalid_client', 'client authentication failed', 401);
       }
       const scopes = requestedScopes(body.scope, client.scopes);
-      const acting = await store.getSessionUser(client.userId).catch((e: unknown) => {
-        if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-        throw e;
-      });
+      const acting = await unlessNotFound(store.getSessionUser(client.userId));
       if (acting?.user.role !== 'CMS_USER')
         throw new OAuthError('unauthorized_client', 'the user this client acts as is no longer a CMS user');
       const { token, expiresIn } = await tokens.issue({ ...client, scopes });

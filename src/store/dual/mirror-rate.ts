@@ -4,7 +4,7 @@
  * changes), which builds on packages' mirrors, so that `mirror.ts` can use it without a cycle.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { hasErrorCode, type Package, type Rate } from '../../domain/index.js';
+import { type Package, type Rate, unlessNotFound } from '../../domain/index.js';
 import type { MaintainedStore, Store } from '../store.js';
 
 /** As `MAX_MIRROR_ROUNDS` of packages: more means something keeps fighting over the rate. */
@@ -38,14 +38,8 @@ export async function mirrorRate(
   }
 }
 
-async function rateOrNone(store: Store, rateId: string): Promise<Rate | undefined> {
-  try {
-    return await store.getRate(rateId);
-  } catch (e) {
-    if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-    throw e;
-  }
-}
+const rateOrNone = (store: Store, rateId: string): Promise<Rate | undefined> =>
+  unlessNotFound(store.getRate(rateId));
 
 /**
  * Before a package is written to the secondary: every rate it links, with the revision each

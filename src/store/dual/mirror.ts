@@ -4,7 +4,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { UserAuditEvent } from '../../domain/index.js';
-import { hasErrorCode, type Package } from '../../domain/index.js';
+import { type Package, unlessNotFound } from '../../domain/index.js';
 import type { AuditEvent, MaintainedStore, Store } from '../store.js';
 import { mirrorLinkedRates } from './mirror-rate.js';
 
@@ -70,14 +70,8 @@ export async function mirrorPackage(
   await mirrorAudit(primary, secondary, packageId);
 }
 
-async function packageOrNone(store: Store, packageId: string): Promise<Package | undefined> {
-  try {
-    return await store.getPackage(packageId);
-  } catch (e) {
-    if (hasErrorCode(e, 'NOT_FOUND')) return undefined;
-    throw e;
-  }
-}
+const packageOrNone = (store: Store, packageId: string): Promise<Package | undefined> =>
+  unlessNotFound(store.getPackage(packageId));
 
 export async function mirrorAudit(primary: Store, secondary: MaintainedStore, packageId: string) {
   await secondary.maintenance.importAudit(await allAudit(primary, packageId));
