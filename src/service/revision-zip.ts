@@ -6,11 +6,11 @@
  * the manifest says what actually went in. Bytes stream from the file store one document at a
  * time; nothing is held or spooled.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { PackageDocument } from '../domain/index.js';
 import { FileNotFound } from '../files/file-errors.js';
 import type { FileStore } from '../files/file-store.js';
-import { storedZip, type ZipEntry } from '../files/stored-zip.js';
+import { streamedZip, type ZipEntry } from '../files/streamed-zip.js';
 import { safeSegment, ZipNames } from '../files/zip-names.js';
 
 export interface ZipDocument {
@@ -94,7 +94,6 @@ export function revisionZip(files: Pick<FileStore, 'read'>, contents: RevisionZi
       yield {
         path,
         modifiedAt: new Date(doc.addedAt),
-        expectedSize: doc.size,
         open: async () => {
           try {
             const file = await files.read(doc.key);
@@ -111,23 +110,22 @@ export function revisionZip(files: Pick<FileStore, 'read'>, contents: RevisionZi
     yield {
       path: MANIFEST_PATH,
       modifiedAt: at,
-      open: async () =>
-        Buffer.from(
-          `${JSON.stringify(
-            {
-              format: 'carepack-revision-documents',
-              version: 1,
-              package: { id: contents.packageId, name: contents.packageName },
-              revision: contents.revision,
-              generatedAt: at.toISOString(),
-              documents: manifest,
-            },
-            null,
-            2,
-          )}\n`,
-        ),
+      // Made when its turn comes, after every document's, so it says what actually went in.
+      open: async () => Readable.from(manifestBytes(), { objectMode: false }),
     };
   }
 
-  return storedZip(entries());
+  function* manifestBytes() {
+    const body = {
+      format: 'carepack-revision-documents',
+      version: 1,
+      package: { id: contents.packageId, name: contents.packageName },
+      revision: contents.revision,
+      generatedAt: at.toISOString(),
+      documents: manifest,
+    };
+    yield Buffer.from(`${JSON.stringify(body, null, 2)}\n`);
+  }
+
+  return streamedZip(entries());
 }

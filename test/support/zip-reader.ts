@@ -1,7 +1,8 @@
 /**
  * Reads a whole ZIP as an unzip tool does, from its central directory, and checks every entry
- * against its local header and data descriptor (CRC-32 and sizes), so a test sees exactly what
- * a user's unzip would, and a malformed archive fails loudly. Stored entries only.
+ * against its local header and, when it has one, its data descriptor (CRC-32 and sizes), so a
+ * test sees exactly what a user's unzip would, and a malformed archive fails loudly. Stored
+ * entries only.
  */
 import { crc32 } from 'node:zlib';
 
@@ -48,11 +49,13 @@ export function readZip(zip: Buffer): ZipFileEntry[] {
     const path = zip.subarray(p + 46, p + 46 + nameLength).toString('utf8');
     const extra = zip.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
     let modifiedAt: number | undefined;
+    let zip64 = false;
     for (let e = 0; e + 4 <= extra.length; ) {
       const tag = extra.readUInt16LE(e);
       const len = extra.readUInt16LE(e + 2);
       let f = e + 4;
       if (tag === 0x0001) {
+        zip64 = true;
         if (size === MAX32) {
           size = Number(extra.readBigUInt64LE(f));
           f += 16; // uncompressed, then compressed
@@ -63,14 +66,24 @@ export function readZip(zip: Buffer): ZipFileEntry[] {
       e += 4 + len;
     }
     if (zip.readUInt32LE(offset) !== 0x04034b50) fail(`local header of ${path} missing`);
+    if (zip.readUInt16LE(offset + 8) !== 0) fail(`local header of ${path} says it is not stored`);
     const localName = zip.subarray(offset + 30, offset + 30 + zip.readUInt16LE(offset + 26));
     if (localName.toString('utf8') !== path) fail(`local name of ${path} differs`);
     const start = offset + 30 + localName.length + zip.readUInt16LE(offset + 28);
     const data = zip.subarray(start, start + size);
     if (crc32(data) !== crc) fail(`CRC of ${path} does not match`);
-    const descriptor = start + size;
-    if (zip.readUInt32LE(descriptor) !== 0x08074b50) fail(`data descriptor of ${path} missing`);
-    if (zip.readUInt32LE(descriptor + 4) !== crc) fail(`descriptor CRC of ${path} differs`);
+    if (zip.readUInt16LE(offset + 6) & 0x08) {
+      // Bit 3: CRC and sizes follow the bytes, in a data descriptor (8-byte sizes under ZIP64).
+      const descriptor = start + size;
+      if (zip.readUInt32LE(descriptor) !== 0x08074b50) fail(`data descriptor of ${path} missing`);
+      if (zip.readUInt32LE(descriptor + 4) !== crc) fail(`descriptor CRC of ${path} differs`);
+      const described = zip64
+        ? [zip.readBigUInt64LE(descriptor + 8), zip.readBigUInt64LE(descriptor + 16)]
+        : [zip.readUInt32LE(descriptor + 8), zip.readUInt32LE(descriptor + 12)];
+      if (described.some((n) => Number(n) !== size)) fail(`descriptor sizes of ${path} differ`);
+    } else if (zip.readUInt32LE(offset + 14) !== crc || zip.readUInt32LE(offset + 22) !== size) {
+      fail(`local CRC or size of ${path} differs`);
+    }
     entries.push({ path, data: Buffer.from(data), ...(modifiedAt !== undefined ? { modifiedAt } : {}) });
     p += 46 + nameLength + extraLength + commentLength;
   }
