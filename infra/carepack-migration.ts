@@ -23,8 +23,8 @@ import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
-/** How the image runs its CLI (bin/carepack.js from the image's working directory). */
-export const CLI_ENTRY_POINT = ['node', 'bin/carepack.js'];
+/** How the image runs its CLI: the compiled one (dist/server/cli/main.js), from the image's working directory — bin/carepack.js needs tsx, a development tool the image leaves out. */
+export const CLI_ENTRY_POINT = ['node', 'dist/server/cli/main.js'];
 export const MIGRATE_COMMANDS = {
   postgres: ['db', 'migrate'],
   dynamodb: ['dynamo', 'create-tables'],

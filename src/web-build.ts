@@ -4,10 +4,22 @@
  * dependency). A deployment ships dist/web and never builds here.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/**
+ * The nearest folder above this module holding a package.json: the project root whether this
+ * runs as src/web-build.ts or compiled as dist/server/web-build.js.
+ */
+function projectRoot(): string {
+  const from = dirname(fileURLToPath(import.meta.url));
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json in ${from} or above it`);
+  }
+}
+
+export const PROJECT_ROOT = projectRoot();
 export const WEB_SOURCE = join(PROJECT_ROOT, 'web');
 export const WEB_DIST = join(PROJECT_ROOT, 'dist', 'web');
 

@@ -2,16 +2,16 @@
  * Reference data for a new installation: the real state → program list and a few demo users.
  * Seeding fills in only what is missing, so edits made at run time are never overwritten.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type State, StateSchema, type User } from '../domain/index.js';
 import type { Store } from '../store/store.js';
+// Imported, not read from disk, so the production build (tsc) carries it into dist/server.
+import statePrograms from './state-programs.json' with { type: 'json' };
 
 const SeedFileSchema = z.object({ states: z.array(StateSchema).min(1) });
 
 export function loadSeedStates(): State[] {
-  const file = new URL('./state-programs.json', import.meta.url);
-  return SeedFileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).states;
+  return SeedFileSchema.parse(statePrograms).states;
 }
 
 /** Stable ids, so a demo user keeps its packages across restarts. */
