@@ -710,8 +710,8 @@ describe('restoreStore', () => {
       await writeLines(other, [JSON.stringify({ ...header, format: 'something-else' }), ...lines.slice(1)]);
       await refused(other, /line 1: not a Carepack backup/);
       const newer = join(dir, 'newer.jsonl.gz');
-      await writeLines(newer, [JSON.stringify({ ...header, version: 5 }), ...lines.slice(1)]);
-      await refused(newer, /version 5 is not supported \(this version reads 1, 2, 3 and 4\)/);
+      await writeLines(newer, [JSON.stringify({ ...header, version: 6 }), ...lines.slice(1)]);
+      await refused(newer, /version 6 is not supported \(this version reads 1, 2, 3, 4 and 5\)/);
       const headless = join(dir, 'headless.jsonl.gz');
       await writeLines(headless, lines.slice(1));
       await refused(headless, /line 1: not a Carepack backup/);
