@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Package, Rate } from '../../src/domain/index.js';
-import { backupStore } from '../../src/ops/backup.js';
+import { BACKUP_VERSION, backupStore } from '../../src/ops/backup.js';
 import { type CopyProgress, copyStore } from '../../src/ops/copy.js';
 import { restoreStore } from '../../src/ops/restore.js';
 import {
@@ -243,13 +243,13 @@ describe('store copy while the portal changes a rate (dual-write into the target
 });
 
 describe('backup and restore with rates', () => {
-  it('round-trips rates and rate counters (format 4: rates before packages)', async () => {
+  it('round-trips rates and rate counters (since format 4: rates before packages)', async () => {
     const file = join(work, 'rates.jsonl.gz');
     const { counts } = await backupStore(source, { out: file });
     expect(counts).toMatchObject({ rates: 3, rateCounters: 1 });
     const lines = gunzipSync(readFileSync(file)).toString('utf8').trim().split('\n');
     const types = lines.map((l) => (JSON.parse(l) as { type: string }).type);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'header', version: 4 });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ type: 'header', version: BACKUP_VERSION });
     expect(types.lastIndexOf('rate')).toBeLessThan(types.indexOf('package'));
     expect(types.filter((t) => t === 'rateCounters')).toHaveLength(1);
 
