@@ -712,12 +712,6 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
       plan: (g: RateGraph) => GraphChange | GraphNeeds,
       racer: () => Promise<unknown>,
     ): Promise<[string, string]> {
-      let racing: Promise<unknown> | undefined;
-      const changing = store.changeGraph(read, (g) => {
-        const out = plan(g);
-        if (!isGraphNeeds(out)) racing ??= racer();
-        return out;
-      });
       const outcome = async (p: Promise<unknown> | undefined) => {
         try {
           await p;
@@ -726,8 +720,15 @@ export function runRatesConformance(getStore: () => DrivenStore, nextCode: () =>
           return errorCode(e) ?? String(e);
         }
       };
+      // The racer's outcome is taken at once: a refusal it meets before the change ends is never unhandled.
+      let racing: Promise<string> | undefined;
+      const changing = store.changeGraph(read, (g) => {
+        const out = plan(g);
+        if (!isGraphNeeds(out)) racing ??= outcome(racer());
+        return out;
+      });
       const changed = await outcome(changing);
-      return [changed, await outcome(racing)];
+      return [changed, await (racing ?? outcome(undefined))];
     }
 
     it('a submit racing the deletion of its draft ends as one of them after the other would', {

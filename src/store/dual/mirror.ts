@@ -88,7 +88,9 @@ export async function mirrorReference(primary: MaintainedStore, secondary: Maint
 
 /** One API client as the primary has it now (mirrors of one client run one after another). */
 export async function mirrorApiClient(primary: Store, secondary: MaintainedStore, id: string): Promise<void> {
-  await secondary.maintenance.importApiClients([await primary.getApiClient(id)]);
+  // Clients are never removed: one the primary lacks (touching an unknown id changes nothing there) has nothing to bring.
+  const client = await unlessNotFound(primary.getApiClient(id));
+  if (client) await secondary.maintenance.importApiClients([client]);
 }
 
 export async function mirrorCounter(primary: MaintainedStore, secondary: MaintainedStore, stateCode: string) {
