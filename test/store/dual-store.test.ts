@@ -12,6 +12,7 @@ import { repairMirror } from '../../src/ops/repair.js';
 import { compareDigests, digestStore } from '../../src/ops/verify.js';
 import { createDualStore } from '../../src/store/dual/dual-store.js';
 import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
+import { connectPostgres } from '../../src/store/postgres/postgres-client.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import {
@@ -27,6 +28,7 @@ import {
 import { runStoreConformance } from '../conformance/store-conformance.js';
 import { dynamoPackageRecordCount, freshDynamoStore } from '../support/dynamo.js';
 import { openTestPglite } from '../support/pglite.js';
+import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
 import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, drive } from '../support/store-commands.js';
 import { type SwitchableStore, switchable } from '../support/switchable-store.js';
@@ -34,7 +36,24 @@ import { type SwitchableStore, switchable } from '../support/switchable-store.js
 let primary: DrivenStore;
 let secondary: DrivenStore;
 let primaryTable: Awaited<ReturnType<typeof freshDynamoStore>>;
+let secondaryDatabase: TestDatabase | undefined;
 const journal = memoryJournal();
+
+/**
+ * The PostgreSQL server when there is one: every read is shadowed there, and the server answers
+ * from its own processes, where in-process PGlite would take the test's CPU. PGlite otherwise.
+ */
+async function openSecondary(): Promise<DrivenStore> {
+  if (pgAvailable) {
+    secondaryDatabase = await createTestDatabase('carepack_dual');
+    const handle = connectPostgres(secondaryDatabase.url, { maxConnections: 20 });
+    await migrateToLatest(handle.db);
+    return drive(createPostgresStore({ db: handle.db, onClose: handle.close }));
+  }
+  const pg = await openTestPglite();
+  await migrateToLatest(pg.db);
+  return drive(createPostgresStore({ db: pg.db, onClose: pg.close }));
+}
 const warnings: string[] = [];
 
 runStoreConformance({
@@ -43,9 +62,7 @@ runStoreConformance({
     const fresh = await freshDynamoStore('carepack-dual');
     primary = fresh.store;
     primaryTable = fresh;
-    const pg = await openTestPglite();
-    await migrateToLatest(pg.db);
-    secondary = drive(createPostgresStore({ db: pg.db }));
+    secondary = await openSecondary();
     // The suite's close() must not end the stores: the check below still reads them.
     const dual = createDualStore({
       primary,
@@ -69,6 +86,7 @@ describe('after the conformance run in dual mode', () => {
   afterAll(async () => {
     await primary?.close();
     await secondary?.close();
+    await secondaryDatabase?.drop();
   });
 
   it('the secondary holds exactly what the primary holds, and nothing failed', async () => {
