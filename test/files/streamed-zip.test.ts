@@ -1,4 +1,4 @@
-/** The streamed, stored ZIP (yazl): what an unzip tool reads back, ZIP64 past the 16-bit count, sources that fail, a reader that goes away. */
+/** The streamed, stored ZIP (yazl): what an unzip tool reads back, sources that fail, a reader that goes away. ZIP64 is yazl's own (a revision holds at most 48 documents, far from its limits). */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { streamedZip, type ZipEntry } from '../../src/files/streamed-zip.js';
@@ -36,17 +36,6 @@ describe('streamedZip', () => {
     expect(entries[0]!.modifiedAt).toBe(at.getTime() / 1000);
     // Stored: the bytes are in the archive as they are.
     expect(zip.includes(big.subarray(0, 1000))).toBe(true);
-  });
-
-  // yazl looks for the entry to write next from the first one on, so this many take a while.
-  it('writes ZIP64 end records from 65,535 entries on', { timeout: 240_000 }, async () => {
-    const many = Array.from({ length: 65_536 }, (_, i) => entry(`f${i}`, () => Buffer.from(String(i))));
-    const zip = await bytesOf(streamedZip(many));
-    // The classic end record cannot count them: it points on to the ZIP64 one.
-    expect(zip.readUInt16LE(zip.length - 22 + 10)).toBe(0xffff);
-    const entries = readZip(zip);
-    expect(entries).toHaveLength(65_536);
-    expect(entries[65_535]!.data.toString()).toBe('65535');
   });
 
   it('fails the archive when a source fails, never ending it short', async () => {

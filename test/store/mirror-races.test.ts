@@ -154,4 +154,39 @@ describe('a mirror racing changes of its package', () => {
     const ids = [first.rates[0]!.id, secondRateId!];
     expect(await real.getRates(ids)).toEqual(await primary.getRates(ids));
   });
+
+  it('a shadow read logs a secondary that differs, but not one a later write moved on', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_d: object, m: string) => warnings.push(m), error: () => {} };
+    const dual = drive(createDualStore({ primary, secondary: real, shadowReadRate: 1, logger }));
+    const pkg = await draft(dual, state, actor);
+    // The secondary answers a newer version than the primary gave: a write landed between the reads.
+    const later = { ...pkg, version: pkg.version + 1 };
+    await primary.maintenance.importPackages([later], { mode: 'force' });
+    await real.maintenance.importPackages([later], { mode: 'force' });
+    // The dual store's primary read happened before that write: it gave the older version.
+    let first = true;
+    const earlierRead = new Proxy(primary, {
+      get(target, key, receiver) {
+        if (key === 'getPackage')
+          return async (id: string) => {
+            if (!first) return target.getPackage(id);
+            first = false;
+            return pkg;
+          };
+        const value = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const racing = createDualStore({ primary: earlierRead, secondary: real, shadowReadRate: 1, logger });
+    expect(await racing.getPackage(pkg.id)).toEqual(pkg);
+    await new Promise((r) => setTimeout(r, 300)); // the shadow read and the primary read again
+    expect(first).toBe(false);
+    expect(warnings).toEqual([]);
+    // A secondary left behind: logged.
+    await real.maintenance.importPackages([pkg], { mode: 'force' });
+    await dual.getPackage(pkg.id);
+    await until(async () => warnings.length > 0, 'the shadow warning');
+    expect(warnings).toEqual(['dual-write shadow read: the secondary differs']);
+  });
 });

@@ -177,23 +177,25 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
     );
   }
 
+  /**
+   * Repeats a sampled read on the secondary and logs a difference. A write may land between the
+   * primary's read and the secondary's (the mirror of a later write is then already there): a
+   * difference counts only when the primary, read again, still differs from the secondary.
+   */
   function shadow<T>(
     operation: string,
     primaryResult: T,
-    read: () => Promise<T>,
+    read: (store: MaintainedStore) => Promise<T>,
     same: (a: T, b: T) => boolean,
   ) {
     if (rate <= 0 || random() >= rate) return;
-    void read().then(
-      (secondaryResult) => {
-        if (!same(primaryResult, secondaryResult))
-          log.warn({ operation }, 'dual-write shadow read: the secondary differs');
-      },
-      (e: unknown) =>
-        log.warn(
-          { operation, error: (e as Error).message },
-          'dual-write shadow read failed on the secondary',
-        ),
+    void (async () => {
+      const secondaryResult = await read(secondary);
+      if (same(primaryResult, secondaryResult)) return;
+      if (same(await read(primary), secondaryResult)) return;
+      log.warn({ operation }, 'dual-write shadow read: the secondary differs');
+    })().catch((e: unknown) =>
+      log.warn({ operation, error: (e as Error).message }, 'dual-write shadow read failed'),
     );
   }
 
@@ -347,7 +349,7 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
     },
     async getPackage(id) {
       const pkg = await primary.getPackage(id);
-      shadow<Package>('getPackage', pkg, () => secondary.getPackage(id), isDeepStrictEqual);
+      shadow<Package>('getPackage', pkg, (s) => s.getPackage(id), isDeepStrictEqual);
       return pkg;
     },
     async changePackage<C extends PackageChange>(id: string, plan: (before: Package) => C) {
@@ -360,13 +362,12 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
     async listByState(stateCode, query) {
       const page = await primary.listByState(stateCode, query);
       // Cursors are backend-specific: only first pages can be compared.
-      if (!query?.cursor)
-        shadow('listByState', page, () => secondary.listByState(stateCode, query), samePage);
+      if (!query?.cursor) shadow('listByState', page, (s) => s.listByState(stateCode, query), samePage);
       return page;
     },
     async listSubmitted(query) {
       const page = await primary.listSubmitted(query);
-      if (!query?.cursor) shadow('listSubmitted', page, () => secondary.listSubmitted(query), samePage);
+      if (!query?.cursor) shadow('listSubmitted', page, (s) => s.listSubmitted(query), samePage);
       return page;
     },
 
@@ -381,17 +382,17 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
 
     async getRate(id) {
       const rate = await primary.getRate(id);
-      shadow<Rate>('getRate', rate, () => secondary.getRate(id), isDeepStrictEqual);
+      shadow<Rate>('getRate', rate, (s) => s.getRate(id), isDeepStrictEqual);
       return rate;
     },
     async getRates(ids) {
       const rates = await primary.getRates(ids);
-      shadow<Rate[]>('getRates', rates, () => secondary.getRates(ids), isDeepStrictEqual);
+      shadow<Rate[]>('getRates', rates, (s) => s.getRates(ids), isDeepStrictEqual);
       return rates;
     },
     async listRates(query) {
       const page = await primary.listRates(query);
-      if (!query?.cursor) shadow('listRates', page, () => secondary.listRates(query), samePage);
+      if (!query?.cursor) shadow('listRates', page, (s) => s.listRates(query), samePage);
       return page;
     },
     async changeGraph(read, plan) {
