@@ -4,12 +4,15 @@
  * link, as the service does (`getPackage` + `getRates(everLinkedRateIds)`) — is timed for a
  * submitted package linking ten rates, side by side with one linking a single rate, in one run,
  * interleaved (bench/lib/compare.ts). Both are the same number of requests on either store, so the
- * ratio is what nine more rates' bytes cost. Seeded through maintenance imports (rates first).
+ * ratio is what nine more rates' bytes cost. Seeded through maintenance imports (rates first). The
+ * package is one the domain would let be submitted, with its contract documents.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  type DocumentCategory,
   everLinkedRateIds,
   type Package,
+  type PackageDocument,
   type Rate,
   type RateDocument,
   type RateFormData,
@@ -49,12 +52,16 @@ function rateForm(i: number, programIds: readonly string[]): RateFormData {
   };
 }
 
-function rateDocuments(i: number, at: string): RateDocument[] {
-  const shapes = [
-    { name: `rate-${i}-certification.pdf`, category: 'RATE' as const },
-    { name: `rate-${i}-workbook.xlsx`, category: 'RATE_SUPPORTING' as const },
-    { name: `rate-${i}-assumptions.pdf`, category: 'RATE_SUPPORTING' as const },
-  ];
+interface DocumentShape {
+  name: string;
+  category: DocumentCategory;
+}
+
+/** Three documents of realistic sizes and names, as a state uploads them (scanned clean). */
+function documents<C extends DocumentCategory>(
+  shapes: readonly (DocumentShape & { category: C })[],
+  at: string,
+) {
   return shapes.map((s, n) => {
     const id = randomUUID();
     return {
@@ -67,10 +74,31 @@ function rateDocuments(i: number, at: string): RateDocument[] {
       sha256: createHash('sha256').update(id).digest('hex'),
       category: s.category,
       addedAt: at,
-      scanStatus: 'CLEAN',
+      scanStatus: 'CLEAN' as const,
     };
   });
 }
+
+const rateDocuments = (i: number, at: string): RateDocument[] =>
+  documents(
+    [
+      { name: `rate-${i}-certification.pdf`, category: 'RATE' },
+      { name: `rate-${i}-workbook.xlsx`, category: 'RATE_SUPPORTING' },
+      { name: `rate-${i}-assumptions.pdf`, category: 'RATE_SUPPORTING' },
+    ],
+    at,
+  );
+
+/** A submitted package has at least one contract document (domain validate-submit): three, like a rate's. */
+const contractDocuments = (n: number, at: string): PackageDocument[] =>
+  documents(
+    [
+      { name: `contract-${n}.pdf`, category: 'CONTRACT' },
+      { name: `contract-${n}-amendment-summary.pdf`, category: 'CONTRACT_SUPPORTING' },
+      { name: `contract-${n}-network-adequacy.xlsx`, category: 'CONTRACT_SUPPORTING' },
+    ],
+    at,
+  );
 
 /** A submitted child rate of `pkg`, revision 1 frozen with the package's first submission. */
 function childRate(pkg: Package, stateRateNumber: number, at: string): Rate {
@@ -102,8 +130,11 @@ function childRate(pkg: Package, stateRateNumber: number, at: string): Rate {
   };
 }
 
-/** A submitted package (no embedded rates) linking `count` child rates, frozen at revision 1. */
-function packageWithRates(stateNumber: number, firstRateNumber: number, count: number) {
+/**
+ * A submitted package (no embedded rates, three contract documents) linking `count` child rates,
+ * frozen at revision 1.
+ */
+export function packageWithRates(stateNumber: number, firstRateNumber: number, count: number) {
   const at = new Date().toISOString();
   const base = syntheticPackage(STATE, stateNumber, 'SUBMITTED', at);
   const shell: Package = {
@@ -111,7 +142,7 @@ function packageWithRates(stateNumber: number, firstRateNumber: number, count: n
     revisions: base.revisions.map((r) => ({
       ...r,
       formData: { ...r.formData, rateCertifications: [] },
-      documents: r.documents.filter((d) => d.category === 'CONTRACT' || d.category === 'CONTRACT_SUPPORTING'),
+      documents: contractDocuments(stateNumber, at),
     })),
   };
   const rates = Array.from({ length: count }, (_, i) => childRate(shell, firstRateNumber + i, at));
@@ -173,7 +204,7 @@ export async function run(): Promise<BenchReport> {
     columns: { subject: `${MANY} rates`, baseline: '1 rate' },
     rows,
     notes: [
-      `each rate: one submitted revision, two actuaries, three documents; the read is getPackage + getRates, ${TIMING.rounds} interleaved rounds per store`,
+      `each package: one submitted revision, three contract documents; each rate: one submitted revision, two actuaries, three documents; the read is getPackage + getRates, ${TIMING.rounds} interleaved rounds per store`,
       runNote((Date.now() - started) / 1000, load),
     ],
   };

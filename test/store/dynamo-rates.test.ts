@@ -283,8 +283,20 @@ describe('DynamoDB rates', () => {
     const { Item: head } = await clients.doc.send(
       new GetCommand({ TableName: tableName, Key: { PK: `RATE#${plain!.id}`, SK: 'RATE' } }),
     );
-    expect(head?.newestRevision).toBeDefined();
+    // Its copies are JSON text (one value each to DynamoDB and the SDK)…
+    expect(typeof head?.newestRevision).toBe('string');
+    expect(typeof head?.shown).toBe('string');
     expect((await store.getRates([plain!.id]))[0]).toEqual(plain);
+    // …and a head written when they were maps reads the same, in a rate and in a list.
+    const listed = await store.listRates({ stateCode: plain!.stateCode });
+    await clients.doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...head, newestRevision: JSON.parse(head!.newestRevision), shown: JSON.parse(head!.shown) },
+      }),
+    );
+    expect((await store.getRates([plain!.id]))[0]).toEqual(plain);
+    expect(await store.listRates({ stateCode: plain!.stateCode })).toEqual(listed);
     const { newestRevision: _n, ...oldHead } = head!;
     await clients.doc.send(new PutCommand({ TableName: tableName, Item: oldHead }));
 

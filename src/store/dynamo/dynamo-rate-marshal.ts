@@ -51,11 +51,16 @@ const HEAD_ONLY = new Set([
   ...INDEX_ATTRIBUTES,
 ]);
 
-/** The newest revision as the head carries it, or undefined when it is too large to copy. */
-function newestCopy(rate: Rate): Item | undefined {
+/** The newest revision as the head carries it (JSON), or undefined when it is too large to copy. */
+function newestCopy(rate: Rate): string | undefined {
   const { PK: _pk, SK: _sk, kind: _kind, ...copy } = rateRevisionToItem(rate.id, rate.revisions[0]!);
-  return Buffer.byteLength(JSON.stringify(copy)) <= NEWEST_COPY_MAX_BYTES ? copy : undefined;
+  const json = JSON.stringify(copy);
+  return Buffer.byteLength(json) <= NEWEST_COPY_MAX_BYTES ? json : undefined;
 }
+
+/** A copy the head holds as JSON text (or, written before that, as a map). */
+const decoded = <T>(value: unknown): T | undefined =>
+  typeof value === 'string' ? (JSON.parse(value) as T) : (value as T | undefined);
 
 export function rateHeadToItem(rate: Rate): Item {
   const { revisions, withdrawals, ...head } = rate;
@@ -71,7 +76,7 @@ export function rateHeadToItem(rate: Rate): Item {
     // What the lists show, so a list reads heads only; absent (and in no list) until submitted.
     ...(summary
       ? {
-          shown: summary.shown,
+          shown: JSON.stringify(summary.shown),
           [RATE_PROGRAMS_ATTRIBUTE]: summary.shown.formData.rateProgramIds,
           ...rateIndexAttributes(rate),
         }
@@ -127,10 +132,16 @@ export function rateItems(rate: Rate): Item[] {
   ];
 }
 
+/** Heads whose newest-revision copy was decoded already: a read keys the children, then assembles. */
+const newestDecoded = new WeakMap<Item, Item | undefined>();
+
 /** The head's copy of its newest revision, if it carries one (and it is the newest). */
 function newestOf(head: Item): Item | undefined {
-  const copy = head[NEWEST_ATTRIBUTE] as Item | undefined;
-  return copy && copy.number === head.revisionCount ? copy : undefined;
+  if (newestDecoded.has(head)) return newestDecoded.get(head);
+  const copy = decoded<Item>(head[NEWEST_ATTRIBUTE]);
+  const newest = copy && copy.number === head.revisionCount ? copy : undefined;
+  newestDecoded.set(head, newest);
+  return newest;
 }
 
 /**
@@ -187,6 +198,6 @@ export function itemToRateSummary(head: Item): RateSummary {
   return {
     ...(strip(head, HEAD_ONLY) as Omit<RateSummary, 'revisionCount' | 'shown'>),
     revisionCount: revisionCount as number,
-    shown: shown as RateSummary['shown'],
+    shown: decoded<RateSummary['shown']>(shown)!,
   };
 }
