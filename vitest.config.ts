@@ -18,6 +18,11 @@ export default defineConfig({
     // they spawn). Files share no state: each makes its own DynamoDB table, PostgreSQL database,
     // temporary directories and free ports, and global setup builds the web client once.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // A worker runs file after file in one process, importing the AWS SDK, Fastify and the
+    // project once rather than once per file (the API tests' import time fell from 54 s to 12 s).
+    // The files share no state through modules: each builds its own stores, servers and clients,
+    // and restores what it changes of the process (TZ in the web tests); spies are on instances.
+    isolate: false,
     // The slowest files first, so none of them runs on alone at the end.
     sequence: { sequencer: SlowFilesFirst },
     testTimeout: 30_000,

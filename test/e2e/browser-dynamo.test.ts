@@ -1,4 +1,9 @@
 /** The browser walk (browser-walk.ts) on `npm start`'s embedded DynamoDB and S3. */
 import { walkThePortal } from './browser-walk.js';
 
-walkThePortal({ name: 'DynamoDB', available: true, env: async () => ({ env: {}, cleanup: async () => {} }) });
+walkThePortal({
+  name: 'DynamoDB',
+  available: true,
+  checksPages: true,
+  env: async () => ({ env: {}, cleanup: async () => {} }),
+});

@@ -5,6 +5,7 @@ import { walkThePortal } from './browser-walk.js';
 walkThePortal({
   name: 'PostgreSQL',
   available: pgAvailable,
+  checksPages: false,
   env: async () => {
     const db = await createTestDatabase('carepack_browser');
     return { env: { CAREPACK_STORE: 'postgres', DATABASE_URL: db.url }, cleanup: () => db.drop() };

@@ -4,8 +4,8 @@
  * two files, so the two walks run at once on the test run's two workers).
  * A state user fills and submits a contract-and-rates package; CMS finds it, downloads its
  * contract and unlocks it; the state resubmits; CMS asks questions and the state responds,
- * each with documents; another state gets no access. Every page
- * passes axe-core, and one walk is done by keyboard alone.
+ * each with documents; another state gets no access. In the DynamoDB walk every page passes
+ * axe-core and is screenshotted (`checksPages`); one walk is done by keyboard alone.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,12 @@ const RATE_PDF = Buffer.from(MINIMAL_PDF.toString().replace('%%EOF', '% rate cer
 export interface BrowserBackend {
   name: string;
   available: boolean;
+  /**
+   * This walk screenshots its pages for the README and checks each with axe-core. One walk does:
+   * the pages are the same web client's on either store, walked through the same steps, and the
+   * 45 axe runs and the full-page shots cost a walk about half a minute on two cores.
+   */
+  checksPages: boolean;
   env: () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>;
 }
 
@@ -108,10 +114,11 @@ export function walkThePortal(backend: BrowserBackend) {
       let page: Page;
       let cleanup: () => Promise<void>;
       const dataDir = mkdtempSync(join(tmpdir(), 'carepack-browser-'));
-      // The README's screenshots come from one walk: the pages look the same on either store, and
-      // a full-page shot costs the run about a second each.
       const shot = async (name: string, options?: { fullPage: boolean }) => {
-        if (backend.name === 'DynamoDB') await screenshot(page, `dynamodb-${name}`, options);
+        if (backend.checksPages) await screenshot(page, `dynamodb-${name}`, options);
+      };
+      const accessible = async (what: string) => {
+        if (backend.checksPages) await expectAccessible(page, what);
       };
 
       beforeAll(async () => {
@@ -132,7 +139,10 @@ export function walkThePortal(backend: BrowserBackend) {
       // A failed step leaves a picture of what the user would have seen.
       afterEach(async (ctx) => {
         if (ctx.task.result?.state === 'fail' && page)
-          await shot(`failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`);
+          await screenshot(
+            page,
+            `${backend.name.toLowerCase()}-failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, '-')}`,
+          );
       });
 
       afterAll(async () => {
@@ -157,11 +167,11 @@ export function walkThePortal(backend: BrowserBackend) {
         // A first visit had no session to lose: no "Your session ended".
         expect(page.url()).not.toContain('expired');
         expect(await page.getByTestId('session-expired').count()).toBe(0);
-        await expectAccessible(page, 'sign-in');
+        await accessible('sign-in');
         await shot('sign-in');
         await signIn(page, server.url, 'Mina Nelson');
         await page.getByRole('heading', { name: 'Minnesota submissions' }).waitFor();
-        await expectAccessible(page, 'state dashboard (empty)');
+        await accessible('state dashboard (empty)');
 
         await page.getByRole('link', { name: 'Start new submission' }).click();
         await onStep(page, 'Submission details');
@@ -170,7 +180,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await expect
           .poll(() => page.getByTestId('error-summary').textContent())
           .toContain('choose at least one program');
-        await expectAccessible(page, 'submission step with errors');
+        await accessible('submission step with errors');
         await choose(page, 'PMAP – Prepaid Medical Assistance Program');
         await choose(page, 'Contract action and rate certification');
         await choose(page, 'No');
@@ -202,7 +212,7 @@ export function walkThePortal(backend: BrowserBackend) {
           'Is this contract associated with a Dual-Eligible Special Needs Plan (D-SNP)?',
           'Yes',
         );
-        await expectAccessible(page, 'contract step with errors');
+        await accessible('contract step with errors');
         await page.getByLabel('Contract end date').fill('2027-12-31');
         await next(page);
 
@@ -229,7 +239,7 @@ export function walkThePortal(backend: BrowserBackend) {
         expect(await page.getByTestId('rate-certification-name-0').textContent()).toBe(
           'MCR-MN-PMAP-20270101-20271231-CERTIFICATION-20261015',
         );
-        await expectAccessible(page, 'rates step');
+        await accessible('rates step');
         await next(page);
         // Back on the step once it holds together: the README's picture of it, without the error.
         await onStep(page, 'Contacts');
@@ -243,7 +253,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await page.getByLabel('Name', { exact: true }).fill('Mina Nelson');
         await page.getByLabel('Title/role', { exact: true }).fill('Managed care contract manager');
         await page.getByLabel('Email', { exact: true }).fill('mina.nelson@mn.example.gov');
-        await expectAccessible(page, 'contacts step');
+        await accessible('contacts step');
         await next(page);
 
         await onStep(page, 'Documents');
@@ -269,7 +279,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await page.getByRole('rowheader', { name: 'draft-notes.pdf' }).waitFor();
         await page.getByRole('button', { name: 'Remove draft-notes.pdf' }).click();
         await expect.poll(() => page.getByRole('rowheader', { name: 'draft-notes.pdf' }).count()).toBe(0);
-        await expectAccessible(page, 'documents step');
+        await accessible('documents step');
         await shot('form-documents');
         await next(page);
 
@@ -286,7 +296,7 @@ export function walkThePortal(backend: BrowserBackend) {
           'Ada Actuary (FSA, MAAA)',
         ])
           expect(review).toContain(shown);
-        await expectAccessible(page, 'review');
+        await accessible('review');
         await shot('form-review');
         await page.getByRole('button', { name: 'Submit', exact: true }).click();
 
@@ -297,13 +307,13 @@ export function walkThePortal(backend: BrowserBackend) {
         expect(await page.getByTestId('banner').textContent()).toContain(
           `${packageName} was submitted to CMS`,
         );
-        await expectAccessible(page, 'package detail');
+        await accessible('package detail');
         await shot('package-detail');
 
         await page.getByRole('link', { name: 'Dashboard' }).click();
         const row = page.getByRole('row', { name: new RegExp(packageName) });
         await expect.poll(() => row.textContent()).toContain('Submitted');
-        await expectAccessible(page, 'state dashboard');
+        await accessible('state dashboard');
         await shot('state-dashboard');
       }, 120_000);
 
@@ -314,7 +324,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await page.getByLabel('State', { exact: true }).selectOption('MN');
         await page.getByLabel('Program').selectOption({ label: 'PMAP' });
         await page.getByRole('link', { name: packageName }).waitFor();
-        await expectAccessible(page, 'CMS dashboard');
+        await accessible('CMS dashboard');
         await shot('cms-dashboard');
         // The export carries the filters chosen, in the address like the list's.
         const [csv] = await Promise.all([
@@ -341,7 +351,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await expect.poll(() => page.locator('#reason-error').textContent()).toContain('give a reason');
         await page.getByLabel('Reason for unlocking').fill('The rating period must match the contract year.');
         await dialogShown(page);
-        await expectAccessible(page, 'unlock dialog');
+        await accessible('unlock dialog');
         await page.getByRole('button', { name: 'Unlock', exact: true }).click();
         await expect
           .poll(() => page.getByTestId('banner').textContent())
@@ -355,7 +365,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await page.getByText('The rating period must match the contract year.').first().waitFor();
         await page.getByRole('link', { name: 'Edit and resubmit' }).click();
         await onStep(page, 'Submission details');
-        await expectAccessible(page, 'editing an unlocked package');
+        await accessible('editing an unlocked package');
         await page.getByLabel('Submission description').fill('PMAP contract for 2027, rating period aligned');
         await next(page);
         await onStep(page, 'Contract details');
@@ -367,7 +377,7 @@ export function walkThePortal(backend: BrowserBackend) {
           .toContain('answer yes or no for each provision');
         for (const provision of Object.values(MODIFIED_PROVISIONS))
           await answer(page, provision, provision === MODIFIED_PROVISIONS.CAPITATION_RATES ? 'Yes' : 'No');
-        await expectAccessible(page, 'amendment provisions');
+        await accessible('amendment provisions');
         for (const step of ['Rate details', 'Contacts', 'Documents', 'Review and submit']) {
           await next(page);
           await onStep(page, step);
@@ -392,7 +402,7 @@ export function walkThePortal(backend: BrowserBackend) {
             .then((t) => t?.toLowerCase());
         for (const word of ['created', 'submitted', 'unlocked', 'resubmitted'])
           await expect.poll(history).toContain(word);
-        await expectAccessible(page, 'package with two revisions and its history');
+        await accessible('package with two revisions and its history');
         await shot('package-history');
       });
 
@@ -414,7 +424,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await expect.poll(() => page.url()).toContain('tab=questions');
         expect(await page.getByTestId('no-questions').textContent()).toContain('No questions');
         expect(await page.getByTestId('revision').first().isVisible()).toBe(false);
-        await expectAccessible(page, 'questions tab, nothing asked yet (CMS)');
+        await accessible('questions tab, nothing asked yet (CMS)');
 
         // Tab from the tablist into the form: the text, the rate, the files, the button.
         const focusedId = () => page.evaluate(() => document.activeElement?.id);
@@ -435,7 +445,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await expect
           .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
           .toBe('error-summary');
-        await expectAccessible(page, 'ask form with an error');
+        await accessible('ask form with an error');
 
         const files = [
           { name: 'dmco-questions.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF },
@@ -474,7 +484,7 @@ export function walkThePortal(backend: BrowserBackend) {
         ])
           expect(section).toContain(shown);
         expect(await questionsTab().textContent()).toContain('Question open');
-        await expectAccessible(page, 'questions tab, question open (CMS)');
+        await accessible('questions tab, question open (CMS)');
 
         // Its documents download through the package's download route.
         const [download] = await Promise.all([
@@ -491,7 +501,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await signOut(page);
         await signIn(page, server.url, 'Mina Nelson');
         await expect.poll(() => row().textContent()).toContain('Response needed');
-        await expectAccessible(page, 'state dashboard with a question to answer');
+        await accessible('state dashboard with a question to answer');
         await shot('state-dashboard');
         await page.getByRole('link', { name: packageName }).click();
         await questionsTab().click();
@@ -500,7 +510,7 @@ export function walkThePortal(backend: BrowserBackend) {
           .toContain('DMCO asked round 1 questions');
         // A state user asks nothing.
         expect(await page.getByRole('button', { name: 'Send questions' }).count()).toBe(0);
-        await expectAccessible(page, 'questions tab, response needed (state)');
+        await accessible('questions tab, response needed (state)');
 
         await page.getByRole('button', { name: 'Send response' }).click();
         await expect
@@ -521,7 +531,7 @@ export function walkThePortal(backend: BrowserBackend) {
           expect(response).toContain(shown);
         expect(await page.getByTestId('response-needed').count()).toBe(0);
         expect(await questionsTab().textContent()).not.toContain('Response needed');
-        await expectAccessible(page, 'questions tab, answered (state)');
+        await accessible('questions tab, answered (state)');
         // The confirmation keeps focus; the picture shows the page without the focus ring.
         await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
         await shot('questions-state');
@@ -541,7 +551,7 @@ export function walkThePortal(backend: BrowserBackend) {
         ]);
         expect(download.suggestedFilename()).toBe('mn-trend-memo.pdf');
         await page.getByRole('button', { name: 'Send questions' }).waitFor();
-        await expectAccessible(page, 'questions tab, answered (CMS)');
+        await accessible('questions tab, answered (CMS)');
         await expect
           .poll(() => page.getByTestId('history').textContent())
           .toContain('DMCO asked its round 1 question (2 documents)');
@@ -568,7 +578,7 @@ export function walkThePortal(backend: BrowserBackend) {
         expect(await page.getByLabel('Questions (optional)', { exact: true }).inputValue()).toBe(
           'Please send the final rate tables.',
         );
-        await expectAccessible(page, 'ask form refused after a question asked elsewhere');
+        await accessible('ask form refused after a question asked elsewhere');
         await page.getByRole('button', { name: 'Load the latest version' }).click();
         await page.getByTestId('waiting').waitFor();
         await expect.poll(() => dmcoSection()).toContain('Asked in another tab.');
@@ -588,7 +598,7 @@ export function walkThePortal(backend: BrowserBackend) {
           .toContain('Your account has no CMS division');
         expect(await page.getByRole('button', { name: 'Send questions' }).count()).toBe(0);
         expect(await dmcoSection()).toContain('Round 1');
-        await expectAccessible(page, 'questions tab, CMS user without a division');
+        await accessible('questions tab, CMS user without a division');
         await setDivision('DMCO');
         // The state answers round 2 (through the API), so the review goes on with no question open.
         await signOut(page);
@@ -608,7 +618,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await expect
           .poll(() => page.evaluate(() => Boolean(document.activeElement?.closest('[role="dialog"]'))))
           .toBe(true);
-        await expectAccessible(page, 'approve dialog');
+        await accessible('approve dialog');
         await shot('cms-action-dialog', { fullPage: false });
         await page.keyboard.press('Escape');
         await dialogHeading(page).waitFor({ state: 'hidden' });
@@ -624,7 +634,7 @@ export function walkThePortal(backend: BrowserBackend) {
           .poll(() => page.locator('#releasedOn-error').textContent())
           .toContain('cannot be in the future');
         await dialogShown(page);
-        await expectAccessible(page, 'approve dialog with a field error');
+        await accessible('approve dialog with a field error');
         await page.getByLabel('Date the approval was released to the state').fill('2026-11-20');
         await page.getByRole('button', { name: 'Approve package' }).click();
         await dialogHeading(page).waitFor({ state: 'hidden' });
@@ -649,7 +659,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await expect.poll(() => page.getByTestId('approved-banner').textContent()).toContain('Nov 20, 2026');
         expect(await page.getByRole('link', { name: /Edit and resubmit/ }).count()).toBe(0);
         expect(await page.getByTestId('review-decisions').count()).toBe(0);
-        await expectAccessible(page, 'approved package as the state sees it');
+        await accessible('approved package as the state sees it');
         await shot('approved-package-state');
       });
 
@@ -675,7 +685,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await page.getByRole('button', { name: 'Withdraw', exact: true }).click();
         await dialog(page).getByText('after you opened this dialog').waitFor();
         await dialogShown(page);
-        await expectAccessible(page, 'decision dialog after a conflict');
+        await accessible('decision dialog after a conflict');
         await page.getByRole('button', { name: 'Load the latest version' }).click();
         await dialogHeading(page).waitFor({ state: 'hidden' });
         await expect
@@ -689,7 +699,7 @@ export function walkThePortal(backend: BrowserBackend) {
           .poll(() => page.getByTestId('withdrawn-banner').textContent())
           .toContain('Withdrawn in another tab');
         expect(await page.getByTestId('status-tag').first().textContent()).toBe('Withdrawn');
-        await expectAccessible(page, 'withdrawn package as the state sees it');
+        await accessible('withdrawn package as the state sees it');
 
         await signOut(page);
         await signIn(page, server.url, 'Cora Reed');
@@ -722,7 +732,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await page.getByRole('button', { name: 'Unlock package' }).waitFor();
         await expect.poll(() => page.getByTestId('review-history').textContent()).toContain('Unlock undone');
         await expect.poll(() => page.getByTestId('history').textContent()).toContain('Unlocked by mistake.');
-        await expectAccessible(page, 'package after an undone unlock');
+        await accessible('package after an undone unlock');
       });
 
       let rateId = '';
@@ -771,7 +781,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await expect
           .poll(() => page.getByTestId('rate-link-search').textContent())
           .toContain('Already on this package');
-        await expectAccessible(page, 'rates step with a linked rate');
+        await accessible('rates step with a linked rate');
         await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
         await shot('rates-step-link');
 
@@ -786,7 +796,7 @@ export function walkThePortal(backend: BrowserBackend) {
           .getByLabel('Add contract files')
           .setInputFiles({ name: 'second-contract.pdf', mimeType: 'application/pdf', buffer: MINIMAL_PDF });
         await page.getByRole('rowheader', { name: 'second-contract.pdf' }).waitFor();
-        await expectAccessible(page, 'documents step with a linked rate');
+        await accessible('documents step with a linked rate');
         await next(page);
         await onStep(page, 'Review and submit');
         expect(await page.getByTestId('review-problems').count()).toBe(0);
@@ -797,7 +807,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await expect
           .poll(() => page.getByTestId('rate-origin').first().textContent())
           .toContain(`linked from ${packageName}`);
-        await expectAccessible(page, 'package carrying a linked rate');
+        await accessible('package carrying a linked rate');
       }, 90_000);
 
       it('the rate’s parent is resubmitted: the linking package says it carries an older revision', async () => {
@@ -824,7 +834,7 @@ export function walkThePortal(backend: BrowserBackend) {
           .toMatch(
             /A newer revision of this rate certification was submitted \(revision \d+\); this package carries revision \d+/,
           );
-        await expectAccessible(page, 'package carrying an older rate revision');
+        await accessible('package carrying an older rate revision');
         // The parent carries the newest one: nothing to say there.
         await page.goto(`${server.url}/packages/${packageId}`);
         await expect
@@ -843,7 +853,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await page.getByLabel('Rate status').selectOption('RESUBMITTED');
         const rateRow = page.getByRole('row', { name: /MN-RATE-0001/ });
         await expect.poll(() => rateRow.textContent()).toContain(packageName);
-        await expectAccessible(page, 'CMS rate dashboard');
+        await accessible('CMS rate dashboard');
         await shot('rates-dashboard');
 
         await rateRow.getByRole('link', { name: 'MN-RATE-0001' }).click();
@@ -861,7 +871,7 @@ export function walkThePortal(backend: BrowserBackend) {
           page.getByRole('button', { name: 'Download rate-certification.pdf' }).first().click(),
         ]);
         expect(readFileSync(await download.path())).toEqual(RATE_PDF);
-        await expectAccessible(page, 'rate page (CMS)');
+        await accessible('rate page (CMS)');
         await shot('rate-page');
 
         await page.getByRole('button', { name: 'Withdraw rate' }).click();
@@ -871,7 +881,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await page
           .getByLabel('Reason for withdrawing the rate')
           .fill('The state will certify these rates anew.');
-        await expectAccessible(page, 'withdraw rate dialog');
+        await accessible('withdraw rate dialog');
         await page.getByRole('button', { name: 'Withdraw the rate' }).click();
         await expect
           .poll(() => page.getByTestId('banner').textContent())
@@ -880,7 +890,7 @@ export function walkThePortal(backend: BrowserBackend) {
         expect(await page.getByTestId('rate-withdrawn-banner').textContent()).toContain(
           'certify these rates anew',
         );
-        await expectAccessible(page, 'withdrawn rate');
+        await accessible('withdrawn rate');
 
         await page.getByRole('button', { name: 'Undo withdrawal' }).click();
         await dialogShown(page, 'rate-decision');
@@ -893,7 +903,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await expect
           .poll(() => page.getByTestId('rate-withdrawals').textContent())
           .toContain('Withdrawal undone');
-        await expectAccessible(page, 'rate after an undone withdrawal');
+        await accessible('rate after an undone withdrawal');
       }, 90_000);
 
       it('a user of another state gets no access, and an ended session says so', async () => {
@@ -903,7 +913,7 @@ export function walkThePortal(backend: BrowserBackend) {
         expect(await page.getByRole('link', { name: packageName }).count()).toBe(0);
         await page.goto(`${server.url}/packages/${packageId}`);
         await page.getByTestId('error-not-found').waitFor();
-        await expectAccessible(page, 'not found page');
+        await accessible('not found page');
         await page.goto(`${server.url}/rates/${rateId}`);
         await page.getByTestId('error-not-found').waitFor();
         await page.goto(`${server.url}/no/such/page`);
@@ -918,7 +928,7 @@ export function walkThePortal(backend: BrowserBackend) {
         await next(page);
         await page.getByTestId('session-expired').waitFor();
         expect(page.url()).toContain('returnTo=%2Fpackages%2Fnew');
-        await expectAccessible(page, 'session expired');
+        await accessible('session expired');
       });
 
       it('lists many packages a page at a time from the server', async () => {
@@ -1092,20 +1102,20 @@ export function walkThePortal(backend: BrowserBackend) {
         await page.getByRole('button', { name: 'Save', exact: true }).click();
         await page.getByTestId('user-saved').waitFor();
         await expect.poll(() => page.getByRole('row', { name: /Cora Reed/ }).textContent()).toContain('MN');
-        await expectAccessible(page, 'admin users page');
+        await accessible('admin users page');
         await shot('admin-users');
 
         await page.getByRole('link', { name: 'Assignments', exact: true }).click();
         await expect.poll(() => page.getByTestId('assignment-MN').textContent()).toContain('Cora Reed');
         expect(await page.getByTestId('assignment-VA').textContent()).toContain('No analyst');
         await page.getByTestId('unassigned-summary').waitFor();
-        await expectAccessible(page, 'admin assignments page');
+        await accessible('admin assignments page');
 
         await page.getByRole('link', { name: 'Audit log', exact: true }).click();
         await expect
           .poll(() => page.getByRole('table').textContent())
           .toContain('States of cora.reed@cms.example.gov set from none to MN');
-        await expectAccessible(page, 'admin audit log');
+        await accessible('admin audit log');
       }, 120_000);
 
       it('signing out everywhere ends the session in another browser too', async () => {

@@ -1,5 +1,5 @@
 /**
- * `carepack store copy`: a seeded DynamoDB store with thousands of packages copies to
+ * `carepack store copy`: a seeded DynamoDB store with hundreds of packages copies to
  * PostgreSQL and back, verifies equal, and survives being killed part-way.
  */
 import { spawn } from 'node:child_process';
@@ -31,7 +31,8 @@ import { openTestPglite } from '../support/pglite.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../support/postgres.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
-const PACKAGES = 1000;
+// Enough for several pages per partition at the batch sizes below, and a copy to kill half-way.
+const PACKAGES = 500;
 const work = mkdtempSync(join(tmpdir(), 'carepack-copy-'));
 let source: DrivenStore;
 let sourceTable: string;
@@ -116,7 +117,7 @@ describe('store copy', () => {
         to: 'postgres',
         checkpointFile,
         partitions: 3,
-        batchSize: 150,
+        batchSize: 75,
         onProgress: (p) => phases.add(p.phase),
       });
       expect(result.report.mismatches).toEqual([]);
