@@ -7,9 +7,8 @@
  * ratio is what nine more rates' bytes cost. Seeded through maintenance imports (rates first). The
  * package is one the domain would let be submitted, with its contract documents.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
-  type DocumentCategory,
   everLinkedRateIds,
   type Package,
   type PackageDocument,
@@ -24,7 +23,7 @@ import { onFreshDynamo, onFreshPostgres } from './lib/fresh-stores.js';
 import { type BenchReport, type BenchRow, loadAverage, runNote } from './lib/report.js';
 import { round } from './lib/stats.js';
 import { TIMING } from './lib/store-vs-raw.js';
-import { FORM_DATA, state, syntheticPackage } from './store-fixtures.js';
+import { FORM_DATA, state, syntheticPackage, uploadedDocument } from './store-fixtures.js';
 
 /** The issue's target: ten linked rates cost a read at most 1.3× one. */
 const TARGET = 1.3;
@@ -52,53 +51,18 @@ function rateForm(i: number, programIds: readonly string[]): RateFormData {
   };
 }
 
-interface DocumentShape {
-  name: string;
-  category: DocumentCategory;
-}
-
-/** Three documents of realistic sizes and names, as a state uploads them (scanned clean). */
-function documents<C extends DocumentCategory>(
-  shapes: readonly (DocumentShape & { category: C })[],
-  at: string,
-) {
-  return shapes.map((s, n) => {
-    const id = randomUUID();
-    return {
-      id,
-      name: s.name,
-      bucket: 'carepack-uploads-prod',
-      key: `uploads/${id}/${s.name}`,
-      size: 400_000 + n * 900_000,
-      contentType: s.name.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream',
-      sha256: createHash('sha256').update(id).digest('hex'),
-      category: s.category,
-      addedAt: at,
-      scanStatus: 'CLEAN' as const,
-    };
-  });
-}
-
-const rateDocuments = (i: number, at: string): RateDocument[] =>
-  documents(
-    [
-      { name: `rate-${i}-certification.pdf`, category: 'RATE' },
-      { name: `rate-${i}-workbook.xlsx`, category: 'RATE_SUPPORTING' },
-      { name: `rate-${i}-assumptions.pdf`, category: 'RATE_SUPPORTING' },
-    ],
-    at,
-  );
+const rateDocuments = (i: number, at: string): RateDocument[] => [
+  uploadedDocument(`rate-${i}-certification.pdf`, 'RATE', 0, at),
+  uploadedDocument(`rate-${i}-workbook.xlsx`, 'RATE_SUPPORTING', 1, at),
+  uploadedDocument(`rate-${i}-assumptions.pdf`, 'RATE_SUPPORTING', 2, at),
+];
 
 /** A submitted package has at least one contract document (domain validate-submit): three, like a rate's. */
-const contractDocuments = (n: number, at: string): PackageDocument[] =>
-  documents(
-    [
-      { name: `contract-${n}.pdf`, category: 'CONTRACT' },
-      { name: `contract-${n}-amendment-summary.pdf`, category: 'CONTRACT_SUPPORTING' },
-      { name: `contract-${n}-network-adequacy.xlsx`, category: 'CONTRACT_SUPPORTING' },
-    ],
-    at,
-  );
+const contractDocuments = (n: number, at: string): PackageDocument[] => [
+  uploadedDocument(`contract-${n}.pdf`, 'CONTRACT', 0, at),
+  uploadedDocument(`contract-${n}-amendment-summary.pdf`, 'CONTRACT_SUPPORTING', 1, at),
+  uploadedDocument(`contract-${n}-network-adequacy.xlsx`, 'CONTRACT_SUPPORTING', 2, at),
+];
 
 /** A submitted child rate of `pkg`, revision 1 frozen with the package's first submission. */
 function childRate(pkg: Package, stateRateNumber: number, at: string): Rate {
@@ -134,7 +98,7 @@ function childRate(pkg: Package, stateRateNumber: number, at: string): Rate {
  * A submitted package (no embedded rates, three contract documents) linking `count` child rates,
  * frozen at revision 1.
  */
-export function packageWithRates(stateNumber: number, firstRateNumber: number, count: number) {
+function packageWithRates(stateNumber: number, firstRateNumber: number, count: number) {
   const at = new Date().toISOString();
   const base = syntheticPackage(STATE, stateNumber, 'SUBMITTED', at);
   const shell: Package = {

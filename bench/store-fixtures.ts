@@ -71,25 +71,35 @@ const DOCUMENT_SHAPES: { name: string; category: PackageDocument['category']; ra
   { name: 'rate-development-workbook.xlsx', category: 'RATE_SUPPORTING', rate: 0 },
 ];
 
+/** A document as an upload records it (scanned clean), the `index`th of its list. */
+export function uploadedDocument<C extends PackageDocument['category']>(
+  name: string,
+  category: C,
+  index: number,
+  addedAt: string,
+) {
+  const id = randomUUID();
+  return {
+    id,
+    name,
+    bucket: 'carepack-uploads-prod',
+    key: `uploads/${id}/${name}`,
+    size: 250_000 + index * 1_337_000,
+    contentType: name.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream',
+    sha256: createHash('sha256').update(id).digest('hex'),
+    category,
+    addedAt,
+    scanStatus: 'CLEAN' as const,
+  };
+}
+
 /** Five documents as uploads produce them; fresh ids each call (ids are per package). */
 export function documents(): PackageDocument[] {
   const addedAt = new Date().toISOString();
-  return DOCUMENT_SHAPES.map((s, i) => {
-    const id = randomUUID();
-    return {
-      id,
-      name: s.name,
-      bucket: 'carepack-uploads-prod',
-      key: `uploads/${id}/${s.name}`,
-      size: 250_000 + i * 1_337_000,
-      contentType: s.name.endsWith('.pdf') ? 'application/pdf' : 'application/octet-stream',
-      sha256: createHash('sha256').update(id).digest('hex'),
-      category: s.category,
-      ...(s.rate === undefined ? {} : { rateId: RATE_IDS[s.rate]! }),
-      addedAt,
-      scanStatus: 'CLEAN' as const,
-    };
-  });
+  return DOCUMENT_SHAPES.map((s, i) => ({
+    ...uploadedDocument(s.name, s.category, i, addedAt),
+    ...(s.rate === undefined ? {} : { rateId: RATE_IDS[s.rate]! }),
+  }));
 }
 
 /** A package as the store would hold it, for seeding without going through the store. */
