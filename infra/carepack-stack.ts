@@ -8,7 +8,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { GatewayVpcEndpointAwsService, type ISecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Repository } from 'aws-cdk-lib/aws-ecr';
 import { Cluster, ContainerImage, Secret as EcsSecret } from 'aws-cdk-lib/aws-ecs';
-import { type IRole, PolicyStatement, User } from 'aws-cdk-lib/aws-iam';
+import { Effect, type IRole, PolicyStatement, User } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -41,6 +41,8 @@ const TABLE_DATA_ACTIONS = [
   'dynamodb:DescribeTable',
 ];
 const INDEX_ACTIONS = ['dynamodb:Query', 'dynamodb:Scan'];
+/** Reads of a few rate heads are a PartiQL SELECT naming each partition (DynamoTable.getBySortKey). */
+const PARTIQL_SELECT = 'dynamodb:PartiQLSelect';
 
 export class CarepackStack extends Stack {
   constructor(scope: Construct, id: string, props: CarepackStackProps) {
@@ -188,4 +190,14 @@ function grantTable(role: IRole, table: CarepackTable): void {
     new PolicyStatement({ actions: TABLE_DATA_ACTIONS, resources: [table.tableArn] }),
   );
   role.addToPrincipalPolicy(new PolicyStatement({ actions: INDEX_ACTIONS, resources: [table.indexesArn] }));
+  // A SELECT that names no partition would scan the table: IAM refuses it (AWS's own recipe).
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: [PARTIQL_SELECT], resources: [table.tableArn] }));
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      effect: Effect.DENY,
+      actions: [PARTIQL_SELECT],
+      resources: [table.tableArn],
+      conditions: { Bool: { 'dynamodb:FullTableScan': 'true' } },
+    }),
+  );
 }

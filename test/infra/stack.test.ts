@@ -328,6 +328,21 @@ describe('least privilege', () => {
     }
   });
 
+  it('PartiQL selects are allowed on the table, and refused when they would scan it', () => {
+    // dev runs on DynamoDB (prod in these tests runs on PostgreSQL: no table).
+    const partiql = statements(dev.template).filter((s) => actions(s).includes('dynamodb:PartiQLSelect'));
+    // Each role granted the table (the API's, the migration's) has both, in the same policy.
+    const allows = partiql.filter((s) => s.Effect === 'Allow');
+    const denies = partiql.filter((s) => s.Effect === 'Deny') as (Statement & {
+      id: string;
+      Condition?: unknown;
+    })[];
+    expect(allows.length).toBeGreaterThan(0);
+    expect(denies.map((s) => s.id)).toEqual(allows.map((s) => s.id));
+    for (const s of denies) expect(s.Condition).toEqual({ Bool: { 'dynamodb:FullTableScan': 'true' } });
+    for (const s of partiql) expect(JSON.stringify(s.Resource)).toMatch(/DataTable/);
+  });
+
   it('only the SMTP user may send email, as the one SES identity', () => {
     const ses = statements(prod.template).filter((s) => actions(s).some((a) => a.startsWith('ses:')));
     expect(ses).toEqual([

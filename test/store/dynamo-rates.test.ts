@@ -218,7 +218,7 @@ async function itemCount(id: string): Promise<number> {
 }
 
 describe('DynamoDB rates', () => {
-  it('reads a rate in one Query, and any number of rates of one small revision in one BatchGetItem request', async () => {
+  it('reads a rate in one Query, and any number of rates of one small revision in one request: a keyed SELECT up to ten, a BatchGetItem beyond', async () => {
     const state = await freshState();
     const rates = Array.from({ length: 10 }, (_, i) => submittedRate(state, i + 1, [randomUUID()]));
     await store.maintenance.importRates(rates);
@@ -230,13 +230,23 @@ describe('DynamoDB rates', () => {
     // The head carries its newest revision: nothing else is left to read.
     from = sent.length;
     const one = await store.getRates([rates[0]!.id]);
-    expect(names(from)).toEqual(['BatchGetItemCommand']);
+    expect(names(from)).toEqual(['ExecuteStatementCommand']);
+    // Up to ten heads are one SELECT naming every partition (key lookups, never a scan)…
     from = sent.length;
     const missing = randomUUID();
+    const nine = await store.getRates([...rates.slice(0, 9).map((r) => r.id), missing]);
+    expect(names(from)).toEqual(['ExecuteStatementCommand']);
+    expect(sent[from]!.input).toMatchObject({
+      Statement: `SELECT * FROM "${tableName}" WHERE PK IN [${Array(10).fill('?').join(', ')}] AND SK = ?`,
+      ConsistentRead: true,
+    });
+    // …more are one BatchGetItem.
+    from = sent.length;
     const ten = await store.getRates([...rates.map((r) => r.id).reverse(), missing]);
     expect(names(from)).toEqual(['BatchGetItemCommand']);
     expect(batchKeys(from)).toBe(11);
     expect(one).toEqual([rates[0]]);
+    expect(nine).toEqual(rates.slice(0, 9));
     expect(ten).toEqual([...rates].reverse());
   });
 
@@ -302,9 +312,9 @@ describe('DynamoDB rates', () => {
 
     const from = sent.length;
     const read = await store.getRates(all.map((r) => r.id));
-    expect(names(from)).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand']);
-    // Heads, then: revision 1 of the unlocked rate, the withdrawal, the large revision, the old head's revision.
-    expect(batchKeys(from)).toBe(4 + 4);
+    expect(names(from)).toEqual(['ExecuteStatementCommand', 'BatchGetItemCommand']);
+    // After the heads: revision 1 of the unlocked rate, the withdrawal, the large revision, the old head's revision.
+    expect(batchKeys(from)).toBe(4);
     expect(read).toEqual(all);
     for (const rate of all) expect(await store.getRate(rate.id)).toEqual(rate);
     expect((await store.maintenance.scanRates({ partition: 0, partitions: 1, limit: 1000 })).items).toEqual(

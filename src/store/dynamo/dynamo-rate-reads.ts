@@ -1,6 +1,6 @@
 /**
- * Reading rates: one rate in one Query of its partition; many in at most two BatchGetItem rounds
- * (the heads, then every revision and withdrawal item they count but do not carry, keyed exactly),
+ * Reading rates: one rate in one Query of its partition; many in at most two requests (the heads,
+ * then every revision and withdrawal item they count but do not carry, keyed exactly),
  * whatever their number; the rate lists by the overloaded `submitted*` indexes.
  */
 import {
@@ -15,8 +15,8 @@ import { notFound } from '../errors.js';
 import { listPlan } from '../paging.js';
 import type { ListRatesQuery, Page } from '../store.js';
 import {
+  RATE_HEAD_SK,
   RATES_LIST_PARTITION,
-  rateHeadKey,
   ratePk,
   ratesByStatePartition,
   ratesByStateStatusPartition,
@@ -54,15 +54,16 @@ export async function readRate(table: DynamoTable, id: string): Promise<Rate | u
 }
 
 /**
- * The rates of these ids that exist, by id: the heads in one BatchGetItem, then every item they
- * count but do not carry in one more, if any (100 keys per request, sent together). A rate that
- * changed between the two (its items not those its head counts) is read again by its own Query.
+ * The rates of these ids that exist, by id: the heads in one request (a keyed SELECT for up to ten,
+ * a BatchGetItem beyond: DynamoTable.getBySortKey), then every item they count but do not carry in
+ * one BatchGetItem more, if any (100 keys per request, sent together). A rate that changed between
+ * the two (its items not those its head counts) is read again by its own Query.
  */
 export async function readRates(table: DynamoTable, ids: readonly string[]): Promise<Map<string, Rate>> {
   const unique = [...new Set(ids)];
   const rates = new Map<string, Rate>();
   if (unique.length === 0) return rates;
-  const heads = await table.batchGet(unique.map(rateHeadKey));
+  const heads = await table.getBySortKey(unique.map(ratePk), RATE_HEAD_SK);
   const children = await table.batchGet(heads.flatMap(rateChildKeys));
   const byRate = new Map<string, Item[]>(heads.map((h) => [String(h.PK), [h]]));
   for (const child of children) byRate.get(String(child.PK))?.push(child);
