@@ -13,9 +13,16 @@ import { memoryJournal } from '../../src/store/dual/mirror-journal.js';
 import { migrateToLatest } from '../../src/store/postgres/postgres-migrate.js';
 import { createPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { MaintainedStore } from '../../src/store/store.js';
-import { draft, makeState, minimalFormData, stateActor, stateUser } from '../conformance/fixtures.js';
+import {
+  draft,
+  makeState,
+  minimalFormData,
+  rateDocument,
+  stateActor,
+  stateUser,
+} from '../conformance/fixtures.js';
 import { openTestPglite } from '../support/pglite.js';
-import { rateCommands } from '../support/rate-commands.js';
+import { rateCommands, rateFormOf } from '../support/rate-commands.js';
 import { type DrivenStore, drive, withMaintenance } from '../support/store-commands.js';
 
 const state = makeState('MR');
@@ -152,6 +159,52 @@ describe('a mirror racing changes of its package', () => {
     );
     expect(await real.getPackage(pkg.id)).toEqual(onPrimary);
     const ids = [first.rates[0]!.id, secondRateId!];
+    expect(await real.getRates(ids)).toEqual(await primary.getRates(ids));
+  });
+
+  it('a graph mirror that reads its package already submitted brings the rate revisions that submit froze first', async () => {
+    const journal = memoryJournal();
+    const silent = { warn: () => {}, error: () => {} };
+    const user = stateUser(state.code);
+    let dual: DrivenStore;
+    let armed = false;
+    let submitting: Promise<unknown> | undefined;
+    let draftId = '';
+    // While the link's mirror imports the linked rate, the package is submitted (freezing its own
+    // child rate's revision 1): that submit's mirror queues behind, and the link's mirror then reads
+    // the package submitted, its child still a draft on the secondary.
+    const secondary = withMaintenance(real, (m) => ({
+      async importRates(rates, options) {
+        if (armed && !submitting) {
+          const now = await primary.getPackage(draftId);
+          submitting = rateCommands(dual).submit(now, user, state);
+          await until(async () => (await primary.getPackage(draftId)).status === 'SUBMITTED', 'the submit');
+        }
+        return m.importRates(rates, options);
+      },
+    }));
+    dual = drive(createDualStore({ primary, secondary, journal, mirrorTimeoutMs: 20_000, logger: silent }));
+    const rates = rateCommands(dual);
+    const withChildRate = async () => {
+      const pkg = await rates.createPackage(state, user);
+      const made = await rates.createRate(pkg, user, { formData: rateFormOf(state) });
+      const rateId = made.rates[0]!.id;
+      await rates.updateRate(await dual.getRate(rateId), user, { documents: [rateDocument('rates.pdf')] });
+      return { pkg: await dual.getPackage(pkg.id), rateId };
+    };
+    const other = await withChildRate();
+    await rates.submit(other.pkg, user, state);
+    const mine = await withChildRate();
+    draftId = mine.pkg.id;
+    armed = true;
+    await rates.link(mine.pkg, user, other.rateId);
+    await submitting;
+
+    expect(journal.entries).toEqual([]);
+    const onPrimary = await primary.getPackage(draftId);
+    expect(onPrimary.status).toBe('SUBMITTED');
+    expect(await real.getPackage(draftId)).toEqual(onPrimary);
+    const ids = [mine.rateId, other.rateId];
     expect(await real.getRates(ids)).toEqual(await primary.getRates(ids));
   });
 

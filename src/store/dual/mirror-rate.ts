@@ -54,15 +54,29 @@ export async function mirrorLinkedRates(
   secondary: MaintainedStore,
   pkg: Package,
 ): Promise<void> {
-  const needed = new Map<string, number>();
+  /** Per rate, the revisions links name, and whether a submitted package revision froze each. */
+  const needed = new Map<string, Map<number, boolean>>();
   for (const revision of pkg.revisions)
-    for (const link of revision.rateLinks)
-      needed.set(link.rateId, Math.max(needed.get(link.rateId) ?? 0, link.rateRevision ?? 0));
+    for (const link of revision.rateLinks) {
+      const revisions = needed.get(link.rateId) ?? new Map<number, boolean>();
+      needed.set(link.rateId, revisions);
+      if (link.rateRevision !== null)
+        revisions.set(
+          link.rateRevision,
+          (revisions.get(link.rateRevision) ?? false) || !!revision.submitInfo,
+        );
+    }
   if (needed.size === 0) return;
   const held = new Map((await secondary.getRates([...needed.keys()])).map((r) => [r.id, r]));
-  const missing = [...needed].filter(([id, revision]) => {
+  // A rate is behind when a revision a link names is not there yet, or is there but still a draft
+  // where a submitted package revision links it (its submit, which froze both, is queued behind).
+  const behind = [...needed].filter(([id, revisions]) => {
     const rate = held.get(id);
-    return !rate || (revision > 0 && !rate.revisions.some((r) => r.number === revision));
+    if (!rate) return true;
+    return [...revisions].some(([number, frozen]) => {
+      const there = rate.revisions.find((r) => r.number === number);
+      return !there || (frozen && !there.submitInfo);
+    });
   });
-  await Promise.all(missing.map(([id]) => mirrorRate(primary, secondary, id)));
+  await Promise.all(behind.map(([id]) => mirrorRate(primary, secondary, id)));
 }
