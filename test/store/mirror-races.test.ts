@@ -242,4 +242,42 @@ describe('a mirror racing changes of its package', () => {
     await until(async () => warnings.length > 0, 'the shadow warning');
     expect(warnings).toEqual(['dual-write shadow read: the secondary differs']);
   });
+
+  it('a shadow read made while a write is still being mirrored waits for that mirror, and logs nothing', async () => {
+    const warnings: string[] = [];
+    const logger = { warn: (_d: object, m: string) => warnings.push(m), error: () => {} };
+    let release: () => void = () => {};
+    let held = false;
+    // The secondary holds every package import until released: the write is on the primary, its mirror on the way.
+    const slow = withMaintenance(real, (m) => ({
+      async importPackages(packages, options) {
+        if (held) await new Promise<void>((r) => (release = r));
+        return m.importPackages(packages, options);
+      },
+    }));
+    const dual = drive(
+      createDualStore({ primary, secondary: slow, shadowReadRate: 1, mirrorTimeoutMs: 20_000, logger }),
+    );
+    const pkg = await draft(dual, state, actor);
+    held = true;
+    const writing = dual.updateDraft(pkg.id, {
+      expectedVersion: pkg.version,
+      formData: form('changed while the mirror waits'),
+      actor,
+    });
+    await until(
+      async () => (await primary.getPackage(pkg.id)).version > pkg.version,
+      'the write on the primary',
+    );
+    const read = await dual.getPackage(pkg.id);
+    expect(read.version).toBe(pkg.version + 1);
+    await new Promise((r) => setTimeout(r, 100)); // the shadow read finds the secondary behind
+    expect(warnings).toEqual([]);
+    held = false;
+    release();
+    await writing;
+    await new Promise((r) => setTimeout(r, 300)); // and looks again once the mirror has landed
+    expect(warnings).toEqual([]);
+    expect(await real.getPackage(pkg.id)).toEqual(await primary.getPackage(pkg.id));
+  });
 });

@@ -45,7 +45,9 @@ export interface DualStoreOptions {
   random?: () => number;
 }
 
-export const DEFAULT_MIRROR_TIMEOUT_MS = 2000;
+export /** Times a shadow read waits for the mirrors in flight and looks again before it logs a difference. */
+const SHADOW_LOOKS = 3;
+const DEFAULT_MIRROR_TIMEOUT_MS = 2000;
 
 const consoleLogger: DualLogger = {
   warn: (d, m) => console.warn(m, d),
@@ -178,9 +180,10 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
   }
 
   /**
-   * Repeats a sampled read on the secondary and logs a difference. A write may land between the
-   * primary's read and the secondary's (the mirror of a later write is then already there): a
-   * difference counts only when the primary, read again, still differs from the secondary.
+   * Repeats a sampled read on the secondary and logs a difference that lasts. Writes race the two
+   * reads both ways: a later write's mirror may land between them (the primary, read again, then
+   * agrees), or a write may have landed on the primary with its mirror still on the way (once the
+   * mirrors in flight have landed, both agree). A difference counts only when it outlives both.
    */
   function shadow<T>(
     operation: string,
@@ -190,9 +193,15 @@ export function createDualStore(options: DualStoreOptions): MaintainedStore {
   ) {
     if (rate <= 0 || random() >= rate) return;
     void (async () => {
-      const secondaryResult = await read(secondary);
-      if (same(primaryResult, secondaryResult)) return;
-      if (same(await read(primary), secondaryResult)) return;
+      let primaryNow = primaryResult;
+      for (let look = 0; ; look++) {
+        const secondaryResult = await read(secondary);
+        if (same(primaryNow, secondaryResult)) return;
+        if (same(await read(primary), secondaryResult)) return;
+        if (look === SHADOW_LOOKS) break;
+        await Promise.allSettled([...chains.values()]);
+        primaryNow = await read(primary);
+      }
       log.warn({ operation }, 'dual-write shadow read: the secondary differs');
     })().catch((e: unknown) =>
       log.warn({ operation, error: (e as Error).message }, 'dual-write shadow read failed'),
