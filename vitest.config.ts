@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { SlowFilesFirst } from './test/support/slow-files-first.js';
+import { Watchdog } from './test/support/watchdog.js';
 import { webAliases } from './web/vite.config.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -25,6 +26,8 @@ export default defineConfig({
     isolate: false,
     // The slowest files first, so none of them runs on alone at the end.
     sequence: { sequencer: SlowFilesFirst },
+    // A file stuck past its limit fails the run and names itself, instead of hanging it.
+    reporters: ['default', new Watchdog()],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     allowOnly: false,
