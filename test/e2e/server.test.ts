@@ -2,7 +2,7 @@
  * `npm start` as a newcomer runs it: a real process on the embedded DynamoDB with a data
  * directory, seeded demo users, the API, a clean shutdown — and data that survives a restart.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,14 +152,16 @@ describe('npm start', () => {
     }
 
     // The cutover: copy the embedded DynamoDB into the embedded PostgreSQL, then run on it.
-    const copy = spawnSync(
-      process.execPath,
-      ['bin/carepack.js', 'store', 'copy', '--from', 'dynamodb', '--to', 'postgres'],
-      {
-        env: { ...process.env, CAREPACK_DATA_DIR: dataDir },
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
+    // Asynchronous, and killed outright at its limit: a synchronous spawn would freeze this
+    // worker, timeouts and all, if the copy never ended.
+    const copy = await new Promise<{ status: number | null; stdout: string; stderr: string }>((done) =>
+      execFile(
+        process.execPath,
+        ['bin/carepack.js', 'store', 'copy', '--from', 'dynamodb', '--to', 'postgres'],
+        { env: { ...process.env, CAREPACK_DATA_DIR: dataDir }, timeout: 120_000, killSignal: 'SIGKILL' },
+        (error, stdout, stderr) =>
+          done({ status: error ? ((error.code as number | undefined) ?? null) : 0, stdout, stderr }),
+      ),
     );
     expect(copy.status, copy.stderr + copy.stdout).toBe(0);
     expect(copy.stdout).toContain('VERIFIED');

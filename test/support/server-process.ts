@@ -40,11 +40,18 @@ export async function startServer(
   return { url, child, output: () => out };
 }
 
-/** SIGTERM, as an operator stops it; resolves with the exit code. */
+/**
+ * SIGTERM, as an operator stops it; resolves with the exit code. A server still running 30 s
+ * later is killed (the code is then null, which a test expecting a clean stop reports).
+ */
 export async function stopServer(s: RunningServer): Promise<number | null> {
   if (s.child.exitCode !== null) return s.child.exitCode;
   return new Promise((resolve) => {
-    s.child.once('exit', (code) => resolve(code));
+    const force = setTimeout(() => s.child.kill('SIGKILL'), 30_000);
+    s.child.once('exit', (code) => {
+      clearTimeout(force);
+      resolve(code);
+    });
     s.child.kill('SIGTERM');
   });
 }
