@@ -1,9 +1,9 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DOCUMENT_CATEGORIES, DocumentSchema } from '../../domain/index.js';
 import { attachmentDisposition } from '../../files/content-disposition.js';
 import type { DocumentService } from '../../service/document-service.js';
+import { answerWithLink, DOWNLOAD_LINK_RESPONSES, DownloadLinkQuery } from '../download-link.js';
 import { readUpload, requireMultipart, streamedBodyValidator } from '../multipart-upload.js';
 import { ApiError, COMMON_PROBLEMS, ProblemSchema } from '../problem.js';
 import { IdParams } from '../schemas.js';
@@ -29,19 +29,6 @@ const UploadForm = UploadFields.extend({
 function fieldValue(field: unknown): string | undefined {
   const f = Array.isArray(field) ? field[0] : field;
   return f && typeof f === 'object' && 'value' in f && typeof f.value === 'string' ? f.value : undefined;
-}
-
-/**
- * A link as the client can follow it: a path on the API (downloads served by the API) is made
- * absolute with the public URL, or else with the origin the client used to reach us — never an
- * address only the server can reach. Absolute links (presigned S3 URLs) stay as they are.
- */
-export function absoluteLink(link: string, req: FastifyRequest, publicUrl: string | undefined): string {
-  try {
-    return new URL(link, publicUrl ?? `${req.protocol}://${req.host}`).href;
-  } catch {
-    return link; // a Host header no URL can be built from: the path still works in a browser
-  }
 }
 
 export const documentRoutes: FastifyPluginAsyncZod<{
@@ -106,20 +93,17 @@ export const documentRoutes: FastifyPluginAsyncZod<{
           'A short-lived download link for a document (after an access check); `?redirect=1` answers 302 to it',
         tags: ['documents'],
         params: DocumentParams,
-        querystring: z.object({ redirect: z.enum(['0', '1']).optional() }),
-        response: {
-          200: z.object({ url: z.string(), name: z.string(), expiresAt: z.string() }),
-          302: z.null(),
-          ...COMMON_PROBLEMS,
-        },
+        querystring: DownloadLinkQuery,
+        response: { ...DOWNLOAD_LINK_RESPONSES, ...COMMON_PROBLEMS },
       },
     },
-    async (req, reply) => {
-      const link = await documents.downloadLink(currentUser(req), req.params.id, req.params.documentId);
-      const url = absoluteLink(link.url, req, publicUrl);
-      if (req.query.redirect === '1') return reply.redirect(url, 302);
-      return { ...link, url };
-    },
+    async (req, reply) =>
+      answerWithLink(
+        await documents.downloadLink(currentUser(req), req.params.id, req.params.documentId),
+        req,
+        reply,
+        publicUrl,
+      ),
   );
 
   app.get(

@@ -4,10 +4,10 @@
  * a rate's document from its page. The rate service decides who may; this reads the request.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { DocumentService } from '../../service/document-service.js';
 import type { RateService } from '../../service/rate-service.js';
 import { type CursorSeal, sealPage } from '../cursor-seal.js';
+import { answerWithLink, DOWNLOAD_LINK_RESPONSES, DownloadLinkQuery } from '../download-link.js';
 import { COMMON_PROBLEMS } from '../problem.js';
 import {
   DeleteQuery,
@@ -24,7 +24,6 @@ import {
   ReasonBody,
 } from '../schemas.js';
 import { currentUser } from '../session.js';
-import { absoluteLink } from './documents.js';
 
 export const rateRoutes: FastifyPluginAsyncZod<{
   rates: RateService;
@@ -134,20 +133,17 @@ export const rateRoutes: FastifyPluginAsyncZod<{
             "A short-lived download link for a document of a rate revision the caller may see (the rate's page)",
           tags: ['rates'],
           params: RateDocumentParams,
-          querystring: z.object({ redirect: z.enum(['0', '1']).optional() }),
-          response: {
-            200: z.object({ url: z.string(), name: z.string(), expiresAt: z.string() }),
-            302: z.null(),
-            ...COMMON_PROBLEMS,
-          },
+          querystring: DownloadLinkQuery,
+          response: { ...DOWNLOAD_LINK_RESPONSES, ...COMMON_PROBLEMS },
         },
       },
-      async (req, reply) => {
-        const link = await documents.rateDownloadLink(currentUser(req), req.params.id, req.params.documentId);
-        const url = absoluteLink(link.url, req, publicUrl);
-        if (req.query.redirect === '1') return reply.redirect(url, 302);
-        return { ...link, url };
-      },
+      async (req, reply) =>
+        answerWithLink(
+          await documents.rateDownloadLink(currentUser(req), req.params.id, req.params.documentId),
+          req,
+          reply,
+          publicUrl,
+        ),
     );
   }
 };

@@ -3,11 +3,12 @@
  * partitions by a hash of the id, and bulk writes in one transaction per batch.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Package, StateCode } from '../../domain/index.js';
+import type { Package } from '../../domain/index.js';
 import { assertStorableText, isUuid } from '../../domain/index.js';
 import { latestOfEach, numberTaken, refuseSharedNumbers } from '../import-checks.js';
 import { decodeCursor, encodeCursor, scanPageSize } from '../paging.js';
 import type { AuditEvent, PackageMaintenance, Page, ScanRequest } from '../store.js';
+import { raiseCounters, readCounters } from './postgres-counters.js';
 import { auditFromRow, auditRow } from './postgres-marshal.js';
 import { refuseQuestionsWithoutDocuments } from './postgres-questions.js';
 import { insertPackages, readPackages } from './postgres-rows.js';
@@ -118,27 +119,9 @@ export function createPostgresMaintenance(db: Kysely<Database>): PackageMaintena
       return Number(n);
     },
 
-    async getCounters(only) {
-      if (only && only.length === 0) return {};
-      let q = db.selectFrom('state_counters').selectAll();
-      if (only) q = q.where('state_code', 'in', only);
-      const rows = await q.execute();
-      return Object.fromEntries(rows.map((r) => [r.state_code, r.last_number])) as Record<StateCode, number>;
-    },
+    getCounters: (only) => readCounters(db, 'state_counters', only),
 
-    async raiseCounters(counters) {
-      const rows = Object.entries(counters).map(([state_code, last_number]) => ({ state_code, last_number }));
-      if (rows.length === 0) return;
-      await db
-        .insertInto('state_counters')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.column('state_code').doUpdateSet({
-            last_number: sql`GREATEST(state_counters.last_number, excluded.last_number)`,
-          }),
-        )
-        .execute();
-    },
+    raiseCounters: (counters) => raiseCounters(db, 'state_counters', counters),
 
     async importPackages(packages, options = {}) {
       if (packages.length === 0) return;

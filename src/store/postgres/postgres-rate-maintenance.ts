@@ -3,10 +3,11 @@
  * hash of the id, version-guarded imports in one transaction per call, the rate counters.
  */
 import { type Kysely, sql } from 'kysely';
-import { assertStorableText, isUuid, type Rate, type StateCode } from '../../domain/index.js';
+import { assertStorableText, isUuid, type Rate } from '../../domain/index.js';
 import { StoreError } from '../errors.js';
 import { decodeCursor, encodeCursor, scanPageSize } from '../paging.js';
 import type { Page, RateMaintenance } from '../store.js';
+import { raiseCounters, readCounters } from './postgres-counters.js';
 import { insertRates, readRates } from './postgres-rate-rows.js';
 import type { Database } from './postgres-schema.js';
 
@@ -142,27 +143,9 @@ export function createPostgresRateMaintenance(db: Kysely<Database>): RateMainten
       });
     },
 
-    async getRateCounters(only) {
-      if (only && only.length === 0) return {};
-      let q = db.selectFrom('rate_counters').selectAll();
-      if (only) q = q.where('state_code', 'in', only);
-      const rows = await q.execute();
-      return Object.fromEntries(rows.map((r) => [r.state_code, r.last_number])) as Record<StateCode, number>;
-    },
+    getRateCounters: (only) => readCounters(db, 'rate_counters', only),
 
-    async raiseRateCounters(counters) {
-      const rows = Object.entries(counters).map(([state_code, last_number]) => ({ state_code, last_number }));
-      if (rows.length === 0) return;
-      await db
-        .insertInto('rate_counters')
-        .values(rows)
-        .onConflict((oc) =>
-          oc.column('state_code').doUpdateSet({
-            last_number: sql`GREATEST(rate_counters.last_number, excluded.last_number)`,
-          }),
-        )
-        .execute();
-    },
+    raiseRateCounters: (counters) => raiseCounters(db, 'rate_counters', counters),
 
     async removeRate(id) {
       if (!isUuid(id)) return; // no such rate: nothing to remove

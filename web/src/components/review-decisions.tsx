@@ -1,22 +1,11 @@
 /**
- * CMS's decisions on a package page — unlock, approve, undo approval, withdraw, undo withdrawal,
- * undo unlock — as one pattern: a button for each decision the package allows now, and one USWDS
- * modal dialog (focus kept inside, Escape closes) asking the reason (and, to approve, the date the
- * approval was released to the state). The decision names the version the user saw when opening
- * the dialog; when someone else changed the package meanwhile, nothing is recorded and the dialog
- * says so. The API's field errors are shown on their fields.
+ * CMS's decisions on a package page: unlock, approve (with the date the approval was released
+ * to the state), undo approval, withdraw, undo withdrawal, undo unlock. The buttons, the dialog
+ * and its handling of a package changed meanwhile are decision-dialog.tsx's.
  */
 
 import { useQueryClient } from '@tanstack/react-query';
-import {
-  Button,
-  ButtonGroup,
-  Modal,
-  ModalFooter,
-  ModalHeading,
-  type ModalRef,
-} from '@trussworks/react-uswds';
-import { type FormEvent, useRef, useState } from 'react';
+import { useState } from 'react';
 import { isApiError } from '../api/client.js';
 import {
   useApprovePackage,
@@ -28,10 +17,10 @@ import {
 } from '../api/mutations.js';
 import { keys } from '../api/queries.js';
 import type { FieldError, PackageView, User } from '../api/types.js';
+import { type ChosenDecision, DecisionDialog, DecisionForm, useDecisionAttempt } from './decision-dialog.js';
 import { availableDecisions, type Decision } from './decisions.js';
 import { DateField, TextField } from './fields.js';
 import { formatDate, todayIso } from './format.js';
-import { ProblemAlert } from './problem-alert.js';
 
 interface DecisionWords {
   /** The button on the page that opens the dialog. */
@@ -142,78 +131,39 @@ export function ReviewDecisions({
   user: User;
   onDone: (message: string) => void;
 }) {
-  const modal = useRef<ModalRef>(null);
-  // Which decision the dialog asks about, and the version of the package the user saw then.
-  const [chosen, setChosen] = useState<{ decision: Decision; version: number; key: number } | null>(null);
-  const decisions = availableDecisions(pkg, user);
-  if (decisions.length === 0 && !chosen) return null;
-  const open = (decision: Decision) => {
-    setChosen({ decision, version: pkg.version, key: (chosen?.key ?? 0) + 1 });
-    modal.current?.toggleModal(undefined, true);
-  };
-  const close = () => modal.current?.toggleModal(undefined, false);
   return (
-    <>
-      {decisions.length > 0 && (
-        <section aria-label="CMS decisions" className="margin-y-2" data-testid="review-decisions">
-          <ButtonGroup>
-            {decisions.map((d) => (
-              <Button
-                key={d}
-                type="button"
-                outline={d !== 'APPROVE'}
-                aria-haspopup="dialog"
-                aria-controls={DIALOG}
-                onClick={() => open(d)}
-              >
-                {WORDS[d].opener}
-              </Button>
-            ))}
-          </ButtonGroup>
-        </section>
+    <DecisionDialog
+      dialogId={DIALOG}
+      testId="review-decisions"
+      decisions={availableDecisions(pkg, user)}
+      version={pkg.version}
+      opener={(d) => WORDS[d].opener}
+      outline={(d) => d !== 'APPROVE'}
+      form={(chosen, close) => (
+        <PackageDecisionForm
+          pkg={pkg}
+          user={user}
+          {...chosen}
+          onDone={(after) => {
+            close();
+            onDone(WORDS[chosen.decision].done(after));
+          }}
+        />
       )}
-      <Modal
-        ref={modal}
-        id={DIALOG}
-        aria-labelledby={`${DIALOG}-heading`}
-        aria-describedby={`${DIALOG}-description`}
-      >
-        {chosen && (
-          <DecisionForm
-            key={chosen.key}
-            pkg={pkg}
-            user={user}
-            decision={chosen.decision}
-            expectedVersion={chosen.version}
-            onCancel={close}
-            onDone={(after) => {
-              close();
-              onDone(WORDS[chosen.decision].done(after));
-            }}
-          />
-        )}
-      </Modal>
-    </>
+    />
   );
 }
 
-/** The API names body fields `body.reason` when its schema refuses them, `reason` when a rule does. */
-const onFields = (errors: readonly FieldError[]) =>
-  errors.map((e) => ({ ...e, path: e.path.replace(/^body\./, '') }));
-
-function DecisionForm({
+function PackageDecisionForm({
   pkg,
   user,
   decision,
   expectedVersion,
   onCancel,
   onDone,
-}: {
+}: ChosenDecision<Decision> & {
   pkg: PackageView;
   user: User;
-  decision: Decision;
-  expectedVersion: number;
-  onCancel: () => void;
   onDone: (after: PackageView) => void;
 }) {
   const words = WORDS[decision];
@@ -222,39 +172,21 @@ function DecisionForm({
   const today = todayIso();
   const [reason, setReason] = useState('');
   const [releasedOn, setReleasedOn] = useState<string | undefined>(today);
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, failure, busy, attempt } = useDecisionAttempt();
   const approving = decision === 'APPROVE';
   // A CMS reviewer's approval needs no reason; an administrator approving must say why.
   const reasonRequired = !approving || user.role === 'ADMIN_USER';
-  const changedMeanwhile =
-    isApiError(failure) && (failure.code === 'VERSION_CONFLICT' || failure.code === 'INVALID_TRANSITION');
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setFailure(null);
+  const submit = () => {
     const missing: FieldError[] = [];
     if (approving && !releasedOn)
       missing.push({ path: 'releasedOn', message: 'give the date the approval was released to the state' });
     if (reasonRequired && !reason.trim()) missing.push({ path: 'reason', message: 'give a reason' });
-    setErrors(missing);
-    if (missing.length > 0) return;
-    setBusy(true);
-    try {
-      const after = await decide(decision, {
-        id: pkg.id,
-        expectedVersion,
-        reason,
-        ...(approving ? { releasedOn } : {}),
-      });
-      onDone(after);
-    } catch (err) {
-      setErrors(isApiError(err) ? onFields(err.fieldErrors) : []);
-      setFailure(err);
-    } finally {
-      setBusy(false);
-    }
+    return attempt(missing, async () =>
+      onDone(
+        await decide(decision, { id: pkg.id, expectedVersion, reason, ...(approving ? { releasedOn } : {}) }),
+      ),
+    );
   };
 
   const loadLatest = async () => {
@@ -264,21 +196,23 @@ function DecisionForm({
   };
 
   return (
-    <form className="usa-form" noValidate onSubmit={(e) => void submit(e)} data-testid="decision-form">
-      <ModalHeading id={`${DIALOG}-heading`}>
-        {words.heading}: {pkg.name}
-      </ModalHeading>
-      <div className="usa-prose">
-        <p id={`${DIALOG}-description`}>{words.description}</p>
-      </div>
-      {changedMeanwhile ? (
-        <ProblemAlert
-          error={`Someone else changed ${pkg.name} after you opened this dialog, so nothing was recorded. Load the latest version and decide again.`}
-          heading={words.failed}
-        />
-      ) : (
-        <ProblemAlert error={failure} heading={words.failed} />
-      )}
+    <DecisionForm
+      dialogId={DIALOG}
+      testId="decision-form"
+      heading={`${words.heading}: ${pkg.name}`}
+      description={words.description}
+      failedHeading={words.failed}
+      submitLabel={words.submit}
+      failure={failure}
+      changedMeanwhile={
+        isApiError(failure) && (failure.code === 'VERSION_CONFLICT' || failure.code === 'INVALID_TRANSITION')
+      }
+      changedMessage={`Someone else changed ${pkg.name} after you opened this dialog, so nothing was recorded. Load the latest version and decide again.`}
+      busy={busy}
+      onSubmit={() => void submit()}
+      onLoadLatest={() => void loadLatest()}
+      onCancel={onCancel}
+    >
       {approving && (
         <DateField
           path="releasedOn"
@@ -306,22 +240,6 @@ function DecisionForm({
         value={reason}
         onChange={setReason}
       />
-      <ModalFooter>
-        <ButtonGroup>
-          {changedMeanwhile ? (
-            <Button type="button" onClick={() => void loadLatest()}>
-              Load the latest version
-            </Button>
-          ) : (
-            <Button type="submit" disabled={busy}>
-              {words.submit}
-            </Button>
-          )}
-          <Button type="button" unstyled className="padding-105 text-center" onClick={onCancel}>
-            Cancel
-          </Button>
-        </ButtonGroup>
-      </ModalFooter>
-    </form>
+    </DecisionForm>
   );
 }

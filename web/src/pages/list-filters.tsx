@@ -48,6 +48,66 @@ export function FilterSelect({
   );
 }
 
+/** How a filter of a dashboard tells its list (package and rate lists name these filters alike). */
+type SetFilter = (name: 'stateCode' | 'programId' | 'order', value: string) => void;
+
+function StateFilter({
+  value,
+  setFilter,
+  states,
+}: {
+  value: string | undefined;
+  setFilter: SetFilter;
+  states: readonly State[];
+}) {
+  return (
+    <FilterSelect
+      id="filter-state"
+      label="State"
+      value={value}
+      onChange={(v) => setFilter('stateCode', v)}
+      all="All states"
+      options={states.map((s) => ({ value: s.code, label: `${s.code} – ${s.name}` }))}
+    />
+  );
+}
+
+/** The chosen state's programs; disabled until a state is chosen. */
+function ProgramFilter({
+  value,
+  setFilter,
+  programsOf,
+}: {
+  value: string | undefined;
+  setFilter: SetFilter;
+  programsOf: State | undefined;
+}) {
+  return (
+    <FilterSelect
+      id="filter-program"
+      label="Program"
+      value={value}
+      onChange={(v) => setFilter('programId', v)}
+      all={programsOf ? 'All programs' : 'Choose a state first'}
+      disabled={!programsOf}
+      options={(programsOf?.programs ?? []).map((p) => ({ value: p.id, label: p.name }))}
+    />
+  );
+}
+
+function OrderFilter({ value, setFilter }: { value: string | undefined; setFilter: SetFilter }) {
+  return (
+    <FilterSelect
+      id="filter-order"
+      label="Sort by last update"
+      value={value}
+      onChange={(v) => setFilter('order', v)}
+      all="Newest first"
+      options={[{ value: 'oldest', label: 'Oldest first' }]}
+    />
+  );
+}
+
 /** Filters and sort order of a dashboard list; `states` given means the CMS view (every state). */
 export function ListFilters({
   filters,
@@ -64,25 +124,8 @@ export function ListFilters({
   const statuses = states ? CMS_STATUSES : STATE_STATUSES;
   return (
     <search className="carepack-filters margin-y-2" aria-label="Filter packages">
-      {states && (
-        <FilterSelect
-          id="filter-state"
-          label="State"
-          value={filters.stateCode}
-          onChange={(v) => setFilter('stateCode', v)}
-          all="All states"
-          options={states.map((s) => ({ value: s.code, label: `${s.code} – ${s.name}` }))}
-        />
-      )}
-      <FilterSelect
-        id="filter-program"
-        label="Program"
-        value={filters.programId}
-        onChange={(v) => setFilter('programId', v)}
-        all={programsOf ? 'All programs' : 'Choose a state first'}
-        disabled={!programsOf}
-        options={(programsOf?.programs ?? []).map((p) => ({ value: p.id, label: p.name }))}
-      />
+      {states && <StateFilter value={filters.stateCode} setFilter={setFilter} states={states} />}
+      <ProgramFilter value={filters.programId} setFilter={setFilter} programsOf={programsOf} />
       <FilterSelect
         id="filter-status"
         label="Submission status"
@@ -113,14 +156,7 @@ export function ListFilters({
         onChange={(v) => setFilter('updatedTo', v)}
         min={filters.updatedFrom}
       />
-      <FilterSelect
-        id="filter-order"
-        label="Sort by last update"
-        value={filters.order}
-        onChange={(v) => setFilter('order', v)}
-        all="Newest first"
-        options={[{ value: 'oldest', label: 'Oldest first' }]}
-      />
+      <OrderFilter value={filters.order} setFilter={setFilter} />
     </search>
   );
 }
@@ -180,23 +216,8 @@ export function RateListFilters({
   const programsOf = states.find((s) => s.code === filters.stateCode);
   return (
     <search className="carepack-filters margin-y-2" aria-label="Filter rate certifications">
-      <FilterSelect
-        id="filter-state"
-        label="State"
-        value={filters.stateCode}
-        onChange={(v) => setFilter('stateCode', v)}
-        all="All states"
-        options={states.map((s) => ({ value: s.code, label: `${s.code} – ${s.name}` }))}
-      />
-      <FilterSelect
-        id="filter-program"
-        label="Program"
-        value={filters.programId}
-        onChange={(v) => setFilter('programId', v)}
-        all={programsOf ? 'All programs' : 'Choose a state first'}
-        disabled={!programsOf}
-        options={(programsOf?.programs ?? []).map((p) => ({ value: p.id, label: p.name }))}
-      />
+      <StateFilter value={filters.stateCode} setFilter={setFilter} states={states} />
+      <ProgramFilter value={filters.programId} setFilter={setFilter} programsOf={programsOf} />
       <FilterSelect
         id="filter-status"
         label="Rate status"
@@ -205,14 +226,7 @@ export function RateListFilters({
         all="All statuses"
         options={RATE_STATUSES.map((s) => ({ value: s, label: statusLabel(s) }))}
       />
-      <FilterSelect
-        id="filter-order"
-        label="Sort by last update"
-        value={filters.order}
-        onChange={(v) => setFilter('order', v)}
-        all="Newest first"
-        options={[{ value: 'oldest', label: 'Oldest first' }]}
-      />
+      <OrderFilter value={filters.order} setFilter={setFilter} />
     </search>
   );
 }
