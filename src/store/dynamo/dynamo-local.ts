@@ -58,6 +58,22 @@ export async function ensurePortFree(port: number, what: string): Promise<void> 
   });
 }
 
+/**
+ * DynamoDB Local reports its starts and stops to AWS (Pinpoint) unless DDB_LOCAL_TELEMETRY=0.
+ * The embedded engine must not reach out to the internet (and on a closed network the attempt
+ * costs each start about a second), so it is off unless the operator set the variable. The
+ * package spawning the engine takes no environment: the child inherits ours while it starts.
+ */
+function withoutTelemetry<T>(start: () => T): T {
+  if (process.env.DDB_LOCAL_TELEMETRY !== undefined) return start();
+  process.env.DDB_LOCAL_TELEMETRY = '0';
+  try {
+    return start();
+  } finally {
+    delete process.env.DDB_LOCAL_TELEMETRY;
+  }
+}
+
 export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promise<DynamoLocal> {
   if (options.port) await ensurePortFree(options.port, 'the embedded DynamoDB');
   const port = options.port || (await freePort());
@@ -67,7 +83,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   let exited: string | undefined;
   let child: ChildProcess;
   try {
-    child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
+    child = withoutTelemetry(() => spawn({ port, path, sharedDb: true, stdio: 'pipe' }));
   } catch (e) {
     throw new Error(`could not start DynamoDB Local (is Java 17+ installed?): ${(e as Error).message}`);
   }

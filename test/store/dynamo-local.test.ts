@@ -1,0 +1,40 @@
+/**
+ * The embedded engine as `npm start` runs it: DynamoDB Local on the machine's Java, with its
+ * report to AWS turned off (nothing reaches out to the internet), and stopped cleanly.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { startDynamoLocal } from '../../src/store/dynamo/dynamo-local.js';
+import { descendantsOf } from '../support/watchdog.js';
+
+/** The environment of each DynamoDB Local this process started itself (not a server it runs). */
+function javaEnvironments(): Map<string, string>[] {
+  return descendantsOf(process.pid).flatMap((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent !== process.pid) return [];
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal.jar')) return [];
+      const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
+      return [new Map(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]))];
+    } catch {
+      return [];
+    }
+  });
+}
+
+describe.runIf(process.platform === 'linux')('the embedded DynamoDB', () => {
+  it('starts with its telemetry off, leaves this process environment as it was, and stops', async () => {
+    const before = process.env.DDB_LOCAL_TELEMETRY;
+    const engine = await startDynamoLocal();
+    try {
+      expect(process.env.DDB_LOCAL_TELEMETRY).toBe(before);
+      const envs = javaEnvironments();
+      expect(envs).toHaveLength(1);
+      expect(envs[0]!.get('DDB_LOCAL_TELEMETRY')).toBe(before ?? '0');
+    } finally {
+      await engine.stop();
+    }
+    expect(javaEnvironments()).toEqual([]);
+  }, 60_000);
+});
