@@ -59,18 +59,27 @@ export async function ensurePortFree(port: number, what: string): Promise<void> 
 }
 
 /**
- * DynamoDB Local reports its starts and stops to AWS (Pinpoint) unless DDB_LOCAL_TELEMETRY=0.
- * The embedded engine must not reach out to the internet (and on a closed network the attempt
- * costs each start about a second), so it is off unless the operator set the variable. The
- * package spawning the engine takes no environment: the child inherits ours while it starts.
+ * The environment DynamoDB Local starts in, where the operator has not set these variables:
+ * - DDB_LOCAL_TELEMETRY=0. The engine otherwise reports its starts and stops to AWS (Pinpoint);
+ *   the embedded engine must not reach out to the internet, and on a closed network the attempt
+ *   cost each start about a second.
+ * - JAVA_TOOL_OPTIONS: the quick JIT only, and the serial collector. The embedded engine serves
+ *   one machine's portal or test run, where CPU is shared with everything else: the test suite's
+ *   dual-write run took 24% less CPU (145 s to 110 s) and 14% less time so.
  */
-function withoutTelemetry<T>(start: () => T): T {
-  if (process.env.DDB_LOCAL_TELEMETRY !== undefined) return start();
-  process.env.DDB_LOCAL_TELEMETRY = '0';
+export const ENGINE_ENVIRONMENT = {
+  DDB_LOCAL_TELEMETRY: '0',
+  JAVA_TOOL_OPTIONS: '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC',
+} as const;
+
+/** The package spawning the engine takes no environment: the child inherits ours while it starts. */
+function inEngineEnvironment<T>(start: () => T): T {
+  const set = Object.entries(ENGINE_ENVIRONMENT).filter(([name]) => process.env[name] === undefined);
+  for (const [name, value] of set) process.env[name] = value;
   try {
     return start();
   } finally {
-    delete process.env.DDB_LOCAL_TELEMETRY;
+    for (const [name] of set) delete process.env[name];
   }
 }
 
@@ -83,7 +92,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   let exited: string | undefined;
   let child: ChildProcess;
   try {
-    child = withoutTelemetry(() => spawn({ port, path, sharedDb: true, stdio: 'pipe' }));
+    child = inEngineEnvironment(() => spawn({ port, path, sharedDb: true, stdio: 'pipe' }));
   } catch (e) {
     throw new Error(`could not start DynamoDB Local (is Java 17+ installed?): ${(e as Error).message}`);
   }
