@@ -65,7 +65,7 @@ export async function ensurePortFree(port: number, what: string): Promise<void> 
  *   cost each start about a second.
  * - JAVA_TOOL_OPTIONS: the quick JIT only, and the serial collector. The embedded engine serves
  *   one machine's portal or test run, where CPU is shared with everything else: the test suite's
- *   dual-write run took 24% less CPU (145 s to 110 s) and 14% less time so.
+ *   dual-write file took 24% less CPU (145 s to 110 s) and 14% less time.
  */
 export const ENGINE_ENVIRONMENT = {
   DDB_LOCAL_TELEMETRY: '0',
