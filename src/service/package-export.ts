@@ -10,6 +10,12 @@ import type { Page } from '../store/store.js';
 import type { ListQuery, PackageService, PackageSummaryView } from './package-service.js';
 import type { ReferenceData } from './reference-data.js';
 
+/**
+ * The UTF-8 byte order mark the file starts with: without it Excel reads a CSV in the machine's
+ * legacy code page, and program or state names beyond ASCII come out garbled.
+ */
+export const UTF8_BOM = '\uFEFF';
+
 /** The list's filters and order: an export has no pages of its own. */
 export type ExportQuery = Omit<ListQuery, 'limit' | 'cursor'>;
 
@@ -33,7 +39,7 @@ export class PackageExport {
   ) {}
 
   /**
-   * The CSV's text, header first, then a record per package. The first page is read before this
+   * The CSV's text, the byte order mark and header first, then a record per package. The first page is read before this
    * returns, so a refused query (a bad filter, another state) throws here, before anything is sent.
    */
   async csv(user: User, query: ExportQuery): Promise<AsyncIterable<string>> {
@@ -42,7 +48,7 @@ export class PackageExport {
     const first = await list();
     const record = (p: PackageSummaryView) => this.record(p);
     return (async function* () {
-      yield csvRecord(PACKAGE_CSV_HEADER);
+      yield UTF8_BOM + csvRecord(PACKAGE_CSV_HEADER);
       let page: Page<PackageSummaryView> | undefined = first;
       while (page) {
         yield (await Promise.all(page.items.map(record))).join('');

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, type Package, type State, type User } from '../../src/domain/index.js';
-import { PackageExport } from '../../src/service/package-export.js';
+import { PackageExport, UTF8_BOM } from '../../src/service/package-export.js';
 import { PackageService } from '../../src/service/package-service.js';
 import { ReferenceData } from '../../src/service/reference-data.js';
 import type { ListByStateQuery, ListSubmittedQuery, Store } from '../../src/store/store.js';
@@ -193,7 +193,9 @@ describe('GET /api/packages.csv', () => {
       `attachment; filename="carepack-packages-QX-${today}.csv"`,
     );
     expect(res.headers['content-length']).toBeUndefined(); // streamed, not built whole first
-    const [header, ...rows] = parseCsv(res.body);
+    // A byte order mark first, so Excel reads the file as UTF-8.
+    expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const [header, ...rows] = parseCsv(res.body.slice(UTF8_BOM.length));
     expect(header).toEqual(HEADER);
     const list = (await get('/api/packages?limit=100', qxHeaders)).json() as {
       items: { name: string }[];
@@ -323,7 +325,7 @@ describe('GET /api/packages.csv', () => {
     const csv = await new PackageExport(new PackageService(store, reference), reference).csv(user, {});
     reads.length = 0;
     const iterator = csv[Symbol.asyncIterator]();
-    expect((await iterator.next()).value).toBe(`${HEADER.join(',')}\r\n`);
+    expect((await iterator.next()).value).toBe(`${UTF8_BOM}${HEADER.join(',')}\r\n`);
     expect(parseCsv((await iterator.next()).value as string)).toHaveLength(100);
     expect(reads).toHaveLength(0); // the first page was read before the export began
     expect(parseCsv((await iterator.next()).value as string)).toHaveLength(100);

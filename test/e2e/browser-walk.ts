@@ -335,7 +335,7 @@ export function walkThePortal(backend: BrowserBackend) {
         expect(csv.url()).toMatch(/\/api\/packages\.csv\?stateCode=MN&programId=[0-9a-f-]{36}$/);
         expect(csv.suggestedFilename()).toMatch(/^carepack-packages-MN-\d{4}-\d{2}-\d{2}\.csv$/);
         const exported = readFileSync(await csv.path(), 'utf8').split('\r\n');
-        expect(exported[0]).toMatch(/^Name,State,Programs,/);
+        expect(exported[0]).toMatch(/^\uFEFFName,State,Programs,/); // the byte order mark Excel needs
         expect(exported.filter((line) => line.startsWith(`${packageName},MN,PMAP,`))).toHaveLength(1);
         await page.getByRole('link', { name: packageName }).click();
         await page.getByTestId('package-name').waitFor();

@@ -22,7 +22,7 @@ export const packageExportRoutes: FastifyPluginAsyncZod<{ exports: PackageExport
           "state's, drafts included; CMS: every package submitted at least once, as last submitted), one " +
           'record per package after a header: Name, State, Programs, Submission type, Status, Review status, ' +
           'Created, First submitted, Last updated (ISO 8601, UTC), Revisions. RFC 4180 (CRLF, quoted where ' +
-          'needed), UTF-8; a field that a spreadsheet would read as a formula (starting with = + - @, tab or ' +
+          'needed), UTF-8 with a byte order mark (so Excel reads names beyond ASCII right); a field that a spreadsheet would read as a formula (starting with = + - @, tab or ' +
           'CR) starts with a single quote. Streamed as the list is read.',
         tags: ['packages'],
         produces: ['text/csv'],
