@@ -6,15 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_ENVIRONMENT, startDynamoLocal } from '../../src/store/dynamo/dynamo-local.js';
-import { descendantsOf } from '../support/watchdog.js';
+import { descendantsOf, parentPid } from '../support/watchdog.js';
 
 /** The environment of each DynamoDB Local this process started itself (not a server it runs). */
 function javaEnvironments(): Map<string, string>[] {
   return descendantsOf(process.pid).flatMap((pid) => {
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent !== process.pid) return [];
+      if (parentPid(pid) !== process.pid) return [];
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal.jar')) return [];
       const pairs = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean);
       return [new Map(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]))];

@@ -91,6 +91,17 @@ function stopEverything() {
   process.exit(1);
 }
 
+/** Linux: the parent of a process, or undefined when it has ended. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Linux: every process whose parent chain leads to `root`, parents before children. */
 export function descendantsOf(root: number): number[] {
   const parentOf = new Map<number, number>();
@@ -101,13 +112,8 @@ export function descendantsOf(root: number): number[] {
     return [];
   }
   for (const e of entries) {
-    try {
-      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      parentOf.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // ended while we looked
-    }
+    const parent = parentPid(Number(e));
+    if (parent !== undefined) parentOf.set(Number(e), parent);
   }
   const found: number[] = [];
   const queue = [root];

@@ -45,9 +45,10 @@ export interface DualStoreOptions {
   random?: () => number;
 }
 
-export /** Times a shadow read waits for the mirrors in flight and looks again before it logs a difference. */
+export const DEFAULT_MIRROR_TIMEOUT_MS = 2000;
+
+/** Times a shadow read waits for the mirrors in flight and looks again before it logs a difference. */
 const SHADOW_LOOKS = 3;
-const DEFAULT_MIRROR_TIMEOUT_MS = 2000;
 
 const consoleLogger: DualLogger = {
   warn: (d, m) => console.warn(m, d),
